@@ -1,0 +1,182 @@
+"""The questions the dashboard answers, as DataFrames: totals, heatmaps, gaps, need against effort."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import date
+
+import duckdb
+import pandas as pd
+
+from strategy import db
+from strategy.filters import Filters
+from strategy.framework import Framework
+
+DIMENSIONS = ("aim", "way", "theme", "place", "sector")
+DIMENSION_NAMES = {"aim": "Aim", "way": "Way of working", "theme": "Theme", "place": "Place", "sector": "Sector"}
+MEASURES = {"activities": "Activities", "investment": "Investment (£)", "participants": "Participants"}
+# A cell with activity but fewer than this many activities is "thin" and flagged as such.
+THIN_CELL = 3
+
+
+def headline_totals(con: duckdb.DuckDBPyConnection, framework: Framework, filters: Filters) -> dict:
+    """Activities, partners, places reached, investment and participants for the filters."""
+    row = db.query(con, "headline_totals", **filters.sql_parameters(framework)).iloc[0]
+    return {key: (0 if pd.isna(value) else value) for key, value in row.items()}
+
+
+def dimension_codes(framework: Framework, dimension: str, filters: Filters | None = None) -> list[tuple[str, str]]:
+    """(code, label) of a dimension in the strategy's order; places limited to the place filter."""
+    if dimension == "place":
+        chosen = filters.local_places(framework) if filters else ()
+        return [(p.code, p.name) for p in framework.local_places() if not chosen or p.code in chosen]
+    return [(item.code, framework.label(dimension, item.code)) for item in framework.items(dimension)]
+
+
+def heatmap(con: duckdb.DuckDBPyConnection, framework: Framework, filters: Filters, rows: str = "aim",
+            columns: str = "way") -> pd.DataFrame:
+    """Every (row, column) cell with its activities, investment and participants, zeros included."""
+    if rows not in DIMENSIONS or columns not in DIMENSIONS or rows == columns:
+        raise ValueError(f"rows and columns must be two different dimensions of {', '.join(DIMENSIONS)}")
+    cells = db.query(con, "heatmap_cells", row_dimension=rows, column_dimension=columns,
+                     **filters.sql_parameters(framework))
+    grid = pd.MultiIndex.from_product([[c for c, _ in dimension_codes(framework, rows, filters)],
+                                       [c for c, _ in dimension_codes(framework, columns, filters)]],
+                                      names=["row_code", "column_code"]).to_frame(index=False)
+    full = grid.merge(cells, on=["row_code", "column_code"], how="left")
+    full[["activities", "investment", "participants"]] = full[["activities", "investment", "participants"]].fillna(0)
+    full["activities"] = full["activities"].astype(int)
+    row_labels = dict(dimension_codes(framework, rows, filters))
+    column_labels = dict(dimension_codes(framework, columns, filters))
+    full["row_label"] = full.row_code.map(row_labels)
+    full["column_label"] = full.column_code.map(column_labels)
+    full.attrs.update(rows=rows, columns=columns)
+    return full
+
+
+def heatmap_matrix(cells: pd.DataFrame, measure: str) -> pd.DataFrame:
+    """The cells as a row x column table of one measure, in framework order."""
+    matrix = cells.pivot(index="row_label", columns="column_label", values=measure)
+    return matrix.loc[list(dict.fromkeys(cells.row_label)), list(dict.fromkeys(cells.column_label))]
+
+
+def heatmap_summary(cells: pd.DataFrame, measure: str) -> str:
+    """One plain-English sentence on the heatmap: the strongest and weakest cells."""
+    if cells[measure].sum() == 0:
+        return "No activities match these filters."
+    top = cells.loc[cells[measure].idxmax()]
+    empty = cells[cells.activities == 0]
+    low = cells.loc[cells[measure].idxmin()]
+    strongest = f"The strongest cell is {top.row_label} x {top.column_label} ({format_measure(top[measure], measure)})."
+    if len(empty):
+        return f"{strongest} {len(empty)} of {len(cells)} cells have no activity at all, including {low.row_label} x {low.column_label}."
+    return f"{strongest} The weakest is {low.row_label} x {low.column_label} ({format_measure(low[measure], measure)})."
+
+
+def format_measure(value: float, measure: str) -> str:
+    if measure == "investment":
+        return f"£{value:,.0f}"
+    return f"{value:,.0f} {MEASURES[measure].lower()}" if measure == "activities" else f"{value:,.0f}"
+
+
+def activities_in_cell(con: duckdb.DuckDBPyConnection, framework: Framework, filters: Filters, rows: str,
+                       row_code: str, columns: str, column_code: str) -> pd.DataFrame:
+    """The activities behind one heatmap cell (at most 500, newest first)."""
+    found = db.query(con, "activities_in_cell", row_dimension=rows, row_code=row_code, column_dimension=columns,
+                     column_code=column_code, **filters.sql_parameters(framework))
+    found["sector"] = found.sector.map(lambda c: framework.label("sector", c))
+    return found
+
+
+def need_by_place(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
+    """Population, latest inactive-adults % and IMD score of every local place."""
+    return db.query(con, "need_by_place")
+
+
+def benchmark_value(con: duckdb.DuckDBPyConnection, framework: Framework, indicator_id: str) -> tuple[str, float] | None:
+    """England's latest (period, value) for an indicator."""
+    found = db.query(con, "latest_indicator_value", indicator_id=indicator_id, place_code=framework.benchmark)
+    return (found.period[0], float(found.value[0])) if len(found) else None
+
+
+def need_vs_effort(con: duckdb.DuckDBPyConnection, framework: Framework, filters: Filters) -> pd.DataFrame:
+    """Per place: need (inactive adults, IMD) against effort (investment per head, activities per 100,000).
+
+    A place is flagged high need / low effort when its inactive share is above the middle place's and its
+    investment per head is below the middle place's (medians over the places shown).
+    """
+    need = need_by_place(con)
+    effort = db.query(con, "effort_by_place", **filters.sql_parameters(framework))
+    table = need.merge(effort, on="place_code", how="left")
+    chosen = filters.local_places(framework)
+    if chosen:
+        table = table[table.place_code.isin(chosen)]
+    table[["activities", "investment", "participants"]] = table[["activities", "investment", "participants"]].fillna(0)
+    table["investment_per_head"] = table.investment / table.population
+    table["activities_per_100k"] = table.activities / table.population * 100_000
+    high_need = table.inactive_pct > table.inactive_pct.median()
+    low_effort = table.investment_per_head < table.investment_per_head.median()
+    table["high_need_low_effort"] = high_need & low_effort
+    return table.reset_index(drop=True)
+
+
+def gap_year(filters: Filters, today: date | None = None) -> int:
+    """The calendar year gaps are judged in: the end of the chosen period, else this year."""
+    return (filters.date_to or today or date.today()).year
+
+
+def gaps(con: duckdb.DuckDBPyConnection, framework: Framework, filters: Filters, year: int | None = None,
+         today: date | None = None) -> pd.DataFrame:
+    """Place x aim gaps in one year, worst first, each with a plain-English reason.
+
+    A gap is a place where no activity running that year addresses an aim (ranked by the place's inactive
+    share, highest first), then places where activity is thin: fewer than THIN_CELL activities, or under a
+    quarter of the typical place's activities per 100,000 people for that aim.
+    """
+    year = year or gap_year(filters, today)
+    in_year = replace(filters, date_from=max(filter(None, [filters.date_from, date(year, 1, 1)])),
+                      date_to=min(filter(None, [filters.date_to, date(year, 12, 31)])))
+    cells = heatmap(con, framework, in_year, rows="place", columns="aim")
+    need = need_by_place(con)[["place_code", "population", "inactive_pct", "inactive_period", "imd2019_score"]]
+    cells = cells.merge(need, left_on="row_code", right_on="place_code", how="left")
+    cells["per_100k"] = cells.activities / cells.population * 100_000
+    typical = cells.groupby("column_code").per_100k.transform("median")
+    cells["kind"] = None
+    cells.loc[(cells.activities > 0) & ((cells.activities < THIN_CELL) | (cells.per_100k < typical / 4)), "kind"] = "thin"
+    cells.loc[cells.activities == 0, "kind"] = "none"
+    found = cells[cells.kind.notna()].copy()
+    england = benchmark_value(con, framework, "93015")
+    found["reason"] = [_gap_reason(r, year, england) for r in found.itertuples()]
+    found["rank_key"] = found.kind.map({"none": 0, "thin": 1})
+    found["shortfall"] = (found.per_100k / typical[found.index]).fillna(0)
+    found = found.sort_values(["rank_key", "shortfall", "inactive_pct"], ascending=[True, True, False])
+    found["year"] = year
+    return found[["row_code", "row_label", "column_code", "column_label", "kind", "activities", "per_100k",
+                  "inactive_pct", "year", "reason"]].rename(columns={
+        "row_code": "place_code", "row_label": "place", "column_code": "aim_code", "column_label": "aim"}
+    ).reset_index(drop=True)
+
+
+def _gap_reason(row, year: int, england: tuple[str, float] | None) -> str:
+    aim = row.column_label
+    if row.kind == "none":
+        sentence = f"No activity in {row.row_label} addresses aim {aim} in {year}"
+    else:
+        word = "activity" if row.activities == 1 else "activities"
+        sentence = (f"Only {row.activities} {word} in {row.row_label} address aim {aim} in {year} "
+                    f"({row.per_100k:.1f} per 100,000 people)")
+    if pd.notna(row.inactive_pct):
+        sentence += f"; {row.inactive_pct:.1f}% of adults there are inactive"
+        if england:
+            sentence += f" (England {england[1]:.1f}%, {england[0]})"
+    return sentence + "."
+
+
+def data_coverage(con: duckdb.DuckDBPyConnection) -> dict:
+    """Dataset kind (demo, real or empty), date range, uploads and 'as of' date."""
+    row = db.query(con, "data_coverage").astype(object).iloc[0]
+    return {key: (None if pd.isna(value) else value) for key, value in row.items()}
+
+
+def partner_names(con: duckdb.DuckDBPyConnection) -> list[str]:
+    return db.query(con, "partner_names").name.tolist()

@@ -1,0 +1,41 @@
+"""Creates or upgrades a database file: migrations, reference data, and optionally the demo."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from datetime import date
+
+from strategy import db, demo
+from strategy.framework import load_framework
+from strategy.reference import load_reference
+
+
+@dataclass
+class BuildReport:
+    path: str
+    migrations_applied: list[str]
+    demo_activities: int | None
+    table_counts: dict[str, int]
+
+
+def build_database(path: str | os.PathLike | None = None, with_demo: bool = False,
+                   activities: int = demo.DEFAULT_ACTIVITIES, today: date | None = None) -> BuildReport:
+    """Create or migrate the database, refresh reference data, and load the demo if asked; what was done.
+
+    Safe to run again: migrations already applied are skipped and existing activities are kept
+    (only --demo replaces them).
+    """
+    framework = load_framework()
+    con = db.connect(path)
+    try:
+        applied = db.migrate(con)
+        with db.transaction(con):
+            load_reference(con, framework)
+            if db.meta(con, "dataset") is None:
+                db.set_meta(con, "dataset", "empty")
+        loaded = demo.load_demo(con, framework, activities=activities, today=today) if with_demo else None
+        con.execute("CHECKPOINT")
+        return BuildReport(str(db.database_path(path)), applied, loaded, db.table_counts(con))
+    finally:
+        con.close()

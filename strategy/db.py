@@ -1,0 +1,148 @@
+"""The one module that opens the database, applies migrations and runs the named SQL files."""
+
+from __future__ import annotations
+
+import os
+import re
+from contextlib import contextmanager
+from functools import lru_cache
+from pathlib import Path
+from typing import Any, Iterator
+
+import duckdb
+import pandas as pd
+
+PROJECT_ROOT = Path(__file__).resolve().parents[1]
+DEFAULT_DB = PROJECT_ROOT / "data" / "strategy.duckdb"
+MIGRATIONS = Path(__file__).with_name("migrations")
+SQL_DIR = Path(__file__).with_name("sql")
+# Views and macros are re-created on every init (like a repeatable migration), so editing one needs no new file.
+REPEATABLE = SQL_DIR / "views_and_macros.sql"
+
+_PARAMETER = re.compile(r"\$([A-Za-z_][A-Za-z0-9_]*)")
+
+
+class DatabaseUnavailable(Exception):
+    """The database file cannot be opened; the message says what to do."""
+
+
+def database_path(path: str | os.PathLike | None = None) -> Path:
+    """The database file: the argument, else $STRATEGY_DB, else data/strategy.duckdb."""
+    return Path(path or os.environ.get("STRATEGY_DB") or DEFAULT_DB)
+
+
+def connect(path: str | os.PathLike | None = None, read_only: bool = False) -> duckdb.DuckDBPyConnection:
+    """An open connection, or DatabaseUnavailable explaining a lock held by another process."""
+    file = database_path(path)
+    if read_only and not file.exists():
+        raise DatabaseUnavailable(f"No database at {file}. Create it with: python -m strategy init --demo")
+    file.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        return duckdb.connect(str(file), read_only=read_only)
+    except duckdb.IOException as error:
+        if "lock" in str(error).lower():
+            raise DatabaseUnavailable(
+                f"The database {file} is in use by another program (usually the running dashboard). "
+                "Stop the dashboard first, or make this change from the dashboard's own pages, then try again."
+            ) from error
+        raise DatabaseUnavailable(f"The database {file} could not be opened: {error}") from error
+
+
+@lru_cache(maxsize=None)
+def sql_text(name: str) -> str:
+    """The text of a named SQL file in strategy/sql/ (without '.sql')."""
+    return (SQL_DIR / f"{name}.sql").read_text(encoding="utf-8")
+
+
+def bound_parameters(sql: str, params: dict[str, Any]) -> dict[str, Any]:
+    """The parameters a statement names, taken from params (DuckDB refuses unused ones)."""
+    wanted = dict.fromkeys(_PARAMETER.findall(re.sub(r"--[^\n]*", "", sql)))
+    missing = [name for name in wanted if name not in params]
+    if missing:
+        raise KeyError(f"SQL needs parameters {missing}")
+    return {name: params[name] for name in wanted}
+
+
+def query(con: duckdb.DuckDBPyConnection, name: str, **params: Any) -> pd.DataFrame:
+    """Run the named SQL file with bound parameters on its own cursor; a DataFrame of the result."""
+    sql = sql_text(name)
+    cursor = con.cursor()
+    try:
+        return cursor.execute(sql, bound_parameters(sql, params)).df()
+    finally:
+        cursor.close()
+
+
+def execute(con: duckdb.DuckDBPyConnection, name: str, **params: Any) -> list[tuple]:
+    """Run a named SQL statement (a write) on the given connection; its rows."""
+    sql = sql_text(name)
+    return con.execute(sql, bound_parameters(sql, params)).fetchall()
+
+
+@contextmanager
+def transaction(con: duckdb.DuckDBPyConnection) -> Iterator[duckdb.DuckDBPyConnection]:
+    """All or nothing: commit when the block finishes, roll back if it raises."""
+    con.execute("BEGIN TRANSACTION")
+    try:
+        yield con
+    except BaseException:
+        con.execute("ROLLBACK")
+        raise
+    con.execute("COMMIT")
+
+
+def migration_files() -> list[tuple[int, str, Path]]:
+    """(version, name, file) of every migration, in order."""
+    found = []
+    for file in sorted(MIGRATIONS.glob("*.sql")):
+        number, _, name = file.stem.partition("_")
+        found.append((int(number), name, file))
+    return found
+
+
+def schema_version(con: duckdb.DuckDBPyConnection) -> int:
+    exists = con.execute(
+        "SELECT count(*) FROM information_schema.tables WHERE table_name = 'schema_migrations'").fetchall()[0][0]
+    if not exists:
+        return 0
+    return con.execute("SELECT coalesce(max(version), 0) FROM schema_migrations").fetchall()[0][0]
+
+
+def migrate(con: duckdb.DuckDBPyConnection) -> list[str]:
+    """Apply every migration newer than the file's version, each in its own transaction; their names."""
+    con.execute("""CREATE TABLE IF NOT EXISTS schema_migrations (
+        version INTEGER PRIMARY KEY, name VARCHAR, applied_at TIMESTAMP DEFAULT current_timestamp)""")
+    current = schema_version(con)
+    applied = []
+    for version, name, file in migration_files():
+        if version <= current:
+            continue
+        with transaction(con):
+            con.execute(file.read_text(encoding="utf-8"))
+            con.execute("INSERT INTO schema_migrations (version, name) VALUES (?, ?)", [version, name])
+        applied.append(f"{version:03d}_{name}")
+    con.execute(REPEATABLE.read_text(encoding="utf-8"))
+    return applied
+
+
+def table_counts(con: duckdb.DuckDBPyConnection) -> dict[str, int]:
+    """Row count of every base table."""
+    tables = [r[0] for r in con.execute(
+        "SELECT table_name FROM information_schema.tables WHERE table_type = 'BASE TABLE' ORDER BY 1").fetchall()]
+    return {t: con.execute(f'SELECT count(*) FROM "{t}"').fetchall()[0][0] for t in tables}  # names from the catalogue
+
+
+def meta(con: duckdb.DuckDBPyConnection, key: str) -> str | None:
+    rows = con.execute("SELECT value FROM meta WHERE key = ?", [key]).fetchall()
+    return rows[0][0] if rows else None
+
+
+def set_meta(con: duckdb.DuckDBPyConnection, key: str, value: str) -> None:
+    con.execute("INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)", [key, value])
+
+
+def audit(con: duckdb.DuckDBPyConnection, actor: str, action: str, detail: str = "",
+          upload_id: int | None = None) -> None:
+    """Record who did what in the audit log (inside the caller's transaction)."""
+    con.execute("INSERT INTO audit_log (actor, action, detail, upload_id) VALUES (?, ?, ?, ?)",
+                [actor, action, detail, upload_id])

@@ -1,0 +1,238 @@
+"""A deterministic, fictional demo: partners and activities, uneven on purpose so the gap views have something to say.
+
+The story it tells: aim A3 (greatest inequality), ways W4 (targeted investment) and W6 (learning) and the
+climate theme are thin; Bolsover and Mansfield (high inactivity, high deprivation) get little per head while
+Rushcliffe and Derbyshire Dales get a lot; nothing in Bolsover addresses children and young people (A2)
+from 2025. Partner names are invented.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+import duckdb
+import numpy as np
+import pandas as pd
+
+from strategy import db
+from strategy.framework import Framework
+from strategy.reference import place_rows
+
+SEED = 20210401
+DEMO_START = date(2021, 1, 1)
+DEFAULT_ACTIVITIES = 1500
+DEFAULT_PARTNERS = 80
+
+AIM_WEIGHTS = {"A1": 0.42, "A2": 0.30, "A3": 0.07, "A4": 0.40, "A5": 0.18}
+WAY_WEIGHTS = {"W1": 0.22, "W2": 0.55, "W3": 0.30, "W4": 0.05, "W5": 0.12, "W6": 0.06}
+THEME_WEIGHTS = {"T1": 0.30, "T2": 0.05, "T3": 0.12}
+# How often a district is home to an activity, per head of its population: <1 under-served, >1 well served.
+PLACE_EFFORT = {"Bolsover": 0.35, "Mansfield": 0.45, "Ashfield": 0.7, "Rushcliffe": 1.8, "Derbyshire Dales": 1.9,
+                "High Peak": 1.2, "Nottingham": 0.9}
+SECTOR_WEIGHTS = {"health_care": 9, "voluntary_community": 18, "young_people_education": 12, "wellbeing": 8,
+                  "sport": 12, "leisure": 7, "transport": 4, "housing": 3, "environment": 4, "community_safety": 2,
+                  "planning": 2, "other": 3}
+PARTNER_KINDS = {
+    "health_care": ["Primary Care Network", "Community Health Services", "Social Prescribing Service", "GP Federation"],
+    "voluntary_community": ["Community Trust", "Together", "Carers' Forum", "Community Action", "Age Well Group",
+                            "Neighbourhood Network", "Women's Centre", "Refugee Welcome"],
+    "young_people_education": ["School Sport Partnership", "Youth Service", "College", "Academy Trust"],
+    "wellbeing": ["Wellbeing Hub", "Public Health Team", "Mind Matters"],
+    "sport": ["Harriers", "Football Development Trust", "Cricket Club", "Swimming Club", "Boxing Academy"],
+    "leisure": ["Leisure Centres", "Leisure Trust"],
+    "transport": ["Active Travel Team", "Cycle Hub"],
+    "housing": ["Homes", "Housing Association"],
+    "environment": ["Parks Friends", "Wildlife Trust Group", "Canal Partnership"],
+    "community_safety": ["Community Safety Partnership", "Fire and Rescue Prevention Team"],
+    "planning": ["Planning Policy Team"],
+    "other": ["Business Network", "Workplace Health Alliance"],
+}
+TITLES = {
+    "A1": ["Move More week", "Active workplaces challenge", "Community festival of movement", "Family activity days"],
+    "A2": ["Holiday activities and food programme", "Daily mile in primary schools", "Girls' football sessions",
+           "After-school multi-sport club", "Teen swim confidence"],
+    "A3": ["Free swims for carers", "Activity for asylum seekers", "Low-cost classes on the estate",
+           "Disability inclusive sessions"],
+    "A4": ["Walking for health group", "Chair-based exercise", "Couch to 5k", "Cardiac rehab exercise",
+           "Strength and balance for falls prevention", "Active minds peer group"],
+    "A5": ["Park improvement and outdoor gym", "Safer cycling routes", "Community green space project",
+           "Accessible trails"],
+}
+TARGET_GROUPS = ["older people", "carers", "young people", "women and girls", "disabled people", "low income families",
+                 "people with long-term conditions", "ethnically diverse communities", "new parents"]
+
+
+def _pick_many(rng: np.random.Generator, n: int, weights: dict[str, float], at_least_one: bool) -> np.ndarray:
+    """An n x k boolean matrix: which of the k codes each activity names."""
+    probabilities = np.array(list(weights.values()))
+    chosen = rng.random((n, len(weights))) < probabilities
+    if at_least_one:
+        empty = ~chosen.any(axis=1)
+        fallback = rng.choice(len(weights), size=empty.sum(), p=probabilities / probabilities.sum())
+        chosen[np.flatnonzero(empty), fallback] = True
+    return chosen
+
+
+def _bridge(keys: np.ndarray, chosen: np.ndarray, codes: list[str]) -> pd.DataFrame:
+    rows, cols = np.nonzero(chosen)
+    return pd.DataFrame({"activity_key": keys[rows], "code": np.array(codes)[cols]})
+
+
+def demo_partners(framework: Framework, count: int, rng: np.random.Generator, place_weights: np.ndarray) -> pd.DataFrame:
+    """Invented partner organisations, each with a sector and a home place (a district, city or county)."""
+    sectors = list(SECTOR_WEIGHTS)
+    weights = np.array(list(SECTOR_WEIGHTS.values()), dtype=float)
+    homes = [p for p in framework.local_places()] + list(framework.counties())
+    home_weights = np.concatenate([place_weights * 0.85, np.full(len(homes) - len(place_weights), 0.15 / 2)])
+    names, rows = set(), []
+    while len(rows) < count:
+        sector = sectors[rng.choice(len(sectors), p=weights / weights.sum())]
+        home = homes[rng.choice(len(homes), p=home_weights / home_weights.sum())]
+        name = f"{home.name} {PARTNER_KINDS[sector][rng.integers(len(PARTNER_KINDS[sector]))]}"
+        if name in names:
+            continue
+        names.add(name)
+        rows.append({"partner_id": len(rows) + 1, "name": name, "sector": sector, "home": home.code})
+    return pd.DataFrame(rows)
+
+
+def demo_tables(framework: Framework, activities: int = DEFAULT_ACTIVITIES, partners: int = DEFAULT_PARTNERS,
+                today: date | None = None, seed: int = SEED) -> dict[str, pd.DataFrame]:
+    """The demo's partners, activities and bridge tables as DataFrames (vectorised, so 1M rows take seconds)."""
+    rng = np.random.default_rng(seed)
+    today = today or date.today()
+    local = framework.local_places()
+    local_codes = np.array([p.code for p in local])
+    county_of = {p.code: p.parent for p in local}
+    n = activities
+    keys = np.arange(1, n + 1, dtype=np.int64)
+
+    # Places: mostly the partner's home district; county partners spread over their county; a few partnership-wide.
+    population = place_rows(framework).set_index("code").population
+    effort = np.array([PLACE_EFFORT.get(p.name, 1.0) * population.get(p.code, 100_000) for p in local], dtype=float)
+    district_p = effort / effort.sum()
+    partner_table = demo_partners(framework, partners, rng, district_p)
+    # Partners: a few large ones run many activities.
+    partner_weight = rng.pareto(1.5, len(partner_table)) + 1
+    partner_index = rng.choice(len(partner_table), size=n, p=partner_weight / partner_weight.sum())
+    partner = partner_table.iloc[partner_index].reset_index(drop=True)
+
+    scope = rng.choice(4, size=n, p=[0.72, 0.14, 0.10, 0.04])  # 0 one place, 1 a few, 2 a county, 3 all
+    home_is_local = partner.home.isin(local_codes).to_numpy()
+    home_pick = np.where(home_is_local & (rng.random(n) < 0.8), partner.home.to_numpy(),
+                         local_codes[rng.choice(len(local), size=n, p=district_p)])
+    place_rows_key, place_rows_code = [], []
+    county_codes = [c.code for c in framework.counties()]
+    for scope_value in range(4):
+        idx = np.flatnonzero(scope == scope_value)
+        if scope_value == 0:
+            place_rows_key.append(keys[idx]); place_rows_code.append(home_pick[idx])
+        elif scope_value == 1:
+            second = local_codes[rng.choice(len(local), size=len(idx), p=district_p)]
+            place_rows_key += [keys[idx], keys[idx]]; place_rows_code += [home_pick[idx], second]
+        else:
+            for i in idx:
+                if scope_value == 2:
+                    home_county = county_of.get(home_pick[i]) or county_codes[rng.integers(len(county_codes))]
+                    codes = framework.places_within(home_county)
+                else:
+                    codes = local_codes
+                place_rows_key.append(np.full(len(codes), keys[i])); place_rows_code.append(np.array(codes))
+    places = pd.DataFrame({"activity_key": np.concatenate(place_rows_key),
+                           "place_code": np.concatenate(place_rows_code)}).drop_duplicates()
+
+    # Aims, ways and themes: uneven on purpose.
+    aims = _pick_many(rng, n, AIM_WEIGHTS, at_least_one=True)
+    ways = _pick_many(rng, n, WAY_WEIGHTS, at_least_one=True)
+    themes = _pick_many(rng, n, THEME_WEIGHTS, at_least_one=False)
+
+
+    # Dates: 2021 to today, more activity in later years.
+    span = (today - DEMO_START).days
+    start_offset = (span * np.sqrt(rng.random(n))).astype(int)
+    start = np.datetime64(DEMO_START) + start_offset.astype("timedelta64[D]")
+    duration = rng.integers(30, 1100, size=n).astype("timedelta64[D]")
+    end = start + duration
+    open_ended = rng.random(n) < 0.12
+    today64 = np.datetime64(today)
+    status = np.where(start > today64, "planned", np.where(~open_ended & (end < today64), "completed", "active"))
+    status = np.where((status == "active") & (rng.random(n) < 0.04), "paused", status)
+
+    # Nothing in Bolsover addresses children and young people (A2) from 2025: single-place activities there
+    # move to aim A1; wider activities for A2 leave Bolsover out.
+    bolsover = framework.resolve_places("Bolsover")[0]
+    from_2025 = open_ended | (end >= np.datetime64("2025-01-01"))
+    places_per_activity = places.groupby("activity_key").size()
+    single_place = places_per_activity[places_per_activity == 1].index.to_numpy()
+    only_bolsover = np.isin(keys, np.intersect1d(single_place, places.activity_key[places.place_code == bolsover]))
+    in_gap = only_bolsover & from_2025 & aims[:, 1]
+    aims[in_gap, 1] = False
+    aims[in_gap & ~aims.any(axis=1), 0] = True
+    wider_a2 = keys[~only_bolsover & from_2025 & aims[:, 1]]
+    places = places[~(places.activity_key.isin(wider_a2) & (places.place_code == bolsover))]
+
+    main_aim = np.array(list(AIM_WEIGHTS))[np.argmax(aims * rng.random(aims.shape), axis=1)]
+    title_choice = rng.integers(0, 100, size=n)
+    titles = [TITLES[a][t % len(TITLES[a])] for a, t in zip(main_aim, title_choice)]
+    place_name = {p.code: p.name for p in framework.places}
+    titles = [f"{t} ({place_name[h]})" for t, h in zip(titles, home_pick)]
+
+    investment = np.round(np.exp(rng.normal(8.6, 1.3, n)), -1)  # median about £5,400
+    investment = np.where(rng.random(n) < 0.08, np.nan, investment)  # some partners do not report money
+    participants = np.round(np.exp(rng.normal(3.8, 1.1, n))).astype(float)
+    participants = np.where(rng.random(n) < 0.1, np.nan, participants)
+    target = [[TARGET_GROUPS[(k * 7 + j) % len(TARGET_GROUPS)] for j in range(k % 3)] for k in title_choice]
+
+    activity_table = pd.DataFrame({
+        "activity_key": keys,
+        "partner_id": partner.partner_id.to_numpy(),
+        "activity_id": [f"DEMO-{k:07d}" for k in keys],
+        "title": titles,
+        "description": "Fictional demo activity.",
+        "sector": partner.sector.to_numpy(),
+        "start_date": start.astype("datetime64[D]"),
+        "end_date": np.where(open_ended, np.datetime64("NaT"), end).astype("datetime64[D]"),
+        "status": status,
+        "participants": participants,
+        "investment_gbp": investment,
+        "target_groups": target,
+    })
+    return {
+        "partners": partner_table[["partner_id", "name", "sector"]],
+        "activities": activity_table,
+        "activity_aims": _bridge(keys, aims, list(AIM_WEIGHTS)).rename(columns={"code": "aim"}),
+        "activity_ways": _bridge(keys, ways, list(WAY_WEIGHTS)).rename(columns={"code": "way"}),
+        "activity_themes": _bridge(keys, themes, list(THEME_WEIGHTS)).rename(columns={"code": "theme"}),
+        "activity_places": places,
+    }
+
+
+def load_demo(con: duckdb.DuckDBPyConnection, framework: Framework, activities: int = DEFAULT_ACTIVITIES,
+              partners: int = DEFAULT_PARTNERS, today: date | None = None) -> int:
+    """Replace all activity data with the demo (in one transaction); the number of activities loaded."""
+    tables = demo_tables(framework, activities, partners, today)
+    with db.transaction(con):
+        for table in ("activity_aims", "activity_ways", "activity_themes", "activity_places", "activities",
+                      "partners", "uploads"):
+            con.execute(f"DELETE FROM {table}")  # fixed table names, no user input
+        upload_id = con.execute(
+            "INSERT INTO uploads (kind, uploaded_by, file_name, rows_read, rows_loaded, rows_rejected, status) "
+            "VALUES ('demo', 'demo generator', 'demo data', ?, ?, 0, 'loaded') RETURNING upload_id",
+            [activities, activities]).fetchall()[0][0]
+        for name, frame in tables.items():
+            con.register("demo_frame", frame)
+            if name == "activities":
+                con.execute("INSERT INTO activities (activity_key, partner_id, activity_id, version, upload_id, title, "
+                            "description, sector, start_date, end_date, status, participants, investment_gbp, "
+                            "target_groups) SELECT activity_key, partner_id, activity_id, 1, ?, title, description, "
+                            "sector, start_date, end_date, status, participants, investment_gbp, target_groups "
+                            "FROM demo_frame", [upload_id])
+            elif name == "activity_places":
+                con.execute("INSERT INTO activity_places SELECT activity_key, place_code, NULL FROM demo_frame")
+            else:
+                con.execute(f"INSERT INTO {name} BY NAME SELECT * FROM demo_frame")  # name from the fixed dict above
+            con.unregister("demo_frame")
+        db.execute(con, "apportion_places_for_upload", upload_id=upload_id)
+        db.set_meta(con, "dataset", "demo")
+        db.set_meta(con, "data_as_of", (today or date.today()).isoformat())
+    return activities

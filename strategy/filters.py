@@ -1,0 +1,104 @@
+"""The one filter object every view, export and command takes, and its round trip through a URL query string."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, fields, replace
+from datetime import date
+from typing import Any, Iterable, Mapping
+
+from strategy.framework import Framework
+
+# URL key for each list field; dates use 'from' and 'to'.
+URL_KEYS = {"places": "place", "sectors": "sector", "aims": "aim", "ways": "way", "themes": "theme",
+            "partners": "partner"}
+KIND_OF = {"sectors": "sector", "aims": "aim", "ways": "way", "themes": "theme"}
+
+
+@dataclass(frozen=True)
+class Filters:
+    """What a view is restricted to. Empty means 'all'. Places may be counties; they stand for their districts."""
+
+    places: tuple[str, ...] = ()
+    sectors: tuple[str, ...] = ()
+    aims: tuple[str, ...] = ()
+    ways: tuple[str, ...] = ()
+    themes: tuple[str, ...] = ()
+    partners: tuple[str, ...] = ()
+    date_from: date | None = None
+    date_to: date | None = None
+
+    def local_places(self, framework: Framework) -> tuple[str, ...]:
+        """The districts and unitary areas the place filter stands for (empty for all)."""
+        codes: list[str] = []
+        for code in self.places:
+            codes += [c for c in framework.places_within(code) if c not in codes]
+        return tuple(codes)
+
+    def sql_parameters(self, framework: Framework) -> dict[str, Any]:
+        """The bound parameters of filtered_activities()."""
+        return {"places": list(self.local_places(framework)), "sectors": list(self.sectors),
+                "aims": list(self.aims), "ways": list(self.ways), "themes": list(self.themes),
+                "partners": list(self.partners), "date_from": self.date_from, "date_to": self.date_to}
+
+    def is_empty(self) -> bool:
+        return self == Filters()
+
+    def to_query(self) -> dict[str, list[str]]:
+        """Query-string form: {'place': ['E07000174'], 'from': ['2024-01-01'], ...}; empty fields left out."""
+        query = {URL_KEYS[f]: list(getattr(self, f)) for f in URL_KEYS if getattr(self, f)}
+        if self.date_from:
+            query["from"] = [self.date_from.isoformat()]
+        if self.date_to:
+            query["to"] = [self.date_to.isoformat()]
+        return query
+
+    def describe(self, framework: Framework) -> str:
+        """The filters in plain English, for captions, exports and the board pack's title slide."""
+        parts = []
+        if self.places:
+            parts.append("Places: " + ", ".join(framework.place(c).name for c in self.places))
+        for name, kind in KIND_OF.items():
+            codes = getattr(self, name)
+            if codes:
+                parts.append(f"{kind.capitalize()}s: " + ", ".join(framework.label(kind, c) for c in codes))
+        if self.partners:
+            parts.append("Partners: " + ", ".join(self.partners))
+        if self.date_from or self.date_to:
+            parts.append(f"Period: {self.date_from or 'start'} to {self.date_to or 'today'}")
+        return "; ".join(parts) if parts else "All places, sectors, aims and partners; all dates"
+
+
+def _valid_date(text: str) -> date | None:
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        return None
+
+
+def filters_from_query(query: Mapping[str, Iterable[str] | str], framework: Framework) -> Filters:
+    """Filters from a query string, dropping anything unknown (an old or hand-edited link still opens)."""
+
+    def values(key: str) -> list[str]:
+        raw = query.get(key, [])
+        return [raw] if isinstance(raw, str) else list(raw)
+
+    known_places = {p.code for p in framework.places if p.level != "country"}
+    chosen: dict[str, Any] = {
+        "places": tuple(dict.fromkeys(v for v in values("place") if v in known_places)),
+        "partners": tuple(dict.fromkeys(values("partner"))),
+    }
+    for name, kind in KIND_OF.items():
+        codes = {i.code for i in framework.items(kind)}
+        chosen[name] = tuple(dict.fromkeys(v for v in values(URL_KEYS[name]) if v in codes))
+    chosen["date_from"] = _valid_date(values("from")[0]) if values("from") else None
+    chosen["date_to"] = _valid_date(values("to")[0]) if values("to") else None
+    return Filters(**chosen)
+
+
+def with_changes(filters: Filters, **changes: Any) -> Filters:
+    """A copy with some fields changed (lists become tuples)."""
+    cleaned = {k: tuple(v) if isinstance(v, list) else v for k, v in changes.items()}
+    return replace(filters, **cleaned)
+
+
+FILTER_FIELDS = tuple(f.name for f in fields(Filters))

@@ -1,0 +1,98 @@
+"""Loads the framework's places and the real reference figures in data/reference/ into the database."""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from pathlib import Path
+
+import duckdb
+import pandas as pd
+
+from strategy.framework import Framework
+
+REFERENCE_DIR = Path(__file__).resolve().parents[1] / "data" / "reference"
+INDICATORS_FILE = REFERENCE_DIR / "indicators.toml"
+# The one population series that covers all 17 areas with the same method and year.
+POPULATION_MATCH = "Population, all ages (ONS mid-year estimate, via Nomis NM_2002_1)"
+POPULATION_PERIOD = "mid-2022"
+_PERIOD = re.compile(r"(\d{4}/\d{2})")
+
+
+def read_reference(file_name: str) -> pd.DataFrame:
+    """One long-format reference CSV (area_code, area_name, indicator, period, value, ..., source_url)."""
+    return pd.read_csv(REFERENCE_DIR / file_name, dtype={"area_code": "string", "value": "string"},
+                       keep_default_na=False, na_values=[""])
+
+
+def period_label(raw: str) -> str:
+    """The period as the product labels it: '2015/16' for Active Lives years, '2019' for 'IoD2019'."""
+    found = _PERIOD.search(raw)
+    if found:
+        return found.group(1)
+    digits = re.search(r"(\d{4})", raw)
+    return digits.group(1) if digits else raw
+
+
+def indicator_definitions() -> list[dict]:
+    return tomllib.loads(INDICATORS_FILE.read_text(encoding="utf-8"))["indicators"]
+
+
+def place_rows(framework: Framework) -> pd.DataFrame:
+    """The framework's places with their population (ONS mid-2022; counties as the sum of districts) and centroid."""
+    population = read_reference("population.csv")
+    population = population[(population.indicator == POPULATION_MATCH) & (population.period == POPULATION_PERIOD)]
+    pop = {r.area_code: int(float(r.value)) for r in population.itertuples()}
+    centroids = read_reference("area_centroids.csv")
+    lat = {r.area_code: float(r.value) for r in centroids.itertuples() if r.indicator.startswith("Latitude")}
+    lon = {r.area_code: float(r.value) for r in centroids.itertuples() if r.indicator.startswith("Longitude")}
+    rows = []
+    for place in framework.places:
+        people, source = pop.get(place.code), f"ONS mid-2022 estimate (Nomis NM_2002_1)"
+        if place.level == "county":
+            children = [pop.get(c) for c in framework.places_within(place.code)]
+            people = sum(children) if all(children) else None
+            source = "sum of its districts' ONS mid-2022 estimates"
+        rows.append({"code": place.code, "name": place.name, "level": place.level, "parent": place.parent,
+                     "valid_from": place.valid_from, "valid_to": place.valid_to, "population": people,
+                     "population_source": source if people else None,
+                     "lat": lat.get(place.code), "lon": lon.get(place.code)})
+    return pd.DataFrame(rows)
+
+
+def indicator_value_rows(definition: dict, known_places: set[str]) -> pd.DataFrame:
+    """The values of one reference indicator for the known places; absent (suppressed) values stay absent."""
+    data = read_reference(definition["file"])
+    data = data[data.indicator.str.contains(definition["match"], regex=False)]
+    data = data[data.area_code.isin(known_places)]
+    return pd.DataFrame({
+        "indicator_id": definition["id"],
+        "place_code": data.area_code.astype(str),
+        "period": data.period.map(period_label),
+        "value": pd.to_numeric(data.value, errors="coerce"),
+        "lower_ci": pd.to_numeric(data.lower_ci, errors="coerce"),
+        "upper_ci": pd.to_numeric(data.upper_ci, errors="coerce"),
+        "source": data.source_url,
+    })
+
+
+def load_reference(con: duckdb.DuckDBPyConnection, framework: Framework) -> None:
+    """Replace places, reference indicators and their values with what data/reference/ holds (in one transaction)."""
+    places = place_rows(framework)
+    con.register("reference_places", places)
+    con.execute("DELETE FROM places")
+    con.execute("INSERT INTO places SELECT code, name, level, parent, valid_from, valid_to, population, "
+                "population_source, lat, lon FROM reference_places")
+    con.unregister("reference_places")
+    known = set(places.code)
+    for definition in indicator_definitions():
+        con.execute("DELETE FROM indicator_values WHERE indicator_id = ? AND upload_id IS NULL", [definition["id"]])
+        con.execute("INSERT OR REPLACE INTO indicators VALUES (?, ?, ?, ?, ?, ?, ?, ?)", [
+            definition["id"], definition["name"], definition.get("short_name"), definition["unit"],
+            definition["polarity"], definition.get("aim"), definition["source"], definition["definition"]])
+        values = indicator_value_rows(definition, known)
+        con.register("reference_values", values)
+        con.execute("INSERT INTO indicator_values (indicator_id, place_code, period, value, lower_ci, upper_ci, "
+                    "source) SELECT indicator_id, place_code, period, value, lower_ci, upper_ci, source "
+                    "FROM reference_values")
+        con.unregister("reference_values")

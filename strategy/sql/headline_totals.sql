@@ -1,0 +1,15 @@
+-- The Overview tiles: activities, partners, places reached, investment and participants.
+-- Money and participants are weighted by the place filter, so they equal the sum over places.
+WITH selected AS (
+    SELECT * FROM filtered_activities($places, $sectors, $aims, $ways, $themes, $partners, $date_from, $date_to)
+)
+SELECT count(*) AS activities,
+       count(DISTINCT partner_id) AS partners,
+       (SELECT count(DISTINCT ap.place_code) FROM activity_places ap JOIN selected s USING (activity_key)
+         WHERE len(CAST($places AS VARCHAR[])) = 0 OR list_contains(CAST($places AS VARCHAR[]), ap.place_code)
+       ) AS places_reached,
+       coalesce(sum(investment_gbp * weight), 0)::DOUBLE AS investment,
+       coalesce(sum(participants * weight), 0)::DOUBLE AS participants,
+       count(investment_gbp) AS activities_with_investment,
+       count(participants) AS activities_with_participants
+FROM selected
