@@ -1,0 +1,163 @@
+"""Pure chart functions: a DataFrame in, a plotly Figure out. Used by the pages and by every export."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import plotly.graph_objects as go
+
+from strategy.analysis import DIMENSION_NAMES, MEASURES
+
+# Okabe-Ito: distinguishable with every common colour-vision deficiency.
+OKABE_ITO = ["#E69F00", "#56B4E9", "#009E73", "#F0E442", "#0072B2", "#D55E00", "#CC79A7", "#000000"]
+# One hue, light to dark, for heatmaps and maps: order is read from lightness, not from hue.
+SEQUENTIAL = [[0.0, "#f7fbff"], [0.25, "#c6dbef"], [0.5, "#6baed6"], [0.75, "#2171b5"], [1.0, "#08306b"]]
+EMPTY_CELL = "#f3e6e6"
+HIGHLIGHT = "#D55E00"
+MUTED = "#7f7f7f"
+FONT = dict(family="Source Sans Pro, Arial, sans-serif", size=15, color="#262730")
+
+
+def _frame(fig: go.Figure, title: str, source: str, height: int) -> go.Figure:
+    """Common layout: title, readable type, and the source line under the plot."""
+    fig.update_layout(
+        title=dict(text=title, x=0, xanchor="left", font=dict(size=19)),
+        font=FONT, height=height, margin=dict(l=10, r=10, t=60, b=70), paper_bgcolor="white",
+        plot_bgcolor="white", colorway=OKABE_ITO,
+    )
+    fig.add_annotation(text=source, xref="paper", yref="paper", x=0, y=-0.02, yanchor="top", xanchor="left",
+                       showarrow=False, font=dict(size=12, color=MUTED), yshift=-30)
+    return fig
+
+
+def heatmap_figure(cells: pd.DataFrame, measure: str, title: str, source: str) -> go.Figure:
+    """A heatmap of one measure with the number printed in every cell; empty cells tinted and marked."""
+    rows = list(dict.fromkeys(cells.row_label))
+    columns = list(dict.fromkeys(cells.column_label))
+    matrix = cells.pivot(index="row_label", columns="column_label", values=measure).loc[rows, columns]
+    counts = cells.pivot(index="row_label", columns="column_label", values="activities").loc[rows, columns]
+    values = matrix.to_numpy(dtype=float)
+    shown = np.where(counts.to_numpy() == 0, np.nan, values)
+    text = [[_cell_text(v, c, measure) for v, c in zip(vr, cr)] for vr, cr in zip(values, counts.to_numpy())]
+    fig = go.Figure(go.Heatmap(
+        z=shown, x=columns, y=rows, text=text, texttemplate="%{text}", colorscale=SEQUENTIAL,
+        zmin=0, xgap=2, ygap=2, colorbar=dict(title=dict(text=MEASURES[measure]), thickness=14),
+        hovertemplate="%{y}<br>%{x}<br>" + MEASURES[measure] + ": %{text}<extra></extra>",
+        textfont=dict(size=14),
+    ))
+    fig.update_layout(plot_bgcolor=EMPTY_CELL)
+    fig.update_yaxes(autorange="reversed", title=DIMENSION_NAMES[cells.attrs.get("rows", "aim")], showgrid=False)
+    fig.update_xaxes(side="top", title=None, showgrid=False, tickangle=0 if len(columns) <= 6 else -35)
+    height = max(320, 60 + 44 * len(rows))
+    _frame(fig, title, source, height)
+    fig.update_layout(plot_bgcolor=EMPTY_CELL, margin=dict(t=90))
+    return fig
+
+
+def _cell_text(value: float, count: int, measure: str) -> str:
+    if count == 0:
+        return "none"
+    if measure == "investment":
+        return f"£{value / 1000:,.0f}k" if value >= 1000 else f"£{value:,.0f}"
+    return f"{value:,.0f}"
+
+
+def need_effort_figure(table: pd.DataFrame, effort: str, title: str, source: str) -> go.Figure:
+    """Need (inactive adults) against effort per head; high-need, low-effort places stand out in colour and label."""
+    effort_label = {"investment_per_head": "Investment per head (£)",
+                    "activities_per_100k": "Activities per 100,000 people"}[effort]
+    fig = go.Figure()
+    for flagged, colour, name in ((False, OKABE_ITO[4], "Other places"),
+                                  (True, HIGHLIGHT, "High need, low effort")):
+        part = table[table.high_need_low_effort == flagged]
+        fig.add_trace(go.Scatter(
+            x=part.inactive_pct, y=part[effort], mode="markers+text", name=name, text=part.place_name,
+            textposition="top center", marker=dict(size=14, color=colour, symbol="diamond" if flagged else "circle",
+                                                   line=dict(width=1, color="white")),
+            hovertemplate="%{text}<br>Inactive adults: %{x:.1f}%<br>" + effort_label + ": %{y:,.1f}<extra></extra>",
+        ))
+    if len(table):
+        fig.add_vline(x=table.inactive_pct.median(), line=dict(color=MUTED, dash="dot"))
+        fig.add_hline(y=table[effort].median(), line=dict(color=MUTED, dash="dot"))
+    fig.update_xaxes(title="Adults inactive (%, latest Active Lives) — more need →", gridcolor="#eeeeee")
+    fig.update_yaxes(title=effort_label + " — more effort →", gridcolor="#eeeeee", rangemode="tozero")
+    fig.update_layout(legend=dict(orientation="h", y=1.02, yanchor="bottom", x=1, xanchor="right"))
+    return _frame(fig, title, source, 520)
+
+
+def place_map_figure(table: pd.DataFrame, measure: str, measure_label: str, title: str, source: str,
+                     boundaries: dict | None = None) -> go.Figure:
+    """A map of the places coloured by a measure: filled boundaries when given, else circles at ONS centroids.
+
+    Drawn on plain longitude/latitude axes so it needs no map tiles or network, in the app and in exports.
+    """
+    fig = go.Figure()
+    values = table.set_index("place_code")[measure]
+    low, high = float(np.nanmin(values)) if len(values) else 0.0, float(np.nanmax(values)) if len(values) else 1.0
+    if boundaries:
+        for feature in boundaries["features"]:
+            code = feature["properties"].get("area_code")
+            if code not in values.index:
+                continue
+            colour = _sequential_colour(values[code], low, high)
+            for ring in _outer_rings(feature["geometry"]):
+                xs, ys = zip(*ring)
+                fig.add_trace(go.Scatter(x=xs, y=ys, fill="toself", fillcolor=colour, mode="lines",
+                                         line=dict(color="white", width=1), hoverinfo="skip", showlegend=False))
+    sizes = 18 if boundaries else 14 + 30 * (values - low) / ((high - low) or 1)
+    fig.add_trace(go.Scatter(
+        x=table.lon, y=table.lat, mode="markers+text", text=table.place_name, textposition="top center",
+        customdata=np.stack([table[measure]], axis=-1),
+        marker=dict(size=sizes if not boundaries else 6, color=table[measure], colorscale=SEQUENTIAL,
+                    cmin=low, cmax=high, showscale=True, colorbar=dict(title=dict(text=measure_label), thickness=14),
+                    line=dict(width=1, color="#08306b")),
+        hovertemplate="%{text}<br>" + measure_label + ": %{customdata[0]:,.1f}<extra></extra>", showlegend=False,
+    ))
+    mid_lat = float(table.lat.mean()) if len(table) else 53.0
+    fig.update_xaxes(visible=False)
+    fig.update_yaxes(visible=False, scaleanchor="x", scaleratio=1 / np.cos(np.radians(mid_lat)))
+    return _frame(fig, title, source, 640)
+
+
+def _sequential_colour(value: float, low: float, high: float) -> str:
+    if value is None or np.isnan(value):
+        return "#dddddd"
+    position = 0.0 if high == low else (value - low) / (high - low)
+    stops = SEQUENTIAL
+    for (p0, c0), (p1, c1) in zip(stops, stops[1:]):
+        if position <= p1:
+            t = (position - p0) / (p1 - p0)
+            rgb = [round(int(c0[i:i + 2], 16) * (1 - t) + int(c1[i:i + 2], 16) * t) for i in (1, 3, 5)]
+            return "#" + "".join(f"{v:02x}" for v in rgb)
+    return stops[-1][1]
+
+
+def _outer_rings(geometry: dict) -> list[list]:
+    if geometry["type"] == "Polygon":
+        return [geometry["coordinates"][0]]
+    if geometry["type"] == "MultiPolygon":
+        return [polygon[0] for polygon in geometry["coordinates"]]
+    return []
+
+
+def read_boundaries(path: str | Path | None) -> dict | None:
+    """A boundary GeoJSON (features with an 'area_code' property), or None when no path is configured."""
+    if not path or not Path(path).exists():
+        return None
+    return json.loads(Path(path).read_text(encoding="utf-8"))
+
+
+def bar_figure(table: pd.DataFrame, x: str, y: str, title: str, source: str, x_label: str,
+               highlight: pd.Series | None = None) -> go.Figure:
+    """Horizontal bars, largest at the top; highlighted bars in the accent colour."""
+    ordered = table.sort_values(x)
+    colours = [HIGHLIGHT if highlight is not None and highlight.get(i, False) else OKABE_ITO[4]
+               for i in ordered.index]
+    fig = go.Figure(go.Bar(x=ordered[x], y=ordered[y], orientation="h", marker_color=colours,
+                           text=[f"{v:,.0f}" for v in ordered[x]], textposition="outside"))
+    fig.update_xaxes(title=x_label, gridcolor="#eeeeee")
+    fig.update_yaxes(title=None)
+    return _frame(fig, title, source, max(320, 60 + 28 * len(ordered)))

@@ -1,0 +1,83 @@
+"""What every command shares: the database option, the filter options, and how results are printed."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from datetime import date
+from typing import Any
+
+from strategy.filters import Filters
+from strategy.framework import Framework, load_framework
+
+
+class UsageError(Exception):
+    """A command was given something it cannot use; the message says what to change (exit status 2)."""
+
+
+def add_database_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--db", metavar="PATH", default=argparse.SUPPRESS,
+                        help="database file (default: $STRATEGY_DB or data/strategy.duckdb)")
+
+
+def database_argument(args: argparse.Namespace) -> str | None:
+    return getattr(args, "db", None)
+
+
+def add_filter_options(parser: argparse.ArgumentParser) -> None:
+    group = parser.add_argument_group("filters (repeat an option to choose several)")
+    group.add_argument("--place", action="append", default=[], metavar="CODE_OR_NAME",
+                       help="a district, city or county (name or ONS code); a county includes its districts")
+    group.add_argument("--sector", action="append", default=[], metavar="NAME")
+    group.add_argument("--aim", action="append", default=[], metavar="A1..A5")
+    group.add_argument("--way", action="append", default=[], metavar="W1..W6")
+    group.add_argument("--theme", action="append", default=[], metavar="T1..T3")
+    group.add_argument("--partner", action="append", default=[], metavar="NAME")
+    group.add_argument("--from", dest="date_from", metavar="YYYY-MM-DD")
+    group.add_argument("--to", dest="date_to", metavar="YYYY-MM-DD")
+
+
+def filters_from_arguments(args: argparse.Namespace, framework: Framework | None = None) -> Filters:
+    """Filters from the command line's options, or UsageError naming the value that is not understood."""
+    framework = framework or load_framework()
+    places = []
+    for text in args.place:
+        code = framework.resolve("place", text)
+        if not code or framework.place(code).level == "country":
+            raise UsageError(f"--place {text!r} is not a place of the partnership; use a name such as 'Mansfield' "
+                             "or an ONS code such as E07000174")
+        places.append(code)
+
+    def codes(kind: str, values: list[str], option: str) -> tuple[str, ...]:
+        found = []
+        for text in values:
+            code = framework.resolve(kind, text)
+            if code is None:
+                choices = ", ".join(i.code for i in framework.items(kind))
+                raise UsageError(f"{option} {text!r} is not known; use one of {choices} or its name")
+            found.append(code)
+        return tuple(found)
+
+    def day(text: str | None, option: str) -> date | None:
+        if not text:
+            return None
+        try:
+            return date.fromisoformat(text)
+        except ValueError:
+            raise UsageError(f"{option} {text!r} is not a date; write it as YYYY-MM-DD") from None
+
+    return Filters(places=tuple(places), sectors=codes("sector", args.sector, "--sector"),
+                   aims=codes("aim", args.aim, "--aim"), ways=codes("way", args.way, "--way"),
+                   themes=codes("theme", args.theme, "--theme"), partners=tuple(args.partner),
+                   date_from=day(args.date_from, "--from"), date_to=day(args.date_to, "--to"))
+
+
+def print_json(value: Any) -> None:
+    json.dump(value, sys.stdout, indent=2, default=str, ensure_ascii=False)
+    sys.stdout.write("\n")
+
+
+def fail(message: str, status: int = 1) -> int:
+    print(f"error: {message}", file=sys.stderr)
+    return status

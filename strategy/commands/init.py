@@ -1,0 +1,33 @@
+"""python -m strategy init [--demo] [--activities N]"""
+
+from __future__ import annotations
+
+import argparse
+
+from strategy import demo
+from strategy.build import build_database
+from strategy.commands.common import database_argument, fail
+from strategy.db import DatabaseUnavailable
+
+
+def register(subparsers) -> None:
+    parser = subparsers.add_parser("init", help="create or upgrade the database; --demo loads the demo data")
+    parser.add_argument("--demo", action="store_true", help="replace all activities with the fictional demo")
+    parser.add_argument("--activities", type=int, default=demo.DEFAULT_ACTIVITIES,
+                        help="how many demo activities (for benchmarks: 1000000)")
+    parser.set_defaults(run=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    if args.activities < 1:
+        return fail("--activities must be 1 or more", 2)
+    try:
+        report = build_database(database_argument(args), with_demo=args.demo, activities=args.activities)
+    except DatabaseUnavailable as problem:
+        return fail(str(problem))
+    print(f"Database: {report.path}")
+    print("Migrations applied: " + (", ".join(report.migrations_applied) or "none (already up to date)"))
+    if report.demo_activities:
+        print(f"Demo data loaded: {report.demo_activities:,} activities")
+    print("Rows: " + ", ".join(f"{table} {count:,}" for table, count in report.table_counts.items()))
+    return 0

@@ -1,0 +1,73 @@
+"""python -m strategy heatmap ... and export FILE.csv|FILE.xlsx ..."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+from strategy import analysis, db, exports
+from strategy.commands.common import (UsageError, add_filter_options, database_argument, fail,
+                                      filters_from_arguments, print_json)
+from strategy.framework import load_framework
+
+
+def register(subparsers) -> None:
+    heatmap = subparsers.add_parser("heatmap", help="the alignment heatmap for the filters")
+    heatmap.add_argument("--rows", choices=["aim", "place", "sector", "theme"], default="aim")
+    heatmap.add_argument("--cols", choices=["way", "aim", "theme"], default="way")
+    heatmap.add_argument("--measure", choices=list(analysis.MEASURES), default="activities")
+    heatmap.add_argument("--json", action="store_true", help="print the cells as JSON")
+    add_filter_options(heatmap)
+    heatmap.set_defaults(run=run_heatmap)
+
+    export = subparsers.add_parser("export", help="export the filtered activities to CSV or Excel")
+    export.add_argument("file", metavar="FILE.csv|FILE.xlsx")
+    add_filter_options(export)
+    export.set_defaults(run=run_export)
+
+
+def run_heatmap(args: argparse.Namespace) -> int:
+    framework = load_framework()
+    try:
+        filters = filters_from_arguments(args, framework)
+        if args.rows == args.cols:
+            raise UsageError("--rows and --cols must differ")
+        con = db.connect(database_argument(args), read_only=True)
+    except UsageError as problem:
+        return fail(str(problem), 2)
+    except db.DatabaseUnavailable as problem:
+        return fail(str(problem))
+    with con:
+        cells = analysis.heatmap(con, framework, filters, rows=args.rows, columns=args.cols)
+    if args.json:
+        print_json({"rows": args.rows, "columns": args.cols, "measure": args.measure,
+                    "filters": filters.describe(framework),
+                    "cells": [{"row": r.row_code, "row_label": r.row_label, "column": r.column_code,
+                               "column_label": r.column_label, "activities": int(r.activities),
+                               "investment": round(float(r.investment), 2), "participants": round(float(r.participants), 2),
+                               "value": float(getattr(r, args.measure))} for r in cells.itertuples()]})
+    else:
+        print(f"{analysis.MEASURES[args.measure]} by {args.rows} and {args.cols} — {filters.describe(framework)}")
+        print(analysis.heatmap_matrix(cells, args.measure).round(0).to_string())
+    return 0
+
+
+def run_export(args: argparse.Namespace) -> int:
+    framework = load_framework()
+    target = Path(args.file)
+    try:
+        filters = filters_from_arguments(args, framework)
+        if target.suffix.lower() not in (".csv", ".xlsx"):
+            raise UsageError(f"{target.name}: the export file must end in .csv or .xlsx")
+        con = db.connect(database_argument(args), read_only=True)
+    except UsageError as problem:
+        return fail(str(problem), 2)
+    except db.DatabaseUnavailable as problem:
+        return fail(str(problem))
+    with con:
+        table = exports.activities_export(con, framework, filters)
+        coverage = analysis.data_coverage(con)
+    exports.write_table(table, target, title="Activities", filters_text=filters.describe(framework),
+                        is_demo=coverage.get("dataset") == "demo")
+    print(f"Wrote {len(table):,} activities to {target}")
+    return 0
