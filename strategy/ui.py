@@ -151,7 +151,7 @@ def chart_block(fig: go.Figure, summary: str, table: pd.DataFrame, key: str) -> 
     st.plotly_chart(fig, key=key, config={"displaylogo": False, "toImageButtonOptions": {"format": "png", "scale": 2}})
     st.caption(summary)
     with st.expander("Show as table"):
-        st.dataframe(table, hide_index=True, use_container_width=True)
+        st.dataframe(table, hide_index=True, width="stretch")
 
 
 def money(value: float) -> str:

@@ -1,0 +1,47 @@
+"""Overview: the partnership's activity at a glance, its alignment, and its largest gaps."""
+
+import streamlit as st
+
+from strategy import analysis, charts
+from strategy.ui import cached, chart_block, money, page_setup
+
+page = page_setup("Making our Move: overview", icon=":material/dashboard:")
+st.caption("How partners' activities line up with the strategy's five shared aims and six ways of working.")
+
+totals = cached("headline_totals", page.filters)
+tiles = st.columns(5)
+tiles[0].metric("Activities", f"{totals['activities']:,}", border=True)
+tiles[1].metric("Partners", f"{totals['partners']:,}", border=True)
+tiles[2].metric("Places reached", f"{totals['places_reached']} of {len(page.framework.local_places())}", border=True)
+tiles[3].metric("Investment", money(totals["investment"]), border=True,
+                help=f"{totals['activities_with_investment']:,} activities report money.")
+tiles[4].metric("Participants", f"{totals['participants']:,.0f}", border=True,
+                help=f"{totals['activities_with_participants']:,} activities report participants.")
+
+left, right = st.columns([3, 2], gap="large")
+with left:
+    cells = cached("heatmap", page.filters, "aim", "way")
+    chart_block(charts.heatmap_figure(cells, "activities", "Activities by aim and way of working", page.source()),
+                analysis.heatmap_summary(cells, "activities"),
+                analysis.heatmap_matrix(cells, "activities").reset_index(), key="overview_heatmap")
+    st.page_link("pages/1_Alignment.py", label="Explore alignment", icon=":material/grid_on:")
+with right:
+    st.subheader("Largest gaps")
+    gaps = cached("gaps", page.filters)
+    if gaps.empty:
+        st.success("No place lacks activity for any aim this year.")
+    for gap in gaps.head(3).itertuples():
+        st.markdown(f"- {gap.reason}")
+    st.page_link("pages/2_Coverage_and_gaps.py", label="All gaps, and need against effort", icon=":material/troubleshoot:")
+
+    st.subheader("About this data")
+    coverage = page.coverage
+    if not coverage["activities"]:
+        st.info("No activities yet. Partners add theirs on the Upload page.")
+    else:
+        kind = "fictional demo data" if page.is_demo else "partner returns"
+        st.markdown(
+            f"{coverage['activities']:,} current activities from {coverage['partners']:,} partners ({kind}), "
+            f"starting between {coverage['first_start']:%d %b %Y} and {coverage['last_start']:%d %b %Y}; "
+            f"{coverage['uploads']:,} upload(s), the latest on {coverage['last_upload']:%d %b %Y}.")
+    st.caption(f"Showing: {page.filters.describe(page.framework)}.")

@@ -1,0 +1,49 @@
+"""Alignment: aims x ways of working (and place, sector, theme x aim), with the activities behind any cell."""
+
+import streamlit as st
+
+from strategy import analysis, charts
+from strategy.ui import cached, chart_block, page_setup
+
+VIEWS = {"Aims x ways of working": ("aim", "way"), "Places x aims": ("place", "aim"),
+         "Sectors x aims": ("sector", "aim"), "Themes x aims": ("theme", "aim")}
+
+page = page_setup("Alignment", icon=":material/grid_on:")
+st.caption("Where partners' activities meet the strategy. An activity counts in every cell it names, so cells "
+           "overlap; investment and participants in a place are that place's apportioned share.")
+
+left, right = st.columns([3, 2])
+view = left.segmented_control("View", list(VIEWS), default="Aims x ways of working", key="alignment_view") \
+    or "Aims x ways of working"
+measure = right.segmented_control("Measure", list(analysis.MEASURES), default="activities",
+                                  format_func=analysis.MEASURES.get, key="alignment_measure") or "activities"
+rows, columns = VIEWS[view]
+
+cells = cached("heatmap", page.filters, rows, columns)
+title = f"{analysis.MEASURES[measure]} by {analysis.DIMENSION_NAMES[rows].lower()} and " \
+        f"{analysis.DIMENSION_NAMES[columns].lower()}"
+chart_block(charts.heatmap_figure(cells, measure, title, page.source()), analysis.heatmap_summary(cells, measure),
+            analysis.heatmap_matrix(cells, measure).reset_index(), key="alignment_heatmap")
+
+empty = cells[cells.activities == 0]
+thin = cells[(cells.activities > 0) & (cells.activities < analysis.THIN_CELL)]
+if len(empty) or len(thin):
+    st.warning(f"**{len(empty)} empty** and **{len(thin)} thin** cells (fewer than {analysis.THIN_CELL} activities). "
+               + ("Empty: " + "; ".join(f"{r.row_label} x {r.column_label}" for r in empty.head(8).itertuples())
+                  if len(empty) else ""), icon=":material/report:")
+
+st.subheader("Activities behind a cell")
+pick_row, pick_column = st.columns(2)
+row_labels = dict(analysis.dimension_codes(page.framework, rows, page.filters))
+column_labels = dict(analysis.dimension_codes(page.framework, columns, page.filters))
+row_code = pick_row.selectbox(analysis.DIMENSION_NAMES[rows], list(row_labels), format_func=row_labels.get,
+                              key=f"cell_row_{rows}")
+column_code = pick_column.selectbox(analysis.DIMENSION_NAMES[columns], list(column_labels),
+                                    format_func=column_labels.get, key=f"cell_column_{columns}")
+behind = cached("activities_in_cell", page.filters, rows, row_code, columns, column_code)
+st.markdown(f"**{len(behind):,} activities** address {row_labels[row_code]} and {column_labels[column_code]}"
+            + (" (the newest 500 shown)" if len(behind) == 500 else "") + ".")
+st.dataframe(behind, hide_index=True, width="stretch",
+             column_config={"investment_gbp": st.column_config.NumberColumn("Investment", format="£%.0f"),
+                            "start_date": st.column_config.DateColumn("Start", format="DD/MM/YYYY"),
+                            "end_date": st.column_config.DateColumn("End", format="DD/MM/YYYY")})

@@ -1,0 +1,100 @@
+"""A real streamlit server on 127.0.0.1 and a real Chromium (Debian's, never downloaded) driven by Playwright."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import PROJECT_ROOT
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-background-networking",
+                  "--disable-component-update", "--disable-sync", "--no-first-run"]
+
+pytestmark = pytest.mark.browser
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def start_server(database: Path, log: Path, extra_env: dict | None = None) -> tuple[subprocess.Popen, str]:
+    """Start `streamlit run app.py` on a free port against a database; (process, base URL) once healthy."""
+    port = free_port()
+    env = {**os.environ, "STRATEGY_DB": str(database), **(extra_env or {})}
+    command = [sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless", "true",
+               "--server.port", str(port), "--server.address", "127.0.0.1",
+               "--browser.gatherUsageStats", "false", "--server.fileWatcherType", "none"]
+    process = subprocess.Popen(command, cwd=PROJECT_ROOT, env=env, stdout=log.open("wb"), stderr=subprocess.STDOUT)
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.time() + 60
+    while time.time() < deadline:
+        try:
+            with urllib.request.urlopen(url + "/_stcore/health", timeout=2) as answer:
+                if answer.status == 200:
+                    return process, url
+        except OSError:
+            time.sleep(0.3)
+        if process.poll() is not None:
+            break
+    process.kill()
+    raise RuntimeError(f"streamlit did not start; see {log}")
+
+
+@pytest.fixture(scope="session")
+def server_db(demo_db_file, tmp_path_factory) -> Path:
+    """The browser tests' own copy of the demo database (the server writes to it)."""
+    copy = tmp_path_factory.mktemp("server") / "server.duckdb"
+    shutil.copy(demo_db_file, copy)
+    return copy
+
+
+@pytest.fixture(scope="session")
+def app_url(server_db, test_output) -> str:
+    """Base URL of a streamlit server running the dashboard on the demo database."""
+    process, url = start_server(server_db, test_output / "streamlit-server.log")
+    yield url
+    process.terminate()
+    try:
+        process.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        process.kill()
+
+
+@pytest.fixture(scope="session")
+def browser():
+    if not Path(CHROMIUM).exists():
+        pytest.fail("Chromium is missing at /usr/bin/chromium: run `make test`, which installs it (as root), "
+                    "or `sudo apt-get install chromium`.")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        instance = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_FLAGS, headless=True)
+        yield instance
+        instance.close()
+
+
+@pytest.fixture
+def page(browser):
+    context = browser.new_context(viewport={"width": 1440, "height": 1000}, accept_downloads=True)
+    page = context.new_page()
+    page.set_default_timeout(30_000)
+    yield page
+    context.close()
+
+
+def wait_for_app(page) -> None:
+    """Wait until the script has finished running (no 'running' indicator) and the main block is drawn."""
+    page.wait_for_selector("[data-testid='stMain']")
+    page.wait_for_function(
+        "() => !document.querySelector('[data-testid=\"stStatusWidget\"]')", timeout=30_000)
