@@ -3,7 +3,7 @@
 import streamlit as st
 
 from strategy import analysis, charts
-from strategy.ui import cached, chart_block, money, page_setup
+from strategy.ui import cached, chart_block, page_setup, short_money
 
 page = page_setup("Making our Move: overview", icon=":material/dashboard:")
 st.caption("How partners' activities line up with the strategy's five shared aims and six ways of working.")
@@ -13,17 +13,20 @@ tiles = st.columns(5)
 tiles[0].metric("Activities", f"{totals['activities']:,}", border=True)
 tiles[1].metric("Partners", f"{totals['partners']:,}", border=True)
 tiles[2].metric("Places reached", f"{totals['places_reached']} of {len(page.framework.local_places())}", border=True)
-tiles[3].metric("Investment", money(totals["investment"]), border=True,
-                help=f"{totals['activities_with_investment']:,} activities report money.")
+tiles[3].metric("Investment", short_money(totals["investment"]), border=True,
+                help=f"£{totals['investment']:,.0f} in total; {totals['activities_with_investment']:,} of the "
+                     f"activities report money.")
 tiles[4].metric("Participants", f"{totals['participants']:,.0f}", border=True,
-                help=f"{totals['activities_with_participants']:,} activities report participants.")
+                help=f"{totals['activities_with_participants']:,} of the activities report participants.")
 
 left, right = st.columns([3, 2], gap="large")
 with left:
     cells = cached("heatmap", page.filters, "aim", "way")
-    chart_block(charts.heatmap_figure(cells, "activities", "Activities by aim and way of working", page.source()),
+    chart_block(charts.heatmap_figure(cells, "activities", "Activities by aim and way of working", page.source(),
+                                      compact=True),
                 analysis.heatmap_summary(cells, "activities"),
                 analysis.heatmap_matrix(cells, "activities").reset_index(), key="overview_heatmap")
+    st.caption(" · ".join(way.short for way in page.framework.ways))
     st.page_link("pages/1_Alignment.py", label="Explore alignment", icon=":material/grid_on:")
 with right:
     st.subheader("Largest gaps")

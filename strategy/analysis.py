@@ -21,8 +21,12 @@ THIN_CELL = 3
 
 def headline_totals(con: duckdb.DuckDBPyConnection, framework: Framework, filters: Filters) -> dict:
     """Activities, partners, places reached, investment and participants for the filters."""
-    row = db.query(con, "headline_totals", **filters.sql_parameters(framework)).iloc[0]
-    return {key: (0 if pd.isna(value) else value) for key, value in row.items()}
+    row = db.query(con, "headline_totals", **filters.sql_parameters(framework)).astype(object).iloc[0]
+    totals = {key: (0 if pd.isna(value) else value) for key, value in row.items()}
+    for key in ("activities", "partners", "places_reached", "activities_with_investment", "activities_with_participants"):
+        totals[key] = int(totals[key])
+    totals["investment"], totals["participants"] = float(totals["investment"]), float(totals["participants"])
+    return totals
 
 
 def dimension_codes(framework: Framework, dimension: str, filters: Filters | None = None) -> list[tuple[str, str]]:
@@ -71,6 +75,16 @@ def heatmap_summary(cells: pd.DataFrame, measure: str) -> str:
     if len(empty):
         return f"{strongest} {len(empty)} of {len(cells)} cells have no activity at all, including {low.row_label} x {low.column_label}."
     return f"{strongest} The weakest is {low.row_label} x {low.column_label} ({format_measure(low[measure], measure)})."
+
+
+def aim_balance_summary(by_aim: pd.DataFrame, place_name: str) -> str:
+    """One sentence on which aims a place's activities address most and least."""
+    if by_aim.activities.sum() == 0:
+        return f"No activities reach {place_name} with these filters."
+    most = by_aim.loc[by_aim.activities.idxmax()]
+    least = by_aim.loc[by_aim.activities.idxmin()]
+    return (f"In {place_name}, {most.aim} is addressed most ({most.activities:,} activities) and "
+            f"{least.aim} least ({least.activities:,}).")
 
 
 def format_measure(value: float, measure: str) -> str:

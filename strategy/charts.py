@@ -28,33 +28,56 @@ def _frame(fig: go.Figure, title: str, source: str, height: int) -> go.Figure:
         font=FONT, height=height, margin=dict(l=10, r=10, t=60, b=70), paper_bgcolor="white",
         plot_bgcolor="white", colorway=OKABE_ITO,
     )
-    fig.add_annotation(text=source, xref="paper", yref="paper", x=0, y=-0.02, yanchor="top", xanchor="left",
-                       showarrow=False, font=dict(size=12, color=MUTED), yshift=-30)
+    fig.add_annotation(text=wrap_label(source, 95), xref="paper", yref="paper", x=0, y=-0.02, yanchor="top", xanchor="left",
+                       showarrow=False, font=dict(size=12, color=MUTED), yshift=-30, align="left")
     return fig
 
 
-def heatmap_figure(cells: pd.DataFrame, measure: str, title: str, source: str) -> go.Figure:
-    """A heatmap of one measure with the number printed in every cell; empty cells tinted and marked."""
+def heatmap_figure(cells: pd.DataFrame, measure: str, title: str, source: str, compact: bool = False) -> go.Figure:
+    """A heatmap of one measure with the number printed in every cell; empty cells tinted and marked 'none'.
+
+    compact: columns headed by their codes (W1...), for narrow spaces; the hover still names them.
+    """
     rows = list(dict.fromkeys(cells.row_label))
     columns = list(dict.fromkeys(cells.column_label))
     matrix = cells.pivot(index="row_label", columns="column_label", values=measure).loc[rows, columns]
     counts = cells.pivot(index="row_label", columns="column_label", values="activities").loc[rows, columns]
     values = matrix.to_numpy(dtype=float)
-    shown = np.where(counts.to_numpy() == 0, np.nan, values)
+    is_empty = counts.to_numpy() == 0
     text = [[_cell_text(v, c, measure) for v, c in zip(vr, cr)] for vr, cr in zip(values, counts.to_numpy())]
-    fig = go.Figure(go.Heatmap(
-        z=shown, x=columns, y=rows, text=text, texttemplate="%{text}", colorscale=SEQUENTIAL,
-        zmin=0, xgap=2, ygap=2, colorbar=dict(title=dict(text=MEASURES[measure]), thickness=14),
+    column_ticks = list(dict.fromkeys(cells.column_code)) if compact else [wrap_label(c) for c in columns]
+    fig = go.Figure()
+    fig.add_trace(go.Heatmap(
+        z=np.where(is_empty, np.nan, values), x=column_ticks, y=rows, text=np.where(is_empty, "", text),
+        texttemplate="%{text}",
+        colorscale=SEQUENTIAL, zmin=0, xgap=2, ygap=2, textfont=dict(size=14),
+        colorbar=dict(title=dict(text=MEASURES[measure]), thickness=14),
         hovertemplate="%{y}<br>%{x}<br>" + MEASURES[measure] + ": %{text}<extra></extra>",
-        textfont=dict(size=14),
     ))
-    fig.update_layout(plot_bgcolor=EMPTY_CELL)
+    if is_empty.any():  # a second layer so empty cells are tinted, labelled and never read as "low"
+        fig.add_trace(go.Heatmap(
+            z=np.where(is_empty, 1.0, np.nan), x=column_ticks, y=rows, text=np.where(is_empty, "none", ""),
+            texttemplate="%{text}",
+            colorscale=[[0, EMPTY_CELL], [1, EMPTY_CELL]], showscale=False, xgap=2, ygap=2,
+            textfont=dict(size=14, color=HIGHLIGHT), hovertemplate="%{y}<br>%{x}<br>no activity<extra></extra>",
+        ))
     fig.update_yaxes(autorange="reversed", title=DIMENSION_NAMES[cells.attrs.get("rows", "aim")], showgrid=False)
-    fig.update_xaxes(side="top", title=None, showgrid=False, tickangle=0 if len(columns) <= 6 else -35)
-    height = max(320, 60 + 44 * len(rows))
-    _frame(fig, title, source, height)
-    fig.update_layout(plot_bgcolor=EMPTY_CELL, margin=dict(t=90))
+    fig.update_xaxes(side="top", title=None, showgrid=False, tickangle=0)
+    _frame(fig, title, source, max(340, 120 + 40 * len(rows)))
+    fig.update_layout(margin=dict(t=110))
     return fig
+
+
+def wrap_label(label: str, width: int = 14) -> str:
+    """A tick label broken onto lines of about `width` characters, so column headings do not overlap."""
+    lines, line = [], ""
+    for word in label.split():
+        if line and len(line) + 1 + len(word) > width:
+            lines.append(line)
+            line = word
+        else:
+            line = f"{line} {word}".strip()
+    return "<br>".join(lines + [line])
 
 
 def _cell_text(value: float, count: int, measure: str) -> str:

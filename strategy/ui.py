@@ -16,6 +16,14 @@ from strategy.build import build_database
 from strategy.filters import Filters, filters_from_query
 from strategy.framework import Framework, load_framework
 
+# The pages, in the order the sidebar lists them. A page not listed here is not shown in the navigation.
+NAVIGATION = [
+    ("app.py", "Overview", ":material/dashboard:"),
+    ("pages/1_Alignment.py", "Alignment", ":material/grid_on:"),
+    ("pages/2_Coverage_and_gaps.py", "Coverage and gaps", ":material/troubleshoot:"),
+    ("pages/3_Places.py", "Places", ":material/map:"),
+]
+
 WIDGET_KEYS = {"places": "filter_places", "sectors": "filter_sectors", "aims": "filter_aims", "ways": "filter_ways",
                "themes": "filter_themes", "partners": "filter_partners", "date_from": "filter_from",
                "date_to": "filter_to"}
@@ -38,7 +46,7 @@ class Page:
         """The source line every chart carries: what, demo or not, and the 'as of' date."""
         kind = "DEMO DATA (fictional partners and activities)" if self.is_demo else what
         as_of = self.coverage.get("data_as_of") or date.today().isoformat()
-        return f"Source: {kind}; Making our Move alignment dashboard, as of {as_of}."
+        return f"Source: {kind}; as of {as_of}."
 
 
 @st.cache_resource(show_spinner=False)
@@ -82,6 +90,7 @@ def page_setup(title: str, icon: str = ":material/bar_chart:", sidebar_filters: 
         st.stop()
     framework = load_framework()
     coverage = cached("data_coverage", Filters())
+    _navigation()
     filters = _sidebar(framework) if sidebar_filters else Filters()
     page = Page(con=con, framework=framework, filters=filters, coverage=coverage)
     if page.is_demo:
@@ -90,6 +99,14 @@ def page_setup(title: str, icon: str = ":material/bar_chart:", sidebar_filters: 
                    icon=":material/science:")
     st.title(title)
     return page
+
+
+def _navigation() -> None:
+    with st.sidebar:
+        st.markdown("**Making our Move**")
+        for path, label, icon in NAVIGATION:
+            st.page_link(path, label=label, icon=icon)
+        st.divider()
 
 
 def _sidebar(framework: Framework) -> Filters:
@@ -155,4 +172,13 @@ def chart_block(fig: go.Figure, summary: str, table: pd.DataFrame, key: str) -> 
 
 
 def money(value: float) -> str:
+    return f"£{value:,.0f}"
+
+
+def short_money(value: float) -> str:
+    """£18.3m, £412k, £950: money that fits a tile."""
+    if abs(value) >= 1_000_000:
+        return f"£{value / 1_000_000:,.1f}m"
+    if abs(value) >= 10_000:
+        return f"£{value / 1000:,.0f}k"
     return f"£{value:,.0f}"

@@ -1,0 +1,55 @@
+"""Coverage and gaps: every aim in every place, the gaps ranked with reasons, and need against effort."""
+
+import streamlit as st
+
+from strategy import analysis, charts
+from strategy.ui import cached, chart_block, money, page_setup
+
+page = page_setup("Coverage and gaps", icon=":material/troubleshoot:")
+year = analysis.gap_year(page.filters)
+st.caption(f"Which places each aim reaches, where nothing or little is happening in {year}, and whether effort "
+           "follows need. Choose a period in the sidebar to judge another year.")
+
+st.subheader("Coverage of every aim in every place")
+cells = cached("heatmap", page.filters, "place", "aim")
+chart_block(charts.heatmap_figure(cells, "activities", "Activities by place and aim (all dates in the filter)",
+                                  page.source()),
+            analysis.heatmap_summary(cells, "activities"),
+            analysis.heatmap_matrix(cells, "activities").reset_index(), key="coverage_grid")
+
+st.subheader(f"Gaps in {year}, worst first")
+gaps = cached("gaps", page.filters)
+if gaps.empty:
+    st.success(f"Every place has activity for every aim in {year}.")
+else:
+    none, thin = (gaps.kind == "none").sum(), (gaps.kind == "thin").sum()
+    st.markdown(f"**{none}** place-aim pairs have no activity and **{thin}** have thin activity in {year}. "
+                "Pairs with none come first, then the thinnest for their population; ties go to the place with "
+                "more inactive adults.")
+    for gap in gaps.head(5).itertuples():
+        st.markdown(f"{gap.Index + 1}. {gap.reason}")
+    with st.expander(f"All {len(gaps)} gaps"):
+        st.dataframe(gaps.drop(columns=["place_code", "aim_code"]), hide_index=True, width="stretch",
+                     column_config={"per_100k": st.column_config.NumberColumn("Per 100,000 people", format="%.1f"),
+                                    "inactive_pct": st.column_config.NumberColumn("Inactive adults %", format="%.1f")})
+
+st.subheader("Need against effort")
+effort = st.segmented_control("Effort measured as", ["investment_per_head", "activities_per_100k"],
+                              default="investment_per_head", key="effort_measure",
+                              format_func={"investment_per_head": "Investment per head",
+                                           "activities_per_100k": "Activities per 100,000 people"}.get) \
+    or "investment_per_head"
+table = cached("need_vs_effort", page.filters)
+flagged = table[table.high_need_low_effort]
+summary = (f"{len(flagged)} of {len(table)} places combine more inactive adults than the middle place with less "
+           f"{'investment per head' if effort == 'investment_per_head' else 'activity per head'} than the middle "
+           f"place: {', '.join(flagged.place_name) or 'none'}.")
+chart_block(charts.need_effort_figure(table, effort, "Need (inactive adults) against effort", page.source(
+    "partner activity returns; Active Lives 93015 (OHID Fingertips); ONS mid-2022 population")), summary,
+    table[["place_name", "population", "inactive_pct", "inactive_people", "imd2019_score", "activities",
+           "investment", "investment_per_head", "activities_per_100k", "high_need_low_effort"]],
+    key="need_effort")
+for place in flagged.itertuples():
+    st.markdown(f"- **{place.place_name}**: {place.inactive_pct:.1f}% of adults inactive "
+                f"(about {place.inactive_people:,.0f} people), {money(place.investment_per_head)} invested per head, "
+                f"{place.activities_per_100k:.0f} activities per 100,000 people.")

@@ -1,0 +1,58 @@
+"""Places: a map of the 17 areas coloured by a chosen measure, and the profile of one place."""
+
+import os
+
+import streamlit as st
+
+from strategy import analysis, charts
+from strategy.filters import with_changes
+from strategy.ui import cached, chart_block, money, page_setup
+
+MEASURES = {"investment_per_head": "Investment per head (£)", "activities_per_100k": "Activities per 100,000 people",
+            "inactive_pct": "Adults inactive (%)", "imd2019_score": "IMD 2019 average score",
+            "investment": "Investment (£)", "activities": "Activities"}
+
+page = page_setup("Places", icon=":material/map:")
+st.caption("Each of the partnership's 17 areas, coloured by the measure you choose. Investment in an area is its "
+           "share of the activities that reach it (apportioned by population).")
+
+table = cached("need_vs_effort", page.filters)
+measure = st.selectbox("Colour the map by", list(MEASURES), format_func=MEASURES.get, key="map_measure")
+boundaries = charts.read_boundaries(os.environ.get("STRATEGY_BOUNDARIES"))
+ordered = table.sort_values(measure, ascending=False)
+summary = (f"Highest: {ordered.place_name.iloc[0]} ({ordered[measure].iloc[0]:,.1f}); lowest: "
+           f"{ordered.place_name.iloc[-1]} ({ordered[measure].iloc[-1]:,.1f}).") if len(table) else "No places."
+chart_block(charts.place_map_figure(table, measure, MEASURES[measure], f"{MEASURES[measure]} by place",
+                                    page.source("partner activity returns; ONS centroids and population")),
+            summary, table[["place_name", measure]].sort_values(measure, ascending=False), key="place_map")
+if boundaries is None:
+    st.caption("Drawn at each area's ONS centre point. Set STRATEGY_BOUNDARIES to a boundary GeoJSON "
+               "(features with an area_code property) to draw the areas' shapes.")
+
+st.divider()
+names = dict(zip(table.place_code, table.place_name))
+chosen = st.selectbox("Place profile", list(names), format_func=names.get, key="profile_place")
+if chosen:
+    place = table.set_index("place_code").loc[chosen]
+    st.header(place.place_name)
+    tiles = st.columns(4)
+    tiles[0].metric("Population (mid-2022)", f"{place.population:,.0f}", border=True)
+    tiles[1].metric("Adults inactive", f"{place.inactive_pct:.1f}%", border=True,
+                    help=f"Active Lives {place.inactive_period} (OHID Fingertips 93015).")
+    tiles[2].metric("Activities reaching it", f"{place.activities:,.0f}", border=True)
+    tiles[3].metric("Investment per head", money(place.investment_per_head), border=True)
+    here = with_changes(page.filters, places=[chosen])
+    aims = cached("heatmap", here, "place", "aim").rename(columns={"column_label": "aim"})
+    left, right = st.columns(2)
+    with left:
+        chart_block(charts.bar_figure(aims, "activities", "aim", f"Activities by aim in {place.place_name}",
+                                      page.source(), "Activities"),
+                    analysis.aim_balance_summary(aims, place.place_name), aims[["aim", "activities"]],
+                    key="profile_aims")
+    with right:
+        st.subheader("Gaps here")
+        gaps = cached("gaps", here)
+        for gap in gaps.head(5).itertuples():
+            st.markdown(f"- {gap.reason}")
+        if gaps.empty:
+            st.success("Every aim has activity here this year.")
