@@ -63,10 +63,14 @@ def database_file() -> str:
     return str(db.database_path())
 
 
-@st.cache_data(show_spinner=False, ttl=3600)
 def cached(question: str, filters: Filters, *args) -> object:
     """The answer to one analysis question for one filter set, shared across sessions until data changes."""
-    con = connection(database_file())
+    return _answer(database_file(), question, filters, *args)
+
+
+@st.cache_data(show_spinner=False, ttl=3600)
+def _answer(database: str, question: str, filters: Filters, *args) -> object:
+    con = connection(database)
     framework = load_framework()
     function = getattr(analysis, question)
     if question in ("data_coverage", "need_by_place", "partner_names"):

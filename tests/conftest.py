@@ -67,3 +67,47 @@ def test_output() -> Path:
     """Where screenshots and other artifacts are kept after the run."""
     TEST_OUTPUT.mkdir(exist_ok=True)
     return TEST_OUTPUT
+
+
+def add_activity(con, *, activity_id: str, partner: str, sector: str, places: list[str], aims: list[str],
+                 ways: list[str] = (), themes: list[str] = (), start: str = "2025-05-01", end: str | None = None,
+                 investment: float | None = None, participants: int | None = None) -> int:
+    """Insert one activity directly (for tests of the counting rules); its activity_key."""
+    con.execute("INSERT INTO partners (name, sector) SELECT ?, ? WHERE NOT EXISTS "
+                "(SELECT 1 FROM partners WHERE name = ?)", [partner, sector, partner])
+    partner_id = con.execute("SELECT partner_id FROM partners WHERE name = ?", [partner]).fetchall()[0][0]
+    upload_id = con.execute("INSERT INTO uploads (kind, status, file_name) VALUES ('test', 'loaded', ?) "
+                            "RETURNING upload_id", [activity_id]).fetchall()[0][0]
+    key = con.execute("SELECT coalesce(max(activity_key), 0) + 1 FROM activities").fetchall()[0][0]
+    con.execute("INSERT INTO activities (activity_key, partner_id, activity_id, upload_id, title, sector, start_date, "
+                "end_date, investment_gbp, participants) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                [key, partner_id, activity_id, upload_id, f"Test {activity_id}", sector, start, end, investment,
+                 participants])
+    con.executemany("INSERT INTO activity_aims VALUES (?, ?)", [[key, a] for a in aims])
+    if ways:
+        con.executemany("INSERT INTO activity_ways VALUES (?, ?)", [[key, w] for w in ways])
+    if themes:
+        con.executemany("INSERT INTO activity_themes VALUES (?, ?)", [[key, t] for t in themes])
+    con.executemany("INSERT INTO activity_places VALUES (?, ?, NULL)", [[key, p] for p in places])
+    db.execute(con, "apportion_places_for_upload", upload_id=upload_id)
+    return key
+
+
+@pytest.fixture
+def small_con(empty_db_file, tmp_path, framework):
+    """A fresh database with three hand-made activities whose totals are easy to check by hand:
+    a Derbyshire-wide £8,000 walking programme, a £500 Mansfield youth club, and a £1,000 activity in Bolsover and
+    Mansfield with no participants reported."""
+    path = tmp_path / "small.duckdb"
+    shutil.copy(empty_db_file, path)
+    con = db.connect(path)
+    add_activity(con, activity_id="WALK-1", partner="Walk Derbyshire", sector="voluntary_community",
+                 places=list(framework.places_within("E10000007")), aims=["A1", "A4"], ways=["W2"], themes=["T1"],
+                 investment=8000, participants=800)
+    add_activity(con, activity_id="YOUTH-1", partner="Mansfield Youth", sector="young_people_education",
+                 places=["E07000174"], aims=["A2"], ways=["W3"], investment=500, participants=40)
+    add_activity(con, activity_id="PAIR-1", partner="Mansfield Youth", sector="young_people_education",
+                 places=["E07000033", "E07000174"], aims=["A3"], ways=["W2", "W4"], start="2023-01-10",
+                 end="2023-12-31", investment=1000)
+    yield con
+    con.close()

@@ -1,0 +1,32 @@
+"""AppTest runs each page script in-process against a chosen database file."""
+
+from __future__ import annotations
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from tests.conftest import PROJECT_ROOT
+
+PAGES = ["app.py", *sorted(str(p.relative_to(PROJECT_ROOT)) for p in (PROJECT_ROOT / "pages").glob("*.py"))]
+
+
+@pytest.fixture
+def open_page(monkeypatch):
+    """open_page(script, database, query=None) -> an AppTest that has run once."""
+
+    def open_(script: str, database, query: dict | None = None) -> AppTest:
+        monkeypatch.setenv("STRATEGY_DB", str(database))
+        app = AppTest.from_file(str(PROJECT_ROOT / "app.py"), default_timeout=60)
+        if script != "app.py":  # pages run as part of the app, as in the browser
+            app.switch_page(script)
+        for key, value in (query or {}).items():
+            app.query_params[key] = value
+        app.run()
+        return app
+
+    yield open_
+    import streamlit as st
+
+    from strategy.ui import connection
+    connection.clear()
+    st.cache_data.clear()

@@ -1,0 +1,83 @@
+"""The database file: versioned migrations, idempotent init, upgrades that keep rows, clear lock errors."""
+
+import subprocess
+import sys
+
+import duckdb
+import pytest
+
+from strategy import db
+from strategy.build import build_database
+
+# Another process (like the running dashboard) holding the database file open for writing.
+HOLD_THE_FILE = "import sys, time, duckdb; c = duckdb.connect(sys.argv[1]); print('holding', flush=True); time.sleep(60)"
+
+
+def test_init_creates_every_table_of_the_data_model(empty_con):
+    tables = set(db.table_counts(empty_con))
+    assert {"partners", "activities", "activity_aims", "activity_ways", "activity_themes", "activity_places",
+            "places", "indicators", "indicator_values", "uploads", "audit_log"} <= tables
+
+
+def test_init_twice_changes_nothing(demo_db_copy):
+    before = db.table_counts(db.connect(demo_db_copy, read_only=True))
+    report = build_database(demo_db_copy)
+    assert report.migrations_applied == []
+    assert report.table_counts == before
+
+
+def test_init_upgrades_an_older_file_without_losing_rows(tmp_path, monkeypatch):
+    path = tmp_path / "old.duckdb"
+    first, *later = db.migration_files()
+    con = duckdb.connect(str(path))
+    con.execute("CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, name VARCHAR, applied_at TIMESTAMP)")
+    con.execute(first[2].read_text())
+    con.execute("INSERT INTO schema_migrations VALUES (?, ?, now())", [first[0], first[1]])
+    con.execute("INSERT INTO partners (name, sector) VALUES ('Old Partner', 'sport')")
+    con.close()
+    report = build_database(path)
+    assert report.migrations_applied == [f"{v:03d}_{n}" for v, n, _ in later]
+    con = db.connect(path, read_only=True)
+    assert con.execute("SELECT name FROM partners").fetchall() == [("Old Partner",)]
+    assert db.schema_version(con) == db.migration_files()[-1][0]
+
+
+def test_a_second_process_gets_a_plain_message_not_a_lock_error(demo_db_copy):
+    holder = subprocess.Popen([sys.executable, "-c", HOLD_THE_FILE, str(demo_db_copy)], stdout=subprocess.PIPE)
+    try:
+        assert holder.stdout.readline().strip() == b"holding"
+        with pytest.raises(db.DatabaseUnavailable, match="in use by another program"):
+            db.connect(demo_db_copy)
+    finally:
+        holder.kill()
+        holder.wait()
+
+
+def test_reading_a_missing_database_says_how_to_create_it(tmp_path):
+    with pytest.raises(db.DatabaseUnavailable, match="python -m strategy init"):
+        db.connect(tmp_path / "absent.duckdb", read_only=True)
+
+
+def test_every_named_sql_file_runs_against_the_demo_database(demo_con, framework):
+    """Like a build that runs every query: a broken .sql file fails here, not in front of a board."""
+    from strategy.filters import Filters
+    parameters = {**Filters().sql_parameters(framework), "row_dimension": "aim", "column_dimension": "way",
+                  "row_code": "A1", "column_code": "W2", "indicator_id": "93015", "place_code": "E07000174",
+                  "upload_id": -1}
+    writes = {"apportion_places_for_upload", "views_and_macros"}
+    for file in sorted(db.SQL_DIR.glob("*.sql")):
+        if file.stem in writes:
+            continue
+        result = db.query(demo_con, file.stem, **parameters)
+        assert result is not None, file.stem
+
+
+def test_transaction_rolls_back_everything_when_the_block_fails(demo_db_copy):
+    con = db.connect(demo_db_copy)
+    before = db.table_counts(con)
+    with pytest.raises(RuntimeError):
+        with db.transaction(con):
+            con.execute("DELETE FROM activity_aims")
+            raise RuntimeError("interrupted")
+    assert db.table_counts(con) == before
+    con.close()

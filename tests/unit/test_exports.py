@@ -1,0 +1,52 @@
+"""Exports hold exactly what the filters select, and no cell can run as a formula."""
+
+import io
+
+import openpyxl
+import pandas as pd
+import pytest
+
+from strategy import analysis, exports
+from strategy.filters import Filters
+
+
+@pytest.mark.parametrize("text", ["=HYPERLINK(\"http://x\")", "+1", "-2+3", "@SUM(A1)", "\tcmd", "\rcmd"])
+def test_formula_like_text_is_neutralised(text):
+    assert exports.formula_safe(text) == "'" + text
+
+
+@pytest.mark.parametrize("value", ["Walking group", "", "a=b", 42, None, -5])
+def test_other_values_are_unchanged(value):
+    assert exports.formula_safe(value) == value
+
+
+def test_export_holds_exactly_the_filtered_activities(demo_con, framework):
+    filters = Filters(places=("E10000024",), aims=("A3",))
+    table = exports.activities_export(demo_con, framework, filters)
+    assert len(table) == analysis.headline_totals(demo_con, framework, filters)["activities"]
+    assert table.aims.str.contains("A3").all()
+    assert table.investment_in_selected_places.sum() == pytest.approx(
+        analysis.headline_totals(demo_con, framework, filters)["investment"])
+
+
+def test_csv_and_xlsx_exports_neutralise_formulas(tmp_path):
+    table = pd.DataFrame({"title": ["=cmd|' /C calc'!A0", "Safe title"], "investment_gbp": [10.0, 20.0]})
+    csv_path = exports.write_table(table, tmp_path / "out.csv")
+    assert "'=cmd" in csv_path.read_text(encoding="utf-8-sig")
+    xlsx_path = exports.write_table(table, tmp_path / "out.xlsx", filters_text="=evil")
+    book = openpyxl.load_workbook(xlsx_path)
+    sheet = book.worksheets[0]
+    assert sheet["A2"].value == "'=cmd|' /C calc'!A0" and sheet["A2"].data_type == "s"
+    assert book["About"]["A2"].value.startswith("Filters: =evil")  # starts with 'Filters', so not a formula
+
+
+def test_a_failed_write_leaves_no_partial_file(tmp_path, monkeypatch):
+    target = tmp_path / "out.xlsx"
+
+    def broken(*args, **kwargs):
+        raise OSError("disk full")
+
+    monkeypatch.setattr(exports.os, "replace", broken)
+    with pytest.raises(OSError):
+        exports.write_table(pd.DataFrame({"a": [1]}), target)
+    assert list(tmp_path.iterdir()) == []
