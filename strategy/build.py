@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from strategy import db, demo
+from strategy.activities import derive_for_upload
 from strategy.framework import load_framework
 from strategy.reference import load_reference
 
@@ -32,6 +33,8 @@ def build_database(path: str | os.PathLike | None = None, with_demo: bool = Fals
         applied = db.migrate(con)
         with db.transaction(con):
             load_reference(con, framework)
+            if con.execute("SELECT count(*) FROM activities WHERE aim_mask IS NULL").fetchall()[0][0]:
+                derive_for_upload(con, None)  # a database from before the derived columns existed
             if db.meta(con, "dataset") is None:
                 db.set_meta(con, "dataset", "empty")
         loaded = demo.load_demo(con, framework, activities=activities, today=today) if with_demo else None

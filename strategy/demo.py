@@ -15,6 +15,7 @@ import numpy as np
 import pandas as pd
 
 from strategy import db
+from strategy.activities import derive_for_upload
 from strategy.framework import Framework
 from strategy.reference import place_rows
 
@@ -232,7 +233,7 @@ def load_demo(con: duckdb.DuckDBPyConnection, framework: Framework, activities: 
             else:
                 con.execute(f"INSERT INTO {name} BY NAME SELECT * FROM demo_frame")  # name from the fixed dict above
             con.unregister("demo_frame")
-        db.execute(con, "apportion_places_for_upload", upload_id=upload_id)
+        derive_for_upload(con, upload_id)
         db.set_meta(con, "dataset", "demo")
         db.set_meta(con, "data_as_of", (today or date.today()).isoformat())
     return activities

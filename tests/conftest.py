@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from strategy import db
+from strategy.activities import derive_for_upload
 from strategy.build import build_database
 from strategy.framework import load_framework
 
@@ -89,7 +90,7 @@ def add_activity(con, *, activity_id: str, partner: str, sector: str, places: li
     if themes:
         con.executemany("INSERT INTO activity_themes VALUES (?, ?)", [[key, t] for t in themes])
     con.executemany("INSERT INTO activity_places VALUES (?, ?, NULL)", [[key, p] for p in places])
-    db.execute(con, "apportion_places_for_upload", upload_id=upload_id)
+    derive_for_upload(con, upload_id)
     return key
 
 

@@ -1,12 +1,16 @@
 -- For each local place: activities that reach it, and its apportioned share of investment and participants.
 WITH selected AS (
     SELECT * FROM filtered_activities($places, $sectors, $aims, $ways, $themes, $partners, $date_from, $date_to)
+),
+by_place_set AS (
+    SELECT place_set, count(*) AS activities, sum(investment_gbp) AS investment, sum(participants) AS participants
+    FROM selected
+    GROUP BY place_set
 )
-SELECT ap.place_code,
-       count(*) AS activities,
-       coalesce(sum(s.investment_gbp * ap.share), 0)::DOUBLE AS investment,
-       coalesce(sum(s.participants * ap.share), 0)::DOUBLE AS participants
-FROM selected s
-JOIN activity_places ap USING (activity_key)
-WHERE len(CAST($places AS VARCHAR[])) = 0 OR list_contains(CAST($places AS VARCHAR[]), ap.place_code)
-GROUP BY ap.place_code
+SELECT m.code AS place_code,
+       sum(s.activities) AS activities,
+       coalesce(sum(s.investment * m.share), 0)::DOUBLE AS investment,
+       coalesce(sum(s.participants * m.share), 0)::DOUBLE AS participants
+FROM by_place_set s
+JOIN dimension_members('place', $places) m ON m.member_key = s.place_set
+GROUP BY m.code

@@ -5,9 +5,8 @@ WITH selected AS (
 )
 SELECT count(*) AS activities,
        count(DISTINCT partner_id) AS partners,
-       (SELECT count(DISTINCT ap.place_code) FROM activity_places ap JOIN selected s USING (activity_key)
-         WHERE len(CAST($places AS VARCHAR[])) = 0 OR list_contains(CAST($places AS VARCHAR[]), ap.place_code)
-       ) AS places_reached,
+       (SELECT count(DISTINCT m.code) FROM dimension_members('place', $places) m
+         WHERE m.member_key IN (SELECT place_set FROM selected)) AS places_reached,
        coalesce(sum(investment_gbp * weight), 0)::DOUBLE AS investment,
        coalesce(sum(participants * weight), 0)::DOUBLE AS participants,
        count(investment_gbp) AS activities_with_investment,

@@ -1,32 +1,36 @@
 -- Activities, investment and participants in each (row, column) cell of a heatmap, for any two
--- dimensions (aim, way, theme, place, sector). An activity counts in every cell it names; money
--- and participants are apportioned when a dimension is place, else weighted by the place filter.
+-- dimensions (aim, way, theme, place, sector). An activity counts in every cell it names; money and
+-- participants are apportioned when a dimension is place, else weighted by the place filter.
+-- Activities are first grouped by their derived keys (masks, sector, place set), which leaves a few
+-- thousand groups however many activities there are; the groups are then spread over their codes.
 WITH selected AS (
-    SELECT activity_key, investment_gbp, participants, weight
-    FROM filtered_activities($places, $sectors, $aims, $ways, $themes, $partners, $date_from, $date_to)
+    SELECT * FROM filtered_activities($places, $sectors, $aims, $ways, $themes, $partners, $date_from, $date_to)
 ),
-row_codes AS (
-    SELECT activity_key, code, share FROM activity_dimensions
-    WHERE dimension = $row_dimension
-      AND ($row_dimension <> 'place' OR len(CAST($places AS VARCHAR[])) = 0
-           OR list_contains(CAST($places AS VARCHAR[]), code))
-),
-column_codes AS (
-    SELECT activity_key, code, share FROM activity_dimensions
-    WHERE dimension = $column_dimension
-      AND ($column_dimension <> 'place' OR len(CAST($places AS VARCHAR[])) = 0
-           OR list_contains(CAST($places AS VARCHAR[]), code))
+grouped AS (
+    SELECT CASE $row_dimension WHEN 'aim' THEN aim_mask::VARCHAR WHEN 'way' THEN way_mask::VARCHAR
+                               WHEN 'theme' THEN theme_mask::VARCHAR WHEN 'sector' THEN sector
+                               ELSE place_set END AS row_key,
+           CASE $column_dimension WHEN 'aim' THEN aim_mask::VARCHAR WHEN 'way' THEN way_mask::VARCHAR
+                                  WHEN 'theme' THEN theme_mask::VARCHAR WHEN 'sector' THEN sector
+                                  ELSE place_set END AS column_key,
+           count(*) AS activities,
+           sum(investment_gbp * weight) AS investment_weighted,
+           sum(participants * weight) AS participants_weighted,
+           sum(investment_gbp) AS investment_whole,
+           sum(participants) AS participants_whole
+    FROM selected
+    GROUP BY ALL
 )
 SELECT r.code AS row_code,
        c.code AS column_code,
-       count(*) AS activities,
-       sum(s.investment_gbp * CASE WHEN $row_dimension = 'place' THEN r.share
-                                   WHEN $column_dimension = 'place' THEN c.share
-                                   ELSE s.weight END)::DOUBLE AS investment,
-       sum(s.participants * CASE WHEN $row_dimension = 'place' THEN r.share
-                                 WHEN $column_dimension = 'place' THEN c.share
-                                 ELSE s.weight END)::DOUBLE AS participants
-FROM selected s
-JOIN row_codes r USING (activity_key)
-JOIN column_codes c USING (activity_key)
+       sum(g.activities) AS activities,
+       sum(CASE WHEN $row_dimension = 'place' THEN g.investment_whole * r.share
+                WHEN $column_dimension = 'place' THEN g.investment_whole * c.share
+                ELSE g.investment_weighted END)::DOUBLE AS investment,
+       sum(CASE WHEN $row_dimension = 'place' THEN g.participants_whole * r.share
+                WHEN $column_dimension = 'place' THEN g.participants_whole * c.share
+                ELSE g.participants_weighted END)::DOUBLE AS participants
+FROM grouped g
+JOIN dimension_members($row_dimension, $places) r ON r.member_key = g.row_key
+JOIN dimension_members($column_dimension, $places) c ON c.member_key = g.column_key
 GROUP BY ALL

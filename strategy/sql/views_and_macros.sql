@@ -1,40 +1,74 @@
--- Re-created on every init. Every board-facing query starts from filtered_activities, so the
--- filter rules live here once.
+-- Re-created on every init. Every board-facing query starts from filtered_activities, so the filter and
+-- apportioning rules live here once.
 
--- The current activities a filter selects, each with its weight: the part of its money and
--- participants that falls in the selected places (1.0 when no place is selected). An activity
--- matches a list filter when it names any of the listed codes; it matches the period when it runs
--- during any part of it.
-CREATE OR REPLACE MACRO filtered_activities(places, sectors, aims, ways, themes, partners, date_from, date_to) AS TABLE
-WITH current_activities AS (
-    SELECT a.*
-    FROM activities a
-    WHERE a.replaced_by_upload IS NULL
-      AND (len(CAST(sectors AS VARCHAR[])) = 0 OR list_contains(CAST(sectors AS VARCHAR[]), a.sector))
-      AND (len(CAST(partners AS VARCHAR[])) = 0 OR a.partner_id IN (
-            SELECT partner_id FROM partners WHERE list_contains(CAST(partners AS VARCHAR[]), name)))
-      AND (CAST(date_to AS DATE) IS NULL OR a.start_date <= CAST(date_to AS DATE))
-      AND (CAST(date_from AS DATE) IS NULL OR coalesce(a.end_date, a.start_date) >= CAST(date_from AS DATE))
-      AND (len(CAST(aims AS VARCHAR[])) = 0 OR a.activity_key IN (
-            SELECT activity_key FROM activity_aims WHERE list_contains(CAST(aims AS VARCHAR[]), aim)))
-      AND (len(CAST(ways AS VARCHAR[])) = 0 OR a.activity_key IN (
-            SELECT activity_key FROM activity_ways WHERE list_contains(CAST(ways AS VARCHAR[]), way)))
-      AND (len(CAST(themes AS VARCHAR[])) = 0 OR a.activity_key IN (
-            SELECT activity_key FROM activity_themes WHERE list_contains(CAST(themes AS VARCHAR[]), theme)))
-),
-place_weights AS (
-    SELECT activity_key, sum(share) AS weight
-    FROM activity_places
-    WHERE list_contains(CAST(places AS VARCHAR[]), place_code)
-    GROUP BY activity_key
+-- The bit mask of a list of codes such as ['A2', 'A3'] (bit n for the code ending in n).
+CREATE OR REPLACE MACRO code_mask(codes) AS (
+    SELECT coalesce(bit_or(1::UINTEGER << CAST(substr(c, 2) AS INTEGER)), 0::UINTEGER)
+    FROM unnest(CAST(codes AS VARCHAR[])) AS t(c)
+);
+
+-- Each place's share of an activity that reaches a set of places: by population where every place in
+-- the set has one, else equally. The one apportioning rule (DESIGN section 4).
+CREATE OR REPLACE MACRO place_set_shares() AS TABLE
+WITH members AS (
+    SELECT place_set, unnest(string_split(place_set, ' ')) AS place_code
+    FROM (SELECT DISTINCT place_set FROM activities WHERE place_set IS NOT NULL)
 )
-SELECT c.*, CASE WHEN len(CAST(places AS VARCHAR[])) = 0 THEN 1.0 ELSE w.weight END AS weight
-FROM current_activities c
-LEFT JOIN place_weights w USING (activity_key)
-WHERE len(CAST(places AS VARCHAR[])) = 0 OR w.activity_key IS NOT NULL;
+SELECT m.place_set, m.place_code,
+       CASE WHEN bool_and(p.population IS NOT NULL) OVER place_sets
+            THEN p.population / sum(p.population) OVER place_sets
+            ELSE 1.0 / count(*) OVER place_sets END AS share
+FROM members m
+LEFT JOIN places p ON p.code = m.place_code
+WINDOW place_sets AS (PARTITION BY m.place_set);
 
--- Every dimension an activity can be sliced by, in one long table: (activity, dimension, code, share).
--- share is 1 except for places, where it is the apportioned part of the activity.
+-- The current activities a filter selects, each with its weight: the part of its money and participants
+-- that falls in the selected places (1.0 when no place is selected). An activity matches a list filter
+-- when it names any of the listed codes, and the period when it runs during any part of it.
+CREATE OR REPLACE MACRO filtered_activities(places, sectors, aims, ways, themes, partners, date_from, date_to) AS TABLE
+WITH set_weights AS (
+    SELECT place_set, sum(share) AS weight
+    FROM place_set_shares()
+    WHERE list_contains(CAST(places AS VARCHAR[]), place_code)
+    GROUP BY place_set
+)
+SELECT a.*, CASE WHEN len(CAST(places AS VARCHAR[])) = 0 THEN 1.0 ELSE w.weight END AS weight
+FROM activities a
+LEFT JOIN set_weights w ON w.place_set = a.place_set
+WHERE a.replaced_by_upload IS NULL
+  AND (len(CAST(places AS VARCHAR[])) = 0 OR w.place_set IS NOT NULL)
+  AND (len(CAST(sectors AS VARCHAR[])) = 0 OR list_contains(CAST(sectors AS VARCHAR[]), a.sector))
+  AND (len(CAST(aims AS VARCHAR[])) = 0 OR (a.aim_mask & code_mask(aims)) <> 0)
+  AND (len(CAST(ways AS VARCHAR[])) = 0 OR (a.way_mask & code_mask(ways)) <> 0)
+  AND (len(CAST(themes AS VARCHAR[])) = 0 OR (a.theme_mask & code_mask(themes)) <> 0)
+  AND (len(CAST(partners AS VARCHAR[])) = 0 OR a.partner_id IN (
+        SELECT partner_id FROM partners WHERE list_contains(CAST(partners AS VARCHAR[]), name)))
+  AND (CAST(date_to AS DATE) IS NULL OR a.start_date <= CAST(date_to AS DATE))
+  AND (CAST(date_from AS DATE) IS NULL OR coalesce(a.end_date, a.start_date) >= CAST(date_from AS DATE));
+
+-- The codes a derived key stands for in one dimension, with each code's share of the key's money:
+-- an aim/way/theme mask -> its codes (share 1); a sector -> itself; a place set -> its places, by the
+-- apportioning rule, limited to the selected places.
+CREATE OR REPLACE MACRO dimension_members(dimension_name, places) AS TABLE
+WITH masks AS (
+    SELECT DISTINCT CASE dimension_name WHEN 'aim' THEN aim_mask WHEN 'way' THEN way_mask ELSE theme_mask END AS mask
+    FROM activities
+    WHERE dimension_name IN ('aim', 'way', 'theme')
+)
+SELECT mask::VARCHAR AS member_key,
+       CASE dimension_name WHEN 'aim' THEN 'A' WHEN 'way' THEN 'W' ELSE 'T' END || b AS code,
+       1.0 AS share
+FROM masks, range(1, 32) AS bits(b)
+WHERE (mask >> b) & 1 = 1
+UNION ALL
+SELECT DISTINCT sector, sector, 1.0 FROM activities WHERE dimension_name = 'sector'
+UNION ALL
+SELECT place_set, place_code, share FROM place_set_shares()
+WHERE dimension_name = 'place'
+  AND (len(CAST(places AS VARCHAR[])) = 0 OR list_contains(CAST(places AS VARCHAR[]), place_code));
+
+-- Every dimension an activity can be sliced by, in one long table: (activity, dimension, code, share),
+-- for the drill-down from a heatmap cell to its activities.
 CREATE OR REPLACE VIEW activity_dimensions AS
 SELECT activity_key, 'aim' AS dimension, aim AS code, 1.0 AS share FROM activity_aims
 UNION ALL SELECT activity_key, 'way', way, 1.0 FROM activity_ways

@@ -58,18 +58,45 @@ def test_reading_a_missing_database_says_how_to_create_it(tmp_path):
         db.connect(tmp_path / "absent.duckdb", read_only=True)
 
 
-def test_every_named_sql_file_runs_against_the_demo_database(demo_con, framework):
+def sql_files_by_kind() -> tuple[list[str], list[str]]:
+    """(reads, writes): named SQL files split by their first statement's verb."""
+    reads, writes = [], []
+    for file in sorted(db.SQL_DIR.glob("*.sql")):
+        body = "\n".join(line for line in file.read_text().splitlines() if not line.strip().startswith("--"))
+        verb = body.split(None, 1)[0].upper()
+        (writes if verb in ("UPDATE", "INSERT", "DELETE", "CREATE") else reads).append(file.stem)
+    return reads, writes
+
+
+SQL_PARAMETERS = {"row_dimension": "aim", "column_dimension": "way", "row_code": "A1", "column_code": "W2",
+                  "indicator_id": "93015", "place_code": "E07000174", "upload_id": None}
+
+
+def test_every_named_query_runs_against_the_demo_database(demo_con, framework):
     """Like a build that runs every query: a broken .sql file fails here, not in front of a board."""
     from strategy.filters import Filters
-    parameters = {**Filters().sql_parameters(framework), "row_dimension": "aim", "column_dimension": "way",
-                  "row_code": "A1", "column_code": "W2", "indicator_id": "93015", "place_code": "E07000174",
-                  "upload_id": -1}
-    writes = {"apportion_places_for_upload", "views_and_macros"}
-    for file in sorted(db.SQL_DIR.glob("*.sql")):
-        if file.stem in writes:
-            continue
-        result = db.query(demo_con, file.stem, **parameters)
-        assert result is not None, file.stem
+    parameters = {**Filters(places=("E10000024",)).sql_parameters(framework), **SQL_PARAMETERS}
+    reads, _ = sql_files_by_kind()
+    assert len(reads) >= 8
+    for name in reads:
+        assert db.query(demo_con, name, **parameters) is not None, name
+
+
+def test_every_named_write_runs_and_keeps_the_derived_columns_in_step(demo_db_copy):
+    from strategy.activities import profiles_out_of_step
+    con = db.connect(demo_db_copy)
+    _, writes = sql_files_by_kind()
+    with db.transaction(con):
+        for name in writes:
+            db.execute(con, name, **SQL_PARAMETERS)
+        assert profiles_out_of_step(con) == 0
+    con.close()
+
+
+def test_built_databases_have_derived_columns_in_step(demo_con, empty_con):
+    from strategy.activities import profiles_out_of_step
+    assert profiles_out_of_step(demo_con) == 0
+    assert profiles_out_of_step(empty_con) == 0
 
 
 def test_transaction_rolls_back_everything_when_the_block_fails(demo_db_copy):
