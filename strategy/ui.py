@@ -156,3 +156,52 @@ def chart_block(fig: go.Figure, summary: str, table: pd.DataFrame, key: str) -> 
 
 def money(value: float) -> str:
     return f"£{value:,.0f}"
+
+
+# --- Indicators: cached answers and headline tiles (Overview, Places, Trends) -----------------------------------
+_INDICATOR_QUESTIONS_WITH_FILTERS = ("activity_timeline", "headline_indicators")
+
+
+@st.cache_data(show_spinner=False, ttl=3600)
+def cached_indicators(question: str, filters: Filters, *args) -> object:
+    """The answer to one strategy.indicator_trends question, cached like cached() and cleared by data_changed()."""
+    from strategy import indicator_trends
+
+    con = connection(database_file())
+    function = getattr(indicator_trends, question)
+    if question == "indicator_catalogue":
+        return function(con)
+    if question in _INDICATOR_QUESTIONS_WITH_FILTERS:
+        return function(con, load_framework(), filters, *args)
+    return function(con, load_framework(), *args)
+
+
+DELTA_COLOURS = {"higher_is_better": "normal", "lower_is_better": "inverse"}
+
+
+def headline_indicator_tiles(filters: Filters) -> None:
+    """Metric tiles of the headline indicators for the filtered place: latest value, change since the previous
+    period (green when it moved the good way, by the indicator's polarity), comparison and trend in the help."""
+    table = cached_indicators("headline_indicators", filters)
+    if table.empty:
+        return
+    place = table.place_name.iloc[0]
+    st.markdown(f"**Population indicators: {place}**" + ("" if len(filters.places) == 1 or place != "England"
+                                                         else " — choose one place in the filters to see its own"))
+    for tile, row in zip(st.columns(len(table)), table.itertuples()):
+        unit = "%" if row.unit == "%" else ""
+        delta = None if pd.isna(row.change) else f"{row.change:+.1f}{' points' if unit else ''} since {row.previous_period}"
+        england = "" if pd.isna(row.england_value) or row.place_name == "England" else \
+            f" England: {row.england_value:.1f}{unit}."
+        tile.metric(f"{row.short_name} ({row.period})", f"{row.value:.1f}{unit}", delta=delta, border=True,
+                    delta_color=DELTA_COLOURS.get(row.polarity, "off"),
+                    help=f"Compared with England: {row.compared_to_england}. Recent trend: {row.recent_trend}."
+                         f"{england} Aim {row.aim}.")
+
+
+def acting_user() -> str:
+    """Who is making a change: the signed-in user's email, else 'local'."""
+    try:
+        return st.user.email if st.user.is_logged_in and st.user.email else "local"
+    except Exception:  # sign-in not configured
+        return "local"
