@@ -10,6 +10,7 @@ from strategy.ui import acting_user, cached_indicators, chart_block, data_change
 POLARITY_WORDS = {"higher_is_better": "higher is better", "lower_is_better": "lower is better",
                   "none": "neither direction is better"}
 
+linked_indicator = st.query_params.get("indicator")  # read before the filter sidebar rewrites the address
 page = page_setup("Indicator trends", icon=":material/trending_up:")
 st.caption("How the population indicators the strategy is judged by have moved in each place, against England, "
            "with the partnership's own activity on the same time axis: contribution to see, not attribution to claim.")
@@ -18,22 +19,25 @@ catalogue = cached_indicators("indicator_catalogue", page.filters)
 catalogue = catalogue[catalogue.unit != "people"]
 names = dict(zip(catalogue.indicator_id, catalogue.name))
 pick_indicator, pick_places = st.columns([2, 3])
+if linked_indicator in names and "trend_indicator" not in st.session_state:
+    st.session_state["trend_indicator"] = linked_indicator
 indicator_id = pick_indicator.selectbox("Indicator", list(names), format_func=names.get, key="trend_indicator")
 local = {p.code: p.name for p in page.framework.local_places()}
 chosen = pick_places.multiselect("Places on the chart", list(local), format_func=local.get,
                                  default=list(page.filters.local_places(page.framework))[:6],
                                  key=f"trend_places_{'_'.join(page.filters.places)}",
                                  placeholder="England only: choose places, or set the Place filter")
+st.query_params["indicator"] = indicator_id  # the address names the indicator too, so a link reopens this view
 definition = catalogue.set_index("indicator_id").loc[indicator_id]
 aim = page.framework.label("aim", definition.aim) if definition.aim else "no single aim"
 st.markdown(f"**{definition['name']}** ({definition.unit}; {POLARITY_WORDS.get(definition.polarity, '')}; aim "
             f"{aim}). {definition.definition} *Source: {definition.source}.*")
 
 assessed = cached_indicators("assess_indicator", page.filters, indicator_id)
-note = trends.comparison_note(assessed)
+shown = assessed[assessed.place_code.isin([*chosen, page.framework.benchmark])]
+note = trends.comparison_note(shown)
 if note:
     st.info(note, icon=":material/info:")
-shown = assessed[assessed.place_code.isin([*chosen, page.framework.benchmark])]
 timeline = cached_indicators("activity_timeline", page.filters, indicator_id, tuple(chosen))
 activity_label = f"Activities started for aim {definition.aim or '(any)'}" + (" in the places shown" if chosen else
                                                                               " across the partnership")

@@ -172,13 +172,18 @@ def headline_indicators(con: duckdb.DuckDBPyConnection, framework: Framework, fi
     return pd.DataFrame(rows)
 
 
-def comparison_note(assessed: pd.DataFrame) -> str | None:
-    """A sentence for the page when no value of the indicator has an interval (so nothing can be compared)."""
-    if len(assessed) and (assessed.ci_method == CI_NONE).all():
-        return ("Intervals are not published in this extract, and it has no counts and denominators to compute "
-                "them from; comparison with England and the recent trend need them, so they are shown as "
-                "'not compared' and 'cannot be calculated'.")
-    return None
+def comparison_note(values: pd.DataFrame) -> str | None:
+    """A sentence for the page when values shown have no interval (so they cannot be compared), else None."""
+    with_values = values[values.value.notna()] if len(values) else values
+    missing = int((with_values.ci_method == CI_NONE).sum()) if len(with_values) else 0
+    if not missing:
+        return None
+    reason = ("Intervals are not published in this extract, and it has no counts and denominators to compute "
+              "them from; comparison with England and the recent trend need them")
+    if missing == len(with_values):
+        return reason + ", so they are shown as 'not compared' and 'cannot be calculated'."
+    return f"{missing} of the {len(with_values)} values shown have no interval. " + reason + \
+        ", so those are 'not compared'."
 
 
 def trend_summary(assessed: pd.DataFrame, place_codes: tuple[str, ...], timeline: pd.DataFrame,
