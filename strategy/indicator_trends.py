@@ -53,11 +53,15 @@ def _present(value) -> bool:
     return value is not None and not (isinstance(value, float) and math.isnan(value)) and value is not pd.NA
 
 
-def assess_indicator(con: duckdb.DuckDBPyConnection, framework: Framework, indicator_id: str) -> pd.DataFrame:
-    """Every place and period of one indicator: value, 95% interval and its method, England's value, the
-    comparison with England (Fingertips rule) and the recent trend up to that period. Periods in time order."""
+def assess_indicator(con: duckdb.DuckDBPyConnection, framework: Framework, indicator_id: str,
+                     places: tuple[str, ...] = ()) -> pd.DataFrame:
+    """Every place (or the given places, and England) and period of one indicator: value, 95% interval and its
+    method, England's value, the comparison with England (Fingertips rule) and the recent trend up to that
+    period. Periods in time order."""
     definition = indicator_definition(con, indicator_id)
     values = db.query(con, "indicator_values_of_indicator", indicator_id=indicator_id)
+    if places:
+        values = values[values.place_code.isin([*places, framework.benchmark])].reset_index(drop=True)
     if definition is None or values.empty:
         return pd.DataFrame(columns=ASSESSMENT_COLUMNS + ["count", "denominator", "value_note", "source", "unit",
                                                           "polarity", "place_level"])
@@ -75,10 +79,9 @@ def assess_indicator(con: duckdb.DuckDBPyConnection, framework: Framework, indic
     periods = sorted_periods(values.period)
     trends = {}
     for place, series in values.groupby("place_code"):
-        by_period = series.set_index("period")
-        points = [TrendPoint(*(by_period.loc[p, c] if p in by_period.index else None
-                               for c in ("value", "lower_ci", "upper_ci", "count", "denominator")))
-                  for p in periods]
+        by_period = series.set_index("period")[["value", "lower_ci", "upper_ci", "count", "denominator"]]
+        full = by_period.reindex(periods).astype(object)
+        points = [TrendPoint(*(None if pd.isna(v) else v for v in row)) for row in full.itertuples(index=False)]
         for index, period in enumerate(periods):
             if period in by_period.index:
                 trends[(place, period)] = recent_trend(points[:index + 1])
@@ -97,7 +100,8 @@ def indicator_assessments(con: duckdb.DuckDBPyConnection, framework: Framework, 
                           place_code: str | None = None, period: str | None = None) -> pd.DataFrame:
     """The assessment of one indicator or all, optionally for one place and one period (the CLI's answer)."""
     ids = [indicator_id] if indicator_id else list(indicator_catalogue(con).indicator_id)
-    found = pd.concat([assess_indicator(con, framework, i) for i in ids], ignore_index=True)
+    chosen = (place_code,) if place_code else ()
+    found = pd.concat([assess_indicator(con, framework, i, chosen) for i in ids], ignore_index=True)
     if place_code:
         found = found[found.place_code == place_code]
     if period:
@@ -157,7 +161,7 @@ def headline_indicators(con: duckdb.DuckDBPyConnection, framework: Framework, fi
     rows = []
     catalogue = indicator_catalogue(con)
     for definition in catalogue[catalogue.headline].to_dict("records"):
-        series = assess_indicator(con, framework, definition["indicator_id"])
+        series = assess_indicator(con, framework, definition["indicator_id"], (place,))
         series = series[(series.place_code == place) & series.value.notna()]
         if series.empty:
             continue
