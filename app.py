@@ -3,7 +3,7 @@
 import streamlit as st
 
 from strategy import analysis, charts
-from strategy.ui import cached, chart_block, page_setup, short_money
+from strategy.ui import cached, chart_block, headline_indicator_tiles, page_setup, short_money
 
 page = page_setup("Making our Move: overview", icon=":material/dashboard:")
 st.caption("How partners' activities line up with the strategy's five shared aims and six ways of working.")
@@ -18,6 +18,10 @@ tiles[3].metric("Investment", short_money(totals["investment"]), border=True,
                      f"activities report money.")
 tiles[4].metric("Participants", f"{totals['participants']:,.0f}", border=True,
                 help=f"{totals['activities_with_participants']:,} of the activities report participants.")
+
+# --- Headline population indicators for the filtered place (see pages/4_Trends.py) ---
+headline_indicator_tiles(page.filters)
+st.page_link("pages/4_Trends.py", label="Indicator trends against England", icon=":material/trending_up:")
 
 left, right = st.columns([3, 2], gap="large")
 with left:

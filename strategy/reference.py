@@ -85,11 +85,13 @@ def load_reference(con: duckdb.DuckDBPyConnection, framework: Framework) -> None
                 "population_source, lat, lon FROM reference_places")
     con.unregister("reference_places")
     known = set(places.code)
-    for definition in indicator_definitions():
+    for order, definition in enumerate(indicator_definitions(), start=1):
         con.execute("DELETE FROM indicator_values WHERE indicator_id = ? AND upload_id IS NULL", [definition["id"]])
-        con.execute("INSERT OR REPLACE INTO indicators VALUES (?, ?, ?, ?, ?, ?, ?, ?)", [
+        con.execute("INSERT OR REPLACE INTO indicators (indicator_id, name, short_name, unit, polarity, aim, source, "
+                    "definition, headline, year_starts, display_order) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", [
             definition["id"], definition["name"], definition.get("short_name"), definition["unit"],
-            definition["polarity"], definition.get("aim"), definition["source"], definition["definition"]])
+            definition["polarity"], definition.get("aim"), definition["source"], definition["definition"],
+            bool(definition.get("headline", False)), definition.get("year_starts"), order])
         values = indicator_value_rows(definition, known)
         con.register("reference_values", values)
         con.execute("INSERT INTO indicator_values (indicator_id, place_code, period, value, lower_ci, upper_ci, "

@@ -13,7 +13,7 @@ import streamlit as st
 
 from strategy import analysis, db
 from strategy.build import build_database
-from strategy.filters import Filters, filters_from_query
+from strategy.filters import URL_KEYS, Filters, filters_from_query
 from strategy.framework import Framework, load_framework
 
 # The pages, in the order the sidebar lists them. A page not listed here is not shown in the navigation.
@@ -22,6 +22,7 @@ NAVIGATION = [
     ("pages/1_Alignment.py", "Alignment", ":material/grid_on:"),
     ("pages/2_Coverage_and_gaps.py", "Coverage and gaps", ":material/troubleshoot:"),
     ("pages/3_Places.py", "Places", ":material/map:"),
+    ("pages/4_Trends.py", "Indicator trends", ":material/trending_up:"),
 ]
 
 WIDGET_KEYS = {"places": "filter_places", "sectors": "filter_sectors", "aims": "filter_aims", "ways": "filter_ways",
@@ -151,8 +152,11 @@ def _sidebar(framework: Framework) -> Filters:
             st.button("Clear filters", on_click=_clear_filters, icon=":material/filter_alt_off:")
         st.caption("The address bar holds these filters: copy it to share exactly this view.")
     st.session_state["filters"] = chosen
-    if chosen.to_query() != {k: st.query_params.get_all(k) for k in st.query_params.keys()}:
-        st.query_params.from_dict(chosen.to_query())
+    filter_keys = {*URL_KEYS.values(), "from", "to"}
+    others = {k: st.query_params.get_all(k) for k in st.query_params.keys() if k not in filter_keys}
+    wanted = {**others, **chosen.to_query()}  # a page's own parameters (an indicator, a slide) are kept
+    if wanted != {k: st.query_params.get_all(k) for k in st.query_params.keys()}:
+        st.query_params.from_dict(wanted)
     return chosen
 
 
@@ -186,3 +190,56 @@ def short_money(value: float) -> str:
     if abs(value) >= 10_000:
         return f"£{value / 1000:,.0f}k"
     return f"£{value:,.0f}"
+
+
+# --- Indicators: cached answers and headline tiles (Overview, Places, Trends) -----------------------------------
+_INDICATOR_QUESTIONS_WITH_FILTERS = ("activity_timeline", "headline_indicators")
+
+
+def cached_indicators(question: str, filters: Filters, *args) -> object:
+    """The answer to one strategy.indicator_trends question, cached like cached() and cleared by data_changed()."""
+    return _indicator_answer(database_file(), question, filters, *args)
+
+
+@st.cache_data(show_spinner=False, ttl=3600)
+def _indicator_answer(database: str, question: str, filters: Filters, *args) -> object:
+    from strategy import indicator_trends
+
+    con = connection(database)
+    function = getattr(indicator_trends, question)
+    if question == "indicator_catalogue":
+        return function(con)
+    if question in _INDICATOR_QUESTIONS_WITH_FILTERS:
+        return function(con, load_framework(), filters, *args)
+    return function(con, load_framework(), *args)
+
+
+DELTA_COLOURS = {"higher_is_better": "normal", "lower_is_better": "inverse"}
+
+
+def headline_indicator_tiles(filters: Filters) -> None:
+    """Metric tiles of the headline indicators for the filtered place: latest value, change since the previous
+    period (green when it moved the good way, by the indicator's polarity), comparison and trend in the help."""
+    table = cached_indicators("headline_indicators", filters)
+    if table.empty:
+        return
+    place = table.place_name.iloc[0]
+    st.markdown(f"**Population indicators: {place}**" + ("" if len(filters.places) == 1 or place != "England"
+                                                         else " — choose one place in the filters to see its own"))
+    for tile, row in zip(st.columns(len(table)), table.itertuples()):
+        unit = "%" if row.unit == "%" else ""
+        delta = None if pd.isna(row.change) else f"{row.change:+.1f}{' points' if unit else ''} since {row.previous_period}"
+        england = "" if pd.isna(row.england_value) or row.place_name == "England" else \
+            f" England: {row.england_value:.1f}{unit}."
+        tile.metric(f"{row.short_name} ({row.period})", f"{row.value:.1f}{unit}", delta=delta, border=True,
+                    delta_color=DELTA_COLOURS.get(row.polarity, "off"),
+                    help=f"Compared with England: {row.compared_to_england}. Recent trend: {row.recent_trend}."
+                         f"{england} Aim {row.aim}.")
+
+
+def acting_user() -> str:
+    """Who is making a change: the signed-in user's email, else 'local'."""
+    try:
+        return st.user.email if st.user.is_logged_in and st.user.email else "local"
+    except Exception:  # sign-in not configured
+        return "local"

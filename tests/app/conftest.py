@@ -2,12 +2,30 @@
 
 from __future__ import annotations
 
+import shutil
+
 import pytest
 from streamlit.testing.v1 import AppTest
 
 from tests.conftest import PROJECT_ROOT
 
 PAGES = ["app.py", *sorted(str(p.relative_to(PROJECT_ROOT)) for p in (PROJECT_ROOT / "pages").glob("*.py"))]
+
+
+@pytest.fixture(scope="session")
+def app_demo_db(demo_db_file, tmp_path_factory):
+    """The page tests' own copy of the demo database: AppTest opens it for writing, as the server does, which a
+    read-only connection to the same file in the same process could not share."""
+    copy = tmp_path_factory.mktemp("app") / "demo.duckdb"
+    shutil.copy(demo_db_file, copy)
+    return copy
+
+
+@pytest.fixture(scope="session")
+def app_empty_db(empty_db_file, tmp_path_factory):
+    copy = tmp_path_factory.mktemp("app") / "empty.duckdb"
+    shutil.copy(empty_db_file, copy)
+    return copy
 
 
 @pytest.fixture

@@ -8,15 +8,15 @@ from tests.app.conftest import PAGES
 
 
 @pytest.mark.parametrize("script", PAGES)
-def test_page_renders_on_demo_data_with_the_demo_banner(open_page, demo_db_file, script):
-    app = open_page(script, demo_db_file)
+def test_page_renders_on_demo_data_with_the_demo_banner(open_page, app_demo_db, script):
+    app = open_page(script, app_demo_db)
     assert not app.exception, [e.value for e in app.exception]
     assert any("Demo data" in w.value for w in app.warning)
 
 
 @pytest.mark.parametrize("script", PAGES)
-def test_page_renders_on_an_empty_database(open_page, empty_db_file, script):
-    app = open_page(script, empty_db_file)
+def test_page_renders_on_an_empty_database(open_page, app_empty_db, script):
+    app = open_page(script, app_empty_db)
     assert not app.exception, [e.value for e in app.exception]
     assert not any("Demo data" in w.value for w in app.warning)
 
@@ -26,17 +26,17 @@ def heatmap_numbers(app):
     return spec["data"][0]["text"]
 
 
-def test_overview_tiles_follow_the_place_in_the_url(open_page, demo_db_file):
-    everything = open_page("app.py", demo_db_file)
-    mansfield = open_page("app.py", demo_db_file, {"place": "E07000174"})
+def test_overview_tiles_follow_the_place_in_the_url(open_page, app_demo_db):
+    everything = open_page("app.py", app_demo_db)
+    mansfield = open_page("app.py", app_demo_db, {"place": "E07000174"})
     all_count = int(everything.metric[0].value.replace(",", ""))
     mansfield_count = int(mansfield.metric[0].value.replace(",", ""))
     assert 0 < mansfield_count < all_count
     assert mansfield.metric[2].value == "1 of 17"
 
 
-def test_alignment_heatmap_changes_with_the_sector_filter(open_page, demo_db_file):
-    app = open_page("pages/1_Alignment.py", demo_db_file)
+def test_alignment_heatmap_changes_with_the_sector_filter(open_page, app_demo_db):
+    app = open_page("pages/1_Alignment.py", app_demo_db)
     before = heatmap_numbers(app)
     app.multiselect(key="filter_sectors").set_value(["sport"]).run()
     assert not app.exception
@@ -44,8 +44,8 @@ def test_alignment_heatmap_changes_with_the_sector_filter(open_page, demo_db_fil
     assert app.query_params["sector"] in ("sport", ["sport"])  # AppTest keeps one value as a plain string
 
 
-def test_alignment_measure_and_view_switch(open_page, demo_db_file):
-    app = open_page("pages/1_Alignment.py", demo_db_file)
+def test_alignment_measure_and_view_switch(open_page, app_demo_db):
+    app = open_page("pages/1_Alignment.py", app_demo_db)
     app.button_group(key="alignment_measure").set_value("investment").run()
     assert any(text.startswith("£") for row in heatmap_numbers(app) for text in row if text)
     app.button_group(key="alignment_view").set_value("Places x aims").run()
@@ -53,8 +53,8 @@ def test_alignment_measure_and_view_switch(open_page, demo_db_file):
     assert "Mansfield" in spec["data"][0]["y"]
 
 
-def test_alignment_drill_down_lists_the_activities_behind_the_cell(open_page, demo_db_file):
-    app = open_page("pages/1_Alignment.py", demo_db_file)
+def test_alignment_drill_down_lists_the_activities_behind_the_cell(open_page, app_demo_db):
+    app = open_page("pages/1_Alignment.py", app_demo_db)
     app.selectbox(key="cell_row_aim").set_value("A3").run()
     app.selectbox(key="cell_column_way").set_value("W4").run()
     table = app.dataframe[-1].value
@@ -62,13 +62,13 @@ def test_alignment_drill_down_lists_the_activities_behind_the_cell(open_page, de
     assert table.aims.str.contains("A3").all() and table.ways.str.contains("W4").all()
 
 
-def test_coverage_page_names_the_bolsover_gap(open_page, demo_db_file):
-    app = open_page("pages/2_Coverage_and_gaps.py", demo_db_file, {"to": "2025-12-31"})
+def test_coverage_page_names_the_bolsover_gap(open_page, app_demo_db):
+    app = open_page("pages/2_Coverage_and_gaps.py", app_demo_db, {"to": "2025-12-31"})
     assert any("No activity in Bolsover addresses aim A2" in m.value for m in app.markdown)
 
 
-def test_places_profile_follows_the_chosen_place(open_page, demo_db_file):
-    app = open_page("pages/3_Places.py", demo_db_file)
+def test_places_profile_follows_the_chosen_place(open_page, app_demo_db):
+    app = open_page("pages/3_Places.py", app_demo_db)
     app.selectbox(key="profile_place").set_value("E07000033").run()
     assert not app.exception
     assert any(h.value == "Bolsover" for h in app.header)

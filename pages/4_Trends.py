@@ -1,0 +1,89 @@
+"""Trends: each place's population indicators over time against England, with the partnership's activity beside them."""
+
+import streamlit as st
+
+from strategy import indicator_trends as trends
+from strategy.indicator_import import import_indicator_file
+from strategy.trend_charts import comparison_style, trend_figure
+from strategy.ui import acting_user, cached_indicators, chart_block, data_changed, page_setup
+
+POLARITY_WORDS = {"higher_is_better": "higher is better", "lower_is_better": "lower is better",
+                  "none": "neither direction is better"}
+
+linked_indicator = st.query_params.get("indicator")  # read before the filter sidebar rewrites the address
+page = page_setup("Indicator trends", icon=":material/trending_up:")
+st.caption("How the population indicators the strategy is judged by have moved in each place, against England, "
+           "with the partnership's own activity on the same time axis: contribution to see, not attribution to claim.")
+
+catalogue = cached_indicators("indicator_catalogue", page.filters)
+catalogue = catalogue[catalogue.unit != "people"]
+names = dict(zip(catalogue.indicator_id, catalogue.name))
+pick_indicator, pick_places = st.columns([2, 3])
+if linked_indicator in names and "trend_indicator" not in st.session_state:
+    st.session_state["trend_indicator"] = linked_indicator
+indicator_id = pick_indicator.selectbox("Indicator", list(names), format_func=names.get, key="trend_indicator")
+local = {p.code: p.name for p in page.framework.local_places()}
+chosen = pick_places.multiselect("Places on the chart", list(local), format_func=local.get,
+                                 default=list(page.filters.local_places(page.framework))[:6],
+                                 key=f"trend_places_{'_'.join(page.filters.places)}",
+                                 placeholder="England only: choose places, or set the Place filter")
+st.query_params["indicator"] = indicator_id  # the address names the indicator too, so a link reopens this view
+definition = catalogue.set_index("indicator_id").loc[indicator_id]
+aim = page.framework.label("aim", definition.aim) if definition.aim else "no single aim"
+st.markdown(f"**{definition['name']}** ({definition.unit}; {POLARITY_WORDS.get(definition.polarity, '')}; aim "
+            f"{aim}). {definition.definition} *Source: {definition.source}.*")
+
+assessed = cached_indicators("assess_indicator", page.filters, indicator_id)
+shown = assessed[assessed.place_code.isin([*chosen, page.framework.benchmark])]
+note = trends.comparison_note(shown)
+if note:
+    st.info(note, icon=":material/info:")
+timeline = cached_indicators("activity_timeline", page.filters, indicator_id, tuple(chosen))
+activity_label = f"Activities started for aim {definition.aim or '(any)'}" + (" in the places shown" if chosen else
+                                                                              " across the partnership")
+fig = trend_figure(shown, timeline, f"{definition.short_name}: " + (", ".join(local[c] for c in chosen) or "England"),
+                   page.source(f"{definition.source}; partner activity returns"), definition.unit,
+                   page.framework.benchmark, activity_label)
+table = shown[["place_name", "period", "value", "lower_ci", "upper_ci", "ci_method", "compared_to_england",
+               "recent_trend"]].astype({"value": float, "lower_ci": float, "upper_ci": float})
+chart_block(fig, trends.trend_summary(assessed, tuple(chosen), timeline, page.framework), table, key="trend_chart")
+methods = sorted(set(shown.ci_method) - {"none"})
+st.caption("Intervals: " + ("; ".join(trends.CI_METHOD_WORDS[m] for m in methods) if methods else "none available")
+           + ". Compared with England: *similar* when the place's 95% interval contains England's value, otherwise "
+           "better or worse by the indicator's polarity (the Fingertips rule). Recent trend over the latest five "
+           "periods: chi-squared test for trend with counts, else a weighted regression on the intervals. "
+           "Bars count activities by start date in the same survey years (Active Lives adult years run mid-November to "
+           "mid-November; the children's survey follows the school year).")
+
+st.subheader("All places")
+periods = trends.sorted_periods(assessed.period) if len(assessed) else []
+period = st.selectbox("Period", periods[::-1], key="trend_period") if periods else None
+summary = trends.latest_summary(assessed, page.framework, period)
+st.dataframe(summary.drop(columns=["place_code"]).style.map(comparison_style, subset=["compared_to_england"])
+             .format({"value": "{:.1f}", "lower_ci": "{:.1f}", "upper_ci": "{:.1f}"}, na_rep="missing"),
+             hide_index=True, width="stretch", key="trend_summary_table", height=35 * (len(summary) + 1) + 3,
+             column_config={"place_name": "Place", "period": "Period", "value": "Value", "lower_ci": "Lower 95%",
+                            "upper_ci": "Upper 95%", "ci_method": "Interval", "compared_to_england":
+                            "Compared with England", "recent_trend": "Recent trend"})
+
+with st.expander("Import indicator values (our template or a Fingertips download)"):
+    st.markdown("Upload the CSV from Fingertips' *Download data* as it comes, or our template (`indicator_id, "
+                "place_code, period, value, lower_ci, upper_ci, count, denominator`). Persons rows for all ages "
+                "of the partnership's places are kept; the report says what was skipped. Nothing is loaded unless "
+                "the whole file is good.")
+    upload = st.file_uploader("Indicator file", type=["csv", "xlsx"], key="indicator_file")
+    check, load = st.columns(2)
+    run = "valid" if check.button("Check only", disabled=upload is None) else \
+        "load" if load.button("Load", type="primary", disabled=upload is None) else None
+    if upload is not None and run:
+        report = import_indicator_file(page.con, page.framework, upload.getvalue(), upload.name, acting_user(),
+                                       dry_run=run == "valid")
+        if report.status == "loaded":
+            data_changed()
+        {"loaded": st.success, "valid": st.success, "duplicate": st.info}.get(report.status, st.error)(
+            f"{report.status.capitalize()}: {report.rows} values" + (f" (upload {report.upload_id})"
+                                                                     if report.upload_id else "") + ".")
+        for warning in report.warnings:
+            st.warning(warning)
+        if report.errors:
+            st.dataframe(report.errors, hide_index=True, width="stretch")

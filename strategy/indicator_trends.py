@@ -1,0 +1,214 @@
+"""Indicator trends as DataFrames: values with intervals, comparison with England, recent trend, activity beside them.
+
+The page, the command line and the Overview tiles all read these functions, so they show the same numbers.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import replace
+
+import duckdb
+import pandas as pd
+
+from strategy import db
+from strategy.filters import Filters
+from strategy.framework import Framework
+from strategy.statistics import (CI_NONE, CI_PUBLISHED, CI_WILSON, NOT_COMPARED, TrendPoint, compare_with_benchmark,
+                                 period_sort_key, recent_trend, sorted_periods, wilson_interval)
+
+# How far a published percentage may sit from count/denominator x 100 (rounding) for Wilson to apply.
+WILSON_TOLERANCE = 0.6
+CI_METHOD_WORDS = {CI_PUBLISHED: "95% confidence interval as published",
+                   CI_WILSON: "95% Wilson score interval computed from count and denominator",
+                   CI_NONE: "no interval: not published and no count and denominator to compute one"}
+ASSESSMENT_COLUMNS = ["indicator_id", "indicator_name", "place_code", "place_name", "period", "value", "lower_ci",
+                      "upper_ci", "ci_method", "england_value", "compared_to_england", "recent_trend", "trend_method"]
+
+
+def indicator_catalogue(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
+    """Every indicator with its unit, polarity, aim, definition and source, in display order."""
+    return db.query(con, "indicator_definitions")
+
+
+def indicator_definition(con: duckdb.DuckDBPyConnection, indicator_id: str) -> dict | None:
+    found = indicator_catalogue(con)
+    found = found[found.indicator_id == indicator_id]
+    return found.iloc[0].to_dict() if len(found) else None
+
+
+def _interval(row, unit: str | None) -> tuple[float | None, float | None, str]:
+    """The row's 95% interval and where it came from: published, Wilson from counts (percentages only), or none."""
+    if _present(row.lower_ci) and _present(row.upper_ci):
+        return row.lower_ci, row.upper_ci, CI_PUBLISHED
+    if unit == "%" and _present(row.value) and _present(row["count"]) and _present(row.denominator) \
+            and 0 <= row["count"] <= row.denominator and row.denominator > 0 \
+            and abs(100 * row["count"] / row.denominator - row.value) <= WILSON_TOLERANCE:
+        lower, upper = wilson_interval(row["count"], row.denominator)
+        return 100 * lower, 100 * upper, CI_WILSON
+    return None, None, CI_NONE
+
+
+def _present(value) -> bool:
+    return value is not None and not (isinstance(value, float) and math.isnan(value)) and value is not pd.NA
+
+
+def assess_indicator(con: duckdb.DuckDBPyConnection, framework: Framework, indicator_id: str,
+                     places: tuple[str, ...] = ()) -> pd.DataFrame:
+    """Every place (or the given places, and England) and period of one indicator: value, 95% interval and its
+    method, England's value, the comparison with England (Fingertips rule) and the recent trend up to that
+    period. Periods in time order."""
+    definition = indicator_definition(con, indicator_id)
+    values = db.query(con, "indicator_values_of_indicator", indicator_id=indicator_id)
+    if places:
+        values = values[values.place_code.isin([*places, framework.benchmark])].reset_index(drop=True)
+    if definition is None or values.empty:
+        return pd.DataFrame(columns=ASSESSMENT_COLUMNS + ["count", "denominator", "value_note", "source", "unit",
+                                                          "polarity", "place_level"])
+    values = values.astype(object).where(values.notna(), None)
+    intervals = [_interval(row, definition["unit"]) for _, row in values.iterrows()]
+    values["lower_ci"] = [i[0] for i in intervals]
+    values["upper_ci"] = [i[1] for i in intervals]
+    values["ci_method"] = [i[2] for i in intervals]
+    england = values[values.place_code == framework.benchmark].set_index("period").value.to_dict()
+    values["england_value"] = values.period.map(england)
+    values["compared_to_england"] = [
+        NOT_COMPARED if r.place_code == framework.benchmark else
+        compare_with_benchmark(r.value, r.lower_ci, r.upper_ci, r.england_value, definition["polarity"])
+        for r in values.itertuples()]
+    periods = sorted_periods(values.period)
+    trends = {}
+    for place, series in values.groupby("place_code"):
+        by_period = series.set_index("period")[["value", "lower_ci", "upper_ci", "count", "denominator"]]
+        full = by_period.reindex(periods).astype(object)
+        points = [TrendPoint(*(None if pd.isna(v) else v for v in row)) for row in full.itertuples(index=False)]
+        for index, period in enumerate(periods):
+            if period in by_period.index:
+                trends[(place, period)] = recent_trend(points[:index + 1])
+    values["recent_trend"] = [trends[(r.place_code, r.period)].direction for r in values.itertuples()]
+    values["trend_method"] = [trends[(r.place_code, r.period)].method for r in values.itertuples()]
+    values["indicator_name"] = definition["name"]
+    values["unit"] = definition["unit"]
+    values["polarity"] = definition["polarity"]
+    for column in ("value", "lower_ci", "upper_ci", "count", "denominator", "england_value"):
+        values[column] = pd.to_numeric(values[column], errors="coerce").astype(float)
+    values["order"] = values.period.map(period_sort_key)
+    return values.sort_values(["place_name", "order"]).drop(columns="order").reset_index(drop=True)
+
+
+def indicator_assessments(con: duckdb.DuckDBPyConnection, framework: Framework, indicator_id: str | None = None,
+                          place_code: str | None = None, period: str | None = None) -> pd.DataFrame:
+    """The assessment of one indicator or all, optionally for one place and one period (the CLI's answer)."""
+    ids = [indicator_id] if indicator_id else list(indicator_catalogue(con).indicator_id)
+    chosen = (place_code,) if place_code else ()
+    found = pd.concat([assess_indicator(con, framework, i, chosen) for i in ids], ignore_index=True)
+    if place_code:
+        found = found[found.place_code == place_code]
+    if period:
+        found = found[found.period == period]
+    return found.reset_index(drop=True)
+
+
+def latest_period(assessed: pd.DataFrame) -> str | None:
+    """The most recent period of an indicator that has any value."""
+    with_values = assessed[assessed.value.notna()]
+    return sorted_periods(with_values.period)[-1] if len(with_values) else None
+
+
+def latest_summary(assessed: pd.DataFrame, framework: Framework, period: str | None = None) -> pd.DataFrame:
+    """One row per local place and England for the latest period: value, interval, comparison and trend."""
+    period = period or latest_period(assessed)
+    codes = [framework.benchmark] + [p.code for p in framework.local_places()]
+    names = {p.code: p.name for p in framework.places}
+    table = pd.DataFrame({"place_code": codes, "place_name": [names[c] for c in codes]})
+    chosen = assessed[assessed.period == period][["place_code", "period", "value", "lower_ci", "upper_ci",
+                                                  "ci_method", "compared_to_england", "recent_trend"]]
+    table = table.merge(chosen, on="place_code", how="left")
+    table["period"] = period
+    for column in ("value", "lower_ci", "upper_ci"):
+        table[column] = pd.to_numeric(table[column], errors="coerce")
+    table["compared_to_england"] = table.compared_to_england.fillna(NOT_COMPARED)
+    table["recent_trend"] = table.recent_trend.fillna("cannot be calculated")
+    return table
+
+
+def activity_timeline(con: duckdb.DuckDBPyConnection, framework: Framework, filters: Filters, indicator_id: str,
+                      place_codes: tuple[str, ...]) -> pd.DataFrame:
+    """Activities started per indicator period in the chosen places (all when none) that address the indicator's aim.
+
+    Counts activities by start date in the indicator's own years (Active Lives: mid-November to mid-November),
+    so the bars line up with the survey periods. Contribution, not attribution.
+    """
+    definition = indicator_definition(con, indicator_id) or {}
+    aim = definition.get("aim")
+    scoped = replace(filters, places=tuple(place_codes) or filters.places, aims=(aim,) if aim else filters.aims)
+    month, day = (int(part) for part in definition["year_starts"].split("-")) if definition.get("year_starts") \
+        else (None, None)
+    return db.query(con, "activities_started_by_indicator_year", year_start_month=month, year_start_day=day,
+                    **scoped.sql_parameters(framework))
+
+
+def headline_place(framework: Framework, filters: Filters) -> str:
+    """The place the headline tiles describe: the one local place the filter selects, else England."""
+    chosen = filters.local_places(framework)
+    return chosen[0] if len(chosen) == 1 else framework.benchmark
+
+
+def headline_indicators(con: duckdb.DuckDBPyConnection, framework: Framework, filters: Filters) -> pd.DataFrame:
+    """Latest value, change since the previous period, comparison and trend of each headline indicator for the
+    filtered place (England when the filter is not one place)."""
+    place = headline_place(framework, filters)
+    rows = []
+    catalogue = indicator_catalogue(con)
+    for definition in catalogue[catalogue.headline].to_dict("records"):
+        series = assess_indicator(con, framework, definition["indicator_id"], (place,))
+        series = series[(series.place_code == place) & series.value.notna()]
+        if series.empty:
+            continue
+        latest, previous = series.iloc[-1], series.iloc[-2] if len(series) > 1 else None
+        rows.append({"indicator_id": definition["indicator_id"], "short_name": definition["short_name"],
+                     "unit": definition["unit"], "polarity": definition["polarity"], "aim": definition["aim"],
+                     "place_code": place, "place_name": latest.place_name, "period": latest.period,
+                     "value": latest.value, "previous_period": None if previous is None else previous.period,
+                     "change": None if previous is None else latest.value - previous.value,
+                     "england_value": latest.england_value, "compared_to_england": latest.compared_to_england,
+                     "recent_trend": latest.recent_trend})
+    return pd.DataFrame(rows)
+
+
+def comparison_note(values: pd.DataFrame) -> str | None:
+    """A sentence for the page when values shown have no interval (so they cannot be compared), else None."""
+    with_values = values[values.value.notna()] if len(values) else values
+    missing = int((with_values.ci_method == CI_NONE).sum()) if len(with_values) else 0
+    if not missing:
+        return None
+    reason = ("Intervals are not published in this extract, and it has no counts and denominators to compute "
+              "them from; comparison with England and the recent trend need them")
+    if missing == len(with_values):
+        return reason + ", so they are shown as 'not compared' and 'cannot be calculated'."
+    return f"{missing} of the {len(with_values)} values shown have no interval. " + reason + \
+        ", so those are 'not compared'."
+
+
+def trend_summary(assessed: pd.DataFrame, place_codes: tuple[str, ...], timeline: pd.DataFrame,
+                  framework: Framework) -> str:
+    """One plain-English sentence on the trend chart: the latest value of each chosen place against England, and
+    the activity started in the same years."""
+    period = latest_period(assessed)
+    if period is None:
+        return "No values of this indicator yet."
+    unit = "%" if assessed.unit.iloc[0] == "%" else ""
+    latest = assessed[assessed.period == period].set_index("place_code")
+    parts = []
+    for code in place_codes:
+        if code in latest.index and pd.notna(latest.loc[code, "value"]):
+            row = latest.loc[code]
+            parts.append(f"{row.place_name} {row.value:.1f}{unit} ({row.compared_to_england}; recent trend: "
+                         f"{row.recent_trend})")
+        else:
+            parts.append(f"{framework.place(code).name} has no value for {period}")
+    england = latest.value.get(framework.benchmark)
+    text = f"In {period}, " + ("; ".join(parts) + ". " if parts else "")
+    text += f"England {england:.1f}{unit}." if england is not None and pd.notna(england) else "England has no value."
+    started = int(timeline.activities_started.sum()) if len(timeline) else 0
+    return text + f" Partners started {started:,} activities for this aim in the places shown over the years charted."
