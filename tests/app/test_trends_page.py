@@ -9,7 +9,7 @@ from streamlit.testing.v1 import AppTest
 
 from tests.conftest import PROJECT_ROOT
 
-PAGE = str(PROJECT_ROOT / "pages" / "4_Trends.py")
+PAGE = "pages/4_Trends.py"
 FINGERTIPS_DOWNLOAD = (Path(__file__).resolve().parents[1] / "fixtures" / "fingertips_93015_download.csv").read_bytes()
 
 
@@ -17,7 +17,8 @@ def _page(monkeypatch, database, **query) -> AppTest:
     """The page on a private copy of a database: the app's cached read-write connection to a file would clash
     with the read-only demo_con other tests in this process hold on the shared demo file."""
     monkeypatch.setenv("STRATEGY_DB", str(database))
-    at = AppTest.from_file(PAGE, default_timeout=60)
+    at = AppTest.from_file(str(PROJECT_ROOT / "app.py"), default_timeout=60)
+    at.switch_page(PAGE)
     for key, value in query.items():
         at.query_params[key] = value
     at.run()
