@@ -6,7 +6,7 @@ import streamlit as st
 
 from strategy import analysis, charts
 from strategy.filters import with_changes
-from strategy.ui import cached, chart_block, money, page_setup
+from strategy.ui import cached, chart_block, headline_indicator_tiles, money, page_setup
 
 MEASURES = {"investment_per_head": "Investment per head (£)", "activities_per_100k": "Activities per 100,000 people",
             "inactive_pct": "Adults inactive (%)", "imd2019_score": "IMD 2019 average score",
@@ -42,6 +42,7 @@ if chosen:
     tiles[2].metric("Activities reaching it", f"{place.activities:,.0f}", border=True)
     tiles[3].metric("Investment per head", money(place.investment_per_head), border=True)
     here = with_changes(page.filters, places=[chosen])
+    headline_indicator_tiles(here)
     aims = cached("heatmap", here, "place", "aim").rename(columns={"column_label": "aim"})
     left, right = st.columns(2)
     with left:

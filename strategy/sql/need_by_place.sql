@@ -1,7 +1,7 @@
 -- Each local place's need: population, the latest inactive-adults figure (Active Lives, 93015) and IMD scores.
 WITH latest_inactive AS (
     SELECT place_code, arg_max(value, period) AS inactive_pct, max(period) AS inactive_period
-    FROM indicator_values
+    FROM current_indicator_values
     WHERE indicator_id = '93015' AND value IS NOT NULL
     GROUP BY place_code
 ),
@@ -9,7 +9,7 @@ imd AS (
     SELECT place_code,
            max(value) FILTER (WHERE indicator_id = 'IMD2019_SCORE') AS imd2019_score,
            max(value) FILTER (WHERE indicator_id = 'IMD2025_SCORE') AS imd2025_score
-    FROM indicator_values
+    FROM current_indicator_values
     GROUP BY place_code
 )
 SELECT p.code AS place_code, p.name AS place_name, p.parent, p.population, p.lat, p.lon,
