@@ -141,8 +141,9 @@ def set_meta(con: duckdb.DuckDBPyConnection, key: str, value: str) -> None:
     con.execute("INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)", [key, value])
 
 
-def audit(con: duckdb.DuckDBPyConnection, actor: str, action: str, detail: str = "",
+def audit(con: duckdb.DuckDBPyConnection, actor: Any, action: str, detail: str = "",
           upload_id: int | None = None) -> None:
-    """Record who did what in the audit log (inside the caller's transaction)."""
+    """Record who did what in the audit log (inside the caller's transaction); actor is a strategy.access.User
+    (its email is recorded) or, for a refused sign-in, the email that was refused."""
     con.execute("INSERT INTO audit_log (actor, action, detail, upload_id) VALUES (?, ?, ?, ?)",
-                [actor, action, detail, upload_id])
+                [getattr(actor, "email", actor), action, detail, upload_id])

@@ -11,6 +11,7 @@ import duckdb
 import pandas as pd
 
 from strategy import db
+from strategy.access import User, require
 from strategy.filters import Filters
 from strategy.framework import Framework
 
@@ -35,13 +36,20 @@ def formula_safe_table(table: pd.DataFrame) -> pd.DataFrame:
     return safe
 
 
-def activities_export(con: duckdb.DuckDBPyConnection, framework: Framework, filters: Filters) -> pd.DataFrame:
-    """The activities the filters select, in the activity CSV's columns plus their share in the selected places."""
-    return db.query(con, "activities_export", **filters.sql_parameters(framework))
+def activities_export(con: duckdb.DuckDBPyConnection, framework: Framework, filters: Filters,
+                      actor: User) -> pd.DataFrame:
+    """The activities the filters select, in the activity CSV's columns plus their share in the selected places.
+
+    An export: analysts and admins only, and written to the audit log (so the connection must be writable)."""
+    require(actor, "export")
+    table = db.query(con, "activities_export", **filters.sql_parameters(framework))
+    with db.transaction(con):
+        db.audit(con, actor, "export", f"{len(table)} activities; filters: {filters.describe(framework)}")
+    return table
 
 
 def table_bytes(table: pd.DataFrame, file_format: str, title: str = "Data", filters_text: str = "",
-                is_demo: bool = False) -> bytes:
+                is_demo: bool = False, about: str | None = None) -> bytes:
     """The table as CSV (UTF-8 with BOM, so Excel reads it right) or XLSX bytes, formula-safe."""
     safe = formula_safe_table(table)
     if file_format == "csv":
@@ -53,7 +61,7 @@ def table_bytes(table: pd.DataFrame, file_format: str, title: str = "Data", filt
         safe.to_excel(writer, sheet_name=title[:31], index=False)
         notes = pd.DataFrame({"About this export": [
             formula_safe(f"Filters: {filters_text or 'none'}"),
-            "DEMO DATA: partners and activities are fictional." if is_demo else "Partner activity returns.",
+            about or ("DEMO DATA: partners and activities are fictional." if is_demo else "Partner activity returns."),
             f"Rows: {len(table)}",
         ]})
         notes.to_excel(writer, sheet_name="About", index=False)
@@ -64,7 +72,12 @@ def write_table(table: pd.DataFrame, target: str | os.PathLike, title: str = "Da
                 is_demo: bool = False) -> Path:
     """Write CSV or XLSX (by the file's ending) through a temporary file, so a failure leaves no half file."""
     target = Path(target)
-    data = table_bytes(table, target.suffix.lower().lstrip("."), title, filters_text, is_demo)
+    return write_bytes(target, table_bytes(table, target.suffix.lower().lstrip("."), title, filters_text, is_demo))
+
+
+def write_bytes(target: str | os.PathLike, data: bytes) -> Path:
+    """Write a file whole through a temporary file beside it, so a failure leaves no half file."""
+    target = Path(target)
     target.parent.mkdir(parents=True, exist_ok=True)
     handle, temporary = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".part")
     try:

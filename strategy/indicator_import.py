@@ -17,6 +17,7 @@ import duckdb
 import pandas as pd
 
 from strategy import db
+from strategy.access import User, require
 from strategy.framework import Framework
 from strategy.indicator_files import (FINGERTIPS, TEMPLATE, TEMPLATE_REQUIRED, decode_file, detect_layout,
                                       fingertips_columns, fingertips_rows_to_keep, template_columns)
@@ -192,8 +193,11 @@ def known_indicators(con: duckdb.DuckDBPyConnection) -> dict[str, dict]:
 
 
 def import_indicator_file(con: duckdb.DuckDBPyConnection, framework: Framework, data: bytes, file_name: str,
-                          actor: str, dry_run: bool = False) -> IndicatorImportReport:
-    """Validate a whole file and, unless dry_run or anything is wrong, load it in one transaction; the report."""
+                          actor: User, dry_run: bool = False) -> IndicatorImportReport:
+    """Validate a whole file and, unless dry_run or anything is wrong, load it in one transaction; the report.
+
+    Analysts and admins only (PermissionDenied otherwise, before the file is read)."""
+    require(actor, "import_indicators")
     sha256 = hashlib.sha256(data).hexdigest()
     rows, report = staged_rows(data, file_name, framework)
     if report.errors:
@@ -220,7 +224,7 @@ def import_indicator_file(con: duckdb.DuckDBPyConnection, framework: Framework, 
         return report
     with db.transaction(con):
         report.status = "loaded"
-        upload_id = db.execute(con, "insert_indicator_upload", uploaded_by=actor, file_name=file_name,
+        upload_id = db.execute(con, "insert_indicator_upload", uploaded_by=actor.email, file_name=file_name,
                                sha256=sha256, encoding=report.encoding, delimiter=report.delimiter,
                                rows_read=len(rows), rows_loaded=len(values),
                                report=json.dumps(report.as_dict(), default=str), original=data)[0][0]

@@ -5,12 +5,13 @@ from __future__ import annotations
 import argparse
 import importlib
 
-from strategy.commands.common import add_database_option
+from strategy.commands.common import add_acting_user_option, add_database_option
 
 COMMAND_MODULES = [
     "strategy.commands.init",
     "strategy.commands.views",
     "strategy.commands.indicators",
+    "strategy.commands.users",
 ]
 
 
@@ -18,6 +19,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m strategy",
                                      description="Making our Move alignment dashboard: data and exports.")
     add_database_option(parser)
+    add_acting_user_option(parser)
     subparsers = parser.add_subparsers(title="commands", metavar="COMMAND")
     for name in COMMAND_MODULES:
         importlib.import_module(name).register(subparsers)

@@ -8,6 +8,8 @@ import sys
 from datetime import date
 from typing import Any
 
+from strategy import access
+from strategy.access import LOCAL_USER, PermissionDenied, User
 from strategy.filters import Filters
 from strategy.framework import Framework, load_framework
 
@@ -23,6 +25,32 @@ def add_database_option(parser: argparse.ArgumentParser) -> None:
 
 def database_argument(args: argparse.Namespace) -> str | None:
     return getattr(args, "db", None)
+
+
+def add_acting_user_option(parser: argparse.ArgumentParser) -> None:
+    """--as EMAIL: who is acting. Accepted before the command (a global option) and after it."""
+    parser.add_argument("--as", dest="as_email", metavar="EMAIL", default=argparse.SUPPRESS,
+                        help="act as this user (required when sign-in is on; in local mode the local user acts)")
+
+
+def acting_user(args: argparse.Namespace, con) -> User:
+    """The user a command acts as: --as EMAIL looked up in the users table; without it, the local user in local
+    mode. PermissionDenied when the email is not an active user; UsageError when sign-in is on and --as is missing."""
+    from strategy.users import signed_in_user
+
+    email = getattr(args, "as_email", None)
+    if not email:
+        if access.sign_in_mode():
+            raise UsageError("Sign-in is on, so say who you are: add --as EMAIL (a user of the dashboard).")
+        return LOCAL_USER
+    if email.strip().lower() == access.LOCAL_EMAIL and not access.sign_in_mode():
+        return LOCAL_USER
+    return signed_in_user(con, email)
+
+
+def refused(problem: PermissionDenied) -> int:
+    """A refusal by role: the message, exit status 1."""
+    return fail(str(problem), 1)
 
 
 def add_filter_options(parser: argparse.ArgumentParser) -> None:

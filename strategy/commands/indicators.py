@@ -8,7 +8,9 @@ import math
 from pathlib import Path
 
 from strategy import db, indicator_trends
-from strategy.commands.common import UsageError, database_argument, fail, print_json
+from strategy.access import PermissionDenied
+from strategy.commands.common import (UsageError, acting_user, add_acting_user_option, database_argument, fail,
+                                      print_json, refused)
 from strategy.framework import load_framework
 from strategy.indicator_import import import_indicator_file
 
@@ -33,7 +35,7 @@ def register_import_indicators(import_subparsers) -> None:
     parser.add_argument("file", metavar="FILE", help="CSV or XLSX")
     parser.add_argument("--dry-run", action="store_true", help="check the file and report, load nothing")
     parser.add_argument("--json", action="store_true", help="print the report as JSON")
-    parser.add_argument("--as", dest="actor", metavar="EMAIL", default="local", help="who is importing")
+    add_acting_user_option(parser)
     parser.set_defaults(run=run_import_indicators)
 
 
@@ -85,8 +87,13 @@ def run_import_indicators(args: argparse.Namespace) -> int:
         return fail(str(problem))
     with con:
         db.migrate(con)
-        report = import_indicator_file(con, framework, path.read_bytes(), path.name, args.actor,
-                                       dry_run=args.dry_run)
+        try:
+            report = import_indicator_file(con, framework, path.read_bytes(), path.name, acting_user(args, con),
+                                           dry_run=args.dry_run)
+        except UsageError as problem:
+            return fail(str(problem), 2)
+        except PermissionDenied as problem:
+            return refused(problem)
     if args.json:
         print_json(report.as_dict())
     else:

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import argparse
 
-from strategy import demo
+from strategy import db, demo
+from strategy.access import PermissionDenied, require
 from strategy.build import build_database
-from strategy.commands.common import database_argument, fail
+from strategy.commands.common import UsageError, acting_user, add_acting_user_option, database_argument, fail, refused
 from strategy.db import DatabaseUnavailable
 
 
@@ -15,16 +16,31 @@ def register(subparsers) -> None:
     parser.add_argument("--demo", action="store_true", help="replace all activities with the fictional demo")
     parser.add_argument("--activities", type=int, default=demo.DEFAULT_ACTIVITIES,
                         help="how many demo activities (for benchmarks: 1000000)")
+    add_acting_user_option(parser)
     parser.set_defaults(run=run)
 
 
 def run(args: argparse.Namespace) -> int:
     if args.activities < 1:
         return fail("--activities must be 1 or more", 2)
+    existing = db.database_path(database_argument(args)).exists()
     try:
+        actor = None
+        if existing:  # a new file has no users yet; changing an existing one is an admin's decision
+            with db.connect(database_argument(args)) as con:
+                db.migrate(con)
+                actor = require(acting_user(args, con), "manage_framework")
         report = build_database(database_argument(args), with_demo=args.demo, activities=args.activities)
+        if actor is not None:
+            with db.connect(database_argument(args)) as con:
+                db.audit(con, actor, "init database", ("demo data loaded; " if args.demo else "")
+                         + "migrations: " + (", ".join(report.migrations_applied) or "none"))
     except DatabaseUnavailable as problem:
         return fail(str(problem))
+    except UsageError as problem:
+        return fail(str(problem), 2)
+    except PermissionDenied as problem:
+        return refused(problem)
     print(f"Database: {report.path}")
     print("Migrations applied: " + (", ".join(report.migrations_applied) or "none (already up to date)"))
     if report.demo_activities:

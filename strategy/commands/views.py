@@ -6,8 +6,9 @@ import argparse
 from pathlib import Path
 
 from strategy import analysis, db, exports
-from strategy.commands.common import (UsageError, add_filter_options, database_argument, fail,
-                                      filters_from_arguments, print_json)
+from strategy.access import PermissionDenied
+from strategy.commands.common import (UsageError, acting_user, add_acting_user_option, add_filter_options,
+                                      database_argument, fail, filters_from_arguments, print_json, refused)
 from strategy.framework import load_framework
 
 
@@ -23,6 +24,7 @@ def register(subparsers) -> None:
     export = subparsers.add_parser("export", help="export the filtered activities to CSV or Excel")
     export.add_argument("file", metavar="FILE.csv|FILE.xlsx")
     add_filter_options(export)
+    add_acting_user_option(export)
     export.set_defaults(run=run_export)
 
 
@@ -59,13 +61,19 @@ def run_export(args: argparse.Namespace) -> int:
         filters = filters_from_arguments(args, framework)
         if target.suffix.lower() not in (".csv", ".xlsx"):
             raise UsageError(f"{target.name}: the export file must end in .csv or .xlsx")
-        con = db.connect(database_argument(args), read_only=True)
+        con = db.connect(database_argument(args))  # writable: the export is recorded in the audit log
     except UsageError as problem:
         return fail(str(problem), 2)
     except db.DatabaseUnavailable as problem:
         return fail(str(problem))
     with con:
-        table = exports.activities_export(con, framework, filters)
+        db.migrate(con)
+        try:
+            table = exports.activities_export(con, framework, filters, acting_user(args, con))
+        except UsageError as problem:
+            return fail(str(problem), 2)
+        except PermissionDenied as problem:
+            return refused(problem)
         coverage = analysis.data_coverage(con)
     exports.write_table(table, target, title="Activities", filters_text=filters.describe(framework),
                         is_demo=coverage.get("dataset") == "demo")

@@ -55,9 +55,9 @@ def test_usage_mistakes_exit_2_with_a_message_that_says_what_to_change(demo_db_f
     assert message in capsys.readouterr().err
 
 
-def test_export_writes_the_filtered_activities(demo_db_file, tmp_path, capsys):
+def test_export_writes_the_filtered_activities(demo_db_copy, tmp_path, capsys):
     target = tmp_path / "mansfield.csv"
-    assert main(["--db", str(demo_db_file), "export", str(target), "--place", "E07000174"]) == 0
+    assert main(["--db", str(demo_db_copy), "export", str(target), "--place", "E07000174"]) == 0
     lines = target.read_text(encoding="utf-8-sig").splitlines()
     assert lines[0].startswith("activity_id,title")
     assert f"Wrote {len(lines) - 1:,} activities" in capsys.readouterr().out

@@ -6,7 +6,8 @@ import openpyxl
 import pandas as pd
 import pytest
 
-from strategy import analysis, exports
+from strategy import analysis, db, exports
+from strategy.access import LOCAL_USER
 from strategy.filters import Filters
 
 
@@ -20,9 +21,10 @@ def test_other_values_are_unchanged(value):
     assert exports.formula_safe(value) == value
 
 
-def test_export_holds_exactly_the_filtered_activities(demo_con, framework):
+def test_export_holds_exactly_the_filtered_activities(demo_db_copy, framework):
+    demo_con = db.connect(demo_db_copy)  # an export is written to the audit log
     filters = Filters(places=("E10000024",), aims=("A3",))
-    table = exports.activities_export(demo_con, framework, filters)
+    table = exports.activities_export(demo_con, framework, filters, LOCAL_USER)
     assert len(table) == analysis.headline_totals(demo_con, framework, filters)["activities"]
     assert table.aims.str.contains("A3").all()
     assert table.investment_in_selected_places.sum() == pytest.approx(

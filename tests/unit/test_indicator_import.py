@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 
 from strategy import db
+from strategy.access import LOCAL_USER, User
 from strategy.indicator_import import import_indicator_file
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
@@ -51,7 +52,7 @@ def _current(con, indicator_id, place_code):
 
 
 def test_a_fingertips_download_imports_unchanged_keeping_persons_rows_of_the_partnerships_places(writable_con, framework):
-    report = import_indicator_file(writable_con, framework, FINGERTIPS_DOWNLOAD, "indicator-data.csv", actor="local")
+    report = import_indicator_file(writable_con, framework, FINGERTIPS_DOWNLOAD, "indicator-data.csv", actor=LOCAL_USER)
     assert report.status == "loaded", report.errors
     assert report.layout == "fingertips"
     assert report.rows == 20  # England, Mansfield, Rushcliffe, Derbyshire Dales x 5 years
@@ -65,7 +66,7 @@ def test_a_fingertips_download_imports_unchanged_keeping_persons_rows_of_the_par
 
 
 def test_fingertips_import_says_what_it_skipped(writable_con, framework):
-    report = import_indicator_file(writable_con, framework, FINGERTIPS_DOWNLOAD, "indicator-data.csv", actor="local")
+    report = import_indicator_file(writable_con, framework, FINGERTIPS_DOWNLOAD, "indicator-data.csv", actor=LOCAL_USER)
     skipped = " ".join(report.warnings)
     assert "1 row(s) broken down by a category" in skipped
     assert "8 row(s) for Female or Male" in skipped
@@ -75,7 +76,7 @@ def test_fingertips_import_says_what_it_skipped(writable_con, framework):
 
 
 def test_a_suppressed_value_is_stored_as_missing_never_as_zero(writable_con, framework):
-    import_indicator_file(writable_con, framework, FINGERTIPS_DOWNLOAD, "indicator-data.csv", actor="local")
+    import_indicator_file(writable_con, framework, FINGERTIPS_DOWNLOAD, "indicator-data.csv", actor=LOCAL_USER)
     dales = _current(writable_con, "93015", "E07000035").set_index("period")
     assert dales.loc["2020/21"].isna()[["value", "lower_ci", "upper_ci"]].all()
     assert "suppressed" in dales.loc["2020/21"].value_note
@@ -85,7 +86,7 @@ def test_a_suppressed_value_is_stored_as_missing_never_as_zero(writable_con, fra
 def test_an_imported_value_replaces_the_reference_value_for_the_same_place_and_period(writable_con, framework):
     before = _current(writable_con, "93015", "E07000174").set_index("period")
     assert before.loc["2023/24"].lower_ci != before.loc["2023/24"].lower_ci  # NaN: the reference has no interval
-    import_indicator_file(writable_con, framework, FINGERTIPS_DOWNLOAD, "indicator-data.csv", actor="local")
+    import_indicator_file(writable_con, framework, FINGERTIPS_DOWNLOAD, "indicator-data.csv", actor=LOCAL_USER)
     after = _current(writable_con, "93015", "E07000174").set_index("period")
     assert after.loc["2023/24"].lower_ci > 0
     assert after.loc["2015/16"].value == before.loc["2015/16"].value  # periods not in the file keep the reference
@@ -93,7 +94,7 @@ def test_an_imported_value_replaces_the_reference_value_for_the_same_place_and_p
 
 def test_an_upload_keeps_the_original_bytes_its_checksum_and_an_audit_entry(writable_con, framework):
     report = import_indicator_file(writable_con, framework, FINGERTIPS_DOWNLOAD, "indicator-data.csv",
-                                   actor="analyst@example.org")
+                                   actor=User("analyst@example.org", "analyst"))
     upload = writable_con.execute("SELECT kind, uploaded_by, sha256, original, rows_loaded, status, report "
                                   "FROM uploads WHERE upload_id = ?", [report.upload_id]).fetchall()[0]
     kind, who, sha256, original, rows_loaded, status, stored_report = upload
@@ -106,23 +107,23 @@ def test_an_upload_keeps_the_original_bytes_its_checksum_and_an_audit_entry(writ
 
 
 def test_the_same_file_twice_is_reported_as_a_duplicate_and_not_loaded_again(writable_con, framework):
-    first = import_indicator_file(writable_con, framework, FINGERTIPS_DOWNLOAD, "a.csv", actor="local")
+    first = import_indicator_file(writable_con, framework, FINGERTIPS_DOWNLOAD, "a.csv", actor=LOCAL_USER)
     count = writable_con.execute("SELECT count(*) FROM indicator_values").fetchall()[0][0]
-    second = import_indicator_file(writable_con, framework, FINGERTIPS_DOWNLOAD, "copy of a.csv", actor="local")
+    second = import_indicator_file(writable_con, framework, FINGERTIPS_DOWNLOAD, "copy of a.csv", actor=LOCAL_USER)
     assert second.status == "duplicate" and second.upload_id == first.upload_id
     assert writable_con.execute("SELECT count(*) FROM indicator_values").fetchall()[0][0] == count
 
 
 def test_a_dry_run_validates_without_writing(writable_con, framework):
     before = writable_con.execute("SELECT count(*) FROM indicator_values").fetchall()[0][0]
-    report = import_indicator_file(writable_con, framework, FINGERTIPS_DOWNLOAD, "a.csv", actor="local", dry_run=True)
+    report = import_indicator_file(writable_con, framework, FINGERTIPS_DOWNLOAD, "a.csv", actor=LOCAL_USER, dry_run=True)
     assert report.status == "valid" and report.rows == 20 and report.upload_id is None
     assert writable_con.execute("SELECT count(*) FROM indicator_values").fetchall()[0][0] == before
     assert writable_con.execute("SELECT count(*) FROM uploads").fetchall()[0][0] == 0
 
 
 def test_the_template_loads_values_and_keeps_blank_values_missing(writable_con, framework):
-    report = import_indicator_file(writable_con, framework, TEMPLATE_PLAIN, "template.csv", actor="local")
+    report = import_indicator_file(writable_con, framework, TEMPLATE_PLAIN, "template.csv", actor=LOCAL_USER)
     assert report.status == "loaded" and report.layout == "template" and report.rows == 3
     mansfield = _current(writable_con, "93014", "E07000174").set_index("period")
     assert mansfield.loc["2023/24"].value == 58.1 and mansfield.loc["2023/24"].upper_ci == 61.2
@@ -131,7 +132,7 @@ def test_the_template_loads_values_and_keeps_blank_values_missing(writable_con, 
 
 def test_a_new_indicator_in_a_windows_1252_semicolon_file_is_added_with_its_polarity(writable_con, framework):
     report = import_indicator_file(writable_con, framework, TEMPLATE_NEW_INDICATOR_SEMICOLONS_CP1252, "x.csv",
-                                   actor="local")
+                                   actor=LOCAL_USER)
     assert report.status == "loaded", report.errors
     assert any("Comment" in w for w in report.warnings)
     indicator = writable_con.execute("SELECT name, polarity, unit FROM indicators WHERE indicator_id = 'X1'").fetchall()
@@ -140,7 +141,7 @@ def test_a_new_indicator_in_a_windows_1252_semicolon_file_is_added_with_its_pola
 
 
 def test_every_problem_in_the_file_is_reported_at_once_and_nothing_is_written(writable_con, framework):
-    report = import_indicator_file(writable_con, framework, TEMPLATE_EVERY_ROW_WRONG, "bad.csv", actor="local")
+    report = import_indicator_file(writable_con, framework, TEMPLATE_EVERY_ROW_WRONG, "bad.csv", actor=LOCAL_USER)
     assert report.status == "rejected"
     found = {(e["row"], e["column"]) for e in report.errors}
     assert found == {(2, "value"), (3, "place_code"), (4, "period"), (5, "lower_ci"), (6, "value"), (7, "count"),
@@ -151,13 +152,13 @@ def test_every_problem_in_the_file_is_reported_at_once_and_nothing_is_written(wr
 
 
 def test_a_file_that_is_not_an_indicator_file_is_rejected_with_what_columns_it_needs(writable_con, framework):
-    report = import_indicator_file(writable_con, framework, NOT_AN_INDICATOR_FILE, "activities.csv", actor="local")
+    report = import_indicator_file(writable_con, framework, NOT_AN_INDICATOR_FILE, "activities.csv", actor=LOCAL_USER)
     assert report.status == "rejected"
     assert report.errors[0]["row"] == 1 and "indicator_id" in report.errors[0]["message"]
 
 
 def test_a_rolled_back_upload_no_longer_supplies_current_values(writable_con, framework):
-    report = import_indicator_file(writable_con, framework, TEMPLATE_PLAIN, "template.csv", actor="local")
+    report = import_indicator_file(writable_con, framework, TEMPLATE_PLAIN, "template.csv", actor=LOCAL_USER)
     writable_con.execute("UPDATE uploads SET status = 'rolled back' WHERE upload_id = ?", [report.upload_id])
     mansfield = _current(writable_con, "93014", "E07000174").set_index("period")
     assert mansfield.loc["2023/24"].value != 58.1  # back to the reference figure

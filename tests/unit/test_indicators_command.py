@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from strategy.__main__ import main
-from strategy.commands.common import add_database_option
+from strategy.commands.common import add_acting_user_option, add_database_option
 from strategy.commands.indicators import register_import_indicators
 from tests.conftest import PROJECT_ROOT
 
@@ -32,6 +32,7 @@ def _run_json(capsys, *arguments) -> list[dict]:
 def _import(database: Path, *arguments) -> int:
     parser = argparse.ArgumentParser()
     add_database_option(parser)
+    add_acting_user_option(parser)
     group = parser.add_subparsers().add_parser("import").add_subparsers()
     register_import_indicators(group)
     args = parser.parse_args(["--db", str(database), "import", "indicators", *arguments])

@@ -1,0 +1,48 @@
+"""The audit log: who did what, when, from which upload. Written by every change; read and exported by admins."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import duckdb
+import pandas as pd
+
+from strategy import db, exports
+from strategy.access import User, normalised_email, require
+
+SIGN_IN = "sign in"
+SIGN_IN_REFUSED = "sign in refused"
+
+
+def record_sign_in(con: duckdb.DuckDBPyConnection, user: User) -> None:
+    db.audit(con, user, SIGN_IN, f"{user.role}" + (f" for {user.partner}" if user.partner else ""))
+
+
+def record_refused_sign_in(con: duckdb.DuckDBPyConnection, email: str) -> None:
+    """An identity the provider vouched for but that is not (or no longer) a user here."""
+    db.audit(con, normalised_email(email) or "(no email)", SIGN_IN_REFUSED, "not an active user of this dashboard")
+
+
+def audit_entries(con: duckdb.DuckDBPyConnection, actor: User, action: str | None = None,
+                  who: str | None = None, limit: int = 10_000) -> pd.DataFrame:
+    """The newest entries first, optionally of one action or one person (admins only)."""
+    require(actor, "view_audit_log")
+    return db.query(con, "audit_log_entries", action=action or None, actor=who or None, limit=int(limit))
+
+
+def audit_export(con: duckdb.DuckDBPyConnection, actor: User, file_format: str = "csv", action: str | None = None,
+                 who: str | None = None) -> bytes:
+    """The audit log as formula-safe CSV or XLSX bytes; the export itself is logged."""
+    entries = audit_entries(con, actor, action, who, limit=1_000_000)
+    entries["logged_at"] = entries.logged_at.dt.strftime("%Y-%m-%d %H:%M:%S")  # the time matters, not only the day
+    data = exports.table_bytes(entries, file_format, title="Audit log", about="The dashboard's audit log.")
+    with db.transaction(con):
+        db.audit(con, actor, "export audit log", f"{len(entries)} entries as {file_format}")
+    return data
+
+
+def write_audit_export(con: duckdb.DuckDBPyConnection, actor: User, target: str | os.PathLike) -> Path:
+    target = Path(target)
+    data = audit_export(con, actor, target.suffix.lower().lstrip("."))
+    return exports.write_bytes(target, data)

@@ -1,0 +1,5 @@
+-- One user by email (lower case), with the name of their partner organisation.
+SELECT u.user_id, u.email, u.role, p.name AS partner, u.active
+FROM users u
+LEFT JOIN partners p ON p.partner_id = u.partner_id
+WHERE u.email = $email

@@ -1,0 +1,152 @@
+"""The people who may sign in and the partner organisations they act for: add, change, deactivate, list.
+
+Every change needs the manage_users (or manage_partners) right and is written to the audit log in the same
+transaction. Users are never deleted, only made inactive, so the audit log keeps its meaning.
+"""
+
+from __future__ import annotations
+
+import re
+
+import duckdb
+import pandas as pd
+
+from strategy import db
+from strategy.access import LOCAL_EMAIL, ROLES, PermissionDenied, User, normalised_email, require
+
+EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
+
+
+class UserProblem(ValueError):
+    """A user or partner change that cannot be made as asked; the message says what to change."""
+
+
+def find_user(con: duckdb.DuckDBPyConnection, email: str) -> User | None:
+    """The active user with this email (any case), or None."""
+    found = db.query(con, "user_by_email", email=normalised_email(email))
+    if found.empty or not bool(found.active.iloc[0]):
+        return None
+    row = found.iloc[0]
+    return User(email=row.email, role=row.role, partner=None if pd.isna(row.partner) else row.partner)
+
+
+def signed_in_user(con: duckdb.DuckDBPyConnection, email: str) -> User:
+    """The user for a signed-in email, or PermissionDenied (polite) when they are unknown or inactive."""
+    user = find_user(con, email) if email else None
+    if user is None:
+        raise PermissionDenied(f"{normalised_email(email) or 'Your account'} is not yet a user of this dashboard. "
+                               "Ask your administrator to add you, with the role you need.")
+    return user
+
+
+def list_users(con: duckdb.DuckDBPyConnection, actor: User) -> pd.DataFrame:
+    """Every user with role, partner and who last changed them (admins only)."""
+    require(actor, "manage_users")
+    return db.query(con, "user_list")
+
+
+def list_partners(con: duckdb.DuckDBPyConnection, actor: User) -> pd.DataFrame:
+    require(actor, "manage_partners")
+    return db.query(con, "partner_list")
+
+
+def _checked(con: duckdb.DuckDBPyConnection, email: str, role: str, partner: str | None) -> tuple[str, int | None]:
+    """(normalised email, partner_id), or UserProblem saying what is wrong."""
+    email = normalised_email(email)
+    if email == LOCAL_EMAIL or not EMAIL.fullmatch(email):
+        raise UserProblem(f"{email!r} is not an email address; write it as name@organisation.org.uk.")
+    if role not in ROLES:
+        raise UserProblem(f"{role!r} is not a role; use one of {', '.join(ROLES)}.")
+    if role == "partner" and not (partner or "").strip():
+        raise UserProblem("A partner user must belong to a partner organisation; give its name (--partner NAME).")
+    if role != "partner" and partner:
+        raise UserProblem(f"Only partner users belong to an organisation; a {role} acts for the whole partnership. "
+                          "Leave the partner out.")
+    if role != "partner":
+        return email, None
+    found = db.query(con, "partner_by_name", partner_name=partner)
+    if found.empty:
+        raise UserProblem(f"There is no partner organisation called {partner!r}. Add it first (Admin page, "
+                          "Partners), or check the spelling against the partner list.")
+    return email, int(found.partner_id.iloc[0])
+
+
+def add_user(con: duckdb.DuckDBPyConnection, actor: User, email: str, role: str, partner: str | None = None) -> User:
+    """Add a user (or make an inactive one active again with the new role); the user as they now are."""
+    require(actor, "manage_users")
+    email, partner_id = _checked(con, email, role, partner)
+    existing = db.query(con, "user_by_email", email=email)
+    if len(existing) and bool(existing.active.iloc[0]):
+        raise UserProblem(f"{email} is already a user ({existing.role.iloc[0]}); change their role instead.")
+    with db.transaction(con):
+        if len(existing):
+            db.execute(con, "update_user", email=email, role=role, partner_id=partner_id, active=True,
+                       actor=actor.email)
+        else:
+            db.execute(con, "insert_user", email=email, role=role, partner_id=partner_id, actor=actor.email)
+        db.audit(con, actor, "add user", f"{email} as {role}" + (f" for {partner}" if partner else ""))
+    return find_user(con, email)
+
+
+def change_user(con: duckdb.DuckDBPyConnection, actor: User, email: str, role: str,
+                partner: str | None = None) -> User:
+    """Give an active user a new role (and partner organisation); the user as they now are."""
+    require(actor, "manage_users")
+    email, partner_id = _checked(con, email, role, partner)
+    before = find_user(con, email)
+    if before is None:
+        raise UserProblem(f"{email} is not an active user; add them instead.")
+    _keep_an_admin(con, before, role)
+    with db.transaction(con):
+        db.execute(con, "update_user", email=email, role=role, partner_id=partner_id, active=True, actor=actor.email)
+        db.audit(con, actor, "change user", f"{email}: {before.role}"
+                 + (f" for {before.partner}" if before.partner else "") + f" -> {role}"
+                 + (f" for {partner}" if partner else ""))
+    return find_user(con, email)
+
+
+def deactivate_user(con: duckdb.DuckDBPyConnection, actor: User, email: str) -> None:
+    """Stop a user signing in (their history stays in the audit log)."""
+    require(actor, "manage_users")
+    before = find_user(con, email)
+    if before is None:
+        raise UserProblem(f"{normalised_email(email)} is not an active user.")
+    if before.email == actor.email:
+        raise UserProblem("You cannot deactivate yourself; ask another admin.")
+    _keep_an_admin(con, before, None)
+    partner_id = None
+    if before.partner:
+        partner_id = int(db.query(con, "partner_by_name", partner_name=before.partner).partner_id.iloc[0])
+    with db.transaction(con):
+        db.execute(con, "update_user", email=before.email, role=before.role, partner_id=partner_id, active=False,
+                   actor=actor.email)
+        db.audit(con, actor, "deactivate user", f"{before.email} ({before.role})")
+
+
+def _keep_an_admin(con: duckdb.DuckDBPyConnection, before: User, new_role: str | None) -> None:
+    """Refuse to remove the last active admin: nobody could manage users afterwards."""
+    if before.role != "admin" or new_role == "admin":
+        return
+    admins = db.query(con, "user_list")
+    if int(((admins.role == "admin") & admins.active).sum()) <= 1:
+        raise UserProblem(f"{before.email} is the only admin; make someone else an admin first.")
+
+
+def has_active_admin(con: duckdb.DuckDBPyConnection) -> bool:
+    users = db.query(con, "user_list")
+    return bool(((users.role == "admin") & users.active).any())
+
+
+def add_partner(con: duckdb.DuckDBPyConnection, actor: User, name: str, sector: str | None = None) -> str:
+    """Add a partner organisation by name (so partner users can be linked to it); its name."""
+    require(actor, "manage_partners")
+    name = " ".join((name or "").split())
+    if not name:
+        raise UserProblem("Give the partner organisation's name.")
+    existing = db.query(con, "partner_by_name", partner_name=name)
+    if len(existing):
+        raise UserProblem(f"{existing.name.iloc[0]!r} is already a partner organisation.")
+    with db.transaction(con):
+        db.execute(con, "insert_partner", partner_name=name, sector=sector)
+        db.audit(con, actor, "add partner", name + (f" ({sector})" if sector else ""))
+    return name
