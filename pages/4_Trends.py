@@ -5,7 +5,8 @@ import streamlit as st
 from strategy import indicator_trends as trends
 from strategy.indicator_import import import_indicator_file
 from strategy.trend_charts import comparison_style, trend_figure
-from strategy.ui import acting_user, cached_indicators, chart_block, data_changed, page_setup
+from strategy.access import PermissionDenied
+from strategy.ui import cached_indicators, chart_block, data_changed, page_setup
 
 POLARITY_WORDS = {"higher_is_better": "higher is better", "lower_is_better": "lower is better",
                   "none": "neither direction is better"}
@@ -66,6 +67,8 @@ st.dataframe(summary.drop(columns=["place_code"]).style.map(comparison_style, su
                             "upper_ci": "Upper 95%", "ci_method": "Interval", "compared_to_england":
                             "Compared with England", "recent_trend": "Recent trend"})
 
+if not page.user.can("import_indicators"):
+    st.stop()  # importing is for analysts and admins; everyone else has seen the whole page
 with st.expander("Import indicator values (our template or a Fingertips download)"):
     st.markdown("Upload the CSV from Fingertips' *Download data* as it comes, or our template (`indicator_id, "
                 "place_code, period, value, lower_ci, upper_ci, count, denominator`). Persons rows for all ages "
@@ -76,8 +79,12 @@ with st.expander("Import indicator values (our template or a Fingertips download
     run = "valid" if check.button("Check only", disabled=upload is None) else \
         "load" if load.button("Load", type="primary", disabled=upload is None) else None
     if upload is not None and run:
-        report = import_indicator_file(page.con, page.framework, upload.getvalue(), upload.name, acting_user(),
-                                       dry_run=run == "valid")
+        try:
+            report = import_indicator_file(page.con, page.framework, upload.getvalue(), upload.name, page.user,
+                                           dry_run=run == "valid")
+        except PermissionDenied as refusal:
+            st.error(str(refusal), icon=":material/lock:")
+            st.stop()
         if report.status == "loaded":
             data_changed()
         {"loaded": st.success, "valid": st.success, "duplicate": st.info}.get(report.status, st.error)(

@@ -11,18 +11,23 @@ import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
-from strategy import analysis, db
+from strategy import access, analysis, db
+from strategy.access import LOCAL_USER, PermissionDenied, User
+from strategy.audit import record_refused_sign_in, record_sign_in
 from strategy.build import build_database
 from strategy.filters import URL_KEYS, Filters, filters_from_query
 from strategy.framework import Framework, load_framework
 
-# The pages, in the order the sidebar lists them. A page not listed here is not shown in the navigation.
+# The pages, in the order the sidebar lists them, each with the action (strategy.access) a person needs to see it
+# listed. A page not listed here is not shown in the navigation. Hiding is a courtesy: every page also asks for
+# its action in page_setup, and every write checks again in strategy/.
 NAVIGATION = [
-    ("app.py", "Overview", ":material/dashboard:"),
-    ("pages/1_Alignment.py", "Alignment", ":material/grid_on:"),
-    ("pages/2_Coverage_and_gaps.py", "Coverage and gaps", ":material/troubleshoot:"),
-    ("pages/3_Places.py", "Places", ":material/map:"),
-    ("pages/4_Trends.py", "Indicator trends", ":material/trending_up:"),
+    ("app.py", "Overview", ":material/dashboard:", "read"),
+    ("pages/1_Alignment.py", "Alignment", ":material/grid_on:", "read"),
+    ("pages/2_Coverage_and_gaps.py", "Coverage and gaps", ":material/troubleshoot:", "read"),
+    ("pages/3_Places.py", "Places", ":material/map:", "read"),
+    ("pages/4_Trends.py", "Indicator trends", ":material/trending_up:", "read"),
+    ("pages/11_Admin.py", "Admin", ":material/admin_panel_settings:", "manage_users"),
 ]
 
 WIDGET_KEYS = {"places": "filter_places", "sectors": "filter_sectors", "aims": "filter_aims", "ways": "filter_ways",
@@ -38,6 +43,7 @@ class Page:
     framework: Framework
     filters: Filters
     coverage: dict
+    user: User = LOCAL_USER
 
     @property
     def is_demo(self) -> bool:
@@ -84,20 +90,27 @@ def data_changed() -> None:
     st.cache_data.clear()
 
 
-def page_setup(title: str, icon: str = ":material/bar_chart:", sidebar_filters: bool = True) -> Page:
-    """Configure the page, open the data, draw the filter sidebar and the demo banner; what the page needs."""
+def page_setup(title: str, icon: str = ":material/bar_chart:", sidebar_filters: bool = True,
+               action: str = "read") -> Page:
+    """Configure the page, open the data, find who is signed in (or ask them to sign in), refuse the page if their
+    role lacks its action, draw the navigation, filter sidebar and demo banner; what the page needs."""
     st.set_page_config(page_title=f"{title} · Making our Move", page_icon=icon, layout="wide")
+    signing_in = sign_in_active()
+    if signing_in:
+        st.set_option("client.showErrorDetails", "none")  # no tracebacks for people who sign in
     try:
         con = connection(database_file())
     except db.DatabaseUnavailable as problem:
         st.title("The dashboard is being looked after")
         st.info(f"{problem}\n\nTry again in a minute. If this persists, ask your administrator.")
         st.stop()
+    user = signed_in_user(con) if signing_in else LOCAL_USER
     framework = load_framework()
     coverage = cached("data_coverage", Filters())
-    _navigation()
+    _navigation(user)
+    require_page_permission(user, action, title)
     filters = _sidebar(framework) if sidebar_filters else Filters()
-    page = Page(con=con, framework=framework, filters=filters, coverage=coverage)
+    page = Page(con=con, framework=framework, filters=filters, coverage=coverage, user=user)
     if page.is_demo:
         st.warning("**Demo data.** Every partner and activity here is fictional, generated to show how the "
                    "dashboard works. Population, deprivation and Active Lives figures are real.",
@@ -106,12 +119,103 @@ def page_setup(title: str, icon: str = ":material/bar_chart:", sidebar_filters: 
     return page
 
 
-def _navigation() -> None:
+def _navigation(user: User) -> None:
+    """The pages this person may use, and who they are signed in as."""
     with st.sidebar:
         st.markdown("**Making our Move**")
-        for path, label, icon in NAVIGATION:
-            st.page_link(path, label=label, icon=icon)
+        for path, label, icon, action in NAVIGATION:
+            if user.can(action, user.partner):
+                st.page_link(path, label=label, icon=icon)
         st.divider()
+        if user.is_local:
+            st.caption(f":material/computer: **{user.label}**: every right, for one person on this computer.")
+        else:
+            st.caption(f":material/person: Signed in as {escaped(user.email)} — {user.role}"
+                       + (f" for {escaped(user.partner)}" if user.partner else ""))
+            if st.button("Sign out", icon=":material/logout:", key="sign_out"):
+                st.logout()
+        st.divider()
+
+
+def require_page_permission(user: User, action: str, title: str) -> None:
+    """Stop the page with the reason when the user's role lacks its action (a page opened by its address)."""
+    try:
+        access.require(user, action, user.partner)
+    except PermissionDenied as refusal:
+        st.title(title)
+        st.error(str(refusal), icon=":material/lock:")
+        st.page_link("app.py", label="Back to the overview", icon=":material/dashboard:")
+        st.stop()
+
+
+def escaped(text: str) -> str:
+    """User text made inert for Streamlit markdown: no links, emphasis, HTML or colour directives."""
+    special = "\\`*_{}[]()#+-.!|<>:~$="
+    return "".join("\\" + c if c in special else c for c in str(text))
+
+
+# --- Sign-in (Streamlit's st.login with an OpenID Connect provider) ---------------------------------------------
+
+def sign_in_active() -> bool:
+    """Sign-in mode: STRATEGY_AUTH=oidc, or an [auth] section in Streamlit's secrets (STRATEGY_AUTH=local forces
+    local mode)."""
+    chosen = os.environ.get(access.AUTH_ENVIRONMENT, "").strip().lower()
+    if chosen == "local":
+        return False
+    if access.sign_in_mode():
+        return True
+    try:
+        return "auth" in st.secrets
+    except Exception:  # no secrets file at all: local mode
+        return False
+
+
+def _providers() -> list[str | None]:
+    """The providers configured under [auth]: None for the default one, else each [auth.NAME] section."""
+    try:
+        section = st.secrets["auth"]
+    except Exception:
+        return [None]
+    named = [name for name, value in section.items() if hasattr(value, "keys")]
+    return ([None] if "client_id" in section else []) + named or [None]
+
+
+PROVIDER_NAMES = {"microsoft": "Microsoft (council and NHS accounts)", "google": "Google"}
+
+
+def signed_in_user(con: duckdb.DuckDBPyConnection) -> User:
+    """The signed-in person as a user of the dashboard; otherwise a sign-in screen or a polite refusal (stops).
+
+    Looked up on every run, never cached: a changed role or a deactivation takes effect at once."""
+    from strategy.users import signed_in_user as known_user
+
+    if not st.user.is_logged_in:
+        st.title("Making our Move alignment dashboard")
+        st.markdown("Sign in with your organisation's account to see the dashboard.")
+        for provider in _providers():
+            label = "Sign in" if provider is None else f"Sign in with {PROVIDER_NAMES.get(provider, provider)}"
+            if st.button(label, type="primary", icon=":material/login:", key=f"sign_in_{provider or 'default'}"):
+                st.login(provider) if provider else st.login()
+        st.stop()
+    email = st.user.get("email") or ""
+    try:
+        user = known_user(con, email)
+    except PermissionDenied as refusal:
+        if st.session_state.get("refused_sign_in") != email:
+            with db.transaction(con):
+                record_refused_sign_in(con, email)
+            st.session_state["refused_sign_in"] = email
+        st.title("You are signed in, but not yet a user here")
+        st.info(f"{refusal}\n\nThe dashboard is open to the partners, board members and analysts of Making our "
+                "Move. Your administrator can add you in a minute.", icon=":material/mail:")
+        if st.button("Sign out", icon=":material/logout:", key="sign_out_unknown"):
+            st.logout()
+        st.stop()
+    if st.session_state.get("signed_in_as") != user.email:
+        with db.transaction(con):
+            record_sign_in(con, user)
+        st.session_state["signed_in_as"] = user.email
+    return user
 
 
 def _sidebar(framework: Framework) -> Filters:
@@ -237,9 +341,10 @@ def headline_indicator_tiles(filters: Filters) -> None:
                          f"{england} Aim {row.aim}.")
 
 
-def acting_user() -> str:
-    """Who is making a change: the signed-in user's email, else 'local'."""
-    try:
-        return st.user.email if st.user.is_logged_in and st.user.email else "local"
-    except Exception:  # sign-in not configured
-        return "local"
+def acting_user() -> User:
+    """Who is making a change on this page: the signed-in user (as found by page_setup), else the local user."""
+    if not sign_in_active():
+        return LOCAL_USER
+    from strategy.users import signed_in_user as known_user
+
+    return known_user(connection(database_file()), st.user.get("email") or "")

@@ -1,0 +1,152 @@
+"""Sign-in mode through Streamlit's AppTest (at.user fakes the identity the provider vouched for): who sees which
+pages, refusals when a page is opened by its address, the polite page for strangers, and the audit of sign-ins."""
+
+from __future__ import annotations
+
+import shutil
+
+import pytest
+import streamlit.config
+from streamlit.testing.v1 import AppTest
+
+from strategy import db
+from strategy.access import LOCAL_USER
+from strategy.users import add_partner, add_user, deactivate_user
+from tests.conftest import PROJECT_ROOT
+
+PARTNER = "Mansfield Community Trust"
+PEOPLE = {"viewer": "viewer@example.org", "partner": "partner@example.org", "analyst": "analyst@example.org",
+          "admin": "admin@example.org"}
+
+
+@pytest.fixture(scope="module")
+def signin_db(demo_db_file, tmp_path_factory):
+    path = tmp_path_factory.mktemp("signin") / "signin.duckdb"
+    shutil.copy(demo_db_file, path)
+    con = db.connect(path)
+    add_partner(con, LOCAL_USER, PARTNER)
+    for role, email in PEOPLE.items():
+        add_user(con, LOCAL_USER, email, role, PARTNER if role == "partner" else None)
+    con.close()
+    return path
+
+
+@pytest.fixture
+def open_as(monkeypatch, signin_db):
+    """open_as(email or None, page='app.py', mode='oidc') -> an AppTest that has run once as that person."""
+
+    def open_(email: str | None, script: str = "app.py", mode: str = "oidc") -> AppTest:
+        monkeypatch.setenv("STRATEGY_DB", str(signin_db))
+        monkeypatch.setenv("STRATEGY_AUTH", mode)
+        app = AppTest.from_file(str(PROJECT_ROOT / "app.py"), default_timeout=60)
+        app.user = {"is_logged_in": email is not None, **({"email": email} if email else {})}
+        if script != "app.py":
+            app.switch_page(script)
+        app.run()
+        assert not app.exception, app.exception
+        return app
+
+    yield open_
+    import streamlit as st
+
+    from strategy.ui import connection
+    connection.clear()
+    st.cache_data.clear()
+    streamlit.config.set_option("client.showErrorDetails", "full")
+
+
+def linked_pages(app: AppTest) -> set[str]:
+    """The navigation's pages (by file) that the sidebar links to."""
+    from strategy.ui import NAVIGATION
+    files = {label: path.rsplit("/", 1)[-1] for path, label, _icon, _action in NAVIGATION}
+    return {files[link.proto.label] for link in app.get("page_link") if link.proto.label in files}
+
+
+def text_of(app: AppTest) -> str:
+    return " ".join(str(getattr(e, "value", "")) for kind in ("markdown", "error", "info", "caption", "title")
+                    for e in app.get(kind))
+
+
+def audit_rows(database, action: str, actor: str) -> int:
+    """Read through the app's own connection (the file is open for writing in this process)."""
+    from strategy.ui import connection
+    cursor = connection(str(database)).cursor()
+    try:
+        return cursor.execute("SELECT count(*) FROM audit_log WHERE action = ? AND actor = ?",
+                              [action, actor]).fetchall()[0][0]
+    finally:
+        cursor.close()
+
+
+def test_someone_not_signed_in_sees_only_the_sign_in_button(open_as):
+    app = open_as(None)
+    assert [b.label for b in app.button] == ["Sign in"]
+    assert not app.metric  # no dashboard figures before sign-in
+    assert not linked_pages(app)
+
+
+def test_a_stranger_is_asked_politely_to_see_their_administrator_and_the_attempt_is_logged(open_as, signin_db):
+    app = open_as("Stranger@Elsewhere.org")
+    assert "not yet a user here" in app.title[0].value
+    assert "Ask your administrator to add you" in app.info[0].value
+    assert not app.metric
+    assert audit_rows(signin_db, "sign in refused", "stranger@elsewhere.org") == 1
+
+
+@pytest.mark.parametrize("role, expected_admin_link", [("viewer", False), ("partner", False), ("analyst", False),
+                                                        ("admin", True)])
+def test_navigation_shows_each_person_only_the_pages_they_may_use(open_as, role, expected_admin_link):
+    app = open_as(PEOPLE[role])
+    pages = linked_pages(app)
+    assert {"app.py", "1_Alignment.py", "4_Trends.py"} <= pages
+    assert ("11_Admin.py" in pages) is expected_admin_link
+    assert f"Signed in as {PEOPLE[role]}".replace(".", "\\.") in " ".join(c.value for c in app.caption)
+
+
+@pytest.mark.parametrize("role", ["viewer", "partner", "analyst"])
+def test_the_admin_page_opened_by_its_address_refuses_everyone_but_admins(open_as, role):
+    app = open_as(PEOPLE[role], "pages/11_Admin.py")
+    assert "Only admins can manage users" in app.error[0].value
+    assert f"you are signed in as" in app.error[0].value
+    assert not app.dataframe  # no user list, no audit log
+
+
+def test_an_admin_sees_users_partners_and_the_audit_log(open_as):
+    app = open_as(PEOPLE["admin"], "pages/11_Admin.py")
+    assert not app.error
+    tables = [frame.value for frame in app.dataframe]
+    users = next(t for t in tables if "role" in t.columns)
+    assert set(PEOPLE.values()) <= set(users.email)
+    audit = next(t for t in tables if "action" in t.columns)
+    assert {"add user", "sign in"} <= set(audit.action)
+
+
+def test_a_sign_in_is_logged_once_per_session_not_once_per_page(open_as, signin_db):
+    before = audit_rows(signin_db, "sign in", PEOPLE["analyst"])
+    app = open_as(PEOPLE["analyst"])
+    app.switch_page("pages/1_Alignment.py").run()
+    app.switch_page("pages/3_Places.py").run()
+    assert audit_rows(signin_db, "sign in", PEOPLE["analyst"]) == before + 1
+
+
+def test_only_analysts_and_admins_see_the_indicator_import(open_as):
+    for role, can_import in [("viewer", False), ("partner", False), ("analyst", True), ("admin", True)]:
+        app = open_as(PEOPLE[role], "pages/4_Trends.py")
+        assert bool(app.get("file_uploader")) is can_import, role
+
+
+def test_a_deactivated_user_loses_access_on_their_next_click(open_as, signin_db, monkeypatch):
+    app = open_as(PEOPLE["viewer"])
+    assert app.metric
+    from strategy.ui import connection  # the server's own connection: the admin page would use it
+    deactivate_user(connection(str(signin_db)), LOCAL_USER, PEOPLE["viewer"])
+    app.run()
+    assert not app.metric
+    assert "not yet a user here" in app.title[0].value
+
+
+def test_local_mode_needs_no_sign_in_and_says_so(open_as):
+    app = open_as(None, mode="local")
+    assert "Local mode — no sign-in" in " ".join(c.value for c in app.caption)
+    assert "11_Admin.py" in linked_pages(app)
+    assert app.metric
