@@ -15,8 +15,15 @@ SIGN_IN = "sign in"
 SIGN_IN_REFUSED = "sign in refused"
 
 
-def record_sign_in(con: duckdb.DuckDBPyConnection, user: User) -> None:
-    db.audit(con, user, SIGN_IN, f"{user.role}" + (f" for {user.partner}" if user.partner else ""))
+def record_sign_in(con: duckdb.DuckDBPyConnection, user: User, issued_at: object = None) -> bool:
+    """Log a sign-in once per identity token (issued_at, from the provider), not once per page load; whether a
+    row was written."""
+    detail = f"{user.role}" + (f" for {user.partner}" if user.partner else "") + \
+        (f"; identity token issued {issued_at}" if issued_at else "")
+    if issued_at and int(db.query(con, "sign_in_recorded", actor=user.email, detail=detail).entries[0]):
+        return False
+    db.audit(con, user, SIGN_IN, detail)
+    return True
 
 
 def record_refused_sign_in(con: duckdb.DuckDBPyConnection, email: str) -> None:

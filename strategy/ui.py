@@ -213,7 +213,7 @@ def signed_in_user(con: duckdb.DuckDBPyConnection) -> User:
         st.stop()
     if st.session_state.get("signed_in_as") != user.email:
         with db.transaction(con):
-            record_sign_in(con, user)
+            record_sign_in(con, user, st.user.get("iat"))
         st.session_state["signed_in_as"] = user.email
     return user
 

@@ -71,7 +71,7 @@ def sql_files_by_kind() -> tuple[list[str], list[str]]:
 SQL_PARAMETERS = {"row_dimension": "aim", "column_dimension": "way", "row_code": "A1", "column_code": "W2",
                   "indicator_id": "93015", "place_code": "E07000174", "upload_id": None, "sha256": "0" * 64,
                   "year_start_month": 11, "year_start_day": 16, "email": "someone@example.org",
-                  "partner_name": "Nobody", "action": None, "actor": None, "limit": 10}
+                  "partner_name": "Nobody", "action": None, "actor": None, "limit": 10, "detail": "x"}
 # Writes that keep derived data in step; safe to run again on any database.
 REPEATABLE_WRITES = ["derive_activity_profiles", "apportion_places_for_upload"]
 
