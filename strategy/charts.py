@@ -9,7 +9,7 @@ import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
-from strategy.analysis import DIMENSION_NAMES, MEASURES
+from strategy.analysis import DIMENSION_NAMES, MEASURES, THIN_CELL
 
 # Okabe-Ito: distinguishable with every common colour-vision deficiency.
 OKABE_ITO = ["#E69F00", "#56B4E9", "#009E73", "#F0E442", "#0072B2", "#D55E00", "#CC79A7", "#000000"]
@@ -44,16 +44,24 @@ def heatmap_figure(cells: pd.DataFrame, measure: str, title: str, source: str, c
     counts = cells.pivot(index="row_label", columns="column_label", values="activities").loc[rows, columns]
     values = matrix.to_numpy(dtype=float)
     is_empty = counts.to_numpy() == 0
+    is_thin = (counts.to_numpy() > 0) & (counts.to_numpy() < THIN_CELL)
     text = [[_cell_text(v, c, measure) for v, c in zip(vr, cr)] for vr, cr in zip(values, counts.to_numpy())]
     column_ticks = list(dict.fromkeys(cells.column_code)) if compact else [wrap_label(c) for c in columns]
     fig = go.Figure()
     fig.add_trace(go.Heatmap(
-        z=np.where(is_empty, np.nan, values), x=column_ticks, y=rows, text=np.where(is_empty, "", text),
+        z=np.where(is_empty, np.nan, values), x=column_ticks, y=rows, text=np.where(is_empty | is_thin, "", text),
         texttemplate="%{text}",
         colorscale=SEQUENTIAL, zmin=0, xgap=2, ygap=2, textfont=dict(size=14),
         colorbar=dict(title=dict(text=MEASURES[measure]), thickness=14),
         hovertemplate="%{y}<br>%{x}<br>" + MEASURES[measure] + ": %{text}<extra></extra>",
     ))
+    if is_thin.any():  # thin cells keep their colour but their number turns the accent colour and bold
+        fig.add_trace(go.Heatmap(
+            z=np.where(is_thin, values, np.nan), x=column_ticks, y=rows, text=np.where(is_thin, text, ""),
+            texttemplate="<b>%{text}</b>", colorscale=SEQUENTIAL, zmin=0, zmax=np.nanmax(values) or 1,
+            showscale=False, xgap=2, ygap=2, textfont=dict(size=14, color=HIGHLIGHT),
+            hovertemplate="%{y}<br>%{x}<br>" + MEASURES[measure] + ": %{text} (thin)<extra></extra>",
+        ))
     if is_empty.any():  # a second layer so empty cells are tinted, labelled and never read as "low"
         fig.add_trace(go.Heatmap(
             z=np.where(is_empty, 1.0, np.nan), x=column_ticks, y=rows, text=np.where(is_empty, "none", ""),
