@@ -21,7 +21,8 @@ THIN_CELL = 3
 
 def headline_totals(con: duckdb.DuckDBPyConnection, framework: Framework, filters: Filters) -> dict:
     """Activities, partners, places reached, investment and participants for the filters."""
-    row = db.query(con, "headline_totals", **filters.sql_parameters(framework)).iloc[0]
+    # astype(object) keeps counts as integers (a mixed row would otherwise turn them into floats: "1,500.0").
+    row = db.query(con, "headline_totals", **filters.sql_parameters(framework)).astype(object).iloc[0]
     return {key: (0 if pd.isna(value) else value) for key, value in row.items()}
 
 

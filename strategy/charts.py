@@ -50,11 +50,23 @@ def heatmap_figure(cells: pd.DataFrame, measure: str, title: str, source: str) -
     ))
     fig.update_layout(plot_bgcolor=EMPTY_CELL)
     fig.update_yaxes(autorange="reversed", title=DIMENSION_NAMES[cells.attrs.get("rows", "aim")], showgrid=False)
-    fig.update_xaxes(side="top", title=None, showgrid=False, tickangle=0 if len(columns) <= 6 else -35)
+    fig.update_xaxes(side="top", title=None, showgrid=False, tickangle=0 if len(columns) <= 6 else -35,
+                     tickvals=columns, ticktext=[wrap_label(c) for c in columns] if len(columns) <= 6 else columns)
     height = max(320, 60 + 44 * len(rows))
     _frame(fig, title, source, height)
-    fig.update_layout(plot_bgcolor=EMPTY_CELL, margin=dict(t=90))
+    fig.update_layout(plot_bgcolor=EMPTY_CELL, margin=dict(t=120 if len(columns) <= 6 else 90))
     return fig
+
+
+def wrap_label(text: str, width: int = 14) -> str:
+    """A long axis label broken onto lines (plotly's <br>) so neighbouring labels never overlap."""
+    lines: list[str] = []
+    for word in str(text).split():
+        if lines and len(lines[-1]) + 1 + len(word) <= width:
+            lines[-1] += " " + word
+        else:
+            lines.append(word)
+    return "<br>".join(lines)
 
 
 def _cell_text(value: float, count: int, measure: str) -> str:
@@ -161,3 +173,24 @@ def bar_figure(table: pd.DataFrame, x: str, y: str, title: str, source: str, x_l
     fig.update_xaxes(title=x_label, gridcolor="#eeeeee")
     fig.update_yaxes(title=None)
     return _frame(fig, title, source, max(320, 60 + 28 * len(ordered)))
+
+
+def totals_figure(figures: list[tuple[str, str]], title: str, source: str) -> go.Figure:
+    """Headline numbers as large tiles (rows of three), one per (label, formatted value), for slides and images."""
+    fig = go.Figure()
+    per_row = 3
+    rows = max(1, -(-len(figures) // per_row))
+    for n, (label, value) in enumerate(figures):
+        row, column = divmod(n, per_row)
+        left, right = column / per_row, (column + 1) / per_row
+        top, bottom = 1 - row / rows, 1 - (row + 1) / rows
+        fig.add_shape(type="rect", xref="paper", yref="paper", x0=left + 0.015, x1=right - 0.015,
+                      y0=bottom + 0.03, y1=top - 0.03, line=dict(color="#c6dbef", width=2), fillcolor="#f7fbff")
+        middle = (top + bottom) / 2
+        fig.add_annotation(text=f"<b>{value}</b>", xref="paper", yref="paper", x=(left + right) / 2,
+                           y=middle + 0.06, showarrow=False, font=dict(size=36, color="#08306b"))
+        fig.add_annotation(text=label, xref="paper", yref="paper", x=(left + right) / 2, y=middle - 0.1,
+                           showarrow=False, font=dict(size=19, color=FONT["color"]))
+    fig.update_xaxes(visible=False, range=[0, 1])
+    fig.update_yaxes(visible=False, range=[0, 1])
+    return _frame(fig, title, source, 200 + 160 * rows)
