@@ -58,7 +58,7 @@ def heatmap_figure(cells: pd.DataFrame, measure: str, title: str, source: str) -
     return fig
 
 
-def wrap_label(text: str, width: int = 14) -> str:
+def wrap_label(text: str, width: int = 11) -> str:
     """A long axis label broken onto lines (plotly's <br>) so neighbouring labels never overlap."""
     lines: list[str] = []
     for word in str(text).split():
@@ -194,3 +194,16 @@ def totals_figure(figures: list[tuple[str, str]], title: str, source: str) -> go
     fig.update_xaxes(visible=False, range=[0, 1])
     fig.update_yaxes(visible=False, range=[0, 1])
     return _frame(fig, title, source, 200 + 160 * rows)
+
+
+def projector_figure(fig: go.Figure) -> go.Figure:
+    """A copy of a chart with larger type and height, readable from the back of a board room."""
+    big = go.Figure(fig)
+    big.update_layout(font=dict(size=20), height=max(int((fig.layout.height or 450) * 1.35), 560),
+                      title=dict(font=dict(size=26)))
+    big.update_traces(textfont=dict(size=20), selector=dict(type="heatmap"))
+    big.update_traces(textfont=dict(size=18), selector=dict(type="scatter"))
+    big.update_traces(textfont=dict(size=18), selector=dict(type="bar"))
+    for annotation in big.layout.annotations:
+        annotation.font.size = max(int((annotation.font.size or 14) * 1.3), 15)
+    return big

@@ -10,6 +10,7 @@ from strategy.commands.common import add_database_option
 COMMAND_MODULES = [
     "strategy.commands.init",
     "strategy.commands.views",
+    "strategy.commands.board_pack",
 ]
 
 
