@@ -3,7 +3,6 @@
 import streamlit as st
 
 from strategy.charts import projector_figure
-
 from strategy.ui import (board_pack_download, board_slides_for, chart_block, page_setup, presentation_style,
                          slide_number, show_slide)
 
@@ -33,4 +32,4 @@ with pptx:
     board_pack_download(page.filters, ".pptx")
 with pdf:
     board_pack_download(page.filters, ".pdf")
-st.page_link("app.py", label="Back to the dashboard", icon=":material/dashboard:")
+st.markdown("[Back to the dashboard](./)")  # a plain link: page_link cannot name app.py when a page runs alone

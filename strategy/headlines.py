@@ -27,8 +27,10 @@ def overview_headline(totals: dict, places_total: int) -> str:
         return NO_DATA
     activity_word = "activity" if totals["activities"] == 1 else "activities"
     partner_word = "partner" if totals["partners"] == 1 else "partners"
+    verb = "reaches" if totals["activities"] == 1 else "reach"
+    place_word = "place" if places_total == 1 else "places"
     return (f"{totals['activities']:,} {activity_word} from {totals['partners']:,} {partner_word} "
-            f"reach {totals['places_reached']} of {places_total} places")
+            f"{verb} {totals['places_reached']} of {places_total} {place_word}")
 
 
 def fewest_headline(counts: pd.Series, total: float, noun: str, measure_word: str = "activities",

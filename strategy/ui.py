@@ -168,10 +168,14 @@ def chart_block(fig: go.Figure, summary: str, table: pd.DataFrame, key: str) -> 
             st.dataframe(table, hide_index=True, width="stretch")
 
 
-@st.cache_data(show_spinner=False, ttl=3600)
 def board_slides_for(filters: Filters) -> list[slides.Slide]:
     """The board's slides for the filters, shared across sessions until data changes."""
-    return slides.board_slides(connection(database_file()), load_framework(), filters)
+    return _board_slides(filters, database_file())
+
+
+@st.cache_data(show_spinner=False, ttl=3600)
+def _board_slides(filters: Filters, path: str) -> list[slides.Slide]:
+    return slides.board_slides(connection(path), load_framework(), filters)
 
 
 def board_pack_download(filters: Filters, file_format: str) -> None:
@@ -185,15 +189,16 @@ def board_pack_download(filters: Filters, file_format: str) -> None:
         except board_pack.BoardPackError as problem:
             st.button(label, icon=icon, disabled=True, help=str(problem), key="board_pack_pdf_missing")
             return
-    st.download_button(label, data=lambda: _board_pack_file(filters, file_format), icon=icon,
+    path = database_file()
+    st.download_button(label, data=lambda: _board_pack_file(filters, file_format, path), icon=icon,
                        file_name=f"making-our-move-board-pack{file_format}", mime=board_pack.FORMATS[file_format],
                        key=f"board_pack{file_format.replace('.', '_')}", on_click="ignore", type="primary",
                        help="Every slide with its chart, key figures as an editable table, source and caveats")
 
 
 @st.cache_data(show_spinner=False, ttl=3600, max_entries=8)
-def _board_pack_file(filters: Filters, file_format: str) -> bytes:
-    return board_pack.board_pack_bytes(connection(database_file()), load_framework(), filters, file_format)
+def _board_pack_file(filters: Filters, file_format: str, path: str) -> bytes:
+    return board_pack.board_pack_bytes(connection(path), load_framework(), filters, file_format)
 
 
 # Presentation mode: no sidebar, large type. A fixed style block; no user text ever goes into it.
