@@ -200,8 +200,13 @@ def projector_figure(fig: go.Figure) -> go.Figure:
     """A copy of a chart with larger type and height, readable from the back of a board room."""
     big = go.Figure(fig)
     big.update_layout(font=dict(size=20), height=max(int((fig.layout.height or 450) * 1.35), 560),
-                      title=dict(font=dict(size=26)))
+                      title=dict(font=dict(size=26)), margin=dict(b=120))
+    # Set explicitly: the dashboard's chart theme would otherwise draw axis labels small and light.
+    big.update_xaxes(tickfont=dict(size=18, color=FONT["color"]), title_font=dict(size=19, color=FONT["color"]))
+    big.update_yaxes(tickfont=dict(size=18, color=FONT["color"]), title_font=dict(size=19, color=FONT["color"]))
     big.update_traces(textfont=dict(size=20), selector=dict(type="heatmap"))
+    if any(trace.type == "heatmap" for trace in big.data):
+        big.update_layout(margin=dict(t=170))  # room for the title above the wrapped column labels
     big.update_traces(textfont=dict(size=18), selector=dict(type="scatter"))
     big.update_traces(textfont=dict(size=18), selector=dict(type="bar"))
     for annotation in big.layout.annotations:

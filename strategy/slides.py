@@ -164,6 +164,7 @@ def gaps_slide(context: PackContext) -> Slide:
     figure = charts.bar_figure(per_place, "gaps", "place", f"Aims with no or thin activity, per place, {year}",
                                context.source, "Aims with a gap (no activity or thin)",
                                highlight=per_place.no_activity > 0)
+    figure.update_xaxes(dtick=1)  # whole numbers of aims
     top = gaps.head(8)
     table = pd.DataFrame({"Place": top.place.to_numpy(), "Aim": top.aim.to_numpy(),
                           "Activities": top.activities.to_numpy(),
