@@ -63,3 +63,14 @@ def test_board_pack_downloads_for_the_filters_in_the_address(page, app_url, test
     title_text = " ".join(s.text_frame.text for s in deck.slides[0].shapes if s.has_text_frame)
     assert "Showing: Places: Mansfield." in title_text
     assert deck.slides[1].shapes.title.text == headline(page)
+
+
+def test_chart_downloads_as_png_and_svg(page, app_url, test_output):
+    page.goto(app_url + "/Presentation?slide=2")
+    wait_for_slide(page, 2)
+    for label, start in (("Download PNG", b"\x89PNG"), ("Download SVG", b"<svg")):
+        with page.expect_download(timeout=60_000) as download:
+            page.get_by_role("button", name=label).click()
+        target = test_output / f"presentation-chart-{label.split()[-1].lower()}"
+        download.value.save_as(target)
+        assert target.read_bytes().startswith(start), f"{label} did not give a {start!r} file"
