@@ -1,29 +1,30 @@
 # Two commands do everything on a fresh machine:
 #   make run    set up, build the demo database if missing, open the dashboard
-#   make test   set up (browser included) and run every test
+#   make test   set up (Chromium, LibreOffice, axe-core included) and run every test
 VENV ?= .venv
 PY := $(VENV)/bin/python
 PORT ?= 8501
 
-.PHONY: run test setup browser database bench loadtest clean
+.PHONY: run test setup system database bench loadtest clean
 
 run: setup database
 	$(PY) -m streamlit run app.py --server.port $(PORT) --browser.gatherUsageStats false
 
-test: setup browser
+test: setup system
 	$(PY) -m pytest
 
 setup:
 	@bash scripts/setup.sh "$(VENV)"
 
-browser:
-	@bash scripts/install_browser.sh
+system:
+	@bash scripts/install_system_packages.sh
 
 database:
 	@if [ -f "$${STRATEGY_DB:-data/strategy.duckdb}" ]; then $(PY) -m strategy init; else $(PY) -m strategy init --demo; fi
 
 bench: setup
 	$(PY) -m tests.perf.benchmark_dashboard
+	$(PY) -m tests.perf.benchmark_board_pack
 
 clean:
 	rm -rf $(VENV) .pytest_cache test-output

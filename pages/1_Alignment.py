@@ -9,8 +9,9 @@ VIEWS = {"Aims x ways of working": ("aim", "way"), "Places x aims": ("place", "a
          "Sectors x aims": ("sector", "aim"), "Themes x aims": ("theme", "aim")}
 
 page = page_setup("Alignment", icon=":material/grid_on:")
-st.caption("Where partners' activities meet the strategy. An activity counts in every cell it names, so cells "
-           "overlap; investment and participants in a place are that place's apportioned share.")
+st.caption("Where partners' activities meet the strategy. Empty cells say *none*; thin cells (1 or 2 activities) "
+           "are in orange. An activity counts in every cell it names, so cells overlap; investment and participants "
+           "in a place are that place's apportioned share.")
 
 left, right = st.columns([3, 2])
 view = left.segmented_control("View", list(VIEWS), default="Aims x ways of working", key="alignment_view") \

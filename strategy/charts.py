@@ -9,7 +9,7 @@ import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
-from strategy.analysis import DIMENSION_NAMES, MEASURES
+from strategy.analysis import DIMENSION_NAMES, MEASURES, THIN_CELL
 
 # Okabe-Ito: distinguishable with every common colour-vision deficiency.
 OKABE_ITO = ["#E69F00", "#56B4E9", "#009E73", "#F0E442", "#0072B2", "#D55E00", "#CC79A7", "#000000"]
@@ -44,16 +44,24 @@ def heatmap_figure(cells: pd.DataFrame, measure: str, title: str, source: str, c
     counts = cells.pivot(index="row_label", columns="column_label", values="activities").loc[rows, columns]
     values = matrix.to_numpy(dtype=float)
     is_empty = counts.to_numpy() == 0
+    is_thin = (counts.to_numpy() > 0) & (counts.to_numpy() < THIN_CELL)
     text = [[_cell_text(v, c, measure) for v, c in zip(vr, cr)] for vr, cr in zip(values, counts.to_numpy())]
     column_ticks = list(dict.fromkeys(cells.column_code)) if compact else [wrap_label(c) for c in columns]
     fig = go.Figure()
     fig.add_trace(go.Heatmap(
-        z=np.where(is_empty, np.nan, values), x=column_ticks, y=rows, text=np.where(is_empty, "", text),
+        z=np.where(is_empty, np.nan, values), x=column_ticks, y=rows, text=np.where(is_empty | is_thin, "", text),
         texttemplate="%{text}",
         colorscale=SEQUENTIAL, zmin=0, xgap=2, ygap=2, textfont=dict(size=14),
         colorbar=dict(title=dict(text=MEASURES[measure]), thickness=14),
         hovertemplate="%{y}<br>%{x}<br>" + MEASURES[measure] + ": %{text}<extra></extra>",
     ))
+    if is_thin.any():  # thin cells keep their colour but their number turns the accent colour and bold
+        fig.add_trace(go.Heatmap(
+            z=np.where(is_thin, values, np.nan), x=column_ticks, y=rows, text=np.where(is_thin, text, ""),
+            texttemplate="<b>%{text}</b>", colorscale=SEQUENTIAL, zmin=0, zmax=np.nanmax(values) or 1,
+            showscale=False, xgap=2, ygap=2, textfont=dict(size=14, color=HIGHLIGHT),
+            hovertemplate="%{y}<br>%{x}<br>" + MEASURES[measure] + ": %{text} (thin)<extra></extra>",
+        ))
     if is_empty.any():  # a second layer so empty cells are tinted, labelled and never read as "low"
         fig.add_trace(go.Heatmap(
             z=np.where(is_empty, 1.0, np.nan), x=column_ticks, y=rows, text=np.where(is_empty, "none", ""),
@@ -184,3 +192,42 @@ def bar_figure(table: pd.DataFrame, x: str, y: str, title: str, source: str, x_l
     fig.update_xaxes(title=x_label, gridcolor="#eeeeee")
     fig.update_yaxes(title=None)
     return _frame(fig, title, source, max(320, 60 + 28 * len(ordered)))
+
+
+def totals_figure(figures: list[tuple[str, str]], title: str, source: str) -> go.Figure:
+    """Headline numbers as large tiles (rows of three), one per (label, formatted value), for slides and images."""
+    fig = go.Figure()
+    per_row = 3
+    rows = max(1, -(-len(figures) // per_row))
+    for n, (label, value) in enumerate(figures):
+        row, column = divmod(n, per_row)
+        left, right = column / per_row, (column + 1) / per_row
+        top, bottom = 1 - row / rows, 1 - (row + 1) / rows
+        fig.add_shape(type="rect", xref="paper", yref="paper", x0=left + 0.015, x1=right - 0.015,
+                      y0=bottom + 0.03, y1=top - 0.03, line=dict(color="#c6dbef", width=2), fillcolor="#f7fbff")
+        middle = (top + bottom) / 2
+        fig.add_annotation(text=f"<b>{value}</b>", xref="paper", yref="paper", x=(left + right) / 2,
+                           y=middle + 0.06, showarrow=False, font=dict(size=36, color="#08306b"))
+        fig.add_annotation(text=label, xref="paper", yref="paper", x=(left + right) / 2, y=middle - 0.1,
+                           showarrow=False, font=dict(size=19, color=FONT["color"]))
+    fig.update_xaxes(visible=False, range=[0, 1])
+    fig.update_yaxes(visible=False, range=[0, 1])
+    return _frame(fig, title, source, 200 + 160 * rows)
+
+
+def projector_figure(fig: go.Figure) -> go.Figure:
+    """A copy of a chart with larger type and height, readable from the back of a board room."""
+    big = go.Figure(fig)
+    big.update_layout(font=dict(size=20), height=max(int((fig.layout.height or 450) * 1.35), 560),
+                      title=dict(font=dict(size=26)), margin=dict(b=120))
+    # Set explicitly: the dashboard's chart theme would otherwise draw axis labels small and light.
+    big.update_xaxes(tickfont=dict(size=18, color=FONT["color"]), title_font=dict(size=19, color=FONT["color"]))
+    big.update_yaxes(tickfont=dict(size=18, color=FONT["color"]), title_font=dict(size=19, color=FONT["color"]))
+    big.update_traces(textfont=dict(size=20), selector=dict(type="heatmap"))
+    if any(trace.type == "heatmap" for trace in big.data):
+        big.update_layout(margin=dict(t=170))  # room for the title above the wrapped column labels
+    big.update_traces(textfont=dict(size=18), selector=dict(type="scatter"))
+    big.update_traces(textfont=dict(size=18), selector=dict(type="bar"))
+    for annotation in big.layout.annotations:
+        annotation.font.size = max(int((annotation.font.size or 14) * 1.3), 15)
+    return big

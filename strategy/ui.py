@@ -4,14 +4,13 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass
-from datetime import date
 
 import duckdb
 import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
-from strategy import access, analysis, db
+from strategy import access, analysis, board_pack, db, images, slides
 from strategy.access import LOCAL_USER, PermissionDenied, User
 from strategy.audit import record_refused_sign_in, record_sign_in
 from strategy.build import build_database
@@ -27,12 +26,14 @@ NAVIGATION = [
     ("pages/2_Coverage_and_gaps.py", "Coverage and gaps", ":material/troubleshoot:", "read"),
     ("pages/3_Places.py", "Places", ":material/map:", "read"),
     ("pages/4_Trends.py", "Indicator trends", ":material/trending_up:", "read"),
+    ("pages/6_Presentation.py", "Presentation", ":material/slideshow:", "read"),
     ("pages/11_Admin.py", "Admin", ":material/admin_panel_settings:", "manage_users"),
 ]
 
 WIDGET_KEYS = {"places": "filter_places", "sectors": "filter_sectors", "aims": "filter_aims", "ways": "filter_ways",
                "themes": "filter_themes", "partners": "filter_partners", "date_from": "filter_from",
                "date_to": "filter_to"}
+FILTER_URL_KEYS = frozenset(URL_KEYS.values()) | {"from", "to"}
 
 
 @dataclass(frozen=True)
@@ -50,10 +51,8 @@ class Page:
         return self.coverage.get("dataset") == "demo"
 
     def source(self, what: str = "partner activity returns") -> str:
-        """The source line every chart carries: what, demo or not, and the 'as of' date."""
-        kind = "DEMO DATA (fictional partners and activities)" if self.is_demo else what
-        as_of = self.coverage.get("data_as_of") or date.today().isoformat()
-        return f"Source: {kind}; as of {as_of}."
+        """The source line every chart carries: what, demo or not, and the 'as of' date (as the board pack)."""
+        return slides.source_line(self.coverage, what=what)
 
 
 @st.cache_resource(show_spinner=False)
@@ -90,6 +89,15 @@ def data_changed() -> None:
     st.cache_data.clear()
 
 
+# Captions and help text in Streamlit's default grey fall short of WCAG AA contrast (3.8:1); this darker grey
+# gives 6:1 on white and on the sidebar. A fixed style block: no user text ever goes into it.
+READABLE_TEXT_CSS = """<style>
+[data-testid="stCaptionContainer"], [data-testid="stCaptionContainer"] p, [data-testid="stSidebar"] p {
+  color: #55565b !important; opacity: 1 !important; }
+kbd { color: #55565b !important; opacity: 1 !important; }
+</style>"""
+
+
 def page_setup(title: str, icon: str = ":material/bar_chart:", sidebar_filters: bool = True,
                action: str = "read") -> Page:
     """Configure the page, open the data, find who is signed in (or ask them to sign in), refuse the page if their
@@ -104,6 +112,7 @@ def page_setup(title: str, icon: str = ":material/bar_chart:", sidebar_filters: 
         st.title("The dashboard is being looked after")
         st.info(f"{problem}\n\nTry again in a minute. If this persists, ask your administrator.")
         st.stop()
+    st.html(READABLE_TEXT_CSS)
     user = signed_in_user(con) if signing_in else LOCAL_USER
     framework = load_framework()
     coverage = cached("data_coverage", Filters())
@@ -276,11 +285,86 @@ def _clear_filters() -> None:
 
 
 def chart_block(fig: go.Figure, summary: str, table: pd.DataFrame, key: str) -> None:
-    """A chart with its one-sentence summary and a table view of the same numbers."""
-    st.plotly_chart(fig, key=key, config={"displaylogo": False, "toImageButtonOptions": {"format": "png", "scale": 2}})
-    st.caption(summary)
-    with st.expander("Show as table"):
-        st.dataframe(table, hide_index=True, width="stretch")
+    """A chart with its one-sentence summary, PNG and SVG downloads, and a table view of the same numbers.
+
+    The summary sits directly under the chart (screen readers reach it next) and is the alt text of every
+    exported image. Images are drawn only when a download is clicked, then cached by the figure.
+    """
+    with st.container(key=f"chart_{key}"):
+        st.plotly_chart(fig, key=key, config={"displaylogo": False,
+                                              "toImageButtonOptions": {"format": "png", "scale": 2}})
+        st.caption(summary)
+        downloads = st.container(horizontal=True, gap="small")
+        downloads.download_button("Download PNG", data=lambda: images.figure_image(fig, "png"), file_name=f"{key}.png",
+                            mime="image/png", key=f"{key}_png", on_click="ignore", icon=":material/image:",
+                            help="The chart as a picture, for documents and slides")
+        downloads.download_button("Download SVG", data=lambda: images.figure_image(fig, "svg"), file_name=f"{key}.svg",
+                            mime="image/svg+xml", key=f"{key}_svg", on_click="ignore", icon=":material/draw:",
+                            help="The chart as a scalable drawing, for print")
+        with st.expander("Show as table"):
+            st.dataframe(table, hide_index=True, width="stretch")
+
+
+def board_slides_for(filters: Filters) -> list[slides.Slide]:
+    """The board's slides for the filters, shared across sessions until data changes."""
+    return _board_slides(filters, database_file())
+
+
+@st.cache_data(show_spinner=False, ttl=3600)
+def _board_slides(filters: Filters, path: str) -> list[slides.Slide]:
+    return slides.board_slides(connection(path), load_framework(), filters)
+
+
+def board_pack_download(filters: Filters, file_format: str, user: User) -> None:
+    """A button that makes the board pack (.pptx or .pdf) for the filters when clicked (analysts and admins)."""
+    if not user.can("export"):
+        return
+    labels = {".pptx": ("Board pack (PowerPoint)", ":material/slideshow:"),
+              ".pdf": ("Board pack (PDF)", ":material/picture_as_pdf:")}
+    label, icon = labels[file_format]
+    if file_format == ".pdf":
+        try:
+            board_pack.libreoffice()
+        except board_pack.BoardPackError as problem:
+            st.button(label, icon=icon, disabled=True, help=str(problem), key="board_pack_pdf_missing")
+            return
+    path = database_file()
+    st.download_button(label, data=lambda: _board_pack_file(filters, file_format, path, user), icon=icon,
+                       file_name=f"making-our-move-board-pack{file_format}", mime=board_pack.FORMATS[file_format],
+                       key=f"board_pack{file_format.replace('.', '_')}", on_click="ignore", type="primary",
+                       help="Every slide with its chart, key figures as an editable table, source and caveats")
+
+
+def _board_pack_file(filters: Filters, file_format: str, path: str, user: User) -> bytes:
+    """Made afresh for each download (not cached across sessions): each one is checked and audited for its user."""
+    return board_pack.board_pack_bytes(connection(path), load_framework(), filters, file_format, actor=user)
+
+
+# Presentation mode: no sidebar, large type. A fixed style block; no user text ever goes into it.
+PRESENTATION_CSS = """<style>
+[data-testid="stSidebar"], [data-testid="stSidebarCollapsedControl"], [data-testid="stExpandSidebarButton"] {
+  display: none; }
+[data-testid="stMain"] h2 { font-size: 2.4rem; line-height: 1.25; }
+[data-testid="stMain"] p, [data-testid="stMain"] [data-testid="stCaptionContainer"] { font-size: 1.2rem; }
+[data-testid="stMainBlockContainer"] { padding-top: 2.5rem; max-width: 100%; }
+</style>"""
+
+
+def presentation_style() -> None:
+    st.html(PRESENTATION_CSS)
+
+
+def slide_number(count: int) -> int:
+    """The slide shown, from ?slide=N in the address (1-based); anything else opens the first slide."""
+    text = st.query_params.get("slide", "1")
+    number = int(text) if text.isdigit() else 1
+    number = min(max(number, 1), max(count, 1))
+    st.query_params["slide"] = str(number)
+    return number
+
+
+def show_slide(number: int) -> None:
+    st.query_params["slide"] = str(number)
 
 
 def money(value: float) -> str:

@@ -1,0 +1,229 @@
+"""The board's slides: one list that drives presentation mode, the PPTX and the PDF.
+
+Each slide is built from the same analysis functions and chart functions the dashboard pages use, so a pack
+shows the page's numbers. To add a view (for example indicator trends), write one builder returning a Slide
+(or None when it has nothing to show) and add it to SLIDE_BUILDERS.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from typing import Callable
+
+import duckdb
+import pandas as pd
+import plotly.graph_objects as go
+
+from strategy import analysis, charts, headlines
+from strategy.filters import Filters
+from strategy.framework import Framework
+
+OVERLAP_CAVEAT = "An activity counts in every cell it names, so cells overlap and do not add up to the total."
+DEMO_CAVEAT = "Demo data: every partner and activity is fictional."
+
+
+@dataclass(frozen=True)
+class Slide:
+    """One view for the board: a headline from the data, the chart, its key figures and its small print."""
+
+    key: str  # stable identifier, used in file names, URLs and tests
+    name: str  # short name for navigation
+    headline: str  # the slide title: one finding with its figures
+    figure: go.Figure
+    table: pd.DataFrame  # the key figures, shown as a native (editable) table
+    summary: str  # one plain-English sentence describing the chart: alt text and speaker notes
+    source: str
+    caveat: str = ""
+
+
+@dataclass(frozen=True)
+class PackContext:
+    """What every slide builder needs: the data, the framework, the filters and the source line."""
+
+    con: duckdb.DuckDBPyConnection
+    framework: Framework
+    filters: Filters
+    coverage: dict
+    today: date | None = None
+
+    @property
+    def is_demo(self) -> bool:
+        return self.coverage.get("dataset") == "demo"
+
+    @property
+    def as_of(self) -> str:
+        return self.coverage.get("data_as_of") or (self.today or date.today()).isoformat()
+
+    @property
+    def source(self) -> str:
+        return source_line(self.coverage, self.today)
+
+    def caveat(self, *parts: str) -> str:
+        return " ".join(([DEMO_CAVEAT] if self.is_demo else []) + [p for p in parts if p])
+
+
+def source_line(coverage: dict, today: date | None = None, what: str = "partner activity returns") -> str:
+    """The source line every chart carries: what, demo or not, and the 'as of' date."""
+    kind = "DEMO DATA (fictional partners and activities)" if coverage.get("dataset") == "demo" else what
+    as_of = coverage.get("data_as_of") or (today or date.today()).isoformat()
+    return f"Source: {kind}; as of {as_of}."
+
+
+def money(value: float) -> str:
+    return f"£{value:,.0f}"
+
+
+def totals_tiles(totals: dict, places_total: int) -> list[tuple[str, str]]:
+    """The Overview page's five tiles as (label, value) text."""
+    return [("Activities", f"{totals['activities']:,}"), ("Partners", f"{totals['partners']:,}"),
+            ("Places reached", f"{totals['places_reached']} of {places_total}"),
+            ("Investment", money(totals["investment"])), ("Participants", f"{totals['participants']:,.0f}")]
+
+
+def overview_slide(context: PackContext) -> Slide:
+    totals = analysis.headline_totals(context.con, context.framework, context.filters)
+    places_total = len(context.framework.local_places())
+    tiles = totals_tiles(totals, places_total)
+    table = pd.DataFrame({
+        "Measure": ["Activities", "Partners", "Places reached", "Investment (£)", "Participants",
+                    "Activities reporting money", "Activities reporting participants"],
+        "Value": [totals["activities"], totals["partners"], totals["places_reached"], round(totals["investment"]),
+                  round(totals["participants"]), totals["activities_with_investment"],
+                  totals["activities_with_participants"]]})
+    return Slide("overview", "Overview", headlines.overview_headline(totals, places_total),
+                 charts.totals_figure(tiles, "The partnership's activity at a glance", context.source), table,
+                 headlines.totals_summary(tiles), context.source,
+                 context.caveat("Investment and participants are as partners report them; activities that report "
+                                "neither are counted but add nothing to those totals."))
+
+
+def _per_item(context: PackContext, dimension: str, measure: str) -> pd.Series:
+    """Activities (or a measure) addressing each aim or theme: the item x sector cells summed over sectors.
+
+    Every activity has exactly one sector, so each activity counts once per item it names.
+    """
+    cells = analysis.heatmap(context.con, context.framework, context.filters, rows=dimension, columns="sector")
+    return cells.groupby("row_label", sort=False)[measure].sum()
+
+
+def _heatmap_slide(context: PackContext, key: str, name: str, rows: str, columns: str, measure: str) -> Slide:
+    cells = analysis.heatmap(context.con, context.framework, context.filters, rows=rows, columns=columns)
+    title = (f"{analysis.MEASURES[measure]} by {analysis.DIMENSION_NAMES[rows].lower()} and "
+             f"{analysis.DIMENSION_NAMES[columns].lower()}")
+    figure = charts.heatmap_figure(cells, measure, title, context.source)
+    summary = analysis.heatmap_summary(cells, measure)
+    row_noun, column_noun = analysis.DIMENSION_NAMES[rows].lower(), analysis.DIMENSION_NAMES[columns].lower()
+    if rows in ("aim", "theme"):
+        per_item = _per_item(context, rows, measure)
+        totals = analysis.headline_totals(context.con, context.framework, context.filters)
+        total = totals["investment"] if measure == "investment" else totals["activities"]
+        headline = headlines.fewest_headline(per_item, total, analysis.DIMENSION_NAMES[rows],
+                                             "investment" if measure == "investment" else "activities",
+                                             least_word="least" if measure == "investment" else "fewest",
+                                             money=measure == "investment")
+        label = "Investment (£)" if measure == "investment" else "Activities"
+        table = pd.DataFrame({analysis.DIMENSION_NAMES[rows]: per_item.index, label: per_item.round().astype(int)
+                              .to_numpy(), "Share of total (%)": [round(100 * v / total, 1) if total else 0.0
+                                                                  for v in per_item]})
+    else:
+        headline = headlines.empty_cells_headline(cells, row_noun, column_noun)
+        weakest = cells.sort_values(["activities", measure]).head(6)
+        table = pd.DataFrame({analysis.DIMENSION_NAMES[rows]: weakest.row_label.to_numpy(),
+                              analysis.DIMENSION_NAMES[columns]: weakest.column_label.to_numpy(),
+                              "Activities": weakest.activities.to_numpy()})
+    return Slide(key, name, headline, figure, table, summary, context.source, context.caveat(OVERLAP_CAVEAT))
+
+
+def aims_ways_slide(context: PackContext) -> Slide:
+    return _heatmap_slide(context, "aims_ways", "Alignment", "aim", "way", "activities")
+
+
+def aims_ways_investment_slide(context: PackContext) -> Slide:
+    return _heatmap_slide(context, "aims_ways_investment", "Investment", "aim", "way", "investment")
+
+
+def places_aims_slide(context: PackContext) -> Slide:
+    return _heatmap_slide(context, "places_aims", "Places x aims", "place", "aim", "activities")
+
+
+def sectors_aims_slide(context: PackContext) -> Slide:
+    return _heatmap_slide(context, "sectors_aims", "Sectors x aims", "sector", "aim", "activities")
+
+
+def themes_aims_slide(context: PackContext) -> Slide:
+    return _heatmap_slide(context, "themes_aims", "Themes x aims", "theme", "aim", "activities")
+
+
+def gaps_slide(context: PackContext) -> Slide:
+    year = analysis.gap_year(context.filters, context.today)
+    gaps = analysis.gaps(context.con, context.framework, context.filters, year=year)
+    per_place = (gaps.groupby("place", sort=False).agg(gaps=("aim", "size"),
+                                                       no_activity=("kind", lambda k: int((k == "none").sum())))
+                 .reset_index().sort_values(["gaps", "no_activity"], ascending=False).reset_index(drop=True))
+    figure = charts.bar_figure(per_place, "gaps", "place", f"Aims with no or thin activity, per place, {year}",
+                               context.source, "Aims with a gap (no activity or thin)",
+                               highlight=per_place.no_activity > 0)
+    figure.update_xaxes(dtick=1)  # whole numbers of aims
+    top = gaps.head(8)
+    table = pd.DataFrame({"Place": top.place.to_numpy(), "Aim": top.aim.to_numpy(),
+                          "Activities": top.activities.to_numpy(),
+                          "Inactive adults (%)": top.inactive_pct.round(1).to_numpy()})
+    return Slide("gaps", "Gaps", headlines.gaps_headline(gaps, year), figure, table,
+                 headlines.gaps_summary(per_place, year), context.source,
+                 context.caveat(f"Gaps are judged in {year}. Thin: fewer than {analysis.THIN_CELL} activities, or "
+                                "under a quarter of the typical place's activities per 100,000 people for that aim. "
+                                "Orange bars: places with at least one aim that has no activity."))
+
+
+def need_effort_slide(context: PackContext) -> Slide:
+    table = analysis.need_vs_effort(context.con, context.framework, context.filters)
+    effort_label = "Investment per head (£)"
+    figure = charts.need_effort_figure(table, "investment_per_head", "Need against effort, by place", context.source)
+    shown = table.sort_values("inactive_pct", ascending=False).head(8)
+    key_figures = pd.DataFrame({"Place": shown.place_name.to_numpy(),
+                                "Inactive adults (%)": shown.inactive_pct.round(1).to_numpy(),
+                                "Investment per head (£)": shown.investment_per_head.round(2).to_numpy(),
+                                "High need, low effort": shown.high_need_low_effort.map({True: "yes", False: ""})
+                                .to_numpy()})
+    return Slide("need_effort", "Need vs effort", headlines.need_effort_headline(table), figure, key_figures,
+                 headlines.need_effort_summary(table, effort_label), context.source,
+                 context.caveat("Need: adults inactive, latest Active Lives (OHID Fingertips 93015). Investment in a "
+                                "place is its apportioned share of multi-place activities. 'Typical' is the middle "
+                                "place of those shown."))
+
+
+def place_map_slide(context: PackContext) -> Slide:
+    table = analysis.need_vs_effort(context.con, context.framework, context.filters)
+    measure, label = "activities_per_100k", "Activities per 100,000 people"
+    figure = charts.place_map_figure(table, measure, label, "Activities per 100,000 people, by place",
+                                     context.source)
+    ranked = table.sort_values(measure, ascending=False)
+    shown = pd.concat([ranked.head(4), ranked.tail(4)]).drop_duplicates("place_code")
+    key_figures = pd.DataFrame({"Place": shown.place_name.to_numpy(), "Activities": shown.activities.to_numpy(),
+                                label: shown[measure].round(1).to_numpy()})
+    return Slide("place_map", "Map", headlines.place_spread_headline(table, measure, label), figure, key_figures,
+                 headlines.map_summary(table, measure, label), context.source,
+                 context.caveat("Circles at ONS area centroids. A multi-place activity counts in every place it "
+                                "reaches."))
+
+
+# The board pack, in order. One entry per view; a builder may return None to leave its slide out.
+SLIDE_BUILDERS: list[Callable[[PackContext], Slide | None]] = [
+    overview_slide,
+    aims_ways_slide,
+    aims_ways_investment_slide,
+    places_aims_slide,
+    sectors_aims_slide,
+    themes_aims_slide,
+    gaps_slide,
+    need_effort_slide,
+    place_map_slide,
+]
+
+
+def board_slides(con: duckdb.DuckDBPyConnection, framework: Framework, filters: Filters,
+                 today: date | None = None) -> list[Slide]:
+    """Every view of the board pack for the filters, in order."""
+    context = PackContext(con, framework, filters, analysis.data_coverage(con), today)
+    return [slide for build in SLIDE_BUILDERS if (slide := build(context)) is not None]
