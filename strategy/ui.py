@@ -105,7 +105,7 @@ def page_setup(title: str, icon: str = ":material/bar_chart:", sidebar_filters: 
     st.set_page_config(page_title=f"{title} · Making our Move", page_icon=icon, layout="wide")
     signing_in = sign_in_active()
     if signing_in:
-        st.set_option("client.showErrorDetails", "none")  # no tracebacks for people who sign in
+        harden_for_sign_in()
     try:
         con = connection(database_file())
     except db.DatabaseUnavailable as problem:
@@ -120,6 +120,9 @@ def page_setup(title: str, icon: str = ":material/bar_chart:", sidebar_filters: 
     require_page_permission(user, action, title)
     filters = _sidebar(framework) if sidebar_filters else Filters()
     page = Page(con=con, framework=framework, filters=filters, coverage=coverage, user=user)
+    if sidebar_filters and user.can("export"):
+        with st.sidebar:
+            _export_activities(page)
     if page.is_demo:
         st.warning("**Demo data.** Every partner and activity here is fictional, generated to show how the "
                    "dashboard works. Population, deprivation and Active Lives figures are real.",
@@ -146,6 +149,14 @@ def _navigation(user: User) -> None:
         st.divider()
 
 
+def harden_for_sign_in() -> None:
+    """Server-wide settings for a shared server (sign-in mode is server-wide too): no error details or tracebacks
+    on screen, and no built-in CSV download or copy of tables, which would bypass the role check, the audit log and
+    formula-safe export. Local mode keeps both for the one person at the keyboard."""
+    st.set_option("client.showErrorDetails", "none")
+    st.set_option("client.disableDataExport", True)
+
+
 def require_page_permission(user: User, action: str, title: str) -> None:
     """Stop the page with the reason when the user's role lacks its action (a page opened by its address)."""
     try:
@@ -155,6 +166,23 @@ def require_page_permission(user: User, action: str, title: str) -> None:
         st.error(str(refusal), icon=":material/lock:")
         st.page_link("app.py", label="Back to the overview", icon=":material/dashboard:")
         st.stop()
+
+
+def _export_activities(page: Page) -> None:
+    """Analysts and admins: the filtered activities as a formula-safe CSV or Excel file, audited when prepared."""
+    from strategy import exports
+
+    with st.expander("Export these activities", icon=":material/download:"):
+        file_format = st.segmented_control("Format", ["csv", "xlsx"], default="csv", key="export_format") or "csv"
+        if st.button("Prepare the export", key="export_prepare", help="Recorded in the audit log."):
+            table = exports.activities_export(page.con, page.framework, page.filters, page.user)
+            st.session_state["activities_export"] = (file_format, exports.table_bytes(
+                table, file_format, title="Activities", filters_text=page.filters.describe(page.framework),
+                is_demo=page.is_demo), len(table))
+        prepared = st.session_state.get("activities_export")
+        if prepared:
+            st.download_button(f"Download {prepared[2]:,} activities", prepared[1], f"activities.{prepared[0]}",
+                               key="export_download", icon=":material/download:", on_click="ignore")
 
 
 def escaped(text: str) -> str:

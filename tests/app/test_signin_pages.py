@@ -53,6 +53,7 @@ def open_as(monkeypatch, signin_db):
     connection.clear()
     st.cache_data.clear()
     streamlit.config.set_option("client.showErrorDetails", "full")
+    streamlit.config.set_option("client.disableDataExport", False)
 
 
 def linked_pages(app: AppTest) -> set[str]:
@@ -150,3 +151,25 @@ def test_local_mode_needs_no_sign_in_and_says_so(open_as):
     assert "Local mode — no sign-in" in " ".join(c.value for c in app.caption)
     assert "11_Admin.py" in linked_pages(app)
     assert app.metric
+
+
+def test_sign_in_mode_hides_error_details_and_the_tables_own_downloads(open_as):
+    open_as(PEOPLE["viewer"])
+    assert streamlit.config.get_option("client.showErrorDetails") == "none"
+    assert streamlit.config.get_option("client.disableDataExport") is True
+
+
+@pytest.mark.parametrize("role, can_export", [("viewer", False), ("partner", False), ("analyst", True),
+                                              ("admin", True)])
+def test_only_analysts_and_admins_are_offered_the_activity_export(open_as, role, can_export):
+    app = open_as(PEOPLE[role], "pages/1_Alignment.py")
+    assert any(b.label == "Prepare the export" for b in app.button) is can_export
+
+
+def test_an_analysts_export_is_the_filtered_activities_and_is_audited(open_as, signin_db):
+    before = audit_rows(signin_db, "export", PEOPLE["analyst"])
+    app = open_as(PEOPLE["analyst"], "pages/1_Alignment.py")
+    next(b for b in app.button if b.label == "Prepare the export").click().run()
+    assert audit_rows(signin_db, "export", PEOPLE["analyst"]) == before + 1
+    file_format, data, rows = app.session_state["activities_export"]
+    assert file_format == "csv" and data.decode("utf-8-sig").count("\n") >= rows > 0
