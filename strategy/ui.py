@@ -265,13 +265,6 @@ def money(value: float) -> str:
     return f"£{value:,.0f}"
 
 
-def short_money(value: float) -> str:
-    """£18.3m, £412k, £950: money that fits a tile."""
-    if abs(value) >= 1_000_000:
-        return f"£{value / 1_000_000:,.1f}m"
-    if abs(value) >= 10_000:
-        return f"£{value / 1000:,.0f}k"
-    return f"£{value:,.0f}"
 
 
 # --- Indicators: cached answers and headline tiles (Overview, Places, Trends) -----------------------------------
