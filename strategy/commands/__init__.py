@@ -11,6 +11,7 @@ COMMAND_MODULES = [
     "strategy.commands.init",
     "strategy.commands.views",
     "strategy.commands.indicators",
+    "strategy.commands.operations",
 ]
 
 
