@@ -8,7 +8,7 @@ PORT ?= 8501
 .PHONY: run test setup browser database bench loadtest clean
 
 run: setup database
-	$(PY) -m streamlit run app.py --server.port $(PORT) --browser.gatherUsageStats false
+	$(PY) -m streamlit run serve.py --server.port $(PORT) --browser.gatherUsageStats false
 
 test: setup browser
 	$(PY) -m pytest
@@ -24,6 +24,9 @@ database:
 
 bench: setup
 	$(PY) -m tests.perf.benchmark_dashboard
+
+loadtest: setup
+	$(PY) -m tests.perf.load_test --sessions 50
 
 clean:
 	rm -rf $(VENV) .pytest_cache test-output
