@@ -8,7 +8,7 @@ PORT ?= 8501
 .PHONY: run test setup system database bench loadtest clean
 
 run: setup database
-	$(PY) -m streamlit run app.py --server.port $(PORT) --browser.gatherUsageStats false
+	$(PY) -m streamlit run serve.py --server.port $(PORT) --browser.gatherUsageStats false
 
 test: setup system
 	$(PY) -m pytest
@@ -25,6 +25,9 @@ database:
 bench: setup
 	$(PY) -m tests.perf.benchmark_dashboard
 	$(PY) -m tests.perf.benchmark_board_pack
+
+loadtest: setup
+	$(PY) -m tests.perf.load_test --sessions 50
 
 clean:
 	rm -rf $(VENV) .pytest_cache test-output

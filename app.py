@@ -3,7 +3,8 @@
 import streamlit as st
 
 from strategy import analysis, charts
-from strategy.ui import cached, chart_block, headline_indicator_tiles, page_setup, short_money
+from strategy.slides import short_money
+from strategy.ui import cached, chart_block, headline_indicator_tiles, page_setup
 
 page = page_setup("Making our Move: overview", icon=":material/dashboard:")
 st.caption("How partners' activities line up with the strategy's five shared aims and six ways of working.")

@@ -23,7 +23,11 @@ _PARAMETER = re.compile(r"\$([A-Za-z_][A-Za-z0-9_]*)")
 
 
 class DatabaseUnavailable(Exception):
-    """The database file cannot be opened; the message says what to do."""
+    """The database file cannot be opened; the message says what to do. in_use: another program holds it."""
+
+    def __init__(self, message: str, in_use: bool = False):
+        super().__init__(message)
+        self.in_use = in_use
 
 
 def database_path(path: str | os.PathLike | None = None) -> Path:
@@ -41,10 +45,14 @@ def connect(path: str | os.PathLike | None = None, read_only: bool = False) -> d
         return duckdb.connect(str(file), read_only=read_only)
     except duckdb.IOException as error:
         if "lock" in str(error).lower():
+            holder = re.search(r"\(PID (\d+)\)", str(error))
             raise DatabaseUnavailable(
-                f"The database {file} is in use by another program (usually the running dashboard). "
-                "Stop the dashboard first, or make this change from the dashboard's own pages, then try again."
-            ) from error
+                f"The database {file} is in use by another program"
+                f"{f' (process {holder.group(1)})' if holder else ''}, usually the running dashboard; only one "
+                "program may have it open. Make this change from the dashboard's own pages (uploads and roll backs "
+                "are on its Upload page; `python -m strategy backup DIR` works while it runs), or stop the "
+                "dashboard, run this command, and start it again. If another import is running, wait for it to "
+                "finish and try again.", in_use=True) from error
         raise DatabaseUnavailable(f"The database {file} could not be opened: {error}") from error
 
 

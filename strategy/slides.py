@@ -74,11 +74,20 @@ def money(value: float) -> str:
     return f"£{value:,.0f}"
 
 
+def short_money(value: float) -> str:
+    """£18.3m, £412k, £950: money that fits a tile."""
+    if abs(value) >= 1_000_000:
+        return f"£{value / 1_000_000:,.1f}m"
+    if abs(value) >= 10_000:
+        return f"£{value / 1000:,.0f}k"
+    return f"£{value:,.0f}"
+
+
 def totals_tiles(totals: dict, places_total: int) -> list[tuple[str, str]]:
     """The Overview page's five tiles as (label, value) text."""
     return [("Activities", f"{totals['activities']:,}"), ("Partners", f"{totals['partners']:,}"),
             ("Places reached", f"{totals['places_reached']} of {places_total}"),
-            ("Investment", money(totals["investment"])), ("Participants", f"{totals['participants']:,.0f}")]
+            ("Investment", short_money(totals["investment"])), ("Participants", f"{totals['participants']:,.0f}")]
 
 
 def overview_slide(context: PackContext) -> Slide:

@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import os
+from contextlib import contextmanager
 from dataclasses import dataclass
+from datetime import date
+from typing import Iterator
 
 import duckdb
 import pandas as pd
@@ -69,9 +72,97 @@ def database_file() -> str:
     return str(db.database_path())
 
 
+def open_connection() -> duckdb.DuckDBPyConnection:
+    """The server's connection, proved by a real read; a broken one (closed, invalidated by a failed write, its
+    file gone bad) is dropped and the file reopened, so the dashboard recovers without a restart.
+    DatabaseUnavailable, saying why, when the file cannot be used."""
+    path = database_file()
+    con = connection(path)
+    if _answers(con):
+        return con
+    _drop_connection(con)
+    con = connection(path)
+    if not _answers(con):
+        _drop_connection(con)
+        raise db.DatabaseUnavailable(f"The database {path} opened but could not be read.")
+    return con
+
+
+def _answers(con: duckdb.DuckDBPyConnection) -> bool:
+    try:
+        cursor = con.cursor()
+        try:
+            cursor.execute("SELECT count(*) FROM meta").fetchall()
+        finally:
+            cursor.close()
+        return True
+    except duckdb.Error:
+        return False
+
+
+def _drop_connection(con: duckdb.DuckDBPyConnection) -> None:
+    """Forget the cached connection and its answers, and let go of the file."""
+    connection.clear()
+    st.cache_data.clear()
+    try:
+        con.close()
+    except duckdb.Error:
+        pass
+
+
 def cached(question: str, filters: Filters, *args) -> object:
     """The answer to one analysis question for one filter set, shared across sessions until data changes."""
-    return _answer(database_file(), question, filters, *args)
+    with database_trouble_shown():
+        return _answer(database_file(), question, filters, *args)
+
+
+@contextmanager
+def database_trouble_shown() -> Iterator[None]:
+    """Run a read; if the database itself has become unusable, show the maintenance message instead of a
+    traceback (and drop the connection so the next run reopens it). A mistake in a query still raises."""
+    try:
+        yield
+    except db.DatabaseUnavailable as problem:
+        show_maintenance(problem)
+    except duckdb.Error as error:
+        try:
+            con = connection(database_file())
+        except db.DatabaseUnavailable as problem:
+            show_maintenance(problem)
+        if _answers(con):
+            raise
+        _drop_connection(con)
+        show_maintenance(db.DatabaseUnavailable(f"The database stopped answering: {error}"))
+
+
+def show_maintenance(problem: Exception) -> None:
+    """The plain message every page shows when the data cannot be read; it checks again by itself."""
+    st.title("The dashboard is being looked after")
+    st.warning(f"The dashboard's data cannot be read just now, so nothing is shown rather than something wrong. "
+               f"This page tries again every {MAINTENANCE_RETRY_SECONDS} seconds and comes back by itself when the "
+               "data is readable again.", icon=":material/construction:")
+    st.button("Try again now", icon=":material/refresh:")
+    with st.expander("For the administrator"):
+        st.text(str(problem))
+        st.markdown("See **Operations** in the README: *When the dashboard shows the maintenance message*.")
+    _retry_when_readable()
+    st.stop()
+
+
+MAINTENANCE_RETRY_SECONDS = 10
+
+
+@st.fragment(run_every=MAINTENANCE_RETRY_SECONDS)
+def _retry_when_readable() -> None:
+    if st.session_state.get("_maintenance_checks", 0) > 0:
+        try:
+            open_connection()
+        except (db.DatabaseUnavailable, duckdb.Error):
+            pass
+        else:
+            st.session_state["_maintenance_checks"] = 0
+            st.rerun(scope="app")
+    st.session_state["_maintenance_checks"] = st.session_state.get("_maintenance_checks", 0) + 1
 
 
 @st.cache_data(show_spinner=False, ttl=3600)
@@ -107,11 +198,10 @@ def page_setup(title: str, icon: str = ":material/bar_chart:", sidebar_filters: 
     if signing_in:
         harden_for_sign_in()
     try:
-        con = connection(database_file())
+        con = open_connection()
     except db.DatabaseUnavailable as problem:
-        st.title("The dashboard is being looked after")
-        st.info(f"{problem}\n\nTry again in a minute. If this persists, ask your administrator.")
-        st.stop()
+        show_maintenance(problem)
+    st.session_state["_maintenance_checks"] = 0
     st.html(READABLE_TEXT_CSS)
     user = signed_in_user(con) if signing_in else LOCAL_USER
     framework = load_framework()
@@ -399,13 +489,6 @@ def money(value: float) -> str:
     return f"£{value:,.0f}"
 
 
-def short_money(value: float) -> str:
-    """£18.3m, £412k, £950: money that fits a tile."""
-    if abs(value) >= 1_000_000:
-        return f"£{value / 1_000_000:,.1f}m"
-    if abs(value) >= 10_000:
-        return f"£{value / 1000:,.0f}k"
-    return f"£{value:,.0f}"
 
 
 # --- Indicators: cached answers and headline tiles (Overview, Places, Trends) -----------------------------------
@@ -414,7 +497,8 @@ _INDICATOR_QUESTIONS_WITH_FILTERS = ("activity_timeline", "headline_indicators")
 
 def cached_indicators(question: str, filters: Filters, *args) -> object:
     """The answer to one strategy.indicator_trends question, cached like cached() and cleared by data_changed()."""
-    return _indicator_answer(database_file(), question, filters, *args)
+    with database_trouble_shown():
+        return _indicator_answer(database_file(), question, filters, *args)
 
 
 @st.cache_data(show_spinner=False, ttl=3600)

@@ -12,6 +12,7 @@ COMMAND_MODULES = [
     "strategy.commands.views",
     "strategy.commands.indicators",
     "strategy.commands.board_pack",
+    "strategy.commands.operations",
     "strategy.commands.users",
 ]
 

@@ -1,0 +1,284 @@
+"""Backups a person can check and restore: a folder of Parquet files, the schema, and a manifest of row counts and
+content hashes, written from one consistent snapshot; restore rebuilds a database from it and proves it matches.
+
+The running dashboard holds the database file, so it is the dashboard that writes backups while it runs (see
+strategy/backup_requests.py for how the command line asks it to); every import and roll back is preceded by an
+automatic backup kept for STRATEGY_BACKUP_KEEP_DAYS days.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import shutil
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+
+import duckdb
+
+from strategy import db
+
+FORMAT = "making-our-move-backup/1"
+MANIFEST = "manifest.json"
+SCHEMA = "schema.sql"
+AUTOMATIC = "automatic"
+DEFAULT_KEEP_DAYS = 30
+
+
+class BackupFailed(Exception):
+    """A backup could not be written or restored; the message says what to do."""
+
+
+@dataclass
+class RestoreReport:
+    ok: bool
+    message: str
+    database: Path | None = None
+    previous_copy: Path | None = None
+    problems: list[str] = field(default_factory=list)
+
+
+def backup_root(database: str | os.PathLike | None = None) -> Path:
+    """Where backups go: $STRATEGY_BACKUP_DIR, else a 'backups' folder beside the database file."""
+    configured = os.environ.get("STRATEGY_BACKUP_DIR")
+    return Path(configured) if configured else db.database_path(database).parent / "backups"
+
+
+def keep_days() -> int:
+    """How many days automatic backups are kept ($STRATEGY_BACKUP_KEEP_DAYS, default 30)."""
+    text = os.environ.get("STRATEGY_BACKUP_KEEP_DAYS", "")
+    return int(text) if text.strip().isdigit() else DEFAULT_KEEP_DAYS
+
+
+def base_tables(con: duckdb.DuckDBPyConnection) -> list[str]:
+    return [r[0] for r in con.execute("SELECT table_name FROM information_schema.tables WHERE table_type = "
+                                      "'BASE TABLE' AND table_schema = 'main' ORDER BY 1").fetchall()]
+
+
+def table_fingerprints(con: duckdb.DuckDBPyConnection) -> dict[str, dict]:
+    """{table: {rows, content_md5}}: the md5 of every row's text, sorted, hashed again, so row order does not
+    matter and any changed, missing or extra row does."""
+    found = {}
+    for table in base_tables(con):  # names from the catalogue, quoted
+        rows, digest = con.execute(
+            f'SELECT count(*), md5(coalesce(string_agg(h, \'\' ORDER BY h), \'\')) '
+            f'FROM (SELECT md5(CAST(r AS VARCHAR)) AS h FROM "{table}" AS r)').fetchall()[0]
+        found[table] = {"rows": rows, "content_md5": digest}
+    return found
+
+
+def sequence_positions(con: duckdb.DuckDBPyConnection) -> dict[str, int]:
+    """{sequence: the value its next nextval() will give}, so restored ids carry on where they stopped."""
+    return {name: int(value) for name, value in con.execute(
+        "SELECT sequence_name, coalesce(last_value + increment_by, start_value) FROM duckdb_sequences() "
+        "WHERE schema_name = 'main' ORDER BY 1").fetchall()}
+
+
+def file_sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as stream:
+        for block in iter(lambda: stream.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def write_backup(con: duckdb.DuckDBPyConnection, directory: str | os.PathLike, reason: str = "manual") -> dict:
+    """Write the whole database to an empty or new folder from one snapshot; the manifest written.
+
+    The folder is filled under a temporary name and renamed when complete, so a folder named like a backup is
+    always a whole one.
+    """
+    target = Path(directory)
+    if target.exists() and any(target.iterdir()):
+        raise BackupFailed(f"{target} already holds files; give a new or empty folder for the backup.")
+    partial = target.with_name(target.name + ".partial")
+    shutil.rmtree(partial, ignore_errors=True)
+    partial.parent.mkdir(parents=True, exist_ok=True)
+    cursor = con.cursor()
+    try:
+        checkpointed = _checkpoint(cursor)
+        cursor.execute("BEGIN TRANSACTION")  # the counts, hashes and files all come from this one snapshot
+        try:
+            tables = table_fingerprints(cursor)
+            sequences = sequence_positions(cursor)
+            version = db.schema_version(cursor)
+            cursor.execute(f"EXPORT DATABASE '{_sql_path(partial)}' (FORMAT parquet)")
+        finally:
+            cursor.execute("ROLLBACK")
+        files = {p.name: file_sha256(p) for p in sorted(partial.iterdir()) if p.name != "load.sql"}
+        (partial / "load.sql").unlink(missing_ok=True)  # it names absolute paths; restore reads the manifest instead
+        manifest = {"format": FORMAT, "created_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+                    "reason": reason, "database": str(_database_file(cursor)), "schema_version": version,
+                    "duckdb_version": duckdb.__version__, "checkpointed_first": checkpointed,
+                    "tables": tables, "sequences": sequences, "files": files}
+        (partial / MANIFEST).write_text(json.dumps(manifest, indent=2), encoding="utf-8")
+        _fsync_folder(partial)
+        if target.exists():
+            target.rmdir()
+        partial.rename(target)
+        return manifest
+    except (duckdb.Error, OSError) as error:
+        shutil.rmtree(partial, ignore_errors=True)
+        raise BackupFailed(f"The backup to {target} could not be written: {error}. Nothing was changed; check "
+                           "there is free space and the folder is writable, then try again.") from error
+    finally:
+        cursor.close()
+
+
+def automatic_backup(con: duckdb.DuckDBPyConnection, reason: str) -> Path:
+    """A backup into the automatic folder before a change (an import, a roll back), pruning old ones; its path."""
+    root = backup_root(_database_file(con)) / AUTOMATIC
+    stamp = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%S%fZ")
+    folder = root / f"{stamp}-{_slug(reason)}"
+    write_backup(con, folder, reason=reason)
+    prune_automatic(root, keep_days())
+    return folder
+
+
+def prune_automatic(root: Path, days: int, now: datetime | None = None) -> list[Path]:
+    """Delete automatic backups older than days (always keeping the newest); the folders removed."""
+    now = now or datetime.now(timezone.utc)
+    folders = sorted(p for p in root.glob("*") if p.is_dir() and (p / MANIFEST).exists())
+    removed = []
+    for folder in folders[:-1]:
+        created = datetime.fromisoformat(json.loads((folder / MANIFEST).read_text())["created_at"])
+        if now - created > timedelta(days=days):
+            shutil.rmtree(folder)
+            removed.append(folder)
+    return removed
+
+
+def list_backups(root: Path) -> list[dict]:
+    """Every backup under root (manual and automatic), newest first: folder, created_at, reason, rows."""
+    found = []
+    for manifest_file in root.rglob(MANIFEST):
+        manifest = json.loads(manifest_file.read_text(encoding="utf-8"))
+        found.append({"folder": str(manifest_file.parent), "created_at": manifest["created_at"],
+                      "reason": manifest["reason"],
+                      "activities": manifest["tables"].get("activities", {}).get("rows")})
+    return sorted(found, key=lambda b: b["created_at"], reverse=True)
+
+
+def verify_files(directory: Path) -> tuple[dict | None, list[str]]:
+    """(manifest, problems): a missing manifest or a file whose bytes do not match it is a problem."""
+    manifest_file = directory / MANIFEST
+    if not manifest_file.exists():
+        return None, [f"{directory} has no {MANIFEST}: it is not a backup made by `python -m strategy backup`."]
+    manifest = json.loads(manifest_file.read_text(encoding="utf-8"))
+    if manifest.get("format") != FORMAT:
+        return None, [f"{manifest_file} is format {manifest.get('format')!r}; this version reads {FORMAT!r}."]
+    problems = []
+    for name, expected in manifest["files"].items():
+        path = directory / name
+        if not path.exists():
+            problems.append(f"{name} is missing from the backup.")
+        elif file_sha256(path) != expected:
+            problems.append(f"{name} has changed since the backup was made (its checksum differs).")
+    return manifest, problems
+
+
+def restore_backup(directory: str | os.PathLike, database: str | os.PathLike | None = None) -> RestoreReport:
+    """Rebuild the database from a backup folder, prove every table matches the manifest, then swap it in; the
+    database it replaces is kept beside it (never deleted). Refused, changing nothing, if anything does not match."""
+    folder, target = Path(directory), db.database_path(database)
+    manifest, problems = verify_files(folder)
+    if problems:
+        return RestoreReport(False, "The backup cannot be trusted, so nothing was restored.", problems=problems)
+    if target.exists():
+        try:
+            db.connect(target).close()  # proves no other program (the dashboard) holds it
+        except db.DatabaseUnavailable as held:
+            if "in use" in str(held):
+                return RestoreReport(False, f"{held} A restore replaces the whole file, so the dashboard must be "
+                                            "stopped while it runs.")
+            # an unreadable file is exactly what a restore is for: carry on and keep it aside
+    building = target.with_name(target.name + ".restoring")
+    for leftover in (building, Path(f"{building}.wal")):
+        leftover.unlink(missing_ok=True)
+    try:
+        con = duckdb.connect(str(building))
+        try:
+            _create_schema(con, (folder / SCHEMA).read_text(encoding="utf-8"))
+            for table in base_tables(con):
+                if table in manifest["tables"]:
+                    con.execute(f'INSERT INTO "{table}" SELECT * FROM read_parquet(?)',  # name from the catalogue
+                                [str(folder / f"{table}.parquet")])
+            found = table_fingerprints(con)
+            sequences = sequence_positions(con)
+            con.execute("CHECKPOINT")
+        finally:
+            con.close()
+    except duckdb.Error as error:
+        building.unlink(missing_ok=True)
+        return RestoreReport(False, f"The backup could not be loaded ({error}); nothing was restored.")
+    problems = [f"{table}: expected {want['rows']:,} rows ({want['content_md5']}), restored "
+                f"{found.get(table, {}).get('rows', 0):,} ({found.get(table, {}).get('content_md5')})"
+                for table, want in manifest["tables"].items() if found.get(table) != want]
+    problems += [f"sequence {name}: expected next value {want}, restored {sequences.get(name)}"
+                 for name, want in manifest.get("sequences", {}).items() if sequences.get(name) != want]
+    if problems:
+        building.unlink(missing_ok=True)
+        return RestoreReport(False, "The restored tables do not match the backup's manifest; nothing was "
+                                    "restored.", problems=problems)
+    kept = None
+    if target.exists():
+        stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
+        kept = target.with_name(f"{target.stem}.before-restore-{stamp}{target.suffix}")
+        target.rename(kept)
+        wal = Path(f"{target}.wal")
+        if wal.exists():
+            wal.rename(Path(f"{kept}.wal"))
+    building.rename(target)
+    total = sum(t["rows"] for t in manifest["tables"].values())
+    return RestoreReport(True, f"Restored {len(manifest['tables'])} tables ({total:,} rows) from the backup of "
+                               f"{manifest['created_at']} into {target}; every table's row count and content hash "
+                               "matches the manifest." + (f" The previous file is kept as {kept}." if kept else ""),
+                         database=target, previous_copy=kept)
+
+
+def _create_schema(con: duckdb.DuckDBPyConnection, schema: str) -> None:
+    """Run the exported schema's statements, retrying those that name an object created later in the file
+    (DuckDB writes table macros in an order that can put a user before its definition)."""
+    waiting = [s.strip() for s in schema.split(";\n") if s.strip()]
+    while waiting:
+        failed, last_error = [], None
+        for statement in waiting:
+            try:
+                con.execute(statement)
+            except duckdb.CatalogException as error:
+                failed.append(statement)
+                last_error = error
+        if len(failed) == len(waiting):
+            raise last_error
+        waiting = failed
+
+
+def _checkpoint(cursor: duckdb.DuckDBPyConnection) -> bool:
+    """Fold the write-ahead log into the file first when no other transaction is running (best effort)."""
+    try:
+        cursor.execute("CHECKPOINT")
+        return True
+    except duckdb.Error:
+        return False
+
+
+def _database_file(con: duckdb.DuckDBPyConnection) -> Path:
+    rows = con.execute("SELECT path FROM duckdb_databases() WHERE database_name = current_database()").fetchall()
+    return Path(rows[0][0]) if rows and rows[0][0] else db.database_path()
+
+
+def _sql_path(path: Path) -> str:
+    """A folder path as a SQL string literal's contents (EXPORT takes no bound parameter)."""
+    return str(path.resolve()).replace("'", "''")
+
+
+def _slug(text: str) -> str:
+    return "".join(c if c.isalnum() else "-" for c in text.lower()).strip("-")[:40] or "backup"
+
+
+def _fsync_folder(folder: Path) -> None:
+    for path in folder.iterdir():
+        with path.open("rb") as stream:
+            os.fsync(stream.fileno())

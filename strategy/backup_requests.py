@@ -1,0 +1,96 @@
+"""How `python -m strategy backup DIR` gets a backup while the dashboard holds the database file.
+
+Another process cannot open a DuckDB file the dashboard has open, so the command line leaves a request file in a
+folder beside the database; the dashboard (serve.py starts the watcher) writes the backup with its own connection
+and leaves an answer file. Whoever can write to the data folder can ask; nothing is reachable over the network.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import threading
+import time
+import uuid
+from pathlib import Path
+from typing import Callable
+
+import duckdb
+
+from strategy import backup, db
+
+log = logging.getLogger(__name__)
+POLL_SECONDS = 1.0
+
+
+def requests_folder(database: str | os.PathLike | None = None) -> Path:
+    file = db.database_path(database)
+    return file.with_name(f".{file.name}.requests")
+
+
+def ask_dashboard_for_backup(directory: Path, database: str | os.PathLike | None = None,
+                             timeout: float = 300.0) -> dict:
+    """Leave a request and wait for the dashboard's answer: {"ok", "message", "manifest"?}."""
+    folder = requests_folder(database)
+    folder.mkdir(parents=True, exist_ok=True)
+    name = uuid.uuid4().hex
+    request, answer = folder / f"{name}.request.json", folder / f"{name}.answer.json"
+    partial = folder / f"{name}.tmp"
+    partial.write_text(json.dumps({"action": "backup", "directory": str(Path(directory).resolve())}))
+    partial.rename(request)  # whole requests only
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if answer.exists():
+            reply = json.loads(answer.read_text(encoding="utf-8"))
+            answer.unlink(missing_ok=True)
+            return reply
+        time.sleep(0.2)
+    request.unlink(missing_ok=True)
+    return {"ok": False, "message": f"The dashboard did not answer within {timeout:.0f} s. Check it is running "
+                                    "(started with `streamlit run serve.py`, see the Operations section of the "
+                                    "README), or stop it and run the backup again."}
+
+
+def answer_requests(connection: Callable[[], duckdb.DuckDBPyConnection], database: str | os.PathLike) -> int:
+    """Carry out every waiting request with the dashboard's connection; how many were answered."""
+    folder = requests_folder(database)
+    answered = 0
+    for request in sorted(folder.glob("*.request.json")) if folder.exists() else []:
+        answer = request.with_name(request.name.replace(".request.json", ".answer.json"))
+        try:
+            wanted = json.loads(request.read_text(encoding="utf-8"))
+            manifest = backup.write_backup(connection(), Path(wanted["directory"]), reason="requested")
+            reply = {"ok": True, "message": f"Backup written to {wanted['directory']} by the running dashboard.",
+                     "manifest": manifest}
+        except Exception as error:  # every failure is an answer, never a dead watcher
+            reply = {"ok": False, "message": str(error)}
+        partial = answer.with_suffix(".tmp")
+        partial.write_text(json.dumps(reply, default=str), encoding="utf-8")
+        partial.rename(answer)
+        request.unlink(missing_ok=True)
+        answered += 1
+    return answered
+
+
+_started: set[str] = set()
+_lock = threading.Lock()
+
+
+def start_watcher(connection: Callable[[], duckdb.DuckDBPyConnection], database: str | os.PathLike) -> None:
+    """Answer requests in a background thread for as long as the process runs (once per database)."""
+    key = str(db.database_path(database))
+    with _lock:
+        if key in _started:
+            return
+        _started.add(key)
+
+    def watch() -> None:
+        while True:
+            try:
+                answer_requests(connection, key)
+            except Exception:
+                log.exception("backup request watcher")
+            time.sleep(POLL_SECONDS)
+
+    threading.Thread(target=watch, name="backup-requests", daemon=True).start()
