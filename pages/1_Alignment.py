@@ -2,8 +2,8 @@
 
 import streamlit as st
 
-from strategy import analysis, charts
-from strategy.ui import cached, chart_block, page_setup
+from strategy import analysis
+from strategy.ui import cached, chart_block, figure, page_setup
 
 VIEWS = {"Aims x ways of working": ("aim", "way"), "Places x aims": ("place", "aim"),
          "Sectors x aims": ("sector", "aim"), "Themes x aims": ("theme", "aim")}
@@ -23,7 +23,7 @@ rows, columns = VIEWS[view]
 cells = cached("heatmap", page.filters, rows, columns)
 title = f"{analysis.MEASURES[measure]} by {analysis.DIMENSION_NAMES[rows].lower()} and " \
         f"{analysis.DIMENSION_NAMES[columns].lower()}"
-chart_block(charts.heatmap_figure(cells, measure, title, page.source()), analysis.heatmap_summary(cells, measure),
+chart_block(figure("heatmap_figure", cells, measure, title, page.source()), analysis.heatmap_summary(cells, measure),
             analysis.heatmap_matrix(cells, measure).reset_index(), key="alignment_heatmap")
 
 empty = cells[cells.activities == 0]

@@ -170,8 +170,9 @@ def _answer(database: str, question: str, filters: Filters, *args) -> object:
 
 
 def data_changed() -> None:
-    """Call after any write: every cached answer is recomputed on the next run."""
+    """Call after any write: every cached answer and figure is recomputed on the next run."""
     st.cache_data.clear()
+    _figure.clear()
 
 
 # Captions and help text in Streamlit's default grey fall short of WCAG AA contrast (3.8:1); this darker grey
@@ -270,6 +271,22 @@ def _clear_filters() -> None:
     _seed_widgets(Filters(), force=True)
 
 
+def figure(chart: str, *args, **kwargs) -> go.Figure:
+    """charts.<chart>(*args, **kwargs), built once and shared by every session until data changes.
+
+    Building a plotly figure (which validates every property) costs more than the rest of a page run put together,
+    so with a room full of people on the same view it is built once. Callers must not change the figure they get.
+    """
+    return _figure(database_file(), chart, *args, **kwargs)
+
+
+@st.cache_resource(show_spinner=False, max_entries=300)
+def _figure(database: str, chart: str, *args, **kwargs) -> go.Figure:
+    from strategy import charts
+
+    return getattr(charts, chart)(*args, **kwargs)
+
+
 def chart_block(fig: go.Figure, summary: str, table: pd.DataFrame, key: str) -> None:
     """A chart with its one-sentence summary, PNG and SVG downloads, and a table view of the same numbers.
 
@@ -277,8 +294,8 @@ def chart_block(fig: go.Figure, summary: str, table: pd.DataFrame, key: str) -> 
     exported image. Images are drawn only when a download is clicked, then cached by the figure.
     """
     with st.container(key=f"chart_{key}"):
-        st.plotly_chart(fig, key=key, config={"displaylogo": False,
-                                              "toImageButtonOptions": {"format": "png", "scale": 2}})
+        st.plotly_chart(fig, key=key, alt=summary, config={"displaylogo": False,
+                                                           "toImageButtonOptions": {"format": "png", "scale": 2}})
         st.caption(summary)
         downloads = st.container(horizontal=True, gap="small")
         downloads.download_button("Download PNG", data=lambda: images.figure_image(fig, "png"), file_name=f"{key}.png",
