@@ -16,6 +16,7 @@ import pandas as pd
 
 from strategy import db
 from strategy.framework import Framework
+from strategy.learning.demo import load_learning_demo
 from strategy.reference import place_rows
 
 SEED = 20210401
@@ -235,4 +236,6 @@ def load_demo(con: duckdb.DuckDBPyConnection, framework: Framework, activities: 
         db.execute(con, "apportion_places_for_upload", upload_id=upload_id)
         db.set_meta(con, "dataset", "demo")
         db.set_meta(con, "data_as_of", (today or date.today()).isoformat())
+
+    load_learning_demo(con, framework, today)  # the learning workspace's demo: purposes, empathy map, experiments
     return activities
