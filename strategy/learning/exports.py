@@ -26,7 +26,7 @@ class BoardSection:
     table: pd.DataFrame
 
 
-def _readable(table: pd.DataFrame, framework: Framework) -> pd.DataFrame:
+def readable_table(table: pd.DataFrame, framework: Framework) -> pd.DataFrame:
     """Code lists as labels and place codes as names, so a spreadsheet reads without the framework at hand."""
     table = table.copy()
     for column, kind in (("aims", "aim"), ("ways", "way"), ("pinned_aims", "aim")):
@@ -57,7 +57,7 @@ def learning_tables(con: duckdb.DuckDBPyConnection, framework: Framework, filter
         "commitments": commitments.commitments(con, framework, filters, today),
         "reflections": commitments.reflections(con, framework, filters),
     }
-    return {name: _readable(table, framework) for name, table in tables.items()}
+    return {name: readable_table(table, framework) for name, table in tables.items()}
 
 
 def board_pack_sections(con: duckdb.DuckDBPyConnection, framework: Framework, filters: Filters,
@@ -72,7 +72,7 @@ def board_pack_sections(con: duckdb.DuckDBPyConnection, framework: Framework, fi
         headline = (f"{len(register)} safe-to-fail experiment{'s' if len(register) != 1 else ''}: {running} under way, "
                     f"{len(decided)} decided" + (f" ({', '.join(f'{n} {d}' for d, n in decided.decision.value_counts().items())})"
                                                  if len(decided) else "") + ".")
-        table = _readable(register, framework)[["title", "lead_partner", "status", "decision", "start_date",
+        table = readable_table(register, framework)[["title", "lead_partner", "status", "decision", "start_date",
                                                 "review_date", "places", "aims"]]
         sections.append(BoardSection("Safe-to-fail experiments", headline, table))
     promises = commitments.commitments(con, framework, filters, today)

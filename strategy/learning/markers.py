@@ -90,3 +90,27 @@ def indicator_trend(con: duckdb.DuckDBPyConnection, indicator_id: str, place_cod
     """(period, place_code, place_name, value, lower_ci, upper_ci) of one indicator for places and the benchmark."""
     return db.query(con, "learning_indicator_trend", indicator_id=indicator_id,
                     place_codes=list(place_codes) + [benchmark])
+
+
+def indicator_choices(con: duckdb.DuckDBPyConnection) -> pd.Series:
+    """Indicator names by id, for 'indicators to watch' pickers."""
+    found = db.query(con, "learning_indicator_choices")
+    return pd.Series(found.name.to_numpy(), index=found.indicator_id.to_numpy())
+
+
+def trend_summary(trend: pd.DataFrame, experiment: pd.Series) -> str:
+    """One sentence per place: the value in the year the experiment started (or the last before) and the latest."""
+    start_period = active_lives_period(pd.Timestamp(experiment["start_date"]).date())[0]
+    sentences = []
+    for name, part in trend.dropna(subset=["value"]).groupby("place_name", sort=False):
+        before = part[part.period <= start_period]
+        latest = part.iloc[-1]
+        if len(before) and before.iloc[-1].period != latest.period:
+            sentences.append(f"{name} {before.iloc[-1].value:.1f} in {before.iloc[-1].period}, "
+                             f"{latest.value:.1f} in {latest.period}")
+        else:
+            sentences.append(f"{name} {latest.value:.1f} in {latest.period}")
+    unit = trend.unit.iloc[0] if len(trend) else ""
+    return (f"{trend.indicator_name.iloc[0]} ({unit}): " + "; ".join(sentences) + ". The experiment started in "
+            f"{start_period}. Survey figures move slowly and reflect many things: read them as context, not as "
+            "the experiment's effect.") if sentences else "No values to show."
