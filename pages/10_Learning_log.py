@@ -30,7 +30,8 @@ with owed:
                  hide_index=True, width="stretch",
                  column_config={"due_date": st.column_config.DateColumn("By", format="DD/MM/YYYY"),
                                 "days_past": st.column_config.NumberColumn("Days past", format="%d"),
-                                "state": "State"})
+                                "state": "State", "commitment": "Commitment", "owner": "Owner",
+                                "author": "From", "purpose": "Purpose", "experiment": "Experiment", "places": "Places"})
     still_open = promises[promises.state != "kept"]
     if len(still_open):
         left, right = st.columns([3, 1], vertical_alignment="bottom")

@@ -21,7 +21,9 @@ register = experiments.experiments(page.con, page.framework, page.filters)
 table = readable_table(register, page.framework)
 st.dataframe(table[["title", "status", "decision", "lead_partner", "start_date", "review_date", "places", "aims"]],
              hide_index=True, width="stretch",
-             column_config={"start_date": st.column_config.DateColumn("Start", format="DD/MM/YYYY"),
+             column_config={"title": "Experiment", "status": "Status", "decision": "Decision",
+                            "lead_partner": "Lead partner", "places": "Places", "aims": "Aims",
+                            "start_date": st.column_config.DateColumn("Start", format="DD/MM/YYYY"),
                             "review_date": st.column_config.DateColumn("Review", format="DD/MM/YYYY")})
 st.download_button("Download the register (CSV)", table_bytes(table.drop(columns=["activity_key"]), "csv"),
                    file_name="experiments.csv", mime="text/csv", icon=":material/download:")
@@ -94,7 +96,8 @@ with watch:
         mark = mark[mark.experiment_id == chosen]
         figure = learning_charts.indicator_trend_figure(
             trend, mark, f"{trend.indicator_name.iloc[0]}: {len(trend.place_code.unique()) - 1} place(s) and England",
-            f"Source: {trend.source.iloc[0]}. Dashed line: the experiment's start.")
+            f"Source: {trend.source.iloc[0]}; Active Lives years run mid-November to mid-November. "
+            "Dashed line: the experiment's start.")
         chart_block(figure, markers.trend_summary(trend, current), trend.drop(columns=["source"]),
                     key=f"trend_{chosen}_{indicator_id}")
         if len(current.places) > 4:

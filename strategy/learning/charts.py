@@ -15,6 +15,8 @@ from strategy.learning.markers import add_experiment_markers
 # Okabe-Ito colours for the first eight sectors, then the same colours again as diamonds: twelve sectors stay
 # distinguishable with every common colour-vision deficiency (colour and shape together).
 SYMBOLS = ("circle", "diamond")
+# Small networks name every organisation; larger ones name only the bridges, so the picture stays readable.
+LABEL_ALL_UP_TO = 20
 UNKNOWN_SECTOR = "#BBBBBB"
 
 
@@ -46,7 +48,8 @@ def network_figure(measures: pd.DataFrame, positions: dict[str, tuple[float, flo
         fig.add_trace(go.Scatter(
             x=[positions[n][0] for n in part.name], y=[positions[n][1] for n in part.name],
             mode="markers+text", name=label,
-            text=[n if bridge else "" for n, bridge in zip(names, part.is_bridge)], textposition="top center",
+            text=[n if bridge or len(measures) <= LABEL_ALL_UP_TO else "" for n, bridge in zip(names, part.is_bridge)],
+            textposition="top center",
             textfont=dict(size=12),
             marker=dict(color=colour, symbol=symbol, size=np.where(part.is_bridge, 22, 13),
                         line=dict(color=np.where(part.is_bridge, "#262730", "white").tolist(), width=2)),
@@ -54,9 +57,12 @@ def network_figure(measures: pd.DataFrame, positions: dict[str, tuple[float, flo
             hovertemplate="%{customdata[0]}<br>" + html.escape(label) +
                           "<br>Links: %{customdata[1]}<br>Other sectors linked: %{customdata[2]}<extra></extra>",
         ))
-    fig.update_xaxes(visible=False)
-    fig.update_yaxes(visible=False)
-    fig.update_layout(legend=dict(title="Sector (bridges larger, outlined, named)", orientation="v"))
+    xs = [x for x, _ in positions.values()] or [0.0]
+    ys = [y for _, y in positions.values()] or [0.0]
+    pad_x, pad_y = 0.25 * ((max(xs) - min(xs)) or 1), 0.12 * ((max(ys) - min(ys)) or 1)
+    fig.update_xaxes(visible=False, range=[min(xs) - pad_x, max(xs) + pad_x])
+    fig.update_yaxes(visible=False, range=[min(ys) - pad_y, max(ys) + pad_y])
+    fig.update_layout(legend=dict(title="Sector (bridges drawn larger)", orientation="v"))
     return _frame(fig, title, source, 560)
 
 
@@ -72,9 +78,9 @@ def indicator_trend_figure(trend: pd.DataFrame, markers: pd.DataFrame | None, ti
                       dash="dot" if is_benchmark else "solid", width=2 if is_benchmark else 3),
             hovertemplate=f"{html.escape(name)}<br>%{{x}}: %{{y:.1f}}<extra></extra>"))
     unit = trend.unit.iloc[0] if len(trend) else ""
-    fig.update_yaxes(title=f"{trend.indicator_name.iloc[0]} ({unit})" if len(trend) else None, gridcolor="#eeeeee")
-    fig.update_xaxes(title="Active Lives year (mid-November to mid-November)")
-    fig.update_layout(legend=dict(orientation="h", y=-0.25, yanchor="top", x=0))
+    fig.update_yaxes(title=unit or None, gridcolor="#eeeeee")
+    fig.update_xaxes(title=None)
+    fig.update_layout(legend=dict(orientation="h", y=1.0, yanchor="bottom", x=1, xanchor="right"))
     _frame(fig, title, source, 440)
-    fig.update_layout(margin=dict(b=120))
+    fig.update_layout(margin=dict(t=90))
     return add_experiment_markers(fig, markers)

@@ -76,10 +76,13 @@ def add_experiment_markers(fig: go.Figure, markers: pd.DataFrame) -> go.Figure:
             x = start.isoformat()
         title = html.escape(str(row.title))
         label = title if len(title) <= 38 else title[:36] + "…"
+        # Labels in the right half of a period axis read leftwards so they stay inside the plot.
+        leftwards = categories is not None and x > (len(categories) - 1) / 2
         fig.add_shape(type="line", x0=x, x1=x, xref="x", y0=0, y1=1, yref="paper",
                       line=dict(color=MARKER_COLOUR, width=2, dash="dash"))
         fig.add_annotation(x=x, xref="x", y=1 - 0.09 * (number % 3), yref="paper", text=f"▲ {label}",
-                           showarrow=False, xanchor="left", yanchor="top", xshift=3, align="left",
+                           showarrow=False, xanchor="right" if leftwards else "left", yanchor="top",
+                           xshift=-3 if leftwards else 3, align="left",
                            font=dict(size=12, color=MARKER_COLOUR), bgcolor="rgba(255,255,255,0.85)",
                            hovertext=f"Experiment from {start:%d %b %Y}: {title}")
     return fig

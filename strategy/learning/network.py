@@ -21,7 +21,7 @@ from strategy.filters import Filters
 from strategy.framework import Framework
 from strategy.learning.records import filter_parameters
 
-BRIDGE_MIN_SECTORS = 2
+BRIDGE_MIN_SECTORS = 3
 LINKING_ROLES = ("involved", "ally")
 LAYOUT_SEED = 7
 
