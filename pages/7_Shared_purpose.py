@@ -17,6 +17,11 @@ st.caption("Always start with purpose: what do we want to do, why, and what will
 
 shown = purposes.purposes(page.con, page.framework, page.filters)
 names = {NEW: "➕ A new shared purpose"} | dict(zip(shown.purpose_id.astype(int), shown.group_name))
+just_saved = st.session_state.pop("purpose_saved", None)
+if just_saved is not None:
+    st.session_state["purpose_choice"] = just_saved
+    if just_saved not in names:
+        st.info("Saved. It does not match the sidebar filters, so it is not listed here; clear the filters to see it.")
 if st.session_state.get("purpose_choice") not in names:
     st.session_state["purpose_choice"] = next(iter(list(names)[1:]), NEW)
 chosen = st.selectbox("Group", list(names), format_func=names.get, key="purpose_choice",
@@ -51,7 +56,7 @@ with write:
                                           answers["why_text"], answers["benefits_text"], members, places, aims,
                                           purpose_id=None if chosen == NEW else chosen)
         if saved.ok:
-            st.session_state["purpose_choice"] = saved.record_id
+            st.session_state["purpose_saved"] = saved.record_id
             st.toast("Purpose saved.", icon=":material/check:")
             st.rerun()
         show_problems(saved.problems)

@@ -16,6 +16,11 @@ st.caption("What is it like to be on the receiving end of us, as a system? Note 
 
 maps = empathy.empathy_maps(page.con, page.framework, page.filters)
 names = {NEW: "➕ A new empathy map"} | dict(zip(maps.map_id.astype(int), maps.subject))
+just_saved = st.session_state.pop("map_saved", None)
+if just_saved is not None:
+    st.session_state["map_choice"] = just_saved
+    if just_saved not in names:
+        st.info("Saved. It does not match the sidebar filters, so it is not listed here; clear the filters to see it.")
 if st.session_state.get("map_choice") not in names:
     st.session_state["map_choice"] = next(iter(list(names)[1:]), NEW)
 chosen = st.selectbox("Empathy map", list(names), format_func=names.get, key="map_choice",
@@ -49,7 +54,7 @@ with st.expander("Who the map is about" + ("" if current is None else f": {curre
                 saved = empathy.save_map(cursor, page.framework, actor(), subject, kind, description, places, aims,
                                          purpose, map_id=None if chosen == NEW else chosen)
             if saved.ok:
-                st.session_state["map_choice"] = saved.record_id
+                st.session_state["map_saved"] = saved.record_id
                 st.rerun()
             show_problems(saved.problems)
 

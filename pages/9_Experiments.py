@@ -29,6 +29,11 @@ st.download_button("Download the register (CSV)", table_bytes(table.drop(columns
                    file_name="experiments.csv", mime="text/csv", icon=":material/download:")
 
 names = {NEW: "➕ Register a new experiment"} | dict(zip(register.experiment_id.astype(int), register.title))
+just_saved = st.session_state.pop("experiment_saved", None)
+if just_saved is not None:
+    st.session_state["experiment_choice"] = just_saved
+    if just_saved not in names:
+        st.info("Saved. It does not match the sidebar filters, so it is not listed here; clear the filters to see it.")
 if st.session_state.get("experiment_choice") not in names:
     st.session_state["experiment_choice"] = next(iter(list(names)[1:]), NEW)
 chosen = st.selectbox("Experiment", list(names), format_func=names.get, key="experiment_choice")
@@ -79,7 +84,7 @@ with details, st.form(f"experiment_{chosen}"):
                 review, watched, working, failing, status, decision, learned,
                 experiment_id=None if chosen == NEW else chosen)
         if saved.ok:
-            st.session_state["experiment_choice"] = saved.record_id
+            st.session_state["experiment_saved"] = saved.record_id
             st.rerun()
         show_problems(saved.problems)
 
