@@ -44,7 +44,7 @@ def network_figure(measures: pd.DataFrame, positions: dict[str, tuple[float, flo
         part = measures[measures.sector.isna()] if code is None else measures[measures.sector == code]
         if part.empty:
             continue
-        names = [html.escape(n) for n in part.name]
+        names = [html.escape(n, quote=False) for n in part.name]
         fig.add_trace(go.Scatter(
             x=[positions[n][0] for n in part.name], y=[positions[n][1] for n in part.name],
             mode="markers+text", name=label,
@@ -54,7 +54,7 @@ def network_figure(measures: pd.DataFrame, positions: dict[str, tuple[float, flo
             marker=dict(color=colour, symbol=symbol, size=np.where(part.is_bridge, 22, 13),
                         line=dict(color=np.where(part.is_bridge, "#262730", "white").tolist(), width=2)),
             customdata=np.stack([names, part.links, part.sectors_linked], axis=-1),
-            hovertemplate="%{customdata[0]}<br>" + html.escape(label) +
+            hovertemplate="%{customdata[0]}<br>" + html.escape(label, quote=False) +
                           "<br>Links: %{customdata[1]}<br>Other sectors linked: %{customdata[2]}<extra></extra>",
         ))
     xs = [x for x, _ in positions.values()] or [0.0]
@@ -76,7 +76,7 @@ def indicator_trend_figure(trend: pd.DataFrame, markers: pd.DataFrame | None, ti
             x=list(part.period), y=list(part.value), mode="lines+markers", name=name,
             line=dict(color=MUTED if is_benchmark else OKABE_ITO[[0, 4, 2, 5, 1][number % 5]],
                       dash="dot" if is_benchmark else "solid", width=2 if is_benchmark else 3),
-            hovertemplate=f"{html.escape(name)}<br>%{{x}}: %{{y:.1f}}<extra></extra>"))
+            hovertemplate=f"{html.escape(name, quote=False)}<br>%{{x}}: %{{y:.1f}}<extra></extra>"))
     unit = trend.unit.iloc[0] if len(trend) else ""
     fig.update_yaxes(title=unit or None, gridcolor="#eeeeee")
     fig.update_xaxes(title=None)

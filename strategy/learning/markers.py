@@ -74,7 +74,7 @@ def add_experiment_markers(fig: go.Figure, markers: pd.DataFrame) -> go.Figure:
             x = categories.index(period) - 0.5 + fraction
         else:
             x = start.isoformat()
-        title = html.escape(str(row.title))
+        title = html.escape(str(row.title), quote=False)
         label = title if len(title) <= 38 else title[:36] + "…"
         # Labels in the right half of a period axis read leftwards so they stay inside the plot.
         leftwards = categories is not None and x > (len(categories) - 1) / 2
