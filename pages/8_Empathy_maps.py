@@ -1,5 +1,6 @@
 """Empathy maps: what it is like to be on the receiving end of the system, in four quadrants of notes and quotes."""
 
+import pandas as pd
 import streamlit as st
 
 from strategy.exports import table_bytes
@@ -47,7 +48,7 @@ with st.expander("Who the map is about" + ("" if current is None else f": {curre
         purpose_names = dict(zip(purpose_list.purpose_id.astype(int), purpose_list.group_name))
         purpose = st.selectbox("Shared purpose it informs (optional)", list(purpose_names), format_func=purpose_names.get,
                                index=list(purpose_names).index(int(current.purpose_id)) if current is not None
-                               and current.purpose_id == current.purpose_id and int(current.purpose_id) in purpose_names
+                               and pd.notna(current.purpose_id) and int(current.purpose_id) in purpose_names
                                else None, placeholder="None")
         if st.form_submit_button("Save the map", type="primary", icon=":material/save:"):
             with writing(page) as cursor:

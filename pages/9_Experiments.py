@@ -1,5 +1,6 @@
 """Safe-to-fail experiments: the register, each one's signals and decision, and its marker on the indicators it watches."""
 
+import pandas as pd
 import streamlit as st
 
 from strategy.exports import table_bytes
@@ -38,7 +39,16 @@ if st.session_state.get("experiment_choice") not in names:
     st.session_state["experiment_choice"] = next(iter(list(names)[1:]), NEW)
 chosen = st.selectbox("Experiment", list(names), format_func=names.get, key="experiment_choice")
 current = experiments.experiment(page.con, chosen) if chosen != NEW else None
-value = lambda field, default=None: current[field] if current is not None else default  # noqa: E731
+
+
+def value(field: str, default=None):
+    """The chosen experiment's value of a field; the default for a new experiment or a missing value."""
+    found = None if current is None else current[field]
+    if found is None or (pd.api.types.is_scalar(found) and pd.isna(found)):
+        return default
+    return found
+
+
 
 details, watch, people = st.tabs(["Details", "Indicators it watches", "Who is involved"])
 with details, st.form(f"experiment_{chosen}"):
@@ -55,7 +65,7 @@ with details, st.form(f"experiment_{chosen}"):
     purpose_id = value("purpose_id")
     purpose = middle.selectbox("Shared purpose it serves", list(purpose_names), format_func=purpose_names.get,
                                index=list(purpose_names).index(int(purpose_id)) if purpose_id is not None
-                               and purpose_id == purpose_id and int(purpose_id) in purpose_names else None,
+                               and pd.notna(purpose_id) and int(purpose_id) in purpose_names else None,
                                placeholder="None")
     status = right.selectbox("Status", list(experiments.STATUSES), format_func=experiments.STATUSES.get,
                              index=list(experiments.STATUSES).index(value("status", "planned")))
@@ -99,14 +109,15 @@ with watch:
             continue
         mark = markers.experiment_markers(page.con, page.framework, Filters(), indicator_id)
         mark = mark[mark.experiment_id == chosen]
+        benchmark = page.framework.place(page.framework.benchmark).name
+        places_named = [n for n in dict.fromkeys(trend.place_name) if n != benchmark]
         figure = learning_charts.indicator_trend_figure(
-            trend, mark, f"{trend.indicator_name.iloc[0]}: {len(trend.place_code.unique()) - 1} place(s) and England",
-            f"Source: {trend.source.iloc[0]}; Active Lives years run mid-November to mid-November. "
-            "Dashed line: the experiment's start.")
+            trend, mark, f"{trend.indicator_name.iloc[0]}: {', '.join(places_named)} and {benchmark}",
+            f"Source: {trend.source.iloc[0]}. Dashed line: the experiment's start.", benchmark)
         chart_block(figure, markers.trend_summary(trend, current), trend.drop(columns=["source"]),
                     key=f"trend_{chosen}_{indicator_id}")
         if len(current.places) > 4:
-            st.caption("The first four places are drawn; the table holds them too.")
+            st.caption("The first four of its places are drawn, to keep the chart readable.")
 
 with people:
     if current is None:
