@@ -103,5 +103,7 @@ def test_group_captures_purpose_quote_and_experiment_and_finds_them_joined_up(pa
     main(page).get_by_text(QUOTE).first.wait_for()
     choose(page, "stSelectbox", "Way of working", "W1 Insight")
     wait_for_app(page)
-    assert main(page).get_by_text(QUOTE).count() >= 1
-    page.screenshot(path=str(test_output / "learning-quote-in-alignment.png"), full_page=True)
+    quote = main(page).get_by_text(QUOTE).first
+    quote.scroll_into_view_if_needed()
+    assert quote.is_visible()
+    page.screenshot(path=str(test_output / "learning-quote-in-alignment.png"))
