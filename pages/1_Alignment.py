@@ -2,8 +2,9 @@
 
 import streamlit as st
 
-from strategy import analysis, charts
-from strategy.ui import cached, chart_block, page_setup
+from strategy import analysis
+from strategy.learning.empathy import quotes_for
+from strategy.ui import cached, chart_block, figure, page_setup, pinned_quotes
 
 VIEWS = {"Aims x ways of working": ("aim", "way"), "Places x aims": ("place", "aim"),
          "Sectors x aims": ("sector", "aim"), "Themes x aims": ("theme", "aim")}
@@ -23,7 +24,7 @@ rows, columns = VIEWS[view]
 cells = cached("heatmap", page.filters, rows, columns)
 title = f"{analysis.MEASURES[measure]} by {analysis.DIMENSION_NAMES[rows].lower()} and " \
         f"{analysis.DIMENSION_NAMES[columns].lower()}"
-chart_block(charts.heatmap_figure(cells, measure, title, page.source()), analysis.heatmap_summary(cells, measure),
+chart_block(figure("heatmap_figure", cells, measure, title, page.source()), analysis.heatmap_summary(cells, measure),
             analysis.heatmap_matrix(cells, measure).reset_index(), key="alignment_heatmap")
 
 empty = cells[cells.activities == 0]
@@ -47,4 +48,14 @@ st.markdown(f"**{len(behind):,} activities** address {row_labels[row_code]} and 
 st.dataframe(behind, hide_index=True, width="stretch",
              column_config={"investment_gbp": st.column_config.NumberColumn("Investment", format="£%.0f"),
                             "start_date": st.column_config.DateColumn("Start", format="DD/MM/YYYY"),
-                            "end_date": st.column_config.DateColumn("End", format="DD/MM/YYYY")})
+                            "end_date": st.column_config.DateColumn("End", format="DD/MM/YYYY"),
+                            "is_experiment": st.column_config.CheckboxColumn("Experiment")})
+
+# Lived experience beside the numbers: resident quotes pinned (on an empathy map) to this cell's aim and place.
+st.divider()
+cell = [(rows, row_code, row_labels[row_code]), (columns, column_code, column_labels[column_code])]
+cell_aims = [code for dimension, code, _ in cell if dimension == "aim"]
+cell_places = [code for dimension, code, _ in cell if dimension == "place"]
+pinned_to = " and ".join(label for dimension, _, label in cell if dimension in ("aim", "place"))
+pinned_quotes(quotes_for(page.con, page.framework, page.filters, aims=cell_aims or None, places=cell_places or None),
+              heading=f"In residents' words: quotes pinned to {pinned_to}" if pinned_to else "In residents' words")

@@ -2,8 +2,8 @@
 
 import streamlit as st
 
-from strategy import analysis, charts
-from strategy.ui import cached, chart_block, money, page_setup
+from strategy import analysis
+from strategy.ui import cached, chart_block, figure, money, page_setup
 
 page = page_setup("Coverage and gaps", icon=":material/troubleshoot:")
 year = analysis.gap_year(page.filters)
@@ -12,7 +12,7 @@ st.caption(f"Which places each aim reaches, where nothing or little is happening
 
 st.subheader("Coverage of every aim in every place")
 cells = cached("heatmap", page.filters, "place", "aim")
-chart_block(charts.heatmap_figure(cells, "activities", "Activities by place and aim (all dates in the filter)",
+chart_block(figure("heatmap_figure", cells, "activities", "Activities by place and aim (all dates in the filter)",
                                   page.source()),
             analysis.heatmap_summary(cells, "activities"),
             analysis.heatmap_matrix(cells, "activities").reset_index(), key="coverage_grid")
@@ -44,7 +44,7 @@ flagged = table[table.high_need_low_effort]
 summary = (f"{len(flagged)} of {len(table)} places combine more inactive adults than the middle place with less "
            f"{'investment per head' if effort == 'investment_per_head' else 'activity per head'} than the middle "
            f"place: {', '.join(flagged.place_name) or 'none'}.")
-chart_block(charts.need_effort_figure(table, effort, "Need (inactive adults) against effort", page.source(
+chart_block(figure("need_effort_figure", table, effort, "Need (inactive adults) against effort", page.source(
     "partner activity returns; Active Lives 93015 (OHID Fingertips); ONS mid-2022 population")), summary,
     table[["place_name", "population", "inactive_pct", "inactive_people", "imd2019_score", "activities",
            "investment", "investment_per_head", "activities_per_100k", "high_need_low_effort"]],

@@ -6,7 +6,8 @@ import streamlit as st
 
 from strategy import analysis, charts
 from strategy.filters import with_changes
-from strategy.ui import cached, chart_block, headline_indicator_tiles, money, page_setup
+from strategy.learning.empathy import quotes_for
+from strategy.ui import cached, chart_block, figure, headline_indicator_tiles, money, page_setup, pinned_quotes
 
 MEASURES = {"investment_per_head": "Investment per head (£)", "activities_per_100k": "Activities per 100,000 people",
             "inactive_pct": "Adults inactive (%)", "imd2019_score": "IMD 2019 average score",
@@ -22,7 +23,7 @@ boundaries = charts.read_boundaries(os.environ.get("STRATEGY_BOUNDARIES"))
 ordered = table.sort_values(measure, ascending=False)
 summary = (f"Highest: {ordered.place_name.iloc[0]} ({ordered[measure].iloc[0]:,.1f}); lowest: "
            f"{ordered.place_name.iloc[-1]} ({ordered[measure].iloc[-1]:,.1f}).") if len(table) else "No places."
-chart_block(charts.place_map_figure(table, measure, MEASURES[measure], f"{MEASURES[measure]} by place",
+chart_block(figure("place_map_figure", table, measure, MEASURES[measure], f"{MEASURES[measure]} by place",
                                     page.source("partner activity returns; ONS centroids and population")),
             summary, table[["place_name", measure]].sort_values(measure, ascending=False), key="place_map")
 if boundaries is None:
@@ -46,7 +47,7 @@ if chosen:
     aims = cached("heatmap", here, "place", "aim").rename(columns={"column_label": "aim"})
     left, right = st.columns(2)
     with left:
-        chart_block(charts.bar_figure(aims, "activities", "aim", f"Activities by aim in {place.place_name}",
+        chart_block(figure("bar_figure", aims, "activities", "aim", f"Activities by aim in {place.place_name}",
                                       page.source(), "Activities"),
                     analysis.aim_balance_summary(aims, place.place_name), aims[["aim", "activities"]],
                     key="profile_aims")
@@ -57,3 +58,5 @@ if chosen:
             st.markdown(f"- {gap.reason}")
         if gaps.empty:
             st.success("Every aim has activity here this year.")
+    pinned_quotes(quotes_for(page.con, page.framework, page.filters, places=[chosen]),
+                  heading=f"In residents' words: {place.place_name}")

@@ -4,6 +4,7 @@ import streamlit as st
 
 from strategy import indicator_trends as trends
 from strategy.indicator_import import import_indicator_file
+from strategy.learning.markers import add_experiment_markers, experiment_markers
 from strategy.trend_charts import comparison_style, trend_figure
 from strategy.access import PermissionDenied
 from strategy.ui import cached_indicators, chart_block, data_changed, page_setup
@@ -45,6 +46,7 @@ activity_label = f"Activities started for aim {definition.aim or '(any)'}" + (" 
 fig = trend_figure(shown, timeline, f"{definition.short_name}: " + (", ".join(local[c] for c in chosen) or "England"),
                    page.source(f"{definition.source}; partner activity returns"), definition.unit,
                    page.framework.benchmark, activity_label)
+add_experiment_markers(fig, experiment_markers(page.con, page.framework, page.filters, indicator_id))
 table = shown[["place_name", "period", "value", "lower_ci", "upper_ci", "ci_method", "compared_to_england",
                "recent_trend"]].astype({"value": float, "lower_ci": float, "upper_ci": float})
 chart_block(fig, trends.trend_summary(assessed, tuple(chosen), timeline, page.framework), table, key="trend_chart")

@@ -17,6 +17,7 @@ import pandas as pd
 from strategy import db
 from strategy.activities import derive_for_upload
 from strategy.framework import Framework
+from strategy.learning.demo import load_learning_demo
 from strategy.reference import place_rows
 
 SEED = 20210401
@@ -236,4 +237,6 @@ def load_demo(con: duckdb.DuckDBPyConnection, framework: Framework, activities: 
         derive_for_upload(con, upload_id)
         db.set_meta(con, "dataset", "demo")
         db.set_meta(con, "data_as_of", (today or date.today()).isoformat())
+
+    load_learning_demo(con, framework, today)  # the learning workspace's demo: purposes, empathy map, experiments
     return activities

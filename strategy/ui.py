@@ -19,6 +19,7 @@ from strategy.audit import record_refused_sign_in, record_sign_in
 from strategy.build import build_database
 from strategy.filters import URL_KEYS, Filters, filters_from_query
 from strategy.framework import Framework, load_framework
+from strategy.learning.records import markdown_escaped
 
 # The pages, in the order the sidebar lists them, each with the action (strategy.access) a person needs to see it
 # listed. A page not listed here is not shown in the navigation. Hiding is a courtesy: every page also asks for
@@ -30,6 +31,10 @@ NAVIGATION = [
     ("pages/3_Places.py", "Places", ":material/map:", "read"),
     ("pages/4_Trends.py", "Indicator trends", ":material/trending_up:", "read"),
     ("pages/6_Presentation.py", "Presentation", ":material/slideshow:", "read"),
+    ("pages/7_Shared_purpose.py", "Shared purpose", ":material/flag:", "read"),
+    ("pages/8_Empathy_maps.py", "Empathy maps", ":material/diversity_3:", "read"),
+    ("pages/9_Experiments.py", "Experiments", ":material/science:", "read"),
+    ("pages/10_Learning_log.py", "Learning log", ":material/menu_book:", "read"),
     ("pages/11_Admin.py", "Admin", ":material/admin_panel_settings:", "manage_users"),
 ]
 
@@ -176,8 +181,9 @@ def _answer(database: str, question: str, filters: Filters, *args) -> object:
 
 
 def data_changed() -> None:
-    """Call after any write: every cached answer is recomputed on the next run."""
+    """Call after any write: every cached answer and figure is recomputed on the next run."""
     st.cache_data.clear()
+    _figure.clear()
 
 
 # Captions and help text in Streamlit's default grey fall short of WCAG AA contrast (3.8:1); this darker grey
@@ -402,6 +408,22 @@ def _clear_filters() -> None:
     _seed_widgets(Filters(), force=True)
 
 
+def figure(chart: str, *args, **kwargs) -> go.Figure:
+    """charts.<chart>(*args, **kwargs), built once and shared by every session until data changes.
+
+    Building a plotly figure (which validates every property) costs more than the rest of a page run put together,
+    so with a room full of people on the same view it is built once. Callers must not change the figure they get.
+    """
+    return _figure(database_file(), chart, *args, **kwargs)
+
+
+@st.cache_resource(show_spinner=False, max_entries=300)
+def _figure(database: str, chart: str, *args, **kwargs) -> go.Figure:
+    from strategy import charts
+
+    return getattr(charts, chart)(*args, **kwargs)
+
+
 def chart_block(fig: go.Figure, summary: str, table: pd.DataFrame, key: str) -> None:
     """A chart with its one-sentence summary, PNG and SVG downloads, and a table view of the same numbers.
 
@@ -409,8 +431,8 @@ def chart_block(fig: go.Figure, summary: str, table: pd.DataFrame, key: str) -> 
     exported image. Images are drawn only when a download is clicked, then cached by the figure.
     """
     with st.container(key=f"chart_{key}"):
-        st.plotly_chart(fig, key=key, config={"displaylogo": False,
-                                              "toImageButtonOptions": {"format": "png", "scale": 2}})
+        st.plotly_chart(fig, key=key, alt=summary, config={"displaylogo": False,
+                                                           "toImageButtonOptions": {"format": "png", "scale": 2}})
         st.caption(summary)
         downloads = st.container(horizontal=True, gap="small")
         downloads.download_button("Download PNG", data=lambda: images.figure_image(fig, "png"), file_name=f"{key}.png",
@@ -544,3 +566,109 @@ def acting_user() -> User:
     from strategy.users import signed_in_user as known_user
 
     return known_user(connection(database_file()), st.user.get("email") or "")
+
+
+# --- Learning workspace widgets (shared by the purpose, empathy map, experiment and learning log pages) -------------
+
+def actor() -> User:
+    """Who is making a change (the learning pages' name for acting_user)."""
+    return acting_user()
+
+
+@contextmanager
+def writing(page: Page) -> Iterator[duckdb.DuckDBPyConnection]:
+    """A cursor of its own for one write (sessions never share one), and fresh cached answers afterwards; a write
+    the person's role does not allow stops the page with the reason."""
+    cursor = page.con.cursor()
+    try:
+        yield cursor
+    except PermissionDenied as refusal:
+        st.error(str(refusal), icon=":material/lock:")
+        st.stop()
+    finally:
+        cursor.close()
+        data_changed()
+
+
+def export_button(label: str, data: bytes | str, file_name: str, **options) -> None:
+    """A download of data the page prepared, for analysts and admins only; each download is audited."""
+    user = acting_user()
+    if not user.can("export"):
+        return
+    options.pop("on_click", None)
+    st.download_button(label, data, file_name=file_name, on_click=_record_download, args=(user, file_name),
+                       **options)
+
+
+def _record_download(user: User, file_name: str) -> None:
+    con = connection(database_file())
+    with db.transaction(con):
+        db.audit(con, user, "export", f"download {file_name}")
+
+
+def show_problems(problems: tuple[str, ...] | list[str], what: str = "Nothing was saved") -> None:
+    """Every problem with a save at once, as escaped text."""
+    st.error(f"{what}. Please fix:\n\n" + "\n".join(f"- {markdown_escaped(p)}" for p in problems),
+             icon=":material/error:")
+
+
+def pinned_quotes(quotes: pd.DataFrame, heading: str = "In residents' words") -> None:
+    """Resident quotes beside the numbers; the words are shown as typed (escaped, never read as Markdown or HTML)."""
+    st.markdown(f"**{heading}**")
+    if quotes.empty:
+        st.caption("No resident quotes are pinned here yet. Pin one from an empathy map.")
+        return
+    for quote in quotes.itertuples():
+        source = f" — {markdown_escaped(quote.source)}" if quote.source else ""
+        st.info(f"“{markdown_escaped(quote.text)}”{source}  \n*From the empathy map: {markdown_escaped(quote.subject)}*",
+                icon=":material/format_quote:")
+
+
+def involvement_editor(page: Page, record_kind: str, record_id: int) -> None:
+    """Who to involve or influence for one purpose or experiment: the list, sectors missing, add and remove."""
+    from strategy.learning import involvements
+
+    people = involvements.involvements_for(page.con, page.framework, record_kind, record_id)
+    if people.empty:
+        st.caption("No one named yet: who are your allies, who needs influencing, who else needs to be in the room?")
+    else:
+        st.dataframe(people[["name", "role_label", "sector_label", "note"]], hide_index=True, width="stretch",
+                     column_config={"name": "Person or organisation", "role_label": "Role", "sector_label": "Sector",
+                                    "note": "Note"})
+    missing = involvements.missing_sectors(page.framework, people)
+    if missing:
+        st.markdown("**Sectors missing from the room:** "
+                    + ", ".join(page.framework.label("sector", c) for c in missing))
+    partners = cached("partner_names", Filters())
+    with st.form(f"involve_{record_kind}_{record_id}", clear_on_submit=True, border=True):
+        st.markdown("**Name someone**")
+        left, middle, right = st.columns([3, 2, 2])
+        partner = left.selectbox("A registered partner", partners, index=None, placeholder="Choose a partner…")
+        other = left.text_input("…or another organisation or person")
+        role = middle.selectbox("Role", list(involvements.ROLES), format_func=involvements.ROLES.get)
+        sector = right.selectbox("Sector (for others)", [s.code for s in page.framework.sectors], index=None,
+                                 format_func=lambda c: page.framework.label("sector", c), placeholder="Not known")
+        note = st.text_input("Note (optional)")
+        if st.form_submit_button("Add", icon=":material/person_add:"):
+            with writing(page) as cursor:
+                saved = involvements.add_involvement(cursor, page.framework, actor(), record_kind, record_id,
+                                                     partner or other, role, None if partner else sector, note)
+            if saved.ok:
+                st.rerun()
+            show_problems(saved.problems)
+    removable = people.dropna(subset=["involvement_id"])
+    if len(removable):
+        with st.expander("Remove someone"):
+            chosen = st.selectbox("Name", removable.involvement_id.astype(int).tolist(), key=f"remove_{record_kind}",
+                                  format_func=dict(zip(removable.involvement_id.astype(int), removable.name)).get)
+            if st.button("Remove", key=f"remove_button_{record_kind}", icon=":material/person_remove:"):
+                with writing(page) as cursor:
+                    involvements.remove_involvement(cursor, actor(), chosen)
+                st.rerun()
+
+
+def place_choices(framework: Framework) -> tuple[list[str], dict[str, str]]:
+    """Counties then local areas, and their display names, for place pickers on the learning pages."""
+    options = [p.code for p in framework.counties()] + [p.code for p in framework.local_places()]
+    names = {p.code: p.name + (" (county)" if p.level == "county" else "") for p in framework.places}
+    return options, names

@@ -132,9 +132,24 @@ def _audit(con, framework, user):
     return audit_entries(con, user)
 
 
+def _edit_learning(con, framework, user):
+    from strategy.learning import purposes
+    return purposes.save_purpose(con, framework, user, "Carers' group", "Recognise carers.", "Their health suffers.",
+                                 "Healthier carers.")
+
+
+def _export_board_pack(con, framework, user):
+    from strategy import board_pack
+    try:
+        return board_pack.board_pack_bytes(con, framework, Filters(), ".docx", actor=user)
+    except board_pack.BoardPackError:  # allowed, then refused for the format: the role check came first
+        return "allowed"
+
+
 CORE_FUNCTIONS = {"export": _export, "import_indicators": _import_indicators, "manage_users": _manage_users,
-                  "list_users": _list_users, "manage_partners": _manage_partners, "view_audit_log": _audit}
-ACTION_OF = {"list_users": "manage_users"}
+                  "list_users": _list_users, "manage_partners": _manage_partners, "view_audit_log": _audit,
+                  "edit_learning": _edit_learning, "export_board_pack": _export_board_pack}
+ACTION_OF = {"list_users": "manage_users", "export_board_pack": "export"}
 
 
 @pytest.mark.parametrize("role", ROLES)
