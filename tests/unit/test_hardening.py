@@ -69,9 +69,9 @@ def test_caches_shared_across_sessions_hold_no_per_user_data(source, function):
 
 def test_sql_text_is_never_built_from_values():
     """Every query binds its values. Formatted SQL is allowed only where it names tables from the catalogue or a
-    fixed list, or a file path DuckDB cannot bind (database building, the demo, backups), never in the modules
+    fixed list, or a file path DuckDB cannot bind (database building, the demo, backups, record kinds), never in the modules
     that handle what people send."""
-    allowed_modules = {"db.py", "demo.py", "backup.py"}
+    allowed_modules = {"db.py", "demo.py", "backup.py", "involvements.py"}  # the last: names from a fixed map
     found = []
     for source in SOURCES:
         for node in calls(ast.parse(source.read_text(encoding="utf-8"))):
