@@ -12,6 +12,7 @@ import duckdb
 import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
+from streamlit.errors import StreamlitPageNotFoundError
 
 from strategy import analysis, board_pack, db, images, slides
 from strategy.build import build_database
@@ -214,8 +215,11 @@ def page_setup(title: str, icon: str = ":material/bar_chart:", sidebar_filters: 
 def _navigation() -> None:
     with st.sidebar:
         st.markdown("**Making our Move**")
-        for path, label, icon in NAVIGATION:
-            st.page_link(path, label=label, icon=icon)
+        try:
+            for path, label, icon in NAVIGATION:
+                st.page_link(path, label=label, icon=icon)
+        except StreamlitPageNotFoundError:
+            pass  # a page run on its own (not through app.py) has no other pages to link to
         st.divider()
 
 
