@@ -12,6 +12,7 @@ import duckdb
 import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
+from streamlit.errors import StreamlitPageNotFoundError
 
 from strategy import access, analysis, board_pack, db, images, slides
 from strategy.access import LOCAL_USER, PermissionDenied, User
@@ -231,9 +232,12 @@ def _navigation(user: User) -> None:
     """The pages this person may use, and who they are signed in as."""
     with st.sidebar:
         st.markdown("**Making our Move**")
-        for path, label, icon, action in NAVIGATION:
-            if user.can(action, user.partner):
-                st.page_link(path, label=label, icon=icon)
+        try:
+            for path, label, icon, action in NAVIGATION:
+                if user.can(action, user.partner):
+                    st.page_link(path, label=label, icon=icon)
+        except StreamlitPageNotFoundError:
+            pass  # a page run on its own (not through app.py) has no other pages to link to
         st.divider()
         if user.is_local:
             st.caption(f":material/computer: **{user.label}**: every right, for one person on this computer.")

@@ -18,6 +18,9 @@ SHARED_REFERENCE = PROJECT_ROOT.parent / "shared" / "reference"
 # Fixed so every number in the tests is the same on every day the tests run.
 DEMO_TODAY = date(2026, 6, 30)
 DEMO_ACTIVITIES = 1500
+# The learning workspace's demo experiments are activities too (strategy/learning/demo.py).
+DEMO_EXPERIMENTS = 3
+DEMO_CURRENT_ACTIVITIES = DEMO_ACTIVITIES + DEMO_EXPERIMENTS
 TEST_OUTPUT = PROJECT_ROOT / "test-output"
 
 

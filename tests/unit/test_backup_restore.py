@@ -15,7 +15,7 @@ import pytest
 
 from strategy import analysis, backup, backup_requests, db
 from strategy.filters import Filters
-from tests.conftest import PROJECT_ROOT
+from tests.conftest import DEMO_CURRENT_ACTIVITIES, PROJECT_ROOT
 
 
 def every_table(path) -> dict[str, list[tuple]]:
@@ -51,7 +51,7 @@ def test_restore_drill_brings_back_every_table_exactly(demo_db_copy, tmp_path, f
     assert restored.keys() == original.keys()
     for table, rows in original.items():
         assert restored[table] == rows, table
-    assert manifest["tables"]["activities"]["rows"] == 1500
+    assert manifest["tables"]["activities"]["rows"] == DEMO_CURRENT_ACTIVITIES
     con = db.connect(demo_db_copy)
     assert analysis.headline_totals(con, framework, Filters(places=("E07000174",))) == before_totals  # macros too
     assert con.execute("SELECT nextval('upload_ids')").fetchall()[0][0] == manifest["sequences"]["upload_ids"]
@@ -71,7 +71,7 @@ def test_restore_rebuilds_a_database_file_that_no_longer_opens(demo_db_copy, tmp
     report = backup.restore_backup(tmp_path / "backup", demo_db_copy)
 
     assert report.ok, report.problems
-    assert len(every_table(demo_db_copy)["activities"]) == 1500
+    assert len(every_table(demo_db_copy)["activities"]) == DEMO_CURRENT_ACTIVITIES
 
 
 def test_a_changed_backup_file_is_refused_and_nothing_is_replaced(demo_db_copy, tmp_path):
@@ -183,7 +183,7 @@ def test_backup_command_asks_the_running_dashboard_when_it_holds_the_file(demo_d
     assert done.returncode == 0, done.stderr
     assert "asking it to write the backup" in done.stdout
     manifest, problems = backup.verify_files(tmp_path / "while-running")
-    assert problems == [] and manifest["tables"]["activities"]["rows"] == 1500
+    assert problems == [] and manifest["tables"]["activities"]["rows"] == DEMO_CURRENT_ACTIVITIES
     assert manifest["reason"] == "requested"
 
 
@@ -198,4 +198,4 @@ def test_restore_command_reports_success_and_leaves_a_working_database(demo_db_c
     assert "matches the manifest" in done.stdout
     health = subprocess.run([sys.executable, "-m", "strategy", "--db", str(target), "health", "--json"],
                             cwd=PROJECT_ROOT, capture_output=True, text=True, timeout=60)
-    assert health.returncode == 0 and json.loads(health.stdout)["current_activities"] == 1500
+    assert health.returncode == 0 and json.loads(health.stdout)["current_activities"] == DEMO_CURRENT_ACTIVITIES

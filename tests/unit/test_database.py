@@ -70,8 +70,12 @@ def sql_files_by_kind() -> tuple[list[str], list[str]]:
 
 SQL_PARAMETERS = {"row_dimension": "aim", "column_dimension": "way", "row_code": "A1", "column_code": "W2",
                   "indicator_id": "93015", "place_code": "E07000174", "upload_id": None, "sha256": "0" * 64,
-                  "year_start_month": 11, "year_start_day": 16, "email": "someone@example.org",
-                  "partner_name": "Nobody", "action": None, "actor": None, "limit": 10, "detail": "x"}
+                  "year_start_month": 11, "year_start_day": 16,
+                  "today": __import__("datetime").date(2026, 6, 30), "experiment_id": 1, "purpose_id": 1,
+                  "map_id": 1, "place_codes": ["E07000174"], "filter_aims": [], "filter_places": [],
+                  "want_aims": ["A3"], "want_places": ["E07000174"], "record_id": 1, "record_kind": "experiment",
+                  "roles": ["ally"], "email": "someone@example.org", "partner_name": "Nobody", "action": None,
+                  "actor": None, "limit": 10, "detail": "x"}
 # Writes that keep derived data in step; safe to run again on any database.
 REPEATABLE_WRITES = ["derive_activity_profiles", "apportion_places_for_upload"]
 

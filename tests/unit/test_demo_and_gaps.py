@@ -7,7 +7,7 @@ import pytest
 from strategy import analysis
 from strategy.demo import demo_tables
 from strategy.filters import Filters
-from tests.conftest import DEMO_ACTIVITIES, DEMO_TODAY
+from tests.conftest import DEMO_CURRENT_ACTIVITIES, DEMO_EXPERIMENTS, DEMO_TODAY
 
 
 def test_demo_is_deterministic(framework):
@@ -20,7 +20,7 @@ def test_demo_is_deterministic(framework):
 def test_demo_has_about_80_partners_in_many_sectors_and_covers_all_17_places(demo_con, framework):
     coverage = analysis.data_coverage(demo_con)
     assert coverage["dataset"] == "demo"
-    assert coverage["activities"] == DEMO_ACTIVITIES
+    assert coverage["activities"] == DEMO_CURRENT_ACTIVITIES
     assert 70 <= coverage["partners"] <= 80
     assert coverage["first_start"].year == 2021 and coverage["last_start"].date() <= DEMO_TODAY
     totals = analysis.headline_totals(demo_con, framework, Filters())
@@ -65,3 +65,8 @@ def test_need_uses_real_reference_figures(demo_con):
     # OHID Fingertips 93015, 2024/25, and ONS mid-2022 population (data/reference/).
     assert need.loc["Bolsover", "inactive_period"] == "2024/25"
     assert need.loc["Mansfield", "population"] == pytest.approx(111_000, rel=0.05)
+
+
+def test_demo_experiments_are_counted_as_activities_tagged_as_experiments(demo_con):
+    tagged = demo_con.execute("SELECT count(*) FROM activities WHERE is_experiment AND replaced_by_upload IS NULL")
+    assert tagged.fetchall()[0][0] == DEMO_EXPERIMENTS

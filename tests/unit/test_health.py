@@ -15,14 +15,14 @@ import pytest
 
 from strategy import db, health
 from tests.browser.conftest import free_port
-from tests.conftest import PROJECT_ROOT
+from tests.conftest import DEMO_CURRENT_ACTIVITIES, PROJECT_ROOT
 
 
 def test_health_reports_the_main_tables(demo_con):
     report = health.check(demo_con)
     assert report.ok
     current = demo_con.execute("SELECT count(*) FROM activities WHERE replaced_by_upload IS NULL").fetchall()[0][0]
-    assert report.figures["current_activities"] == current == 1500
+    assert report.figures["current_activities"] == current == DEMO_CURRENT_ACTIVITIES
     assert report.figures["place_links"] == demo_con.execute("SELECT count(*) FROM activity_places").fetchall()[0][0]
 
 
@@ -98,8 +98,8 @@ def test_healthz_answers_from_the_running_dashboard_and_follows_the_file(served,
 
     shutil.copy(good, demo_db_copy)
     status, body = get(served + "/healthz")
-    assert status == 200 and body["current_activities"] == 1500
+    assert status == 200 and body["current_activities"] == DEMO_CURRENT_ACTIVITIES
 
     cli = subprocess.run([sys.executable, "-m", "strategy", "health", "--url", served], cwd=PROJECT_ROOT,
                          capture_output=True, text=True, timeout=60)
-    assert cli.returncode == 0 and "1,500 current activities" in cli.stdout
+    assert cli.returncode == 0 and f"{DEMO_CURRENT_ACTIVITIES:,} current activities" in cli.stdout
