@@ -179,3 +179,21 @@ def test_nothing_is_shown_before_sign_in(signin_url, new_person):
     visitor.get_by_role("button", name="Sign in").wait_for()
     assert visitor.locator("[data-testid=stPlotlyChart]").count() == 0
     assert visitor.locator("[data-testid=stSidebar] [data-testid=stPageLink]").count() == 0
+
+
+def test_a_partner_signs_in_and_gets_no_admin_export_or_indicator_import(signin_url, provider, new_person,
+                                                                         test_output):
+    partner = new_person()
+    sign_in(partner, signin_url, provider, PEOPLE["partner"])
+    partner.wait_for_selector(f"text={OWN}")  # the sidebar names their organisation
+    wait_for_app(partner)
+    assert "Admin" not in sidebar_pages(partner)
+    assert partner.get_by_text("Export these activities").count() == 0
+    partner.goto(signin_url + "/Trends")
+    wait_for_app(partner)
+    partner.get_by_text("All places").first.wait_for()
+    assert partner.locator("[data-testid=stFileUploader]").count() == 0
+    partner.goto(signin_url + "/Admin")
+    wait_for_app(partner)
+    partner.wait_for_selector("text=Only admins can manage users; you are signed in as a partner")
+    partner.screenshot(path=str(test_output / "oidc-partner-refused-admin.png"))
