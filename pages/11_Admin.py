@@ -28,7 +28,7 @@ users_tab, partners_tab, audit_tab = st.tabs(["Users", "Partners", "Audit log"])
 with users_tab:
     with st.form("add_user", clear_on_submit=True, border=True):
         st.markdown("**Add a user, or change a user's role**")
-        email, role, partner = st.columns([3, 2, 3])
+        email, role, partner = st.columns([3, 3, 3])
         email = email.text_input("Email (as their organisation's sign-in knows it)", key="user_email")
         role = role.selectbox("Role", ROLES, key="user_role", format_func=lambda r: f"{r}: {ROLE_HELP[r]}")
         partner_names = list_partners(page.con, page.user).name.tolist()

@@ -343,7 +343,7 @@ def signed_in_user(con: duckdb.DuckDBPyConnection) -> User:
                 record_refused_sign_in(con, email)
             st.session_state["refused_sign_in"] = email
         st.title("You are signed in, but not yet a user here")
-        st.info(f"{refusal}\n\nThe dashboard is open to the partners, board members and analysts of Making our "
+        st.info(f"{escaped(str(refusal))}\n\nThe dashboard is open to the partners, board members and analysts of Making our "
                 "Move. Your administrator can add you in a minute.", icon=":material/mail:")
         if st.button("Sign out", icon=":material/logout:", key="sign_out_unknown"):
             st.logout()

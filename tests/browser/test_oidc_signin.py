@@ -172,11 +172,12 @@ def test_someone_the_dashboard_does_not_know_is_asked_to_see_their_administrator
     stranger.screenshot(path=str(test_output / "oidc-stranger.png"))
 
 
-def test_nothing_is_shown_before_sign_in(signin_url, new_person):
+def test_nothing_is_shown_before_sign_in(signin_url, new_person, test_output):
     visitor = new_person()
     visitor.goto(signin_url + "/Alignment")
     wait_for_app(visitor)
     visitor.get_by_role("button", name="Sign in").wait_for()
+    visitor.screenshot(path=str(test_output / "oidc-sign-in-screen.png"))
     assert visitor.locator("[data-testid=stPlotlyChart]").count() == 0
     assert visitor.locator("[data-testid=stSidebar] [data-testid=stPageLink]").count() == 0
 
