@@ -11,7 +11,7 @@ from strategy.learning.records import markdown_escaped
 from strategy.ui import export_button, actor, page_setup, place_choices, show_problems, writing
 from strategy.filters import Filters
 
-page = page_setup("Learning log", icon=":material/menu_book:")
+page = page_setup("Learning log", icon=":material/menu_book:", writes="edit_learning")
 st.caption("Keep a note of learning and commitments as you go: what resonated, what I learned, and the one practical "
            "thing I am going to do, by when.")
 today = date.today()

@@ -11,7 +11,7 @@ from strategy.ui import (export_button, actor, chart_block, involvement_editor, 
                          writing)
 
 NEW = 0
-page = page_setup("Shared purpose", icon=":material/flag:")
+page = page_setup("Shared purpose", icon=":material/flag:", writes="edit_learning")
 st.caption("Always start with purpose: what do we want to do, why, and what will the benefits be — about 100 words, "
            "good enough for now. Every saved wording is kept with its date.")
 

@@ -13,7 +13,7 @@ from strategy.ui import (export_button, actor, cached, chart_block, involvement_
 from strategy.filters import Filters
 
 NEW = 0
-page = page_setup("Experiments", icon=":material/science:")
+page = page_setup("Experiments", icon=":material/science:", writes="edit_learning")
 st.caption("Small, safe-to-fail tries: what we think will happen, the signals that would tell us, and what we decide "
            "at review — amplify, adapt or stop. Every experiment also counts as an activity (tagged as an "
            "experiment) in the alignment views.")

@@ -104,8 +104,10 @@ def roles_allowed(action: str) -> list[str]:
     return [role for role in ROLES if role in PERMISSIONS[action]]
 
 
-def _plural(role: str) -> str:
-    return {"analyst": "analysts", "admin": "admins", "partner": "partners", "viewer": "viewers"}[role]
+def who_may(action: str) -> str:
+    """The roles allowed an action, in words: 'partners, analysts and admins'."""
+    names = [role + "s" for role in roles_allowed(action)]
+    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
 
 
 def require(user: User, action: str, partner: str | None = None) -> User:
@@ -116,8 +118,7 @@ def require(user: User, action: str, partner: str | None = None) -> User:
         raise PermissionDenied(f"To {ACTION_WORDS[action]} the dashboard must know who is acting; "
                                "sign in (or name yourself with --as EMAIL on the command line).")
     if user.role not in allowed:
-        who = " and ".join(_plural(r) for r in allowed) if len(allowed) <= 2 else \
-            ", ".join(_plural(r) for r in allowed[:-1]) + " and " + _plural(allowed[-1])
+        who = who_may(action)
         wanted = next((r for r in allowed if r != "admin"), "admin")
         raise PermissionDenied(f"Only {who} can {ACTION_WORDS[action]}; you are signed in as "
                                f"{ROLE_WORDS.get(user.role, user.role)}. Ask your administrator for the "

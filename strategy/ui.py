@@ -197,9 +197,10 @@ kbd { color: #55565b !important; opacity: 1 !important; }
 
 
 def page_setup(title: str, icon: str = ":material/bar_chart:", sidebar_filters: bool = True,
-               action: str = "read") -> Page:
+               action: str = "read", writes: str | None = None) -> Page:
     """Configure the page, open the data, find who is signed in (or ask them to sign in), refuse the page if their
-    role lacks its action, draw the navigation, filter sidebar and demo banner; what the page needs."""
+    role lacks its action, draw the navigation, filter sidebar and demo banner; what the page needs. `writes` names
+    the action the page's forms need: people without it are told, before they fill one in, that they can only read."""
     st.set_page_config(page_title=f"{title} · Making our Move", page_icon=icon, layout="wide")
     signing_in = sign_in_active()
     if signing_in:
@@ -225,6 +226,9 @@ def page_setup(title: str, icon: str = ":material/bar_chart:", sidebar_filters: 
                    "dashboard works. Population, deprivation and Active Lives figures are real.",
                    icon=":material/science:")
     st.title(title)
+    if writes and not user.can(writes, user.partner):
+        st.info(f"You can read this page. Only {access.who_may(writes)} can {access.ACTION_WORDS[writes]}; ask your "
+                "administrator if you need to.", icon=":material/visibility:")
     return page
 
 

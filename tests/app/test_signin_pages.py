@@ -136,11 +136,13 @@ def test_only_analysts_and_admins_see_the_indicator_import(open_as):
         assert bool(app.get("file_uploader")) is can_import, role
 
 
-def test_a_deactivated_user_loses_access_on_their_next_click(open_as, signin_db, monkeypatch):
-    app = open_as(PEOPLE["viewer"])
-    assert app.metric
+def test_a_deactivated_user_loses_access_on_their_next_click(open_as, signin_db):
     from strategy.ui import connection  # the server's own connection: the admin page would use it
-    deactivate_user(connection(str(signin_db)), LOCAL_USER, PEOPLE["viewer"])
+    open_as(None)  # opens the app's connection to the module's database
+    add_user(connection(str(signin_db)), LOCAL_USER, "leaver@example.org", "viewer")
+    app = open_as("leaver@example.org")
+    assert app.metric
+    deactivate_user(connection(str(signin_db)), LOCAL_USER, "leaver@example.org")
     app.run()
     assert not app.metric
     assert "not yet a user here" in app.title[0].value
@@ -173,3 +175,21 @@ def test_an_analysts_export_is_the_filtered_activities_and_is_audited(open_as, s
     assert audit_rows(signin_db, "export", PEOPLE["analyst"]) == before + 1
     file_format, data, rows = app.session_state["activities_export"]
     assert file_format == "csv" and data.decode("utf-8-sig").count("\n") >= rows > 0
+
+
+@pytest.mark.parametrize("role, told", [("viewer", True), ("partner", False), ("analyst", False)])
+def test_people_who_can_only_read_the_learning_workspace_are_told_before_they_write(open_as, role, told):
+    app = open_as(PEOPLE[role], "pages/10_Learning_log.py")
+    notes = [i.value for i in app.info if "You can read this page" in i.value]
+    assert bool(notes) is told
+    if told:
+        assert "Only partners, analysts and admins can edit the learning workspace" in notes[0]
+
+
+def test_a_viewer_who_submits_a_reflection_anyway_is_refused_and_nothing_is_saved(open_as, signin_db):
+    app = open_as(PEOPLE["viewer"], "pages/10_Learning_log.py")
+    before = audit_rows(signin_db, "reflection added", PEOPLE["viewer"])
+    app.text_input[0].input("Board member")
+    next(b for b in app.button if "Add to the log" in b.label).click().run()
+    assert any("Only partners, analysts and admins can edit the learning workspace" in e.value for e in app.error)
+    assert audit_rows(signin_db, "reflection added", PEOPLE["viewer"]) == before
