@@ -10,6 +10,8 @@ from strategy.commands.common import add_database_option
 COMMAND_MODULES = [
     "strategy.commands.init",
     "strategy.commands.views",
+    "strategy.commands.imports",
+    "strategy.commands.uploads",
 ]
 
 
