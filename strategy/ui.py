@@ -156,3 +156,11 @@ def chart_block(fig: go.Figure, summary: str, table: pd.DataFrame, key: str) -> 
 
 def money(value: float) -> str:
     return f"£{value:,.0f}"
+
+
+_MARKDOWN_SPECIAL = "\\`*_{}[]()<>#+-.!|~$:"
+
+
+def plain(text: object) -> str:
+    """Text shown exactly as written in Streamlit's markdown: user values cannot add links, images or formatting."""
+    return "".join("\\" + c if c in _MARKDOWN_SPECIAL else c for c in str(text))

@@ -6,6 +6,7 @@ that spreadsheets leave behind are dropped here.
 
 from __future__ import annotations
 
+import csv
 import io
 import os
 import tempfile
@@ -44,29 +45,49 @@ def read_raw_table(cursor: duckdb.DuckDBPyConnection, decoded: DecodedFile, data
 
 
 def _csv_to_raw_cells(cursor: duckdb.DuckDBPyConnection, decoded: DecodedFile) -> None:
-    # DuckDB reads the text far faster than Python's csv module. parallel=false is needed for quoted newlines
-    # together with null_padding (short rows); strict_mode=false accepts stray quotes inside unquoted cells.
+    # DuckDB reads the text far faster than Python's csv module. Its sniffer is fragile on ragged files, so the
+    # width comes from the first rows and strict mode makes a longer row an error, never a silently cut one.
+    # parallel=false is what DuckDB needs for quoted newlines together with null_padding (short rows).
+    width = _column_count(decoded)
+    columns = "{" + ", ".join(f"'c{i}': 'VARCHAR'" for i in range(width)) + "}"
     handle, path = tempfile.mkstemp(prefix="strategy-upload-", suffix=".csv")
     try:
         with os.fdopen(handle, "wb") as out:
             out.write(decoded.utf8)
         try:
             cursor.execute(
-                "CREATE OR REPLACE TEMP TABLE raw_csv AS SELECT * FROM read_csv($path, header = false, "
-                "all_varchar = true, null_padding = true, parallel = false, strict_mode = false, delim = $delim, "
-                "quote = '\"', escape = '\"', comment = '', skip = 0)", {"path": path, "delim": decoded.delimiter})
+                f"CREATE OR REPLACE TEMP TABLE raw_csv AS SELECT * FROM read_csv($path, auto_detect = false, "
+                f"columns = {columns}, header = false, null_padding = true, parallel = false, strict_mode = true, "
+                "delim = $delim, quote = '\"', escape = '\"')", {"path": path, "delim": decoded.delimiter})
         except (duckdb.InvalidInputException, duckdb.ConversionException) as problem:
             line = _line_of(str(problem))
-            raise reject("The file could not be read as a CSV" + (f" (near line {line})" if line else "")
-                         + ": usually a cell that opens a quote (\") and never closes it, or a row with more "
-                         "cells than the header. Check that line, or " + SAVE_AS_CSV[0].lower() + SAVE_AS_CSV[1:],
-                         "unreadable file") from None
+            where = f" (line {line} of the file)" if line else ""
+            if "Expected Number of Columns" in str(problem):
+                reason = (f"A row{where} has more cells than the header row. Give every column a header, or "
+                          "remove the extra cells (often a stray comma or semicolon).")
+            else:
+                reason = (f"The file could not be read as a CSV{where}: usually a cell that opens a quote (\") "
+                          "and never closes it. Check that line, or " + SAVE_AS_CSV[0].lower() + SAVE_AS_CSV[1:])
+            raise reject(reason, "unreadable file") from None
     finally:
         os.unlink(path)
-    names = [name for name, *_ in cursor.execute("DESCRIBE raw_csv").fetchall()]
     # rowid follows the file's order (insertion order is preserved), so it numbers records as a spreadsheet does.
     cursor.execute("CREATE OR REPLACE TEMP VIEW raw_cells AS SELECT CAST(rowid + 1 AS INTEGER) AS row_number, "
-                   + ", ".join(f'"{name}" AS c{i}' for i, name in enumerate(names)) + " FROM raw_csv")
+                   + ", ".join(f"c{i}" for i in range(width)) + " FROM raw_csv")
+
+
+def _column_count(decoded: DecodedFile, sample_bytes: int = 1 << 20, sample_rows: int = 2000) -> int:
+    """The most cells in any of the first rows (read with Python's csv module, which is exact)."""
+    sample = decoded.utf8[:sample_bytes].decode("utf-8", errors="ignore")
+    widest = 1
+    try:
+        for number, cells in enumerate(csv.reader(io.StringIO(sample), delimiter=decoded.delimiter)):
+            widest = max(widest, len(cells))
+            if number >= sample_rows:
+                break
+    except csv.Error:
+        pass  # a sample cut inside a quoted cell: the rows read so far are enough
+    return widest
 
 
 def _line_of(message: str) -> int | None:
