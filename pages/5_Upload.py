@@ -18,10 +18,10 @@ st.caption("Report your organisation's activities in one spreadsheet. Nothing is
 st.subheader("1. Get the template")
 left, right, _ = st.columns([1, 1, 2])
 left.download_button("Excel template (.xlsx)", template_xlsx(page.framework), "activities-template.xlsx",
-                     icon=":material/download:", key="template_xlsx",
+                     icon=":material/download:", key="template_xlsx", on_click="ignore",
                      help="Drop-down lists for sector, places, aims, ways of working and themes; a Guide sheet.")
 right.download_button("CSV template", template_csv(), "activities-template.csv", mime="text/csv",
-                      icon=":material/download:", key="template_csv")
+                      icon=":material/download:", key="template_csv", on_click="ignore")
 
 st.subheader("2. Upload your file")
 partner = st.text_input("Your organisation", key="upload_partner", placeholder="e.g. Mansfield Community Trust",
@@ -56,7 +56,10 @@ if file is not None and partner:
     elif report.status == VALID:
         st.success(plain(report.message), icon=":material/check_circle:")
         st.markdown(f"Preview of the first {len(report.preview):,} rows, with the code each name was matched to:")
-        st.dataframe(report.preview, hide_index=True, width="stretch", key="upload_preview")
+        st.dataframe(report.preview, hide_index=True, width="stretch", key="upload_preview",
+                     column_config={"start_date": st.column_config.DateColumn(format="DD/MM/YYYY"),
+                                    "end_date": st.column_config.DateColumn(format="DD/MM/YYYY"),
+                                    "investment_gbp": st.column_config.NumberColumn(format="£%.2f")})
         if st.button(f"Load {report.rows:,} activities", type="primary", icon=":material/publish:",
                      key="upload_load"):
             bar = st.progress(0.0, "Loading")
@@ -70,12 +73,17 @@ if file is not None and partner:
         problems = pd.DataFrame([p.as_dict() for p in report.errors])
         if report.annotated_file:
             st.download_button("Download your file with a 'problems' column", report.annotated_file,
-                               report.annotated_file_name, icon=":material/download:", key="upload_annotated")
+                               report.annotated_file_name, icon=":material/download:", key="upload_annotated",
+                               on_click="ignore")
         for kind, group in problems.groupby("kind", sort=False):
             with st.expander(f"{kind.capitalize()}: {len(group):,}", expanded=True):
-                st.dataframe(group[["row", "column", "value", "message"]], hide_index=True, width="stretch",
-                             column_config={"message": st.column_config.TextColumn("what is wrong and how to fix it",
-                                                                                   width="large")})
+                shown = group[["row", "column", "value", "message"]].rename(
+                    columns={"message": "what is wrong and how to fix it"}).set_index("row")
+                # A static table wraps long messages; a long list stays scrollable.
+                if len(shown) <= 50:
+                    st.table(shown)
+                else:
+                    st.dataframe(shown, width="stretch")
         if report.errors_total > len(report.errors):
             st.caption(f"The first {len(report.errors):,} of {report.errors_total:,} problems are listed; the "
                        "downloaded file marks every one.")

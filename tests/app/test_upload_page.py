@@ -49,9 +49,9 @@ def test_file_with_mistakes_lists_every_problem_grouped_and_writes_nothing(uploa
     at = upload(upload_page, "Page Trust", "mine.csv", bad)
     assert "3 problem" in at.error[0].value
     assert [e.label for e in at.expander] == ["Unknown place: 1", "Not a date: 1", "Negative number: 1"]
-    problems = at.dataframe[0].value
-    assert problems.row.tolist() == [2]
-    assert "Did you mean 'Mansfield'?" in problems.message[0]
+    problems = at.table[0].value
+    assert problems.index.tolist() == [2]
+    assert "Did you mean 'Mansfield'?" in problems["what is wrong and how to fix it"].iloc[0]
     assert [b.label for b in at.get("download_button")][-1] == "Download your file with a 'problems' column"
     assert all(b.key != "upload_load" for b in at.button)
 
