@@ -32,10 +32,8 @@ def preview(cursor: duckdb.DuckDBPyConnection) -> pd.DataFrame:
         matched AS (
             SELECT p.row_number, p.kind, string_agg(p.piece || ' → ' || l.codes, '; ' ORDER BY p.piece) AS shown
             FROM pieces p
-            JOIN (SELECT word, kind, string_agg(code, ', ' ORDER BY code) AS codes FROM (
-                    SELECT word, kind, code FROM code_lookup
-                    UNION ALL SELECT word, 'place', code FROM place_lookup) GROUP BY word, kind) l
-              ON l.word = p.word AND l.kind = p.kind
+            JOIN (SELECT piece, kind, string_agg(code, ', ' ORDER BY code) AS codes FROM piece_codes
+                  GROUP BY piece, kind) l ON l.piece = p.piece AND l.kind = p.kind
             WHERE p.row_number IN (SELECT row_number FROM first_rows)
             GROUP BY p.row_number, p.kind),
         ticked AS (SELECT row_number, kind, string_agg(code, ', ' ORDER BY code) AS codes FROM links

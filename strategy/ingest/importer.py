@@ -17,7 +17,8 @@ from strategy.ingest.report import (BUSY, DUPLICATE, LOADED, REJECTED, VALID, Fi
 from strategy.ingest.validate import validate
 
 Progress = Callable[[float, str], None]
-STAGING_TABLES = ("incoming", "typed", "links", "pieces", "staged", "problems", "unknown_values", "code_lookup",
+STAGING_TABLES = ("incoming", "typed", "links", "pieces", "piece_words", "piece_codes", "date_values",
+                  "word_values", "staged", "problems", "unknown_values", "code_lookup",
                   "place_lookup", "status_lookup", "raw_csv")
 
 

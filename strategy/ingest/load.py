@@ -115,14 +115,12 @@ def _write(cursor: duckdb.DuckDBPyConnection, record: UploadRecord) -> LoadResul
         SELECT activity_key, $partner, activity_id, version, $upload, title, description, sector, start_date,
                end_date, status, CAST(participants_number AS BIGINT), CAST(round(investment_number, 2) AS DECIMAL(14, 2)),
                CASE WHEN len(target_groups) > 0 THEN target_groups END
-        FROM incoming ORDER BY activity_key""", params)
+        FROM incoming""", params)
     for table, column, kind in (("activity_aims", "aim", "aim"), ("activity_ways", "way", "way"),
                                 ("activity_themes", "theme", "theme")):
         cursor.execute(f"INSERT INTO {table} (activity_key, {column}) SELECT i.activity_key, l.code FROM links l "
-                       f"JOIN incoming i USING (row_number) WHERE l.kind = '{kind}' ORDER BY 1, 2")  # fixed names
-    cursor.execute("INSERT INTO activity_places (activity_key, place_code, share) SELECT i.activity_key, l.code, "
-                   "NULL FROM links l JOIN incoming i USING (row_number) WHERE l.kind = 'place' ORDER BY 1, 2")
-    db.execute(cursor, "apportion_places_for_upload", upload_id=upload_id)
+                       f"JOIN incoming i USING (row_number) WHERE l.kind = '{kind}'")  # fixed names
+    db.execute(cursor, "insert_places_for_upload")
     db.execute(cursor, "set_partner_sector_from_activities", partner_id=partner_id)
     new = record.rows - replaced
     db.audit(cursor, record.actor, "upload activities",

@@ -49,7 +49,10 @@ def column_letter(index: int) -> str:
 
 
 def _clean(column: str) -> str:
-    return f"NULLIF(trim({column}, '{TRIM}'), '')"
+    """SQL: the cell without surrounding white space, NULL when blank (the custom-character trim only when needed,
+    as it is several times slower than the plain one)."""
+    return (f"NULLIF(CASE WHEN regexp_matches({column}, '^[\\s\u00a0]|[\\s\u00a0]$') "
+            f"THEN trim({column}, '{TRIM}') ELSE {column} END, '')")
 
 
 def date_sql(x: str) -> str:
@@ -160,10 +163,10 @@ def _stage(cursor, raw: RawTable, mapping: dict[str, int], ticks: dict[str, int]
     selected = [f"{_clean(f'c{mapping[n]}')} AS {n}" if n in mapping else f"CAST(NULL AS VARCHAR) AS {n}"
                 for n in COLUMN_NAMES]
     selected += [f"{_clean(f'c{i}')} AS tick_{code}" for code, i in ticks.items()]
-    read = [f"c{i}" for i in [*mapping.values(), *ticks.values()]] or ["NULL"]
-    cursor.execute(f"CREATE OR REPLACE TEMP TABLE staged AS SELECT row_number, {', '.join(selected)} "
-                   f"FROM raw_cells WHERE row_number > $h AND coalesce({', '.join(_clean(c) for c in read)}) "
-                   "IS NOT NULL", {"h": raw.header_row})
+    names = [*COLUMN_NAMES, *(f"tick_{code}" for code in ticks)]
+    cursor.execute(f"CREATE OR REPLACE TEMP TABLE staged AS SELECT * FROM (SELECT row_number, {', '.join(selected)} "
+                   f"FROM raw_cells WHERE row_number > $h) WHERE coalesce({', '.join(names)}) IS NOT NULL",
+                   {"h": raw.header_row})
 
 
 def _links(cursor, framework: Framework, mapping, ticks, result: Validation) -> None:
@@ -174,10 +177,17 @@ def _links(cursor, framework: Framework, mapping, ticks, result: Validation) -> 
             parts.append(f"SELECT row_number, '{column}' AS column_name, '{kind}' AS kind, "
                          f"trim(unnest(string_split_regex({column}, '{LIST_SEPARATORS}')), '{TRIM}') AS piece "
                          f"FROM staged WHERE {column} IS NOT NULL")
-    normalised = NORMALISE_SQL.format(x="piece")
-    cursor.execute("CREATE OR REPLACE TEMP TABLE pieces AS SELECT *, " + normalised + " AS word FROM ("
+    cursor.execute("CREATE OR REPLACE TEMP TABLE pieces AS SELECT * FROM ("
                    + (" UNION ALL ".join(parts) or "SELECT 0 AS row_number, '' AS column_name, '' AS kind, "
                       "'' AS piece") + ") WHERE piece <> ''")
+    # Matching works on the distinct values (a few hundred in a million rows), then one join brings codes back.
+    cursor.execute(f"""CREATE OR REPLACE TEMP TABLE piece_words AS
+        SELECT kind, piece, {NORMALISE_SQL.format(x="piece")} AS word FROM (SELECT DISTINCT kind, piece FROM pieces)""")
+    cursor.execute("""CREATE OR REPLACE TEMP TABLE piece_codes AS
+        SELECT w.kind, w.piece, w.word, l.code FROM piece_words w
+        JOIN code_lookup l ON l.kind = w.kind AND l.word = w.word WHERE w.kind <> 'place'
+        UNION ALL SELECT w.kind, w.piece, w.word, l.code FROM piece_words w
+        JOIN place_lookup l ON l.word = w.word WHERE w.kind = 'place'""")
     tick_parts = []
     kinds = {"A": "aim", "W": "way", "T": "theme"}
     ticked = ", ".join(f"'{t}'" for t in TICKED)
@@ -186,11 +196,7 @@ def _links(cursor, framework: Framework, mapping, ticks, result: Validation) -> 
                           f"WHERE lower(tick_{code}) IN ({ticked})")
     cursor.execute(f"""CREATE OR REPLACE TEMP TABLE links AS
         SELECT DISTINCT row_number, kind, code FROM (
-            SELECT p.row_number, p.kind, l.code FROM pieces p JOIN code_lookup l ON l.kind = p.kind AND l.word = p.word
-            WHERE p.kind <> 'place'
-            UNION ALL
-            SELECT p.row_number, 'place', l.code FROM pieces p JOIN place_lookup l ON l.word = p.word
-            WHERE p.kind = 'place'
+            SELECT p.row_number, p.kind, c.code FROM pieces p JOIN piece_codes c ON c.kind = p.kind AND c.piece = p.piece
             {''.join(' UNION ALL ' + t for t in tick_parts)})""")
 
 
@@ -198,17 +204,30 @@ def _typed(cursor, mapping) -> None:
     """typed: the staged rows with sector and status codes, dates, numbers and target groups converted."""
     participants = NUMBER_CLEAN["participants"].format(x="s.participants")
     investment = NUMBER_CLEAN["investment_gbp"].format(x="s.investment_gbp")
+    # Dates, sectors and statuses repeat a lot: convert each distinct text once, then join.
+    cursor.execute(f"""CREATE OR REPLACE TEMP TABLE date_values AS SELECT text, {date_sql('text')} AS day,
+        {date_format_sql('text')} AS written_as FROM (SELECT start_date AS text FROM staged UNION SELECT end_date FROM staged)
+        WHERE text IS NOT NULL""")
+    cursor.execute(f"""CREATE OR REPLACE TEMP TABLE word_values AS
+        SELECT 'sector' AS kind, text, l.code FROM (SELECT DISTINCT sector AS text FROM staged) v
+        LEFT JOIN code_lookup l ON l.kind = 'sector' AND l.word = {NORMALISE_SQL.format(x='v.text')}
+        UNION ALL SELECT 'status', text, l.status FROM (SELECT DISTINCT status AS text FROM staged) v
+        LEFT JOIN status_lookup l ON l.word = {NORMALISE_SQL.format(x='v.text')}""")
     cursor.execute(f"""CREATE OR REPLACE TEMP TABLE typed AS
         SELECT s.row_number, s.activity_id, s.title, s.description, sec.code AS sector,
-               {date_sql('s.start_date')} AS start_date, {date_sql('s.end_date')} AS end_date,
-               st.status, TRY_CAST({participants} AS DOUBLE) AS participants_number,
+               sd.day AS start_date, ed.day AS end_date,
+               st.code AS status, TRY_CAST({participants} AS DOUBLE) AS participants_number,
                coalesce(TRY_CAST({investment} AS DECIMAL(38, 6)),
                         TRY_CAST(TRY_CAST({investment} AS DOUBLE) AS DECIMAL(38, 6))) AS investment_number,
+               CASE WHEN s.target_groups IS NOT NULL THEN
                list_filter(list_transform(string_split_regex(s.target_groups, '{LIST_SEPARATORS}'),
-                                          lambda g: trim(g, '{TRIM}')), lambda g: g <> '') AS target_groups
+                                          lambda g: trim(g, '{TRIM}')), lambda g: g <> '') END AS target_groups
         FROM staged s
-        LEFT JOIN code_lookup sec ON sec.kind = 'sector' AND sec.word = {NORMALISE_SQL.format(x='s.sector')}
-        LEFT JOIN status_lookup st ON st.word = {NORMALISE_SQL.format(x='s.status')}""")
+        LEFT JOIN word_values sec ON sec.kind = 'sector' AND sec.text = s.sector
+        LEFT JOIN word_values st ON st.kind = 'status' AND st.text = s.status
+        LEFT JOIN date_values sd ON sd.text = s.start_date
+        LEFT JOIN date_values ed ON ed.text = s.end_date
+        ORDER BY s.row_number""")
 
 
 def _problem(cursor, select: str, column: str, message: str, kind: str, **params) -> None:
@@ -232,8 +251,8 @@ def _row_problems(cursor, framework: Framework, mapping, ticks, result: Validati
                  header["aims"], "Every activity needs at least one aim. " + HOW_TO_WRITE["aim"], "missing value")
     # Unknown names and codes: messages built per distinct value, so near misses get a suggestion.
     unknown = cursor.execute("""SELECT DISTINCT p.kind, p.column_name, p.piece FROM pieces p
-        WHERE NOT EXISTS (SELECT 1 FROM code_lookup l WHERE l.kind = p.kind AND l.word = p.word)
-          AND NOT EXISTS (SELECT 1 FROM place_lookup l WHERE p.kind = 'place' AND l.word = p.word)""").fetchall()
+        WHERE p.piece IN (SELECT w.piece FROM piece_words w WHERE w.kind = p.kind AND NOT EXISTS
+                          (SELECT 1 FROM piece_codes c WHERE c.kind = w.kind AND c.piece = w.piece))""").fetchall()
     unknown += [("sector", "sector", value) for (value,) in cursor.execute(
         "SELECT DISTINCT s.sector FROM staged s JOIN typed t USING (row_number) "
         "WHERE s.sector IS NOT NULL AND t.sector IS NULL").fetchall()]
@@ -331,8 +350,8 @@ def _assumptions(cursor, mapping, ticks, result: Validation) -> None:
     formats = {}
     for name in ("start_date", "end_date"):
         if name in mapping:
-            for kind, count in cursor.execute(f"SELECT {date_format_sql(name)} AS f, count(*) FROM staged "
-                                              f"WHERE {name} IS NOT NULL GROUP BY f ORDER BY 2 DESC").fetchall():
+            for kind, count in cursor.execute(f"SELECT d.written_as, count(*) FROM staged s JOIN date_values d "
+                                              f"ON d.text = s.{name} GROUP BY 1 ORDER BY 2 DESC").fetchall():
                 formats[kind] = formats.get(kind, 0) + count
     result.assumed["date_formats"] = formats
     if ticks:

@@ -178,3 +178,13 @@ def test_excel_template_has_drop_downs_and_a_guide(framework, demo_writable):
     book.save(buffer)
     report = import_activities(demo_writable, buffer.getvalue(), "template.xlsx", "Template User", "me")
     assert report.status == LOADED, [p.as_dict() for p in report.errors]
+
+
+def test_every_column_and_command_is_documented():
+    from strategy.ingest.columns import COLUMN_NAMES
+
+    text = (PROJECT_ROOT / "docs" / "upload.md").read_text(encoding="utf-8")
+    for name in COLUMN_NAMES:
+        assert f"`{name}`" in text, name
+    for command in ("import activities FILE", "uploads", "rollback UPLOAD_ID", "STRATEGY_MAX_UPLOAD_MB"):
+        assert command in text
