@@ -6,6 +6,7 @@ Windows-1252 (what Excel's "CSV (Comma delimited)" writes on a UK PC), and the r
 
 from __future__ import annotations
 
+import codecs
 import re
 from dataclasses import dataclass
 
@@ -33,7 +34,7 @@ class DecodedFile:
     kind: str
     encoding: str | None = None
     delimiter: str | None = None
-    utf8: bytes | None = None
+    utf8: bytes | memoryview | None = None
 
     @property
     def delimiter_name(self) -> str | None:
@@ -46,7 +47,7 @@ def reject(message: str, kind: str = "unreadable file") -> FileRejected:
 
 def decode_file(data: bytes, file_name: str = "") -> DecodedFile:
     """What kind of file the bytes are and how to read them; FileRejected with the reason otherwise."""
-    if not data.strip(b" \t\r\n\xef\xbb\xbf,;"):
+    if not data[:65536].strip(b" \t\r\n\xef\xbb\xbf,;") and not data.strip(b" \t\r\n\xef\xbb\xbf,;"):
         raise reject("The file is empty. Download the template, add one row per activity under the headers, "
                      "and upload it again.", "empty file")
     if data.startswith(b"PK\x03\x04"):
@@ -57,15 +58,35 @@ def decode_file(data: bytes, file_name: str = "") -> DecodedFile:
     if b"\x00" in data[:65536]:
         raise reject("This is not a spreadsheet (it holds binary data). Upload a CSV or an Excel .xlsx file.",
                      "not a spreadsheet")
-    text, encoding = decode_text(data)
-    if len(CONTROL_CHARACTERS.findall(text[:65536])) > 8:
+    encoding, utf8 = transcode(data)
+    head = bytes(utf8[:65536]).decode("utf-8", errors="ignore")
+    if len(CONTROL_CHARACTERS.findall(head)) > 8:
         raise reject("This is not a spreadsheet (it holds control characters). Upload a CSV or an Excel .xlsx "
                      "file.", "not a spreadsheet")
-    delimiter = detect_delimiter(text)
-    utf8 = data[3:] if data.startswith(b"\xef\xbb\xbf") else data
-    if encoding != "UTF-8":
-        utf8 = text.encode("utf-8")
-    return DecodedFile("csv", encoding, delimiter, utf8)
+    return DecodedFile("csv", encoding, detect_delimiter(head), utf8)
+
+
+CHUNK = 1 << 20
+
+
+def transcode(data: bytes) -> tuple[str, bytes | memoryview]:
+    """(encoding name, the text as UTF-8 without BOM), checked in chunks so no giant copy or string is built."""
+    has_bom = data.startswith(b"\xef\xbb\xbf")
+    body = memoryview(data)[3:] if has_bom else memoryview(data)
+    try:
+        checker = codecs.getincrementaldecoder("utf-8")()
+        for start in range(0, len(body), CHUNK):
+            checker.decode(body[start:start + CHUNK])
+        checker.decode(b"", final=True)
+        return ("UTF-8 with BOM" if has_bom else "UTF-8"), body
+    except UnicodeDecodeError:
+        pass
+    try:  # Windows-1252 is one byte per character, so chunks can be converted independently
+        return "Windows-1252", b"".join(bytes(body[start:start + CHUNK]).decode("cp1252").encode("utf-8")
+                                        for start in range(0, len(body), CHUNK))
+    except UnicodeDecodeError:
+        decode_text(data)  # raises with the line numbers
+        raise
 
 
 def decode_text(data: bytes) -> tuple[str, str]:

@@ -84,6 +84,7 @@ def import_activities(con: duckdb.DuckDBPyConnection, data: bytes, file_name: st
             step(1.0, "Checked")
             return report
         step(0.6, f"Loading {report.rows:,} activities")
+        _drop_staging(cursor, keep=("typed", "links"))  # what loading needs; the rest would only hold memory
         try:
             written = write_upload(cursor, UploadRecord(
                 file_name, partner_name, actor, report.sha256, decoded.encoding, decoded.delimiter_name,
@@ -123,10 +124,11 @@ def _duplicate(report: ImportReport, earlier: tuple[int, str]) -> ImportReport:
     return report
 
 
-def _drop_staging(cursor: duckdb.DuckDBPyConnection) -> None:
+def _drop_staging(cursor: duckdb.DuckDBPyConnection, keep: tuple[str, ...] = ()) -> None:
     try:
         cursor.execute("DROP VIEW IF EXISTS raw_cells")
     except duckdb.Error:
         cursor.execute("DROP TABLE IF EXISTS raw_cells")
     for table in STAGING_TABLES:  # fixed names
-        cursor.execute(f"DROP TABLE IF EXISTS {table}")
+        if table not in keep:
+            cursor.execute(f"DROP TABLE IF EXISTS {table}")

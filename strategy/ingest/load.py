@@ -98,8 +98,9 @@ def _write(cursor: duckdb.DuckDBPyConnection, record: UploadRecord) -> LoadResul
          "encoding": record.encoding, "delimiter": record.delimiter, "rows": record.rows,
          "report": json.dumps(report, default=str), "original": record.original}).fetchall()[0][0]
     params = {"partner": partner_id, "upload": upload_id}
+    # Only the new keys and versions: the rows themselves stay in typed (a copy of a million rows costs memory).
     cursor.execute("""CREATE OR REPLACE TEMP TABLE incoming AS
-        SELECT t.*, (SELECT coalesce(max(activity_key), 0) FROM activities)
+        SELECT t.row_number, (SELECT coalesce(max(activity_key), 0) FROM activities)
                     + row_number() OVER (ORDER BY t.row_number) AS activity_key,
                coalesce(previous.version, 0) + 1 AS version, previous.activity_key AS previous_key
         FROM typed t
@@ -112,10 +113,11 @@ def _write(cursor: duckdb.DuckDBPyConnection, record: UploadRecord) -> LoadResul
                               {"upload": upload_id}).fetchall()[0][0]
     cursor.execute("""INSERT INTO activities (activity_key, partner_id, activity_id, version, upload_id, title,
             description, sector, start_date, end_date, status, participants, investment_gbp, target_groups)
-        SELECT activity_key, $partner, activity_id, version, $upload, title, description, sector, start_date,
-               end_date, status, CAST(participants_number AS BIGINT), CAST(round(investment_number, 2) AS DECIMAL(14, 2)),
-               CASE WHEN len(target_groups) > 0 THEN target_groups END
-        FROM incoming""", params)
+        SELECT i.activity_key, $partner, t.activity_id, i.version, $upload, t.title, t.description, t.sector,
+               t.start_date, t.end_date, t.status, CAST(t.participants_number AS BIGINT),
+               CAST(round(t.investment_number, 2) AS DECIMAL(14, 2)),
+               CASE WHEN len(t.target_groups) > 0 THEN t.target_groups END
+        FROM incoming i JOIN typed t USING (row_number)""", params)
     for table, column, kind in (("activity_aims", "aim", "aim"), ("activity_ways", "way", "way"),
                                 ("activity_themes", "theme", "theme")):
         cursor.execute(f"INSERT INTO {table} (activity_key, {column}) SELECT i.activity_key, l.code FROM links l "

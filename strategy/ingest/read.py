@@ -78,7 +78,7 @@ def _csv_to_raw_cells(cursor: duckdb.DuckDBPyConnection, decoded: DecodedFile) -
 
 def _column_count(decoded: DecodedFile, sample_bytes: int = 1 << 20, sample_rows: int = 2000) -> int:
     """The most cells in any of the first rows (read with Python's csv module, which is exact)."""
-    sample = decoded.utf8[:sample_bytes].decode("utf-8", errors="ignore")
+    sample = bytes(decoded.utf8[:sample_bytes]).decode("utf-8", errors="ignore")
     widest = 1
     try:
         for number, cells in enumerate(csv.reader(io.StringIO(sample), delimiter=decoded.delimiter)):
