@@ -5,7 +5,7 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 PORT ?= 8501
 
-.PHONY: run test setup browser database bench loadtest clean
+.PHONY: run test setup browser database bench bench-import loadtest clean
 
 run: setup database
 	$(PY) -m streamlit run app.py --server.port $(PORT) --browser.gatherUsageStats false
@@ -24,6 +24,9 @@ database:
 
 bench: setup
 	$(PY) -m tests.perf.benchmark_dashboard
+
+bench-import: setup
+	$(PY) -m tests.perf.benchmark_import --write-docs
 
 clean:
 	rm -rf $(VENV) .pytest_cache test-output

@@ -98,7 +98,9 @@ def validate(cursor: duckdb.DuckDBPyConnection, raw: RawTable, framework: Framew
         result.header_problems.append(Problem(
             0, "", f"{result.rows:,} rows", f"The file has {result.rows:,} activities; at most {limits.max_rows:,} "
             "can be loaded at once. Split it into smaller files and upload each.", "too many rows"))
-    if result.header_problems:
+    # A missing column does not stop the other checks (every problem at once); problems that make rows
+    # meaningless (no rows, too many, two columns read as one, a tick box for a code that does not exist) do.
+    if any(p.kind != "missing column" for p in result.header_problems):
         return result
     _links(cursor, framework, mapping, ticks, result)
     _typed(cursor, mapping)
