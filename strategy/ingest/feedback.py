@@ -30,10 +30,10 @@ def preview(cursor: duckdb.DuckDBPyConnection) -> pd.DataFrame:
     return cursor.execute(f"""
         WITH first_rows AS (SELECT * FROM typed ORDER BY row_number LIMIT {PREVIEW_ROWS}),
         matched AS (
-            SELECT p.row_number, p.kind, string_agg(p.piece || ' → ' || l.codes, '; ' ORDER BY p.piece) AS shown
+            SELECT p.row_number, p.kind, string_agg(l.shown || ' → ' || l.codes, '; ' ORDER BY l.shown) AS shown
             FROM pieces p
-            JOIN (SELECT piece, kind, string_agg(code, ', ' ORDER BY code) AS codes FROM piece_codes
-                  GROUP BY piece, kind) l ON l.piece = p.piece AND l.kind = p.kind
+            JOIN (SELECT piece, kind, any_value(shown) AS shown, string_agg(code, ', ' ORDER BY code) AS codes
+                  FROM piece_codes GROUP BY piece, kind) l ON l.piece = p.piece AND l.kind = p.kind
             WHERE p.row_number IN (SELECT row_number FROM first_rows)
             GROUP BY p.row_number, p.kind),
         ticked AS (SELECT row_number, kind, string_agg(code, ', ' ORDER BY code) AS codes FROM links

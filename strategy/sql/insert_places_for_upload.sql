@@ -3,11 +3,18 @@
 -- else equally; the shares of one activity sum to 1. Computed while inserting, which is much faster on large
 -- uploads than inserting and then updating.
 INSERT INTO activity_places (activity_key, place_code, share)
-SELECT i.activity_key, l.code,
-       CASE WHEN bool_and(p.population IS NOT NULL) OVER (PARTITION BY i.activity_key)
-            THEN p.population / sum(p.population) OVER (PARTITION BY i.activity_key)
-            ELSE 1.0 / count(*) OVER (PARTITION BY i.activity_key) END AS share
-FROM links l
-JOIN incoming i USING (row_number)
-LEFT JOIN places p ON p.code = l.code
-WHERE l.kind = 'place'
+WITH named AS (
+    SELECT i.activity_key, l.code AS place_code, p.population
+    FROM links l
+    JOIN incoming i USING (row_number)
+    LEFT JOIN places p ON p.code = l.code
+    WHERE l.kind = 'place'
+),
+per_activity AS (  -- a grouped total joined back is much faster than a window over millions of rows
+    SELECT activity_key, bool_and(population IS NOT NULL) AS all_known, sum(population) AS total, count(*) AS places
+    FROM named GROUP BY activity_key
+)
+SELECT n.activity_key, n.place_code,
+       CASE WHEN a.all_known THEN n.population / a.total ELSE 1.0 / a.places END AS share
+FROM named n
+JOIN per_activity a USING (activity_key)
