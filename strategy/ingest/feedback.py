@@ -30,12 +30,13 @@ def preview(cursor: duckdb.DuckDBPyConnection) -> pd.DataFrame:
     return cursor.execute(f"""
         WITH first_rows AS (SELECT * FROM typed ORDER BY row_number LIMIT {PREVIEW_ROWS}),
         matched AS (
-            SELECT p.row_number, p.kind, string_agg(l.shown || ' → ' || l.codes, '; ' ORDER BY l.shown) AS shown
-            FROM pieces p
-            JOIN (SELECT piece, kind, any_value(shown) AS shown, string_agg(code, ', ' ORDER BY code) AS codes
-                  FROM piece_codes GROUP BY piece, kind) l ON l.piece = p.piece AND l.kind = p.kind
-            WHERE p.row_number IN (SELECT row_number FROM first_rows)
-            GROUP BY p.row_number, p.kind),
+            SELECT f.row_number, c.kind, string_agg(c.shown || ' → ' || c.codes, '; ' ORDER BY c.shown) AS shown
+            FROM first_rows f JOIN staged s USING (row_number)
+            JOIN (SELECT column_name, kind, cell, shown, string_agg(code, ', ' ORDER BY code) AS codes
+                  FROM cell_codes GROUP BY ALL) c
+              ON c.cell = CASE c.column_name WHEN 'places' THEN s.places WHEN 'aims' THEN s.aims
+                                             WHEN 'ways_of_working' THEN s.ways_of_working ELSE s.themes END
+            GROUP BY f.row_number, c.kind),
         ticked AS (SELECT row_number, kind, string_agg(code, ', ' ORDER BY code) AS codes FROM links
                    WHERE row_number IN (SELECT row_number FROM first_rows) GROUP BY row_number, kind)
         SELECT t.row_number AS "row", t.activity_id, t.title, s.sector || ' → ' || t.sector AS sector,

@@ -17,7 +17,7 @@ from strategy.ingest.report import (BUSY, DUPLICATE, LOADED, REJECTED, VALID, Fi
 from strategy.ingest.validate import validate
 
 Progress = Callable[[float, str], None]
-STAGING_TABLES = ("incoming", "typed", "links", "pieces", "piece_words", "piece_codes", "date_values",
+STAGING_TABLES = ("incoming", "typed", "links", "cell_pieces", "cell_codes", "unknown_sectors", "date_values", "group_values",
                   "word_values", "staged", "problems", "unknown_values", "code_lookup",
                   "place_lookup", "status_lookup", "raw_csv")
 

@@ -172,45 +172,37 @@ def _stage(cursor, raw: RawTable, mapping: dict[str, int], ticks: dict[str, int]
 
 
 def _links(cursor, framework: Framework, mapping, ticks, result: Validation) -> None:
-    """pieces (every list entry, matched or not) and links (row, kind, code) from list and tick-box columns."""
+    """links (row, kind, code) from list and tick-box columns, matched one distinct cell text at a time.
+
+    A million rows hold a few hundred distinct cells ('Bolsover; Chesterfield'), so cells are split and matched
+    once (cell_pieces, cell_codes) and a hash join per column brings the codes to the rows.
+    """
     parts = []
     for column, kind in LIST_KINDS.items():
         if column in mapping:
-            # translate + string_split is several times faster than a regex split; pieces keep their spaces
-            # here and are trimmed once per distinct value in piece_words.
-            parts.append(f"SELECT row_number, '{column}' AS column_name, '{kind}' AS kind, unnest(cell) AS piece, "
-                         f"len(cell) AS pieces_in_cell FROM (SELECT row_number, "
-                         f"string_split(translate({column}, ';|', ',,'), ',') AS cell "
-                         f"FROM staged WHERE {column} IS NOT NULL)")
-    cursor.execute("CREATE OR REPLACE TEMP TABLE pieces AS SELECT * FROM ("
-                   + (" UNION ALL ".join(parts) or "SELECT 0 AS row_number, '' AS column_name, '' AS kind, "
-                      "'' AS piece, 0 AS pieces_in_cell") + ") WHERE piece <> ''")
-    # Matching works on the distinct values (a few hundred in a million rows), then one join brings codes back.
-    cursor.execute(f"""CREATE OR REPLACE TEMP TABLE piece_words AS
-        SELECT kind, piece, trim(piece, '{TRIM}') AS shown, {NORMALISE_SQL.format(x="piece")} AS word
-        FROM (SELECT DISTINCT kind, piece FROM pieces)""")
-    cursor.execute("""CREATE OR REPLACE TEMP TABLE piece_codes AS
-        SELECT w.kind, w.piece, w.shown, w.word, l.code FROM piece_words w
-        JOIN code_lookup l ON l.kind = w.kind AND l.word = w.word WHERE w.kind <> 'place'
-        UNION ALL SELECT w.kind, w.piece, w.shown, w.word, l.code FROM piece_words w
-        JOIN place_lookup l ON l.word = w.word WHERE w.kind = 'place'""")
-    tick_parts = []
+            # translate + string_split is several times faster than a regex split
+            parts.append(f"SELECT '{column}' AS column_name, '{kind}' AS kind, cell, "
+                         f"unnest(string_split(translate(cell, ';|', ',,'), ',')) AS piece "
+                         f"FROM (SELECT DISTINCT {column} AS cell FROM staged WHERE {column} IS NOT NULL)")
+    cursor.execute("CREATE OR REPLACE TEMP TABLE cell_pieces AS SELECT column_name, kind, cell, "
+                   f"trim(piece, '{TRIM}') AS shown, {NORMALISE_SQL.format(x='piece')} AS word FROM ("
+                   + (" UNION ALL ".join(parts) or "SELECT '' AS column_name, '' AS kind, '' AS cell, '' AS piece")
+                   + ")")
+    cursor.execute("""CREATE OR REPLACE TEMP TABLE cell_codes AS SELECT DISTINCT column_name, kind, cell, shown, code
+        FROM (SELECT p.*, l.code FROM cell_pieces p JOIN code_lookup l ON l.kind = p.kind AND l.word = p.word
+              WHERE p.kind <> 'place'
+              UNION ALL SELECT p.*, l.code FROM cell_pieces p JOIN place_lookup l ON l.word = p.word
+              WHERE p.kind = 'place')""")
+    selects = [f"SELECT s.row_number, '{kind}' AS kind, c.code FROM staged s JOIN (SELECT DISTINCT cell, code "
+               f"FROM cell_codes WHERE column_name = '{column}') c ON c.cell = s.{column}"
+               for column, kind in LIST_KINDS.items() if column in mapping]
     kinds = {"A": "aim", "W": "way", "T": "theme"}
     ticked = ", ".join(f"'{t}'" for t in TICKED)
-    for code, _ in ticks.items():
-        tick_parts.append(f"SELECT row_number, '{kinds[code[0]]}' AS kind, '{code}' AS code FROM staged "
-                          f"WHERE lower(tick_{code}) IN ({ticked})")
-    # One piece in a cell cannot name a code twice, so only cells with several pieces (or tick boxes, which may
-    # repeat the list column) need de-duplicating: DISTINCT over millions of rows is the slow part.
-    single = "p.pieces_in_cell = 1" if not tick_parts else "false"
-    cursor.execute(f"""CREATE OR REPLACE TEMP TABLE links AS
-        SELECT p.row_number, p.kind, c.code FROM pieces p JOIN piece_codes c ON c.kind = p.kind AND c.piece = p.piece
-        WHERE {single}
-        UNION ALL
-        SELECT DISTINCT row_number, kind, code FROM (
-            SELECT p.row_number, p.kind, c.code FROM pieces p JOIN piece_codes c ON c.kind = p.kind AND c.piece = p.piece
-            WHERE NOT ({single})
-            {''.join(' UNION ALL ' + t for t in tick_parts)})""")
+    selects += [f"SELECT row_number, '{kinds[code[0]]}' AS kind, '{code}' AS code FROM staged "
+                f"WHERE lower(tick_{code}) IN ({ticked})" for code in ticks]
+    union = " UNION ALL ".join(selects) or "SELECT 0 AS row_number, '' AS kind, '' AS code WHERE false"
+    # Tick boxes may repeat what a list column says; without them every (row, kind, code) is already unique.
+    cursor.execute(f"CREATE OR REPLACE TEMP TABLE links AS SELECT {'DISTINCT' if ticks else ''} * FROM ({union})")
 
 
 def _typed(cursor, mapping) -> None:
@@ -226,16 +218,19 @@ def _typed(cursor, mapping) -> None:
         LEFT JOIN code_lookup l ON l.kind = 'sector' AND l.word = {NORMALISE_SQL.format(x='v.text')}
         UNION ALL SELECT 'status', text, l.status FROM (SELECT DISTINCT status AS text FROM staged) v
         LEFT JOIN status_lookup l ON l.word = {NORMALISE_SQL.format(x='v.text')}""")
+    cursor.execute(f"""CREATE OR REPLACE TEMP TABLE group_values AS SELECT text,
+        list_filter(list_transform(string_split_regex(text, '{LIST_SEPARATORS}'), lambda g: trim(g, '{TRIM}')),
+                    lambda g: g <> '') AS groups
+        FROM (SELECT DISTINCT target_groups AS text FROM staged WHERE target_groups IS NOT NULL)""")
     cursor.execute(f"""CREATE OR REPLACE TEMP TABLE typed AS
         SELECT s.row_number, s.activity_id, s.title, s.description, sec.code AS sector,
                sd.day AS start_date, ed.day AS end_date,
                st.code AS status, TRY_CAST({participants} AS DOUBLE) AS participants_number,
                coalesce(TRY_CAST({investment} AS DECIMAL(38, 6)),
                         TRY_CAST(TRY_CAST({investment} AS DOUBLE) AS DECIMAL(38, 6))) AS investment_number,
-               CASE WHEN s.target_groups IS NOT NULL THEN
-               list_filter(list_transform(string_split_regex(s.target_groups, '{LIST_SEPARATORS}'),
-                                          lambda g: trim(g, '{TRIM}')), lambda g: g <> '') END AS target_groups
+               tg.groups AS target_groups
         FROM staged s
+        LEFT JOIN group_values tg ON tg.text = s.target_groups
         LEFT JOIN word_values sec ON sec.kind = 'sector' AND sec.text = s.sector
         LEFT JOIN word_values st ON st.kind = 'status' AND st.text = s.status
         LEFT JOIN date_values sd ON sd.text = s.start_date
@@ -243,10 +238,14 @@ def _typed(cursor, mapping) -> None:
         ORDER BY s.row_number""")
 
 
-def _problem(cursor, select: str, column: str, message: str, kind: str, **params) -> None:
-    """Insert the rows a check selects (row_number, value) as problems with one message."""
-    cursor.execute(f"INSERT INTO problems SELECT row_number, $column, value, $message, $kind FROM ({select})",
-                   {"column": column, "message": message, "kind": kind, **params})
+def _problem(cursor, select: str, column: str, message: str, kind: str, own_message: bool = False) -> None:
+    """Insert the rows a check selects (row_number, value[, message]) as problems with the given message."""
+    if own_message:
+        cursor.execute(f"INSERT INTO problems SELECT row_number, $column, value, message, $kind FROM ({select})",
+                       {"column": column, "kind": kind})
+    else:
+        cursor.execute(f"INSERT INTO problems SELECT row_number, $column, value, $message, $kind FROM ({select})",
+                       {"column": column, "message": message, "kind": kind})
 
 
 def _row_problems(cursor, framework: Framework, mapping, ticks, result: Validation) -> None:
@@ -259,40 +258,31 @@ def _row_problems(cursor, framework: Framework, mapping, ticks, result: Validati
     aim_columns = "aims" in mapping or any(c.startswith("A") for c in ticks)
     if aim_columns:
         _problem(cursor, "SELECT row_number, coalesce(aims, '') AS value FROM staged s WHERE NOT EXISTS "
-                 "(SELECT 1 FROM links l WHERE l.row_number = s.row_number AND l.kind = 'aim') AND NOT EXISTS "
-                 "(SELECT 1 FROM pieces p JOIN piece_words w USING (kind, piece) WHERE p.row_number = s.row_number "
-                 "AND p.kind = 'aim' AND w.word <> '')",
+                 "(SELECT 1 FROM links l WHERE l.row_number = s.row_number AND l.kind = 'aim') AND (s.aims IS NULL "
+                 "OR s.aims NOT IN (SELECT cell FROM cell_pieces WHERE column_name = 'aims' AND word <> ''))",
                  header["aims"], "Every activity needs at least one aim. " + HOW_TO_WRITE["aim"], "missing value")
-    # Unknown names and codes: messages built per distinct value, so near misses get a suggestion.
-    unknown = cursor.execute("""SELECT DISTINCT p.kind, p.column_name, p.piece FROM pieces p
-        WHERE p.piece IN (SELECT w.piece FROM piece_words w WHERE w.kind = p.kind AND w.word <> '' AND NOT EXISTS
-                          (SELECT 1 FROM piece_codes c WHERE c.kind = w.kind AND c.piece = w.piece))""").fetchall()
-    unknown += [("sector", "sector", value) for (value,) in cursor.execute(
-        "SELECT DISTINCT s.sector FROM staged s JOIN typed t USING (row_number) "
-        "WHERE s.sector IS NOT NULL AND t.sector IS NULL").fetchall()]
+    # Unknown names and codes: one message per distinct value, so near misses get a suggestion.
+    unknown = cursor.execute("""SELECT DISTINCT p.kind, p.column_name, p.cell, p.shown FROM cell_pieces p
+        WHERE p.word <> '' AND NOT EXISTS (SELECT 1 FROM cell_codes c WHERE c.column_name = p.column_name
+                                           AND c.cell = p.cell AND c.shown = p.shown)""").fetchall()
     if unknown:
-        cursor.execute("CREATE OR REPLACE TEMP TABLE unknown_values (kind VARCHAR, column_name VARCHAR, "
-                       "piece VARCHAR, message VARCHAR)")
+        cursor.execute("CREATE OR REPLACE TEMP TABLE unknown_values (column_name VARCHAR, cell VARCHAR, "
+                       "shown VARCHAR, message VARCHAR)")
         cursor.executemany("INSERT INTO unknown_values VALUES (?, ?, ?, ?)", [
-            (kind, column, piece, _unknown_message(framework, kind, piece.strip(TRIM))) for kind, column, piece in unknown])
-        cursor.execute("""INSERT INTO problems
-            SELECT p.row_number, $aims_header, trim(p.piece), u.message, 'unknown code' FROM pieces p
-            JOIN unknown_values u ON u.kind = p.kind AND u.piece = p.piece AND u.column_name = p.column_name
-            WHERE p.column_name = 'aims'
-            UNION ALL SELECT p.row_number, $ways_header, trim(p.piece), u.message, 'unknown code' FROM pieces p
-            JOIN unknown_values u ON u.kind = p.kind AND u.piece = p.piece AND u.column_name = p.column_name
-            WHERE p.column_name = 'ways_of_working'
-            UNION ALL SELECT p.row_number, $themes_header, trim(p.piece), u.message, 'unknown code' FROM pieces p
-            JOIN unknown_values u ON u.kind = p.kind AND u.piece = p.piece AND u.column_name = p.column_name
-            WHERE p.column_name = 'themes'
-            UNION ALL SELECT p.row_number, $places_header, trim(p.piece), u.message, 'unknown place' FROM pieces p
-            JOIN unknown_values u ON u.kind = p.kind AND u.piece = p.piece AND u.column_name = p.column_name
-            WHERE p.column_name = 'places'
-            UNION ALL SELECT s.row_number, $sector_header, s.sector, u.message, 'unknown code' FROM staged s
-            JOIN unknown_values u ON u.kind = 'sector' AND u.piece = s.sector""",
-                       {"aims_header": header["aims"], "ways_header": header["ways_of_working"],
-                        "themes_header": header["themes"], "places_header": header["places"],
-                        "sector_header": header["sector"]})
+            (column, cell, shown, _unknown_message(framework, kind, shown)) for kind, column, cell, shown in unknown])
+        for column in LIST_KINDS:
+            if column in mapping:
+                _problem(cursor, f"SELECT s.row_number, u.shown AS value, u.message FROM staged s JOIN unknown_values u "
+                         f"ON u.column_name = '{column}' AND u.cell = s.{column}", header[column], "",
+                         "unknown place" if column == "places" else "unknown code", own_message=True)
+    unknown_sectors = cursor.execute("SELECT DISTINCT s.sector FROM staged s JOIN typed t USING (row_number) "
+                                     "WHERE s.sector IS NOT NULL AND t.sector IS NULL").fetchall()
+    if unknown_sectors:
+        cursor.execute("CREATE OR REPLACE TEMP TABLE unknown_sectors (cell VARCHAR, message VARCHAR)")
+        cursor.executemany("INSERT INTO unknown_sectors VALUES (?, ?)",
+                           [(value, _unknown_message(framework, "sector", value)) for (value,) in unknown_sectors])
+        _problem(cursor, "SELECT s.row_number, s.sector AS value, u.message FROM staged s JOIN unknown_sectors u "
+                 "ON u.cell = s.sector", header["sector"], "", "unknown code", own_message=True)
     ticked = ", ".join(f"'{t}'" for t in TICKED + UNTICKED)
     for code in ticks:
         _problem(cursor, f"SELECT row_number, tick_{code} AS value FROM staged WHERE tick_{code} IS NOT NULL "
