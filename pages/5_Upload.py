@@ -98,7 +98,9 @@ if history.empty:
 else:
     st.dataframe(history[["upload_id", "partner", "uploaded_by", "uploaded_at", "file_name", "rows_loaded",
                           "status"]], hide_index=True, width="stretch", key="upload_history",
-                 column_config={"uploaded_at": st.column_config.DatetimeColumn("when", format="DD/MM/YYYY HH:mm")})
+                 column_config={"upload_id": "upload", "uploaded_by": "who", "file_name": "file",
+                                "rows_loaded": "rows",
+                                "uploaded_at": st.column_config.DatetimeColumn("when", format="DD/MM/YYYY HH:mm")})
     loaded_ids = history.loc[history.status == "loaded", "upload_id"].tolist()
     if loaded_ids:
         choice, action = st.columns([1, 2], vertical_alignment="bottom")
