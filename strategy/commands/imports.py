@@ -1,7 +1,8 @@
 """python -m strategy import KIND FILE ...: a command group, one subcommand per kind of data.
 
-Each kind lives in its own module with register_import(import_subparsers); add a kind by adding its module to
-IMPORT_KINDS (or calling add_import_kind before the parser is built).
+Each kind names the function that adds its sub-parser, as "module:function" (function defaults to
+register_import); it is called with the group's subparsers. Add a kind with a line in IMPORT_KINDS, e.g.
+"indicators": "strategy.commands.indicators:register_import_indicators", or with add_import_kind.
 """
 
 from __future__ import annotations
@@ -9,17 +10,18 @@ from __future__ import annotations
 import importlib
 
 IMPORT_KINDS: dict[str, str] = {
-    "activities": "strategy.commands.import_activities",
+    "activities": "strategy.commands.import_activities:register_import",
 }
 
 
-def add_import_kind(kind: str, module: str) -> None:
-    """Make `import KIND` available; module must define register_import(import_subparsers)."""
-    IMPORT_KINDS[kind] = module
+def add_import_kind(kind: str, registrar: str) -> None:
+    """Make `import KIND` available; registrar is "module:function" (function(import_subparsers))."""
+    IMPORT_KINDS[kind] = registrar
 
 
 def register(subparsers) -> None:
     parser = subparsers.add_parser("import", help="check and load a data file (" + ", ".join(IMPORT_KINDS) + ")")
     kinds = parser.add_subparsers(title="kinds of data", metavar="KIND")
-    for module in IMPORT_KINDS.values():
-        importlib.import_module(module).register_import(kinds)
+    for registrar in IMPORT_KINDS.values():
+        module, _, function = registrar.partition(":")
+        getattr(importlib.import_module(module), function or "register_import")(kinds)

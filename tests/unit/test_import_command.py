@@ -69,8 +69,10 @@ def test_usage_errors_exit_2(capsys, demo_db_copy, tmp_path):
 
 def test_import_is_a_group_other_kinds_can_join(tmp_path, monkeypatch):
     module = tmp_path / "extra_import_kind.py"
-    module.write_text("def register_import(kinds):\n    kinds.add_parser('widgets').set_defaults(run=lambda a: 0)\n")
+    module.write_text("def register_import_widgets(kinds):\n"
+                      "    kinds.add_parser('widgets').set_defaults(run=lambda a: 0)\n")
     monkeypatch.syspath_prepend(str(tmp_path))
-    monkeypatch.setitem(IMPORT_KINDS, "widgets", "extra_import_kind")
+    monkeypatch.setitem(IMPORT_KINDS, "widgets", "extra_import_kind:register_import_widgets")
     arguments = build_parser().parse_args(["import", "widgets"])
     assert arguments.run(arguments) == 0
+    assert build_parser().parse_args(["import", "activities", "f.csv", "--partner", "P"]).partner == "P"
