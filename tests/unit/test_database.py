@@ -74,7 +74,7 @@ SQL_PARAMETERS = {"row_dimension": "aim", "column_dimension": "way", "row_code":
                   "today": __import__("datetime").date(2026, 6, 30), "experiment_id": 1, "purpose_id": 1,
                   "map_id": 1, "place_codes": ["E07000174"], "filter_aims": [], "filter_places": [],
                   "want_aims": ["A3"], "want_places": ["E07000174"], "record_id": 1, "record_kind": "experiment",
-                  "roles": ["ally"]}
+                  "roles": ["ally"], "partner": None}
 # Writes that keep derived data in step; safe to run again on any database.
 REPEATABLE_WRITES = ["derive_activity_profiles", "apportion_places_for_upload"]
 
