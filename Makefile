@@ -5,7 +5,7 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 PORT ?= 8501
 
-.PHONY: run test setup system database bench loadtest clean
+.PHONY: run test setup system database bench bench-import loadtest clean
 
 run: setup database
 	$(PY) -m streamlit run serve.py --server.port $(PORT) --browser.gatherUsageStats false
@@ -28,6 +28,9 @@ bench: setup
 
 loadtest: setup
 	$(PY) -m tests.perf.load_test --sessions 50
+
+bench-import: setup
+	$(PY) -m tests.perf.benchmark_import --write-docs
 
 clean:
 	rm -rf $(VENV) .pytest_cache test-output

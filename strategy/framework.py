@@ -84,6 +84,10 @@ class Framework:
     def place(self, code: str) -> Place:
         return next(p for p in self.places if p.code == code)
 
+    def spellings(self, kind: str) -> dict[str, str]:
+        """Every accepted spelling (normalised) of a kind's items, places included, mapped to its code."""
+        return dict(self._lookup[kind])
+
     def resolve(self, kind: str, text: str) -> str | None:
         """The code a partner's word stands for (code, number, label, description or synonym), or None."""
         return self._lookup[kind].get(normalise(text))

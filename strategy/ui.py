@@ -31,6 +31,7 @@ NAVIGATION = [
     ("pages/2_Coverage_and_gaps.py", "Coverage and gaps", ":material/troubleshoot:", "read"),
     ("pages/3_Places.py", "Places", ":material/map:", "read"),
     ("pages/4_Trends.py", "Indicator trends", ":material/trending_up:", "read"),
+    ("pages/5_Upload.py", "Upload activities", ":material/upload_file:", "import_activities"),
     ("pages/6_Presentation.py", "Presentation", ":material/slideshow:", "read"),
     ("pages/7_Shared_purpose.py", "Shared purpose", ":material/flag:", "read"),
     ("pages/8_Empathy_maps.py", "Empathy maps", ":material/diversity_3:", "read"),
@@ -680,3 +681,11 @@ def place_choices(framework: Framework) -> tuple[list[str], dict[str, str]]:
     options = [p.code for p in framework.counties()] + [p.code for p in framework.local_places()]
     names = {p.code: p.name + (" (county)" if p.level == "county" else "") for p in framework.places}
     return options, names
+
+
+_MARKDOWN_SPECIAL = "\\`*_{}[]()<>#+-.!|~$:"
+
+
+def plain(text: object) -> str:
+    """Text shown exactly as written in Streamlit's markdown: user values cannot add links, images or formatting."""
+    return "".join("\\" + c if c in _MARKDOWN_SPECIAL else c for c in str(text))

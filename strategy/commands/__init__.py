@@ -13,6 +13,8 @@ COMMAND_MODULES = [
     "strategy.commands.indicators",
     "strategy.commands.board_pack",
     "strategy.commands.operations",
+    "strategy.commands.imports",
+    "strategy.commands.uploads",
     "strategy.commands.users",
 ]
 

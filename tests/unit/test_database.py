@@ -74,8 +74,8 @@ SQL_PARAMETERS = {"row_dimension": "aim", "column_dimension": "way", "row_code":
                   "today": __import__("datetime").date(2026, 6, 30), "experiment_id": 1, "purpose_id": 1,
                   "map_id": 1, "place_codes": ["E07000174"], "filter_aims": [], "filter_places": [],
                   "want_aims": ["A3"], "want_places": ["E07000174"], "record_id": 1, "record_kind": "experiment",
-                  "roles": ["ally"], "email": "someone@example.org", "partner_name": "Nobody", "action": None,
-                  "actor": None, "limit": 10, "detail": "x"}
+                  "roles": ["ally"], "partner": None, "email": "someone@example.org", "partner_name": "Nobody",
+                  "action": None, "actor": None, "limit": 10, "detail": "x"}
 # Writes that keep derived data in step; safe to run again on any database.
 REPEATABLE_WRITES = ["derive_activity_profiles", "apportion_places_for_upload"]
 

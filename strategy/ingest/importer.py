@@ -1,0 +1,136 @@
+"""import_activities: the one entry point the upload page and the command line share."""
+
+from __future__ import annotations
+
+import hashlib
+from typing import Callable
+
+import duckdb
+
+from strategy.access import User, require
+from strategy.framework import Framework, load_framework
+from strategy.ingest.decode import decode_file
+from strategy.ingest.feedback import annotated_file, preview, problems_in_order
+from strategy.ingest.load import Busy, LoadResult, UploadRecord, earlier_upload_of, write_upload
+from strategy.ingest.read import read_raw_table
+from strategy.ingest.report import (BUSY, DUPLICATE, LOADED, REJECTED, VALID, FileRejected, ImportReport, Limits,
+                                    Problem)
+from strategy.ingest.validate import validate
+
+Progress = Callable[[float, str], None]
+STAGING_TABLES = ("incoming", "typed", "links", "cell_pieces", "cell_codes", "unknown_sectors", "date_values", "group_values",
+                  "word_values", "staged", "problems", "unknown_values", "code_lookup",
+                  "place_lookup", "status_lookup", "raw_csv")
+
+
+def import_activities(con: duckdb.DuckDBPyConnection, data: bytes, file_name: str, partner_name: str, actor: User,
+                      dry_run: bool = False, limits: Limits | None = None, framework: Framework | None = None,
+                      progress: Progress | None = None) -> ImportReport:
+    """Check a partner's activity file and, unless dry_run or it has problems, load it whole; what happened.
+
+    Never raises for anything in the file: every problem is in the report and nothing is written.
+    """
+    require(actor, "import_activities", partner=(partner_name or "").strip() or None)  # before reading the file
+    limits = limits or Limits()
+    framework = framework or load_framework()
+    step = progress or (lambda fraction, text: None)
+    partner_name = (partner_name or "").strip()
+    report = ImportReport(status=REJECTED, file_name=file_name, partner=partner_name,
+                          sha256=hashlib.sha256(data).hexdigest())
+    if not partner_name:
+        return _rejected(report, Problem(0, "", "", "Say which partner organisation the activities belong to.",
+                                         "no partner"))
+    if len(data) > limits.max_bytes:
+        return _rejected(report, Problem(0, "", f"{len(data) / 1048576:.1f} MB", f"The file is "
+                                         f"{len(data) / 1048576:.1f} MB; the largest accepted is "
+                                         f"{limits.max_megabytes:g} MB. Split it into smaller files, or save it as "
+                                         "CSV, which is smaller.", "file too large"))
+    cursor = con.cursor()  # its own connection: staging tables are private to this import
+    try:
+        earlier = earlier_upload_of(cursor, report.sha256)
+        if earlier:
+            return _duplicate(report, earlier)
+        step(0.05, "Reading the file")
+        try:
+            decoded = decode_file(data, file_name)
+            report.assumed.update({"file_type": decoded.kind.upper(), "encoding": decoded.encoding,
+                                   "delimiter": decoded.delimiter_name})
+            raw = read_raw_table(cursor, decoded, data, limits)
+        except FileRejected as unreadable:
+            return _rejected(report, *unreadable.problems)
+        if decoded.encoding == "Windows-1252":
+            report.warnings.append(Problem(0, "", "", "The file is not UTF-8, so it was read as Windows-1252 "
+                                           "(Excel's 'CSV (Comma delimited)'). Check that accented letters and £ "
+                                           "signs look right in the preview.", "encoding assumed"))
+        step(0.3, f"Checking {raw.data_rows:,} rows")
+        checked = validate(cursor, raw, framework, limits)
+        report.rows = checked.rows
+        report.warnings += checked.warnings
+        report.assumed.update(checked.assumed)
+        report.errors, report.errors_total = problems_in_order(cursor)
+        if checked.header_problems:
+            report.errors = checked.header_problems + report.errors
+            report.errors_total += len(checked.header_problems)
+        if report.errors:
+            step(0.9, "Listing the problems")
+            report.message = (f"{report.errors_total:,} problem(s) found; nothing was loaded. Fix them in your "
+                              "file and upload it again.")
+            if raw.data_rows:
+                report.annotated_file, report.annotated_file_name = annotated_file(
+                    cursor, raw, file_name, decoded.kind, decoded.delimiter)
+            return report
+        report.preview = preview(cursor)
+        if dry_run:
+            report.status = VALID
+            report.message = f"{report.rows:,} activities are ready to load."
+            step(1.0, "Checked")
+            return report
+        step(0.6, f"Loading {report.rows:,} activities")
+        _drop_staging(cursor, keep=("typed", "links"))  # what loading needs; the rest would only hold memory
+        try:
+            written = write_upload(cursor, UploadRecord(
+                file_name, partner_name, actor.email, report.sha256, decoded.encoding, decoded.delimiter_name,
+                report.rows, {"warnings": [w.as_dict() for w in report.warnings], "assumed": report.assumed},
+                data))
+        except Busy as busy:
+            report.status, report.message = BUSY, str(busy)
+            return report
+        if not isinstance(written, LoadResult):
+            return _duplicate(report, written)
+        report.status, report.upload_id = LOADED, written.upload_id
+        report.partner_created = written.partner_created
+        report.new_activities, report.replaced_activities = written.new_activities, written.replaced_activities
+        report.message = (f"Loaded {report.rows:,} activities for {partner_name} ({written.new_activities:,} new, "
+                          f"{written.replaced_activities:,} replacing earlier versions) as upload "
+                          f"{written.upload_id}." + (" A new partner was added." if written.partner_created else ""))
+        step(1.0, "Loaded")
+        return report
+    finally:
+        _drop_staging(cursor)
+        cursor.close()
+
+
+def _rejected(report: ImportReport, *problems: Problem) -> ImportReport:
+    report.status = REJECTED
+    report.errors = list(problems)
+    report.errors_total = len(problems)
+    report.message = problems[0].message if len(problems) == 1 else f"{len(problems)} problems; nothing was loaded."
+    return report
+
+
+def _duplicate(report: ImportReport, earlier: tuple[int, str]) -> ImportReport:
+    report.status = DUPLICATE
+    report.upload_id = earlier[0]
+    report.message = (f"This exact file was already loaded as upload {earlier[0]} (for {earlier[1]}), so it was "
+                      "not loaded again. To load it once more, roll that upload back first.")
+    return report
+
+
+def _drop_staging(cursor: duckdb.DuckDBPyConnection, keep: tuple[str, ...] = ()) -> None:
+    try:
+        cursor.execute("DROP VIEW IF EXISTS raw_cells")
+    except duckdb.Error:
+        cursor.execute("DROP TABLE IF EXISTS raw_cells")
+    for table in STAGING_TABLES:  # fixed names
+        if table not in keep:
+            cursor.execute(f"DROP TABLE IF EXISTS {table}")

@@ -1,0 +1,139 @@
+"""One transaction that writes a validated file: the upload record (with the original bytes), the partner,
+new versions of re-uploaded activities, the activities and their links, place shares and the audit entry.
+
+Writes from this process go one at a time (WRITE_LOCK); a write that cannot start within BUSY_WAIT_SECONDS,
+or that DuckDB refuses because another transaction changed the same rows, is reported as busy and writes nothing.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import threading
+from dataclasses import dataclass
+from datetime import date
+
+import duckdb
+
+from strategy import db
+
+log = logging.getLogger(__name__)
+WRITE_LOCK = threading.Lock()
+BUSY_WAIT_SECONDS = 30.0
+BUSY_MESSAGE = ("Another upload is being saved at this moment, so nothing from this file was written. "
+                "Try again in a minute.")
+
+
+class Busy(Exception):
+    """Another write holds the database; nothing was written."""
+
+
+@dataclass(frozen=True)
+class LoadResult:
+    upload_id: int
+    partner_id: int
+    partner_created: bool
+    new_activities: int
+    replaced_activities: int
+
+
+@dataclass(frozen=True)
+class UploadRecord:
+    file_name: str
+    partner_name: str
+    actor: str
+    sha256: str
+    encoding: str | None
+    delimiter: str | None
+    rows: int
+    report: dict
+    original: bytes
+
+
+def earlier_upload_of(cursor: duckdb.DuckDBPyConnection, sha256: str) -> tuple[int, str] | None:
+    """(upload_id, partner name) of a loaded activity upload with the same bytes, if any."""
+    rows = cursor.execute("SELECT u.upload_id, coalesce(p.name, '') FROM uploads u LEFT JOIN partners p USING "
+                          "(partner_id) WHERE u.sha256 = $sha AND u.kind = 'activities' AND u.status = 'loaded' "
+                          "ORDER BY u.upload_id LIMIT 1", {"sha": sha256}).fetchall()
+    return rows[0] if rows else None
+
+
+def write_upload(cursor: duckdb.DuckDBPyConnection, record: UploadRecord) -> LoadResult | tuple[int, str]:
+    """Write the typed rows left by validation in one transaction; an earlier upload's (id, partner) if a duplicate."""
+    if not WRITE_LOCK.acquire(timeout=BUSY_WAIT_SECONDS):
+        raise Busy(BUSY_MESSAGE)
+    try:
+        earlier = earlier_upload_of(cursor, record.sha256)
+        if earlier:
+            return earlier
+        try:
+            with db.transaction(cursor):
+                return _write(cursor, record)
+        except (duckdb.TransactionException, duckdb.ConstraintException) as conflict:
+            # A write from another connection touched the same rows first; this one was rolled back whole.
+            log.warning("upload write refused by the database: %s", conflict)
+            raise Busy(BUSY_MESSAGE) from conflict
+    finally:
+        WRITE_LOCK.release()
+
+
+def _write(cursor: duckdb.DuckDBPyConnection, record: UploadRecord) -> LoadResult:
+    partner = cursor.execute("SELECT partner_id, sector FROM partners WHERE lower(trim(name)) = lower(trim($name))",
+                             {"name": record.partner_name}).fetchall()
+    created = not partner
+    if created:
+        # max + 1 rather than the sequence: the demo loader writes its own ids without advancing it.
+        partner_id = cursor.execute("INSERT INTO partners (partner_id, name) SELECT coalesce(max(partner_id), 0) + 1, "
+                                    "$name FROM partners RETURNING partner_id",
+                                    {"name": record.partner_name.strip()}).fetchall()[0][0]
+        sector_before = None
+    else:
+        partner_id, sector_before = partner[0]
+    report = {**record.report, "partner_created": created, "partner_sector_before": sector_before}
+    upload_id = cursor.execute(
+        "INSERT INTO uploads (kind, partner_id, uploaded_by, file_name, sha256, encoding, delimiter, rows_read, "
+        "rows_loaded, rows_rejected, status, report, original) VALUES ('activities', $partner, $actor, $file, $sha, "
+        "$encoding, $delimiter, $rows, $rows, 0, 'loaded', $report, $original) RETURNING upload_id",
+        {"partner": partner_id, "actor": record.actor, "file": record.file_name, "sha": record.sha256,
+         "encoding": record.encoding, "delimiter": record.delimiter, "rows": record.rows,
+         "report": json.dumps(report, default=str), "original": record.original}).fetchall()[0][0]
+    params = {"partner": partner_id, "upload": upload_id}
+    # Only the new keys and versions: the rows themselves stay in typed (a copy of a million rows costs memory).
+    cursor.execute("""CREATE OR REPLACE TEMP TABLE incoming AS
+        SELECT t.row_number, (SELECT coalesce(max(activity_key), 0) FROM activities)
+                    + row_number() OVER (ORDER BY t.row_number) AS activity_key,
+               coalesce(previous.version, 0) + 1 AS version, previous.activity_key AS previous_key
+        FROM typed t
+        LEFT JOIN (SELECT activity_id, max(version) AS version,
+                          max(activity_key) FILTER (WHERE replaced_by_upload IS NULL) AS activity_key
+                   FROM activities WHERE partner_id = $partner GROUP BY activity_id) previous
+               ON previous.activity_id = t.activity_id""", {"partner": partner_id})
+    replaced = cursor.execute("UPDATE activities SET replaced_by_upload = $upload WHERE activity_key IN "
+                              "(SELECT previous_key FROM incoming WHERE previous_key IS NOT NULL)",
+                              {"upload": upload_id}).fetchall()[0][0]
+    # The derived columns (strategy/activities.py) are computed from the staged links while inserting: far
+    # faster on a large upload than inserting and then updating a million rows.
+    db.execute(cursor, "stage_incoming_profiles")
+    cursor.execute("""INSERT INTO activities (activity_key, partner_id, activity_id, version, upload_id, title,
+            description, sector, start_date, end_date, status, participants, investment_gbp, target_groups,
+            aim_mask, way_mask, theme_mask, place_set)
+        SELECT i.activity_key, $partner, t.activity_id, i.version, $upload, t.title, t.description, t.sector,
+               t.start_date, t.end_date, t.status, CAST(t.participants_number AS BIGINT),
+               CAST(round(t.investment_number, 2) AS DECIMAL(14, 2)),
+               CASE WHEN len(t.target_groups) > 0 THEN t.target_groups END,
+               p.aim_mask, p.way_mask, p.theme_mask, p.place_set
+        FROM incoming i JOIN typed t USING (row_number) JOIN incoming_profiles p USING (row_number)""", params)
+    for table, column, kind in (("activity_aims", "aim", "aim"), ("activity_ways", "way", "way"),
+                                ("activity_themes", "theme", "theme")):
+        cursor.execute(f"INSERT INTO {table} (activity_key, {column}) SELECT i.activity_key, l.code FROM links l "
+                       f"JOIN incoming i USING (row_number) WHERE l.kind = '{kind}'")  # fixed names
+    db.execute(cursor, "insert_places_for_upload")
+    db.execute(cursor, "set_partner_sector_from_activities", partner_id=partner_id)
+    new = record.rows - replaced
+    db.audit(cursor, record.actor, "upload activities",
+             f"{record.file_name}: {record.rows} activities for {record.partner_name} ({new} new, {replaced} "
+             f"replaced)", upload_id)
+    if db.meta(cursor, "dataset") in (None, "empty"):
+        db.set_meta(cursor, "dataset", "partner returns")
+    db.set_meta(cursor, "data_as_of", date.today().isoformat())
+    return LoadResult(upload_id, partner_id, created, new, replaced)

@@ -1,0 +1,73 @@
+"""The framework's accepted spellings as temporary DuckDB tables, so 1M rows are matched by one join, not a loop."""
+
+from __future__ import annotations
+
+import difflib
+
+import duckdb
+import pandas as pd
+
+from strategy.framework import ALL_PLACES_WORDS, Framework, normalise
+
+LIST_KINDS = {"aims": "aim", "ways_of_working": "way", "themes": "theme", "places": "place"}
+STATUS_WORDS = {
+    "planned": ["planned", "planning", "not started", "proposed", "future", "upcoming"],
+    "active": ["active", "ongoing", "on going", "live", "running", "in progress", "current", "started"],
+    "completed": ["completed", "complete", "finished", "done", "ended", "closed"],
+    "paused": ["paused", "on hold", "suspended", "pause"],
+}
+# How each kind is written, for messages that say how to fix an unknown value.
+HOW_TO_WRITE = {
+    "aim": "Use A1-A5 (or 1-5, 'Aim 2') or an aim's name such as 'Children and young people'.",
+    "way": "Use W1-W6 (or 1-6) or a way's name such as 'Collaboration'.",
+    "theme": "Use walking, climate or covid (or T1-T3).",
+    "place": "Use a district or city name (e.g. 'Mansfield'), a county ('Derbyshire'), an ONS code "
+             "(e.g. E07000174) or 'All'.",
+    "sector": "Use one of the sectors by name, e.g. 'Sport', 'Voluntary and community', 'Integrated health and care'.",
+}
+
+# The SQL twin of framework.normalise: lower case, '&' as 'and', punctuation runs folded to one space.
+NORMALISE_SQL = "trim(regexp_replace(replace(lower({x}), '&', ' and '), '[\\s_\\-.,:;/()''’]+', ' ', 'g'))"
+
+
+def code_spellings(framework: Framework) -> pd.DataFrame:
+    """(kind, word, code): every normalised spelling of every aim, way, theme and sector, and the 'A1 Label' form."""
+    rows = []
+    for kind in ("aim", "way", "theme", "sector"):
+        spellings = framework.spellings(kind)
+        for item in framework.items(kind):
+            spellings.setdefault(normalise(item.short), item.code)
+        rows += [(kind, word, code) for word, code in spellings.items()]
+    return pd.DataFrame(rows, columns=["kind", "word", "code"])
+
+
+def place_spellings(framework: Framework) -> pd.DataFrame:
+    """(word, code): each place spelling with every local area it stands for ('All' and counties expand)."""
+    rows = []
+    words = set(framework.spellings("place")) | ALL_PLACES_WORDS
+    for word in words:
+        for code in framework.resolve_places(word) or ():
+            rows.append((normalise(word), code))
+    return pd.DataFrame(rows, columns=["word", "code"]).drop_duplicates()
+
+
+def create_lookup_tables(cursor: duckdb.DuckDBPyConnection, framework: Framework) -> None:
+    """Temporary tables code_lookup(kind, word, code), place_lookup(word, code) and status_lookup(word, status)."""
+    status = pd.DataFrame([(normalise(w), s) for s, words in STATUS_WORDS.items() for w in words],
+                          columns=["word", "status"])
+    for name, frame in (("code_lookup", code_spellings(framework)), ("place_lookup", place_spellings(framework)),
+                        ("status_lookup", status)):
+        cursor.register("lookup_frame", frame)
+        cursor.execute(f"CREATE OR REPLACE TEMP TABLE {name} AS SELECT * FROM lookup_frame")  # fixed names
+        cursor.unregister("lookup_frame")
+
+
+def suggestion(framework: Framework, kind: str, text: str) -> str:
+    """' Did you mean ...?' for a near miss, else ''."""
+    if kind == "place":
+        names = [p.name for p in framework.places if p.level != "country"] + ["All"]
+    else:
+        names = [i.label for i in framework.items(kind)] + [i.code for i in framework.items(kind)]
+    by_key = {normalise(n): n for n in names}
+    close = difflib.get_close_matches(normalise(text), list(by_key), n=1, cutoff=0.75)
+    return f" Did you mean '{by_key[close[0]]}'?" if close else ""

@@ -1,0 +1,88 @@
+"""The upload page in AppTest: templates, a file with mistakes, the fixed file loaded, history and roll back."""
+
+from __future__ import annotations
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from strategy import db
+from tests.conftest import PROJECT_ROOT
+from tests.unit.test_ingest_files import GOOD, HOSTILE_DESCRIPTION, csv_bytes, row
+
+APP = str(PROJECT_ROOT / "app.py")
+
+
+def open_upload_page() -> AppTest:
+    """The page as the app serves it (from app.py, so links to other pages resolve)."""
+    at = AppTest.from_file(APP, default_timeout=60).run()
+    return at.switch_page("pages/5_Upload.py").run()
+
+
+@pytest.fixture
+def upload_page(demo_db_copy, monkeypatch):
+    monkeypatch.setenv("STRATEGY_DB", str(demo_db_copy))
+    from strategy import ui
+
+    ui.connection.clear()
+    ui.cached.clear()
+    at = open_upload_page()
+    assert not at.exception
+    yield at
+    ui.connection.clear()
+
+
+def upload(at, partner: str, name: str, data: bytes):
+    at.text_input(key="upload_partner").input(partner).run()
+    at.file_uploader(key="upload_file").upload(name, data, "text/csv").run()
+    assert not at.exception, at.exception
+    return at
+
+
+def test_page_offers_both_templates(upload_page):
+    labels = [b.label for b in upload_page.get("download_button")]
+    assert labels == ["Excel template (.xlsx)", "CSV template"]
+
+
+def test_file_with_mistakes_lists_every_problem_grouped_and_writes_nothing(upload_page, demo_db_copy):
+    bad = csv_bytes([row(places="Mansfeld"), row(activity_id="MM-2", start_date="31/02/2024"),
+                     row(activity_id="MM-3", participants="-4")])
+    at = upload(upload_page, "Page Trust", "mine.csv", bad)
+    assert "3 problem" in at.error[0].value
+    assert [e.label for e in at.expander] == ["Unknown place: 1", "Not a date: 1", "Negative number: 1"]
+    problems = at.table[0].value
+    assert problems.index.tolist() == [2]
+    assert "Did you mean 'Mansfield'?" in problems["what is wrong and how to fix it"].iloc[0]
+    assert [b.label for b in at.get("download_button")][-1] == "Download your file with a 'problems' column"
+    assert all(b.key != "upload_load" for b in at.button)
+
+
+def test_valid_file_previews_then_loads_and_can_be_rolled_back(upload_page, demo_db_copy):
+    at = upload(upload_page, "Page Trust", "good.csv", csv_bytes([GOOD, row(activity_id="MM-2",
+                                                                          description=HOSTILE_DESCRIPTION)]))
+    assert "2 activities are ready to load" in at.success[0].value
+    preview = at.dataframe[0].value
+    assert preview.description.tolist()[1] == HOSTILE_DESCRIPTION  # shown as text in a table, never as HTML
+    assert all("<script>" not in m.value for m in at.markdown)
+    at.button(key="upload_load").click().run()
+    assert not at.exception
+    assert "Loaded 2 activities for Page Trust" in at.success[0].value
+    history = at.dataframe[-1].value
+    assert history.file_name.tolist() == ["good.csv"] and history.status.tolist() == ["loaded"]
+    at.button(key="rollback_button").click().run()
+    assert "rolled back" in at.success[-1].value
+    assert at.dataframe[-1].value.status.tolist() == ["rolled back"]
+
+
+def test_page_renders_on_an_empty_database(empty_db_file, tmp_path, monkeypatch):
+    import shutil
+
+    from strategy import ui
+
+    copy = tmp_path / "empty.duckdb"
+    shutil.copy(empty_db_file, copy)
+    monkeypatch.setenv("STRATEGY_DB", str(copy))
+    ui.connection.clear()
+    at = open_upload_page()
+    assert not at.exception
+    assert any("No uploads yet" in c.value for c in at.caption)
+    ui.connection.clear()
