@@ -52,4 +52,4 @@ def audit_export(con: duckdb.DuckDBPyConnection, actor: User, file_format: str =
 def write_audit_export(con: duckdb.DuckDBPyConnection, actor: User, target: str | os.PathLike) -> Path:
     target = Path(target)
     data = audit_export(con, actor, target.suffix.lower().lstrip("."))
-    return exports.write_bytes(target, data)
+    return exports.write_atomically(target, data)

@@ -24,7 +24,7 @@ def upload_page(demo_db_copy, monkeypatch):
     from strategy import ui
 
     ui.connection.clear()
-    ui.cached.clear()
+    ui.data_changed()
     at = open_upload_page()
     assert not at.exception
     yield at

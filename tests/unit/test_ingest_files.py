@@ -266,7 +266,7 @@ def test_formula_text_is_neutralised_in_the_problems_file(writable_con):
 
 
 def test_windows_1252_is_said_in_the_report(writable_con):
-    report = import_activities(writable_con, csv_bytes([row(title="Café")], encoding="cp1252"), "a.csv", "P", "t",
+    report = import_activities(writable_con, csv_bytes([row(title="Café")], encoding="cp1252"), "a.csv", "P", LOCAL_USER,
                                dry_run=True)
     assert report.assumed["encoding"] == "Windows-1252"
     assert report.preview.title.tolist() == ["Café"]

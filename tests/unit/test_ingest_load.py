@@ -126,7 +126,7 @@ def test_hostile_text_is_stored_verbatim_and_exported_neutralised(demo_writable,
     stored = demo_writable.execute("SELECT title, description FROM activities a JOIN partners p USING (partner_id) "
                                    "WHERE p.name = 'Hostile'").fetchall()
     assert stored == [(HOSTILE_TITLE, HOSTILE_DESCRIPTION)]
-    table = exports.activities_export(demo_writable, framework, Filters(partners=("Hostile",)))
+    table = exports.activities_export(demo_writable, framework, Filters(partners=("Hostile",)), LOCAL_USER)
     text = exports.table_bytes(table, "csv").decode("utf-8-sig")
     assert "'" + HOSTILE_TITLE.replace('"', '""') in text
     assert demo_writable.execute("SELECT count(*) FROM activities").fetchall()[0][0] > 1000  # nothing dropped
