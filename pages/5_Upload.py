@@ -108,6 +108,8 @@ history = history[history.kind == "activities"]
 if history.empty:
     st.caption("No uploads yet" + (" for this organisation." if partner else "."))
 else:
+    st.caption(f"{len(history):,} upload{'s' if len(history) != 1 else ''}"
+               + (f" of {plain(own)}, your organisation (partners see only their own)." if own else "."))
     st.dataframe(history[["upload_id", "partner", "uploaded_by", "uploaded_at", "file_name", "rows_loaded",
                           "status"]], hide_index=True, width="stretch", key="upload_history",
                  column_config={"upload_id": "upload", "uploaded_by": "who", "file_name": "file",

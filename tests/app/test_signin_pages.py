@@ -101,6 +101,7 @@ def test_navigation_shows_each_person_only_the_pages_they_may_use(open_as, role,
     pages = linked_pages(app)
     assert {"app.py", "1_Alignment.py", "4_Trends.py"} <= pages
     assert ("11_Admin.py" in pages) is expected_admin_link
+    assert ("5_Upload.py" in pages) is (role in ("partner", "admin"))
     assert f"Signed in as {PEOPLE[role]}".replace(".", "\\.") in " ".join(c.value for c in app.caption)
 
 
@@ -193,3 +194,24 @@ def test_a_viewer_who_submits_a_reflection_anyway_is_refused_and_nothing_is_save
     next(b for b in app.button if "Add to the log" in b.label).click().run()
     assert any("Only partners, analysts and admins can edit the learning workspace" in e.value for e in app.error)
     assert audit_rows(signin_db, "reflection added", PEOPLE["viewer"]) == before
+
+
+@pytest.mark.parametrize("role, may_upload", [("viewer", False), ("partner", True), ("analyst", False),
+                                              ("admin", True)])
+def test_only_partners_and_admins_see_or_open_the_upload_page(open_as, role, may_upload):
+    home = open_as(PEOPLE[role])
+    assert ("5_Upload.py" in linked_pages(home)) is may_upload
+    upload = open_as(PEOPLE[role], "pages/5_Upload.py")
+    if may_upload:
+        assert not upload.error and upload.get("file_uploader")
+    else:
+        assert "Only partners and admins can upload activities" in upload.error[0].value
+        assert not upload.get("file_uploader")
+
+
+def test_a_partners_upload_page_is_for_their_own_organisation(open_as):
+    upload = open_as(PEOPLE["partner"], "pages/5_Upload.py")
+    assert upload.text_input(key="upload_partner").value == PARTNER
+    upload.text_input(key="upload_partner").input("Derby County Community Trust").run()
+    assert f"only for your own organisation, {PARTNER}, not for Derby County Community Trust" in \
+        upload.error[0].value.replace("\\", "")

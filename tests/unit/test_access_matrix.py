@@ -172,3 +172,59 @@ def test_every_allowed_change_and_export_is_in_the_audit_log(writable, framework
         CORE_FUNCTIONS[name](writable, framework, admin)
     actions = set(audit_entries(writable, admin).query("actor == 'admin@example.org'").action)
     assert {"export", "add user", "add partner"} <= actions
+
+
+# --- Partner-scoped: uploads and roll backs through the real ingest functions -----------------------------------
+
+def _upload(con, user, partner, activity_id="OWN-1"):
+    from strategy.ingest import import_activities
+    from tests.unit.test_ingest_files import csv_bytes, row
+    return import_activities(con, csv_bytes([row(activity_id=activity_id)]), f"{activity_id}.csv", partner, user)
+
+
+@pytest.fixture
+def two_partners(writable):
+    add_partner(writable, LOCAL_USER, OWN)
+    add_partner(writable, LOCAL_USER, OTHER)
+    return writable
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_uploads_follow_the_role_and_a_partner_uploads_only_for_their_own_organisation(two_partners, role):
+    user = user_with(role)
+    for partner, activity_id in [(OWN, f"{role}-OWN"), (OTHER, f"{role}-OTHER")]:
+        allowed = role == "admin" or (role == "partner" and partner == OWN)
+        before = two_partners.execute("SELECT count(*) FROM uploads").fetchall()[0][0]
+        if allowed:
+            assert _upload(two_partners, user, partner, activity_id).status == "loaded"
+        else:
+            with pytest.raises(PermissionDenied):
+                _upload(two_partners, user, partner, activity_id)
+            assert two_partners.execute("SELECT count(*) FROM uploads").fetchall()[0][0] == before
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_roll_backs_follow_the_role_and_a_partner_rolls_back_only_their_own(two_partners, role):
+    from strategy.ingest import rollback_upload
+    own = _upload(two_partners, LOCAL_USER, OWN, "R-OWN").upload_id
+    other = _upload(two_partners, LOCAL_USER, OTHER, "R-OTHER").upload_id
+    user = user_with(role)
+    for upload_id, partner in [(own, OWN), (other, OTHER)]:
+        allowed = role == "admin" or (role == "partner" and partner == OWN)
+        if allowed:
+            assert rollback_upload(two_partners, upload_id, user).ok
+        else:
+            with pytest.raises(PermissionDenied):
+                rollback_upload(two_partners, upload_id, user)
+            status = two_partners.execute("SELECT status FROM uploads WHERE upload_id = ?", [upload_id]).fetchall()
+            assert status == [("loaded",)]
+
+
+def test_uploads_and_roll_backs_are_in_the_audit_log_with_who_did_them(two_partners):
+    from strategy.ingest import rollback_upload
+    partner = user_with("partner")
+    upload_id = _upload(two_partners, partner, OWN, "AUD-1").upload_id
+    rollback_upload(two_partners, upload_id, partner)
+    log = audit_entries(two_partners, LOCAL_USER)
+    mine = log[(log.actor == partner.email) & (log.upload_id == upload_id)]
+    assert {"upload activities", "roll back upload"} <= set(mine.action)
