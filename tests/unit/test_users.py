@@ -136,3 +136,26 @@ def test_exports_from_the_command_line_obey_the_role_and_are_audited(demo_db_cop
     text = audit_file.read_text(encoding="utf-8-sig")
     assert "analyst@example.org,export," in text
     assert text.splitlines()[1].split(",")[1].count(":") == 2  # the time is kept, not only the day
+
+
+def test_a_partner_imports_and_rolls_back_from_the_command_line_only_for_their_own_organisation(
+        demo_db_copy, tmp_path, capsys, monkeypatch):
+    from tests.unit.test_ingest_files import csv_bytes, row
+    monkeypatch.setenv("STRATEGY_AUTH", "oidc")
+    con = db.connect(demo_db_copy)
+    add_partner(con, LOCAL_USER, PARTNER)
+    add_user(con, LOCAL_USER, "pat@example.org", "partner", PARTNER)
+    con.close()
+    database = str(demo_db_copy)
+    file = tmp_path / "ours.csv"
+    file.write_bytes(csv_bytes([row(activity_id="CLI-1")]))
+    assert main(["--db", database, "--as", "pat@example.org", "import", "activities", str(file), "--partner",
+                 "Amber Valley Leisure Trust", "--json"]) == 1
+    assert "only for your own organisation" in capsys.readouterr().err
+    assert main(["--db", database, "--as", "pat@example.org", "import", "activities", str(file), "--partner",
+                 PARTNER, "--json"]) == 0
+    upload_id = json.loads(capsys.readouterr().out)["upload_id"]
+    assert main(["--db", database, "--as", "pat@example.org", "uploads", "--json"]) == 0
+    listed = json.loads(capsys.readouterr().out)
+    assert {u["partner"] for u in listed} == {PARTNER}  # the demo's own uploads are not theirs to see
+    assert main(["--db", database, "rollback", str(upload_id), "--as", "pat@example.org"]) == 0
