@@ -44,10 +44,17 @@ with users_tab:
                  column_config={"created_at": st.column_config.DatetimeColumn("added", format="DD/MM/YYYY HH:mm"),
                                 "updated_at": st.column_config.DatetimeColumn("changed", format="DD/MM/YYYY HH:mm")})
     active = users[users.active].email.tolist()
-    leaving, button = st.columns([3, 1], vertical_alignment="bottom")
-    chosen = leaving.selectbox("Stop a user signing in (their history stays)", active, index=None, key="deactivate")
-    if button.button("Deactivate", disabled=chosen is None, icon=":material/person_off:", key="deactivate_button"):
-        outcome(lambda: (deactivate_user(page.con, page.user, chosen), f"{chosen} can no longer sign in.")[1])
+    if not active:
+        st.caption("No users yet: add the first above. Until someone is added, nobody can sign in.")
+    else:
+        leaving, button = st.columns([3, 1], vertical_alignment="bottom")
+        chosen = leaving.selectbox("Stop a user signing in (their history stays)", active, index=None,
+                                   key="deactivate")
+        if button.button("Deactivate", icon=":material/person_off:", key="deactivate_button"):
+            if chosen is None:
+                st.warning("Choose the user to deactivate first.")
+            else:
+                outcome(lambda: (deactivate_user(page.con, page.user, chosen), f"{chosen} can no longer sign in.")[1])
 
 with partners_tab:
     with st.form("add_partner", clear_on_submit=True, border=True):
