@@ -25,6 +25,7 @@ from pptx.dml.color import RGBColor
 from pptx.util import Emu, Pt
 
 from strategy import analysis, images
+from strategy.exports import write_atomically
 from strategy.filters import Filters
 from strategy.framework import Framework
 from strategy.slides import DEMO_CAVEAT, Slide, board_slides
@@ -244,13 +245,5 @@ def board_pack_bytes(con: duckdb.DuckDBPyConnection, framework: Framework, filte
 
 
 def write_board_pack(target: str | Path, pack: bytes) -> None:
-    """Write through a temporary file beside the target, so a failed write never leaves half a pack."""
-    target = Path(target)
-    handle, temporary = tempfile.mkstemp(prefix=".board-pack-", suffix=target.suffix, dir=target.parent)
-    try:
-        with os.fdopen(handle, "wb") as out:
-            out.write(pack)
-        os.replace(temporary, target)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
+    """Write the pack whole or not at all (a failed write never leaves half a pack)."""
+    write_atomically(target, pack)

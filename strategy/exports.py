@@ -62,9 +62,14 @@ def table_bytes(table: pd.DataFrame, file_format: str, title: str = "Data", filt
 
 def write_table(table: pd.DataFrame, target: str | os.PathLike, title: str = "Data", filters_text: str = "",
                 is_demo: bool = False) -> Path:
-    """Write CSV or XLSX (by the file's ending) through a temporary file, so a failure leaves no half file."""
+    """Write CSV or XLSX (by the file's ending), whole or not at all."""
     target = Path(target)
-    data = table_bytes(table, target.suffix.lower().lstrip("."), title, filters_text, is_demo)
+    return write_atomically(target, table_bytes(table, target.suffix.lower().lstrip("."), title, filters_text, is_demo))
+
+
+def write_atomically(target: str | os.PathLike, data: bytes) -> Path:
+    """Write through a temporary file beside the target and rename it, so a failure never leaves half a file."""
+    target = Path(target)
     target.parent.mkdir(parents=True, exist_ok=True)
     handle, temporary = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".part")
     try:

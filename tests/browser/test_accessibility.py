@@ -30,6 +30,7 @@ def page_paths() -> list[str]:
 def open_page(page, url: str) -> None:
     page.goto(url)
     wait_for_app(page)
+    page.wait_for_selector("[data-testid='stSidebarContent'] a[href]")  # the page list is drawn, not mid-rerun
     if page.locator("[data-testid='stPlotlyChart']").count():
         page.wait_for_selector(".js-plotly-plot .main-svg")
         page.wait_for_selector("[data-testid='stDownloadButton']")
