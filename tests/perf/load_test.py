@@ -9,8 +9,8 @@ directly for that session's filters, so a session that saw someone else's view f
 dashboard: cold (a fresh server), warm (the same links again), and "while one partner upload lands": the same
 links while one more person uploads a partner file through the Upload page in a real Chromium (the file chosen and
 checked beforehand; Load pressed as the wave opens) and two more open Overview then Alignment in real Chromium
-(tests/perf/chromium_sessions.py), timed to the page drawn. During the upload wave each page must show the numbers from before the upload or after it (computed from a
-copy with the same file imported), never anything else. Servers run as `streamlit run serve.py` (and
+(tests/perf/chromium_sessions.py), timed to the page drawn. During the upload wave each page must show the
+numbers from before the upload or after it (computed from a copy with the same file imported), never anything else. Servers run as `streamlit run serve.py` (and
 trivial_page.py) on copies of a demo database; the server's resident memory is sampled from /proc while the waves
 run. Results are printed and written to test-output/load_test.json.
 """
@@ -224,7 +224,8 @@ def wave_figures(runs: list, filters: list, expected: dict) -> dict:
     good = [r for r in runs if not isinstance(r, BaseException)]
     return {"overview": figures([r[0].seconds for r in good]), "alignment": figures([r[1].seconds for r in good]),
             "overview_then_alignment": figures([r[0].seconds + r[1].seconds for r in good]),
-            "failed_sessions": len(failed), "sessions_with_wrong_numbers": len(wrong), "problems": (failed + wrong)[:10]}
+            "failed_sessions": len(failed), "sessions_with_wrong_numbers": len(wrong),
+            "problems": (failed + wrong)[:10]}
 
 
 def viewer_figures(seen: list, viewer_filters: list, expected: dict) -> dict:
