@@ -95,9 +95,9 @@ def write_backup(con: duckdb.DuckDBPyConnection, directory: str | os.PathLike, r
         raise BackupFailed(f"{target} already holds files; give a new or empty folder for the backup.")
     partial = target.with_name(target.name + ".partial")
     shutil.rmtree(partial, ignore_errors=True)
-    partial.parent.mkdir(parents=True, exist_ok=True)
     cursor = con.cursor()
     try:
+        partial.parent.mkdir(parents=True, exist_ok=True)
         checkpointed = _checkpoint(cursor)
         cursor.execute("BEGIN TRANSACTION")  # the counts, hashes and files all come from this one snapshot
         try:

@@ -551,7 +551,13 @@ DELTA_COLOURS = {"higher_is_better": "normal", "lower_is_better": "inverse"}
 def headline_indicator_tiles(filters: Filters) -> None:
     """Metric tiles of the headline indicators for the filtered place: latest value, change since the previous
     period (green when it moved the good way, by the indicator's polarity), comparison and trend in the help."""
-    table = cached_indicators("headline_indicators", filters)
+    from strategy.indicator_trends import headline_place
+
+    # The tiles depend only on the one place they describe, so they are cached by that place: sessions with other
+    # aims, sectors or dates share them (computing them was most of a first Overview's time under load).
+    place_code = headline_place(load_framework(), filters)
+    table = cached_indicators("headline_indicators",
+                              Filters() if place_code == load_framework().benchmark else Filters(places=(place_code,)))
     if table.empty:
         return
     place = table.place_name.iloc[0]

@@ -8,13 +8,16 @@ from typing import Callable
 import duckdb
 
 from strategy.access import User, require
+from strategy.backup import BackupFailed
 from strategy.framework import Framework, load_framework
 from strategy.ingest.decode import decode_file
 from strategy.ingest.feedback import annotated_file, preview, problems_in_order
-from strategy.ingest.load import Busy, LoadResult, UploadRecord, earlier_upload_of, write_upload
+from strategy.ingest.load import (WRITE_FAILURES, Busy, LoadResult, UploadRecord, could_not_write, earlier_upload_of,
+                                  write_upload)
 from strategy.ingest.read import read_raw_table
 from strategy.ingest.report import (BUSY, DUPLICATE, LOADED, REJECTED, VALID, FileRejected, ImportReport, Limits,
                                     Problem)
+from strategy.ingest.stages import reached
 from strategy.ingest.validate import validate
 
 Progress = Callable[[float, str], None]
@@ -51,6 +54,7 @@ def import_activities(con: duckdb.DuckDBPyConnection, data: bytes, file_name: st
         if earlier:
             return _duplicate(report, earlier)
         step(0.05, "Reading the file")
+        reached("reading")
         try:
             decoded = decode_file(data, file_name)
             report.assumed.update({"file_type": decoded.kind.upper(), "encoding": decoded.encoding,
@@ -86,6 +90,7 @@ def import_activities(con: duckdb.DuckDBPyConnection, data: bytes, file_name: st
             step(1.0, "Checked")
             return report
         step(0.6, f"Loading {report.rows:,} activities")
+        reached("validated")
         _drop_staging(cursor, keep=("typed", "links"))  # what loading needs; the rest would only hold memory
         try:
             written = write_upload(cursor, UploadRecord(
@@ -95,6 +100,9 @@ def import_activities(con: duckdb.DuckDBPyConnection, data: bytes, file_name: st
         except Busy as busy:
             report.status, report.message = BUSY, str(busy)
             return report
+        except BackupFailed as failed:
+            return _rejected(report, Problem(0, "", "", "Nothing was loaded: every import is preceded by an automatic "
+                                             f"backup, and it failed. {failed}", "backup failed"))
         if not isinstance(written, LoadResult):
             return _duplicate(report, written)
         report.status, report.upload_id = LOADED, written.upload_id
@@ -105,8 +113,13 @@ def import_activities(con: duckdb.DuckDBPyConnection, data: bytes, file_name: st
                           f"{written.upload_id}." + (" A new partner was added." if written.partner_created else ""))
         step(1.0, "Loaded")
         return report
+    except WRITE_FAILURES as failed:  # a full disk, a file that cannot grow: on reading, staging or loading
+        return _rejected(report, Problem(0, "", "", could_not_write(failed), "could not write"))
     finally:
-        _drop_staging(cursor)
+        try:
+            _drop_staging(cursor)
+        except duckdb.Error:  # after a failed write; the temporary tables go with the cursor anyway
+            pass
         cursor.close()
 
 

@@ -1,7 +1,8 @@
 """One transaction that writes a validated file: the upload record (with the original bytes), the partner,
 new versions of re-uploaded activities, the activities and their links, place shares and the audit entry.
 
-Writes from this process go one at a time (WRITE_LOCK); a write that cannot start within BUSY_WAIT_SECONDS,
+An automatic backup (strategy/backup.py) comes first; if it cannot be written the upload is refused, nothing
+written. Writes from this process go one at a time (WRITE_LOCK); a write that cannot start within BUSY_WAIT_SECONDS,
 or that DuckDB refuses because another transaction changed the same rows, is reported as busy and writes nothing.
 """
 
@@ -16,6 +17,8 @@ from datetime import date
 import duckdb
 
 from strategy import db
+from strategy.backup import automatic_backup
+from strategy.ingest.stages import reached
 
 log = logging.getLogger(__name__)
 WRITE_LOCK = threading.Lock()
@@ -26,6 +29,27 @@ BUSY_MESSAGE = ("Another upload is being saved at this moment, so nothing from t
 
 class Busy(Exception):
     """Another write holds the database; nothing was written."""
+
+
+class CouldNotWrite(Exception):
+    """The database refused the write for lack of room (a full disk, a file that cannot grow); nothing was written."""
+
+
+# Errors that mean "no room to write", as opposed to another transaction's conflicting write (which is "busy").
+WRITE_FAILURES = (duckdb.IOException, duckdb.FatalException, OSError, CouldNotWrite)
+
+
+def could_not_write(error: BaseException) -> str:
+    """What to tell someone whose change could not be written (usually a full disk): nothing was saved."""
+    detail = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
+    return ("The server could not write the change (its disk is full, or a file cannot grow), so nothing was saved. "
+            f"Free space on the server (or ask whoever looks after it), then try again. Details: {detail}")
+
+
+def refused_for_lack_of_room(error: duckdb.Error) -> bool:
+    """A commit DuckDB refused because a file could not be written, not because of a conflicting write."""
+    text = str(error).lower()
+    return "could not write" in text or "no space left" in text or "file too large" in text
 
 
 @dataclass(frozen=True)
@@ -63,13 +87,21 @@ def write_upload(cursor: duckdb.DuckDBPyConnection, record: UploadRecord) -> Loa
     if not WRITE_LOCK.acquire(timeout=BUSY_WAIT_SECONDS):
         raise Busy(BUSY_MESSAGE)
     try:
+        reached("write lock")
         earlier = earlier_upload_of(cursor, record.sha256)
         if earlier:
             return earlier
+        automatic_backup(cursor, f"before import {record.partner_name}")  # BackupFailed: refused, nothing written
+        reached("backed up")
         try:
             with db.transaction(cursor):
-                return _write(cursor, record)
+                written = _write(cursor, record)
+                reached("before commit")
+            reached("committed")
+            return written
         except (duckdb.TransactionException, duckdb.ConstraintException) as conflict:
+            if refused_for_lack_of_room(conflict):
+                raise CouldNotWrite(str(conflict)) from conflict
             # A write from another connection touched the same rows first; this one was rolled back whole.
             log.warning("upload write refused by the database: %s", conflict)
             raise Busy(BUSY_MESSAGE) from conflict
@@ -97,6 +129,7 @@ def _write(cursor: duckdb.DuckDBPyConnection, record: UploadRecord) -> LoadResul
         {"partner": partner_id, "actor": record.actor, "file": record.file_name, "sha": record.sha256,
          "encoding": record.encoding, "delimiter": record.delimiter, "rows": record.rows,
          "report": json.dumps(report, default=str), "original": record.original}).fetchall()[0][0]
+    reached("upload recorded")
     params = {"partner": partner_id, "upload": upload_id}
     # Only the new keys and versions: the rows themselves stay in typed (a copy of a million rows costs memory).
     cursor.execute("""CREATE OR REPLACE TEMP TABLE incoming AS
@@ -123,11 +156,13 @@ def _write(cursor: duckdb.DuckDBPyConnection, record: UploadRecord) -> LoadResul
                CASE WHEN len(t.target_groups) > 0 THEN t.target_groups END,
                p.aim_mask, p.way_mask, p.theme_mask, p.place_set
         FROM incoming i JOIN typed t USING (row_number) JOIN incoming_profiles p USING (row_number)""", params)
+    reached("activities written")
     for table, column, kind in (("activity_aims", "aim", "aim"), ("activity_ways", "way", "way"),
                                 ("activity_themes", "theme", "theme")):
         cursor.execute(f"INSERT INTO {table} (activity_key, {column}) SELECT i.activity_key, l.code FROM links l "
                        f"JOIN incoming i USING (row_number) WHERE l.kind = '{kind}'")  # fixed names
     db.execute(cursor, "insert_places_for_upload")
+    reached("links written")
     db.execute(cursor, "set_partner_sector_from_activities", partner_id=partner_id)
     new = record.rows - replaced
     db.audit(cursor, record.actor, "upload activities",

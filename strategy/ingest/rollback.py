@@ -14,7 +14,9 @@ import pandas as pd
 
 from strategy.access import User, require
 from strategy import db
-from strategy.ingest.load import BUSY_MESSAGE, BUSY_WAIT_SECONDS, WRITE_LOCK
+from strategy.backup import BackupFailed, automatic_backup
+from strategy.ingest.load import (BUSY_MESSAGE, BUSY_WAIT_SECONDS, WRITE_FAILURES, WRITE_LOCK, could_not_write,
+                                  refused_for_lack_of_room)
 
 
 @dataclass(frozen=True)
@@ -62,10 +64,17 @@ def rollback_upload(con: duckdb.DuckDBPyConnection, upload_id: int, actor: User)
         if not WRITE_LOCK.acquire(timeout=BUSY_WAIT_SECONDS):
             return RollbackReport(False, upload_id, BUSY_MESSAGE)
         try:
+            automatic_backup(cursor, f"before roll back of upload {upload_id}")
             with db.transaction(cursor):
                 removed, restored = _undo(cursor, upload_id, partner_id, json.loads(report_text or "{}"), actor)
-        except (duckdb.TransactionException, duckdb.ConstraintException):
-            return RollbackReport(False, upload_id, BUSY_MESSAGE)
+        except BackupFailed as failed:
+            return RollbackReport(False, upload_id, "Nothing was rolled back: every roll back is preceded by an "
+                                  f"automatic backup, and it failed. {failed}")
+        except (duckdb.TransactionException, duckdb.ConstraintException) as refused:
+            return RollbackReport(False, upload_id, could_not_write(refused) if refused_for_lack_of_room(refused)
+                                  else BUSY_MESSAGE)
+        except WRITE_FAILURES as failed:
+            return RollbackReport(False, upload_id, could_not_write(failed))
         finally:
             WRITE_LOCK.release()
         return RollbackReport(True, upload_id, f"Upload {upload_id} was rolled back: {removed:,} activities removed"

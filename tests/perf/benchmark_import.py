@@ -77,6 +77,7 @@ def child_duckdb_read(file: str) -> dict:
 def child_import(file: str, database: str, dry_run: bool) -> dict:
     from strategy import db
     from strategy.build import build_database
+    from strategy.access import LOCAL_USER
     from strategy.ingest import import_activities
     from strategy.ingest.report import Limits
 
@@ -86,7 +87,7 @@ def child_import(file: str, database: str, dry_run: bool) -> dict:
     con = db.connect(database)
     data = Path(file).read_bytes()
     started = time.perf_counter()
-    report = import_activities(con, data, Path(file).name, "Benchmark Partner", "benchmark", dry_run=dry_run,
+    report = import_activities(con, data, Path(file).name, "Benchmark Partner", LOCAL_USER, dry_run=dry_run,
                                limits=Limits(max_megabytes=4096, max_rows=10_000_000))
     seconds = time.perf_counter() - started
     counts = {t: con.execute(f"SELECT count(*) FROM {t}").fetchall()[0][0]  # fixed names

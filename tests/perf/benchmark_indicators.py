@@ -9,6 +9,7 @@ import time
 from pathlib import Path
 
 from strategy import db, indicator_trends
+from strategy.access import LOCAL_USER
 from strategy.build import build_database
 from strategy.filters import Filters
 from strategy.framework import load_framework
@@ -38,7 +39,7 @@ def main() -> None:
     print(f"headline tiles for one place: {median_ms(lambda: indicator_trends.headline_indicators(con, framework, Filters(places=('E07000174',)))):.0f} ms")
     print(f"activity timeline for one place: {median_ms(lambda: indicator_trends.activity_timeline(con, framework, Filters(), '93015', ('E07000174',))):.0f} ms")
     data = FIXTURE.read_bytes()
-    print(f"validate the Fingertips fixture (34 rows, dry run): {median_ms(lambda: import_indicator_file(con, framework, data, 'f.csv', 'bench', dry_run=True)):.0f} ms")
+    print(f"validate the Fingertips fixture (34 rows, dry run): {median_ms(lambda: import_indicator_file(con, framework, data, 'f.csv', LOCAL_USER, dry_run=True)):.0f} ms")
     con.close()
 
 

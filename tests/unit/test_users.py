@@ -151,7 +151,8 @@ def test_a_partner_imports_and_rolls_back_from_the_command_line_only_for_their_o
     file.write_bytes(csv_bytes([row(activity_id="CLI-1")]))
     assert main(["--db", database, "--as", "pat@example.org", "import", "activities", str(file), "--partner",
                  "Amber Valley Leisure Trust", "--json"]) == 1
-    assert "only for your own organisation" in capsys.readouterr().err
+    refusal = json.loads(capsys.readouterr().out)  # --json: the refusal is the one JSON object
+    assert refusal["status"] == "rejected" and "only for your own organisation" in refusal["message"]
     assert main(["--db", database, "--as", "pat@example.org", "import", "activities", str(file), "--partner",
                  PARTNER, "--json"]) == 0
     upload_id = json.loads(capsys.readouterr().out)["upload_id"]
