@@ -30,10 +30,11 @@ def page_paths() -> list[str]:
 def open_page(page, url: str) -> None:
     page.goto(url)
     wait_for_app(page)
-    page.wait_for_selector("[data-testid='stSidebarContent'] a[href]")  # the page list is drawn, not mid-rerun
+    page.wait_for_selector("[data-testid='stSidebarContent'] a[href]", state="attached")  # page list drawn
     if page.locator("[data-testid='stPlotlyChart']").count():
-        page.wait_for_selector(".js-plotly-plot .main-svg")
-        page.wait_for_selector("[data-testid='stDownloadButton']")
+        # Charts in a tab that is not open are drawn but hidden, so wait for them to exist, not to show.
+        page.wait_for_selector(".js-plotly-plot .main-svg", state="attached")
+        page.wait_for_selector("[data-testid='stDownloadButton']", state="attached")
     page.wait_for_timeout(1000)
     wait_for_app(page)  # the first run may set the address and run once more
 
