@@ -40,6 +40,10 @@ NAVIGATION = [
     ("pages/11_Admin.py", "Admin", ":material/admin_panel_settings:", "manage_users"),
 ]
 
+# Headings in the page list, each shown above the first page of its group that the person may use.
+NAVIGATION_GROUPS = {"app.py": "Dashboard", "pages/5_Upload.py": "Partners", "pages/6_Presentation.py": "Board",
+                     "pages/7_Shared_purpose.py": "Learning workspace", "pages/11_Admin.py": "Administration"}
+
 WIDGET_KEYS = {"places": "filter_places", "sectors": "filter_sectors", "aims": "filter_aims", "ways": "filter_ways",
                "themes": "filter_themes", "partners": "filter_partners", "date_from": "filter_from",
                "date_to": "filter_to"}
@@ -238,8 +242,13 @@ def _navigation(user: User) -> None:
     with st.sidebar:
         st.markdown("**Making our Move**")
         try:
+            group = None
             for path, label, icon, action in NAVIGATION:
+                group = NAVIGATION_GROUPS.get(path, group)
                 if user.can(action, user.partner):
+                    if group:
+                        st.caption(group)
+                        group = None
                     st.page_link(path, label=label, icon=icon)
         except StreamlitPageNotFoundError:
             pass  # a page run on its own (not through app.py) has no other pages to link to
