@@ -1,0 +1,183 @@
+"""Where the pages get their data: the server's one connection, cached answers and figures, the maintenance
+message when the database cannot be read."""
+
+from __future__ import annotations
+
+import os
+from contextlib import contextmanager
+from typing import Iterator
+
+import duckdb
+import plotly.graph_objects as go
+import streamlit as st
+
+from strategy import analysis, db
+from strategy.build import build_database
+from strategy.filters import Filters
+from strategy.framework import load_framework
+
+
+@st.cache_resource(show_spinner=False)
+def connection(path: str) -> duckdb.DuckDBPyConnection:
+    """The server's one connection to the database (it is the only writer); queries take cursors from it."""
+    if not os.path.exists(path):
+        build_database(path)
+    con = db.connect(path)
+    db.migrate(con)
+    return con
+
+
+def database_file() -> str:
+    return str(db.database_path())
+
+
+def open_connection() -> duckdb.DuckDBPyConnection:
+    """The server's connection, proved by a real read; a broken one (closed, invalidated by a failed write, its
+    file gone bad) is dropped and the file reopened, so the dashboard recovers without a restart.
+    DatabaseUnavailable, saying why, when the file cannot be used."""
+    path = database_file()
+    con = connection(path)
+    if _answers(con):
+        return con
+    _drop_connection(con)
+    con = connection(path)
+    if not _answers(con):
+        _drop_connection(con)
+        raise db.DatabaseUnavailable(f"The database {path} opened but could not be read.")
+    return con
+
+
+def _answers(con: duckdb.DuckDBPyConnection) -> bool:
+    try:
+        cursor = con.cursor()
+        try:
+            cursor.execute("SELECT count(*) FROM meta").fetchall()
+        finally:
+            cursor.close()
+        return True
+    except duckdb.Error:
+        return False
+
+
+def _drop_connection(con: duckdb.DuckDBPyConnection) -> None:
+    """Forget the cached connection and its answers, and let go of the file."""
+    connection.clear()
+    st.cache_data.clear()
+    try:
+        con.close()
+    except duckdb.Error:
+        pass
+
+
+def cached(question: str, filters: Filters, *args) -> object:
+    """The answer to one analysis question for one filter set, shared across sessions until data changes."""
+    with database_trouble_shown():
+        return _answer(database_file(), question, filters, *args)
+
+
+@contextmanager
+def database_trouble_shown() -> Iterator[None]:
+    """Run a read; if the database itself has become unusable, show the maintenance message instead of a
+    traceback (and drop the connection so the next run reopens it). A mistake in a query still raises."""
+    try:
+        yield
+    except db.DatabaseUnavailable as problem:
+        show_maintenance(problem)
+    except duckdb.Error as error:
+        try:
+            con = connection(database_file())
+        except db.DatabaseUnavailable as problem:
+            show_maintenance(problem)
+        if _answers(con):
+            raise
+        _drop_connection(con)
+        show_maintenance(db.DatabaseUnavailable(f"The database stopped answering: {error}"))
+
+
+def show_maintenance(problem: Exception) -> None:
+    """The plain message every page shows when the data cannot be read; it checks again by itself."""
+    st.title("The dashboard is being looked after")
+    st.warning(f"The dashboard's data cannot be read just now, so nothing is shown rather than something wrong. "
+               f"This page tries again every {MAINTENANCE_RETRY_SECONDS} seconds and comes back by itself when the "
+               "data is readable again.", icon=":material/construction:")
+    st.button("Try again now", icon=":material/refresh:")
+    with st.expander("For the administrator"):
+        st.text(str(problem))
+        st.markdown("See **Operations** in the README: *When the dashboard shows the maintenance message*.")
+    _retry_when_readable()
+    st.stop()
+
+
+MAINTENANCE_RETRY_SECONDS = 10
+
+
+@st.fragment(run_every=MAINTENANCE_RETRY_SECONDS)
+def _retry_when_readable() -> None:
+    if st.session_state.get("_maintenance_checks", 0) > 0:
+        try:
+            open_connection()
+        except (db.DatabaseUnavailable, duckdb.Error):
+            pass
+        else:
+            st.session_state["_maintenance_checks"] = 0
+            st.rerun(scope="app")
+    st.session_state["_maintenance_checks"] = st.session_state.get("_maintenance_checks", 0) + 1
+
+
+@st.cache_data(show_spinner=False, ttl=3600)
+def _answer(database: str, question: str, filters: Filters, *args) -> object:
+    con = connection(database)
+    framework = load_framework()
+    function = getattr(analysis, question)
+    if question in ("data_coverage", "need_by_place", "partner_names"):
+        return function(con)
+    return function(con, framework, filters, *args)
+
+
+def data_changed() -> None:
+    """Call after any write: every cached answer and figure is recomputed on the next run."""
+    st.cache_data.clear()
+    _figure.clear()
+
+
+# Captions and help text in Streamlit's default grey fall short of WCAG AA contrast (3.8:1); this darker grey
+# gives 6:1 on white and on the sidebar. A fixed style block: no user text ever goes into it.
+
+
+def figure(chart: str, *args, **kwargs) -> go.Figure:
+    """charts.<chart>(*args, **kwargs), built once and shared by every session until data changes.
+
+    Building a plotly figure (which validates every property) costs more than the rest of a page run put together,
+    so with a room full of people on the same view it is built once. Callers must not change the figure they get.
+    """
+    return _figure(database_file(), chart, *args, **kwargs)
+
+
+@st.cache_resource(show_spinner=False, max_entries=300)
+def _figure(database: str, chart: str, *args, **kwargs) -> go.Figure:
+    from strategy import charts
+
+    return getattr(charts, chart)(*args, **kwargs)
+
+
+# --- Indicators: cached answers and headline tiles (Overview, Places, Trends) -----------------------------------
+_INDICATOR_QUESTIONS_WITH_FILTERS = ("activity_timeline", "headline_indicators")
+
+
+def cached_indicators(question: str, filters: Filters, *args) -> object:
+    """The answer to one strategy.indicator_trends question, cached like cached() and cleared by data_changed()."""
+    with database_trouble_shown():
+        return _indicator_answer(database_file(), question, filters, *args)
+
+
+@st.cache_data(show_spinner=False, ttl=3600)
+def _indicator_answer(database: str, question: str, filters: Filters, *args) -> object:
+    from strategy import indicator_trends
+
+    con = connection(database)
+    function = getattr(indicator_trends, question)
+    if question == "indicator_catalogue":
+        return function(con)
+    if question in _INDICATOR_QUESTIONS_WITH_FILTERS:
+        return function(con, load_framework(), filters, *args)
+    return function(con, load_framework(), *args)

@@ -1,0 +1,227 @@
+"""Page set-up: configuration, sign-in check, the page list, the filter sidebar and the demo banner."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import duckdb
+import streamlit as st
+from streamlit.errors import StreamlitPageNotFoundError
+
+from strategy import access, db, slides
+from strategy.access import LOCAL_USER, PermissionDenied, User
+from strategy.filters import URL_KEYS, Filters, filters_from_query
+from strategy.framework import Framework, load_framework
+from strategy.ui.data import cached, open_connection, show_maintenance
+from strategy.ui.signin import sign_in_active, signed_in_user
+from strategy.ui.widgets import escaped
+
+# The pages, in the order the sidebar lists them, each with the action (strategy.access) a person needs to see it
+# listed. A page not listed here is not shown in the navigation. Hiding is a courtesy: every page also asks for
+# its action in page_setup, and every write checks again in strategy/.
+NAVIGATION = [
+    ("app.py", "Overview", ":material/dashboard:", "read"),
+    ("pages/1_Alignment.py", "Alignment", ":material/grid_on:", "read"),
+    ("pages/2_Coverage_and_gaps.py", "Coverage and gaps", ":material/troubleshoot:", "read"),
+    ("pages/3_Places.py", "Places", ":material/map:", "read"),
+    ("pages/4_Trends.py", "Indicator trends", ":material/trending_up:", "read"),
+    ("pages/5_Upload.py", "Upload activities", ":material/upload_file:", "import_activities"),
+    ("pages/6_Presentation.py", "Presentation", ":material/slideshow:", "read"),
+    ("pages/7_Shared_purpose.py", "Shared purpose", ":material/flag:", "read"),
+    ("pages/8_Empathy_maps.py", "Empathy maps", ":material/diversity_3:", "read"),
+    ("pages/9_Experiments.py", "Experiments", ":material/science:", "read"),
+    ("pages/10_Learning_log.py", "Learning log", ":material/menu_book:", "read"),
+    ("pages/11_Admin.py", "Admin", ":material/admin_panel_settings:", "manage_users"),
+]
+
+# Headings in the page list, each shown above the first page of its group that the person may use.
+NAVIGATION_GROUPS = {"app.py": "Dashboard", "pages/5_Upload.py": "Partners", "pages/6_Presentation.py": "Board",
+                     "pages/7_Shared_purpose.py": "Learning workspace", "pages/11_Admin.py": "Administration"}
+
+WIDGET_KEYS = {"places": "filter_places", "sectors": "filter_sectors", "aims": "filter_aims", "ways": "filter_ways",
+               "themes": "filter_themes", "partners": "filter_partners", "date_from": "filter_from",
+               "date_to": "filter_to"}
+FILTER_URL_KEYS = frozenset(URL_KEYS.values()) | {"from", "to"}
+
+
+@dataclass(frozen=True)
+class Page:
+    """What every page gets from page_setup."""
+
+    con: duckdb.DuckDBPyConnection
+    framework: Framework
+    filters: Filters
+    coverage: dict
+    user: User = LOCAL_USER
+
+    @property
+    def is_demo(self) -> bool:
+        return self.coverage.get("dataset") == "demo"
+
+    def source(self, what: str = "partner activity returns") -> str:
+        """The source line every chart carries: what, demo or not, and the 'as of' date (as the board pack)."""
+        return slides.source_line(self.coverage, what=what)
+
+
+READABLE_TEXT_CSS = """<style>
+[data-testid="stCaptionContainer"], [data-testid="stCaptionContainer"] p, [data-testid="stSidebar"] p {
+  color: #55565b !important; opacity: 1 !important; }
+kbd { color: #55565b !important; opacity: 1 !important; }
+</style>"""
+
+
+def page_setup(title: str, icon: str = ":material/bar_chart:", sidebar_filters: bool = True,
+               action: str = "read", writes: str | None = None) -> Page:
+    """Configure the page, open the data, find who is signed in (or ask them to sign in), refuse the page if their
+    role lacks its action, draw the navigation, filter sidebar and demo banner; what the page needs. `writes` names
+    the action the page's forms need: people without it are told, before they fill one in, that they can only read."""
+    st.set_page_config(page_title=f"{title} · Making our Move", page_icon=icon, layout="wide")
+    signing_in = sign_in_active()
+    if signing_in:
+        harden_for_sign_in()
+    try:
+        con = open_connection()
+    except db.DatabaseUnavailable as problem:
+        show_maintenance(problem)
+    st.session_state["_maintenance_checks"] = 0
+    st.html(READABLE_TEXT_CSS)
+    user = signed_in_user(con) if signing_in else LOCAL_USER
+    framework = load_framework()
+    coverage = cached("data_coverage", Filters())
+    _navigation(user)
+    require_page_permission(user, action, title)
+    filters = _sidebar(framework) if sidebar_filters else Filters()
+    page = Page(con=con, framework=framework, filters=filters, coverage=coverage, user=user)
+    if sidebar_filters and user.can("export"):
+        with st.sidebar:
+            _export_activities(page)
+    if page.is_demo:
+        st.warning("**Demo data.** Every partner and activity here is fictional, generated to show how the "
+                   "dashboard works. Population, deprivation and Active Lives figures are real.",
+                   icon=":material/science:")
+    st.title(title)
+    if writes and not user.can(writes, user.partner):
+        st.info(f"You can read this page. Only {access.who_may(writes)} can {access.ACTION_WORDS[writes]}; ask your "
+                "administrator if you need to.", icon=":material/visibility:")
+    return page
+
+
+def _navigation(user: User) -> None:
+    """The pages this person may use, and who they are signed in as."""
+    with st.sidebar:
+        st.markdown("**Making our Move**")
+        try:
+            group = None
+            for path, label, icon, action in NAVIGATION:
+                group = NAVIGATION_GROUPS.get(path, group)
+                if user.can(action, user.partner):
+                    if group:
+                        st.caption(group)
+                        group = None
+                    st.page_link(path, label=label, icon=icon)
+        except StreamlitPageNotFoundError:
+            pass  # a page run on its own (not through app.py) has no other pages to link to
+        st.divider()
+        if user.is_local:
+            st.caption(f":material/computer: **{user.label}**: every right, for one person on this computer.")
+        else:
+            st.caption(f":material/person: Signed in as {escaped(user.email)} — {user.role}"
+                       + (f" for {escaped(user.partner)}" if user.partner else ""))
+            if st.button("Sign out", icon=":material/logout:", key="sign_out"):
+                st.logout()
+        st.divider()
+
+
+def harden_for_sign_in() -> None:
+    """Server-wide settings for a shared server (sign-in mode is server-wide too): no error details or tracebacks
+    on screen, and no built-in CSV download or copy of tables, which would bypass the role check, the audit log and
+    formula-safe export. Local mode keeps both for the one person at the keyboard."""
+    st.set_option("client.showErrorDetails", "none")
+    st.set_option("client.disableDataExport", True)
+
+
+def require_page_permission(user: User, action: str, title: str) -> None:
+    """Stop the page with the reason when the user's role lacks its action (a page opened by its address)."""
+    try:
+        access.require(user, action, user.partner)
+    except PermissionDenied as refusal:
+        st.title(title)
+        st.error(str(refusal), icon=":material/lock:")
+        st.page_link("app.py", label="Back to the overview", icon=":material/dashboard:")
+        st.stop()
+
+
+def _export_activities(page: Page) -> None:
+    """Analysts and admins: the filtered activities as a formula-safe CSV or Excel file, audited when prepared."""
+    from strategy import exports
+
+    with st.expander("Export these activities", icon=":material/download:"):
+        file_format = st.segmented_control("Format", ["csv", "xlsx"], default="csv", key="export_format") or "csv"
+        if st.button("Prepare the export", key="export_prepare", help="Recorded in the audit log."):
+            table = exports.activities_export(page.con, page.framework, page.filters, page.user)
+            st.session_state["activities_export"] = (file_format, exports.table_bytes(
+                table, file_format, title="Activities", filters_text=page.filters.describe(page.framework),
+                is_demo=page.is_demo), len(table))
+        prepared = st.session_state.get("activities_export")
+        if prepared:
+            st.download_button(f"Download {prepared[2]:,} activities", prepared[1], f"activities.{prepared[0]}",
+                               key="export_download", icon=":material/download:", on_click="ignore")
+
+
+
+
+def _sidebar(framework: Framework) -> Filters:
+    """The filter widgets, kept in step with the URL so a copied link opens the same view."""
+    from_url = filters_from_query({key: st.query_params.get_all(key) for key in st.query_params.keys()}, framework)
+    remembered: Filters | None = st.session_state.get("filters")
+    if remembered is None or (not from_url.is_empty() and from_url != remembered):
+        current = from_url  # first visit, or a link opened in this session
+        _seed_widgets(current, force=True)
+    else:
+        current = remembered  # moving between pages drops the query string; keep the session's filters
+        _seed_widgets(current, force=False)
+
+    place_options = [p.code for p in framework.counties()] + [p.code for p in framework.local_places()]
+    place_names = {p.code: p.name + (" (county, all districts)" if p.level == "county" else "")
+                   for p in framework.places}
+    partners = cached("partner_names", Filters())
+    with st.sidebar:
+        st.header("Filters")
+        st.multiselect("Place", place_options, key=WIDGET_KEYS["places"], format_func=place_names.get,
+                       placeholder="All places", help="Choosing a county includes its districts.")
+        st.multiselect("Sector", [s.code for s in framework.sectors], key=WIDGET_KEYS["sectors"],
+                       format_func=lambda c: framework.label("sector", c), placeholder="All sectors")
+        st.multiselect("Aim", [a.code for a in framework.aims], key=WIDGET_KEYS["aims"],
+                       format_func=lambda c: framework.label("aim", c), placeholder="All aims")
+        st.multiselect("Way of working", [w.code for w in framework.ways], key=WIDGET_KEYS["ways"],
+                       format_func=lambda c: framework.label("way", c), placeholder="All ways of working")
+        st.multiselect("Theme", [t.code for t in framework.themes], key=WIDGET_KEYS["themes"],
+                       format_func=lambda c: framework.label("theme", c), placeholder="All themes")
+        st.multiselect("Partner", sorted(set(partners) | set(current.partners)), key=WIDGET_KEYS["partners"],
+                       placeholder="All partners")
+        left, right = st.columns(2)
+        left.date_input("From", key=WIDGET_KEYS["date_from"], format="DD/MM/YYYY")
+        right.date_input("To", key=WIDGET_KEYS["date_to"], format="DD/MM/YYYY")
+        chosen = Filters(**{name: tuple(st.session_state[key]) if isinstance(st.session_state[key], list)
+                            else st.session_state[key] for name, key in WIDGET_KEYS.items()})
+        if not chosen.is_empty():
+            st.button("Clear filters", on_click=_clear_filters, icon=":material/filter_alt_off:")
+        st.caption("The address bar holds these filters: copy it to share exactly this view.")
+    st.session_state["filters"] = chosen
+    filter_keys = {*URL_KEYS.values(), "from", "to"}
+    others = {k: st.query_params.get_all(k) for k in st.query_params.keys() if k not in filter_keys}
+    wanted = {**others, **chosen.to_query()}  # a page's own parameters (an indicator, a slide) are kept
+    if wanted != {k: st.query_params.get_all(k) for k in st.query_params.keys()}:
+        st.query_params.from_dict(wanted)
+    return chosen
+
+
+def _seed_widgets(filters: Filters, force: bool) -> None:
+    for name, key in WIDGET_KEYS.items():
+        if force or key not in st.session_state:
+            value = getattr(filters, name)
+            st.session_state[key] = list(value) if isinstance(value, tuple) else value
+
+
+def _clear_filters() -> None:
+    _seed_widgets(Filters(), force=True)

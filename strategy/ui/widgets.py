@@ -1,0 +1,80 @@
+"""Blocks the pages share: a chart with its summary, downloads and table; headline indicator tiles; money."""
+
+from __future__ import annotations
+
+
+import pandas as pd
+import plotly.graph_objects as go
+import streamlit as st
+
+from strategy import images
+from strategy.filters import Filters
+from strategy.framework import load_framework
+from strategy.ui.data import cached_indicators
+
+
+def chart_block(fig: go.Figure, summary: str, table: pd.DataFrame, key: str) -> None:
+    """A chart with its one-sentence summary, PNG and SVG downloads, and a table view of the same numbers.
+
+    The summary sits directly under the chart (screen readers reach it next) and is the alt text of every
+    exported image. Images are drawn only when a download is clicked, then cached by the figure.
+    """
+    with st.container(key=f"chart_{key}"):
+        st.plotly_chart(fig, key=key, alt=summary, config={"displaylogo": False,
+                                                           "toImageButtonOptions": {"format": "png", "scale": 2}})
+        st.caption(summary)
+        downloads = st.container(horizontal=True, gap="small")
+        downloads.download_button("Download PNG", data=lambda: images.figure_image(fig, "png"), file_name=f"{key}.png",
+                            mime="image/png", key=f"{key}_png", on_click="ignore", icon=":material/image:",
+                            help="The chart as a picture, for documents and slides")
+        downloads.download_button("Download SVG", data=lambda: images.figure_image(fig, "svg"), file_name=f"{key}.svg",
+                            mime="image/svg+xml", key=f"{key}_svg", on_click="ignore", icon=":material/draw:",
+                            help="The chart as a scalable drawing, for print")
+        with st.expander("Show as table"):
+            st.dataframe(table, hide_index=True, width="stretch")
+
+
+def money(value: float) -> str:
+    return f"£{value:,.0f}"
+
+
+DELTA_COLOURS = {"higher_is_better": "normal", "lower_is_better": "inverse"}
+
+
+def headline_indicator_tiles(filters: Filters) -> None:
+    """Metric tiles of the headline indicators for the filtered place: latest value, change since the previous
+    period (green when it moved the good way, by the indicator's polarity), comparison and trend in the help."""
+    from strategy.indicator_trends import headline_place
+
+    # The tiles depend only on the one place they describe, so they are cached by that place: sessions with other
+    # aims, sectors or dates share them (computing them was most of a first Overview's time under load).
+    place_code = headline_place(load_framework(), filters)
+    table = cached_indicators("headline_indicators",
+                              Filters() if place_code == load_framework().benchmark else Filters(places=(place_code,)))
+    if table.empty:
+        return
+    place = table.place_name.iloc[0]
+    st.markdown(f"**Population indicators: {place}**" + ("" if len(filters.places) == 1 or place != "England"
+                                                         else " — choose one place in the filters to see its own"))
+    for tile, row in zip(st.columns(len(table)), table.itertuples()):
+        unit = "%" if row.unit == "%" else ""
+        delta = None if pd.isna(row.change) else f"{row.change:+.1f}{' points' if unit else ''} since {row.previous_period}"
+        england = "" if pd.isna(row.england_value) or row.place_name == "England" else \
+            f" England: {row.england_value:.1f}{unit}."
+        tile.metric(f"{row.short_name} ({row.period})", f"{row.value:.1f}{unit}", delta=delta, border=True,
+                    delta_color=DELTA_COLOURS.get(row.polarity, "off"),
+                    help=f"Compared with England: {row.compared_to_england}. Recent trend: {row.recent_trend}."
+                         f"{england} Aim {row.aim}.")
+
+
+_MARKDOWN_SPECIAL = "\\`*_{}[]()<>#+-.!|~$:"
+
+
+def plain(text: object) -> str:
+    """Text shown exactly as written in Streamlit's markdown: user values cannot add links, images or formatting."""
+    return "".join("\\" + c if c in _MARKDOWN_SPECIAL else c for c in str(text))
+
+def escaped(text: str) -> str:
+    """User text made inert for Streamlit markdown: no links, emphasis, HTML or colour directives."""
+    special = "\\`*_{}[]()#+-.!|<>:~$="
+    return "".join("\\" + c if c in special else c for c in str(text))
