@@ -65,7 +65,7 @@ def test_all_real_active_lives_series_cover_every_place(demo_con, framework):
 
 
 def test_headline_tiles_depend_only_on_the_place_they_describe(demo_con, framework):
-    """strategy/ui.py caches the Overview's headline tiles by that place alone; this is what makes it right."""
+    """strategy/ui/data.py caches the Overview's headline tiles by that place alone; this is what makes it right."""
     cases = [(Filters(places=("E07000174",), aims=("A2",), sectors=("sport",)), Filters(places=("E07000174",))),
              (Filters(places=("E10000007",), aims=("A1",)), Filters()),
              (Filters(themes=("T3",), date_from=date(2025, 1, 1)), Filters())]
