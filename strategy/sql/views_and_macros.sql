@@ -75,3 +75,13 @@ UNION ALL SELECT activity_key, 'way', way, 1.0 FROM activity_ways
 UNION ALL SELECT activity_key, 'theme', theme, 1.0 FROM activity_themes
 UNION ALL SELECT activity_key, 'place', place_code, share FROM activity_places
 UNION ALL SELECT activity_key, 'sector', sector, 1.0 FROM activities WHERE replaced_by_upload IS NULL;
+
+-- Whether an activity (by its derived columns) names a code of a dimension: the drill-down's cell test.
+CREATE OR REPLACE MACRO names_code(dimension_name, code, aim_mask, way_mask, theme_mask, sector, place_set) AS
+    CASE dimension_name
+        WHEN 'aim' THEN (aim_mask >> CAST(substr(code, 2) AS INTEGER)) & 1 = 1
+        WHEN 'way' THEN (way_mask >> CAST(substr(code, 2) AS INTEGER)) & 1 = 1
+        WHEN 'theme' THEN (theme_mask >> CAST(substr(code, 2) AS INTEGER)) & 1 = 1
+        WHEN 'sector' THEN sector = code
+        ELSE list_contains(string_split(place_set, ' '), code)
+    END;

@@ -83,3 +83,18 @@ def test_an_empty_database_gives_zeros_not_errors(empty_con, framework):
     assert analysis.heatmap(empty_con, framework, Filters()).activities.sum() == 0
     assert analysis.heatmap_summary(analysis.heatmap(empty_con, framework, Filters()), "activities") == \
         "No activities match these filters."
+
+
+@pytest.mark.parametrize("rows, row_code, columns, column_code", [
+    ("aim", "A3", "way", "W4"), ("place", "E07000033", "aim", "A1"), ("sector", "sport", "theme", "T1"),
+    ("theme", "T2", "aim", "A5"),
+])
+def test_drill_down_finds_the_same_activities_as_the_bridge_tables(demo_con, framework, rows, row_code, columns,
+                                                                    column_code):
+    expected = demo_con.execute(
+        "SELECT count(*) FROM activities a WHERE a.replaced_by_upload IS NULL "
+        "AND a.activity_key IN (SELECT activity_key FROM activity_dimensions WHERE dimension = ? AND code = ?) "
+        "AND a.activity_key IN (SELECT activity_key FROM activity_dimensions WHERE dimension = ? AND code = ?)",
+        [rows, row_code, columns, column_code]).fetchall()[0][0]
+    behind = analysis.activities_in_cell(demo_con, framework, Filters(), rows, row_code, columns, column_code)
+    assert 0 < expected < 500 and len(behind) == expected
