@@ -76,6 +76,8 @@ def format_cell(value: object) -> str:
         return value
     if isinstance(value, (bool, np.bool_)):
         return "yes" if value else ""
+    if isinstance(value, (date, pd.Timestamp)):
+        return "" if pd.isna(value) else f"{value:%d %b %Y}"
     number = float(value)
     if math.isnan(number):
         return ""

@@ -231,3 +231,15 @@ def projector_figure(fig: go.Figure) -> go.Figure:
     for annotation in big.layout.annotations:
         annotation.font.size = max(int((annotation.font.size or 14) * 1.3), 15)
     return big
+
+
+def table_figure(table: pd.DataFrame, title: str, source: str) -> go.Figure:
+    """A table drawn as a chart, for slides whose content is a list (the native table sits beside it)."""
+    shown = table.astype(object).where(table.notna(), "")
+    fig = go.Figure(go.Table(
+        header=dict(values=[str(c).replace("_", " ").capitalize() for c in shown.columns], fill_color="#deebf7",
+                    align="left", font=dict(size=14, color="#08306b")),
+        cells=dict(values=[shown[c].astype(str).tolist() for c in shown.columns], align="left", height=28,
+                   font=dict(size=13), fill_color="white", line_color="#dddddd"),
+    ))
+    return _frame(fig, title, source, max(320, 140 + 30 * len(shown)))

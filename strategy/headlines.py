@@ -135,3 +135,16 @@ def map_summary(table: pd.DataFrame, measure: str, measure_label: str) -> str:
     places = "1 place" if len(table) == 1 else f"{len(table)} places"
     return (f"A map of {places}, each circle shaded and sized by {measure_label.lower()}. "
             + (spread + "." if spread != NO_DATA else NO_DATA + "."))
+
+
+def trend_headline(latest: pd.DataFrame, short_name: str, benchmark: str, unit: str | None) -> str:
+    """'Inactive adults, 2024/25: Mansfield 24.3%, England 21.8%': the latest value of up to three places shown,
+    then England."""
+    sign = "%" if unit == "%" else ""
+    known = latest[latest.value.notna()]
+    if known.empty:
+        return f"{short_name}: no values yet"
+    ordered = pd.concat([known[known.place_code != benchmark].head(3), known[known.place_code == benchmark]])
+    parts = [f"{row.place_name} {row.value:.1f}{sign}" for row in ordered.itertuples()]
+    more = len(known[known.place_code != benchmark]) - 3
+    return f"{short_name}, {ordered.period.iloc[0]}: " + ", ".join(parts) + (f" (and {more} more)" if more > 0 else "")

@@ -217,6 +217,63 @@ def place_map_slide(context: PackContext) -> Slide:
                                 "reaches."))
 
 
+HEADLINE_TREND_INDICATOR = "93015"  # adults inactive: the need measure the strategy is read by
+
+
+def trends_slide(context: PackContext) -> Slide | None:
+    """The inactive-adults trend for the filtered places (or England) with the partnership's activity beneath."""
+    from strategy import indicator_trends as trends
+    from strategy.learning.markers import add_experiment_markers, experiment_markers
+    from strategy.trend_charts import trend_figure
+
+    definition = trends.indicator_definition(context.con, HEADLINE_TREND_INDICATOR)
+    if definition is None:
+        return None
+    assessed = trends.assess_indicator(context.con, context.framework, HEADLINE_TREND_INDICATOR)
+    chosen = tuple(context.filters.local_places(context.framework))[:6]
+    shown = assessed[assessed.place_code.isin([*chosen, context.framework.benchmark])]
+    if shown.empty:
+        return None
+    timeline = trends.activity_timeline(context.con, context.framework, context.filters, HEADLINE_TREND_INDICATOR,
+                                        chosen)
+    names = ", ".join(context.framework.place(c).name for c in chosen) or "England"
+    figure = trend_figure(shown, timeline, f"{definition['short_name']}: {names}",
+                          source_line(context.coverage, context.today, f"{definition['source']}; partner returns"),
+                          definition["unit"], context.framework.benchmark,
+                          f"Activities started for aim {definition['aim']}")
+    add_experiment_markers(figure, experiment_markers(context.con, context.framework, context.filters,
+                                                      HEADLINE_TREND_INDICATOR))
+    summary = trends.trend_summary(assessed, chosen, timeline, context.framework)
+    latest = trends.latest_summary(assessed, context.framework)
+    latest = latest[latest.place_code.isin(shown.place_code)]
+    key_figures = pd.DataFrame({"Place": latest.place_name, "Period": latest.period, "Value": latest.value.round(1),
+                                "Compared with England": latest.compared_to_england,
+                                "Recent trend": latest.recent_trend}).reset_index(drop=True)
+    return Slide("trends", "Trends", headlines.trend_headline(latest, definition["short_name"],
+                                                              context.framework.benchmark, definition["unit"]),
+                 figure, key_figures, summary, context.source, context.caveat(trends.comparison_note(shown) or ""))
+
+
+def _learning_slide(context: PackContext, title: str, key: str) -> Slide | None:
+    from strategy.learning.exports import board_pack_sections
+
+    section = next((s for s in board_pack_sections(context.con, context.framework, context.filters, context.today)
+                    if s.title == title), None)
+    if section is None:
+        return None
+    figure = charts.table_figure(section.table.head(10), title, context.source)
+    return Slide(key, title, section.headline, figure, section.table.head(12), section.headline, context.source,
+                 context.caveat("From the learning workspace."))
+
+
+def experiments_slide(context: PackContext) -> Slide | None:
+    return _learning_slide(context, "Safe-to-fail experiments", "experiments")
+
+
+def commitments_slide(context: PackContext) -> Slide | None:
+    return _learning_slide(context, "Commitments", "commitments")
+
+
 # The board pack, in order. One entry per view; a builder may return None to leave its slide out.
 SLIDE_BUILDERS: list[Callable[[PackContext], Slide | None]] = [
     overview_slide,
@@ -228,6 +285,9 @@ SLIDE_BUILDERS: list[Callable[[PackContext], Slide | None]] = [
     gaps_slide,
     need_effort_slide,
     place_map_slide,
+    trends_slide,
+    experiments_slide,
+    commitments_slide,
 ]
 
 

@@ -158,3 +158,12 @@ def test_command_says_how_to_install_libreoffice_when_pdf_is_impossible(demo_db_
     assert main(["--db", str(demo_db_copy), "board-pack", str(tmp_path / "pack.pdf")]) == 1
     assert "apt-get install libreoffice-impress" in capsys.readouterr().err
     assert not (tmp_path / "pack.pdf").exists()
+
+
+def test_pack_carries_the_trend_and_the_learning_workspace(pack):
+    keys = [slide.key for slide in pack["slides"]]
+    assert keys[-3:] == ["trends", "experiments", "commitments"]
+    trend = next(slide for slide in pack["slides"] if slide.key == "trends")
+    assert trend.headline.startswith("Inactive adults, 2024/25:") and "England" in trend.headline
+    commitments = next(slide for slide in pack["slides"] if slide.key == "commitments")
+    assert "past its date" in commitments.headline

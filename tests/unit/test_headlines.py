@@ -81,3 +81,12 @@ def test_place_spread_headline_gives_the_most_and_the_fewest():
         "Bolsover has the most activities per 100,000 people (89); Derby the fewest (12)"
     assert headlines.place_spread_headline(table.head(1), "rate", "Activities per 100,000 people") == \
         "Derby has 12 activities per 100,000 people"
+
+
+def test_trend_headline_names_each_place_then_england():
+    latest = pd.DataFrame({"place_code": ["E92000001", "E07000174"], "place_name": ["England", "Mansfield"],
+                           "period": ["2024/25", "2024/25"], "value": [21.8, 24.3]})
+    assert headlines.trend_headline(latest, "Inactive adults", "E92000001", "%") == \
+        "Inactive adults, 2024/25: Mansfield 24.3%, England 21.8%"
+    assert headlines.trend_headline(latest.assign(value=None), "Inactive adults", "E92000001", "%") == \
+        "Inactive adults: no values yet"
