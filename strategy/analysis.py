@@ -90,7 +90,9 @@ def aim_balance_summary(by_aim: pd.DataFrame, place_name: str) -> str:
 def format_measure(value: float, measure: str) -> str:
     if measure == "investment":
         return f"£{value:,.0f}"
-    return f"{value:,.0f} {MEASURES[measure].lower()}" if measure == "activities" else f"{value:,.0f}"
+    if measure == "activities":
+        return f"{value:,.0f} {'activity' if value == 1 else 'activities'}"
+    return f"{value:,.0f}"
 
 
 def activities_in_cell(con: duckdb.DuckDBPyConnection, framework: Framework, filters: Filters, rows: str,
