@@ -36,6 +36,7 @@ def test_changing_the_sector_filter_changes_the_url(page, app_url, test_output):
     before = heatmap_cell_texts(page)
     sidebar = page.locator("[data-testid='stSidebar']")
     sidebar.locator("[data-testid='stMultiSelect']").filter(has_text="Sector").locator("input").click()
+    page.keyboard.type("Sport")  # typing opens the list even when the click only focused the box
     page.get_by_role("option", name="Sport", exact=True).click()
     page.wait_for_url(re.compile(r"sector=sport"))
     page.keyboard.press("Escape")

@@ -134,6 +134,7 @@ def test_a_viewer_and_an_admin_signed_in_at_once_each_see_only_their_own_pages(s
     sign_in(admin, signin_url, provider, PEOPLE["admin"])
     viewer.wait_for_selector("text=Signed in as")
     wait_for_app(viewer)
+    viewer.locator("[data-testid=stSidebar] [data-testid=stPageLink] a", has_text="Overview").wait_for()
     assert "Admin" not in sidebar_pages(viewer)
     assert {"Overview", "Alignment", "Indicator trends"} <= sidebar_pages(viewer)
     admin.locator("[data-testid=stSidebar] [data-testid=stPageLink] a", has_text="Admin").wait_for()
