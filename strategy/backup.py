@@ -1,5 +1,5 @@
-"""Backups a person can check and restore: a folder of Parquet files, the schema, and a manifest of row counts and
-content hashes, written from one consistent snapshot; restore rebuilds a database from it and proves it matches.
+"""Backups a person can check and restore: a folder of Parquet files, the uploads' original files, the schema, and a
+manifest of row counts and content hashes, written from one consistent snapshot; restore rebuilds a database from it and proves it matches.
 
 The running dashboard holds the database file, so it is the dashboard that writes backups while it runs (see
 strategy/backup_requests.py for how the command line asks it to); every import and roll back is preceded by an
@@ -18,12 +18,13 @@ from pathlib import Path
 
 import duckdb
 
-from strategy import db
+from strategy import db, originals
 
 FORMAT = "making-our-move-backup/1"
 MANIFEST = "manifest.json"
 SCHEMA = "schema.sql"
 AUTOMATIC = "automatic"
+ORIGINALS = "originals"  # the uploads' original files (strategy/originals.py), by hash
 DEFAULT_KEEP_DAYS = 30
 
 
@@ -105,14 +106,17 @@ def write_backup(con: duckdb.DuckDBPyConnection, directory: str | os.PathLike, r
             sequences = sequence_positions(cursor)
             version = db.schema_version(cursor)
             cursor.execute(f"EXPORT DATABASE '{_sql_path(partial)}' (FORMAT parquet)")
+            hashes = originals.referenced_hashes(cursor)
         finally:
             cursor.execute("ROLLBACK")
-        files = {p.name: file_sha256(p) for p in sorted(partial.iterdir()) if p.name != "load.sql"}
+        missing = _copy_originals(_database_file(cursor), hashes, partial / ORIGINALS)
+        files = {p.relative_to(partial).as_posix(): file_sha256(p) for p in sorted(partial.rglob("*"))
+                 if p.is_file() and p.name != "load.sql"}
         (partial / "load.sql").unlink(missing_ok=True)  # it names absolute paths; restore reads the manifest instead
         manifest = {"format": FORMAT, "created_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
                     "reason": reason, "database": str(_database_file(cursor)), "schema_version": version,
                     "duckdb_version": duckdb.__version__, "checkpointed_first": checkpointed,
-                    "tables": tables, "sequences": sequences, "files": files}
+                    "tables": tables, "sequences": sequences, "files": files, "originals_missing": missing}
         (partial / MANIFEST).write_text(json.dumps(manifest, indent=2), encoding="utf-8")
         _fsync_folder(partial)
         if target.exists():
@@ -125,6 +129,24 @@ def write_backup(con: duckdb.DuckDBPyConnection, directory: str | os.PathLike, r
                            "there is free space and the folder is writable, then try again.") from error
     finally:
         cursor.close()
+
+
+def _copy_originals(database: Path, hashes: list[str], into: Path) -> list[str]:
+    """Put the uploads' original files into the backup (hard links where possible: they never change); the
+    hashes of any that were already missing, which the manifest names rather than failing every import."""
+    source = originals.originals_folder(database)
+    missing = []
+    for sha256 in hashes:
+        kept = originals.original_path(source, sha256)
+        if not kept.exists():
+            missing.append(sha256)
+            continue
+        into.mkdir(exist_ok=True)
+        try:
+            os.link(kept, into / sha256)
+        except OSError:  # another filesystem, or links not allowed
+            shutil.copyfile(kept, into / sha256)
+    return missing
 
 
 def automatic_backup(con: duckdb.DuckDBPyConnection, reason: str) -> Path:
@@ -231,11 +253,23 @@ def restore_backup(directory: str | os.PathLike, database: str | os.PathLike | N
         if wal.exists():
             wal.rename(Path(f"{kept}.wal"))
     building.rename(target)
+    _restore_originals(folder / ORIGINALS, originals.originals_folder(target))
     total = sum(t["rows"] for t in manifest["tables"].values())
     return RestoreReport(True, f"Restored {len(manifest['tables'])} tables ({total:,} rows) from the backup of "
                                f"{manifest['created_at']} into {target}; every table's row count and content hash "
                                "matches the manifest." + (f" The previous file is kept as {kept}." if kept else ""),
                          database=target, previous_copy=kept)
+
+
+def _restore_originals(kept: Path, folder: Path) -> None:
+    """Put the backup's original files back (already verified against the manifest); ones present are the same
+    bytes, being named by their hash."""
+    if not kept.is_dir():
+        return
+    folder.mkdir(parents=True, exist_ok=True)
+    for path in kept.iterdir():
+        if not (folder / path.name).exists():
+            shutil.copyfile(path, folder / path.name)
 
 
 def _create_schema(con: duckdb.DuckDBPyConnection, schema: str) -> None:
@@ -265,8 +299,7 @@ def _checkpoint(cursor: duckdb.DuckDBPyConnection) -> bool:
 
 
 def _database_file(con: duckdb.DuckDBPyConnection) -> Path:
-    rows = con.execute("SELECT path FROM duckdb_databases() WHERE database_name = current_database()").fetchall()
-    return Path(rows[0][0]) if rows and rows[0][0] else db.database_path()
+    return originals.database_file(con) or db.database_path()
 
 
 def _sql_path(path: Path) -> str:
@@ -279,6 +312,8 @@ def _slug(text: str) -> str:
 
 
 def _fsync_folder(folder: Path) -> None:
-    for path in folder.iterdir():
+    for path in folder.rglob("*"):
+        if not path.is_file():
+            continue
         with path.open("rb") as stream:
             os.fsync(stream.fileno())

@@ -2,7 +2,7 @@
 
 Same rules as activity uploads: every problem is reported at once (row as the spreadsheet numbers it, column,
 value, what is wrong, how to fix it) and nothing is written unless the whole file is good; the same bytes are
-not loaded twice; the original file is kept with the upload.
+not loaded twice; the original file is kept with the upload (strategy/originals.py).
 """
 
 from __future__ import annotations
@@ -21,6 +21,7 @@ from strategy.access import User, require
 from strategy.framework import Framework
 from strategy.indicator_files import (FINGERTIPS, TEMPLATE, TEMPLATE_REQUIRED, decode_file, detect_layout,
                                       fingertips_columns, fingertips_rows_to_keep, template_columns)
+from strategy.originals import keep_original
 
 # One comma not followed by exactly three digits is a decimal comma.
 DECIMAL_COMMA = re.compile(r"-?\d+,(\d{1,2}|\d{4,})")
@@ -222,12 +223,13 @@ def import_indicator_file(con: duckdb.DuckDBPyConnection, framework: Framework, 
     if dry_run:
         report.status = "valid"
         return report
+    original_in_row = keep_original(con, data, sha256)  # durable before the row that names it
     with db.transaction(con):
         report.status = "loaded"
         upload_id = db.execute(con, "insert_indicator_upload", uploaded_by=actor.email, file_name=file_name,
                                sha256=sha256, encoding=report.encoding, delimiter=report.delimiter,
                                rows_read=len(rows), rows_loaded=len(values),
-                               report=json.dumps(report.as_dict(), default=str), original=data)[0][0]
+                               report=json.dumps(report.as_dict(), default=str), original=original_in_row)[0][0]
         report.upload_id = int(upload_id)
         for indicator in new_indicators:
             db.execute(con, "insert_imported_indicator", **indicator, source=f"Imported from {file_name}")

@@ -21,9 +21,9 @@ from strategy.ingest.stages import reached
 from strategy.ingest.validate import validate
 
 Progress = Callable[[float, str], None]
-STAGING_TABLES = ("incoming", "typed", "links", "cell_pieces", "cell_codes", "unknown_sectors", "date_values", "group_values",
-                  "word_values", "staged", "problems", "unknown_values", "code_lookup",
-                  "place_lookup", "status_lookup", "raw_csv")
+STAGING_TABLES = ("replacing", "typed", "links", "cell_pieces", "cell_codes", "cell_profiles", "unknown_sectors",
+                  "date_values", "group_values", "word_values", "staged", "problems", "unknown_values",
+                  "code_lookup", "place_lookup", "status_lookup", "raw_csv")
 
 
 def import_activities(con: duckdb.DuckDBPyConnection, data: bytes, file_name: str, partner_name: str, actor: User,

@@ -1,5 +1,6 @@
-"""One transaction that writes a validated file: the upload record (with the original bytes), the partner,
-new versions of re-uploaded activities, the activities and their links, place shares and the audit entry.
+"""One transaction that writes a validated file: the upload record (naming the original file, kept just before
+by strategy/originals.py), the partner, new versions of re-uploaded activities, the activities and their links,
+place shares and the audit entry.
 
 An automatic backup (strategy/backup.py) comes first; if it cannot be written the upload is refused, nothing
 written. Writes from this process go one at a time (WRITE_LOCK); a write that cannot start within BUSY_WAIT_SECONDS,
@@ -18,6 +19,7 @@ import duckdb
 
 from strategy import db
 from strategy.backup import automatic_backup
+from strategy.originals import keep_original
 from strategy.ingest.stages import reached
 
 log = logging.getLogger(__name__)
@@ -93,9 +95,11 @@ def write_upload(cursor: duckdb.DuckDBPyConnection, record: UploadRecord) -> Loa
             return earlier
         automatic_backup(cursor, f"before import {record.partner_name}")  # BackupFailed: refused, nothing written
         reached("backed up")
+        in_row = keep_original(cursor, record.original, record.sha256)  # durable before the row that names it
+        reached("original kept")
         try:
             with db.transaction(cursor):
-                written = _write(cursor, record)
+                written = _write(cursor, record, in_row)
                 reached("before commit")
             reached("committed")
             return written
@@ -109,7 +113,7 @@ def write_upload(cursor: duckdb.DuckDBPyConnection, record: UploadRecord) -> Loa
         WRITE_LOCK.release()
 
 
-def _write(cursor: duckdb.DuckDBPyConnection, record: UploadRecord) -> LoadResult:
+def _write(cursor: duckdb.DuckDBPyConnection, record: UploadRecord, original_in_row: bytes | None) -> LoadResult:
     partner = cursor.execute("SELECT partner_id, sector FROM partners WHERE lower(trim(name)) = lower(trim($name))",
                              {"name": record.partner_name}).fetchall()
     created = not partner
@@ -128,40 +132,40 @@ def _write(cursor: duckdb.DuckDBPyConnection, record: UploadRecord) -> LoadResul
         "$encoding, $delimiter, $rows, $rows, 0, 'loaded', $report, $original) RETURNING upload_id",
         {"partner": partner_id, "actor": record.actor, "file": record.file_name, "sha": record.sha256,
          "encoding": record.encoding, "delimiter": record.delimiter, "rows": record.rows,
-         "report": json.dumps(report, default=str), "original": record.original}).fetchall()[0][0]
+         "report": json.dumps(report, default=str), "original": original_in_row}).fetchall()[0][0]
     reached("upload recorded")
-    params = {"partner": partner_id, "upload": upload_id}
-    # Only the new keys and versions: the rows themselves stay in typed (a copy of a million rows costs memory).
-    cursor.execute("""CREATE OR REPLACE TEMP TABLE incoming AS
-        SELECT t.row_number, (SELECT coalesce(max(activity_key), 0) FROM activities)
-                    + row_number() OVER (ORDER BY t.row_number) AS activity_key,
-               coalesce(previous.version, 0) + 1 AS version, previous.activity_key AS previous_key
+    # New keys are the largest so far plus the row's spreadsheet row number (unique within the file; gaps are
+    # harmless), so every table below takes its keys by arithmetic instead of joining a million rows.
+    base = cursor.execute("SELECT coalesce(max(activity_key), 0) FROM activities").fetchall()[0][0]
+    params = {"partner": partner_id, "upload": upload_id, "base": base}
+    # Rows that give an activity_id this partner loaded before: they become its next version.
+    cursor.execute("""CREATE OR REPLACE TEMP TABLE replacing AS
+        SELECT t.row_number, previous.version + 1 AS version, previous.activity_key AS previous_key
         FROM typed t
-        LEFT JOIN (SELECT activity_id, max(version) AS version,
-                          max(activity_key) FILTER (WHERE replaced_by_upload IS NULL) AS activity_key
-                   FROM activities WHERE partner_id = $partner GROUP BY activity_id) previous
-               ON previous.activity_id = t.activity_id""", {"partner": partner_id})
+        JOIN (SELECT activity_id, max(version) AS version,
+                     max(activity_key) FILTER (WHERE replaced_by_upload IS NULL) AS activity_key
+              FROM activities WHERE partner_id = $partner GROUP BY activity_id) previous
+          ON previous.activity_id = t.activity_id""", {"partner": partner_id})
     replaced = cursor.execute("UPDATE activities SET replaced_by_upload = $upload WHERE activity_key IN "
-                              "(SELECT previous_key FROM incoming WHERE previous_key IS NOT NULL)",
+                              "(SELECT previous_key FROM replacing WHERE previous_key IS NOT NULL)",
                               {"upload": upload_id}).fetchall()[0][0]
-    # The derived columns (strategy/activities.py) are computed from the staged links while inserting: far
-    # faster on a large upload than inserting and then updating a million rows.
-    db.execute(cursor, "stage_incoming_profiles")
+    # The derived columns (strategy/activities.py) come with the typed rows (computed per distinct cell during
+    # validation): far faster on a large upload than inserting and then updating a million rows.
     cursor.execute("""INSERT INTO activities (activity_key, partner_id, activity_id, version, upload_id, title,
             description, sector, start_date, end_date, status, participants, investment_gbp, target_groups,
             aim_mask, way_mask, theme_mask, place_set)
-        SELECT i.activity_key, $partner, t.activity_id, i.version, $upload, t.title, t.description, t.sector,
-               t.start_date, t.end_date, t.status, CAST(t.participants_number AS BIGINT),
+        SELECT $base + t.row_number, $partner, t.activity_id, coalesce(r.version, 1), $upload, t.title,
+               t.description, t.sector, t.start_date, t.end_date, t.status, CAST(t.participants_number AS BIGINT),
                CAST(round(t.investment_number, 2) AS DECIMAL(14, 2)),
                CASE WHEN len(t.target_groups) > 0 THEN t.target_groups END,
-               p.aim_mask, p.way_mask, p.theme_mask, p.place_set
-        FROM incoming i JOIN typed t USING (row_number) JOIN incoming_profiles p USING (row_number)""", params)
+               t.aim_mask, t.way_mask, t.theme_mask, t.place_set
+        FROM typed t LEFT JOIN replacing r USING (row_number)""", params)
     reached("activities written")
     for table, column, kind in (("activity_aims", "aim", "aim"), ("activity_ways", "way", "way"),
                                 ("activity_themes", "theme", "theme")):
-        cursor.execute(f"INSERT INTO {table} (activity_key, {column}) SELECT i.activity_key, l.code FROM links l "
-                       f"JOIN incoming i USING (row_number) WHERE l.kind = '{kind}'")  # fixed names
-    db.execute(cursor, "insert_places_for_upload")
+        cursor.execute(f"INSERT INTO {table} (activity_key, {column}) SELECT $base + row_number, code FROM links "
+                       f"WHERE kind = '{kind}'", {"base": base})  # fixed names
+    db.execute(cursor, "insert_places_for_upload", base=base)
     reached("links written")
     db.execute(cursor, "set_partner_sector_from_activities", partner_id=partner_id)
     new = record.rows - replaced

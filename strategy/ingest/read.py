@@ -47,18 +47,12 @@ def read_raw_table(cursor: duckdb.DuckDBPyConnection, decoded: DecodedFile, data
 def _csv_to_raw_cells(cursor: duckdb.DuckDBPyConnection, decoded: DecodedFile) -> None:
     # DuckDB reads the text far faster than Python's csv module. Its sniffer is fragile on ragged files, so the
     # width comes from the first rows and strict mode makes a longer row an error, never a silently cut one.
-    # parallel=false is what DuckDB needs for quoted newlines together with null_padding (short rows).
     width = _column_count(decoded)
     columns = "{" + ", ".join(f"'c{i}': 'VARCHAR'" for i in range(width)) + "}"
-    handle, path = tempfile.mkstemp(prefix="strategy-upload-", suffix=".csv")
+    path = _scratch_copy(decoded.utf8)
     try:
-        with os.fdopen(handle, "wb") as out:
-            out.write(decoded.utf8)
         try:
-            cursor.execute(
-                f"CREATE OR REPLACE TEMP TABLE raw_csv AS SELECT * FROM read_csv($path, auto_detect = false, "
-                f"columns = {columns}, header = false, null_padding = true, parallel = false, strict_mode = true, "
-                "delim = $delim, quote = '\"', escape = '\"')", {"path": path, "delim": decoded.delimiter})
+            _read_csv(cursor, path, columns, decoded.delimiter)
         except (duckdb.InvalidInputException, duckdb.ConversionException) as problem:
             line = _line_of(str(problem))
             where = f" (line {line} of the file)" if line else ""
@@ -74,6 +68,49 @@ def _csv_to_raw_cells(cursor: duckdb.DuckDBPyConnection, decoded: DecodedFile) -
     # rowid follows the file's order (insertion order is preserved), so it numbers records as a spreadsheet does.
     cursor.execute("CREATE OR REPLACE TEMP VIEW raw_cells AS SELECT CAST(rowid + 1 AS INTEGER) AS row_number, "
                    + ", ".join(f"c{i}" for i in range(width)) + " FROM raw_csv")
+
+
+MEMORY_FOLDER = "/dev/shm"
+
+
+def _scratch_copy(text: bytes | memoryview) -> str:
+    """The path of a temporary copy of the text for DuckDB to read: in memory-backed /dev/shm where there is room
+    (a disk-backed copy of a large file was a tenth of the import's time), else in the temporary folder."""
+    if os.path.isdir(MEMORY_FOLDER) and os.access(MEMORY_FOLDER, os.W_OK):
+        try:
+            return _temporary_file(text, MEMORY_FOLDER)
+        except OSError:  # too small (a container's default is 64 MB)
+            pass
+    return _temporary_file(text, None)
+
+
+def _temporary_file(text: bytes | memoryview, folder: str | None) -> str:
+    handle, path = tempfile.mkstemp(prefix="strategy-upload-", suffix=".csv", dir=folder)
+    try:
+        with os.fdopen(handle, "wb") as out:
+            out.write(text)
+    except OSError:
+        os.unlink(path)
+        raise
+    return path
+
+
+def _read_csv(cursor: duckdb.DuckDBPyConnection, path: str, columns: str, delimiter: str) -> None:
+    """raw_csv from the file: with the parallel reader when it can read the file, else the one-thread reader.
+
+    The parallel reader refuses (never misreads) quoted newlines together with short rows, and is stricter about
+    a quote left open; the one-thread reader reads those, and its errors are the ones reported.
+    """
+    for parallel in ("true", "false"):
+        try:
+            cursor.execute(
+                f"CREATE OR REPLACE TEMP TABLE raw_csv AS SELECT * FROM read_csv($path, auto_detect = false, "
+                f"columns = {columns}, header = false, null_padding = true, parallel = {parallel}, "
+                "strict_mode = true, delim = $delim, quote = '\"', escape = '\"')", {"path": path, "delim": delimiter})
+            return
+        except duckdb.Error:
+            if parallel == "false":
+                raise
 
 
 def _column_count(decoded: DecodedFile, sample_bytes: int = 1 << 20, sample_rows: int = 2000) -> int:

@@ -103,7 +103,7 @@ def validate(cursor: duckdb.DuckDBPyConnection, raw: RawTable, framework: Framew
     if any(p.kind != "missing column" for p in result.header_problems):
         return result
     _links(cursor, framework, mapping, ticks, result)
-    _typed(cursor, mapping)
+    _typed(cursor, mapping, ticks)
     _row_problems(cursor, framework, mapping, ticks, result)
     _assumptions(cursor, mapping, ticks, result)
     return result
@@ -193,6 +193,12 @@ def _links(cursor, framework: Framework, mapping, ticks, result: Validation) -> 
               WHERE p.kind <> 'place'
               UNION ALL SELECT p.*, l.code FROM cell_pieces p JOIN place_lookup l ON l.word = p.word
               WHERE p.kind = 'place')""")
+    # Each distinct cell's derived columns (strategy/activities.py): bit n for a code ending in n, and the sorted,
+    # space-separated set of places. Rows take them by a join, so nothing is aggregated per row.
+    cursor.execute("""CREATE OR REPLACE TEMP TABLE cell_profiles AS SELECT column_name, cell,
+        coalesce(bit_or(CASE WHEN kind <> 'place' THEN 1::UINTEGER << CAST(substr(code, 2) AS INTEGER) END), 0) AS mask,
+        array_to_string(list_sort(list_distinct(list(code) FILTER (WHERE kind = 'place'))), ' ') AS place_set
+        FROM cell_codes GROUP BY column_name, cell""")
     selects = [f"SELECT s.row_number, '{kind}' AS kind, c.code FROM staged s JOIN (SELECT DISTINCT cell, code "
                f"FROM cell_codes WHERE column_name = '{column}') c ON c.cell = s.{column}"
                for column, kind in LIST_KINDS.items() if column in mapping]
@@ -205,8 +211,29 @@ def _links(cursor, framework: Framework, mapping, ticks, result: Validation) -> 
     cursor.execute(f"CREATE OR REPLACE TEMP TABLE links AS SELECT {'DISTINCT' if ticks else ''} * FROM ({union})")
 
 
-def _typed(cursor, mapping) -> None:
-    """typed: the staged rows with sector and status codes, dates, numbers and target groups converted."""
+def _profile_sql(mapping, ticks) -> tuple[str, str]:
+    """(select list, joins): each row's aim/way/theme masks and place set, from its cells' profiles and tick boxes."""
+    joins, masks = [], {"aim": [], "way": [], "theme": []}
+    ticked = ", ".join(f"'{t}'" for t in TICKED)
+    for number, (column, kind) in enumerate(LIST_KINDS.items()):
+        if column in mapping:
+            joins.append(f"LEFT JOIN cell_profiles cp{number} ON cp{number}.column_name = '{column}' "
+                         f"AND cp{number}.cell = s.{column}")
+            if kind != "place":
+                masks[kind].append(f"coalesce(cp{number}.mask, 0)")
+    kinds = {"A": "aim", "W": "way", "T": "theme"}
+    for code in ticks:
+        masks[kinds[code[0]]].append(f"CASE WHEN lower(s.tick_{code}) IN ({ticked}) "
+                                     f"THEN 1::UINTEGER << {int(code[1:])} ELSE 0::UINTEGER END")
+    places = [n for n, column in enumerate(LIST_KINDS) if column == "places" and column in mapping]
+    selected = [f"({' | '.join(masks[kind]) or '0::UINTEGER'}) AS {kind}_mask" for kind in masks]
+    selected.append(f"cp{places[0]}.place_set" if places else "CAST(NULL AS VARCHAR) AS place_set")
+    return ", ".join(selected), " ".join(joins)
+
+
+def _typed(cursor, mapping, ticks) -> None:
+    """typed: the staged rows with sector and status codes, dates, numbers and target groups converted, and the
+    derived masks and place set."""
     participants = NUMBER_CLEAN["participants"].format(x="s.participants")
     investment = NUMBER_CLEAN["investment_gbp"].format(x="s.investment_gbp")
     # Dates, sectors and statuses repeat a lot: convert each distinct text once, then join.
@@ -222,14 +249,16 @@ def _typed(cursor, mapping) -> None:
         list_filter(list_transform(string_split_regex(text, '{LIST_SEPARATORS}'), lambda g: trim(g, '{TRIM}')),
                     lambda g: g <> '') AS groups
         FROM (SELECT DISTINCT target_groups AS text FROM staged WHERE target_groups IS NOT NULL)""")
+    profile_columns, profile_joins = _profile_sql(mapping, ticks)
     cursor.execute(f"""CREATE OR REPLACE TEMP TABLE typed AS
         SELECT s.row_number, s.activity_id, s.title, s.description, sec.code AS sector,
                sd.day AS start_date, ed.day AS end_date,
                st.code AS status, TRY_CAST({participants} AS DOUBLE) AS participants_number,
                coalesce(TRY_CAST({investment} AS DECIMAL(38, 6)),
                         TRY_CAST(TRY_CAST({investment} AS DOUBLE) AS DECIMAL(38, 6))) AS investment_number,
-               tg.groups AS target_groups
+               tg.groups AS target_groups, {profile_columns}
         FROM staged s
+        {profile_joins}
         LEFT JOIN group_values tg ON tg.text = s.target_groups
         LEFT JOIN word_values sec ON sec.kind = 'sector' AND sec.text = s.sector
         LEFT JOIN word_values st ON st.kind = 'status' AND st.text = s.status

@@ -17,6 +17,7 @@ import json
 import os
 import platform
 import re
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -83,6 +84,8 @@ def child_import(file: str, database: str, dry_run: bool) -> dict:
 
     for leftover in (Path(database), Path(database + ".wal")):  # every run starts from an empty database
         leftover.unlink(missing_ok=True)
+    for folder in ("originals", "backups"):  # with nothing kept by an earlier run (an original is never rewritten)
+        shutil.rmtree(Path(database).parent / folder, ignore_errors=True)
     build_database(database)
     con = db.connect(database)
     data = Path(file).read_bytes()

@@ -1,5 +1,6 @@
 """Importing indicator files: the Fingertips download unchanged, the product's template, and every way a file can be wrong."""
 
+import hashlib
 import json
 import shutil
 from pathlib import Path
@@ -8,6 +9,7 @@ import pytest
 
 from strategy import db
 from strategy.access import LOCAL_USER, User
+from strategy.originals import original_bytes
 from strategy.indicator_import import import_indicator_file
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
@@ -99,8 +101,8 @@ def test_an_upload_keeps_the_original_bytes_its_checksum_and_an_audit_entry(writ
                                   "FROM uploads WHERE upload_id = ?", [report.upload_id]).fetchall()[0]
     kind, who, sha256, original, rows_loaded, status, stored_report = upload
     assert (kind, who, rows_loaded, status) == ("indicators", "analyst@example.org", 20, "loaded")
-    assert bytes(original) == FINGERTIPS_DOWNLOAD
-    assert len(sha256) == 64
+    assert original is None and original_bytes(writable_con, report.upload_id) == FINGERTIPS_DOWNLOAD
+    assert sha256 == hashlib.sha256(FINGERTIPS_DOWNLOAD).hexdigest()
     assert json.loads(stored_report)["upload_id"] == report.upload_id
     audit = writable_con.execute("SELECT actor, action FROM audit_log WHERE upload_id = ?", [report.upload_id]).fetchall()
     assert audit == [("analyst@example.org", "import indicators")]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 import shutil
 import tomllib
@@ -15,6 +16,7 @@ from strategy import db, exports
 from strategy.filters import Filters
 from strategy.ingest import DUPLICATE, LOADED, Limits, import_activities, rollback_upload, upload_history
 from strategy.ingest.template import template_csv, template_xlsx
+from strategy.originals import database_file, original_bytes, originals_folder
 from tests.conftest import PROJECT_ROOT
 from tests.unit.test_ingest_files import GOOD, HEADER, HOSTILE_DESCRIPTION, HOSTILE_TITLE, csv_bytes, row
 
@@ -45,10 +47,14 @@ def test_same_bytes_twice_are_loaded_once(demo_writable):
 def test_upload_keeps_the_original_file_its_hash_and_who(demo_writable):
     data = csv_bytes([GOOD])
     report = import_activities(demo_writable, data, "a.csv", "Keeper", User("sam@example.org", "admin"))
-    original, sha, who, rows = demo_writable.execute(
+    in_row, sha, who, rows = demo_writable.execute(
         "SELECT original, sha256, uploaded_by, rows_loaded FROM uploads WHERE upload_id = ?",
         [report.upload_id]).fetchall()[0]
-    assert bytes(original) == data and sha == report.sha256 and who == "sam@example.org" and rows == 1
+    assert sha == hashlib.sha256(data).hexdigest() and who == "sam@example.org" and rows == 1
+    # Kept beside the database, named by its hash, not inside the row (see strategy/originals.py).
+    assert in_row is None
+    assert (originals_folder(database_file(demo_writable)) / sha).read_bytes() == data
+    assert original_bytes(demo_writable, report.upload_id) == data
     assert demo_writable.execute("SELECT actor FROM audit_log WHERE upload_id = ?",
                                  [report.upload_id]).fetchall() == [("sam@example.org",)]
 
