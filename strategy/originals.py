@@ -16,6 +16,8 @@ from __future__ import annotations
 import hashlib
 import os
 import re
+import tempfile
+import threading
 from pathlib import Path
 
 import duckdb
@@ -49,27 +51,74 @@ def original_path(folder: Path, sha256: str) -> Path:
 
 def keep_original(con: duckdb.DuckDBPyConnection, data: bytes, sha256: str) -> bytes | None:
     """Make the bytes durable in the originals folder; what the upload row should hold in uploads.original
-    (None when the folder holds them; the bytes themselves for an in-memory database).
+    (None when the folder holds them; the bytes themselves for an in-memory database)."""
+    return PendingOriginal(con, data, sha256).keep()
 
-    Written under a temporary name, flushed to disk and renamed, so a file named by a hash always holds the
-    whole file. OSError (a full disk, a file that cannot grow) leaves no partial file behind.
+
+class PendingOriginal:
+    """An original being written while the file is checked (with background=True: the write and its flush to
+    disk overlap the checking, which is busy in DuckDB), then kept or discarded.
+
+    Written under a temporary name, flushed to disk and renamed by keep(), so a file named by a hash always holds
+    the whole file. A failed write (a full disk, a file that cannot grow) raises OSError from keep() and leaves no
+    partial file; so does discard(), for a file that is not loaded.
     """
-    database = database_file(con)
-    if database is None:
-        return data
-    target = original_path(originals_folder(database), sha256)
-    if target.exists() and target.stat().st_size == len(data):
-        return None  # the same bytes, kept before (content-addressed: same name, same bytes)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    partial = target.with_name(f"{sha256}.{os.getpid()}.partial")
-    try:
-        _write_durably(partial, data)
-        os.replace(partial, target)
-        _fsync_directory(target.parent)
-    except BaseException:
-        partial.unlink(missing_ok=True)
-        raise
-    return None
+
+    def __init__(self, con: duckdb.DuckDBPyConnection, data: bytes, sha256: str, background: bool = False):
+        database = database_file(con)
+        self.in_row = data if database is None else None
+        self.target = original_path(originals_folder(database), sha256) if database else None
+        self.partial: Path | None = None
+        self._failed: BaseException | None = None
+        self._writer: threading.Thread | None = None
+        if self.target is None or (self.target.exists() and self.target.stat().st_size == len(data)):
+            return  # nothing to write: kept in the row, or the same bytes kept before (same name, same bytes)
+        if background:
+            self._writer = threading.Thread(target=self._write, args=(data,), name="keep-original", daemon=True)
+            self._writer.start()
+        else:
+            self._write(data)
+
+    def _write(self, data: bytes) -> None:
+        try:
+            self.target.parent.mkdir(parents=True, exist_ok=True)
+            handle, name = tempfile.mkstemp(dir=self.target.parent, prefix=f"{self.target.name}.", suffix=".partial")
+            os.close(handle)
+            self.partial = Path(name)
+            _write_durably(self.partial, data)
+        except BaseException as failed:  # raised again by keep(), in the importing thread
+            self._failed = failed
+            self._remove_partial()
+
+    def keep(self) -> bytes | None:
+        """Put the file in place (durably) and return what uploads.original should hold."""
+        self._wait()
+        if self._failed is not None:
+            raise self._failed
+        if self.partial is not None:
+            try:
+                os.replace(self.partial, self.target)
+                _fsync_directory(self.target.parent)
+            except BaseException:
+                self._remove_partial()
+                raise
+            self.partial = None
+        return self.in_row
+
+    def discard(self) -> None:
+        """Remove what was written for a file that is not being loaded (a no-op once kept)."""
+        self._wait()
+        self._remove_partial()
+
+    def _wait(self) -> None:
+        if self._writer is not None:
+            self._writer.join()
+            self._writer = None
+
+    def _remove_partial(self) -> None:
+        if self.partial is not None:
+            self.partial.unlink(missing_ok=True)
+            self.partial = None
 
 
 def original_bytes(con: duckdb.DuckDBPyConnection, upload_id: int) -> bytes:

@@ -19,6 +19,7 @@ from strategy.ingest.report import (BUSY, DUPLICATE, LOADED, REJECTED, VALID, Fi
                                     Problem)
 from strategy.ingest.stages import reached
 from strategy.ingest.validate import validate
+from strategy.originals import PendingOriginal
 
 Progress = Callable[[float, str], None]
 STAGING_TABLES = ("replacing", "typed", "links", "cell_pieces", "cell_codes", "cell_profiles", "unknown_sectors",
@@ -49,6 +50,7 @@ def import_activities(con: duckdb.DuckDBPyConnection, data: bytes, file_name: st
                                          f"{limits.max_megabytes:g} MB. Split it into smaller files, or save it as "
                                          "CSV, which is smaller.", "file too large"))
     cursor = con.cursor()  # its own connection: staging tables are private to this import
+    original: PendingOriginal | None = None
     try:
         earlier = earlier_upload_of(cursor, report.sha256)
         if earlier:
@@ -62,6 +64,8 @@ def import_activities(con: duckdb.DuckDBPyConnection, data: bytes, file_name: st
             raw = read_raw_table(cursor, decoded, data, limits)
         except FileRejected as unreadable:
             return _rejected(report, *unreadable.problems)
+        if not dry_run:  # written to disk while the rows are checked; removed again if they are not loaded
+            original = PendingOriginal(cursor, data, report.sha256, background=True)
         if decoded.encoding == "Windows-1252":
             report.warnings.append(Problem(0, "", "", "The file is not UTF-8, so it was read as Windows-1252 "
                                            "(Excel's 'CSV (Comma delimited)'). Check that accented letters and £ "
@@ -96,7 +100,7 @@ def import_activities(con: duckdb.DuckDBPyConnection, data: bytes, file_name: st
             written = write_upload(cursor, UploadRecord(
                 file_name, partner_name, actor.email, report.sha256, decoded.encoding, decoded.delimiter_name,
                 report.rows, {"warnings": [w.as_dict() for w in report.warnings], "assumed": report.assumed},
-                data))
+                original))
         except Busy as busy:
             report.status, report.message = BUSY, str(busy)
             return report
@@ -116,6 +120,8 @@ def import_activities(con: duckdb.DuckDBPyConnection, data: bytes, file_name: st
     except WRITE_FAILURES as failed:  # a full disk, a file that cannot grow: on reading, staging or loading
         return _rejected(report, Problem(0, "", "", could_not_write(failed), "could not write"))
     finally:
+        if original is not None:
+            original.discard()  # nothing once it has been kept
         try:
             _drop_staging(cursor)
         except duckdb.Error:  # after a failed write; the temporary tables go with the cursor anyway

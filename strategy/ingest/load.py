@@ -19,7 +19,7 @@ import duckdb
 
 from strategy import db
 from strategy.backup import automatic_backup
-from strategy.originals import keep_original
+from strategy.originals import PendingOriginal
 from strategy.ingest.stages import reached
 
 log = logging.getLogger(__name__)
@@ -73,7 +73,7 @@ class UploadRecord:
     delimiter: str | None
     rows: int
     report: dict
-    original: bytes
+    original: PendingOriginal
 
 
 def earlier_upload_of(cursor: duckdb.DuckDBPyConnection, sha256: str) -> tuple[int, str] | None:
@@ -95,7 +95,7 @@ def write_upload(cursor: duckdb.DuckDBPyConnection, record: UploadRecord) -> Loa
             return earlier
         automatic_backup(cursor, f"before import {record.partner_name}")  # BackupFailed: refused, nothing written
         reached("backed up")
-        in_row = keep_original(cursor, record.original, record.sha256)  # durable before the row that names it
+        in_row = record.original.keep()  # durable before the row that names it
         reached("original kept")
         try:
             with db.transaction(cursor):

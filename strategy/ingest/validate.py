@@ -1,7 +1,8 @@
 """Raw cells to typed rows and a complete list of problems, all in DuckDB (vectorised: 1M rows in seconds).
 
 Tables it leaves on the cursor for load.py: staged (trimmed text), typed (one row per activity, typed),
-links (row_number, kind, code) for aims, ways, themes and places, and problems (every error, with its message).
+links (row_number, kind, code) for aims, ways and themes (places travel in typed as each row's place set), and
+problems (every error, with its message).
 """
 
 from __future__ import annotations
@@ -172,7 +173,8 @@ def _stage(cursor, raw: RawTable, mapping: dict[str, int], ticks: dict[str, int]
 
 
 def _links(cursor, framework: Framework, mapping, ticks, result: Validation) -> None:
-    """links (row, kind, code) from list and tick-box columns, matched one distinct cell text at a time.
+    """links (row, kind, code) from list and tick-box columns, matched one distinct cell text at a time; each
+    distinct cell's masks and place set (cell_profiles).
 
     A million rows hold a few hundred distinct cells ('Bolsover; Chesterfield'), so cells are split and matched
     once (cell_pieces, cell_codes) and a hash join per column brings the codes to the rows.
@@ -199,9 +201,10 @@ def _links(cursor, framework: Framework, mapping, ticks, result: Validation) -> 
         coalesce(bit_or(CASE WHEN kind <> 'place' THEN 1::UINTEGER << CAST(substr(code, 2) AS INTEGER) END), 0) AS mask,
         array_to_string(list_sort(list_distinct(list(code) FILTER (WHERE kind = 'place'))), ' ') AS place_set
         FROM cell_codes GROUP BY column_name, cell""")
+    # Places are not linked row by row: each row carries its place set (above), from which loading writes them.
     selects = [f"SELECT s.row_number, '{kind}' AS kind, c.code FROM staged s JOIN (SELECT DISTINCT cell, code "
                f"FROM cell_codes WHERE column_name = '{column}') c ON c.cell = s.{column}"
-               for column, kind in LIST_KINDS.items() if column in mapping]
+               for column, kind in LIST_KINDS.items() if column in mapping and kind != "place"]
     kinds = {"A": "aim", "W": "way", "T": "theme"}
     ticked = ", ".join(f"'{t}'" for t in TICKED)
     selects += [f"SELECT row_number, '{kinds[code[0]]}' AS kind, '{code}' AS code FROM staged "
@@ -263,8 +266,7 @@ def _typed(cursor, mapping, ticks) -> None:
         LEFT JOIN word_values sec ON sec.kind = 'sector' AND sec.text = s.sector
         LEFT JOIN word_values st ON st.kind = 'status' AND st.text = s.status
         LEFT JOIN date_values sd ON sd.text = s.start_date
-        LEFT JOIN date_values ed ON ed.text = s.end_date
-        ORDER BY s.row_number""")
+        LEFT JOIN date_values ed ON ed.text = s.end_date""")
 
 
 def _problem(cursor, select: str, column: str, message: str, kind: str, own_message: bool = False) -> None:
@@ -286,8 +288,8 @@ def _row_problems(cursor, framework: Framework, mapping, ticks, result: Validati
                      "an activity.", "missing value")
     aim_columns = "aims" in mapping or any(c.startswith("A") for c in ticks)
     if aim_columns:
-        _problem(cursor, "SELECT row_number, coalesce(aims, '') AS value FROM staged s WHERE NOT EXISTS "
-                 "(SELECT 1 FROM links l WHERE l.row_number = s.row_number AND l.kind = 'aim') AND (s.aims IS NULL "
+        _problem(cursor, "SELECT row_number, coalesce(aims, '') AS value FROM staged s JOIN typed t USING "
+                 "(row_number) WHERE t.aim_mask = 0 AND (s.aims IS NULL "
                  "OR s.aims NOT IN (SELECT cell FROM cell_pieces WHERE column_name = 'aims' AND word <> ''))",
                  header["aims"], "Every activity needs at least one aim. " + HOW_TO_WRITE["aim"], "missing value")
     # Unknown names and codes: one message per distinct value, so near misses get a suggestion.
