@@ -60,6 +60,7 @@ def preview(cursor: duckdb.DuckDBPyConnection) -> pd.DataFrame:
 def annotated_file(cursor: duckdb.DuckDBPyConnection, raw: RawTable, file_name: str, kind: str,
                    delimiter: str | None) -> tuple[bytes, str]:
     """The partner's own rows with a 'problems' column saying what to fix in each; (bytes, file name)."""
+    raw.raw_cells(cursor)
     columns = ", ".join(raw.columns)
     table = cursor.execute(f"""
         SELECT r.row_number, {columns}, coalesce(p.text, '') AS problems FROM raw_cells r

@@ -14,7 +14,7 @@ from strategy.ingest.decode import decode_file
 from strategy.ingest.feedback import annotated_file, preview, problems_in_order
 from strategy.ingest.load import (WRITE_FAILURES, Busy, LoadResult, UploadRecord, could_not_write, earlier_upload_of,
                                   write_upload)
-from strategy.ingest.read import read_raw_table
+from strategy.ingest.read import RawTable, read_raw_table
 from strategy.ingest.report import (BUSY, DUPLICATE, LOADED, REJECTED, VALID, FileRejected, ImportReport, Limits,
                                     Problem)
 from strategy.ingest.stages import reached
@@ -23,8 +23,8 @@ from strategy.originals import PendingOriginal
 
 Progress = Callable[[float, str], None]
 STAGING_TABLES = ("replacing", "typed", "links", "cell_pieces", "cell_codes", "cell_profiles", "unknown_sectors",
-                  "date_values", "group_values", "word_values", "staged", "problems", "unknown_values",
-                  "code_lookup", "place_lookup", "status_lookup", "raw_csv")
+                  "date_values", "group_values", "word_values", "staged", "staged_rows", "problems",
+                  "unknown_values", "code_lookup", "place_lookup", "status_lookup", "raw_csv", "raw_cells")
 
 
 def import_activities(con: duckdb.DuckDBPyConnection, data: bytes, file_name: str, partner_name: str, actor: User,
@@ -51,6 +51,7 @@ def import_activities(con: duckdb.DuckDBPyConnection, data: bytes, file_name: st
                                          "CSV, which is smaller.", "file too large"))
     cursor = con.cursor()  # its own connection: staging tables are private to this import
     original: PendingOriginal | None = None
+    raw: RawTable | None = None
     try:
         earlier = earlier_upload_of(cursor, report.sha256)
         if earlier:
@@ -70,8 +71,11 @@ def import_activities(con: duckdb.DuckDBPyConnection, data: bytes, file_name: st
             report.warnings.append(Problem(0, "", "", "The file is not UTF-8, so it was read as Windows-1252 "
                                            "(Excel's 'CSV (Comma delimited)'). Check that accented letters and £ "
                                            "signs look right in the preview.", "encoding assumed"))
-        step(0.3, f"Checking {raw.data_rows:,} rows")
-        checked = validate(cursor, raw, framework, limits)
+        step(0.3, "Checking every row")
+        try:
+            checked = validate(cursor, raw, framework, limits)
+        except FileRejected as unreadable:  # a row further down that cannot be read
+            return _rejected(report, *unreadable.problems)
         report.rows = checked.rows
         report.warnings += checked.warnings
         report.assumed.update(checked.assumed)
@@ -83,7 +87,7 @@ def import_activities(con: duckdb.DuckDBPyConnection, data: bytes, file_name: st
             step(0.9, "Listing the problems")
             report.message = (f"{report.errors_total:,} problem(s) found; nothing was loaded. Fix them in your "
                               "file and upload it again.")
-            if raw.data_rows:
+            if checked.data_rows:
                 report.annotated_file, report.annotated_file_name = annotated_file(
                     cursor, raw, file_name, decoded.kind, decoded.delimiter)
             return report
@@ -122,6 +126,8 @@ def import_activities(con: duckdb.DuckDBPyConnection, data: bytes, file_name: st
     finally:
         if original is not None:
             original.discard()  # nothing once it has been kept
+        if raw is not None:
+            raw.close()
         try:
             _drop_staging(cursor)
         except duckdb.Error:  # after a failed write; the temporary tables go with the cursor anyway
@@ -146,10 +152,8 @@ def _duplicate(report: ImportReport, earlier: tuple[int, str]) -> ImportReport:
 
 
 def _drop_staging(cursor: duckdb.DuckDBPyConnection, keep: tuple[str, ...] = ()) -> None:
-    try:
-        cursor.execute("DROP VIEW IF EXISTS raw_cells")
-    except duckdb.Error:
-        cursor.execute("DROP TABLE IF EXISTS raw_cells")
-    for table in STAGING_TABLES:  # fixed names
-        if table not in keep:
-            cursor.execute(f"DROP TABLE IF EXISTS {table}")
+    found = cursor.execute("SELECT table_name, table_type FROM information_schema.tables WHERE table_catalog = "
+                           "'temp' ORDER BY table_type DESC").fetchall()  # views first: they read the tables
+    for name, kind in found:
+        if name in STAGING_TABLES and name not in keep:  # fixed names
+            cursor.execute(f"DROP {'VIEW' if kind == 'VIEW' else 'TABLE'} IF EXISTS temp.{name}")

@@ -1,4 +1,4 @@
-"""Decoded file to a raw table of strings in DuckDB (temporary table raw_cells), with spreadsheet row numbers.
+"""Decoded file to rows of text DuckDB can read (RawTable), numbered as the spreadsheet numbers them.
 
 Every cell is read as text, so nothing is converted before it is checked; trailing empty rows and columns
 that spreadsheets leave behind are dropped here.
@@ -11,7 +11,6 @@ import io
 import os
 import tempfile
 import zipfile
-from dataclasses import dataclass
 from datetime import date, datetime, time
 
 import duckdb
@@ -22,55 +21,96 @@ from strategy.ingest.decode import SAVE_AS_CSV, DecodedFile, reject
 from strategy.ingest.report import FileRejected, Limits, Problem
 
 HEADER_SEARCH_ROWS = 10  # a title or note above the headers is skipped if the headers are within this many rows
+MEMORY_FOLDER = "/dev/shm"
 
 
-@dataclass(frozen=True)
 class RawTable:
-    """The raw_cells table's shape: its text columns c0..cN, the header row and its cells."""
+    """A file's rows as text, in file order, for SQL to read: a CSV straight from a temporary copy (never held
+    as a table unless asked, by raw_cells()), a workbook from the table raw_cells; with its header row.
 
-    columns: tuple[str, ...]
-    header_row: int
-    headers: tuple[str, ...]
-    data_rows: int
+    Queries name the rows {rows} (columns c0..cN, the file's order) and run through query(), which reads a CSV
+    with DuckDB's parallel reader when it can and turns a file it cannot read into a clear rejection.
+    """
+
+    def __init__(self, columns: tuple[str, ...], csv_path: str | None = None, delimiter: str | None = None):
+        self.columns = columns
+        self.csv_path = csv_path
+        self.delimiter = delimiter
+        self.parallel = True
+        self.header_row = 1
+        self.headers: tuple[str, ...] = ()
+        self.top_rows: list[tuple] = []  # (row_number, c0, ...) of the first rows, where the header was looked for
+        self._materialised = csv_path is None
+
+    def query(self, cursor: duckdb.DuckDBPyConnection, sql: str,
+              params: dict | None = None) -> duckdb.DuckDBPyConnection:
+        """Run sql with {rows} standing for the file's rows; FileRejected if the file cannot be read as a CSV."""
+        if self.csv_path is None:
+            return cursor.execute(sql.replace("{rows}", f"(SELECT {', '.join(self.columns)} FROM raw_cells "
+                                                        "ORDER BY row_number)"), params or {})
+        columns = "{" + ", ".join(f"'{c}': 'VARCHAR'" for c in self.columns) + "}"
+        while True:
+            # strict mode makes a longer row an error, never a silently cut one
+            rows = (f"read_csv($raw_path, auto_detect = false, columns = {columns}, header = false, null_padding = "
+                    f"true, parallel = {str(self.parallel).lower()}, strict_mode = true, delim = $raw_delimiter, "
+                    "quote = '\"', escape = '\"')")
+            try:
+                return cursor.execute(sql.replace("{rows}", rows), {**(params or {}), "raw_path": self.csv_path,
+                                                                    "raw_delimiter": self.delimiter})
+            except duckdb.Error as problem:
+                # The parallel reader refuses (never misreads) quoted newlines together with short rows, and is
+                # stricter about a quote left open; the one-thread reader reads those, and its errors are reported.
+                if self.parallel:
+                    self.parallel = False
+                    continue
+                if isinstance(problem, (duckdb.InvalidInputException, duckdb.ConversionException)):
+                    raise _unreadable(str(problem)) from None
+                raise
+
+    def raw_cells(self, cursor: duckdb.DuckDBPyConnection) -> None:
+        """Make sure the view or table raw_cells(row_number, c0, ...) exists (for the file with a problems column)."""
+        if self._materialised:
+            return
+        self.query(cursor, "CREATE OR REPLACE TEMP TABLE raw_csv AS SELECT * FROM {rows}")
+        # rowid follows the file's order (insertion order is preserved): records numbered as a spreadsheet does.
+        cursor.execute("CREATE OR REPLACE TEMP VIEW raw_cells AS SELECT CAST(rowid + 1 AS INTEGER) AS row_number, "
+                       + ", ".join(self.columns) + " FROM raw_csv")
+        self._materialised = True
+
+    def close(self) -> None:
+        """Remove the temporary copy of a CSV."""
+        if self.csv_path is not None:
+            try:
+                os.unlink(self.csv_path)
+            except FileNotFoundError:
+                pass
 
 
 def read_raw_table(cursor: duckdb.DuckDBPyConnection, decoded: DecodedFile, data: bytes, limits: Limits) -> RawTable:
-    """Fill the temporary table raw_cells(row_number, c0, c1, ...) from a CSV or XLSX file; its shape."""
+    """The file's rows ready to read, with the header found; FileRejected if it cannot be read. Close it after."""
     if decoded.kind == "xlsx":
-        _xlsx_to_raw_cells(cursor, data, limits)
+        raw = RawTable(_xlsx_to_raw_cells(cursor, data, limits))
     else:
-        _csv_to_raw_cells(cursor, decoded)
-    columns = tuple(name for name, *_ in cursor.execute("DESCRIBE raw_cells").fetchall() if name != "row_number")
-    return _find_header(cursor, columns)
-
-
-def _csv_to_raw_cells(cursor: duckdb.DuckDBPyConnection, decoded: DecodedFile) -> None:
-    # DuckDB reads the text far faster than Python's csv module. Its sniffer is fragile on ragged files, so the
-    # width comes from the first rows and strict mode makes a longer row an error, never a silently cut one.
-    width = _column_count(decoded)
-    columns = "{" + ", ".join(f"'c{i}': 'VARCHAR'" for i in range(width)) + "}"
-    path = _scratch_copy(decoded.utf8)
+        # DuckDB reads the text far faster than Python's csv module. Its sniffer is fragile on ragged files, so
+        # the width comes from the first rows.
+        raw = RawTable(tuple(f"c{i}" for i in range(_column_count(decoded))), _scratch_copy(decoded.utf8),
+                       decoded.delimiter)
     try:
-        try:
-            _read_csv(cursor, path, columns, decoded.delimiter)
-        except (duckdb.InvalidInputException, duckdb.ConversionException) as problem:
-            line = _line_of(str(problem))
-            where = f" (line {line} of the file)" if line else ""
-            if "Expected Number of Columns" in str(problem):
-                reason = (f"A row{where} has more cells than the header row. Give every column a header, or "
-                          "remove the extra cells (often a stray comma or semicolon).")
-            else:
-                reason = (f"The file could not be read as a CSV{where}: usually a cell that opens a quote (\") "
-                          "and never closes it. Check that line, or " + SAVE_AS_CSV[0].lower() + SAVE_AS_CSV[1:])
-            raise reject(reason, "unreadable file") from None
-    finally:
-        os.unlink(path)
-    # rowid follows the file's order (insertion order is preserved), so it numbers records as a spreadsheet does.
-    cursor.execute("CREATE OR REPLACE TEMP VIEW raw_cells AS SELECT CAST(rowid + 1 AS INTEGER) AS row_number, "
-                   + ", ".join(f"c{i}" for i in range(width)) + " FROM raw_csv")
+        _find_header(cursor, raw)
+    except BaseException:
+        raw.close()
+        raise
+    return raw
 
 
-MEMORY_FOLDER = "/dev/shm"
+def _unreadable(message: str) -> FileRejected:
+    line = _line_of(message)
+    where = f" (line {line} of the file)" if line else ""
+    if "Expected Number of Columns" in message:
+        return reject(f"A row{where} has more cells than the header row. Give every column a header, or remove the "
+                      "extra cells (often a stray comma or semicolon).", "unreadable file")
+    return reject(f"The file could not be read as a CSV{where}: usually a cell that opens a quote (\") and never "
+                  "closes it. Check that line, or " + SAVE_AS_CSV[0].lower() + SAVE_AS_CSV[1:], "unreadable file")
 
 
 def _scratch_copy(text: bytes | memoryview) -> str:
@@ -93,24 +133,6 @@ def _temporary_file(text: bytes | memoryview, folder: str | None) -> str:
         os.unlink(path)
         raise
     return path
-
-
-def _read_csv(cursor: duckdb.DuckDBPyConnection, path: str, columns: str, delimiter: str) -> None:
-    """raw_csv from the file: with the parallel reader when it can read the file, else the one-thread reader.
-
-    The parallel reader refuses (never misreads) quoted newlines together with short rows, and is stricter about
-    a quote left open; the one-thread reader reads those, and its errors are the ones reported.
-    """
-    for parallel in ("true", "false"):
-        try:
-            cursor.execute(
-                f"CREATE OR REPLACE TEMP TABLE raw_csv AS SELECT * FROM read_csv($path, auto_detect = false, "
-                f"columns = {columns}, header = false, null_padding = true, parallel = {parallel}, "
-                "strict_mode = true, delim = $delim, quote = '\"', escape = '\"')", {"path": path, "delim": delimiter})
-            return
-        except duckdb.Error:
-            if parallel == "false":
-                raise
 
 
 def _column_count(decoded: DecodedFile, sample_bytes: int = 1 << 20, sample_rows: int = 2000) -> int:
@@ -151,7 +173,8 @@ def cell_text(value: object) -> str | None:
     return text if text.strip() else None
 
 
-def _xlsx_to_raw_cells(cursor: duckdb.DuckDBPyConnection, data: bytes, limits: Limits) -> None:
+def _xlsx_to_raw_cells(cursor: duckdb.DuckDBPyConnection, data: bytes, limits: Limits) -> tuple[str, ...]:
+    """The temporary table raw_cells(row_number, c0, ...) from the first sheet; its text columns."""
     from openpyxl import load_workbook
 
     try:
@@ -184,19 +207,20 @@ def _xlsx_to_raw_cells(cursor: duckdb.DuckDBPyConnection, data: bytes, limits: L
                        + ", ".join(f"CAST(c{i} AS VARCHAR) AS c{i}" for i in range(width)) + " FROM xlsx_frame")
     finally:
         cursor.unregister("xlsx_frame")
+    return tuple(f"c{i}" for i in range(width))
 
 
-def _find_header(cursor: duckdb.DuckDBPyConnection, columns: tuple[str, ...]) -> RawTable:
+def _find_header(cursor: duckdb.DuckDBPyConnection, raw: RawTable) -> None:
     """The header row: the first of the top rows naming two or more known columns (else row 1)."""
-    top = cursor.execute(f"SELECT row_number, {', '.join(columns)} FROM raw_cells ORDER BY row_number "
-                         f"LIMIT {HEADER_SEARCH_ROWS}").fetchall()
+    top = raw.query(cursor, f"SELECT * FROM {{rows}} LIMIT {HEADER_SEARCH_ROWS}").fetchall()
     if not top:
         raise FileRejected(Problem(0, "", "", "The file is empty. Download the template, add one row per "
                                    "activity under the headers, and upload it again.", "empty file"))
-    header = top[0]
-    for row in top:
+    raw.top_rows = [(number, *cells) for number, cells in enumerate(top, start=1)]
+    header = raw.top_rows[0]
+    for row in raw.top_rows:
         if sum(match_header(cell) is not None for cell in row[1:] if cell) >= 2:
             header = row
             break
-    data_rows = cursor.execute("SELECT count(*) FROM raw_cells WHERE row_number > $h", {"h": header[0]}).fetchall()[0][0]
-    return RawTable(columns, header[0], tuple((c or "").strip() for c in header[1:]), data_rows)
+    raw.header_row = header[0]
+    raw.headers = tuple((c or "").strip() for c in header[1:])

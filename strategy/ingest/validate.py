@@ -37,6 +37,7 @@ class Validation:
     warnings: list[Problem] = field(default_factory=list)
     header_problems: list[Problem] = field(default_factory=list)
     assumed: dict = field(default_factory=dict)
+    data_rows: int = 0  # rows below the header, blank ones included
     headers: dict[str, str] = field(default_factory=dict)  # column name -> the partner's header text
 
 
@@ -83,11 +84,11 @@ def date_format_sql(x: str) -> str:
 
 
 def validate(cursor: duckdb.DuckDBPyConnection, raw: RawTable, framework: Framework, limits: Limits) -> Validation:
-    """Check every cell of raw_cells; leaves staged, typed, links and problems tables on the cursor."""
+    """Check every cell of the file's rows; leaves staged, typed, links and problems tables on the cursor."""
     result = Validation()
     mapping, ticks = _map_headers(cursor, raw, framework, result)
     create_lookup_tables(cursor, framework)
-    _stage(cursor, raw, mapping, ticks)
+    result.data_rows = _stage(cursor, raw, mapping, ticks)
     result.rows = cursor.execute("SELECT count(*) FROM staged").fetchall()[0][0]
     cursor.execute("CREATE OR REPLACE TEMP TABLE problems (row_number INTEGER, column_name VARCHAR, "
                    "value VARCHAR, message VARCHAR, kind VARCHAR)")
@@ -121,8 +122,7 @@ def _map_headers(cursor, raw: RawTable, framework: Framework, result: Validation
     for index, header in enumerate(raw.headers):
         letter = column_letter(index)
         if not header:
-            filled = cursor.execute(f"SELECT count(c{index}) FROM raw_cells WHERE row_number > $h "
-                                    f"AND trim(c{index}, '{TRIM}') <> ''", {"h": row}).fetchall()[0][0]
+            filled = _filled_below_header(cursor, raw, index)
             if filled:
                 result.warnings.append(Problem(row, f"column {letter}", "", f"Column {letter} has no header, so its "
                                                f"{filled} value(s) were ignored. Give it one of the template's "
@@ -161,15 +161,32 @@ def _map_headers(cursor, raw: RawTable, framework: Framework, result: Validation
     return mapping, ticks
 
 
-def _stage(cursor, raw: RawTable, mapping: dict[str, int], ticks: dict[str, int]) -> None:
-    """staged: one row per non-empty data row, every named column trimmed (NULL when missing or blank)."""
+def _filled_below_header(cursor, raw: RawTable, index: int) -> int:
+    """How many cells of column index below the header hold something."""
+    everywhere = raw.query(cursor, f"SELECT count(c{index}) FILTER (WHERE trim(c{index}, '{TRIM}') <> '') "
+                                   "FROM {rows}").fetchall()[0][0]
+    above = sum(1 for row in raw.top_rows[:raw.header_row] if (row[index + 1] or "").strip(TRIM))
+    return everywhere - above
+
+
+def _stage(cursor, raw: RawTable, mapping: dict[str, int], ticks: dict[str, int]) -> int:
+    """staged: one row per non-empty data row (row_number as the spreadsheet numbers it), every named column
+    trimmed (NULL when missing or blank); how many rows there are below the header, blank ones included.
+
+    Read straight from the file into the one table checking needs; rows are numbered by their place in it
+    (rowid, which deleting the header and blank rows leaves unchanged), so the text is held once, not twice.
+    """
     selected = [f"{_clean(f'c{mapping[n]}')} AS {n}" if n in mapping else f"CAST(NULL AS VARCHAR) AS {n}"
                 for n in COLUMN_NAMES]
     selected += [f"{_clean(f'c{i}')} AS tick_{code}" for code, i in ticks.items()]
     names = [*COLUMN_NAMES, *(f"tick_{code}" for code in ticks)]
-    cursor.execute(f"CREATE OR REPLACE TEMP TABLE staged AS SELECT * FROM (SELECT row_number, {', '.join(selected)} "
-                   f"FROM raw_cells WHERE row_number > $h) WHERE coalesce({', '.join(names)}) IS NOT NULL",
+    raw.query(cursor, f"CREATE OR REPLACE TEMP TABLE staged_rows AS SELECT {', '.join(selected)} FROM {{rows}}")
+    below_header = cursor.execute("SELECT count(*) FROM staged_rows").fetchall()[0][0] - raw.header_row
+    cursor.execute(f"DELETE FROM staged_rows WHERE rowid < $h OR coalesce({', '.join(names)}) IS NULL",
                    {"h": raw.header_row})
+    cursor.execute("CREATE OR REPLACE TEMP VIEW staged AS SELECT CAST(rowid + 1 AS INTEGER) AS row_number, * "
+                   "FROM staged_rows")
+    return below_header
 
 
 def _links(cursor, framework: Framework, mapping, ticks, result: Validation) -> None:
@@ -237,6 +254,7 @@ def _profile_sql(mapping, ticks) -> tuple[str, str]:
 def _typed(cursor, mapping, ticks) -> None:
     """typed: the staged rows with sector and status codes, dates, numbers and target groups converted, and the
     derived masks and place set."""
+    # A plain number converts as it is; only the others are cleaned ('1,200', '£12,500'), as cleaning is slower.
     participants = NUMBER_CLEAN["participants"].format(x="s.participants")
     investment = NUMBER_CLEAN["investment_gbp"].format(x="s.investment_gbp")
     # Dates, sectors and statuses repeat a lot: convert each distinct text once, then join.
@@ -256,8 +274,9 @@ def _typed(cursor, mapping, ticks) -> None:
     cursor.execute(f"""CREATE OR REPLACE TEMP TABLE typed AS
         SELECT s.row_number, s.activity_id, s.title, s.description, sec.code AS sector,
                sd.day AS start_date, ed.day AS end_date,
-               st.code AS status, TRY_CAST({participants} AS DOUBLE) AS participants_number,
-               coalesce(TRY_CAST({investment} AS DECIMAL(38, 6)),
+               st.code AS status,
+               coalesce(TRY_CAST(s.participants AS DOUBLE), TRY_CAST({participants} AS DOUBLE)) AS participants_number,
+               coalesce(TRY_CAST(s.investment_gbp AS DECIMAL(38, 6)), TRY_CAST({investment} AS DECIMAL(38, 6)),
                         TRY_CAST(TRY_CAST({investment} AS DOUBLE) AS DECIMAL(38, 6))) AS investment_number,
                tg.groups AS target_groups, {profile_columns}
         FROM staged s
