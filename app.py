@@ -2,9 +2,8 @@
 
 import streamlit as st
 
-from strategy import analysis
 from strategy.slides import short_money
-from strategy.ui import cached, chart_block, figure, headline_indicator_tiles, page_setup
+from strategy.ui import cached, chart_block, headline_indicator_tiles, heatmap_view, page_setup
 
 page = page_setup("Making our Move: overview", icon=":material/dashboard:")
 st.caption("How partners' activities line up with the strategy's five shared aims and six ways of working.")
@@ -26,11 +25,9 @@ st.page_link("pages/4_Trends.py", label="Indicator trends against England", icon
 
 left, right = st.columns([3, 2], gap="large")
 with left:
-    cells = cached("heatmap", page.filters, "aim", "way")
-    chart_block(figure("heatmap_figure", cells, "activities", "Activities by aim and way of working", page.source(),
-                                      compact=True),
-                analysis.heatmap_summary(cells, "activities"),
-                analysis.heatmap_matrix(cells, "activities").reset_index(), key="overview_heatmap")
+    heatmap = heatmap_view(page.filters, "aim", "way", "activities", "Activities by aim and way of working",
+                           page.source(), compact=True)
+    chart_block(heatmap.figure, heatmap.summary, heatmap.table, key="overview_heatmap")
     st.caption(" · ".join(way.short for way in page.framework.ways))
     st.page_link("pages/1_Alignment.py", label="Explore alignment", icon=":material/grid_on:")
 with right:

@@ -3,8 +3,7 @@
 import streamlit as st
 
 from strategy import analysis
-from strategy.learning.empathy import quotes_for
-from strategy.ui import cached, chart_block, figure, page_setup, pinned_quotes
+from strategy.ui import cached_table, chart_block, heatmap_view, page_setup, pinned_quotes, pinned_quotes_for
 
 VIEWS = {"Aims x ways of working": ("aim", "way"), "Places x aims": ("place", "aim"),
          "Sectors x aims": ("sector", "aim"), "Themes x aims": ("theme", "aim")}
@@ -21,18 +20,15 @@ measure = right.segmented_control("Measure", list(analysis.MEASURES), default="a
                                   format_func=analysis.MEASURES.get, key="alignment_measure") or "activities"
 rows, columns = VIEWS[view]
 
-cells = cached("heatmap", page.filters, rows, columns)
 title = f"{analysis.MEASURES[measure]} by {analysis.DIMENSION_NAMES[rows].lower()} and " \
         f"{analysis.DIMENSION_NAMES[columns].lower()}"
-chart_block(figure("heatmap_figure", cells, measure, title, page.source()), analysis.heatmap_summary(cells, measure),
-            analysis.heatmap_matrix(cells, measure).reset_index(), key="alignment_heatmap")
+heatmap = heatmap_view(page.filters, rows, columns, measure, title, page.source())
+chart_block(heatmap.figure, heatmap.summary, heatmap.table, key="alignment_heatmap")
 
-empty = cells[cells.activities == 0]
-thin = cells[(cells.activities > 0) & (cells.activities < analysis.THIN_CELL)]
-if len(empty) or len(thin):
-    st.warning(f"**{len(empty)} empty** and **{len(thin)} thin** cells (fewer than {analysis.THIN_CELL} activities). "
-               + ("Empty: " + "; ".join(f"{r.row_label} x {r.column_label}" for r in empty.head(8).itertuples())
-                  if len(empty) else ""), icon=":material/report:")
+if heatmap.empty or heatmap.thin:
+    st.warning(f"**{len(heatmap.empty)} empty** and **{len(heatmap.thin)} thin** cells (fewer than "
+               f"{analysis.THIN_CELL} activities). "
+               + ("Empty: " + "; ".join(heatmap.empty[:8]) if heatmap.empty else ""), icon=":material/report:")
 
 st.subheader("Activities behind a cell")
 pick_row, pick_column = st.columns(2)
@@ -42,9 +38,9 @@ row_code = pick_row.selectbox(analysis.DIMENSION_NAMES[rows], list(row_labels), 
                               key=f"cell_row_{rows}")
 column_code = pick_column.selectbox(analysis.DIMENSION_NAMES[columns], list(column_labels),
                                     format_func=column_labels.get, key=f"cell_column_{columns}")
-behind = cached("activities_in_cell", page.filters, rows, row_code, columns, column_code)
-st.markdown(f"**{len(behind):,} activities** address {row_labels[row_code]} and {column_labels[column_code]}"
-            + (" (the newest 500 shown)" if len(behind) == 500 else "") + ".")
+behind = cached_table("activities_in_cell", page.filters, rows, row_code, columns, column_code)
+st.markdown(f"**{behind.num_rows:,} activities** address {row_labels[row_code]} and {column_labels[column_code]}"
+            + (" (the newest 500 shown)" if behind.num_rows == 500 else "") + ".")
 st.dataframe(behind, hide_index=True, width="stretch",
              column_config={"investment_gbp": st.column_config.NumberColumn("Investment", format="£%.0f"),
                             "start_date": st.column_config.DateColumn("Start", format="DD/MM/YYYY"),
@@ -57,5 +53,5 @@ cell = [(rows, row_code, row_labels[row_code]), (columns, column_code, column_la
 cell_aims = [code for dimension, code, _ in cell if dimension == "aim"]
 cell_places = [code for dimension, code, _ in cell if dimension == "place"]
 pinned_to = " and ".join(label for dimension, _, label in cell if dimension in ("aim", "place"))
-pinned_quotes(quotes_for(page.con, page.framework, page.filters, aims=cell_aims or None, places=cell_places or None),
+pinned_quotes(pinned_quotes_for(page.filters, aims=tuple(cell_aims), places=tuple(cell_places)),
               heading=f"In residents' words: quotes pinned to {pinned_to}" if pinned_to else "In residents' words")

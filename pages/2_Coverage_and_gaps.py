@@ -3,7 +3,7 @@
 import streamlit as st
 
 from strategy import analysis
-from strategy.ui import cached, chart_block, figure, money, page_setup
+from strategy.ui import cached, chart_block, figure, heatmap_view, money, page_setup
 
 page = page_setup("Coverage and gaps", icon=":material/troubleshoot:")
 year = analysis.gap_year(page.filters)
@@ -11,11 +11,9 @@ st.caption(f"Which places each aim reaches, where nothing or little is happening
            "follows need. Choose a period in the sidebar to judge another year.")
 
 st.subheader("Coverage of every aim in every place")
-cells = cached("heatmap", page.filters, "place", "aim")
-chart_block(figure("heatmap_figure", cells, "activities", "Activities by place and aim (all dates in the filter)",
-                                  page.source()),
-            analysis.heatmap_summary(cells, "activities"),
-            analysis.heatmap_matrix(cells, "activities").reset_index(), key="coverage_grid")
+heatmap = heatmap_view(page.filters, "place", "aim", "activities",
+                       "Activities by place and aim (all dates in the filter)", page.source())
+chart_block(heatmap.figure, heatmap.summary, heatmap.table, key="coverage_grid")
 
 st.subheader(f"Gaps in {year}, worst first")
 gaps = cached("gaps", page.filters)

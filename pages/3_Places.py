@@ -6,8 +6,8 @@ import streamlit as st
 
 from strategy import analysis, charts
 from strategy.filters import with_changes
-from strategy.learning.empathy import quotes_for
-from strategy.ui import cached, chart_block, figure, headline_indicator_tiles, money, page_setup, pinned_quotes
+from strategy.ui import (cached, chart_block, figure, headline_indicator_tiles, money, page_setup, pinned_quotes,
+                         pinned_quotes_for)
 
 MEASURES = {"investment_per_head": "Investment per head (£)", "activities_per_100k": "Activities per 100,000 people",
             "inactive_pct": "Adults inactive (%)", "imd2019_score": "IMD 2019 average score",
@@ -58,5 +58,5 @@ if chosen:
             st.markdown(f"- {gap.reason}")
         if gaps.empty:
             st.success("Every aim has activity here this year.")
-    pinned_quotes(quotes_for(page.con, page.framework, page.filters, places=[chosen]),
+    pinned_quotes(pinned_quotes_for(page.filters, places=(chosen,)),
                   heading=f"In residents' words: {place.place_name}")

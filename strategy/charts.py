@@ -21,14 +21,15 @@ MUTED = "#7f7f7f"
 FONT = dict(family="Source Sans Pro, Arial, sans-serif", size=15, color="#262730")
 
 
-def _frame(fig: go.Figure, title: str, source: str, height: int) -> go.Figure:
-    """Common layout: title, readable type, and the source line under the plot."""
+def _frame(fig: go.Figure, title: str, source: str, height: int, source_width: int = 95) -> go.Figure:
+    """Common layout: title, readable type, and the source line under the plot (wrapped at source_width
+    characters, as it starts where the plot does and would otherwise run off a narrow chart)."""
     fig.update_layout(
         title=dict(text=title, x=0, xanchor="left", font=dict(size=19)),
         font=FONT, height=height, margin=dict(l=10, r=10, t=60, b=70), paper_bgcolor="white",
         plot_bgcolor="white", colorway=OKABE_ITO,
     )
-    fig.add_annotation(text=wrap_label(source, 95), xref="paper", yref="paper", x=0, y=-0.02, yanchor="top", xanchor="left",
+    fig.add_annotation(text=wrap_label(source, source_width), xref="paper", yref="paper", x=0, y=-0.02, yanchor="top", xanchor="left",
                        showarrow=False, font=dict(size=12, color=MUTED), yshift=-30, align="left")
     return fig
 
@@ -71,7 +72,7 @@ def heatmap_figure(cells: pd.DataFrame, measure: str, title: str, source: str, c
         ))
     fig.update_yaxes(autorange="reversed", title=DIMENSION_NAMES[cells.attrs.get("rows", "aim")], showgrid=False)
     fig.update_xaxes(side="top", title=None, showgrid=False, tickangle=0)
-    _frame(fig, title, source, max(340, 120 + 40 * len(rows)))
+    _frame(fig, title, source, max(340, 120 + 40 * len(rows)), source_width=50 if compact else 95)
     fig.update_layout(margin=dict(t=110))
     return fig
 

@@ -1,6 +1,6 @@
 """The one part of strategy/ that imports Streamlit. Pages import from here; each part lives in its own module:
 
-data          the server's connection, cached answers and figures, the maintenance message
+data          the server's connection, cached answers, figures and heatmaps, the maintenance message
 page          page set-up: sign-in check, the page list, the filter sidebar, the demo banner
 signin        st.login with OpenID Connect, and who is acting
 widgets       chart blocks, headline indicator tiles, escaping user text
@@ -8,8 +8,8 @@ presentation  presentation mode and the board pack downloads
 learning      the learning workspace pages' shared widgets
 """
 
-from strategy.ui.data import (cached, cached_indicators, connection, data_changed, database_file, figure,
-                              open_connection)
+from strategy.ui.data import (cached, cached_indicators, cached_table, connection, data_changed, database_file,
+                              figure, heatmap_view, open_connection, pinned_quotes_for)
 from strategy.ui.learning import (actor, export_button, involvement_editor, pinned_quotes, place_choices,
                                   show_problems, writing)
 from strategy.ui.page import NAVIGATION, NAVIGATION_GROUPS, Page, page_setup
@@ -19,7 +19,7 @@ from strategy.ui.signin import acting_user, sign_in_active, signed_in_user
 from strategy.ui.widgets import chart_block, escaped, headline_indicator_tiles, money, plain
 
 __all__ = ["NAVIGATION", "NAVIGATION_GROUPS", "Page", "acting_user", "actor", "board_pack_download",
-           "board_slides_for", "cached", "cached_indicators", "chart_block", "connection", "data_changed",
-           "database_file", "escaped", "export_button", "figure", "headline_indicator_tiles", "involvement_editor",
-           "money", "open_connection", "page_setup", "pinned_quotes", "place_choices", "plain", "presentation_style",
+           "board_slides_for", "cached", "cached_indicators", "cached_table", "chart_block", "connection", "data_changed",
+           "database_file", "escaped", "export_button", "figure", "headline_indicator_tiles", "heatmap_view", "involvement_editor",
+           "money", "open_connection", "page_setup", "pinned_quotes", "pinned_quotes_for", "place_choices", "plain", "presentation_style",
            "show_problems", "show_slide", "sign_in_active", "signed_in_user", "slide_number", "writing"]

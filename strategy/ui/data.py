@@ -5,10 +5,13 @@ from __future__ import annotations
 
 import os
 from contextlib import contextmanager
+from dataclasses import dataclass
 from typing import Iterator
 
 import duckdb
+import pandas as pd
 import plotly.graph_objects as go
+import pyarrow as pa
 import streamlit as st
 
 from strategy import analysis, db
@@ -62,7 +65,7 @@ def _answers(con: duckdb.DuckDBPyConnection) -> bool:
 def _drop_connection(con: duckdb.DuckDBPyConnection) -> None:
     """Forget the cached connection and its answers, and let go of the file."""
     connection.clear()
-    st.cache_data.clear()
+    data_changed()
     try:
         con.close()
     except duckdb.Error:
@@ -138,6 +141,8 @@ def data_changed() -> None:
     """Call after any write: every cached answer and figure is recomputed on the next run."""
     st.cache_data.clear()
     _figure.clear()
+    _heatmap_view.clear()
+    _table.clear()
 
 
 # Captions and help text in Streamlit's default grey fall short of WCAG AA contrast (3.8:1); this darker grey
@@ -158,6 +163,73 @@ def _figure(database: str, chart: str, *args, **kwargs) -> go.Figure:
     from strategy import charts
 
     return getattr(charts, chart)(*args, **kwargs)
+
+
+@dataclass(frozen=True)
+class HeatmapView:
+    """One heatmap as a page shows it: the cells, the figure, its one-sentence summary and its table view, and the
+    labels ("row x column") of its empty and thin cells."""
+
+    cells: pd.DataFrame
+    figure: go.Figure
+    summary: str
+    table: pa.Table  # what st.dataframe draws, converted once
+    empty: tuple[str, ...]
+    thin: tuple[str, ...]
+
+
+def heatmap_view(filters: Filters, rows: str, columns: str, measure: str, title: str, source: str,
+                 compact: bool = False) -> HeatmapView:
+    """The heatmap of rows x columns for one filter set, built once and shared by every session until data changes.
+
+    Keyed by the question rather than by the cells it draws: with a room full of people on the same views, hashing
+    the cells table to find its figure, and pivoting it for the table view, were a fifth of each page run.
+    Callers must not change what they get.
+    """
+    with database_trouble_shown():
+        return _heatmap_view(database_file(), filters, rows, columns, measure, title, source, compact)
+
+
+@st.cache_resource(show_spinner=False, max_entries=300)
+def _heatmap_view(database: str, filters: Filters, rows: str, columns: str, measure: str, title: str, source: str,
+                  compact: bool) -> HeatmapView:
+    from strategy import charts
+
+    cells = _answer(database, "heatmap", filters, rows, columns)
+    labels = cells.row_label.astype(str) + " x " + cells.column_label.astype(str)
+    return HeatmapView(cells, charts.heatmap_figure(cells, measure, title, source, compact=compact),
+                       analysis.heatmap_summary(cells, measure),
+                       pa.Table.from_pandas(analysis.heatmap_matrix(cells, measure).rename_axis(
+                           analysis.DIMENSION_NAMES[rows]).reset_index(), preserve_index=False),
+                       tuple(labels[cells.activities == 0]),
+                       tuple(labels[(cells.activities > 0) & (cells.activities < analysis.THIN_CELL)]))
+
+
+def cached_table(question: str, filters: Filters, *args) -> pa.Table:
+    """cached(), as an Arrow table shared by every session: what st.dataframe draws, without converting a pandas
+    table on every page run (most of the cost of showing a few hundred rows)."""
+    with database_trouble_shown():
+        return _table(database_file(), question, filters, *args)
+
+
+@st.cache_resource(show_spinner=False, max_entries=500)
+def _table(database: str, question: str, filters: Filters, *args) -> pa.Table:
+    return pa.Table.from_pandas(_answer(database, question, filters, *args), preserve_index=False)
+
+
+def pinned_quotes_for(filters: Filters, aims: tuple[str, ...] = (), places: tuple[str, ...] = ()) -> pd.DataFrame:
+    """Resident quotes pinned to any of the aims and places (strategy.learning.empathy.quotes_for), cached like
+    cached(): the learning pages' writes clear it."""
+    with database_trouble_shown():
+        return _quotes(database_file(), filters, tuple(aims), tuple(places))
+
+
+@st.cache_data(show_spinner=False, ttl=3600)
+def _quotes(database: str, filters: Filters, aims: tuple[str, ...], places: tuple[str, ...]) -> pd.DataFrame:
+    from strategy.learning.empathy import quotes_for
+
+    return quotes_for(connection(database), load_framework(), filters, aims=list(aims) or None,
+                      places=list(places) or None)
 
 
 # --- Indicators: cached answers and headline tiles (Overview, Places, Trends) -----------------------------------

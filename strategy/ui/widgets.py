@@ -4,6 +4,7 @@ from __future__ import annotations
 
 
 import pandas as pd
+import pyarrow as pa
 import plotly.graph_objects as go
 import streamlit as st
 
@@ -13,7 +14,7 @@ from strategy.framework import load_framework
 from strategy.ui.data import cached_indicators
 
 
-def chart_block(fig: go.Figure, summary: str, table: pd.DataFrame, key: str) -> None:
+def chart_block(fig: go.Figure, summary: str, table: pd.DataFrame | pa.Table, key: str) -> None:
     """A chart with its one-sentence summary, PNG and SVG downloads, and a table view of the same numbers.
 
     The summary sits directly under the chart (screen readers reach it next) and is the alt text of every
