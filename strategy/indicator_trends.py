@@ -158,21 +158,38 @@ def headline_indicators(con: duckdb.DuckDBPyConnection, framework: Framework, fi
     """Latest value, change since the previous period, comparison and trend of each headline indicator for the
     filtered place (England when the filter is not one place)."""
     place = headline_place(framework, filters)
+    return _headline_rows(con, framework, (place,), places=(place,))
+
+
+def headline_indicators_by_place(con: duckdb.DuckDBPyConnection, framework: Framework) -> pd.DataFrame:
+    """headline_indicators for every place at once (the rows of each place together, as headline_indicators
+    gives them): one assessment per indicator instead of one per place and indicator."""
+    return _headline_rows(con, framework, None)
+
+
+def _headline_rows(con: duckdb.DuckDBPyConnection, framework: Framework, wanted: tuple[str, ...] | None,
+                   places: tuple[str, ...] = ()) -> pd.DataFrame:
+    """The headline rows of the wanted places (None: every place with values), place by place."""
     rows = []
     catalogue = indicator_catalogue(con)
-    for definition in catalogue[catalogue.headline].to_dict("records"):
-        series = assess_indicator(con, framework, definition["indicator_id"], (place,))
-        series = series[(series.place_code == place) & series.value.notna()]
-        if series.empty:
-            continue
-        latest, previous = series.iloc[-1], series.iloc[-2] if len(series) > 1 else None
-        rows.append({"indicator_id": definition["indicator_id"], "short_name": definition["short_name"],
-                     "unit": definition["unit"], "polarity": definition["polarity"], "aim": definition["aim"],
-                     "place_code": place, "place_name": latest.place_name, "period": latest.period,
-                     "value": latest.value, "previous_period": None if previous is None else previous.period,
-                     "change": None if previous is None else latest.value - previous.value,
-                     "england_value": latest.england_value, "compared_to_england": latest.compared_to_england,
-                     "recent_trend": latest.recent_trend})
+    headline = catalogue[catalogue.headline].to_dict("records")
+    assessed = {d["indicator_id"]: assess_indicator(con, framework, d["indicator_id"], places) for d in headline}
+    order = list(wanted) if wanted is not None else list(dict.fromkeys(
+        code for table in assessed.values() for code in table.place_code))
+    for place in order:
+        for definition in headline:
+            series = assessed[definition["indicator_id"]]
+            series = series[(series.place_code == place) & series.value.notna()]
+            if series.empty:
+                continue
+            latest, previous = series.iloc[-1], series.iloc[-2] if len(series) > 1 else None
+            rows.append({"indicator_id": definition["indicator_id"], "short_name": definition["short_name"],
+                         "unit": definition["unit"], "polarity": definition["polarity"], "aim": definition["aim"],
+                         "place_code": place, "place_name": latest.place_name, "period": latest.period,
+                         "value": latest.value, "previous_period": None if previous is None else previous.period,
+                         "change": None if previous is None else latest.value - previous.value,
+                         "england_value": latest.england_value, "compared_to_england": latest.compared_to_england,
+                         "recent_trend": latest.recent_trend})
     return pd.DataFrame(rows)
 
 

@@ -47,11 +47,11 @@ def headline_indicator_tiles(filters: Filters) -> None:
     period (green when it moved the good way, by the indicator's polarity), comparison and trend in the help."""
     from strategy.indicator_trends import headline_place
 
-    # The tiles depend only on the one place they describe, so they are cached by that place: sessions with other
-    # aims, sectors or dates share them (computing them was most of a first Overview's time under load).
+    # The tiles depend only on the one place they describe; every place's are computed together once and shared by
+    # all sessions (one place at a time, they were most of a first Overview's time under load).
     place_code = headline_place(load_framework(), filters)
-    table = cached_indicators("headline_indicators",
-                              Filters() if place_code == load_framework().benchmark else Filters(places=(place_code,)))
+    every_place = cached_indicators("headline_indicators_by_place", Filters())
+    table = every_place[every_place.place_code == place_code].reset_index(drop=True)
     if table.empty:
         return
     place = table.place_name.iloc[0]

@@ -65,7 +65,7 @@ def test_all_real_active_lives_series_cover_every_place(demo_con, framework):
 
 
 def test_headline_tiles_depend_only_on_the_place_they_describe(demo_con, framework):
-    """strategy/ui/data.py caches the Overview's headline tiles by that place alone; this is what makes it right."""
+    """The Overview's headline tiles are cached by that place alone; this is what makes it right."""
     cases = [(Filters(places=("E07000174",), aims=("A2",), sectors=("sport",)), Filters(places=("E07000174",))),
              (Filters(places=("E10000007",), aims=("A1",)), Filters()),
              (Filters(themes=("T3",), date_from=date(2025, 1, 1)), Filters())]
@@ -73,3 +73,15 @@ def test_headline_tiles_depend_only_on_the_place_they_describe(demo_con, framewo
         shown = indicator_trends.headline_indicators(demo_con, framework, filters)
         assert not shown.empty
         pd.testing.assert_frame_equal(shown, indicator_trends.headline_indicators(demo_con, framework, place_only))
+
+
+def test_every_place_at_once_gives_each_place_exactly_its_own_headline_rows(demo_con, framework):
+    """The Overview reads each place's tiles from one table of every place (computed once, shared by sessions)."""
+    every_place = indicator_trends.headline_indicators_by_place(demo_con, framework)
+    codes = [place.code for place in framework.local_places()] + [framework.benchmark]
+    assert set(every_place.place_code) == set(codes)
+    for code in codes:
+        alone = indicator_trends.headline_indicators(
+            demo_con, framework, Filters() if code == framework.benchmark else Filters(places=(code,)))
+        assert not alone.empty
+        pd.testing.assert_frame_equal(every_place[every_place.place_code == code].reset_index(drop=True), alone)
