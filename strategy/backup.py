@@ -1,5 +1,6 @@
-"""Backups a person can check and restore: a folder of Parquet files, the uploads' original files, the schema, and a
-manifest of row counts and content hashes, written from one consistent snapshot; restore rebuilds a database from it and proves it matches.
+"""Backups a person can check and restore: a folder of Parquet files, copies of the uploads' original files, the
+schema, and a manifest of row counts and content hashes, written from one consistent snapshot; restore rebuilds a
+database from it and proves it matches.
 
 The running dashboard holds the database file, so it is the dashboard that writes backups while it runs (see
 strategy/backup_requests.py for how the command line asks it to); every import and roll back is preceded by an
@@ -109,14 +110,15 @@ def write_backup(con: duckdb.DuckDBPyConnection, directory: str | os.PathLike, r
             hashes = originals.referenced_hashes(cursor)
         finally:
             cursor.execute("ROLLBACK")
-        missing = _copy_originals(_database_file(cursor), hashes, partial / ORIGINALS)
+        missing, damaged = _copy_originals(_database_file(cursor), hashes, partial / ORIGINALS)
         files = {p.relative_to(partial).as_posix(): file_sha256(p) for p in sorted(partial.rglob("*"))
                  if p.is_file() and p.name != "load.sql"}
         (partial / "load.sql").unlink(missing_ok=True)  # it names absolute paths; restore reads the manifest instead
         manifest = {"format": FORMAT, "created_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
                     "reason": reason, "database": str(_database_file(cursor)), "schema_version": version,
                     "duckdb_version": duckdb.__version__, "checkpointed_first": checkpointed,
-                    "tables": tables, "sequences": sequences, "files": files, "originals_missing": missing}
+                    "tables": tables, "sequences": sequences, "files": files, "originals_missing": missing,
+                    "originals_damaged": damaged}
         (partial / MANIFEST).write_text(json.dumps(manifest, indent=2), encoding="utf-8")
         _fsync_folder(partial)
         if target.exists():
@@ -131,22 +133,20 @@ def write_backup(con: duckdb.DuckDBPyConnection, directory: str | os.PathLike, r
         cursor.close()
 
 
-def _copy_originals(database: Path, hashes: list[str], into: Path) -> list[str]:
-    """Put the uploads' original files into the backup (hard links where possible: they never change); the
-    hashes of any that were already missing, which the manifest names rather than failing every import."""
+def _copy_originals(database: Path, hashes: list[str], into: Path) -> tuple[list[str], list[str]]:
+    """Copy the uploads' original files into the backup, each checked against its name; (missing, damaged): the
+    hashes of originals already gone or changed, which the manifest names rather than failing every import."""
     source = originals.originals_folder(database)
-    missing = []
+    missing, damaged = [], []
     for sha256 in hashes:
         kept = originals.original_path(source, sha256)
         if not kept.exists():
             missing.append(sha256)
             continue
         into.mkdir(exist_ok=True)
-        try:
-            os.link(kept, into / sha256)
-        except OSError:  # another filesystem, or links not allowed
-            shutil.copyfile(kept, into / sha256)
-    return missing
+        if not originals.copy_if_intact(kept, into / sha256):
+            damaged.append(sha256)
+    return missing, damaged
 
 
 def automatic_backup(con: duckdb.DuckDBPyConnection, reason: str) -> Path:
@@ -184,7 +184,9 @@ def list_backups(root: Path) -> list[dict]:
 
 
 def verify_files(directory: Path) -> tuple[dict | None, list[str]]:
-    """(manifest, problems): a missing manifest or a file whose bytes do not match it is a problem."""
+    """(manifest, problems): a missing manifest or a file whose bytes do not match it is a problem. An uploaded
+    original that does not match is not: restore puts back the tables and every intact original, and says which
+    were not (see restore_backup)."""
     manifest_file = directory / MANIFEST
     if not manifest_file.exists():
         return None, [f"{directory} has no {MANIFEST}: it is not a backup made by `python -m strategy backup`."]
@@ -193,6 +195,8 @@ def verify_files(directory: Path) -> tuple[dict | None, list[str]]:
         return None, [f"{manifest_file} is format {manifest.get('format')!r}; this version reads {FORMAT!r}."]
     problems = []
     for name, expected in manifest["files"].items():
+        if name.startswith(f"{ORIGINALS}/"):
+            continue
         path = directory / name
         if not path.exists():
             problems.append(f"{name} is missing from the backup.")
@@ -253,23 +257,37 @@ def restore_backup(directory: str | os.PathLike, database: str | os.PathLike | N
         if wal.exists():
             wal.rename(Path(f"{kept}.wal"))
     building.rename(target)
-    _restore_originals(folder / ORIGINALS, originals.originals_folder(target))
+    not_restored = _restore_originals(folder, manifest, originals.originals_folder(target))
     total = sum(t["rows"] for t in manifest["tables"].values())
     return RestoreReport(True, f"Restored {len(manifest['tables'])} tables ({total:,} rows) from the backup of "
                                f"{manifest['created_at']} into {target}; every table's row count and content hash "
-                               "matches the manifest." + (f" The previous file is kept as {kept}." if kept else ""),
-                         database=target, previous_copy=kept)
+                               "matches the manifest." + (f" The previous file is kept as {kept}." if kept else "")
+                         + (f" {len(not_restored)} uploaded original file(s) could not be put back (see problems)."
+                            if not_restored else ""),
+                         database=target, previous_copy=kept, problems=not_restored)
 
 
-def _restore_originals(kept: Path, folder: Path) -> None:
-    """Put the backup's original files back (already verified against the manifest); ones present are the same
-    bytes, being named by their hash."""
-    if not kept.is_dir():
-        return
-    folder.mkdir(parents=True, exist_ok=True)
-    for path in kept.iterdir():
-        if not (folder / path.name).exists():
-            shutil.copyfile(path, folder / path.name)
+def _restore_originals(backup: Path, manifest: dict, folder: Path) -> list[str]:
+    """Put back every original the manifest lists whose live copy is missing or damaged, from the backup's intact
+    copy; what could not be put back (damaged in the backup too, or not writable), one line each."""
+    problems = []
+    for name in manifest["files"]:
+        if not name.startswith(f"{ORIGINALS}/"):
+            continue
+        sha256 = name.split("/", 1)[1]
+        live = originals.original_path(folder, sha256)
+        try:
+            if live.exists() and originals.is_intact(live):
+                continue
+            folder.mkdir(parents=True, exist_ok=True)
+            if not originals.copy_if_intact(backup / name, live):
+                problems.append(f"The uploaded file {sha256} is damaged in the backup as well; it was not put back.")
+        except OSError as error:
+            problems.append(f"The uploaded file {sha256} could not be put back: {error}")
+    problems += [f"The uploaded file {sha256} was already {state} when the backup was made."
+                 for state, key in (("missing", "originals_missing"), ("damaged", "originals_damaged"))
+                 for sha256 in manifest.get(key, [])]
+    return problems
 
 
 def _create_schema(con: duckdb.DuckDBPyConnection, schema: str) -> None:

@@ -29,8 +29,8 @@ def _frame(fig: go.Figure, title: str, source: str, height: int, source_width: i
         font=FONT, height=height, margin=dict(l=10, r=10, t=60, b=70), paper_bgcolor="white",
         plot_bgcolor="white", colorway=OKABE_ITO,
     )
-    fig.add_annotation(text=wrap_label(source, source_width), xref="paper", yref="paper", x=0, y=-0.02, yanchor="top", xanchor="left",
-                       showarrow=False, font=dict(size=12, color=MUTED), yshift=-30, align="left")
+    fig.add_annotation(text=wrap_label(source, source_width), xref="paper", yref="paper", x=0, y=-0.02, yanchor="top",
+                       xanchor="left", showarrow=False, font=dict(size=12, color=MUTED), yshift=-30, align="left")
     return fig
 
 

@@ -21,6 +21,7 @@ from strategy.access import User, require
 from strategy.framework import Framework
 from strategy.indicator_files import (FINGERTIPS, TEMPLATE, TEMPLATE_REQUIRED, decode_file, detect_layout,
                                       fingertips_columns, fingertips_rows_to_keep, template_columns)
+from strategy.ingest.load import could_not_write
 from strategy.originals import keep_original
 
 # One comma not followed by exactly three digits is a decimal comma.
@@ -223,7 +224,12 @@ def import_indicator_file(con: duckdb.DuckDBPyConnection, framework: Framework, 
     if dry_run:
         report.status = "valid"
         return report
-    original_in_row = keep_original(con, data, sha256)  # durable before the row that names it
+    try:
+        original_in_row = keep_original(con, data, sha256)  # durable before the row that names it
+    except OSError as failed:
+        report.status = "rejected"
+        report.errors = [_error(None, None, None, could_not_write(failed))]
+        return report
     with db.transaction(con):
         report.status = "loaded"
         upload_id = db.execute(con, "insert_indicator_upload", uploaded_by=actor.email, file_name=file_name,

@@ -16,13 +16,13 @@ from __future__ import annotations
 import hashlib
 import os
 import re
-import tempfile
 import threading
 from pathlib import Path
 
 import duckdb
 
 from strategy import db
+from strategy.leftovers import name_for_this_process, remove_leftovers
 
 HASH = re.compile(r"[0-9a-f]{64}")
 
@@ -82,9 +82,8 @@ class PendingOriginal:
     def _write(self, data: bytes) -> None:
         try:
             self.target.parent.mkdir(parents=True, exist_ok=True)
-            handle, name = tempfile.mkstemp(dir=self.target.parent, prefix=f"{self.target.name}.", suffix=".partial")
-            os.close(handle)
-            self.partial = Path(name)
+            remove_leftovers(self.target.parent, "*.partial")  # from writes that were killed
+            self.partial = _partial_name(self.target)
             _write_durably(self.partial, data)
         except BaseException as failed:  # raised again by keep(), in the importing thread
             self._failed = failed
@@ -141,14 +140,50 @@ def original_bytes(con: duckdb.DuckDBPyConnection, upload_id: int) -> bytes:
     return data
 
 
+def copy_if_intact(source: Path, target: Path) -> bool:
+    """Copy an original (named by its SHA-256) to target, checking its bytes against its name on the way: written
+    under a temporary name and renamed, so target is whole or absent. False, copying nothing, if the bytes no
+    longer match the name. Always a copy, never a link: a backup must not share the file it protects."""
+    partial = _partial_name(target)
+    digest = hashlib.sha256()
+    try:
+        with source.open("rb") as reading, partial.open("wb") as writing:
+            for block in iter(lambda: reading.read(1 << 20), b""):
+                digest.update(block)
+                writing.write(block)
+            writing.flush()
+            os.fsync(writing.fileno())
+        if digest.hexdigest() != source.name:
+            partial.unlink()
+            return False
+        os.replace(partial, target)
+    except BaseException:
+        partial.unlink(missing_ok=True)
+        raise
+    return True
+
+
+def is_intact(path: Path) -> bool:
+    """Whether an original's bytes still match the hash it is named by."""
+    digest = hashlib.sha256()
+    with path.open("rb") as reading:
+        for block in iter(lambda: reading.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest() == path.name
+
+
 def referenced_hashes(con: duckdb.DuckDBPyConnection) -> list[str]:
     """The hashes of every upload whose original is kept in the folder (not in its row)."""
     return [sha for (sha,) in con.execute("SELECT DISTINCT sha256 FROM uploads WHERE original IS NULL AND sha256 "
                                           "IS NOT NULL ORDER BY 1").fetchall() if HASH.fullmatch(sha)]
 
 
+def _partial_name(target: Path) -> Path:
+    return target.with_name(name_for_this_process(target.name, ".partial"))
+
+
 def _write_durably(path: Path, data: bytes) -> None:
-    with path.open("wb") as stream:
+    with path.open("xb") as stream:  # a new file, with the folder's usual permissions
         stream.write(data)
         stream.flush()
         os.fsync(stream.fileno())

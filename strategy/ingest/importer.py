@@ -92,6 +92,7 @@ def import_activities(con: duckdb.DuckDBPyConnection, data: bytes, file_name: st
                     cursor, raw, file_name, decoded.kind, decoded.delimiter)
             return report
         report.preview = preview(cursor)
+        raw.close()  # the checked rows are in tables now; a memory-backed copy of the file need not wait for loading
         if dry_run:
             report.status = VALID
             report.message = f"{report.rows:,} activities are ready to load."

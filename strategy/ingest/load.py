@@ -44,6 +44,10 @@ WRITE_FAILURES = (duckdb.IOException, duckdb.FatalException, OSError, CouldNotWr
 def could_not_write(error: BaseException) -> str:
     """What to tell someone whose change could not be written (usually a full disk): nothing was saved."""
     detail = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
+    if isinstance(error, PermissionError):
+        return ("The server could not write the change (it is not allowed to write in its data folder), so nothing "
+                "was saved. Ask whoever looks after the server to check the folder's permissions, then try again. "
+                f"Details: {detail}")
     return ("The server could not write the change (its disk is full, or a file cannot grow), so nothing was saved. "
             f"Free space on the server (or ask whoever looks after it), then try again. Details: {detail}")
 

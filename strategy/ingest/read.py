@@ -19,6 +19,7 @@ import pandas as pd
 from strategy.ingest.columns import match_header
 from strategy.ingest.decode import SAVE_AS_CSV, DecodedFile, reject
 from strategy.ingest.report import FileRejected, Limits, Problem
+from strategy.leftovers import remove_leftovers
 
 HEADER_SEARCH_ROWS = 10  # a title or note above the headers is skipped if the headers are within this many rows
 MEMORY_FOLDER = "/dev/shm"
@@ -41,6 +42,7 @@ class RawTable:
         self.headers: tuple[str, ...] = ()
         self.top_rows: list[tuple] = []  # (row_number, c0, ...) of the first rows, where the header was looked for
         self._materialised = csv_path is None
+        self._closed = False
 
     def query(self, cursor: duckdb.DuckDBPyConnection, sql: str,
               params: dict | None = None) -> duckdb.DuckDBPyConnection:
@@ -60,7 +62,8 @@ class RawTable:
             except duckdb.Error as problem:
                 # The parallel reader refuses (never misreads) quoted newlines together with short rows, and is
                 # stricter about a quote left open; the one-thread reader reads those, and its errors are reported.
-                if self.parallel:
+                # Anything else (no memory, a failed write) is not the reader's and is not tried again.
+                if self.parallel and "CSV Error" in str(problem):
                     self.parallel = False
                     continue
                 if isinstance(problem, (duckdb.InvalidInputException, duckdb.ConversionException)):
@@ -78,8 +81,9 @@ class RawTable:
         self._materialised = True
 
     def close(self) -> None:
-        """Remove the temporary copy of a CSV."""
-        if self.csv_path is not None:
+        """Remove the temporary copy of a CSV (the rows can no longer be read after this)."""
+        if self.csv_path is not None and not self._closed:
+            self._closed = True
             try:
                 os.unlink(self.csv_path)
             except FileNotFoundError:
@@ -113,10 +117,17 @@ def _unreadable(message: str) -> FileRejected:
                   "closes it. Check that line, or " + SAVE_AS_CSV[0].lower() + SAVE_AS_CSV[1:], "unreadable file")
 
 
+SCRATCH_STEM = "strategy-upload"
+
+
 def _scratch_copy(text: bytes | memoryview) -> str:
     """The path of a temporary copy of the text for DuckDB to read: in memory-backed /dev/shm where there is room
-    (a disk-backed copy of a large file was a tenth of the import's time), else in the temporary folder."""
-    if os.path.isdir(MEMORY_FOLDER) and os.access(MEMORY_FOLDER, os.W_OK):
+    (a disk-backed copy of a large file was a tenth of the import's time), else in the temporary folder. Copies
+    left by an import that was killed are removed here (strategy/leftovers.py)."""
+    memory = os.path.isdir(MEMORY_FOLDER) and os.access(MEMORY_FOLDER, os.W_OK)
+    for folder in ([MEMORY_FOLDER] if memory else []) + [tempfile.gettempdir()]:
+        remove_leftovers(folder, f"{SCRATCH_STEM}.*.csv")
+    if memory:
         try:
             return _temporary_file(text, MEMORY_FOLDER)
         except OSError:  # too small (a container's default is 64 MB)
@@ -125,7 +136,7 @@ def _scratch_copy(text: bytes | memoryview) -> str:
 
 
 def _temporary_file(text: bytes | memoryview, folder: str | None) -> str:
-    handle, path = tempfile.mkstemp(prefix="strategy-upload-", suffix=".csv", dir=folder)
+    handle, path = tempfile.mkstemp(prefix=f"{SCRATCH_STEM}.{os.getpid()}.", suffix=".csv", dir=folder)
     try:
         with os.fdopen(handle, "wb") as out:
             out.write(text)

@@ -3,6 +3,7 @@ message when the database cannot be read."""
 
 from __future__ import annotations
 
+import itertools
 import os
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -75,7 +76,7 @@ def _drop_connection(con: duckdb.DuckDBPyConnection) -> None:
 def cached(question: str, filters: Filters, *args) -> object:
     """The answer to one analysis question for one filter set, shared across sessions until data changes."""
     with database_trouble_shown():
-        return _answer(database_file(), question, filters, *args)
+        return _answer(database_file(), data_version(), question, filters, *args)
 
 
 @contextmanager
@@ -128,7 +129,7 @@ def _retry_when_readable() -> None:
 
 
 @st.cache_data(show_spinner=False, ttl=3600)
-def _answer(database: str, question: str, filters: Filters, *args) -> object:
+def _answer(database: str, version: int, question: str, filters: Filters, *args) -> object:
     con = connection(database)
     framework = load_framework()
     function = getattr(analysis, question)
@@ -137,8 +138,19 @@ def _answer(database: str, question: str, filters: Filters, *args) -> object:
     return function(con, framework, filters, *args)
 
 
+# Part of every cached answer's key, bumped by data_changed(): an answer computed from data read before a write,
+# but stored just after the caches were cleared, is under the old version and never served again.
+_data_version = itertools.count(1)
+_current_version = [0]
+
+
+def data_version() -> int:
+    return _current_version[0]
+
+
 def data_changed() -> None:
     """Call after any write: every cached answer and figure is recomputed on the next run."""
+    _current_version[0] = next(_data_version)
     st.cache_data.clear()
     _figure.clear()
     _heatmap_view.clear()
@@ -187,15 +199,15 @@ def heatmap_view(filters: Filters, rows: str, columns: str, measure: str, title:
     Callers must not change what they get.
     """
     with database_trouble_shown():
-        return _heatmap_view(database_file(), filters, rows, columns, measure, title, source, compact)
+        return _heatmap_view(database_file(), data_version(), filters, rows, columns, measure, title, source, compact)
 
 
 @st.cache_resource(show_spinner=False, max_entries=300)
-def _heatmap_view(database: str, filters: Filters, rows: str, columns: str, measure: str, title: str, source: str,
-                  compact: bool) -> HeatmapView:
+def _heatmap_view(database: str, version: int, filters: Filters, rows: str, columns: str, measure: str, title: str,
+                  source: str, compact: bool) -> HeatmapView:
     from strategy import charts
 
-    cells = _answer(database, "heatmap", filters, rows, columns)
+    cells = _answer(database, version, "heatmap", filters, rows, columns)
     labels = cells.row_label.astype(str) + " x " + cells.column_label.astype(str)
     return HeatmapView(cells, charts.heatmap_figure(cells, measure, title, source, compact=compact),
                        analysis.heatmap_summary(cells, measure),
@@ -209,23 +221,24 @@ def cached_table(question: str, filters: Filters, *args) -> pa.Table:
     """cached(), as an Arrow table shared by every session: what st.dataframe draws, without converting a pandas
     table on every page run (most of the cost of showing a few hundred rows)."""
     with database_trouble_shown():
-        return _table(database_file(), question, filters, *args)
+        return _table(database_file(), data_version(), question, filters, *args)
 
 
 @st.cache_resource(show_spinner=False, max_entries=500)
-def _table(database: str, question: str, filters: Filters, *args) -> pa.Table:
-    return pa.Table.from_pandas(_answer(database, question, filters, *args), preserve_index=False)
+def _table(database: str, version: int, question: str, filters: Filters, *args) -> pa.Table:
+    return pa.Table.from_pandas(_answer(database, version, question, filters, *args), preserve_index=False)
 
 
 def pinned_quotes_for(filters: Filters, aims: tuple[str, ...] = (), places: tuple[str, ...] = ()) -> pd.DataFrame:
     """Resident quotes pinned to any of the aims and places (strategy.learning.empathy.quotes_for), cached like
     cached(): the learning pages' writes clear it."""
     with database_trouble_shown():
-        return _quotes(database_file(), filters, tuple(aims), tuple(places))
+        return _quotes(database_file(), data_version(), filters, tuple(aims), tuple(places))
 
 
 @st.cache_data(show_spinner=False, ttl=3600)
-def _quotes(database: str, filters: Filters, aims: tuple[str, ...], places: tuple[str, ...]) -> pd.DataFrame:
+def _quotes(database: str, version: int, filters: Filters, aims: tuple[str, ...],
+            places: tuple[str, ...]) -> pd.DataFrame:
     from strategy.learning.empathy import quotes_for
 
     return quotes_for(connection(database), load_framework(), filters, aims=list(aims) or None,
@@ -239,11 +252,11 @@ _INDICATOR_QUESTIONS_WITH_FILTERS = ("activity_timeline", "headline_indicators")
 def cached_indicators(question: str, filters: Filters, *args) -> object:
     """The answer to one strategy.indicator_trends question, cached like cached() and cleared by data_changed()."""
     with database_trouble_shown():
-        return _indicator_answer(database_file(), question, filters, *args)
+        return _indicator_answer(database_file(), data_version(), question, filters, *args)
 
 
 @st.cache_data(show_spinner=False, ttl=3600)
-def _indicator_answer(database: str, question: str, filters: Filters, *args) -> object:
+def _indicator_answer(database: str, version: int, question: str, filters: Filters, *args) -> object:
     from strategy import indicator_trends
 
     con = connection(database)

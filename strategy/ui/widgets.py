@@ -51,6 +51,8 @@ def headline_indicator_tiles(filters: Filters) -> None:
     # all sessions (one place at a time, they were most of a first Overview's time under load).
     place_code = headline_place(load_framework(), filters)
     every_place = cached_indicators("headline_indicators_by_place", Filters())
+    if every_place.empty:  # no headline indicator has values yet
+        return
     table = every_place[every_place.place_code == place_code].reset_index(drop=True)
     if table.empty:
         return

@@ -166,6 +166,10 @@ def main() -> None:
         assert full["status"] == "loaded" and full["tables"]["activities"] == args.rows, full
         size = file.stat().st_size / 1048576
     ratio = full["seconds"] / yardstick["seconds"]
+    # The import reads a CSV from a temporary copy in memory-backed /dev/shm, which is not in the process's own
+    # peak: it is added to the import's and dry run's figures.
+    dry["peak_mib"] += size
+    full["peak_mib"] += size
     verdict = "meets" if ratio <= 5 and full["peak_mib"] < 2048 else "misses"
     table = "\n".join([
         f"Measured {time.strftime('%Y-%m-%d')} on {os.cpu_count()} cores ({platform.machine()}), "
@@ -184,6 +188,9 @@ def main() -> None:
         f"{dry['peak_mib']:.0f} |",
         f"| whole validated import (decode, validate, load, link tables, place shares, commit) | "
         f"{full['seconds']:.2f} | {ratio:.1f} | {full['peak_mib']:.0f} |",
+        "",
+        f"Peak memory of the import and the dry run includes the {size:.0f} MiB temporary copy of the file that they "
+        "read from memory-backed `/dev/shm` (outside the process's own count).",
         "",
         f"Target: at most 5x the yardstick and under 2 GiB peak memory. This run **{verdict}** it "
         f"({ratio:.1f}x, {full['peak_mib']:.0f} MiB). Against the same read into a database file the import is "

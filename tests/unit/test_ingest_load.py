@@ -4,8 +4,13 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
+import subprocess
+import sys
+import tempfile
 import tomllib
 from io import BytesIO
+from pathlib import Path
 
 import pytest
 from openpyxl import load_workbook
@@ -14,6 +19,7 @@ from strategy.access import LOCAL_USER, User
 from strategy import db, exports
 from strategy.filters import Filters
 from strategy.ingest import DUPLICATE, LOADED, Limits, import_activities, rollback_upload, upload_history
+from strategy.ingest import read
 from strategy.ingest.template import template_csv, template_xlsx
 from strategy.originals import database_file, original_bytes, originals_folder
 from tests.conftest import PROJECT_ROOT
@@ -194,3 +200,20 @@ def test_every_column_and_command_is_documented():
         assert f"`{name}`" in text, name
     for command in ("import activities FILE", "uploads", "rollback UPLOAD_ID", "STRATEGY_MAX_UPLOAD_MB"):
         assert command in text
+
+
+def test_a_copy_of_a_file_left_by_a_killed_import_is_removed_by_the_next(demo_writable, tmp_path):
+    ended = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True)
+    folder = read.MEMORY_FOLDER if os.access(read.MEMORY_FOLDER, os.W_OK) else tempfile.gettempdir()
+    left = Path(folder) / f"{read.SCRATCH_STEM}.{ended.stdout.strip()}.killed.csv"
+    ours = Path(folder) / f"{read.SCRATCH_STEM}.{os.getpid()}.running.csv"  # a running import's own copy
+    left.write_bytes(b"activity_id\n")
+    ours.write_bytes(b"activity_id\n")
+    try:
+        report = import_activities(demo_writable, csv_bytes([GOOD]), "a.csv", "Tidy Partner", LOCAL_USER)
+        assert report.status == LOADED
+        assert not left.exists() and ours.exists()
+        assert list(Path(folder).glob(f"{read.SCRATCH_STEM}.{os.getpid()}.*.csv")) == [ours]  # its own is gone too
+    finally:
+        left.unlink(missing_ok=True)
+        ours.unlink(missing_ok=True)

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import errno
 import hashlib
+import subprocess
+import sys
 
 import duckdb
 import pytest
@@ -71,14 +73,36 @@ def test_backups_carry_the_originals_and_restore_puts_them_back(demo_db_copy, tm
     assert {f"originals/{sha(first)}", f"originals/{sha(second)}"} <= manifest["files"].keys()
 
     folder = originals_folder(demo_db_copy)
-    for kept in folder.iterdir():
-        kept.unlink()  # the damage: the originals are lost
+    (folder / sha(first)).unlink()  # the damage: one original lost, the other changed where it lies
+    with (folder / sha(second)).open("r+b") as changed:
+        changed.write(b"#")
+    assert (tmp_path / "backup" / "originals" / sha(second)).read_bytes() == second  # a copy, not the same file
     report = backup.restore_backup(tmp_path / "backup", demo_db_copy)
 
-    assert report.ok, report.problems
+    assert report.ok and report.problems == [], report.problems
     con = db.connect(demo_db_copy, read_only=True)
     uploads = con.execute("SELECT upload_id FROM uploads WHERE sha256 IS NOT NULL ORDER BY 1").fetchall()
     assert [original_bytes(con, u) for (u,) in uploads] == [first, second]
+    con.close()
+
+
+def test_an_original_damaged_in_the_backup_is_named_and_the_tables_are_restored_all_the_same(demo_db_copy, tmp_path):
+    con = db.connect(demo_db_copy)
+    data = csv_bytes([GOOD])
+    import_activities(con, data, "a.csv", "Keeper", LOCAL_USER)
+    backup.write_backup(con, tmp_path / "backup")
+    con.execute("DELETE FROM activities")
+    con.close()
+    (tmp_path / "backup" / "originals" / sha(data)).write_bytes(b"not the file")
+    (originals_folder(demo_db_copy) / sha(data)).unlink()
+
+    report = backup.restore_backup(tmp_path / "backup", demo_db_copy)
+
+    assert report.ok
+    assert report.problems == [f"The uploaded file {sha(data)} is damaged in the backup as well; it was not put back."]
+    assert not (originals_folder(demo_db_copy) / sha(data)).exists()
+    con = db.connect(demo_db_copy, read_only=True)
+    assert con.execute("SELECT count(*) FROM activities").fetchall()[0][0] > 0
     con.close()
 
 
@@ -89,7 +113,18 @@ def test_a_backup_names_an_original_that_had_gone_missing(demo_db_copy, tmp_path
     (originals_folder(demo_db_copy) / sha(data)).unlink()
     manifest = backup.write_backup(con, tmp_path / "backup")  # still written: one lost file must not stop backups
     con.close()
-    assert manifest["originals_missing"] == [sha(data)]
+    assert manifest["originals_missing"] == [sha(data)] and manifest["originals_damaged"] == []
+
+
+def test_a_backup_copies_only_intact_originals_and_names_a_changed_one(demo_db_copy, tmp_path):
+    con = db.connect(demo_db_copy)
+    data = csv_bytes([GOOD])
+    import_activities(con, data, "a.csv", "Keeper", LOCAL_USER)
+    (originals_folder(demo_db_copy) / sha(data)).write_bytes(data + b"changed")
+    manifest = backup.write_backup(con, tmp_path / "backup")
+    con.close()
+    assert manifest["originals_damaged"] == [sha(data)]
+    assert not (tmp_path / "backup" / "originals" / sha(data)).exists()
 
 
 def test_a_full_disk_while_keeping_the_original_leaves_no_part_of_it_and_loads_nothing(demo_db_copy, monkeypatch):
@@ -108,3 +143,16 @@ def test_a_full_disk_while_keeping_the_original_leaves_no_part_of_it_and_loads_n
     assert list(originals_folder(demo_db_copy).glob("*")) == []
     assert db.table_counts(con) == before
     con.close()
+
+
+def test_a_partly_written_original_left_by_a_killed_import_is_removed_by_the_next(demo_db_copy):
+    ended = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True)
+    folder = originals_folder(demo_db_copy)
+    folder.mkdir(parents=True, exist_ok=True)
+    left = folder / f"{'0' * 64}.{ended.stdout.strip()}.1.partial"
+    left.write_bytes(b"half a file")
+    con = db.connect(demo_db_copy)
+    data = csv_bytes([GOOD])
+    assert import_activities(con, data, "a.csv", "Keeper", LOCAL_USER).status == LOADED
+    con.close()
+    assert sorted(p.name for p in folder.iterdir()) == [sha(data)]
