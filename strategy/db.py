@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import re
+import threading
 from contextlib import contextmanager
 from functools import lru_cache
 from pathlib import Path
@@ -18,6 +19,12 @@ MIGRATIONS = Path(__file__).with_name("migrations")
 SQL_DIR = Path(__file__).with_name("sql")
 # Views and macros are re-created on every init (like a repeatable migration), so editing one needs no new file.
 REPEATABLE = SQL_DIR / "views_and_macros.sql"
+
+# Writes that add activities (uploads, roll backs, experiments) go one at a time in this process, and DuckDB's file
+# lock keeps other processes out: new activity keys, taken above the largest under this lock, are unique without
+# an index (migration 050).
+WRITE_LOCK = threading.Lock()
+BUSY_WAIT_SECONDS = 30.0  # how long a write waits for the one before it
 
 _PARAMETER = re.compile(r"\$([A-Za-z_][A-Za-z0-9_]*)")
 

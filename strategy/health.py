@@ -34,6 +34,10 @@ def check(con: duckdb.DuckDBPyConnection) -> Health:
     if figures["schema_version"] < latest:
         return Health(False, f"The database is at schema version {figures['schema_version']} but this version of "
                              f"the dashboard needs {latest}: run python -m strategy init.", figures)
+    if figures["duplicate_activity_keys"]:
+        return Health(False, f"{figures['duplicate_activity_keys']:,} activity key(s) are used twice, so totals cannot "
+                             "be trusted. Restore the last backup (README, Operations) and upload what came after.",
+                      figures)
     return Health(True, f"ok: {figures['current_activities']:,} current activities, {figures['uploads']:,} uploads",
                   figures)
 

@@ -13,6 +13,7 @@ import pandas as pd
 from strategy.exports import formula_safe, formula_safe_table
 from strategy.ingest.read import RawTable
 from strategy.ingest.report import PROBLEMS_KEPT, Problem
+from strategy.ingest.validate import TRIM
 
 PREVIEW_ROWS = 200
 
@@ -37,9 +38,12 @@ def preview(cursor: duckdb.DuckDBPyConnection) -> pd.DataFrame:
               ON c.cell = CASE c.column_name WHEN 'places' THEN s.places WHEN 'aims' THEN s.aims
                                              WHEN 'ways_of_working' THEN s.ways_of_working ELSE s.themes END
             GROUP BY f.row_number, c.kind),
-        ticked AS (SELECT row_number, kind, string_agg(code, ', ' ORDER BY code) AS codes FROM links
-                   WHERE row_number IN (SELECT row_number FROM first_rows) GROUP BY row_number, kind)
-        SELECT t.row_number AS "row", t.activity_id, t.title, s.sector || ' → ' || t.sector AS sector,
+        ticked AS (SELECT row_number, kind, array_to_string(codes, ', ') AS codes FROM (
+                       SELECT row_number, 'aim' AS kind, mask_codes(aim_mask, 'A') AS codes FROM first_rows
+                       UNION ALL SELECT row_number, 'way', mask_codes(way_mask, 'W') FROM first_rows
+                       UNION ALL SELECT row_number, 'theme', mask_codes(theme_mask, 'T') FROM first_rows)
+                   WHERE len(codes) > 0)
+        SELECT t.row_number AS "row", t.activity_id, t.title, trim(s.sector, '{TRIM}') || ' → ' || t.sector AS sector,
                coalesce(mp.shown, '') AS places, coalesce(ma.shown, 'ticked: ' || ta.codes, '') AS aims,
                coalesce(mw.shown, 'ticked: ' || tw.codes, '') AS ways_of_working,
                coalesce(mt.shown, 'ticked: ' || tt.codes, '') AS themes,

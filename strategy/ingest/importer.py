@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+from concurrent.futures import Future, ThreadPoolExecutor
 from typing import Callable
 
 import duckdb
@@ -22,7 +23,7 @@ from strategy.ingest.validate import validate
 from strategy.originals import PendingOriginal
 
 Progress = Callable[[float, str], None]
-STAGING_TABLES = ("replacing", "typed", "links", "cell_pieces", "cell_codes", "cell_profiles", "unknown_sectors",
+STAGING_TABLES = ("replacing", "typed", "cell_pieces", "cell_codes", "cell_profiles", "unknown_sectors",
                   "date_values", "group_values", "word_values", "staged", "staged_rows", "problems",
                   "unknown_values", "code_lookup", "place_lookup", "status_lookup", "raw_csv", "raw_cells")
 
@@ -39,12 +40,14 @@ def import_activities(con: duckdb.DuckDBPyConnection, data: bytes, file_name: st
     framework = framework or load_framework()
     step = progress or (lambda fraction, text: None)
     partner_name = (partner_name or "").strip()
-    report = ImportReport(status=REJECTED, file_name=file_name, partner=partner_name,
-                          sha256=hashlib.sha256(data).hexdigest())
+    report = ImportReport(status=REJECTED, file_name=file_name, partner=partner_name)
+    digest = _sha256_in_background(data)
     if not partner_name:
+        report.sha256 = digest.result()
         return _rejected(report, Problem(0, "", "", "Say which partner organisation the activities belong to.",
                                          "no partner"))
     if len(data) > limits.max_bytes:
+        report.sha256 = digest.result()
         return _rejected(report, Problem(0, "", f"{len(data) / 1048576:.1f} MB", f"The file is "
                                          f"{len(data) / 1048576:.1f} MB; the largest accepted is "
                                          f"{limits.max_megabytes:g} MB. Split it into smaller files, or save it as "
@@ -53,9 +56,6 @@ def import_activities(con: duckdb.DuckDBPyConnection, data: bytes, file_name: st
     original: PendingOriginal | None = None
     raw: RawTable | None = None
     try:
-        earlier = earlier_upload_of(cursor, report.sha256)
-        if earlier:
-            return _duplicate(report, earlier)
         step(0.05, "Reading the file")
         reached("reading")
         try:
@@ -65,6 +65,11 @@ def import_activities(con: duckdb.DuckDBPyConnection, data: bytes, file_name: st
             raw = read_raw_table(cursor, decoded, data, limits)
         except FileRejected as unreadable:
             return _rejected(report, *unreadable.problems)
+        finally:
+            report.sha256 = digest.result()
+        earlier = earlier_upload_of(cursor, report.sha256)
+        if earlier:
+            return _duplicate(report, earlier)
         if not dry_run:  # written to disk while the rows are checked; removed again if they are not loaded
             original = PendingOriginal(cursor, data, report.sha256, background=True)
         if decoded.encoding == "Windows-1252":
@@ -100,7 +105,7 @@ def import_activities(con: duckdb.DuckDBPyConnection, data: bytes, file_name: st
             return report
         step(0.6, f"Loading {report.rows:,} activities")
         reached("validated")
-        _drop_staging(cursor, keep=("typed", "links"))  # what loading needs; the rest would only hold memory
+        _drop_staging(cursor, keep=("typed",))  # what loading needs; the rest would only hold memory
         try:
             written = write_upload(cursor, UploadRecord(
                 file_name, partner_name, actor.email, report.sha256, decoded.encoding, decoded.delimiter_name,
@@ -134,6 +139,16 @@ def import_activities(con: duckdb.DuckDBPyConnection, data: bytes, file_name: st
         except duckdb.Error:  # after a failed write; the temporary tables go with the cursor anyway
             pass
         cursor.close()
+
+
+def _sha256_in_background(data: bytes) -> Future[str]:
+    """The file's sha256, worked out in a thread while the file is decoded and read (hashlib lets other threads
+    run meanwhile): a large file's checksum then costs no extra time."""
+    pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="upload-checksum")
+    try:
+        return pool.submit(lambda: hashlib.sha256(data).hexdigest())
+    finally:
+        pool.shutdown(wait=False)  # the thread ends when its one task is done
 
 
 def _rejected(report: ImportReport, *problems: Problem) -> ImportReport:

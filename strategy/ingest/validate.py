@@ -1,8 +1,7 @@
 """Raw cells to typed rows and a complete list of problems, all in DuckDB (vectorised: 1M rows in seconds).
 
-Tables it leaves on the cursor for load.py: staged (trimmed text), typed (one row per activity, typed),
-links (row_number, kind, code) for aims, ways and themes (places travel in typed as each row's place set), and
-problems (every error, with its message).
+Tables it leaves on the cursor for load.py: staged (the cells as text), typed (one row per activity, typed, with
+its aims, ways and themes as masks and its places as a place set) and problems (every error, with its message).
 """
 
 from __future__ import annotations
@@ -25,8 +24,12 @@ EARLIEST_YEAR, LATEST_YEAR = 1990, 2100
 # 04/25/2024: a month first, then a day that cannot be a month.
 MONTH_FIRST = "(0?[1-9]|1[0-2])[/.\\-](1[3-9]|2[0-9]|3[01])[/.\\-]\\d{2,4}"
 DATE_HOW = "Write it day first as DD/MM/YYYY (e.g. 25/04/2024), or as 2024-04-25."
-NUMBER_CLEAN = {"participants": "regexp_replace({x}, '[,\\s]', '', 'g')",
-                "investment_gbp": "regexp_replace({x}, '(?i)^gbp|gbp$|[£,\\s]', '', 'g')"}
+NUMBER_CLEAN = {"participants": "regexp_replace({x}, '[,\\s\u00a0]', '', 'g')",
+                "investment_gbp": "regexp_replace({x}, '(?i)^gbp|gbp$|[£,\\s\u00a0]', '', 'g')"}
+# Free text, trimmed as it is staged. Every other column is staged as written (a million rows hold a few hundred
+# distinct dates, names or codes): its spaces are trimmed once per distinct value, where it is matched or converted,
+# which took a quarter of the time it took to stage the file.
+TRIMMED_ON_STAGING = ("activity_id", "title", "description")
 
 
 @dataclass
@@ -55,6 +58,13 @@ def _clean(column: str) -> str:
     as it is several times slower than the plain one)."""
     return (f"NULLIF(CASE WHEN regexp_matches({column}, '^[\\s\u00a0]|[\\s\u00a0]$') "
             f"THEN trim({column}, '{TRIM}') ELSE {column} END, '')")
+
+
+def blank(cell: str) -> str:
+    """SQL: whether a cell staged as written is empty or only spaces. Cheap for a cell that has text: only one
+    starting with a space or control character (or a no-break space) is trimmed to see."""
+    return (f"({cell} IS NULL OR (({cell} < '!' OR {cell} BETWEEN '\u00a0' AND '\u00a1') "
+            f"AND trim({cell}, '{TRIM}') = ''))")
 
 
 def date_sql(x: str) -> str:
@@ -104,7 +114,7 @@ def validate(cursor: duckdb.DuckDBPyConnection, raw: RawTable, framework: Framew
     # meaningless (no rows, too many, two columns read as one, a tick box for a code that does not exist) do.
     if any(p.kind != "missing column" for p in result.header_problems):
         return result
-    _links(cursor, framework, mapping, ticks, result)
+    _cell_profiles(cursor, mapping)
     _typed(cursor, mapping, ticks)
     _row_problems(cursor, framework, mapping, ticks, result)
     _assumptions(cursor, mapping, ticks, result)
@@ -176,25 +186,30 @@ def _stage(cursor, raw: RawTable, mapping: dict[str, int], ticks: dict[str, int]
     Read straight from the file into the one table checking needs; rows are numbered by their place in it
     (rowid, which deleting the header and blank rows leaves unchanged), so the text is held once, not twice.
     """
-    selected = [f"{_clean(f'c{mapping[n]}')} AS {n}" if n in mapping else f"CAST(NULL AS VARCHAR) AS {n}"
-                for n in COLUMN_NAMES]
+    def staged(name: str, index: int) -> str:
+        return f"{_clean(f'c{index}')} AS {name}" if name in TRIMMED_ON_STAGING else f"NULLIF(c{index}, '') AS {name}"
+
+    selected = [staged(n, mapping[n]) if n in mapping else f"CAST(NULL AS VARCHAR) AS {n}" for n in COLUMN_NAMES]
     selected += [f"{_clean(f'c{i}')} AS tick_{code}" for code, i in ticks.items()]
-    names = [*COLUMN_NAMES, *(f"tick_{code}" for code in ticks)]
+    trimmed = [*TRIMMED_ON_STAGING, *(f"tick_{code}" for code in ticks)]
+    # coalesce looks at the next cell only where the ones before are empty: a row with an id costs nothing here
+    anything = [*trimmed, *(f"CASE WHEN NOT {blank(n)} THEN {n} END" for n in COLUMN_NAMES if n not in trimmed)]
     raw.query(cursor, f"CREATE OR REPLACE TEMP TABLE staged_rows AS SELECT {', '.join(selected)} FROM {{rows}}")
     below_header = cursor.execute("SELECT count(*) FROM staged_rows").fetchall()[0][0] - raw.header_row
-    cursor.execute(f"DELETE FROM staged_rows WHERE rowid < $h OR coalesce({', '.join(names)}) IS NULL",
+    cursor.execute(f"DELETE FROM staged_rows WHERE rowid < $h OR coalesce({', '.join(anything)}) IS NULL",
                    {"h": raw.header_row})
     cursor.execute("CREATE OR REPLACE TEMP VIEW staged AS SELECT CAST(rowid + 1 AS INTEGER) AS row_number, * "
                    "FROM staged_rows")
     return below_header
 
 
-def _links(cursor, framework: Framework, mapping, ticks, result: Validation) -> None:
-    """links (row, kind, code) from list and tick-box columns, matched one distinct cell text at a time; each
-    distinct cell's masks and place set (cell_profiles).
+def _cell_profiles(cursor, mapping) -> None:
+    """Each distinct cell of the list columns split and matched (cell_pieces, cell_codes) and its mask and place
+    set (cell_profiles), from which the rows take theirs (typed).
 
     A million rows hold a few hundred distinct cells ('Bolsover; Chesterfield'), so cells are split and matched
-    once (cell_pieces, cell_codes) and a hash join per column brings the codes to the rows.
+    once and a hash join per column brings the result to the rows. Rows are linked to their codes only when
+    they are loaded, from their masks and place sets (load.py).
     """
     parts = []
     for column, kind in LIST_KINDS.items():
@@ -218,17 +233,6 @@ def _links(cursor, framework: Framework, mapping, ticks, result: Validation) -> 
         coalesce(bit_or(CASE WHEN kind <> 'place' THEN 1::UINTEGER << CAST(substr(code, 2) AS INTEGER) END), 0) AS mask,
         array_to_string(list_sort(list_distinct(list(code) FILTER (WHERE kind = 'place'))), ' ') AS place_set
         FROM cell_codes GROUP BY column_name, cell""")
-    # Places are not linked row by row: each row carries its place set (above), from which loading writes them.
-    selects = [f"SELECT s.row_number, '{kind}' AS kind, c.code FROM staged s JOIN (SELECT DISTINCT cell, code "
-               f"FROM cell_codes WHERE column_name = '{column}') c ON c.cell = s.{column}"
-               for column, kind in LIST_KINDS.items() if column in mapping and kind != "place"]
-    kinds = {"A": "aim", "W": "way", "T": "theme"}
-    ticked = ", ".join(f"'{t}'" for t in TICKED)
-    selects += [f"SELECT row_number, '{kinds[code[0]]}' AS kind, '{code}' AS code FROM staged "
-                f"WHERE lower(tick_{code}) IN ({ticked})" for code in ticks]
-    union = " UNION ALL ".join(selects) or "SELECT 0 AS row_number, '' AS kind, '' AS code WHERE false"
-    # Tick boxes may repeat what a list column says; without them every (row, kind, code) is already unique.
-    cursor.execute(f"CREATE OR REPLACE TEMP TABLE links AS SELECT {'DISTINCT' if ticks else ''} * FROM ({union})")
 
 
 def _profile_sql(mapping, ticks) -> tuple[str, str]:
@@ -251,6 +255,14 @@ def _profile_sql(mapping, ticks) -> tuple[str, str]:
     return ", ".join(selected), " ".join(joins)
 
 
+def _distinct_cells(*columns: str) -> str:
+    """SQL: each distinct cell of the staged columns as written (text) and trimmed (value), blank ones left out
+    (so a blank cell matches nothing)."""
+    cells = " UNION ".join(f"SELECT {c} AS text FROM staged" for c in columns)
+    return (f"SELECT text, trim(text, '{TRIM}') AS value FROM (SELECT DISTINCT text FROM ({cells})) "
+            f"WHERE NOT {blank('text')}")
+
+
 def _typed(cursor, mapping, ticks) -> None:
     """typed: the staged rows with sector and status codes, dates, numbers and target groups converted, and the
     derived masks and place set."""
@@ -258,14 +270,13 @@ def _typed(cursor, mapping, ticks) -> None:
     participants = NUMBER_CLEAN["participants"].format(x="s.participants")
     investment = NUMBER_CLEAN["investment_gbp"].format(x="s.investment_gbp")
     # Dates, sectors and statuses repeat a lot: convert each distinct text once, then join.
-    cursor.execute(f"""CREATE OR REPLACE TEMP TABLE date_values AS SELECT text, {date_sql('text')} AS day,
-        {date_format_sql('text')} AS written_as FROM (SELECT start_date AS text FROM staged UNION SELECT end_date FROM staged)
-        WHERE text IS NOT NULL""")
+    cursor.execute(f"""CREATE OR REPLACE TEMP TABLE date_values AS SELECT text, value, {date_sql('value')} AS day,
+        {date_format_sql('value')} AS written_as FROM ({_distinct_cells('start_date', 'end_date')})""")
     cursor.execute(f"""CREATE OR REPLACE TEMP TABLE word_values AS
-        SELECT 'sector' AS kind, text, l.code FROM (SELECT DISTINCT sector AS text FROM staged) v
-        LEFT JOIN code_lookup l ON l.kind = 'sector' AND l.word = {NORMALISE_SQL.format(x='v.text')}
-        UNION ALL SELECT 'status', text, l.status FROM (SELECT DISTINCT status AS text FROM staged) v
-        LEFT JOIN status_lookup l ON l.word = {NORMALISE_SQL.format(x='v.text')}""")
+        SELECT 'sector' AS kind, text, value, l.code FROM ({_distinct_cells('sector')}) v
+        LEFT JOIN code_lookup l ON l.kind = 'sector' AND l.word = {NORMALISE_SQL.format(x='v.value')}
+        UNION ALL SELECT 'status', text, value, l.status FROM ({_distinct_cells('status')}) v
+        LEFT JOIN status_lookup l ON l.word = {NORMALISE_SQL.format(x='v.value')}""")
     cursor.execute(f"""CREATE OR REPLACE TEMP TABLE group_values AS SELECT text,
         list_filter(list_transform(string_split_regex(text, '{LIST_SEPARATORS}'), lambda g: trim(g, '{TRIM}')),
                     lambda g: g <> '') AS groups
@@ -302,14 +313,14 @@ def _row_problems(cursor, framework: Framework, mapping, ticks, result: Validati
     header = {name: result.headers.get(name, name) for name in COLUMN_NAMES}
     for name in ("activity_id", "title", "sector", "places", "start_date"):
         if name in mapping:
-            _problem(cursor, f"SELECT row_number, '' AS value FROM staged WHERE {name} IS NULL", header[name],
+            _problem(cursor, f"SELECT row_number, '' AS value FROM staged WHERE {blank(name)}", header[name],
                      f"{name} is required and this row has none. Fill it in, or delete the row if it is not "
                      "an activity.", "missing value")
     aim_columns = "aims" in mapping or any(c.startswith("A") for c in ticks)
     if aim_columns:
-        _problem(cursor, "SELECT row_number, coalesce(aims, '') AS value FROM staged s JOIN typed t USING "
-                 "(row_number) WHERE t.aim_mask = 0 AND (s.aims IS NULL "
-                 "OR s.aims NOT IN (SELECT cell FROM cell_pieces WHERE column_name = 'aims' AND word <> ''))",
+        _problem(cursor, f"SELECT row_number, coalesce(trim(aims, '{TRIM}'), '') AS value FROM staged s "
+                 "JOIN typed t USING (row_number) WHERE t.aim_mask = 0 AND (s.aims IS NULL OR s.aims NOT IN "
+                 "(SELECT cell FROM cell_pieces WHERE column_name = 'aims' AND word <> ''))",
                  header["aims"], "Every activity needs at least one aim. " + HOW_TO_WRITE["aim"], "missing value")
     # Unknown names and codes: one message per distinct value, so near misses get a suggestion.
     unknown = cursor.execute("""SELECT DISTINCT p.kind, p.column_name, p.cell, p.shown FROM cell_pieces p
@@ -325,13 +336,13 @@ def _row_problems(cursor, framework: Framework, mapping, ticks, result: Validati
                 _problem(cursor, f"SELECT s.row_number, u.shown AS value, u.message FROM staged s JOIN unknown_values u "
                          f"ON u.column_name = '{column}' AND u.cell = s.{column}", header[column], "",
                          "unknown place" if column == "places" else "unknown code", own_message=True)
-    unknown_sectors = cursor.execute("SELECT DISTINCT s.sector FROM staged s JOIN typed t USING (row_number) "
-                                     "WHERE s.sector IS NOT NULL AND t.sector IS NULL").fetchall()
+    unknown_sectors = cursor.execute("SELECT text, value FROM word_values WHERE kind = 'sector' AND code IS NULL"
+                                     ).fetchall()
     if unknown_sectors:
-        cursor.execute("CREATE OR REPLACE TEMP TABLE unknown_sectors (cell VARCHAR, message VARCHAR)")
-        cursor.executemany("INSERT INTO unknown_sectors VALUES (?, ?)",
-                           [(value, _unknown_message(framework, "sector", value)) for (value,) in unknown_sectors])
-        _problem(cursor, "SELECT s.row_number, s.sector AS value, u.message FROM staged s JOIN unknown_sectors u "
+        cursor.execute("CREATE OR REPLACE TEMP TABLE unknown_sectors (cell VARCHAR, value VARCHAR, message VARCHAR)")
+        cursor.executemany("INSERT INTO unknown_sectors VALUES (?, ?, ?)", [
+            (text, value, _unknown_message(framework, "sector", value)) for text, value in unknown_sectors])
+        _problem(cursor, "SELECT s.row_number, u.value, u.message FROM staged s JOIN unknown_sectors u "
                  "ON u.cell = s.sector", header["sector"], "", "unknown code", own_message=True)
     ticked = ", ".join(f"'{t}'" for t in TICKED + UNTICKED)
     for code in ticks:
@@ -342,26 +353,24 @@ def _row_problems(cursor, framework: Framework, mapping, ticks, result: Validati
     for name in ("start_date", "end_date"):
         if name not in mapping:
             continue
-        _problem(cursor, f"""SELECT s.row_number, s.{name} AS value FROM staged s JOIN typed t USING (row_number)
-                 WHERE s.{name} IS NOT NULL AND t.{name} IS NULL AND NOT regexp_full_match(s.{name},
-                 '{MONTH_FIRST}')""",
+        # each distinct date is judged once; the rows holding a wrong one are found by a join
+        dates = f"SELECT s.row_number, d.value FROM staged s JOIN date_values d ON d.text = s.{name} WHERE"
+        _problem(cursor, f"{dates} d.day IS NULL AND NOT regexp_full_match(d.value, '{MONTH_FIRST}')",
                  header[name], "This is not a date, or not one that exists. " + DATE_HOW, "not a date")
-        _problem(cursor, f"""SELECT s.row_number, s.{name} AS value FROM staged s JOIN typed t USING (row_number)
-                 WHERE t.{name} IS NULL AND regexp_full_match(s.{name}, '{MONTH_FIRST}')""", header[name],
+        _problem(cursor, f"{dates} d.day IS NULL AND regexp_full_match(d.value, '{MONTH_FIRST}')", header[name],
                  "This looks like a month-first (US) date. Dates are read day first: write 25/04/2024 for "
                  "25 April 2024.", "not a date")
-        _problem(cursor, f"""SELECT s.row_number, s.{name} AS value FROM staged s JOIN typed t USING (row_number)
-                 WHERE year(t.{name}) NOT BETWEEN {EARLIEST_YEAR} AND {LATEST_YEAR}""", header[name],
+        _problem(cursor, f"{dates} year(d.day) NOT BETWEEN {EARLIEST_YEAR} AND {LATEST_YEAR}", header[name],
                  f"The year looks wrong (it should be between {EARLIEST_YEAR} and {LATEST_YEAR}). " + DATE_HOW,
                  "not a date")
     if "end_date" in mapping and "start_date" in mapping:
-        _problem(cursor, "SELECT s.row_number, s.end_date AS value FROM staged s JOIN typed t USING (row_number) "
-                 "WHERE t.end_date < t.start_date", header["end_date"],
+        _problem(cursor, f"SELECT s.row_number, trim(s.end_date, '{TRIM}') AS value FROM staged s JOIN typed t "
+                 "USING (row_number) WHERE t.end_date < t.start_date", header["end_date"],
                  "The end date is before the start date. Correct one of them (leave the end blank if ongoing).",
                  "end before start")
     if "status" in mapping:
-        _problem(cursor, "SELECT s.row_number, s.status AS value FROM staged s JOIN typed t USING (row_number) "
-                 "WHERE s.status IS NOT NULL AND t.status IS NULL", header["status"],
+        _problem(cursor, "SELECT s.row_number, w.value FROM staged s JOIN word_values w ON w.kind = 'status' "
+                 "AND w.text = s.status WHERE w.code IS NULL", header["status"],
                  "Status must be planned, active, completed or paused (or left empty).", "unknown code")
     if "participants" in mapping:
         _number_problems(cursor, "participants", "participants_number", header["participants"], whole=True)
@@ -379,7 +388,8 @@ def _row_problems(cursor, framework: Framework, mapping, ticks, result: Validati
 
 def _number_problems(cursor, name: str, number: str, column: str, whole: bool) -> None:
     what = "a whole number, such as 120 or 1,200" if whole else "an amount in pounds, such as 12500 or £12,500.00"
-    base = f"SELECT s.row_number, s.{name} AS value FROM staged s JOIN typed t USING (row_number) WHERE s.{name} IS NOT NULL"
+    base = (f"SELECT s.row_number, trim(s.{name}, '{TRIM}') AS value FROM staged s JOIN typed t USING (row_number) "
+            f"WHERE NOT {blank('s.' + name)}")
     _problem(cursor, f"{base} AND (t.{number} IS NULL OR NOT isfinite(CAST(t.{number} AS DOUBLE)))", column,
              f"This is not a number. Write {what}, or leave it empty if not known.", "not a number")
     _problem(cursor, f"{base} AND t.{number} < 0", column, f"This is negative. Write {what} (0 or more).",

@@ -50,22 +50,28 @@ def save_experiment(con: duckdb.DuckDBPyConnection, framework: Framework, actor:
     fields = [clean_text(title), clean_text(hypothesis), purpose_id, list(aims), list(ways), local, partner_id,
               start_date, review_date, list(indicators), clean_text(working_signals), clean_text(failing_signals),
               status, decision or None, clean_text(learned)]
-    with db.transaction(con):
-        if experiment_id is None:
-            experiment_id = con.execute(
-                "INSERT INTO experiments (title, hypothesis, purpose_id, aims, ways, places, lead_partner_id, "
-                "start_date, review_date, indicators, working_signals, failing_signals, status, decision, learned, "
-                "is_demo, created_by) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
-                "RETURNING experiment_id", fields + [is_demo, actor.email]).fetchall()[0][0]
-        else:
-            con.execute(
-                "UPDATE experiments SET title = ?, hypothesis = ?, purpose_id = ?, aims = ?, ways = ?, places = ?, "
-                "lead_partner_id = ?, start_date = ?, review_date = ?, indicators = ?, working_signals = ?, "
-                "failing_signals = ?, status = ?, decision = ?, learned = ?, updated_at = current_timestamp "
-                "WHERE experiment_id = ?", fields + [experiment_id])
-        upload_id = _write_linked_activity(con, actor, experiment_id, partner_id, sector, fields, local)
-        db.audit(con, actor, "experiment saved", f"experiment {experiment_id} '{clean_text(title)}', status {status}"
-                 + (f", decision {decision}" if decision else ""), upload_id)
+    if not db.WRITE_LOCK.acquire(timeout=db.BUSY_WAIT_SECONDS):  # activity keys are taken one writer at a time
+        return refused(["Another change is being saved at this moment, so this one was not. Try again in a minute."])
+    try:
+        with db.transaction(con):
+            if experiment_id is None:
+                experiment_id = con.execute(
+                    "INSERT INTO experiments (title, hypothesis, purpose_id, aims, ways, places, lead_partner_id, "
+                    "start_date, review_date, indicators, working_signals, failing_signals, status, decision, learned, "
+                    "is_demo, created_by) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
+                    "RETURNING experiment_id", fields + [is_demo, actor.email]).fetchall()[0][0]
+            else:
+                con.execute(
+                    "UPDATE experiments SET title = ?, hypothesis = ?, purpose_id = ?, aims = ?, ways = ?, places = ?, "
+                    "lead_partner_id = ?, start_date = ?, review_date = ?, indicators = ?, working_signals = ?, "
+                    "failing_signals = ?, status = ?, decision = ?, learned = ?, updated_at = current_timestamp "
+                    "WHERE experiment_id = ?", fields + [experiment_id])
+            upload_id = _write_linked_activity(con, actor, experiment_id, partner_id, sector, fields, local)
+            db.audit(con, actor, "experiment saved",
+                     f"experiment {experiment_id} '{clean_text(title)}', status {status}"
+                     + (f", decision {decision}" if decision else ""), upload_id)
+    finally:
+        db.WRITE_LOCK.release()
     return SaveResult(experiment_id)
 
 

@@ -5,4 +5,6 @@ SELECT (SELECT count(*) FROM activities WHERE replaced_by_upload IS NULL) AS cur
        (SELECT count(*) FROM uploads) AS uploads,
        (SELECT max(uploaded_at) FROM uploads) AS last_upload,
        (SELECT count(*) FROM indicator_values) AS indicator_values,
-       (SELECT coalesce(max(version), 0) FROM schema_migrations) AS schema_version
+       (SELECT coalesce(max(version), 0) FROM schema_migrations) AS schema_version,
+       -- activity keys are unique by construction, not by an index (migration 050): say so if that ever fails
+       (SELECT count(*) - count(DISTINCT activity_key) FROM activities) AS duplicate_activity_keys

@@ -7,6 +7,10 @@ CREATE OR REPLACE MACRO code_mask(codes) AS (
     FROM unnest(CAST(codes AS VARCHAR[])) AS t(c)
 );
 
+-- The codes a mask stands for, in order: mask_codes(0b110, 'A') = ['A1', 'A2'] (bit n for the code ending in n).
+CREATE OR REPLACE MACRO mask_codes(mask, letter) AS
+    list_transform(list_filter(range(1, 32), lambda b: (mask >> b) & 1 = 1), lambda b: letter || b);
+
 -- Each place's share of an activity that reaches a set of places: by population where every place in
 -- the set has one, else equally. The one apportioning rule (DESIGN section 4).
 CREATE OR REPLACE MACRO place_set_shares() AS TABLE

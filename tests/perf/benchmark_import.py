@@ -148,6 +148,7 @@ def main() -> None:
         print(json.dumps(answer))
         return
 
+    load_before = os.getloadavg()[0]  # other work on the machine when the benchmark started
     with tempfile.TemporaryDirectory(prefix="benchmark-import-") as folder:
         file = Path(folder) / "activities.csv"
         started = time.perf_counter()
@@ -174,7 +175,7 @@ def main() -> None:
     table = "\n".join([
         f"Measured {time.strftime('%Y-%m-%d')} on {os.cpu_count()} cores ({platform.machine()}), "
         f"{args.rows:,} rows, {size:.0f} MiB CSV; each step in its own process, fastest of {args.repeat} runs "
-        f"(load average {os.getloadavg()[0]:.1f} at the end: other work shared the machine).",
+        f"(one-minute load average {load_before:.1f} when it started).",
         f"All runs (s): DuckDB {fmt(yardstick)}; DuckDB into a file {fmt(on_disk)}; validate {fmt(dry)}; "
         f"import {fmt(full)}.",
         "",

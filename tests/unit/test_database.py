@@ -42,6 +42,31 @@ def test_init_upgrades_an_older_file_without_losing_rows(tmp_path, monkeypatch):
     assert db.schema_version(con) == db.migration_files()[-1][0]
 
 
+def test_upgrading_rebuilds_activities_without_the_key_index_keeping_every_row(tmp_path):
+    path = tmp_path / "before_050.duckdb"
+    con = duckdb.connect(str(path))
+    con.execute("CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, name VARCHAR, applied_at TIMESTAMP)")
+    for version, name, file in db.migration_files():
+        if version < 50:
+            con.execute(file.read_text())
+            con.execute("INSERT INTO schema_migrations VALUES (?, ?, now())", [version, name])
+    con.execute("INSERT INTO partners (partner_id, name, sector) VALUES (1, 'Old Partner', 'sport')")
+    con.execute("""INSERT INTO activities (activity_key, partner_id, activity_id, title, sector, start_date,
+                   investment_gbp, target_groups, aim_mask, place_set) VALUES
+                   (7, 1, 'OLD-7', 'Seven', 'sport', DATE '2024-04-01', 12.5, ['carers'], 2, 'E07000174'),
+                   (3, 1, 'OLD-3', 'Three', 'sport', DATE '2024-05-01', NULL, NULL, 6, 'E07000170 E07000174')""")
+    before = con.execute("SELECT * FROM activities").fetchall()
+    assert con.execute("SELECT count(*) FROM duckdb_constraints() WHERE table_name = 'activities' "
+                       "AND constraint_type = 'PRIMARY KEY'").fetchall()[0][0] == 1
+    con.close()
+    report = build_database(path)
+    assert report.migrations_applied == ["050_activity_key_without_index"]
+    con = db.connect(path, read_only=True)
+    assert con.execute("SELECT * FROM activities").fetchall() == before  # same rows, same order
+    assert con.execute("SELECT count(*) FROM duckdb_constraints() WHERE table_name = 'activities' "
+                       "AND constraint_type = 'PRIMARY KEY'").fetchall()[0][0] == 0
+
+
 def test_a_second_process_gets_a_plain_message_not_a_lock_error(demo_db_copy):
     holder = subprocess.Popen([sys.executable, "-c", HOLD_THE_FILE, str(demo_db_copy)], stdout=subprocess.PIPE)
     try:

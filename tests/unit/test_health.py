@@ -34,6 +34,16 @@ def test_health_fails_when_a_main_table_is_missing(demo_db_copy):
     assert not report.ok and "activity_places" in report.message
 
 
+def test_health_fails_when_an_activity_key_is_used_twice(demo_db_copy):
+    con = db.connect(demo_db_copy)
+    assert health.check(con).figures["duplicate_activity_keys"] == 0
+    con.execute("INSERT INTO activities SELECT * FROM activities ORDER BY activity_key LIMIT 2")
+    report = health.check(con)
+    con.close()
+    assert not report.ok and report.figures["duplicate_activity_keys"] == 2
+    assert "Restore the last backup" in report.message
+
+
 def test_health_fails_when_the_schema_is_older_than_the_code(demo_db_copy):
     con = db.connect(demo_db_copy)
     con.execute("DELETE FROM schema_migrations WHERE version = (SELECT max(version) FROM schema_migrations)")

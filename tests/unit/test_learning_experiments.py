@@ -113,3 +113,23 @@ def test_marker_on_a_date_axis_sits_on_the_start_date():
 def markers_frame(rows):
     import pandas as pd
     return pd.DataFrame([{"experiment_id": i, "title": t, "start_date": d} for i, t, d in rows])
+
+
+def test_experiments_saved_at_the_same_moment_get_their_own_activity_keys(con, framework):
+    """Keys are taken one writer at a time (there is no index to refuse a clash), so none is ever shared."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    def save(number):
+        cursor = con.cursor()
+        try:
+            return register(cursor, framework, title=f"Walk {number}")
+        finally:
+            cursor.close()
+
+    with ThreadPoolExecutor(max_workers=6) as pool:
+        results = list(pool.map(save, range(12)))
+    assert all(r.ok for r in results), [r.problems for r in results]
+    keys = con.execute("SELECT activity_key FROM activities WHERE is_experiment AND activity_id IN "
+                       "(SELECT 'EXP-' || experiment_id FROM experiments WHERE title LIKE 'Walk %')").fetchall()
+    assert len(keys) == len(set(keys)) == 12
+    assert con.execute("SELECT count(*) - count(DISTINCT activity_key) FROM activities").fetchall()[0][0] == 0
