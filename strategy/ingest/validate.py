@@ -266,9 +266,10 @@ def _distinct_cells(*columns: str) -> str:
 def _typed(cursor, mapping, ticks) -> None:
     """typed: the staged rows with sector and status codes, dates, numbers and target groups converted, and the
     derived masks and place set."""
-    # A plain number converts as it is; only the others are cleaned ('1,200', '£12,500'), as cleaning is slower.
-    participants = NUMBER_CLEAN["participants"].format(x="s.participants")
-    investment = NUMBER_CLEAN["investment_gbp"].format(x="s.investment_gbp")
+    # A plain number converts as it is (spaces around it too); only the others are trimmed and cleaned ('1,200',
+    # '£12,500', '5000 GBP '), as cleaning is slower.
+    participants = NUMBER_CLEAN["participants"].format(x=f"trim(s.participants, '{TRIM}')")
+    investment = NUMBER_CLEAN["investment_gbp"].format(x=f"trim(s.investment_gbp, '{TRIM}')")
     # Dates, sectors and statuses repeat a lot: convert each distinct text once, then join.
     cursor.execute(f"""CREATE OR REPLACE TEMP TABLE date_values AS SELECT text, value, {date_sql('value')} AS day,
         {date_format_sql('value')} AS written_as FROM ({_distinct_cells('start_date', 'end_date')})""")
@@ -397,8 +398,9 @@ def _number_problems(cursor, name: str, number: str, column: str, whole: bool) -
     if whole:
         _problem(cursor, f"{base} AND t.{number} <> floor(t.{number})", column,
                  "People are counted in whole numbers. Write 120, not 120.5.", "not a whole number")
-    _problem(cursor, f"{base} AND t.{number} >= 1e12", column, "This is too large to be right. Check the number.",
-             "number too large")
+    # rounded as it would be stored: 999999999999.995 would not fit
+    _problem(cursor, f"{base} AND round(t.{number}, 2) >= 1e12", column,
+             "This is too large to be right. Check the number.", "number too large")
 
 
 def _unknown_message(framework: Framework, kind: str, piece: str) -> str:
