@@ -267,7 +267,7 @@ def _typed(cursor, mapping, ticks) -> None:
     """typed: the staged rows with sector and status codes, dates, numbers and target groups converted, and the
     derived masks and place set."""
     # A plain number converts as it is (spaces around it too); only the others are trimmed and cleaned ('1,200',
-    # '£12,500', '5000 GBP '), as cleaning is slower.
+    # '£12,500', '5000 GBP '), as cleaning is slower. CASE, not coalesce: only CASE leaves the other rows alone.
     participants = NUMBER_CLEAN["participants"].format(x=f"trim(s.participants, '{TRIM}')")
     investment = NUMBER_CLEAN["investment_gbp"].format(x=f"trim(s.investment_gbp, '{TRIM}')")
     # Dates, sectors and statuses repeat a lot: convert each distinct text once, then join.
@@ -287,9 +287,12 @@ def _typed(cursor, mapping, ticks) -> None:
         SELECT s.row_number, s.activity_id, s.title, s.description, sec.code AS sector,
                sd.day AS start_date, ed.day AS end_date,
                st.code AS status,
-               coalesce(TRY_CAST(s.participants AS DOUBLE), TRY_CAST({participants} AS DOUBLE)) AS participants_number,
-               coalesce(TRY_CAST(s.investment_gbp AS DECIMAL(38, 6)), TRY_CAST({investment} AS DECIMAL(38, 6)),
-                        TRY_CAST(TRY_CAST({investment} AS DOUBLE) AS DECIMAL(38, 6))) AS investment_number,
+               CASE WHEN TRY_CAST(s.participants AS DOUBLE) IS NOT NULL THEN TRY_CAST(s.participants AS DOUBLE)
+                    ELSE TRY_CAST({participants} AS DOUBLE) END AS participants_number,
+               CASE WHEN TRY_CAST(s.investment_gbp AS DECIMAL(38, 6)) IS NOT NULL
+                    THEN TRY_CAST(s.investment_gbp AS DECIMAL(38, 6))
+                    ELSE coalesce(TRY_CAST({investment} AS DECIMAL(38, 6)),
+                                  TRY_CAST(TRY_CAST({investment} AS DOUBLE) AS DECIMAL(38, 6))) END AS investment_number,
                tg.groups AS target_groups, {profile_columns}
         FROM staged s
         {profile_joins}
