@@ -124,3 +124,29 @@ def test_valid_table_round_trips_exactly(roundtrip_con, file_format, table):
         assert [{k: s[k] for k in keys} for s in stored] == [expected(a) for a in table]
     finally:
         assert rollback_upload(roundtrip_con, report.upload_id, LOCAL_USER).ok
+
+
+# Spaces and no-break spaces, as spreadsheets and copy-paste leave them (tabs would change the delimiter guess).
+PADDING = st.text(st.sampled_from(" \u00a0"), max_size=3)
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(table=TABLES, data=st.data())
+def test_spaces_around_any_cell_change_nothing(roundtrip_con, table, data):
+    """Cells are trimmed (free text as it is read, the rest where it is matched): padding every cell, empty ones
+    included, stores exactly what the unpadded table stores."""
+    text = io.StringIO()
+    writer = csv.writer(text, lineterminator="\r\n")
+    writer.writerow(HEADER)
+    for a in table:
+        writer.writerow([data.draw(PADDING) + ("" if v is None else str(v)) + data.draw(PADDING)
+                         for v in cells(a, for_excel=False)])
+    report = import_activities(roundtrip_con, text.getvalue().encode("utf-8"), "padded.csv", "Property Partner",
+                               LOCAL_USER)
+    assert report.status == LOADED, [p.as_dict() for p in report.errors]
+    try:
+        stored = stored_activities(roundtrip_con, report.upload_id)
+        keys = list(expected(table[0]))
+        assert [{k: s[k] for k in keys} for s in stored] == [expected(a) for a in table]
+    finally:
+        assert rollback_upload(roundtrip_con, report.upload_id, LOCAL_USER).ok
