@@ -3,7 +3,7 @@
 import streamlit as st
 
 from strategy import analysis
-from strategy.ui import cached, chart_block, figure, heatmap_view, money, page_setup
+from strategy.ui import cached, chart_block, figure, heatmap_view, money, page_setup, plain
 
 page = page_setup("Coverage and gaps", icon=":material/troubleshoot:")
 year = analysis.gap_year(page.filters)
@@ -25,7 +25,7 @@ else:
                 "Pairs with none come first, then the thinnest for their population; ties go to the place with "
                 "more inactive adults.")
     for gap in gaps.head(5).itertuples():
-        st.markdown(f"{gap.Index + 1}. {gap.reason}")
+        st.markdown(f"{gap.Index + 1}. {plain(gap.reason)}")
     with st.expander(f"All {len(gaps)} gaps"):
         st.dataframe(gaps.drop(columns=["place_code", "aim_code"]), hide_index=True, width="stretch",
                      column_config={"per_100k": st.column_config.NumberColumn("Per 100,000 people", format="%.1f"),
@@ -48,6 +48,6 @@ chart_block(figure("need_effort_figure", table, effort, "Need (inactive adults) 
            "investment", "investment_per_head", "activities_per_100k", "high_need_low_effort"]],
     key="need_effort")
 for place in flagged.itertuples():
-    st.markdown(f"- **{place.place_name}**: {place.inactive_pct:.1f}% of adults inactive "
+    st.markdown(f"- **{plain(place.place_name)}**: {place.inactive_pct:.1f}% of adults inactive "
                 f"(about {place.inactive_people:,.0f} people), {money(place.investment_per_head)} invested per head, "
                 f"{place.activities_per_100k:.0f} activities per 100,000 people.")

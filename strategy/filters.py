@@ -7,6 +7,7 @@ from datetime import date
 from typing import Any, Iterable, Mapping
 
 from strategy.framework import Framework
+from strategy.names import name_key
 
 # URL key for each list field; dates use 'from' and 'to'.
 URL_KEYS = {"places": "place", "sectors": "sector", "aims": "aim", "ways": "way", "themes": "theme",
@@ -38,7 +39,8 @@ class Filters:
         """The bound parameters of filtered_activities()."""
         return {"places": list(self.local_places(framework)), "sectors": list(self.sectors),
                 "aims": list(self.aims), "ways": list(self.ways), "themes": list(self.themes),
-                "partners": list(self.partners), "date_from": self.date_from, "date_to": self.date_to}
+                "partners": [name_key(p) for p in self.partners],  # matched by key: strategy/names.py
+                "date_from": self.date_from, "date_to": self.date_to}
 
     def is_empty(self) -> bool:
         return self == Filters()

@@ -4,6 +4,7 @@ agree, for any Unicode name."""
 from __future__ import annotations
 
 import unicodedata
+from datetime import date
 
 import duckdb
 import pytest
@@ -166,3 +167,24 @@ def test_a_database_from_before_the_keys_gets_them_on_migrate(tmp_path):
     with pytest.raises(PermissionDenied):
         require(User("p@example.org", "partner", "Strasse Club"), "import_activities", "Strasse Clubs")
     con.close()
+
+
+def test_the_partner_filter_finds_a_partner_under_any_spelling(demo_writable, framework):
+    """?partner=STRASSE%20club shows the same activities as ?partner=Straße%20Club: the filter compares keys too."""
+    from strategy import analysis
+    from strategy.filters import Filters
+    from strategy.learning import experiments
+
+    con = demo_writable
+    report = import_activities(con, csv_bytes([GOOD]), "ours.csv", "Straße Club", LOCAL_USER)
+    assert report.status == LOADED
+    assert experiments.save_experiment(con, framework, LOCAL_USER, "Walk to school", "If ..., then ...",
+                                       "Straße Club", date(2025, 5, 1), ["A1"], ["E07000174"]).ok
+    exact = analysis.headline_totals(con, framework, Filters(partners=("Straße Club",)))
+    assert exact["activities"] == 2  # the upload's activity and the experiment's (counted by an independent route:)
+    assert con.execute("SELECT count(*) FROM activities a JOIN partners p USING (partner_id) WHERE p.name = "
+                       "'Straße Club' AND a.replaced_by_upload IS NULL").fetchall()[0][0] == 2
+    for spelling in ("STRASSE club", " strasse\u00a0CLUB "):
+        assert analysis.headline_totals(con, framework, Filters(partners=(spelling,))) == exact
+        listed = experiments.experiments(con, framework, Filters(partners=(spelling,)))
+        assert list(listed.title) == ["Walk to school"]
