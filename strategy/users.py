@@ -160,11 +160,17 @@ def add_partner(con: duckdb.DuckDBPyConnection, actor: User, name: str, sector: 
     name = tidy_name(name)
     if not name_key(name):
         raise UserProblem("Give the partner organisation's name.")
-    with db.WRITE_LOCK, db.transaction(con):  # one writer: the check and the insert see the same partners
-        existing = db.query(con, "partner_by_name", partner_key=name_key(name))
-        if len(existing):  # the same key is the same organisation, however it is spelt
-            raise UserProblem(f"{existing.name.iloc[0]!r} is already a partner organisation"
-                              + ("." if existing.name.iloc[0] == name else f" (the same name as {name!r})."))
-        db.execute(con, "insert_partner", partner_name=name, partner_key=name_key(name), sector=sector)
-        db.audit(con, actor, "add partner", name + (f" ({sector})" if sector else ""))
+    # One writer at a time (uploads also add partners), so the check and the insert see the same partners.
+    if not db.WRITE_LOCK.acquire(timeout=db.BUSY_WAIT_SECONDS):
+        raise UserProblem("Another change is being saved just now; try again in a minute.")
+    try:
+        with db.transaction(con):
+            existing = db.query(con, "partner_by_name", partner_key=name_key(name))
+            if len(existing):  # the same key is the same organisation, however it is spelt
+                raise UserProblem(f"{existing.name.iloc[0]!r} is already a partner organisation"
+                                  + ("." if existing.name.iloc[0] == name else f" (the same name as {name!r})."))
+            db.execute(con, "insert_partner", partner_name=name, partner_key=name_key(name), sector=sector)
+            db.audit(con, actor, "add partner", name + (f" ({sector})" if sector else ""))
+    finally:
+        db.WRITE_LOCK.release()
     return name
