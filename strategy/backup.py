@@ -220,9 +220,15 @@ def verify_files(directory: Path) -> tuple[dict | None, list[str]]:
     manifest_file = directory / MANIFEST
     if not manifest_file.exists():
         return None, [f"{directory} has no {MANIFEST}: it is not a backup made by `python -m strategy backup`."]
-    manifest = json.loads(manifest_file.read_text(encoding="utf-8"))
-    if manifest.get("format") != FORMAT:
-        return None, [f"{manifest_file} is format {manifest.get('format')!r}; this version reads {FORMAT!r}."]
+    try:
+        manifest = json.loads(manifest_file.read_text(encoding="utf-8"))
+    except (ValueError, OSError) as error:
+        return None, [f"{manifest_file} cannot be read ({error}); the backup is damaged or altered."]
+    if not isinstance(manifest, dict) or manifest.get("format") != FORMAT:
+        found = manifest.get("format") if isinstance(manifest, dict) else None
+        return None, [f"{manifest_file} is format {found!r}; this version reads {FORMAT!r}."]
+    if not isinstance(manifest.get("files"), dict) or not isinstance(manifest.get("tables"), dict):
+        return None, [f"{manifest_file} lacks its list of files or tables; the backup is damaged or altered."]
     problems = [f"The manifest names {name!r}, which is not a file a backup writes; the backup has been altered."
                 for name in manifest.get("files", {}) if not _backup_file_name(name)]
     problems += _schema_problems(directory / SCHEMA)

@@ -160,3 +160,10 @@ def test_a_manifest_naming_a_file_outside_the_backup_is_refused(database, made, 
     report = backup.restore_backup(made, database)
     assert not report.ok and any("not a file a backup writes" in p for p in report.problems)
     assert not (tmp_path / "escaped").exists()
+
+
+@pytest.mark.parametrize("manifest", ["{not json", "[]", '{"format": "making-our-move-backup/1"}'])
+def test_a_damaged_manifest_is_refused_with_a_reason(database, made, manifest):
+    (made / backup.MANIFEST).write_text(manifest)
+    report = backup.restore_backup(made, database)
+    assert not report.ok and report.problems and "manifest.json" in report.problems[0]
