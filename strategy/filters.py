@@ -6,6 +6,7 @@ from dataclasses import dataclass, fields, replace
 from datetime import date
 from typing import Any, Iterable, Mapping
 
+from strategy import periods
 from strategy.framework import Framework
 
 # URL key for each list field; dates use 'from' and 'to'.
@@ -34,11 +35,13 @@ class Filters:
             codes += [c for c in framework.places_within(code) if c not in codes]
         return tuple(codes)
 
-    def sql_parameters(self, framework: Framework) -> dict[str, Any]:
-        """The bound parameters of filtered_activities()."""
+    def sql_parameters(self, framework: Framework, today: date | None = None) -> dict[str, Any]:
+        """The bound parameters of filtered_activities(); today (the day an activity with no end date runs to)
+        defaults to periods.today()."""
         return {"places": list(self.local_places(framework)), "sectors": list(self.sectors),
                 "aims": list(self.aims), "ways": list(self.ways), "themes": list(self.themes),
-                "partners": list(self.partners), "date_from": self.date_from, "date_to": self.date_to}
+                "partners": list(self.partners), "date_from": self.date_from, "date_to": self.date_to,
+                "today": today or periods.today()}
 
     def is_empty(self) -> bool:
         return self == Filters()
