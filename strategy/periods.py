@@ -21,6 +21,11 @@ OPEN_ENDED_RULE = ("An activity with no end date is running up to today; its mon
                    "evenly from its start to today, so older periods' shares shrink a little as time passes.")
 
 
+# The rule in one line, for footers and tiles.
+SHORT_RULE = ("Money and participants in a period are each activity's share by days of its run in it "
+              "(no end date: running to today).")
+
+
 def today() -> date:
     """The day figures are worked out on: $STRATEGY_TODAY when set, else the computer's date.
 

@@ -278,3 +278,18 @@ def test_export_carries_each_activitys_share_of_the_period(demo_db_copy, framewo
         assert row.share_of_run_in_period == pytest.approx(
             days_in(start, end, date(2025, 1, 1), date(2025, 12, 31), DEMO_TODAY), abs=1e-6)
     con.close()
+
+
+def test_board_pack_overview_counts_the_period_share_and_says_so(demo_con, framework):
+    from strategy import slides
+
+    filters = Filters(date_from=date(2025, 1, 1), date_to=date(2025, 12, 31))
+    context = slides.PackContext(demo_con, framework, filters, analysis.data_coverage(demo_con), DEMO_TODAY)
+    overview = slides.overview_slide(context)
+    expected = sum((r[3] or 0) * days_in(r[1], r[2], date(2025, 1, 1), date(2025, 12, 31), DEMO_TODAY)
+                   for r in raw_activities(demo_con))
+    assert overview.table.set_index("Measure").loc["Investment (£)", "Value"] == round(expected)
+    assert periods.SHORT_RULE in overview.caveat
+    all_time = slides.overview_slide(slides.PackContext(demo_con, framework, Filters(),
+                                                        analysis.data_coverage(demo_con), DEMO_TODAY))
+    assert periods.SHORT_RULE not in all_time.caveat
