@@ -67,7 +67,10 @@ class Filters:
         if self.partners:
             parts.append("Partners: " + ", ".join(self.partners))
         if self.date_from or self.date_to:
-            parts.append(f"Period: {self.date_from or 'start'} to {self.date_to or 'today'}")
+            # An open end is open: planned days after today count too (docs/decisions.md, over time).
+            parts.append(f"Period: {self.date_from} to {self.date_to}" if self.date_from and self.date_to
+                         else f"Period: {self.date_from} onwards" if self.date_from
+                         else f"Period: up to {self.date_to}")
         return "; ".join(parts) if parts else "All places, sectors, aims and partners; all dates"
 
 

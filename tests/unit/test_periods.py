@@ -293,3 +293,24 @@ def test_board_pack_overview_counts_the_period_share_and_says_so(demo_con, frame
     all_time = slides.overview_slide(slides.PackContext(demo_con, framework, Filters(),
                                                         analysis.data_coverage(demo_con), DEMO_TODAY))
     assert periods.SHORT_RULE not in all_time.caveat
+
+
+def test_cli_reports_a_today_that_is_not_a_date(demo_db_file, capsys, monkeypatch):
+    monkeypatch.setenv(periods.TODAY_VARIABLE, "30/06/2026")
+    assert main(["--db", str(demo_db_file), "heatmap", "--from", "2024-01-01"]) == 2
+    assert "STRATEGY_TODAY='30/06/2026' is not a date: write it as YYYY-MM-DD" in capsys.readouterr().err
+
+
+def test_a_period_with_one_end_open_is_open_so_before_and_after_a_day_add_up(demo_con, framework):
+    before = Filters(date_to=date(2026, 3, 31))
+    onwards = Filters(date_from=date(2026, 4, 1))
+    whole = analysis.headline_totals(demo_con, framework, Filters())
+    split = [analysis.headline_totals(demo_con, framework, f) for f in (before, onwards)]
+    assert split[0]["investment"] + split[1]["investment"] == pytest.approx(whole["investment"])
+    assert split[0]["participants"] + split[1]["participants"] == pytest.approx(whole["participants"])
+    # Planned days after today are in "onwards", as its label says.
+    after_today = sum((r[3] or 0) * days_in(r[1], r[2], date(2026, 7, 1), date.max, DEMO_TODAY)
+                      for r in raw_activities(demo_con))
+    assert after_today > 0
+    assert onwards.describe(framework) == "Period: 2026-04-01 onwards"
+    assert before.describe(framework) == "Period: up to 2026-03-31"
