@@ -2,6 +2,7 @@
 
 import streamlit as st
 
+from strategy import periods
 from strategy.slides import short_money
 from strategy.ui import cached, chart_block, headline_indicator_tiles, heatmap_view, page_setup
 
@@ -15,9 +16,10 @@ tiles[1].metric("Partners", f"{totals['partners']:,}", border=True)
 tiles[2].metric("Places reached", f"{totals['places_reached']} of {len(page.framework.local_places())}", border=True)
 tiles[3].metric("Investment", short_money(totals["investment"]), border=True,
                 help=f"£{totals['investment']:,.0f} in total; {totals['activities_with_investment']:,} of the "
-                     f"activities report money.")
+                     f"activities report money. {periods.counting_rule()}")
 tiles[4].metric("Participants", f"{totals['participants']:,.0f}", border=True,
-                help=f"{totals['activities_with_participants']:,} of the activities report participants.")
+                help=f"{totals['activities_with_participants']:,} of the activities report participants. "
+                     f"{periods.counting_rule()}")
 
 # --- Headline population indicators for the filtered place (see pages/4_Trends.py) ---
 headline_indicator_tiles(page.filters)

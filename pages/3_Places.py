@@ -4,7 +4,7 @@ import os
 
 import streamlit as st
 
-from strategy import analysis, charts
+from strategy import analysis, charts, periods
 from strategy.filters import with_changes
 from strategy.ui import (cached, chart_block, figure, headline_indicator_tiles, money, page_setup, pinned_quotes,
                          pinned_quotes_for)
@@ -15,7 +15,7 @@ MEASURES = {"investment_per_head": "Investment per head (£)", "activities_per_1
 
 page = page_setup("Places", icon=":material/map:")
 st.caption("Each of the partnership's 17 areas, coloured by the measure you choose. Investment in an area is its "
-           "share of the activities that reach it (apportioned by population).")
+           "share of the activities that reach it (apportioned by population). " + periods.SHORT_RULE)
 
 table = cached("need_vs_effort", page.filters)
 measure = st.selectbox("Colour the map by", list(MEASURES), format_func=MEASURES.get, key="map_measure")

@@ -8,7 +8,7 @@ from datetime import date
 import duckdb
 import pandas as pd
 
-from strategy import db
+from strategy import db, periods
 from strategy.filters import Filters
 from strategy.framework import Framework
 
@@ -19,9 +19,11 @@ MEASURES = {"activities": "Activities", "investment": "Investment (£)", "partic
 THIN_CELL = 3
 
 
-def headline_totals(con: duckdb.DuckDBPyConnection, framework: Framework, filters: Filters) -> dict:
-    """Activities, partners, places reached, investment and participants for the filters."""
-    row = db.query(con, "headline_totals", **filters.sql_parameters(framework)).astype(object).iloc[0]
+def headline_totals(con: duckdb.DuckDBPyConnection, framework: Framework, filters: Filters, *,
+                    today: date | None = None) -> dict:
+    """Activities, partners, places reached, investment and participants for the filters (money and participants:
+    each activity's share in the chosen places and period; today: see periods.today())."""
+    row = db.query(con, "headline_totals", **filters.sql_parameters(framework, today)).astype(object).iloc[0]
     totals = {key: (0 if pd.isna(value) else value) for key, value in row.items()}
     for key in ("activities", "partners", "places_reached", "activities_with_investment", "activities_with_participants"):
         totals[key] = int(totals[key])
@@ -38,12 +40,12 @@ def dimension_codes(framework: Framework, dimension: str, filters: Filters | Non
 
 
 def heatmap(con: duckdb.DuckDBPyConnection, framework: Framework, filters: Filters, rows: str = "aim",
-            columns: str = "way") -> pd.DataFrame:
+            columns: str = "way", *, today: date | None = None) -> pd.DataFrame:
     """Every (row, column) cell with its activities, investment and participants, zeros included."""
     if rows not in DIMENSIONS or columns not in DIMENSIONS or rows == columns:
         raise ValueError(f"rows and columns must be two different dimensions of {', '.join(DIMENSIONS)}")
     cells = db.query(con, "heatmap_cells", row_dimension=rows, column_dimension=columns,
-                     **filters.sql_parameters(framework))
+                     **filters.sql_parameters(framework, today))
     grid = pd.MultiIndex.from_product([[c for c, _ in dimension_codes(framework, rows, filters)],
                                        [c for c, _ in dimension_codes(framework, columns, filters)]],
                                       names=["row_code", "column_code"]).to_frame(index=False)
@@ -95,13 +97,36 @@ def format_measure(value: float, measure: str) -> str:
     return f"{value:,.0f}"
 
 
+# The most activities the drill-down lists; its total is still the whole cell's.
+CELL_ROWS_SHOWN = 500
+CELL_TOTAL_COLUMNS = ("cell_activities", "cell_investment", "cell_participants", "cell_investment_whole",
+                      "cell_participants_whole")
+
+
 def activities_in_cell(con: duckdb.DuckDBPyConnection, framework: Framework, filters: Filters, rows: str,
-                       row_code: str, columns: str, column_code: str) -> pd.DataFrame:
-    """The activities behind one heatmap cell (at most 500, newest first)."""
+                       row_code: str, columns: str, column_code: str, *, today: date | None = None) -> pd.DataFrame:
+    """The activities behind one heatmap cell (at most CELL_ROWS_SHOWN, newest first), each with its whole
+    investment and participants and the part that counts in this cell (investment_in_cell, participants_in_cell:
+    share_in_cell = place share x period share). Every row also carries the cell's own figures over all its
+    activities (CELL_TOTAL_COLUMNS); cell_total() reads them."""
     found = db.query(con, "activities_in_cell", row_dimension=rows, row_code=row_code, column_dimension=columns,
-                     column_code=column_code, **filters.sql_parameters(framework))
+                     column_code=column_code, **filters.sql_parameters(framework, today))
     found["sector"] = found.sector.map(lambda c: framework.label("sector", c))
     return found
+
+
+def cell_total(behind) -> dict:
+    """The cell's own figures from activities_in_cell()'s answer (a DataFrame or an Arrow table): activities (all
+    of them, not only those listed), shown (how many are listed), investment and participants (what the cell
+    shows), and investment_whole and participants_whole (the same activities' whole amounts)."""
+    first = behind.slice(0, 1).to_pandas() if hasattr(behind, "slice") else behind.head(1)
+    if len(first) == 0:
+        return {"activities": 0, "shown": 0, "investment": 0.0, "participants": 0.0, "investment_whole": 0.0,
+                "participants_whole": 0.0}
+    row = first.iloc[0]
+    return {"activities": int(row.cell_activities), "shown": len(behind), "investment": float(row.cell_investment),
+            "participants": float(row.cell_participants), "investment_whole": float(row.cell_investment_whole),
+            "participants_whole": float(row.cell_participants_whole)}
 
 
 def need_by_place(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
@@ -115,14 +140,15 @@ def benchmark_value(con: duckdb.DuckDBPyConnection, framework: Framework, indica
     return (found.period[0], float(found.value[0])) if len(found) else None
 
 
-def need_vs_effort(con: duckdb.DuckDBPyConnection, framework: Framework, filters: Filters) -> pd.DataFrame:
+def need_vs_effort(con: duckdb.DuckDBPyConnection, framework: Framework, filters: Filters, *,
+                   today: date | None = None) -> pd.DataFrame:
     """Per place: need (inactive adults, IMD) against effort (investment per head, activities per 100,000).
 
     A place is flagged high need / low effort when its inactive share is above the middle place's and its
     investment per head is below the middle place's (medians over the places shown).
     """
     need = need_by_place(con)
-    effort = db.query(con, "effort_by_place", **filters.sql_parameters(framework))
+    effort = db.query(con, "effort_by_place", **filters.sql_parameters(framework, today))
     table = need.merge(effort, on="place_code", how="left")
     chosen = filters.local_places(framework)
     if chosen:
@@ -138,7 +164,7 @@ def need_vs_effort(con: duckdb.DuckDBPyConnection, framework: Framework, filters
 
 def gap_year(filters: Filters, today: date | None = None) -> int:
     """The calendar year gaps are judged in: the end of the chosen period, else this year."""
-    return (filters.date_to or today or date.today()).year
+    return (filters.date_to or today or periods.today()).year
 
 
 def gaps(con: duckdb.DuckDBPyConnection, framework: Framework, filters: Filters, year: int | None = None,
@@ -152,7 +178,7 @@ def gaps(con: duckdb.DuckDBPyConnection, framework: Framework, filters: Filters,
     year = year or gap_year(filters, today)
     in_year = replace(filters, date_from=max(filter(None, [filters.date_from, date(year, 1, 1)])),
                       date_to=min(filter(None, [filters.date_to, date(year, 12, 31)])))
-    cells = heatmap(con, framework, in_year, rows="place", columns="aim")
+    cells = heatmap(con, framework, in_year, rows="place", columns="aim", today=today)
     need = need_by_place(con)[["place_code", "population", "inactive_pct", "inactive_period", "imd2019_score"]]
     cells = cells.merge(need, left_on="row_code", right_on="place_code", how="left")
     cells["per_100k"] = cells.activities / cells.population * 100_000

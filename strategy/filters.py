@@ -6,6 +6,7 @@ from dataclasses import dataclass, fields, replace
 from datetime import date
 from typing import Any, Iterable, Mapping
 
+from strategy import periods
 from strategy.framework import Framework
 
 # URL key for each list field; dates use 'from' and 'to'.
@@ -34,11 +35,13 @@ class Filters:
             codes += [c for c in framework.places_within(code) if c not in codes]
         return tuple(codes)
 
-    def sql_parameters(self, framework: Framework) -> dict[str, Any]:
-        """The bound parameters of filtered_activities()."""
+    def sql_parameters(self, framework: Framework, today: date | None = None) -> dict[str, Any]:
+        """The bound parameters of filtered_activities(); today (the day an activity with no end date runs to)
+        defaults to periods.today()."""
         return {"places": list(self.local_places(framework)), "sectors": list(self.sectors),
                 "aims": list(self.aims), "ways": list(self.ways), "themes": list(self.themes),
-                "partners": list(self.partners), "date_from": self.date_from, "date_to": self.date_to}
+                "partners": list(self.partners), "date_from": self.date_from, "date_to": self.date_to,
+                "today": today or periods.today()}
 
     def is_empty(self) -> bool:
         return self == Filters()
@@ -64,7 +67,10 @@ class Filters:
         if self.partners:
             parts.append("Partners: " + ", ".join(self.partners))
         if self.date_from or self.date_to:
-            parts.append(f"Period: {self.date_from or 'start'} to {self.date_to or 'today'}")
+            # An open end is open: planned days after today count too (docs/decisions.md, over time).
+            parts.append(f"Period: {self.date_from} to {self.date_to}" if self.date_from and self.date_to
+                         else f"Period: {self.date_from} onwards" if self.date_from
+                         else f"Period: up to {self.date_to}")
         return "; ".join(parts) if parts else "All places, sectors, aims and partners; all dates"
 
 

@@ -15,7 +15,7 @@ import duckdb
 import pandas as pd
 import plotly.graph_objects as go
 
-from strategy import analysis, charts, headlines
+from strategy import analysis, charts, headlines, periods
 from strategy.filters import Filters
 from strategy.framework import Framework
 
@@ -60,7 +60,8 @@ class PackContext:
         return source_line(self.coverage, self.today)
 
     def caveat(self, *parts: str) -> str:
-        return " ".join(([DEMO_CAVEAT] if self.is_demo else []) + [p for p in parts if p])
+        period = [periods.SHORT_RULE] if self.filters.date_from or self.filters.date_to else []
+        return " ".join(([DEMO_CAVEAT] if self.is_demo else []) + [p for p in parts if p] + period)
 
 
 def source_line(coverage: dict, today: date | None = None, what: str = "partner activity returns") -> str:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 from datetime import date
 from pathlib import Path
@@ -17,6 +18,8 @@ PROJECT_ROOT = Path(__file__).resolve().parents[1]
 SHARED_REFERENCE = PROJECT_ROOT.parent / "shared" / "reference"
 # Fixed so every number in the tests is the same on every day the tests run.
 DEMO_TODAY = date(2026, 6, 30)
+# Every view works figures out as on that day too (an activity with no end date runs up to today): strategy.periods.
+os.environ["STRATEGY_TODAY"] = DEMO_TODAY.isoformat()
 DEMO_ACTIVITIES = 1500
 # The learning workspace's demo experiments are activities too (strategy/learning/demo.py).
 DEMO_EXPERIMENTS = 3

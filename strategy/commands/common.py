@@ -8,7 +8,7 @@ import sys
 from datetime import date
 from typing import Any
 
-from strategy import access
+from strategy import access, periods
 from strategy.access import LOCAL_USER, PermissionDenied, User
 from strategy.filters import Filters
 from strategy.framework import Framework, load_framework
@@ -95,6 +95,10 @@ def filters_from_arguments(args: argparse.Namespace, framework: Framework | None
         except ValueError:
             raise UsageError(f"{option} {text!r} is not a date; write it as YYYY-MM-DD") from None
 
+    try:
+        periods.today()  # a period's figures depend on today: a bad STRATEGY_TODAY is reported here
+    except ValueError as problem:
+        raise UsageError(str(problem)) from None
     return Filters(places=tuple(places), sectors=codes("sector", args.sector, "--sector"),
                    aims=codes("aim", args.aim, "--aim"), ways=codes("way", args.way, "--way"),
                    themes=codes("theme", args.theme, "--theme"), partners=tuple(args.partner),

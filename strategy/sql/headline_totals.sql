@@ -1,7 +1,8 @@
 -- The Overview tiles: activities, partners, places reached, investment and participants.
--- Money and participants are weighted by the place filter, so they equal the sum over places.
+-- Money and participants are weighted by the place filter and by the part of each run in the period, so they
+-- equal the sum over places, and the sum over periods.
 WITH selected AS (
-    SELECT * FROM filtered_activities($places, $sectors, $aims, $ways, $themes, $partners, $date_from, $date_to)
+    SELECT * FROM filtered_activities($places, $sectors, $aims, $ways, $themes, $partners, $date_from, $date_to, $today)
 )
 SELECT count(*) AS activities,
        count(DISTINCT partner_id) AS partners,

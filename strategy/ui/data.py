@@ -7,6 +7,7 @@ import itertools
 import os
 from contextlib import contextmanager
 from dataclasses import dataclass
+from datetime import date
 from typing import Iterator
 
 import duckdb
@@ -15,7 +16,7 @@ import plotly.graph_objects as go
 import pyarrow as pa
 import streamlit as st
 
-from strategy import analysis, db
+from strategy import analysis, db, periods
 from strategy.build import build_database
 from strategy.filters import Filters
 from strategy.framework import load_framework
@@ -74,9 +75,10 @@ def _drop_connection(con: duckdb.DuckDBPyConnection) -> None:
 
 
 def cached(question: str, filters: Filters, *args) -> object:
-    """The answer to one analysis question for one filter set, shared across sessions until data changes."""
+    """The answer to one analysis question for one filter set, shared across sessions until data changes or the
+    day changes (an activity with no end date runs up to today, so its share of a period moves with the day)."""
     with database_trouble_shown():
-        return _answer(database_file(), data_version(), question, filters, *args)
+        return _answer(database_file(), data_version(), periods.today(), question, filters, *args)
 
 
 @contextmanager
@@ -128,13 +130,19 @@ def _retry_when_readable() -> None:
     st.session_state["_maintenance_checks"] = st.session_state.get("_maintenance_checks", 0) + 1
 
 
+# Questions whose answer depends on the day (periods.today()): they are asked with the day in their cache key.
+_DATED_QUESTIONS = ("headline_totals", "heatmap", "activities_in_cell", "need_vs_effort", "gaps")
+
+
 @st.cache_data(show_spinner=False, ttl=3600)
-def _answer(database: str, version: int, question: str, filters: Filters, *args) -> object:
+def _answer(database: str, version: int, today: date, question: str, filters: Filters, *args) -> object:
     con = connection(database)
     framework = load_framework()
     function = getattr(analysis, question)
     if question in ("data_coverage", "need_by_place", "partner_names"):
         return function(con)
+    if question in _DATED_QUESTIONS:
+        return function(con, framework, filters, *args, today=today)
     return function(con, framework, filters, *args)
 
 
@@ -199,15 +207,16 @@ def heatmap_view(filters: Filters, rows: str, columns: str, measure: str, title:
     Callers must not change what they get.
     """
     with database_trouble_shown():
-        return _heatmap_view(database_file(), data_version(), filters, rows, columns, measure, title, source, compact)
+        return _heatmap_view(database_file(), data_version(), periods.today(), filters, rows, columns, measure, title,
+                             source, compact)
 
 
 @st.cache_resource(show_spinner=False, max_entries=300)
-def _heatmap_view(database: str, version: int, filters: Filters, rows: str, columns: str, measure: str, title: str,
-                  source: str, compact: bool) -> HeatmapView:
+def _heatmap_view(database: str, version: int, today: date, filters: Filters, rows: str, columns: str, measure: str,
+                  title: str, source: str, compact: bool) -> HeatmapView:
     from strategy import charts
 
-    cells = _answer(database, version, "heatmap", filters, rows, columns)
+    cells = _answer(database, version, today, "heatmap", filters, rows, columns)
     labels = cells.row_label.astype(str) + " x " + cells.column_label.astype(str)
     return HeatmapView(cells, charts.heatmap_figure(cells, measure, title, source, compact=compact),
                        analysis.heatmap_summary(cells, measure),
@@ -221,12 +230,12 @@ def cached_table(question: str, filters: Filters, *args) -> pa.Table:
     """cached(), as an Arrow table shared by every session: what st.dataframe draws, without converting a pandas
     table on every page run (most of the cost of showing a few hundred rows)."""
     with database_trouble_shown():
-        return _table(database_file(), data_version(), question, filters, *args)
+        return _table(database_file(), data_version(), periods.today(), question, filters, *args)
 
 
 @st.cache_resource(show_spinner=False, max_entries=500)
-def _table(database: str, version: int, question: str, filters: Filters, *args) -> pa.Table:
-    return pa.Table.from_pandas(_answer(database, version, question, filters, *args), preserve_index=False)
+def _table(database: str, version: int, today: date, question: str, filters: Filters, *args) -> pa.Table:
+    return pa.Table.from_pandas(_answer(database, version, today, question, filters, *args), preserve_index=False)
 
 
 def pinned_quotes_for(filters: Filters, aims: tuple[str, ...] = (), places: tuple[str, ...] = ()) -> pd.DataFrame:
@@ -252,11 +261,11 @@ _INDICATOR_QUESTIONS_WITH_FILTERS = ("activity_timeline", "headline_indicators")
 def cached_indicators(question: str, filters: Filters, *args) -> object:
     """The answer to one strategy.indicator_trends question, cached like cached() and cleared by data_changed()."""
     with database_trouble_shown():
-        return _indicator_answer(database_file(), data_version(), question, filters, *args)
+        return _indicator_answer(database_file(), data_version(), periods.today(), question, filters, *args)
 
 
 @st.cache_data(show_spinner=False, ttl=3600)
-def _indicator_answer(database: str, version: int, question: str, filters: Filters, *args) -> object:
+def _indicator_answer(database: str, version: int, today: date, question: str, filters: Filters, *args) -> object:
     from strategy import indicator_trends
 
     con = connection(database)

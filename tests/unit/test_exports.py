@@ -27,7 +27,7 @@ def test_export_holds_exactly_the_filtered_activities(demo_db_copy, framework):
     table = exports.activities_export(demo_con, framework, filters, LOCAL_USER)
     assert len(table) == analysis.headline_totals(demo_con, framework, filters)["activities"]
     assert table.aims.str.contains("A3").all()
-    assert table.investment_in_selected_places.sum() == pytest.approx(
+    assert table.investment_in_selected_places_and_period.sum() == pytest.approx(
         analysis.headline_totals(demo_con, framework, filters)["investment"])
 
 
