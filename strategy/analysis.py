@@ -9,7 +9,7 @@ import duckdb
 import pandas as pd
 
 from strategy import db
-from strategy.indicator_trends import comparison_phrase
+from strategy.indicator_trends import comparison_phrase, indicator_comparisons
 from strategy.filters import Filters
 from strategy.framework import Framework
 
@@ -179,12 +179,7 @@ def gaps(con: duckdb.DuckDBPyConnection, framework: Framework, filters: Filters,
 
 def _inactive_comparisons(con: duckdb.DuckDBPyConnection, framework: Framework) -> pd.DataFrame:
     """Each place's comparison with England for inactive adults (93015) in each period, and where it came from."""
-    from strategy.indicator_trends import assess_indicator
-
-    assessed = assess_indicator(con, framework, "93015")
-    columns = ["place_code", "period", "compared_to_england", "comparison_source"]
-    found = assessed[columns] if len(assessed) else pd.DataFrame(columns=columns)
-    return found.rename(columns={"period": "inactive_period"})
+    return indicator_comparisons(con, framework, "93015").rename(columns={"period": "inactive_period"})
 
 
 def _gap_reason(row, year: int, england: tuple[str, float] | None) -> str:

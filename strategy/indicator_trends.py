@@ -58,6 +58,33 @@ def _present(value) -> bool:
     return value is not None and not (isinstance(value, float) and math.isnan(value)) and value is not pd.NA
 
 
+def _compared(values: pd.DataFrame, definition: dict, benchmark: str) -> pd.DataFrame:
+    """The values with their 95% interval and its method, England's value, and the comparison with England and
+    where it came from."""
+    values = values.astype(object).where(values.notna(), None)
+    intervals = [_interval(row, definition["unit"]) for _, row in values.iterrows()]
+    values["lower_ci"] = [i[0] for i in intervals]
+    values["upper_ci"] = [i[1] for i in intervals]
+    values["ci_method"] = [i[2] for i in intervals]
+    england = values[values.place_code == benchmark].set_index("period").value.to_dict()
+    values["england_value"] = values.period.map(england)
+    decided = [_comparison(r, benchmark, definition["polarity"]) for r in values.itertuples()]
+    values["compared_to_england"] = [verdict for verdict, _ in decided]
+    values["comparison_source"] = [source for _, source in decided]
+    return values
+
+
+def indicator_comparisons(con: duckdb.DuckDBPyConnection, framework: Framework, indicator_id: str) -> pd.DataFrame:
+    """Every place and period of one indicator with its comparison with England and where it came from, as
+    assess_indicator gives them, without the recent trends (for tables that need only the verdict)."""
+    columns = ["place_code", "period", "compared_to_england", "comparison_source"]
+    definition = indicator_definition(con, indicator_id)
+    values = db.query(con, "indicator_values_of_indicator", indicator_id=indicator_id)
+    if definition is None or values.empty:
+        return pd.DataFrame(columns=columns)
+    return _compared(values, definition, framework.benchmark)[columns]
+
+
 def assess_indicator(con: duckdb.DuckDBPyConnection, framework: Framework, indicator_id: str,
                      places: tuple[str, ...] = ()) -> pd.DataFrame:
     """Every place (or the given places, and England) and period of one indicator: value, 95% interval and its
@@ -71,16 +98,7 @@ def assess_indicator(con: duckdb.DuckDBPyConnection, framework: Framework, indic
         return pd.DataFrame(columns=ASSESSMENT_COLUMNS + ["count", "denominator", "value_note", "source", "unit",
                                                           "polarity", "place_level", "published_comparison",
                                                           "published_trend"])
-    values = values.astype(object).where(values.notna(), None)
-    intervals = [_interval(row, definition["unit"]) for _, row in values.iterrows()]
-    values["lower_ci"] = [i[0] for i in intervals]
-    values["upper_ci"] = [i[1] for i in intervals]
-    values["ci_method"] = [i[2] for i in intervals]
-    england = values[values.place_code == framework.benchmark].set_index("period").value.to_dict()
-    values["england_value"] = values.period.map(england)
-    decided = [_comparison(r, framework.benchmark, definition["polarity"]) for r in values.itertuples()]
-    values["compared_to_england"] = [verdict for verdict, _ in decided]
-    values["comparison_source"] = [source for _, source in decided]
+    values = _compared(values, definition, framework.benchmark)
     periods = sorted_periods(values.period)
     trends = {}
     for place, series in values.groupby("place_code"):
