@@ -15,17 +15,14 @@ from strategy import db
 from strategy.filters import Filters
 from strategy.framework import Framework
 from strategy.statistics import (CI_NONE, CI_PUBLISHED, CI_WILSON, COMPARISON_COMPUTED, COMPARISON_PUBLISHED,
-                                 NOT_COMPARED, TrendPoint, compare_with_benchmark, period_sort_key, recent_trend,
-                                 sorted_periods, wilson_interval)
+                                 COMPARISON_SOURCE_WORDS, NOT_COMPARED, TrendPoint, compare_with_benchmark,
+                                 period_sort_key, recent_trend, sorted_periods, wilson_interval)
 
 # How far a published percentage may sit from count/denominator x 100 (rounding) for Wilson to apply.
 WILSON_TOLERANCE = 0.6
 CI_METHOD_WORDS = {CI_PUBLISHED: "95% confidence interval as published",
                    CI_WILSON: "95% Wilson score interval computed from count and denominator",
                    CI_NONE: "no interval: not published and no count and denominator to compute one"}
-# Where each comparison with England came from, in the words shown beside it.
-COMPARISON_SOURCE_WORDS = {COMPARISON_PUBLISHED: "Fingertips' published comparison",
-                           COMPARISON_COMPUTED: "our rule on the 95% interval"}
 ASSESSMENT_COLUMNS = ["indicator_id", "indicator_name", "place_code", "place_name", "period", "value", "lower_ci",
                       "upper_ci", "ci_method", "england_value", "compared_to_england", "comparison_source",
                       "recent_trend", "trend_method"]

@@ -27,6 +27,9 @@ CI_PUBLISHED, CI_WILSON, CI_NONE = "published", "wilson", "none"
 
 # Where a comparison with England came from: the publisher's own verdict, or our rule applied to a 95% interval.
 COMPARISON_PUBLISHED, COMPARISON_COMPUTED = "published", "computed"
+# ... in the words shown beside every verdict.
+COMPARISON_SOURCE_WORDS = {COMPARISON_PUBLISHED: "Fingertips' published comparison",
+                           COMPARISON_COMPUTED: "our rule on the 95% interval"}
 COMPARISON_WORDS = (BETTER, SIMILAR, WORSE, HIGHER, LOWER, NOT_COMPARED)
 _CONFIDENCE_SUFFIX = re.compile(r"\s*\(?\s*(95|99\.8)(\.0)?\s*%\s*\)?\s*$")
 

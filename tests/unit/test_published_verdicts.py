@@ -23,6 +23,7 @@ from strategy.filters import Filters
 from strategy.indicator_import import import_indicator_file
 from strategy.slides import board_slides
 from strategy.statistics import published_verdict
+from strategy.trend_charts import trend_figure
 from tests.conftest import DEMO_TODAY, PROJECT_ROOT
 
 REFERENCE = PROJECT_ROOT / "data" / "reference"
@@ -202,6 +203,18 @@ def test_tiles_gap_sentences_place_profiles_and_the_board_pack_label_the_publish
     assert table.loc["Mansfield", column] == published[("93015", "E07000174", "2024/25")]["compared_to_england"].lower()
     assert table.loc["Bolsover", column] == published[("93015", "E07000033", "2024/25")]["compared_to_england"].lower()
     assert "Fingertips' published comparison" in trends.caveat
+
+
+
+def test_the_trend_chart_hover_names_fingertips_published_comparison(demo_con, framework):
+    assessed = indicator_trends.assess_indicator(demo_con, framework, "93015", ("E07000174",))
+    figure = trend_figure(assessed, pd.DataFrame({"period": [], "activities_started": []}), "t", "s", "%", ENGLAND,
+                          "Activities")
+    line = next(t for t in figure.data if t.name == "Mansfield")
+    published = published_by_key()
+    assert [c[2] for c in line.customdata] == [
+        published[("93015", "E07000174", period)]["compared_to_england"].lower() + " (Fingertips' published comparison)"
+        for period in line.x]
 
 
 if __name__ == "__main__":
