@@ -51,3 +51,6 @@ for place in flagged.itertuples():
     st.markdown(f"- **{place.place_name}**: {place.inactive_pct:.1f}% of adults (19+) inactive, "
                 f"{money(place.investment_per_head)} invested per head, "
                 f"{place.activities_per_100k:.0f} activities per 100,000 people.")
+st.caption("Need is the share of adults aged 19 and over who are inactive (Active Lives). No number of inactive "
+           "people is shown: the only population held for every place counts all ages, and multiplying by it would "
+           "overstate the number by a fifth to a quarter.")
