@@ -44,10 +44,13 @@ summary = (f"{len(flagged)} of {len(table)} places combine more inactive adults 
            f"place: {', '.join(flagged.place_name) or 'none'}.")
 chart_block(figure("need_effort_figure", table, effort, "Need (inactive adults) against effort", page.source(
     "partner activity returns; Active Lives 93015 (OHID Fingertips); ONS mid-2022 population")), summary,
-    table[["place_name", "population", "inactive_pct", "inactive_people", "imd2019_score", "activities",
+    table[["place_name", "population", "inactive_pct", "imd2019_score", "activities",
            "investment", "investment_per_head", "activities_per_100k", "high_need_low_effort"]],
     key="need_effort")
 for place in flagged.itertuples():
-    st.markdown(f"- **{place.place_name}**: {place.inactive_pct:.1f}% of adults inactive "
-                f"(about {place.inactive_people:,.0f} people), {money(place.investment_per_head)} invested per head, "
+    st.markdown(f"- **{place.place_name}**: {place.inactive_pct:.1f}% of adults (19+) inactive, "
+                f"{money(place.investment_per_head)} invested per head, "
                 f"{place.activities_per_100k:.0f} activities per 100,000 people.")
+st.caption("Need is the share of adults aged 19 and over who are inactive (Active Lives). No number of inactive "
+           "people is shown: the only population held for every place counts all ages, and multiplying by it would "
+           "overstate the number by a fifth to a quarter.")

@@ -6,6 +6,7 @@ import streamlit as st
 
 from strategy import analysis, charts, periods
 from strategy.filters import with_changes
+from strategy.indicator_trends import comparison_phrase
 from strategy.ui import (cached, chart_block, figure, headline_indicator_tiles, money, page_setup, pinned_quotes,
                          pinned_quotes_for)
 
@@ -39,7 +40,8 @@ if chosen:
     tiles = st.columns(4)
     tiles[0].metric("Population (mid-2022)", f"{place.population:,.0f}", border=True)
     tiles[1].metric("Adults inactive", f"{place.inactive_pct:.1f}%", border=True,
-                    help=f"Active Lives {place.inactive_period} (OHID Fingertips 93015).")
+                    help=f"Adults aged 19 and over, Active Lives {place.inactive_period} (OHID Fingertips 93015): "
+                         f"{comparison_phrase(place.compared_to_england, place.comparison_source)}.")
     tiles[2].metric("Activities reaching it", f"{place.activities:,.0f}", border=True)
     tiles[3].metric("Investment per head", money(place.investment_per_head), border=True)
     here = with_changes(page.filters, places=[chosen])

@@ -9,6 +9,7 @@ import duckdb
 import pandas as pd
 
 from strategy import db, periods
+from strategy.indicator_trends import comparison_phrase, indicator_comparisons
 from strategy.filters import Filters
 from strategy.framework import Framework
 
@@ -142,12 +143,14 @@ def benchmark_value(con: duckdb.DuckDBPyConnection, framework: Framework, indica
 
 def need_vs_effort(con: duckdb.DuckDBPyConnection, framework: Framework, filters: Filters, *,
                    today: date | None = None) -> pd.DataFrame:
-    """Per place: need (inactive adults, IMD) against effort (investment per head, activities per 100,000).
+    """Per place: need (inactive adults with its comparison with England, IMD) against effort (investment per head,
+    activities per 100,000).
 
     A place is flagged high need / low effort when its inactive share is above the middle place's and its
     investment per head is below the middle place's (medians over the places shown).
     """
     need = need_by_place(con)
+    need = need.merge(_inactive_comparisons(con, framework), on=["place_code", "inactive_period"], how="left")
     effort = db.query(con, "effort_by_place", **filters.sql_parameters(framework, today))
     table = need.merge(effort, on="place_code", how="left")
     chosen = filters.local_places(framework)
@@ -180,6 +183,7 @@ def gaps(con: duckdb.DuckDBPyConnection, framework: Framework, filters: Filters,
                       date_to=min(filter(None, [filters.date_to, date(year, 12, 31)])))
     cells = heatmap(con, framework, in_year, rows="place", columns="aim", today=today)
     need = need_by_place(con)[["place_code", "population", "inactive_pct", "inactive_period", "imd2019_score"]]
+    need = need.merge(_inactive_comparisons(con, framework), on=["place_code", "inactive_period"], how="left")
     cells = cells.merge(need, left_on="row_code", right_on="place_code", how="left")
     cells["per_100k"] = cells.activities / cells.population * 100_000
     typical = cells.groupby("column_code").per_100k.transform("median")
@@ -199,6 +203,11 @@ def gaps(con: duckdb.DuckDBPyConnection, framework: Framework, filters: Filters,
     ).reset_index(drop=True)
 
 
+def _inactive_comparisons(con: duckdb.DuckDBPyConnection, framework: Framework) -> pd.DataFrame:
+    """Each place's comparison with England for inactive adults (93015) in each period, and where it came from."""
+    return indicator_comparisons(con, framework, "93015").rename(columns={"period": "inactive_period"})
+
+
 def _gap_reason(row, year: int, england: tuple[str, float] | None) -> str:
     aim = row.column_label
     if row.kind == "none":
@@ -211,6 +220,8 @@ def _gap_reason(row, year: int, england: tuple[str, float] | None) -> str:
         sentence += f"; {row.inactive_pct:.1f}% of adults there are inactive"
         if england:
             sentence += f" (England {england[1]:.1f}%, {england[0]})"
+        if isinstance(row.comparison_source, str):
+            sentence += ", " + comparison_phrase(row.compared_to_england, row.comparison_source)
     return sentence + "."
 
 

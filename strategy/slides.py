@@ -247,9 +247,15 @@ def trends_slide(context: PackContext) -> Slide | None:
     summary = trends.trend_summary(assessed, chosen, timeline, context.framework)
     latest = trends.latest_summary(assessed, context.framework)
     latest = latest[latest.place_code.isin(shown.place_code)]
+    # Where each comparison came from, in the heading when it is the same for every row (the table is narrow).
+    sources = set(latest.comparison_source.dropna())
+    compared = "Compared with England" + (f" ({trends.COMPARISON_SOURCE_WORDS[sources.pop()]})"
+                                          if len(sources) == 1 else "")
     key_figures = pd.DataFrame({"Place": latest.place_name, "Period": latest.period, "Value": latest.value.round(1),
-                                "Compared with England": latest.compared_to_england,
-                                "Recent trend": latest.recent_trend}).reset_index(drop=True)
+                                compared: latest.compared_to_england}
+                               | ({"Comparison by": latest.comparison_source.map(trends.COMPARISON_SOURCE_WORDS)}
+                                  if len(sources) > 1 else {})
+                               | {"Recent trend": latest.recent_trend}).reset_index(drop=True)
     return Slide("trends", "Trends", headlines.trend_headline(latest, definition["short_name"],
                                                               context.framework.benchmark, definition["unit"]),
                  figure, key_figures, summary, context.source, context.caveat(trends.comparison_note(shown) or ""))

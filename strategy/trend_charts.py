@@ -8,7 +8,7 @@ import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
 from strategy.charts import FONT, OKABE_ITO, _frame
-from strategy.statistics import sorted_periods
+from strategy.statistics import COMPARISON_SOURCE_WORDS, sorted_periods
 
 ENGLAND_COLOUR = "#000000"
 # Comparison with England: colour-blind safe (blue / pale / orange, as Fingertips' accessible palette), always
@@ -46,6 +46,10 @@ def trend_figure(series: pd.DataFrame, timeline: pd.DataFrame, title: str, sourc
                                      fill="tonexty", fillcolor=_rgba(colour, 0.15), hoverinfo="skip",
                                      name=f"{name} 95% interval", showlegend=False, legendgroup=code), row=1, col=1)
         comparison = part.compared_to_england.fillna("not compared") if "compared_to_england" in part else None
+        # The hover names where each verdict came from ("Fingertips' published comparison" or our rule).
+        said = comparison if comparison is None or "comparison_source" not in part else pd.Series(
+            [c + (f" ({COMPARISON_SOURCE_WORDS[s]})" if s in COMPARISON_SOURCE_WORDS else "") for c, s in
+             zip(comparison, part.comparison_source)], index=comparison.index)
         marker_fill = [COMPARISON_COLOURS.get(c, "#FFFFFF") for c in comparison] if comparison is not None \
             and not is_england else colour
         fig.add_trace(go.Scatter(
@@ -54,7 +58,7 @@ def trend_figure(series: pd.DataFrame, timeline: pd.DataFrame, title: str, sourc
                                          dash="dash" if is_england else "solid"),
             marker=dict(size=9, color=marker_fill, line=dict(color=colour, width=2)),
             customdata=list(zip(part.lower_ci.astype(float), part.upper_ci.astype(float),
-                                comparison if comparison is not None else [""] * len(periods))),
+                                said if said is not None else [""] * len(periods))),
             hovertemplate=f"{name}<br>%{{x}}: %{{y:.1f}}{_suffix(unit)}"
                           + ("<br>95% interval %{customdata[0]:.1f} to %{customdata[1]:.1f}" if has_band.any() else "")
                           + ("" if is_england else "<br>Compared with England: %{customdata[2]}") + "<extra></extra>",

@@ -1,4 +1,6 @@
 -- Each local place's need: population, the latest inactive-adults figure (Active Lives, 93015) and IMD scores.
+-- No head count of inactive people: the percentage is of adults aged 19 and over, and the only population held
+-- for every place is all ages (see docs/indicators.md, "No head count of inactive people").
 WITH latest_inactive AS (
     SELECT place_code, arg_max(value, period) AS inactive_pct, max(period) AS inactive_period
     FROM current_indicator_values
@@ -14,7 +16,6 @@ imd AS (
 )
 SELECT p.code AS place_code, p.name AS place_name, p.parent, p.population, p.lat, p.lon,
        i.inactive_pct, i.inactive_period,
-       round(p.population * i.inactive_pct / 100.0) AS inactive_people,
        imd.imd2019_score, imd.imd2025_score
 FROM places p
 LEFT JOIN latest_inactive i ON i.place_code = p.code

@@ -59,6 +59,8 @@ def headline_indicator_tiles(filters: Filters) -> None:
     place = table.place_name.iloc[0]
     st.markdown(f"**Population indicators: {place}**" + ("" if len(filters.places) == 1 or place != "England"
                                                          else " — choose one place in the filters to see its own"))
+    from strategy.indicator_trends import COMPARISON_SOURCE_WORDS, comparison_phrase
+
     for tile, row in zip(st.columns(len(table)), table.itertuples()):
         unit = "%" if row.unit == "%" else ""
         delta = None if pd.isna(row.change) else f"{row.change:+.1f}{' points' if unit else ''} since {row.previous_period}"
@@ -66,8 +68,13 @@ def headline_indicator_tiles(filters: Filters) -> None:
             f" England: {row.england_value:.1f}{unit}."
         tile.metric(f"{row.short_name} ({row.period})", f"{row.value:.1f}{unit}", delta=delta, border=True,
                     delta_color=DELTA_COLOURS.get(row.polarity, "off"),
-                    help=f"Compared with England: {row.compared_to_england}. Recent trend: {row.recent_trend}."
-                         f"{england} Aim {row.aim}.")
+                    help=f"Compared with England: {comparison_phrase(row.compared_to_england, row.comparison_source)}."
+                         f" Recent trend: {row.recent_trend}.{england} Aim {row.aim}.")
+    compared = [row for row in table.itertuples() if row.comparison_source in COMPARISON_SOURCE_WORDS]
+    if compared:
+        st.caption("Compared with England: " + "; ".join(
+            f"{row.short_name} {comparison_phrase(row.compared_to_england, row.comparison_source)}"
+            for row in compared) + ".")
 
 
 _MARKDOWN_SPECIAL = "\\`*_{}[]()<>#+-.!|~$:"
