@@ -30,10 +30,12 @@ def headline_totals(con: duckdb.DuckDBPyConnection, framework: Framework, filter
 
 
 def dimension_codes(framework: Framework, dimension: str, filters: Filters | None = None) -> list[tuple[str, str]]:
-    """(code, label) of a dimension in the strategy's order; places limited to the place filter."""
+    """(code, label) of a dimension in the strategy's order; places limited to the place filter and taken on the
+    view's day (the end of its period, else today), so a place replaced by then shows as its successor."""
     if dimension == "place":
         chosen = filters.local_places(framework) if filters else ()
-        return [(p.code, p.name) for p in framework.local_places() if not chosen or p.code in chosen]
+        day = filters.as_of() if filters else None
+        return [(p.code, p.name) for p in framework.local_places(day) if not chosen or p.code in chosen]
     return [(item.code, framework.label(dimension, item.code)) for item in framework.items(dimension)]
 
 

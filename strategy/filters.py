@@ -27,18 +27,37 @@ class Filters:
     date_from: date | None = None
     date_to: date | None = None
 
+    def as_of(self) -> date:
+        """The day the view's places are taken on: the end of the period, else today. A place replaced by then
+        counts in its successor (Framework.area_on); before it, places are as they were."""
+        return self.date_to or date.today()
+
     def local_places(self, framework: Framework) -> tuple[str, ...]:
-        """The districts and unitary areas the place filter stands for (empty for all)."""
+        """The districts and unitary areas the place filter stands for on the view's day (empty for all): a
+        county's districts then, and a replaced place's successor."""
+        day = self.as_of()
         codes: list[str] = []
         for code in self.places:
-            codes += [c for c in framework.places_within(code) if c not in codes]
+            areas = (framework.area_on(c, day) for c in framework.places_within(code, day))
+            codes += [c for c in areas if c not in codes]
+        return tuple(codes)
+
+    def counted_places(self, framework: Framework) -> tuple[str, ...]:
+        """The place codes activities are matched on: local_places plus the places replaced by them by the
+        view's day, whose activities (as stored, under the old codes) count in their successors."""
+        day = self.as_of()
+        codes = list(self.local_places(framework))
+        for area in tuple(codes):
+            codes += [c for c in framework.predecessors(area, day) if c not in codes]
         return tuple(codes)
 
     def sql_parameters(self, framework: Framework) -> dict[str, Any]:
-        """The bound parameters of filtered_activities()."""
-        return {"places": list(self.local_places(framework)), "sectors": list(self.sectors),
+        """The bound parameters of filtered_activities(), and place_successors: [replaced place, area it counts
+        in] pairs for the view's day (the place dimension's roll-up, strategy/sql/place_successor_macros.sql)."""
+        return {"places": list(self.counted_places(framework)), "sectors": list(self.sectors),
                 "aims": list(self.aims), "ways": list(self.ways), "themes": list(self.themes),
-                "partners": list(self.partners), "date_from": self.date_from, "date_to": self.date_to}
+                "partners": list(self.partners), "date_from": self.date_from, "date_to": self.date_to,
+                "place_successors": [list(pair) for pair in framework.rolled_up(self.as_of())]}
 
     def is_empty(self) -> bool:
         return self == Filters()

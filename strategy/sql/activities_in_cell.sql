@@ -3,8 +3,9 @@
 WITH in_cell AS (
     SELECT *
     FROM filtered_activities($places, $sectors, $aims, $ways, $themes, $partners, $date_from, $date_to)
-    WHERE names_code($row_dimension, $row_code, aim_mask, way_mask, theme_mask, sector, place_set)
-      AND names_code($column_dimension, $column_code, aim_mask, way_mask, theme_mask, sector, place_set)
+    WHERE names_area($row_dimension, $row_code, aim_mask, way_mask, theme_mask, sector, place_set, $place_successors)
+      AND names_area($column_dimension, $column_code, aim_mask, way_mask, theme_mask, sector, place_set,
+                     $place_successors)
     ORDER BY start_date DESC, title
     LIMIT 500
 ),

@@ -31,6 +31,6 @@ SELECT r.code AS row_code,
                 WHEN $column_dimension = 'place' THEN g.participants_whole * c.share
                 ELSE g.participants_weighted END)::DOUBLE AS participants
 FROM grouped g
-JOIN dimension_members($row_dimension, $places) r ON r.member_key = g.row_key
-JOIN dimension_members($column_dimension, $places) c ON c.member_key = g.column_key
+JOIN area_members($row_dimension, $places, $place_successors) r ON r.member_key = g.row_key
+JOIN area_members($column_dimension, $places, $place_successors) c ON c.member_key = g.column_key
 GROUP BY ALL
