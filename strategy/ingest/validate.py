@@ -340,6 +340,13 @@ def _row_problems(cursor, framework: Framework, mapping, ticks, result: Validati
                 _problem(cursor, f"SELECT s.row_number, u.shown AS value, u.message FROM staged s JOIN unknown_values u "
                          f"ON u.column_name = '{column}' AND u.cell = s.{column}", header[column], "",
                          "unknown place" if column == "places" else "unknown code", own_message=True)
+    if "places" in mapping:
+        # A place replaced by a successor cannot be named for an activity starting after the change.
+        _problem(cursor, "SELECT s.row_number, p.shown AS value, r.message FROM staged s JOIN typed t USING "
+                 "(row_number) JOIN cell_pieces p ON p.column_name = 'places' AND p.cell = s.places "
+                 "JOIN replaced_place_lookup r ON r.word = p.word WHERE t.start_date >= r.date_from "
+                 "AND (r.date_to IS NULL OR t.start_date < r.date_to)", header["places"], "", "replaced place",
+                 own_message=True)
     unknown_sectors = cursor.execute("SELECT text, value FROM word_values WHERE kind = 'sector' AND code IS NULL"
                                      ).fetchall()
     if unknown_sectors:
