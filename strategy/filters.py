@@ -84,7 +84,9 @@ class Filters:
             parts.append("Partners: " + ", ".join(self.partners))
         if self.date_from or self.date_to:
             parts.append(f"Period: {self.date_from or 'start'} to {self.date_to or 'today'}")
-        return "; ".join(parts) if parts else "All places, sectors, aims and partners; all dates"
+        text = "; ".join(parts) if parts else "All places, sectors, aims and partners; all dates"
+        note = framework.reorganisation_note(self.as_of())
+        return f"{text}. {note}" if note else text
 
 
 def _valid_date(text: str) -> date | None:

@@ -145,6 +145,22 @@ class Framework:
         """The replaced places whose activity counts in ``code`` on ``day`` (empty for an unreorganised place)."""
         return tuple(old for old, new in self.rolled_up(day) if new == code)
 
+    def reorganisation_note(self, day: date) -> str | None:
+        """The roll-up in force on a day in words, for captions and exports ('Mansfield and Ashfield (replaced
+        on 1 April 2028) are counted in North Nottinghamshire.'), or None when no place has been replaced."""
+        by_area: dict[str, list[Place]] = {}
+        for old, new in self.rolled_up(day):
+            by_area.setdefault(new, []).append(self.place(old))
+        if not by_area:
+            return None
+
+        def names(places: list[Place]) -> str:
+            words = [f"{p.name} (replaced on {p.replaced_on.day} {p.replaced_on:%B %Y})" for p in places]
+            return ", ".join(words[:-1]) + " and " + words[-1] if len(words) > 1 else words[0]
+
+        return " ".join(f"{names(places)} {'are' if len(places) > 1 else 'is'} counted in {self.place(area).name}."
+                        for area, places in by_area.items())
+
     def resolve_places(self, text: str) -> tuple[str, ...] | None:
         """The local areas a partner's place word stands for ('All', a county, a name or a code), or None."""
         key = normalise(text)

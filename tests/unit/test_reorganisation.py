@@ -234,3 +234,10 @@ def test_an_upload_naming_a_replaced_place_after_its_end_is_told_the_successor(c
     fixed = data.replace(b"Bassetlaw; Mansfield", b"Bassetlaw; North Nottinghamshire")
     loaded = import_activities(con, fixed, "fixed.csv", "Trust", LOCAL_USER, framework=reorganised)
     assert loaded.status == LOADED, loaded.errors
+
+
+def test_captions_and_exports_say_where_replaced_places_are_counted(reorganised, framework):
+    after = AFTER.describe(reorganised)
+    assert after.endswith("Ashfield (replaced on 1 April 2028) and Mansfield (replaced on 1 April 2028) are "
+                          "counted in North Nottinghamshire.")
+    assert IN_2026.describe(reorganised) == IN_2026.describe(framework)  # before the change: nothing to say
