@@ -49,8 +49,8 @@ class Place:
     valid_from: date | None = None
     valid_to: date | None = None
     synonyms: tuple[str, ...] = ()
-    # The area that took this one over the day after valid_to (a reorganisation), and a population figure to use
-    # when the reference data has none for this code.
+    # The area that took this one over the day after valid_to (a reorganisation), and a population figure that,
+    # when given, is used instead of the reference data's (strategy.reference.place_population).
     successor: str | None = None
     population: int | None = None
 
@@ -187,37 +187,42 @@ def _place(raw: dict) -> Place:
                  successor=raw.get("successor"), population=raw.get("population"))
 
 
+class FrameworkError(ValueError):
+    """framework.toml says something that cannot be right; the message says what to fix."""
+
+
 def _check_successors(places: tuple[Place, ...]) -> None:
     """A place with a successor must be a local area with an end date, replaced by a known local area that starts
-    the day after; no chain may loop. Raises ValueError saying what to fix in framework.toml."""
+    the day after; no chain may loop. Raises FrameworkError saying what to fix in framework.toml."""
     by_code = {p.code: p for p in places}
     local = ("district", "unitary")
     for place in places:
         if place.population is not None and (not isinstance(place.population, int) or place.population <= 0):
-            raise ValueError(f"framework.toml: {place.name} ({place.code}) has population {place.population!r}; "
-                             "write a whole number of people, or leave it out.")
+            raise FrameworkError(f"framework.toml: {place.name} ({place.code}) has population {place.population!r}; "
+                                 "write a whole number of people, or leave it out.")
         if place.successor is None:
             continue
         new = by_code.get(place.successor)
         where = f"framework.toml: {place.name} ({place.code}) names successor {place.successor!r}"
         if new is None:
-            raise ValueError(f"{where}, which is not a place in the file. Add the new area as a [[places]] entry "
-                             "or correct the code.")
+            raise FrameworkError(f"{where}, which is not a place in the file. Add the new area as a [[places]] entry "
+                                 "or correct the code.")
         if place.level not in local or new.level not in local:
-            raise ValueError(f"{where}: only districts and unitary authorities can be replaced by a successor, "
-                             "and only by another district or unitary authority.")
+            raise FrameworkError(f"{where}: only districts and unitary authorities can be replaced by a successor, "
+                                 "and only by another district or unitary authority.")
         if place.valid_to is None:
-            raise ValueError(f"{where} but no valid_to. Give it valid_to = the last day before {new.name} took over.")
+            raise FrameworkError(f"{where} but no valid_to. Give it valid_to = the last day before {new.name} "
+                                 "took over.")
         if new.valid_from != place.replaced_on:
-            raise ValueError(f"{where}, which should start the day after {place.name} ends ({place.replaced_on}); "
-                             f"its valid_from is {new.valid_from}. Make {new.name}'s valid_from "
-                             f"{place.replaced_on} or correct {place.name}'s valid_to.")
+            raise FrameworkError(f"{where}, which should start the day after {place.name} ends ({place.replaced_on}); "
+                                 f"its valid_from is {new.valid_from}. Make {new.name}'s valid_from "
+                                 f"{place.replaced_on} or correct {place.name}'s valid_to.")
         seen: set[str] = set()
         step: Place | None = place
         while step is not None:
             if step.code in seen:
-                raise ValueError(f"framework.toml: the successors of {place.name} ({place.code}) go round in a "
-                                 "circle. Each place may only be replaced by a newer one.")
+                raise FrameworkError(f"framework.toml: the successors of {place.name} ({place.code}) go round in "
+                                     "a circle. Each place may only be replaced by a newer one.")
             seen.add(step.code)
             step = by_code.get(step.successor) if step.successor else None
 

@@ -11,6 +11,8 @@ from datetime import date
 import pytest
 
 from strategy import analysis, db
+from strategy import build as build_module
+from strategy.__main__ import main
 from strategy import filters as filters_module
 from strategy import framework as framework_module
 from strategy.access import LOCAL_USER
@@ -118,6 +120,25 @@ def test_a_successor_without_an_end_date_is_refused(tmp_path):
     path = tmp_path / "framework.toml"
     path.write_text(text, encoding="utf-8")
     with pytest.raises(ValueError, match="no valid_to"):
+        load_framework(path)
+
+
+def test_init_refuses_a_wrong_successor_saying_what_to_fix(tmp_path, monkeypatch, capsys):
+    path = tmp_path / "framework.toml"
+    path.write_text(variant_text(successor="E06999999"), encoding="utf-8")
+    monkeypatch.setattr(build_module, "load_framework", lambda: load_framework(path))
+    assert main(["--db", str(tmp_path / "new.duckdb"), "init"]) == 2
+    assert "names successor 'E06999999', which is not a place in the file" in capsys.readouterr().err
+
+
+def test_successors_that_go_round_in_a_circle_are_refused(tmp_path):
+    text = variant_text(extra="", replaced=("Mansfield",), successor=ASHFIELD, valid_to="2009-03-31")
+    text = text.replace('name = "Ashfield"\nlevel = "district"\nparent = "E10000024"\nvalid_from = "2009-04-01"\n',
+                        'name = "Ashfield"\nlevel = "district"\nparent = "E10000024"\nvalid_from = "2009-04-01"\n'
+                        f'valid_to = "2009-03-31"\nsuccessor = "{MANSFIELD}"\n')
+    path = tmp_path / "framework.toml"
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(ValueError, match="go round in a circle"):
         load_framework(path)
 
 
