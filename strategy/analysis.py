@@ -106,9 +106,9 @@ def activities_in_cell(con: duckdb.DuckDBPyConnection, framework: Framework, fil
     return found
 
 
-def need_by_place(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
-    """Population, latest inactive-adults % and IMD score of every local place."""
-    return db.query(con, "need_by_place")
+def need_by_place(con: duckdb.DuckDBPyConnection, day: date | None = None) -> pd.DataFrame:
+    """Population, latest inactive-adults % and IMD score of every local place that existed on a day (today)."""
+    return db.query(con, "need_by_place", day=day)
 
 
 def benchmark_value(con: duckdb.DuckDBPyConnection, framework: Framework, indicator_id: str) -> tuple[str, float] | None:
@@ -123,7 +123,9 @@ def need_vs_effort(con: duckdb.DuckDBPyConnection, framework: Framework, filters
     A place is flagged high need / low effort when its inactive share is above the middle place's and its
     investment per head is below the middle place's (medians over the places shown).
     """
-    need = need_by_place(con)
+    day = filters.as_of()  # the places of the view's day, as in every per-place view
+    need = need_by_place(con, day)
+    need = need[need.place_code.isin([p.code for p in framework.local_places(day)])]
     effort = db.query(con, "effort_by_place", **filters.sql_parameters(framework))
     table = need.merge(effort, on="place_code", how="left")
     chosen = filters.local_places(framework)
@@ -155,7 +157,8 @@ def gaps(con: duckdb.DuckDBPyConnection, framework: Framework, filters: Filters,
     in_year = replace(filters, date_from=max(filter(None, [filters.date_from, date(year, 1, 1)])),
                       date_to=min(filter(None, [filters.date_to, date(year, 12, 31)])))
     cells = heatmap(con, framework, in_year, rows="place", columns="aim")
-    need = need_by_place(con)[["place_code", "population", "inactive_pct", "inactive_period", "imd2019_score"]]
+    need = need_by_place(con, in_year.as_of())[["place_code", "population", "inactive_pct", "inactive_period",
+                                                "imd2019_score"]]
     cells = cells.merge(need, left_on="row_code", right_on="place_code", how="left")
     cells["per_100k"] = cells.activities / cells.population * 100_000
     typical = cells.groupby("column_code").per_100k.transform("median")

@@ -218,6 +218,17 @@ def run_in_2029(monkeypatch):
         monkeypatch.setattr(module, "date", _In2029)
 
 
+def test_need_against_effort_lists_the_places_of_the_views_day(con, reorganised):
+    after = analysis.need_vs_effort(con, reorganised, AFTER).set_index("place_code")
+    assert MANSFIELD not in after.index and ASHFIELD not in after.index
+    assert after.population[NORTH_NOTTS] == population(con, MANSFIELD) + population(con, ASHFIELD)
+    expected = sum(r[0] for r in con.execute("SELECT investment_gbp FROM activities").fetchall())
+    assert after.investment.sum() == pytest.approx(float(expected))
+    before = analysis.need_vs_effort(con, reorganised, IN_2026).set_index("place_code")
+    assert NORTH_NOTTS not in before.index and {MANSFIELD, ASHFIELD} <= set(before.index)
+    assert before.investment.sum() == pytest.approx(1000 + 3000 + 2000 + 700)  # NEW starts after 2026
+
+
 def test_a_report_for_2026_run_after_the_change_is_as_before_it(con, reorganised, framework, monkeypatch):
     old = analysis.heatmap(con, framework, IN_2026, "place", "aim")  # the real framework, run today
     run_in_2029(monkeypatch)
