@@ -1,6 +1,7 @@
 -- Activities, investment and participants in each (row, column) cell of a heatmap, for any two
 -- dimensions (aim, way, theme, place, sector). An activity counts in every cell it names; money and
--- participants are apportioned when a dimension is place, else weighted by the place filter.
+-- participants are apportioned when a dimension is place, else weighted by the place filter. A place replaced
+-- by the view's day counts in its successor (area_members, place_successor_macros.sql).
 -- Activities are first grouped by their derived keys (masks, sector, place set), which leaves a few
 -- thousand groups however many activities there are; the groups are then spread over their codes.
 WITH selected AS (

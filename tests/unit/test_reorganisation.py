@@ -171,6 +171,20 @@ def test_after_the_change_the_successor_holds_its_predecessors_activities_and_sh
     assert cells.loc[BOLSOVER].investment == pytest.approx(2000 * (1 - pair_share_in_mansfield))
 
 
+def test_an_activity_naming_two_places_that_merged_counts_once_with_its_whole_amount(con, reorganised):
+    def north():
+        cells = analysis.heatmap(con, reorganised, AFTER, "place", "aim")
+        return cells[cells.row_code == NORTH_NOTTS].set_index("column_code")
+
+    before = north()
+    add_activity(con, activity_id="BOTH", partner="Trust", sector="sport", places=[MANSFIELD, ASHFIELD],
+                 aims=["A4"], start="2028-05-01", investment=900, participants=30)
+    after = north()
+    assert after.activities["A4"] - before.activities["A4"] == 1
+    assert after.investment["A4"] - before.investment["A4"] == pytest.approx(900)
+    assert after.participants["A4"] - before.participants["A4"] == pytest.approx(30)
+
+
 def test_filtering_on_the_successor_includes_its_predecessors_activities(con, reorganised):
     pops = {c: population(con, c) for c in (MANSFIELD, BOLSOVER)}
     pair_share_in_mansfield = pops[MANSFIELD] / (pops[MANSFIELD] + pops[BOLSOVER])
@@ -196,10 +210,9 @@ def test_nothing_is_counted_twice_after_the_change(con, reorganised):
     total = analysis.headline_totals(con, reorganised, AFTER)
     expected = sum(r[0] for r in con.execute("SELECT investment_gbp FROM activities").fetchall())
     assert total["activities"] == 5 and total["investment"] == pytest.approx(float(expected))
-    for rows in ("place",):
-        cells = analysis.heatmap(con, reorganised, AFTER, rows, "sector")
-        assert cells.investment.sum() == pytest.approx(float(expected))
-        assert cells.participants.sum() == pytest.approx(100 + 50 + 40 + 10)
+    cells = analysis.heatmap(con, reorganised, AFTER, "place", "sector")  # one sector each: partitions money
+    assert cells.investment.sum() == pytest.approx(float(expected))
+    assert cells.participants.sum() == pytest.approx(100 + 50 + 40 + 10)
     effort = db.query(con, "effort_by_place", **AFTER.sql_parameters(reorganised))
     assert effort.investment.sum() == pytest.approx(float(expected))
     assert total["places_reached"] == 3  # North Nottinghamshire, Bolsover, Bassetlaw
