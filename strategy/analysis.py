@@ -33,10 +33,12 @@ def headline_totals(con: duckdb.DuckDBPyConnection, framework: Framework, filter
 
 
 def dimension_codes(framework: Framework, dimension: str, filters: Filters | None = None) -> list[tuple[str, str]]:
-    """(code, label) of a dimension in the strategy's order; places limited to the place filter."""
+    """(code, label) of a dimension in the strategy's order; places limited to the place filter and taken on the
+    view's day (the end of its period, else today), so a place replaced by then shows as its successor."""
     if dimension == "place":
         chosen = filters.local_places(framework) if filters else ()
-        return [(p.code, p.name) for p in framework.local_places() if not chosen or p.code in chosen]
+        day = filters.as_of() if filters else None
+        return [(p.code, p.name) for p in framework.local_places(day) if not chosen or p.code in chosen]
     return [(item.code, framework.label(dimension, item.code)) for item in framework.items(dimension)]
 
 
@@ -130,9 +132,9 @@ def cell_total(behind) -> dict:
             "participants_whole": float(row.cell_participants_whole)}
 
 
-def need_by_place(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
-    """Population, latest inactive-adults % and IMD score of every local place."""
-    return db.query(con, "need_by_place")
+def need_by_place(con: duckdb.DuckDBPyConnection, day: date | None = None) -> pd.DataFrame:
+    """Population, latest inactive-adults % and IMD score of every local place that existed on a day (today)."""
+    return db.query(con, "need_by_place", day=day)
 
 
 def benchmark_value(con: duckdb.DuckDBPyConnection, framework: Framework, indicator_id: str) -> tuple[str, float] | None:
@@ -149,7 +151,9 @@ def need_vs_effort(con: duckdb.DuckDBPyConnection, framework: Framework, filters
     A place is flagged high need / low effort when its inactive share is above the middle place's and its
     investment per head is below the middle place's (medians over the places shown).
     """
-    need = need_by_place(con)
+    day = filters.as_of(today)  # the places of the view's day, as in every per-place view
+    need = need_by_place(con, day)
+    need = need[need.place_code.isin([p.code for p in framework.local_places(day)])]
     need = need.merge(_inactive_comparisons(con, framework), on=["place_code", "inactive_period"], how="left")
     effort = db.query(con, "effort_by_place", **filters.sql_parameters(framework, today))
     table = need.merge(effort, on="place_code", how="left")
@@ -182,7 +186,8 @@ def gaps(con: duckdb.DuckDBPyConnection, framework: Framework, filters: Filters,
     in_year = replace(filters, date_from=max(filter(None, [filters.date_from, date(year, 1, 1)])),
                       date_to=min(filter(None, [filters.date_to, date(year, 12, 31)])))
     cells = heatmap(con, framework, in_year, rows="place", columns="aim", today=today)
-    need = need_by_place(con)[["place_code", "population", "inactive_pct", "inactive_period", "imd2019_score"]]
+    need = need_by_place(con, in_year.as_of(today))[["place_code", "population", "inactive_pct", "inactive_period",
+                                                      "imd2019_score"]]
     need = need.merge(_inactive_comparisons(con, framework), on=["place_code", "inactive_period"], how="left")
     cells = cells.merge(need, left_on="row_code", right_on="place_code", how="left")
     cells["per_100k"] = cells.activities / cells.population * 100_000

@@ -19,6 +19,8 @@ MIGRATIONS = Path(__file__).with_name("migrations")
 SQL_DIR = Path(__file__).with_name("sql")
 # Views and macros are re-created on every init (like a repeatable migration), so editing one needs no new file.
 REPEATABLE = SQL_DIR / "views_and_macros.sql"
+# How places that reorganise count in their successors; builds on the macros above, so it runs after them.
+PLACE_SUCCESSOR_MACROS = SQL_DIR / "place_successor_macros.sql"
 
 # Writes that add activities (uploads, roll backs, experiments) go one at a time in this process, and DuckDB's file
 # lock keeps other processes out: new activity keys, taken above the largest under this lock, are unique without
@@ -137,6 +139,7 @@ def migrate(con: duckdb.DuckDBPyConnection) -> list[str]:
             con.execute("INSERT INTO schema_migrations (version, name) VALUES (?, ?)", [version, name])
         applied.append(f"{version:03d}_{name}")
     con.execute(REPEATABLE.read_text(encoding="utf-8"))
+    con.execute(PLACE_SUCCESSOR_MACROS.read_text(encoding="utf-8"))
     return applied
 
 

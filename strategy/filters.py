@@ -28,20 +28,39 @@ class Filters:
     date_from: date | None = None
     date_to: date | None = None
 
+    def as_of(self, today: date | None = None) -> date:
+        """The day the view's places are taken on: the end of the period, else today. A place replaced by then
+        counts in its successor (Framework.area_on); before it, places are as they were."""
+        return self.date_to or today or periods.today()
+
     def local_places(self, framework: Framework) -> tuple[str, ...]:
-        """The districts and unitary areas the place filter stands for (empty for all)."""
+        """The districts and unitary areas the place filter stands for on the view's day (empty for all): a
+        county's districts then, and a replaced place's successor."""
+        day = self.as_of()
         codes: list[str] = []
         for code in self.places:
-            codes += [c for c in framework.places_within(code) if c not in codes]
+            areas = (framework.area_on(c, day) for c in framework.places_within(code, day))
+            codes += [c for c in areas if c not in codes]
+        return tuple(codes)
+
+    def counted_places(self, framework: Framework) -> tuple[str, ...]:
+        """The place codes activities are matched on: local_places plus the places replaced by them by the
+        view's day, whose activities (as stored, under the old codes) count in their successors."""
+        day = self.as_of()
+        codes = list(self.local_places(framework))
+        for area in tuple(codes):
+            codes += [c for c in framework.predecessors(area, day) if c not in codes]
         return tuple(codes)
 
     def sql_parameters(self, framework: Framework, today: date | None = None) -> dict[str, Any]:
         """The bound parameters of filtered_activities(); today (the day an activity with no end date runs to)
-        defaults to periods.today()."""
-        return {"places": list(self.local_places(framework)), "sectors": list(self.sectors),
+        defaults to periods.today(); place_successors: [replaced place, area it counts in] pairs for the view's
+        day (the place dimension's roll-up, strategy/sql/place_successor_macros.sql)."""
+        return {"places": list(self.counted_places(framework)), "sectors": list(self.sectors),
                 "aims": list(self.aims), "ways": list(self.ways), "themes": list(self.themes),
                 "partners": list(self.partners), "date_from": self.date_from, "date_to": self.date_to,
-                "today": today or periods.today()}
+                "today": today or periods.today(),
+                "place_successors": [list(pair) for pair in framework.rolled_up(self.as_of(today))]}
 
     def is_empty(self) -> bool:
         return self == Filters()
@@ -71,7 +90,9 @@ class Filters:
             parts.append(f"Period: {self.date_from} to {self.date_to}" if self.date_from and self.date_to
                          else f"Period: {self.date_from} onwards" if self.date_from
                          else f"Period: up to {self.date_to}")
-        return "; ".join(parts) if parts else "All places, sectors, aims and partners; all dates"
+        text = "; ".join(parts) if parts else "All places, sectors, aims and partners; all dates"
+        note = framework.reorganisation_note(self.as_of())
+        return f"{text}. {note}" if note else text
 
 
 def _valid_date(text: str) -> date | None:

@@ -49,16 +49,33 @@ def place_rows(framework: Framework) -> pd.DataFrame:
     lon = {r.area_code: float(r.value) for r in centroids.itertuples() if r.indicator.startswith("Longitude")}
     rows = []
     for place in framework.places:
-        people, source = pop.get(place.code), f"ONS mid-2022 estimate (Nomis NM_2002_1)"
-        if place.level == "county":
-            children = [pop.get(c) for c in framework.places_within(place.code)]
-            people = sum(children) if all(children) else None
-            source = "sum of its districts' ONS mid-2022 estimates"
+        people, source = place_population(framework, place.code, pop)
         rows.append({"code": place.code, "name": place.name, "level": place.level, "parent": place.parent,
                      "valid_from": place.valid_from, "valid_to": place.valid_to, "population": people,
-                     "population_source": source if people else None,
+                     "population_source": source,
                      "lat": lat.get(place.code), "lon": lon.get(place.code)})
     return pd.DataFrame(rows)
+
+
+def place_population(framework: Framework, code: str, ons: dict[str, int]) -> tuple[int | None, str | None]:
+    """(population, where it comes from) of one place: the framework's own figure if it gives one, else the ONS
+    mid-2022 estimate, else (a successor) the sum of the places it replaced; a county is the sum of its
+    districts. (None, None) when any figure needed is missing."""
+    place = framework.place(code)
+    if place.level == "county":
+        children = [place_population(framework, c, ons)[0] for c in framework.places_within(code)]
+        if not children or not all(children):
+            return None, None
+        return sum(children), "sum of its districts' ONS mid-2022 estimates"
+    if place.population is not None:
+        return place.population, "given in framework.toml"
+    if code in ons:
+        return ons[code], "ONS mid-2022 estimate (Nomis NM_2002_1)"
+    replaced = [p for p in framework.places if p.successor == code]
+    figures = [place_population(framework, p.code, ons)[0] for p in replaced]
+    if replaced and all(figures):
+        return sum(figures), "sum of the places it replaced: " + ", ".join(p.name for p in replaced)
+    return None, None
 
 
 def indicator_value_rows(definition: dict, known_places: set[str]) -> pd.DataFrame:

@@ -9,6 +9,7 @@ from strategy.access import PermissionDenied, require
 from strategy.build import build_database
 from strategy.commands.common import UsageError, acting_user, add_acting_user_option, database_argument, fail, refused
 from strategy.db import DatabaseUnavailable
+from strategy.framework import FrameworkError
 
 
 def register(subparsers) -> None:
@@ -39,6 +40,8 @@ def run(args: argparse.Namespace) -> int:
         return fail(str(problem))
     except UsageError as problem:
         return fail(str(problem), 2)
+    except FrameworkError as problem:
+        return fail(f"{problem} Nothing was changed.", 2)
     except PermissionDenied as problem:
         return refused(problem)
     print(f"Database: {report.path}")

@@ -25,7 +25,8 @@ from strategy.originals import PendingOriginal
 Progress = Callable[[float, str], None]
 STAGING_TABLES = ("replacing", "typed", "cell_pieces", "cell_codes", "cell_profiles", "unknown_sectors",
                   "date_values", "group_values", "word_values", "staged", "staged_rows", "problems",
-                  "unknown_values", "code_lookup", "place_lookup", "status_lookup", "raw_csv", "raw_cells")
+                  "unknown_values", "code_lookup", "place_lookup", "status_lookup", "replaced_place_lookup", "raw_csv",
+                  "raw_cells")
 
 
 def import_activities(con: duckdb.DuckDBPyConnection, data: bytes, file_name: str, partner_name: str, actor: User,

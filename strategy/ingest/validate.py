@@ -340,6 +340,15 @@ def _row_problems(cursor, framework: Framework, mapping, ticks, result: Validati
                 _problem(cursor, f"SELECT s.row_number, u.shown AS value, u.message FROM staged s JOIN unknown_values u "
                          f"ON u.column_name = '{column}' AND u.cell = s.{column}", header[column], "",
                          "unknown place" if column == "places" else "unknown code", own_message=True)
+    if "places" in mapping and any(p.successor for p in framework.places):
+        # A place replaced by a successor cannot be named for an activity starting after the change. The few
+        # distinct cells naming one are found first; only their rows are looked at.
+        _problem(cursor, "WITH hits AS (SELECT p.cell, p.shown, r.date_from, r.date_to, r.message FROM cell_pieces p "
+                 "JOIN replaced_place_lookup r ON r.word = p.word WHERE p.column_name = 'places') "
+                 "SELECT s.row_number, h.shown AS value, h.message FROM staged s JOIN hits h ON h.cell = s.places "
+                 "JOIN typed t USING (row_number) WHERE t.start_date >= h.date_from "
+                 "AND (h.date_to IS NULL OR t.start_date < h.date_to)", header["places"], "", "replaced place",
+                 own_message=True)
     unknown_sectors = cursor.execute("SELECT text, value FROM word_values WHERE kind = 'sector' AND code IS NULL"
                                      ).fetchall()
     if unknown_sectors:

@@ -6,14 +6,16 @@
 WITH matching AS (
     SELECT *
     FROM filtered_activities($places, $sectors, $aims, $ways, $themes, $partners, $date_from, $date_to, $today)
-    WHERE names_code($row_dimension, $row_code, aim_mask, way_mask, theme_mask, sector, place_set)
-      AND names_code($column_dimension, $column_code, aim_mask, way_mask, theme_mask, sector, place_set)
+    WHERE names_area($row_dimension, $row_code, aim_mask, way_mask, theme_mask, sector, place_set, $place_successors)
+      AND names_area($column_dimension, $column_code, aim_mask, way_mask, theme_mask, sector, place_set,
+                     $place_successors)
 ),
 cell_place AS (
-    SELECT place_set, share
-    FROM place_set_shares()
-    WHERE place_code = CASE WHEN $row_dimension = 'place' THEN $row_code
-                            WHEN $column_dimension = 'place' THEN $column_code END
+    -- a replaced place's share counts in the area that replaced it (area_members, place_successor_macros.sql)
+    SELECT member_key AS place_set, share
+    FROM area_members('place', $places, $place_successors)
+    WHERE code = CASE WHEN $row_dimension = 'place' THEN $row_code
+                      WHEN $column_dimension = 'place' THEN $column_code END
 ),
 shared AS (
     SELECT m.*,

@@ -14,5 +14,5 @@ SELECT m.code AS place_code,
        coalesce(sum(s.investment * m.share), 0)::DOUBLE AS investment,
        coalesce(sum(s.participants * m.share), 0)::DOUBLE AS participants
 FROM by_place_set s
-JOIN dimension_members('place', $places) m ON m.member_key = s.place_set
+JOIN area_members('place', $places, $place_successors) m ON m.member_key = s.place_set
 GROUP BY m.code

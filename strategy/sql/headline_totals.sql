@@ -6,7 +6,7 @@ WITH selected AS (
 )
 SELECT count(*) AS activities,
        count(DISTINCT partner_id) AS partners,
-       (SELECT count(DISTINCT m.code) FROM dimension_members('place', $places) m
+       (SELECT count(DISTINCT m.code) FROM area_members('place', $places, $place_successors) m
          WHERE m.member_key IN (SELECT place_set FROM selected)) AS places_reached,
        coalesce(sum(investment_gbp * weight), 0)::DOUBLE AS investment,
        coalesce(sum(participants * weight), 0)::DOUBLE AS participants,

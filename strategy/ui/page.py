@@ -181,14 +181,17 @@ def _sidebar(framework: Framework) -> Filters:
         current = remembered  # moving between pages drops the query string; keep the session's filters
         _seed_widgets(current, force=False)
 
-    place_options = [p.code for p in framework.counties()] + [p.code for p in framework.local_places()]
+    # the places of the view's day (a replaced place gives way to its successor), and any chosen from a link
+    place_options = [p.code for p in framework.counties()] + [p.code for p in framework.local_places(current.as_of())]
+    place_options += [c for c in current.places if c not in place_options]
     place_names = {p.code: p.name + (" (county, all districts)" if p.level == "county" else "")
-                   for p in framework.places}
+                   + (f" (replaced on {p.replaced_on:%d/%m/%Y})" if p.replaced_on else "") for p in framework.places}
     partners = cached("partner_names", Filters())
     with st.sidebar:
         st.header("Filters")
         st.multiselect("Place", place_options, key=WIDGET_KEYS["places"], format_func=place_names.get,
-                       placeholder="All places", help="Choosing a county includes its districts.")
+                       placeholder="All places", help="Choosing a county includes its districts. A place replaced by "
+                       "a new council counts in its successor when the period ends on or after the change.")
         st.multiselect("Sector", [s.code for s in framework.sectors], key=WIDGET_KEYS["sectors"],
                        format_func=lambda c: framework.label("sector", c), placeholder="All sectors")
         st.multiselect("Aim", [a.code for a in framework.aims], key=WIDGET_KEYS["aims"],
