@@ -40,7 +40,7 @@ def run(args: argparse.Namespace) -> int:
     except UsageError as problem:
         return fail(str(problem), 2)
     except PermissionDenied as problem:
-        return refused(problem)
+        return refused(problem, args)
     print(f"Database: {report.path}")
     print("Migrations applied: " + (", ".join(report.migrations_applied) or "none (already up to date)"))
     if report.demo_activities:

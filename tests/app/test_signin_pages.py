@@ -17,6 +17,14 @@ from tests.conftest import PROJECT_ROOT
 PARTNER = "Mansfield Community Trust"
 PEOPLE = {"viewer": "viewer@example.org", "partner": "partner@example.org", "analyst": "analyst@example.org",
           "admin": "admin@example.org"}
+ISSUER = "https://id.example.org"
+AUTH = {"redirect_uri": "http://localhost:8501/oauth2callback", "cookie_secret": "c" * 64, "client_id": "dashboard",
+        "client_secret": "s" * 32, "server_metadata_url": ISSUER + "/.well-known/openid-configuration"}
+
+
+def claims(email: str, **changes) -> dict:
+    """What the provider vouches for: a verified email, the issuer and a subject of its own."""
+    return {"email": email, "email_verified": True, "iss": ISSUER, "sub": "account-" + email.lower(), **changes}
 
 
 @pytest.fixture(scope="module")
@@ -33,13 +41,18 @@ def signin_db(demo_db_file, tmp_path_factory):
 
 @pytest.fixture
 def open_as(monkeypatch, signin_db):
-    """open_as(email or None, page='app.py', mode='oidc') -> an AppTest that has run once as that person."""
+    """open_as(email or None, page='app.py', mode='signin', auth=AUTH, **claims) -> an AppTest that has run once as
+    that person (claims changes what the provider says about them)."""
 
-    def open_(email: str | None, script: str = "app.py", mode: str = "oidc") -> AppTest:
+    def open_(email: str | None, script: str = "app.py", mode: str = "signin", auth: dict | None = AUTH,
+              **changes) -> AppTest:
         monkeypatch.setenv("STRATEGY_DB", str(signin_db))
-        monkeypatch.setenv("STRATEGY_AUTH", mode)
+        monkeypatch.setenv("STRATEGY_MODE", mode)
+        monkeypatch.delenv("STRATEGY_AUTH", raising=False)
         app = AppTest.from_file(str(PROJECT_ROOT / "app.py"), default_timeout=60)
-        app.user = {"is_logged_in": email is not None, **({"email": email} if email else {})}
+        if auth is not None:
+            app.secrets["auth"] = auth
+        app.user = {"is_logged_in": email is not None, **(claims(email, **changes) if email else {})}
         if script != "app.py":
             app.switch_page(script)
         app.run()
