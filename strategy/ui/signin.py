@@ -108,3 +108,20 @@ def acting_user() -> User:
 
     return identified_user(connection(database_file()), st.user.to_dict(), access.trusted_issuers(_secrets()),
                            record_refusal=False)
+
+
+def log_refusal(refusal: PermissionDenied, where: str) -> None:
+    """Write a refusal by role (a form's write, an upload for another organisation) to the audit log, once per
+    refusal in this session rather than on every page run."""
+    from strategy.audit import record_refusal
+
+    if not isinstance(refusal.user, User) or not refusal.action:
+        return
+    key = (refusal.user.email, refusal.action, where, str(refusal))
+    if st.session_state.get("_logged_refusal") == key:
+        return
+    try:
+        record_refusal(connection(database_file()), refusal.user, refusal.action, where)
+    except db.DatabaseUnavailable:
+        return
+    st.session_state["_logged_refusal"] = key

@@ -127,12 +127,14 @@ def page_app(monkeypatch, demo_db_copy):
     """page_app(**environment) -> app.py run once by AppTest on a copy of the demo."""
     restore = {name: streamlit.config.get_option(name) for name in ("secrets.files", "server.address")}
 
-    def open_(**environment) -> AppTest:
-        monkeypatch.setenv("STRATEGY_DB", str(demo_db_copy))
+    def open_(database=None, secrets=None, **environment) -> AppTest:
+        monkeypatch.setenv("STRATEGY_DB", str(database or demo_db_copy))
         no_mode(monkeypatch)
         for name, value in environment.items():
             monkeypatch.setenv(name, value)
         app = AppTest.from_file(str(PROJECT_ROOT / "app.py"), default_timeout=60)
+        if secrets:
+            app.secrets.update(secrets)
         app.run()
         assert not app.exception, app.exception
         return app
@@ -170,6 +172,20 @@ def test_a_page_in_local_mode_refuses_when_the_server_listens_beyond_this_comput
     assert page_app(STRATEGY_MODE="local").metric  # 127.0.0.1, from .streamlit/config.toml
     streamlit.config.set_option("server.address", "0.0.0.0")
     assert refused_plainly(page_app(STRATEGY_MODE="local"))
+
+
+def test_with_sign_in_the_maintenance_page_shows_visitors_no_paths_or_database_errors(page_app, tmp_path):
+    import tomllib
+    broken = tmp_path / "broken-database.duckdb"
+    broken.write_bytes(b"\0not a database" * 4096)
+    app = page_app(database=broken, secrets=tomllib.loads(SIGN_IN_SECRETS), STRATEGY_MODE="signin")
+    assert "The dashboard is being looked after" in [t.value for t in app.title]
+    shown = " ".join(str(getattr(e, "value", "")) for kind in ("markdown", "text", "warning", "error", "caption")
+                     for e in app.get(kind))
+    assert "server's log" in shown
+    assert str(tmp_path) not in shown and "could not be opened" not in shown
+    local = page_app(database=broken, STRATEGY_MODE="local")  # one person at their own computer: the reason
+    assert any("could not be opened" in t.value for t in local.get("text"))
 
 
 def test_the_project_listens_on_this_computer_unless_told_otherwise():
