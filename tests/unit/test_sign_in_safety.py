@@ -374,3 +374,13 @@ def test_the_command_line_creates_private_files(tmp_path):
                          env={**os.environ, "STRATEGY_MODE": "local"})
     assert run.returncode == 0, run.stderr
     assert mode_of(database) == 0o600 and mode_of(database.parent) == 0o700
+
+
+def test_the_example_secrets_copied_unchanged_refuse_to_start(monkeypatch, tmp_path):
+    copied = tmp_path / "secrets.toml"
+    shutil.copy(PROJECT_ROOT / ".streamlit" / "secrets.toml.example", copied)
+    no_mode(monkeypatch)
+    with pytest.raises(ModeProblem) as refusal:
+        access.dashboard_mode(files=[copied])
+    assert "cookie_secret is missing" in str(refusal.value) and "[auth.microsoft] lacks client_secret" in str(
+        refusal.value)
