@@ -165,8 +165,10 @@ def secrets_files() -> list[Path]:
         configured = [Path(name).expanduser() for name in config.get_option("secrets.files") or []]
     except ImportError:  # the core works without Streamlit: its default places
         configured = [Path.home() / ".streamlit" / "secrets.toml", Path.cwd() / ".streamlit" / "secrets.toml"]
+    # `streamlit run` reads STREAMLIT_SECRETS_FILES as its --secrets.files flag; other processes must read it here.
+    from_environment = [Path(name).expanduser() for name in os.environ.get("STREAMLIT_SECRETS_FILES", "").split()]
     found: list[Path] = []
-    for file in [*configured, SECRETS_FILE]:
+    for file in [*configured, *from_environment, SECRETS_FILE]:
         if file.absolute() not in [f.absolute() for f in found]:
             found.append(file)
     return found

@@ -384,3 +384,12 @@ def test_the_example_secrets_copied_unchanged_refuse_to_start(monkeypatch, tmp_p
         access.dashboard_mode(files=[copied])
     assert "cookie_secret is missing" in str(refusal.value) and "[auth.microsoft] lacks client_secret" in str(
         refusal.value)
+
+
+def test_secrets_named_in_the_environment_are_found_by_the_command_line_too(monkeypatch, tmp_path):
+    file = tmp_path / "server-secrets.toml"
+    file.write_text(SIGN_IN_SECRETS)
+    monkeypatch.setenv("STREAMLIT_SECRETS_FILES", str(file))
+    no_mode(monkeypatch)
+    assert file in access.secrets_files()
+    assert access.dashboard_mode() == "signin"
