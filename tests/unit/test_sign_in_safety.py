@@ -239,6 +239,26 @@ def test_the_real_server_refuses_an_unknown_mode(demo_db_copy, tmp_path):
     assert status != 0 and "STRATEGY_MODE='loacl' is not a mode" in log.read_text()
 
 
+def test_the_real_server_refuses_to_start_when_its_secrets_file_has_a_typo(demo_db_copy, tmp_path):
+    broken = tmp_path / "secrets.toml"
+    broken.write_text(SIGN_IN_SECRETS.replace("[auth]", "[auth"))
+    log = tmp_path / "serve.log"
+    environment = {key: value for key, value in os.environ.items() if key != "STRATEGY_MODE"}
+    process = subprocess.Popen(
+        [sys.executable, "-m", "streamlit", "run", "serve.py", "--server.headless", "true", "--server.port",
+         str(free_port()), "--server.address", "127.0.0.1", "--browser.gatherUsageStats", "false",
+         "--secrets.files", str(broken)],
+        cwd=PROJECT_ROOT, env={**environment, "STRATEGY_DB": str(demo_db_copy)}, stdout=log.open("wb"),
+        stderr=subprocess.STDOUT)
+    try:
+        status = process.wait(timeout=90)
+    finally:
+        if process.poll() is None:
+            process.kill()
+    output = log.read_text()
+    assert status != 0 and "The dashboard will not start" in output and "is not valid TOML" in output, output
+
+
 # --- 3. Identity is more than an email claim ------------------------------------------------------------------------
 
 @pytest.fixture
