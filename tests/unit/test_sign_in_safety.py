@@ -5,13 +5,11 @@ more than "ok" or "unavailable"; nothing the server answers can be framed."""
 
 from __future__ import annotations
 
-import json
 import os
 import shutil
 import stat
 import subprocess
 import sys
-import urllib.request
 from pathlib import Path
 
 import pytest
