@@ -37,6 +37,9 @@ def refuse_unsafe_start() -> str:
     except access.ModeProblem as problem:
         print(f"The dashboard will not start: {problem}", file=sys.stderr, flush=True)
         raise SystemExit(2) from None
+    for file in access.secrets_readable_by_others():
+        print(f"Warning: other accounts on this computer can read the secrets file {file}; run chmod 600 {file}",
+              file=sys.stderr, flush=True)
     return mode
 
 

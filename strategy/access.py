@@ -288,6 +288,19 @@ def sign_in_mode(files: list[Path] | None = None) -> bool:
     return dashboard_mode(files=files) == "signin"
 
 
+def secrets_readable_by_others(files: list[Path] | None = None) -> list[Path]:
+    """The secrets files that other accounts on this computer may read (they hold the sign-in cookie's key and the
+    provider's client secret); each should be chmod 600."""
+    exposed = []
+    for file in secrets_files() if files is None else files:
+        try:
+            if file.is_file() and file.stat().st_mode & 0o077:
+                exposed.append(file)
+        except OSError:
+            continue
+    return exposed
+
+
 def is_loopback(address: str | None) -> bool:
     """Whether a listening address reaches only this computer (unset or empty means every interface)."""
     if not address:

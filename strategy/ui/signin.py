@@ -19,8 +19,9 @@ from strategy.ui.widgets import escaped
 LOG = logging.getLogger("strategy.signin")
 
 REFUSAL_TITLE = "The dashboard is not available"
-REFUSAL_TEXT = ("Its sign-in settings need the administrator's attention, so it shows nothing rather than opening "
-                "without sign-in. Administrator: the reason is in the server's log; see docs/sign-in-and-roles.md.")
+REFUSAL_TEXT = ("Its settings (how people sign in, or where it listens) need the administrator's attention, so it "
+                "shows nothing rather than opening without sign-in. Administrator: the reason is in the server's "
+                "log; see docs/sign-in-and-roles.md.")
 
 
 def dashboard_mode() -> str:

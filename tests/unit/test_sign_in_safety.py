@@ -411,3 +411,13 @@ def test_secrets_named_in_the_environment_are_found_by_the_command_line_too(monk
     no_mode(monkeypatch)
     assert file in access.secrets_files()
     assert access.dashboard_mode() == "signin"
+
+
+def test_a_secrets_file_others_can_read_is_named_so_the_server_warns(tmp_path):
+    file = tmp_path / "secrets.toml"
+    file.write_text(SIGN_IN_SECRETS)
+    file.chmod(0o644)
+    assert access.secrets_readable_by_others([file, tmp_path / "absent.toml"]) == [file]
+    file.chmod(0o600)
+    assert access.secrets_readable_by_others([file]) == []
+    assert "secrets_readable_by_others()" in (PROJECT_ROOT / "serve.py").read_text()
