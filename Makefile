@@ -4,11 +4,13 @@
 VENV ?= .venv
 PY := $(VENV)/bin/python
 PORT ?= 8501
+# Local mode listens on this computer only; a shared server with sign-in on may set ADDRESS=0.0.0.0.
+ADDRESS ?= 127.0.0.1
 
 .PHONY: run test setup system database bench bench-import loadtest clean
 
 run: setup database
-	$(PY) -m streamlit run serve.py --server.port $(PORT) --browser.gatherUsageStats false
+	$(PY) -m streamlit run serve.py --server.address $(ADDRESS) --server.port $(PORT) --browser.gatherUsageStats false
 
 test: setup system
 	$(PY) -m pytest

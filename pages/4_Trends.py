@@ -7,7 +7,7 @@ from strategy.indicator_import import import_indicator_file
 from strategy.learning.markers import add_experiment_markers, experiment_markers
 from strategy.trend_charts import comparison_style, trend_figure
 from strategy.access import PermissionDenied
-from strategy.ui import cached_indicators, chart_block, data_changed, page_setup
+from strategy.ui import cached_indicators, chart_block, data_changed, log_refusal, page_setup
 
 POLARITY_WORDS = {"higher_is_better": "higher is better", "lower_is_better": "lower is better",
                   "none": "neither direction is better"}
@@ -96,6 +96,7 @@ with st.expander("Import indicator values (our template or a Fingertips download
             report = import_indicator_file(page.con, page.framework, upload.getvalue(), upload.name, page.user,
                                            dry_run=run == "valid")
         except PermissionDenied as refusal:
+            log_refusal(refusal, "indicator import")
             st.error(str(refusal), icon=":material/lock:")
             st.stop()
         if report.status == "loaded":

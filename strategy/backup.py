@@ -99,7 +99,7 @@ def write_backup(con: duckdb.DuckDBPyConnection, directory: str | os.PathLike, r
     shutil.rmtree(partial, ignore_errors=True)
     cursor = con.cursor()
     try:
-        partial.parent.mkdir(parents=True, exist_ok=True)
+        db.private_folder(partial.parent)
         checkpointed = _checkpoint(cursor)
         cursor.execute("BEGIN TRANSACTION")  # the counts, hashes and files all come from this one snapshot
         try:
@@ -120,6 +120,7 @@ def write_backup(con: duckdb.DuckDBPyConnection, directory: str | os.PathLike, r
                     "tables": tables, "sequences": sequences, "files": files, "originals_missing": missing,
                     "originals_damaged": damaged}
         (partial / MANIFEST).write_text(json.dumps(manifest, indent=2), encoding="utf-8")
+        _make_private(partial)
         _fsync_folder(partial)
         if target.exists():
             target.rmdir()
@@ -131,6 +132,13 @@ def write_backup(con: duckdb.DuckDBPyConnection, directory: str | os.PathLike, r
                            "there is free space and the folder is writable, then try again.") from error
     finally:
         cursor.close()
+
+
+def _make_private(folder: Path) -> None:
+    """A backup holds users, the audit log and every partner's figures: readable by this account only."""
+    os.chmod(folder, 0o700)
+    for path in folder.rglob("*"):
+        os.chmod(path, 0o700 if path.is_dir() else 0o600)
 
 
 def _copy_originals(database: Path, hashes: list[str], into: Path) -> tuple[list[str], list[str]]:

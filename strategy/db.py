@@ -39,6 +39,27 @@ class DatabaseUnavailable(Exception):
         self.in_use = in_use
 
 
+PRIVATE_UMASK = 0o077
+
+
+def keep_files_private() -> None:
+    """From now on this process creates files readable by its own account only (0600, folders 0700): the database,
+    its write-ahead log, backups, uploaded originals, exports. Called by the server and the command line."""
+    os.umask(PRIVATE_UMASK)
+
+
+def private_folder(folder: Path) -> Path:
+    """Create a folder (and its parents) for the dashboard's data, readable by this account only."""
+    missing = [parent for parent in [folder, *folder.parents] if not parent.exists()]
+    folder.mkdir(parents=True, exist_ok=True)
+    for created in missing:
+        try:
+            os.chmod(created, 0o700)
+        except OSError:
+            pass
+    return folder
+
+
 def database_path(path: str | os.PathLike | None = None) -> Path:
     """The database file: the argument, else $STRATEGY_DB, else data/strategy.duckdb."""
     return Path(path or os.environ.get("STRATEGY_DB") or DEFAULT_DB)
@@ -49,9 +70,13 @@ def connect(path: str | os.PathLike | None = None, read_only: bool = False) -> d
     file = database_path(path)
     if read_only and not file.exists():
         raise DatabaseUnavailable(f"No database at {file}. Create it with: python -m strategy init --demo")
-    file.parent.mkdir(parents=True, exist_ok=True)
+    private_folder(file.parent)
+    created = not file.exists()
     try:
-        return duckdb.connect(str(file), read_only=read_only)
+        con = duckdb.connect(str(file), read_only=read_only)
+        if created and file.exists():
+            os.chmod(file, 0o600)  # holds users, the audit log and partners' figures
+        return con
     except duckdb.IOException as error:
         if "lock" in str(error).lower():
             holder = re.search(r"\(PID (\d+)\)", str(error))

@@ -48,8 +48,19 @@ def acting_user(args: argparse.Namespace, con) -> User:
     return signed_in_user(con, email)
 
 
-def refused(problem: PermissionDenied) -> int:
-    """A refusal by role: the message, exit status 1."""
+def refused(problem: PermissionDenied, args: argparse.Namespace | None = None) -> int:
+    """A refusal by role: written to the audit log of the command's database (when it can be opened), the message,
+    exit status 1."""
+    if args is not None and isinstance(problem.user, User) and problem.action:
+        from strategy import db
+        from strategy.audit import record_refusal
+        try:
+            con = db.connect(database_argument(args))
+        except db.DatabaseUnavailable:
+            pass
+        else:
+            with con:
+                record_refusal(con, problem.user, problem.action, f"command {getattr(args, 'command', None) or ''}")
     return fail(str(problem), 1)
 
 

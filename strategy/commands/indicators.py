@@ -97,7 +97,7 @@ def run_import_indicators(args: argparse.Namespace) -> int:
         except UsageError as problem:
             return fail(str(problem), 2)
         except PermissionDenied as problem:
-            return refused(problem)
+            return refused(problem, args)
     if args.json:
         print_json(report.as_dict())
     else:

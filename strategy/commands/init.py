@@ -43,7 +43,7 @@ def run(args: argparse.Namespace) -> int:
     except FrameworkError as problem:
         return fail(f"{problem} Nothing was changed.", 2)
     except PermissionDenied as problem:
-        return refused(problem)
+        return refused(problem, args)
     print(f"Database: {report.path}")
     print("Migrations applied: " + (", ".join(report.migrations_applied) or "none (already up to date)"))
     if report.demo_activities:

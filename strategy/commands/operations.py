@@ -59,7 +59,7 @@ def run_backup(args: argparse.Namespace) -> int:
         except UsageError as problem:
             return fail(str(problem), 2)
         except PermissionDenied as problem:
-            return refused(problem)
+            return refused(problem, args)
         except backup.BackupFailed as problem:
             return fail(str(problem))
         finally:
@@ -83,7 +83,7 @@ def run_restore(args: argparse.Namespace) -> int:
         except UsageError as problem:
             return fail(str(problem), 2)
         except PermissionDenied as problem:
-            return refused(problem)
+            return refused(problem, args)
         except Exception:  # in use (restore_backup says so) or unreadable (restore is the repair)
             actor = None
     report = backup.restore_backup(args.directory, database_argument(args))
@@ -138,4 +138,10 @@ def _health_over_http(url: str) -> health.Health:
 
 
 def _parts(body: dict) -> dict:
-    return {"message": body.pop("message", ""), "figures": {k: v for k, v in body.items() if k != "status"}}
+    """The running dashboard answers only "ok" or "unavailable" to anyone who asks; the reason is in its server
+    log (or run this command without --url on the server, which reads the file and shows the figures)."""
+    status = str(body.get("status", "unavailable"))
+    message = body.pop("message", "") or (
+        "ok: the dashboard answered and its data is readable." if status == "ok" else
+        "unavailable: the dashboard's data cannot be read. The reason is in the server's log.")
+    return {"message": message, "figures": {k: v for k, v in body.items() if k != "status"}}

@@ -73,7 +73,7 @@ def run_export(args: argparse.Namespace) -> int:
         except UsageError as problem:
             return fail(str(problem), 2)
         except PermissionDenied as problem:
-            return refused(problem)
+            return refused(problem, args)
         coverage = analysis.data_coverage(con)
     exports.write_table(table, target, title="Activities", filters_text=filters.describe(framework),
                         is_demo=coverage.get("dataset") == "demo")

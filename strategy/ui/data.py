@@ -4,6 +4,7 @@ message when the database cannot be read."""
 from __future__ import annotations
 
 import itertools
+import logging
 import os
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -16,7 +17,7 @@ import plotly.graph_objects as go
 import pyarrow as pa
 import streamlit as st
 
-from strategy import analysis, db, periods
+from strategy import access, analysis, db, periods
 from strategy.build import build_database
 from strategy.filters import Filters
 from strategy.framework import load_framework
@@ -101,20 +102,34 @@ def database_trouble_shown() -> Iterator[None]:
 
 
 def show_maintenance(problem: Exception) -> None:
-    """The plain message every page shows when the data cannot be read; it checks again by itself."""
+    """The plain message every page shows when the data cannot be read; it checks again by itself. The reason
+    (paths, the database's own error) goes to the server log, and on screen only in local mode, where the one
+    person at this computer is its administrator; with sign-in nobody is known yet, so visitors see no details."""
+    LOG.warning("Maintenance message shown: %s", problem)
     st.title("The dashboard is being looked after")
     st.warning(f"The dashboard's data cannot be read just now, so nothing is shown rather than something wrong. "
                f"This page tries again every {MAINTENANCE_RETRY_SECONDS} seconds and comes back by itself when the "
                "data is readable again.", icon=":material/construction:")
     st.button("Try again now", icon=":material/refresh:")
     with st.expander("For the administrator"):
-        st.text(str(problem))
+        if _local_mode():
+            st.text(str(problem))
+        else:
+            st.markdown("The reason is in the server's log; `python -m strategy health` on the server shows it too.")
         st.markdown("See **Operations** in the README: *When the dashboard shows the maintenance message*.")
     _retry_when_readable()
     st.stop()
 
 
 MAINTENANCE_RETRY_SECONDS = 10
+LOG = logging.getLogger("strategy.maintenance")
+
+
+def _local_mode() -> bool:
+    try:
+        return access.chosen_mode() == "local"
+    except access.ModeProblem:
+        return False
 
 
 @st.fragment(run_every=MAINTENANCE_RETRY_SECONDS)

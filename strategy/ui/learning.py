@@ -16,7 +16,7 @@ from strategy.framework import Framework
 from strategy.learning.records import markdown_escaped
 from strategy.ui.data import cached, connection, data_changed, database_file
 from strategy.ui.page import Page
-from strategy.ui.signin import acting_user
+from strategy.ui.signin import acting_user, log_refusal
 
 
 # --- Learning workspace widgets (shared by the purpose, empathy map, experiment and learning log pages) -------------
@@ -34,6 +34,7 @@ def writing(page: Page) -> Iterator[duckdb.DuckDBPyConnection]:
     try:
         yield cursor
     except PermissionDenied as refusal:
+        log_refusal(refusal, "learning workspace")
         st.error(str(refusal), icon=":material/lock:")
         st.stop()
     finally:

@@ -76,7 +76,7 @@ def page_setup(title: str, icon: str = ":material/bar_chart:", sidebar_filters: 
     role lacks its action, draw the navigation, filter sidebar and demo banner; what the page needs. `writes` names
     the action the page's forms need: people without it are told, before they fill one in, that they can only read."""
     st.set_page_config(page_title=f"{title} · Making our Move", page_icon=icon, layout="wide")
-    signing_in = sign_in_active()
+    signing_in = sign_in_active()  # a plain refusal, never the dashboard, when the mode is in doubt
     if signing_in:
         harden_for_sign_in()
     try:
@@ -89,7 +89,7 @@ def page_setup(title: str, icon: str = ":material/bar_chart:", sidebar_filters: 
     framework = load_framework()
     coverage = cached("data_coverage", Filters())
     _navigation(user)
-    require_page_permission(user, action, title)
+    require_page_permission(user, action, title, con)
     filters = _sidebar(framework) if sidebar_filters else Filters()
     page = Page(con=con, framework=framework, filters=filters, coverage=coverage, user=user)
     if sidebar_filters and user.can("export"):
@@ -140,11 +140,16 @@ def harden_for_sign_in() -> None:
     st.set_option("client.disableDataExport", True)
 
 
-def require_page_permission(user: User, action: str, title: str) -> None:
-    """Stop the page with the reason when the user's role lacks its action (a page opened by its address)."""
+def require_page_permission(user: User, action: str, title: str,
+                            con: duckdb.DuckDBPyConnection | None = None) -> None:
+    """Stop the page with the reason when the user's role lacks its action (a page opened by its address); the
+    refusal goes to the audit log when the connection is given."""
     try:
         access.require(user, action, user.partner)
     except PermissionDenied as refusal:
+        if con is not None:
+            from strategy.audit import record_refusal
+            record_refusal(con, user, action, f"page {title}")
         st.title(title)
         st.error(str(refusal), icon=":material/lock:")
         st.page_link("app.py", label="Back to the overview", icon=":material/dashboard:")
