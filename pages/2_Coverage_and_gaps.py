@@ -39,14 +39,15 @@ effort = st.segmented_control("Effort measured as", ["investment_per_head", "act
     or "investment_per_head"
 table = cached("need_vs_effort", page.filters)
 flagged = table[table.high_need_low_effort]
-summary = (f"{len(flagged)} of {len(table)} places combine more inactive adults than the middle place with less "
-           f"{'investment per head' if effort == 'investment_per_head' else 'activity per head'} than the middle "
-           f"place: {', '.join(flagged.place_name) or 'none'}.")
+summary = (f"{len(flagged)} of {len(table)} places combine more inactive adults than the partnership's middle place "
+           f"with less {'investment per head' if effort == 'investment_per_head' else 'activity per head'} than "
+           f"the partnership's middle place: {', '.join(flagged.place_name) or 'none'}.")
 chart_block(figure("need_effort_figure", table, effort, "Need (inactive adults) against effort", page.source(
     "partner activity returns; Active Lives 93015 (OHID Fingertips); ONS mid-2022 population")), summary,
     table[["place_name", "population", "inactive_pct", "inactive_people", "imd2019_score", "activities",
            "investment", "investment_per_head", "activities_per_100k", "high_need_low_effort"]],
     key="need_effort")
+st.caption(analysis.YARDSTICK_NOTE)
 for place in flagged.itertuples():
     st.markdown(f"- **{place.place_name}**: {place.inactive_pct:.1f}% of adults inactive "
                 f"(about {place.inactive_people:,.0f} people), {money(place.investment_per_head)} invested per head, "

@@ -17,6 +17,10 @@ DIMENSION_NAMES = {"aim": "Aim", "way": "Way of working", "theme": "Theme", "pla
 MEASURES = {"activities": "Activities", "investment": "Investment (£)", "participants": "Participants"}
 # A cell with activity but fewer than this many activities is "thin" and flagged as such.
 THIN_CELL = 3
+# Need against effort is judged against the middle of all the partnership's places, on these columns.
+YARDSTICK_COLUMNS = ("inactive_pct", "investment_per_head", "activities_per_100k")
+YARDSTICK_NOTE = ("'Typical' (the dotted lines) is the middle of all the partnership's places, whatever the place "
+                  "filter, so a place is judged the same in every view.")
 
 
 def headline_totals(con: duckdb.DuckDBPyConnection, framework: Framework, filters: Filters) -> dict:
@@ -118,21 +122,26 @@ def benchmark_value(con: duckdb.DuckDBPyConnection, framework: Framework, indica
 def need_vs_effort(con: duckdb.DuckDBPyConnection, framework: Framework, filters: Filters) -> pd.DataFrame:
     """Per place: need (inactive adults, IMD) against effort (investment per head, activities per 100,000).
 
-    A place is flagged high need / low effort when its inactive share is above the middle place's and its
-    investment per head is below the middle place's (medians over the places shown).
+    The yardstick is the whole partnership's, whatever the place filter: a place is flagged high need / low
+    effort when its inactive share is above the middle place's and its investment per head is below the middle
+    place's, the middle taken over all the partnership's places (with the same sector, aim, way, theme, partner
+    and period filters, so like is compared with like). A place is flagged the same with or without a place
+    filter; the typical values are in the typical_* columns, for the chart's dotted lines.
     """
     need = need_by_place(con)
-    effort = db.query(con, "effort_by_place", **filters.sql_parameters(framework))
+    effort = db.query(con, "effort_by_place", **replace(filters, places=()).sql_parameters(framework))
     table = need.merge(effort, on="place_code", how="left")
-    chosen = filters.local_places(framework)
-    if chosen:
-        table = table[table.place_code.isin(chosen)]
     table[["activities", "investment", "participants"]] = table[["activities", "investment", "participants"]].fillna(0)
     table["investment_per_head"] = table.investment / table.population
     table["activities_per_100k"] = table.activities / table.population * 100_000
-    high_need = table.inactive_pct > table.inactive_pct.median()
-    low_effort = table.investment_per_head < table.investment_per_head.median()
+    for column in YARDSTICK_COLUMNS:
+        table[f"typical_{column}"] = table[column].median()
+    high_need = table.inactive_pct > table.typical_inactive_pct
+    low_effort = table.investment_per_head < table.typical_investment_per_head
     table["high_need_low_effort"] = high_need & low_effort
+    chosen = filters.local_places(framework)
+    if chosen:
+        table = table[table.place_code.isin(chosen)]
     return table.reset_index(drop=True)
 
 

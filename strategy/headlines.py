@@ -126,7 +126,7 @@ def need_effort_summary(table: pd.DataFrame, effort_label: str) -> str:
         "none marked as high need, low effort"
     places = "1 place" if len(table) == 1 else f"{len(table)} places"
     return (f"A scatter chart of {places}: adults inactive (%) across, {effort_label.lower()} up; "
-            f"dotted lines at the middle place; {marked}.")
+            f"dotted lines at the partnership's middle place; {marked}.")
 
 
 def map_summary(table: pd.DataFrame, measure: str, measure_label: str) -> str:

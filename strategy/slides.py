@@ -198,8 +198,7 @@ def need_effort_slide(context: PackContext) -> Slide:
     return Slide("need_effort", "Need vs effort", headlines.need_effort_headline(table), figure, key_figures,
                  headlines.need_effort_summary(table, effort_label), context.source,
                  context.caveat("Need: adults inactive, latest Active Lives (OHID Fingertips 93015). Investment in a "
-                                "place is its apportioned share of multi-place activities. 'Typical' is the middle "
-                                "place of those shown."))
+                                "place is its apportioned share of multi-place activities.", analysis.YARDSTICK_NOTE))
 
 
 def place_map_slide(context: PackContext) -> Slide:
