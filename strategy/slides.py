@@ -217,10 +217,23 @@ def place_map_slide(context: PackContext) -> Slide:
 
 
 HEADLINE_TREND_INDICATOR = "93015"  # adults inactive: the need measure the strategy is read by
+# Lines on one trend chart: more cannot be told apart. Further places go on appendix slides at the end of the pack.
+TREND_PLACES_PER_SLIDE = 6
+TREND_APPENDIX_NAME = "Trends (continued)"
 
 
-def trends_slide(context: PackContext) -> Slide | None:
-    """The inactive-adults trend for the filtered places (or England) with the partnership's activity beneath."""
+def _trend_groups(context: PackContext) -> list[tuple[str, ...]]:
+    """The filtered places in groups of at most TREND_PLACES_PER_SLIDE (one empty group: England alone)."""
+    chosen = tuple(context.filters.local_places(context.framework))
+    return [chosen[i:i + TREND_PLACES_PER_SLIDE] for i in range(0, len(chosen), TREND_PLACES_PER_SLIDE)] or [()]
+
+
+def _names(context: PackContext, codes) -> str:
+    names = [context.framework.place(c).name for c in codes]
+    return ", ".join(names[:-1]) + " and " + names[-1] if len(names) > 1 else "".join(names)
+
+
+def _trend_slide(context: PackContext, chosen: tuple[str, ...], key: str, name: str, note: str) -> Slide | None:
     from strategy import indicator_trends as trends
     from strategy.learning.markers import add_experiment_markers, experiment_markers
     from strategy.trend_charts import trend_figure
@@ -229,7 +242,6 @@ def trends_slide(context: PackContext) -> Slide | None:
     if definition is None:
         return None
     assessed = trends.assess_indicator(context.con, context.framework, HEADLINE_TREND_INDICATOR)
-    chosen = tuple(context.filters.local_places(context.framework))[:6]
     shown = assessed[assessed.place_code.isin([*chosen, context.framework.benchmark])]
     if shown.empty:
         return None
@@ -248,9 +260,36 @@ def trends_slide(context: PackContext) -> Slide | None:
     key_figures = pd.DataFrame({"Place": latest.place_name, "Period": latest.period, "Value": latest.value.round(1),
                                 "Compared with England": latest.compared_to_england,
                                 "Recent trend": latest.recent_trend}).reset_index(drop=True)
-    return Slide("trends", "Trends", headlines.trend_headline(latest, definition["short_name"],
-                                                              context.framework.benchmark, definition["unit"]),
-                 figure, key_figures, summary, context.source, context.caveat(trends.comparison_note(shown) or ""))
+    return Slide(key, name, headlines.trend_headline(latest, definition["short_name"],
+                                                     context.framework.benchmark, definition["unit"]),
+                 figure, key_figures, summary, context.source,
+                 context.caveat(note, trends.comparison_note(shown) or ""))
+
+
+def trends_slide(context: PackContext) -> Slide | None:
+    """The inactive-adults trend for the filtered places (or England) with the partnership's activity beneath.
+
+    At most TREND_PLACES_PER_SLIDE places are drawn here; the slide names any others and says they are on the
+    appendix slides at the end of the pack, so no chosen place is left out silently."""
+    groups = _trend_groups(context)
+    rest = [code for group in groups[1:] for code in group]
+    note = ""
+    if rest:
+        total = sum(len(g) for g in groups)
+        note = (f"Lines for {len(groups[0])} of the {total} places chosen; {_names(context, rest)} "
+                f"{'is' if len(rest) == 1 else 'are'} on the '{TREND_APPENDIX_NAME}' slide at the end of the pack.")
+    return _trend_slide(context, groups[0], "trends", "Trends", note)
+
+
+def trends_appendix_slides(context: PackContext) -> list[Slide]:
+    """The places the Trends slide had no room for, at most TREND_PLACES_PER_SLIDE to a slide."""
+    found = []
+    for number, group in enumerate(_trend_groups(context)[1:], start=2):
+        slide = _trend_slide(context, group, f"trends_{number}", TREND_APPENDIX_NAME,
+                             "Continued from the Trends slide: the rest of the places chosen.")
+        if slide is not None:
+            found.append(slide)
+    return found
 
 
 def _learning_slide(context: PackContext, title: str, key: str) -> Slide | None:
@@ -273,8 +312,9 @@ def commitments_slide(context: PackContext) -> Slide | None:
     return _learning_slide(context, "Commitments", "commitments")
 
 
-# The board pack, in order. One entry per view; a builder may return None to leave its slide out.
-SLIDE_BUILDERS: list[Callable[[PackContext], Slide | None]] = [
+# The board pack, in order. One entry per view; a builder may return None to leave its slide out, or a list of
+# slides (an appendix).
+SLIDE_BUILDERS: list[Callable[[PackContext], Slide | list[Slide] | None]] = [
     overview_slide,
     aims_ways_slide,
     aims_ways_investment_slide,
@@ -287,11 +327,15 @@ SLIDE_BUILDERS: list[Callable[[PackContext], Slide | None]] = [
     trends_slide,
     experiments_slide,
     commitments_slide,
+    trends_appendix_slides,
 ]
+# Builders of appendix slides: none when everything fitted on its view's slide (six places or fewer).
+APPENDIX_BUILDERS = (trends_appendix_slides,)
 
 
 def board_slides(con: duckdb.DuckDBPyConnection, framework: Framework, filters: Filters,
                  today: date | None = None) -> list[Slide]:
     """Every view of the board pack for the filters, in order."""
     context = PackContext(con, framework, filters, analysis.data_coverage(con), today)
-    return [slide for build in SLIDE_BUILDERS if (slide := build(context)) is not None]
+    built = [build(context) for build in SLIDE_BUILDERS]
+    return [slide for found in built for slide in (found if isinstance(found, list) else [found]) if slide is not None]

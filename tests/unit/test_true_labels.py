@@ -1,11 +1,14 @@
 """Labels that are true: every figure on a page, slide or export means what its label says."""
 
+import tomllib
 from statistics import median
 
 import pytest
 
-from strategy import analysis, charts
+from strategy import analysis, charts, slides
 from strategy.filters import Filters
+from strategy.framework import FRAMEWORK_FILE
+from tests.conftest import DEMO_TODAY
 
 MANSFIELD = "E07000174"
 
@@ -37,3 +40,32 @@ def test_mansfield_is_judged_against_the_whole_partnership_with_or_without_a_man
     assert lines["linex"].x0 == pytest.approx(median(whole.inactive_pct))
     assert lines["liney"].y0 == pytest.approx(median(whole.investment_per_head))
     assert any("all the partnership's places" in note.text for note in figure.layout.annotations)
+
+
+def _districts_of(county: str) -> list[str]:
+    """The county's districts, read straight from the framework file."""
+    raw = tomllib.loads(FRAMEWORK_FILE.read_text(encoding="utf-8"))
+    return [p["name"] for p in raw["places"] if p.get("parent") == county]
+
+
+def test_a_derbyshire_pack_names_every_derbyshire_place_on_its_trend_slides(demo_con, framework):
+    derbyshire = _districts_of("E10000007")
+    assert len(derbyshire) == 8
+    built = slides.board_slides(demo_con, framework, Filters(places=("E10000007",)), today=DEMO_TODAY)
+    trend_slides = [s for s in built if s.key.startswith("trends")]
+    drawn = {trace.name for s in trend_slides for trace in s.figure.data}
+    tabled = {name for s in trend_slides for name in s.table.Place}
+    assert set(derbyshire) <= drawn and set(derbyshire) <= tabled
+    main, appendix = trend_slides
+    assert (main.key, appendix.key, appendix.name) == ("trends", "trends_2", "Trends (continued)")
+    assert built[-1] is appendix  # an appendix, at the end of the pack
+    left_out = [name for name in derbyshire if name not in {t.name for t in main.figure.data}]
+    assert left_out == ["North East Derbyshire", "South Derbyshire"]
+    assert ("North East Derbyshire and South Derbyshire are on the 'Trends (continued)' slide at the end of the pack"
+            in main.caveat)
+
+
+def test_six_places_or_fewer_need_no_appendix(demo_con, framework):
+    built = slides.board_slides(demo_con, framework, Filters(places=(MANSFIELD,)), today=DEMO_TODAY)
+    assert [s.key for s in built if s.key.startswith("trends")] == ["trends"]
+    assert "appendix" not in " ".join(s.caveat for s in built) and "continued" not in " ".join(s.caveat for s in built)
