@@ -33,6 +33,11 @@ def headline_totals(con: duckdb.DuckDBPyConnection, framework: Framework, filter
     return totals
 
 
+def places_in_view(framework: Framework, filters: Filters) -> int:
+    """The places a view covers: those in the place filter, else every local place ('8 of 8' for Derbyshire)."""
+    return len(filters.local_places(framework)) or len(framework.local_places())
+
+
 def dimension_codes(framework: Framework, dimension: str, filters: Filters | None = None) -> list[tuple[str, str]]:
     """(code, label) of a dimension in the strategy's order; places limited to the place filter."""
     if dimension == "place":
@@ -58,6 +63,9 @@ def heatmap(con: duckdb.DuckDBPyConnection, framework: Framework, filters: Filte
     column_labels = dict(dimension_codes(framework, columns, filters))
     full["row_label"] = full.row_code.map(row_labels)
     full["column_label"] = full.column_code.map(column_labels)
+    # the strategy's full wording beside each short label, for hover text
+    full["row_wording"] = full.row_code.map(lambda c: framework.wording(rows, c))
+    full["column_wording"] = full.column_code.map(lambda c: framework.wording(columns, c))
     full.attrs.update(rows=rows, columns=columns)
     return full
 

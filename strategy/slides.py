@@ -92,7 +92,7 @@ def totals_tiles(totals: dict, places_total: int) -> list[tuple[str, str]]:
 
 def overview_slide(context: PackContext) -> Slide:
     totals = analysis.headline_totals(context.con, context.framework, context.filters)
-    places_total = len(context.framework.local_places())
+    places_total = analysis.places_in_view(context.framework, context.filters)
     tiles = totals_tiles(totals, places_total)
     table = pd.DataFrame({
         "Measure": ["Activities", "Partners", "Places reached", "Investment (£)", "Participants",

@@ -7,6 +7,7 @@ its aims, ways and themes as masks and its places as a place set) and problems (
 from __future__ import annotations
 
 import difflib
+import re
 import string
 from dataclasses import dataclass, field
 
@@ -114,7 +115,7 @@ def validate(cursor: duckdb.DuckDBPyConnection, raw: RawTable, framework: Framew
     # meaningless (no rows, too many, two columns read as one, a tick box for a code that does not exist) do.
     if any(p.kind != "missing column" for p in result.header_problems):
         return result
-    _cell_profiles(cursor, mapping)
+    _cell_profiles(cursor, mapping, framework)
     _typed(cursor, mapping, ticks)
     _row_problems(cursor, framework, mapping, ticks, result)
     _assumptions(cursor, mapping, ticks, result)
@@ -203,7 +204,45 @@ def _stage(cursor, raw: RawTable, mapping: dict[str, int], ticks: dict[str, int]
     return below_header
 
 
-def _cell_profiles(cursor, mapping) -> None:
+def _phrases_with_separators(framework: Framework) -> list[tuple[re.Pattern, str]]:
+    """(pattern, replacement) for every spelling that holds a list separator, longest first: the strategy's own
+    wording has commas ('Creating accessible, safe and inclusive places ...'), and a partner who writes it must
+    not have it cut in two. The replacement drops the separators, which matching ignores anyway."""
+    found = set()
+    for kind in LIST_KINDS.values():
+        if kind == "place":
+            continue
+        for item in framework.items(kind):
+            for word in (item.label, item.description, item.description.rstrip("."), *item.synonyms):
+                if re.search(LIST_SEPARATORS, word):
+                    found.add(word)
+    return [(re.compile(r"\s*".join(re.escape(part.strip()) for part in re.split(f"({LIST_SEPARATORS})", word)),
+                        re.IGNORECASE), re.sub(LIST_SEPARATORS, " ", word))
+            for word in sorted(found, key=len, reverse=True)]
+
+
+def _protect_phrases(cursor, mapping, framework: Framework) -> None:
+    """protected_cells(column_name, cell, text): each distinct list cell holding a phrase of the strategy with a
+    comma in it, with that phrase's commas taken out so the cell is split between phrases, not inside one."""
+    phrases = _phrases_with_separators(framework)
+    rows = []
+    for column, kind in LIST_KINDS.items():
+        if column not in mapping or kind == "place" or not phrases:
+            continue
+        cells = cursor.execute(f"SELECT DISTINCT {column} FROM staged WHERE {column} IS NOT NULL "
+                               f"AND regexp_matches({column}, $separators)", {"separators": LIST_SEPARATORS}).fetchall()
+        for (cell,) in cells:
+            text = cell
+            for pattern, replacement in phrases:
+                text = pattern.sub(replacement, text)
+            if text != cell:
+                rows.append((column, cell, text))
+    cursor.execute("CREATE OR REPLACE TEMP TABLE protected_cells (column_name VARCHAR, cell VARCHAR, text VARCHAR)")
+    if rows:
+        cursor.executemany("INSERT INTO protected_cells VALUES (?, ?, ?)", rows)
+
+
+def _cell_profiles(cursor, mapping, framework: Framework) -> None:
     """Each distinct cell of the list columns split and matched (cell_pieces, cell_codes) and its mask and place
     set (cell_profiles), from which the rows take theirs (typed).
 
@@ -211,13 +250,15 @@ def _cell_profiles(cursor, mapping) -> None:
     once and a hash join per column brings the result to the rows. Rows are linked to their codes only when
     they are loaded, from their masks and place sets (load.py).
     """
+    _protect_phrases(cursor, mapping, framework)
     parts = []
     for column, kind in LIST_KINDS.items():
         if column in mapping:
             # translate + string_split is several times faster than a regex split
-            parts.append(f"SELECT '{column}' AS column_name, '{kind}' AS kind, cell, "
-                         f"unnest(string_split(translate(cell, ';|', ',,'), ',')) AS piece "
-                         f"FROM (SELECT DISTINCT {column} AS cell FROM staged WHERE {column} IS NOT NULL)")
+            parts.append(f"SELECT '{column}' AS column_name, '{kind}' AS kind, c.cell, "
+                         f"unnest(string_split(translate(coalesce(pc.text, c.cell), ';|', ',,'), ',')) AS piece "
+                         f"FROM (SELECT DISTINCT {column} AS cell FROM staged WHERE {column} IS NOT NULL) c "
+                         f"LEFT JOIN protected_cells pc ON pc.column_name = '{column}' AND pc.cell = c.cell")
     cursor.execute("CREATE OR REPLACE TEMP TABLE cell_pieces AS SELECT column_name, kind, cell, "
                    f"trim(piece, '{TRIM}') AS shown, {NORMALISE_SQL.format(x='piece')} AS word FROM ("
                    + (" UNION ALL ".join(parts) or "SELECT '' AS column_name, '' AS kind, '' AS cell, '' AS piece")

@@ -69,3 +69,67 @@ def test_six_places_or_fewer_need_no_appendix(demo_con, framework):
     built = slides.board_slides(demo_con, framework, Filters(places=(MANSFIELD,)), today=DEMO_TODAY)
     assert [s.key for s in built if s.key.startswith("trends")] == ["trends"]
     assert "appendix" not in " ".join(s.caveat for s in built) and "continued" not in " ".join(s.caveat for s in built)
+
+
+def _framework_file() -> dict:
+    return tomllib.loads(FRAMEWORK_FILE.read_text(encoding="utf-8"))
+
+
+def test_a_partner_may_write_the_strategys_own_headings_and_wording(empty_db_file, tmp_path):
+    """Through the real upload: 'targeting and aligning investment', and every aim's and way's full wording."""
+    import shutil
+
+    from strategy import db
+    from strategy.access import LOCAL_USER
+    from strategy.ingest import LOADED, import_activities
+    from tests.unit.test_ingest_files import csv_bytes, row, stored_activities
+
+    raw = _framework_file()
+    aims, ways = raw["aims"], raw["ways"]
+    rows = [row(activity_id="W4-heading", aims="A1", ways_of_working="targeting and aligning investment")]
+    for n, way in enumerate(ways):  # the strategy's sentences as written, lower case, with and without the full stop
+        aim = aims[n % len(aims)]
+        wording = way["description"] if n % 2 else way["description"].lower().rstrip(".")
+        rows.append(row(activity_id=f"wording-{n}", aims=aim["description"], ways_of_working=wording))
+    copy = tmp_path / "upload.duckdb"
+    shutil.copy(empty_db_file, copy)
+    con = db.connect(copy)
+    try:
+        report = import_activities(con, csv_bytes(rows), "headings.csv", "Strategy Words Trust", LOCAL_USER)
+        assert report.status == LOADED, [p.as_dict() for p in report.errors]
+        stored = {a["activity_id"]: (a["aims"], a["ways"]) for a in stored_activities(con, report.upload_id)}
+    finally:
+        con.close()
+    assert stored["W4-heading"] == (["A1"], ["W4"])
+    for n, way in enumerate(ways):
+        assert stored[f"wording-{n}"] == ([aims[n % len(aims)]["code"]], [way["code"]])
+
+
+def test_labels_are_the_strategys_own_words_and_the_old_short_labels_still_match(framework):
+    raw = _framework_file()
+    for kind, items in (("aim", raw["aims"]), ("way", raw["ways"]), ("theme", raw["themes"])):
+        for item in items:
+            # every word of a label is in the strategy's own sentence for it
+            sentence = item["description"].lower()
+            assert all(word in sentence for word in item["label"].lower().replace(",", "").split()), item["label"]
+            assert framework.resolve(kind, item["label"]) == item["code"]
+    assert framework.label("way", "W4") == "W4 Targeting and aligning investment"
+    assert framework.label("aim", "A1") == "A1 Creating a culture where everyone can be active"
+    assert framework.wording("aim", "A1") == "A1 Creating a culture where everyone can be active and move more."
+    for old, code in (("Culture of movement", "A1"), ("Greatest inequality", "A3"), ("Active places", "A5")):
+        assert framework.resolve("aim", old) == code
+    for old, code in (("Targeted investment", "W4"), ("Insight", "W1"), ("Collaboration", "W2"),
+                      ("People and leadership", "W3"), ("Advocacy and policy", "W5")):
+        assert framework.resolve("way", old) == code
+
+
+def test_the_strategys_vision_is_on_the_overview_and_the_pack_title(demo_con, framework):
+    from strategy import board_pack
+
+    vision = ("Together, we will address inequality and empower everyone to be active in a way that works for "
+              "them")
+    assert framework.vision.startswith(vision)
+    title = board_pack.pack_title(demo_con, framework, Filters(), today=DEMO_TODAY)
+    assert title.vision == framework.vision
+    overview = (FRAMEWORK_FILE.parents[1] / "app.py").read_text(encoding="utf-8")
+    assert "framework.vision" in overview
