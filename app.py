@@ -20,8 +20,9 @@ tiles[2].metric("Places reached", f"{totals['places_reached']} of {places_in_vie
 tiles[3].metric("Investment", short_money(totals["investment"]), border=True,
                 help=f"£{totals['investment']:,.0f} in total; {totals['activities_with_investment']:,} of the "
                      f"activities report money.")
-tiles[4].metric("Participants", f"{totals['participants']:,.0f}", border=True,
-                help=f"{totals['activities_with_participants']:,} of the activities report participants.")
+tiles[4].metric("Participants (attendances)", f"{totals['participants']:,.0f}", border=True,
+                help=f"Attendances as partners count them, not unique people (one person at ten sessions may count "
+                     f"ten times). {totals['activities_with_participants']:,} of the activities report participants.")
 
 # --- Headline population indicators for the filtered place (see pages/4_Trends.py) ---
 headline_indicator_tiles(page.filters)

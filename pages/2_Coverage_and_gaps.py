@@ -3,7 +3,8 @@
 import streamlit as st
 
 from strategy import analysis
-from strategy.ui import cached, chart_block, figure, heatmap_view, money, page_setup
+from strategy.rounding import money_per_head
+from strategy.ui import cached, chart_block, figure, heatmap_view, page_setup
 
 page = page_setup("Coverage and gaps", icon=":material/troubleshoot:")
 year = analysis.gap_year(page.filters)
@@ -44,11 +45,14 @@ summary = (f"{len(flagged)} of {len(table)} places combine more inactive adults 
            f"the partnership's middle place: {', '.join(flagged.place_name) or 'none'}.")
 chart_block(figure("need_effort_figure", table, effort, "Need (inactive adults) against effort", page.source(
     "partner activity returns; Active Lives 93015 (OHID Fingertips); ONS mid-2022 population")), summary,
-    table[["place_name", "population", "inactive_pct", "inactive_people", "imd2019_score", "activities",
-           "investment", "investment_per_head", "activities_per_100k", "high_need_low_effort"]],
+    analysis.place_summary(table).assign(**{
+        "Adults inactive (%)": [*table.inactive_pct.round(1), None],
+        "Activities per 100,000 people": [*table.activities_per_100k.round(1), None],
+        "High need, low effort": [*table.high_need_low_effort.map({True: "yes", False: ""}), ""]}),
     key="need_effort")
-st.caption(analysis.YARDSTICK_NOTE)
+st.caption(analysis.YARDSTICK_NOTE + " In the table, money and participants per place are rounded so they add to "
+           "the total; participants are attendances, not unique people.")
 for place in flagged.itertuples():
     st.markdown(f"- **{place.place_name}**: {place.inactive_pct:.1f}% of adults inactive "
-                f"(about {place.inactive_people:,.0f} people), {money(place.investment_per_head)} invested per head, "
+                f"(about {place.inactive_people:,.0f} people), {money_per_head(place.investment_per_head)} invested per head, "
                 f"{place.activities_per_100k:.0f} activities per 100,000 people.")

@@ -6,7 +6,8 @@ import streamlit as st
 
 from strategy import analysis, charts
 from strategy.filters import with_changes
-from strategy.ui import (cached, chart_block, figure, headline_indicator_tiles, money, page_setup, pinned_quotes,
+from strategy.rounding import money_per_head
+from strategy.ui import (cached, chart_block, figure, headline_indicator_tiles, page_setup, pinned_quotes,
                          pinned_quotes_for)
 
 MEASURES = {"investment_per_head": "Investment per head (£)", "activities_per_100k": "Activities per 100,000 people",
@@ -41,7 +42,7 @@ if chosen:
     tiles[1].metric("Adults inactive", f"{place.inactive_pct:.1f}%", border=True,
                     help=f"Active Lives {place.inactive_period} (OHID Fingertips 93015).")
     tiles[2].metric("Activities reaching it", f"{place.activities:,.0f}", border=True)
-    tiles[3].metric("Investment per head", money(place.investment_per_head), border=True)
+    tiles[3].metric("Investment per head", money_per_head(place.investment_per_head), border=True)
     here = with_changes(page.filters, places=[chosen])
     headline_indicator_tiles(here)
     aims = cached("heatmap", here, "place", "aim").rename(columns={"column_label": "aim"})

@@ -11,10 +11,14 @@ import pandas as pd
 from strategy import db
 from strategy.filters import Filters
 from strategy.framework import Framework
+from strategy.rounding import per_head_rounded, rounded_parts
 
 DIMENSIONS = ("aim", "way", "theme", "place", "sector")
 DIMENSION_NAMES = {"aim": "Aim", "way": "Way of working", "theme": "Theme", "place": "Place", "sector": "Sector"}
-MEASURES = {"activities": "Activities", "investment": "Investment (£)", "participants": "Participants"}
+# Participants are attendances as partners count them (a person at ten sessions may count ten times), never
+# unique people: every label of them says so.
+MEASURES = {"activities": "Activities", "investment": "Investment (£)", "participants": "Participants (attendances)"}
+ATTENDANCES_NOTE = "Participants are attendances as partners report them, not unique people."
 # A cell with activity but fewer than this many activities is "thin" and flagged as such.
 THIN_CELL = 3
 # Need against effort is judged against the middle of all the partnership's places, on these columns.
@@ -151,6 +155,26 @@ def need_vs_effort(con: duckdb.DuckDBPyConnection, framework: Framework, filters
     if chosen:
         table = table[table.place_code.isin(chosen)]
     return table.reset_index(drop=True)
+
+
+PLACE_SUMMARY_COLUMNS = {"place_name": "Place", "investment": "Investment (£)",
+                         "participants": "Participants (attendances)",
+                         "investment_per_head": "Investment per head (£)"}
+
+
+def place_summary(table: pd.DataFrame) -> pd.DataFrame:
+    """Per place money and participants, rounded so the rows add to the Total row (largest remainder), with
+    investment per head to one decimal under £10. The table of need_vs_effort in; one row per place and a
+    'Total' row out, for pages, packs and exports alike."""
+    summary = pd.DataFrame({"Place": table.place_name.to_numpy()})
+    for column in ("investment", "participants"):
+        summary[PLACE_SUMMARY_COLUMNS[column]] = rounded_parts(table[column].astype(float))
+    summary[PLACE_SUMMARY_COLUMNS["investment_per_head"]] = [per_head_rounded(v) for v in table.investment_per_head]
+    total_per_head = table.investment.sum() / table.population.sum() if len(table) else float("nan")
+    total = {"Place": "Total", PLACE_SUMMARY_COLUMNS["investment"]: round(float(table.investment.sum())),
+             PLACE_SUMMARY_COLUMNS["participants"]: round(float(table.participants.sum())),
+             PLACE_SUMMARY_COLUMNS["investment_per_head"]: per_head_rounded(total_per_head)}
+    return pd.concat([summary, pd.DataFrame([total])], ignore_index=True)
 
 
 def gap_year(filters: Filters, today: date | None = None) -> int:

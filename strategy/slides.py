@@ -18,6 +18,7 @@ import plotly.graph_objects as go
 from strategy import analysis, charts, headlines
 from strategy.filters import Filters
 from strategy.framework import Framework
+from strategy.rounding import per_head_rounded
 
 OVERLAP_CAVEAT = "An activity counts in every cell it names, so cells overlap and do not add up to the total."
 DEMO_CAVEAT = "Demo data: every partner and activity is fictional."
@@ -87,7 +88,7 @@ def totals_tiles(totals: dict, places_total: int) -> list[tuple[str, str]]:
     """The Overview page's five tiles as (label, value) text."""
     return [("Activities", f"{totals['activities']:,}"), ("Partners", f"{totals['partners']:,}"),
             ("Places reached", f"{totals['places_reached']} of {places_total}"),
-            ("Investment", short_money(totals["investment"])), ("Participants", f"{totals['participants']:,.0f}")]
+            ("Investment", short_money(totals["investment"])), ("Participants (attendances)", f"{totals['participants']:,.0f}")]
 
 
 def overview_slide(context: PackContext) -> Slide:
@@ -95,7 +96,7 @@ def overview_slide(context: PackContext) -> Slide:
     places_total = analysis.places_in_view(context.framework, context.filters)
     tiles = totals_tiles(totals, places_total)
     table = pd.DataFrame({
-        "Measure": ["Activities", "Partners", "Places reached", "Investment (£)", "Participants",
+        "Measure": ["Activities", "Partners", "Places reached", "Investment (£)", "Participants (attendances)",
                     "Activities reporting money", "Activities reporting participants"],
         "Value": [totals["activities"], totals["partners"], totals["places_reached"], round(totals["investment"]),
                   round(totals["participants"]), totals["activities_with_investment"],
@@ -104,7 +105,17 @@ def overview_slide(context: PackContext) -> Slide:
                  charts.totals_figure(tiles, "The partnership's activity at a glance", context.source), table,
                  headlines.totals_summary(tiles), context.source,
                  context.caveat("Investment and participants are as partners report them; activities that report "
-                                "neither are counted but add nothing to those totals."))
+                                "neither are counted but add nothing to those totals.", analysis.ATTENDANCES_NOTE,
+                               f"Places reached: of the {places_total} places in the filter."))
+
+
+def shares_note(shares: pd.Series, noun: str) -> str:
+    """Why shares of the total add to more than 100% (an activity can serve several aims), when they do."""
+    added = float(sum(shares))
+    if added <= 100.5:
+        return ""
+    return (f"The shares add to {added:.0f}%, not 100%, because an activity can serve several {noun}s and counts "
+            f"in each.")
 
 
 def _per_item(context: PackContext, dimension: str, measure: str) -> pd.Series:
@@ -123,6 +134,7 @@ def _heatmap_slide(context: PackContext, key: str, name: str, rows: str, columns
     figure = charts.heatmap_figure(cells, measure, title, context.source)
     summary = analysis.heatmap_summary(cells, measure)
     row_noun, column_noun = analysis.DIMENSION_NAMES[rows].lower(), analysis.DIMENSION_NAMES[columns].lower()
+    caveats = [analysis.ATTENDANCES_NOTE] if measure == "participants" else []
     if rows in ("aim", "theme"):
         per_item = _per_item(context, rows, measure)
         totals = analysis.headline_totals(context.con, context.framework, context.filters)
@@ -135,13 +147,15 @@ def _heatmap_slide(context: PackContext, key: str, name: str, rows: str, columns
         table = pd.DataFrame({analysis.DIMENSION_NAMES[rows]: per_item.index, label: per_item.round().astype(int)
                               .to_numpy(), "Share of total (%)": [round(100 * v / total, 1) if total else 0.0
                                                                   for v in per_item]})
+        caveats.append(shares_note(table["Share of total (%)"], analysis.DIMENSION_NAMES[rows].lower()))
     else:
         headline = headlines.empty_cells_headline(cells, row_noun, column_noun)
         weakest = cells.sort_values(["activities", measure]).head(6)
         table = pd.DataFrame({analysis.DIMENSION_NAMES[rows]: weakest.row_label.to_numpy(),
                               analysis.DIMENSION_NAMES[columns]: weakest.column_label.to_numpy(),
                               "Activities": weakest.activities.to_numpy()})
-    return Slide(key, name, headline, figure, table, summary, context.source, context.caveat(OVERLAP_CAVEAT))
+    return Slide(key, name, headline, figure, table, summary, context.source,
+                 context.caveat(OVERLAP_CAVEAT, *caveats))
 
 
 def aims_ways_slide(context: PackContext) -> Slide:
@@ -192,7 +206,7 @@ def need_effort_slide(context: PackContext) -> Slide:
     shown = table.sort_values("inactive_pct", ascending=False).head(8)
     key_figures = pd.DataFrame({"Place": shown.place_name.to_numpy(),
                                 "Inactive adults (%)": shown.inactive_pct.round(1).to_numpy(),
-                                "Investment per head (£)": shown.investment_per_head.round(2).to_numpy(),
+                                "Investment per head (£)": [per_head_rounded(v) for v in shown.investment_per_head],
                                 "High need, low effort": shown.high_need_low_effort.map({True: "yes", False: ""})
                                 .to_numpy()})
     return Slide("need_effort", "Need vs effort", headlines.need_effort_headline(table), figure, key_figures,

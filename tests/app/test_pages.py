@@ -32,7 +32,9 @@ def test_overview_tiles_follow_the_place_in_the_url(open_page, app_demo_db):
     all_count = int(everything.metric[0].value.replace(",", ""))
     mansfield_count = int(mansfield.metric[0].value.replace(",", ""))
     assert 0 < mansfield_count < all_count
-    assert mansfield.metric[2].value == "1 of 17"
+    assert mansfield.metric[2].value == "1 of 1"  # of the places in the filter
+    derbyshire = open_page("app.py", app_demo_db, {"place": "E10000007"})
+    assert derbyshire.metric[2].value == "8 of 8"  # the county's eight districts
 
 
 def test_alignment_heatmap_changes_with_the_sector_filter(open_page, app_demo_db):

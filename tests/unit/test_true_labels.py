@@ -133,3 +133,108 @@ def test_the_strategys_vision_is_on_the_overview_and_the_pack_title(demo_con, fr
     assert title.vision == framework.vision
     overview = (FRAMEWORK_FILE.parents[1] / "app.py").read_text(encoding="utf-8")
     assert "framework.vision" in overview
+
+
+# --- tables that add up -----------------------------------------------------------------------------------------
+
+def test_rounded_parts_add_to_the_rounded_total_where_plain_rounding_does_not():
+    from strategy.rounding import rounded_parts
+
+    values = [0.4, 0.4, 0.2, 2.45, 3.45]
+    assert sum(round(v) for v in values) != round(sum(values))  # why the rule is needed
+    parts = rounded_parts(values)
+    assert sum(parts) == round(sum(values)) == 7
+    assert all(abs(p - v) < 1 for p, v in zip(parts, values))
+    assert rounded_parts([1.25, 1.25, 1.25, 1.25], decimals=1) == [1.3, 1.3, 1.2, 1.2]
+
+
+def test_place_table_rounds_money_and_participants_so_the_places_add_to_the_total(demo_con, framework):
+    filters = Filters(places=("E10000007",))
+    summary = analysis.place_summary(analysis.need_vs_effort(demo_con, framework, filters)).set_index("Place")
+    places, total = summary.drop(index="Total"), summary.loc["Total"]
+    # the total, another way: the SQL headline totals, which count each activity once
+    totals = analysis.headline_totals(demo_con, framework, filters)
+    assert total["Investment (£)"] == round(totals["investment"])
+    assert total["Participants (attendances)"] == round(totals["participants"])
+    assert places["Investment (£)"].sum() == total["Investment (£)"]
+    assert places["Participants (attendances)"].sum() == total["Participants (attendances)"]
+    assert sorted(places.index) == sorted(_districts_of("E10000007"))
+
+
+def test_money_per_head_under_ten_pounds_keeps_one_decimal(demo_con, framework):
+    from strategy.rounding import money_per_head
+
+    assert (money_per_head(4.65), money_per_head(9.94), money_per_head(12.4), money_per_head(1234.5)) == \
+        ("£4.7", "£9.9", "£12", "£1,234")
+    slide = next(s for s in slides.board_slides(demo_con, framework, Filters(), today=DEMO_TODAY)
+                 if s.key == "need_effort")
+    table = analysis.need_vs_effort(demo_con, framework, Filters()).set_index("place_name")
+    for place, shown in zip(slide.table.Place, slide.table["Investment per head (£)"]):
+        exact = table.loc[place, "investment_per_head"]
+        assert shown == (round(exact, 1) if exact < 9.95 else round(exact))
+
+
+def test_places_reached_counts_against_the_places_in_the_filter(demo_con, framework):
+    districts = len(_districts_of("E10000007"))
+    overview = slides.overview_slide(slides.PackContext(demo_con, framework, Filters(places=("E10000007",)),
+                                                        analysis.data_coverage(demo_con), DEMO_TODAY))
+    reached = analysis.headline_totals(demo_con, framework, Filters(places=("E10000007",)))["places_reached"]
+    assert f"reach {reached} of {districts} places" in overview.headline
+    assert f"of the {districts} places in the filter" in overview.caveat
+
+
+def test_aim_shares_that_add_to_more_than_100_percent_say_why(demo_con, framework):
+    aims_slide = next(s for s in slides.board_slides(demo_con, framework, Filters(), today=DEMO_TODAY)
+                      if s.key == "aims_ways")
+    # another way: aim links of current activities over current activities
+    links, activities = demo_con.execute(
+        "SELECT (SELECT count(*) FROM activity_aims JOIN activities USING (activity_key) "
+        "WHERE replaced_by_upload IS NULL), count(*) FROM activities WHERE replaced_by_upload IS NULL").fetchall()[0]
+    expected = 100 * links / activities
+    assert expected > 100
+    note = next(part for part in aims_slide.caveat.split(". ") if "add to" in part)
+    assert abs(int(note.split("add to ")[1].split("%")[0]) - expected) <= 1
+    assert "an activity can serve several aims" in note
+
+
+def test_participants_are_labelled_as_attendances(demo_con, framework):
+    from strategy.ingest.columns import COLUMNS
+
+    assert "attendances" in analysis.MEASURES["participants"]
+    overview = slides.overview_slide(slides.PackContext(demo_con, framework, Filters(), analysis.data_coverage(demo_con),
+                                                        DEMO_TODAY))
+    assert "Participants (attendances)" in list(overview.table.Measure)
+    assert "not unique people" in overview.caveat
+    assert "Attendances" in next(c for c in COLUMNS if c.name == "participants").accepts
+
+
+def test_exports_say_what_they_hold(demo_db_copy, framework, tmp_path, capsys):
+    import io
+
+    import openpyxl
+
+    from strategy import db, exports
+    from strategy.__main__ import main
+
+    filters = Filters(places=(MANSFIELD,), aims=("A3",))
+    name = exports.export_file_name("activities", filters, framework, "csv", made_on=DEMO_TODAY)
+    assert name == "activities_mansfield_a3_2026-06-30.csv"
+    assert main(["--db", str(demo_db_copy), "export", str(tmp_path / "out.xlsx"), "--place", "Mansfield",
+                 "--aim", "A3"]) == 0
+    printed = capsys.readouterr().out
+    assert "DEMO DATA" in printed and "Places: Mansfield" in printed and "made on" in printed
+    book = openpyxl.load_workbook(tmp_path / "out.xlsx")
+    about = " ".join(str(row[0].value) for row in book["About"].iter_rows())
+    assert "DEMO DATA" in about and "Places: Mansfield" in about and "Made on:" in about
+    by_place = [row for row in book["By place"].iter_rows(values_only=True)][1:]
+    assert by_place[-1][0] == "Total" and sum(r[1] for r in by_place[:-1]) == by_place[-1][1]
+    con = db.connect(demo_db_copy, read_only=True)
+    try:
+        total = analysis.headline_totals(con, framework, filters)["investment"]
+    finally:
+        con.close()
+    assert by_place[-1][1] == round(total)
+    assert main(["--db", str(demo_db_copy), "export", str(tmp_path / "out.csv"), "--place", "Mansfield"]) == 0
+    assert "DEMO DATA" in capsys.readouterr().out
+    first_line = (tmp_path / "out.csv").read_text(encoding="utf-8-sig").splitlines()[0]
+    assert "DEMO" not in first_line and "About" not in first_line  # the CSV stays pure data
