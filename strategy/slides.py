@@ -260,18 +260,21 @@ def _trend_slide(context: PackContext, chosen: tuple[str, ...], key: str, name: 
     if shown.empty:
         return None
     timeline = trends.activity_timeline(context.con, context.framework, context.filters, HEADLINE_TREND_INDICATOR,
-                                        chosen)
+                                        chosen, context.today)
     names = ", ".join(context.framework.place(c).name for c in chosen) or "England"
     figure = trend_figure(shown, timeline, f"{definition['short_name']}: {names}",
                           source_line(context.coverage, context.today, f"{definition['source']}; partner returns"),
                           definition["unit"], context.framework.benchmark,
-                          f"Activities started for aim {definition['aim']}")
+                          f"Activities started for aim {definition['aim']}",
+                          trends.period_kind(definition.get("year_starts")))
     add_experiment_markers(figure, experiment_markers(context.con, context.framework, context.filters,
                                                       HEADLINE_TREND_INDICATOR))
     summary = trends.trend_summary(assessed, chosen, timeline, context.framework)
     latest = trends.latest_summary(assessed, context.framework)
     latest = latest[latest.place_code.isin(shown.place_code)]
-    key_figures = pd.DataFrame({"Place": latest.place_name, "Period": latest.period, "Value": latest.value.round(1),
+    key_figures = pd.DataFrame({"Place": latest.place_name,
+                                "Period": [trends.period_label(p, definition.get("year_starts")) for p in latest.period],
+                                "Value": latest.value.round(1),
                                 "Compared with England": latest.compared_to_england,
                                 "Recent trend": latest.recent_trend}).reset_index(drop=True)
     return Slide(key, name, headlines.trend_headline(latest, definition["short_name"],

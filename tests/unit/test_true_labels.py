@@ -13,6 +13,11 @@ from tests.conftest import DEMO_TODAY
 MANSFIELD = "E07000174"
 
 
+def _slide(con, framework, filters, builder):
+    """One slide of the pack, built as the pack builds it."""
+    return builder(slides.PackContext(con, framework, filters, analysis.data_coverage(con), DEMO_TODAY))
+
+
 def _flag_by_hand(con, place_name: str) -> bool:
     """High need, low effort worked out in plain Python over every local place of the partnership."""
     rows = con.execute("SELECT p.name, p.population, i.value FROM places p JOIN current_indicator_values i "
@@ -166,8 +171,7 @@ def test_money_per_head_under_ten_pounds_keeps_one_decimal(demo_con, framework):
 
     assert (money_per_head(4.65), money_per_head(9.94), money_per_head(12.4), money_per_head(1234.5)) == \
         ("£4.7", "£9.9", "£12", "£1,234")
-    slide = next(s for s in slides.board_slides(demo_con, framework, Filters(), today=DEMO_TODAY)
-                 if s.key == "need_effort")
+    slide = _slide(demo_con, framework, Filters(), slides.need_effort_slide)
     table = analysis.need_vs_effort(demo_con, framework, Filters()).set_index("place_name")
     for place, shown in zip(slide.table.Place, slide.table["Investment per head (£)"]):
         exact = table.loc[place, "investment_per_head"]
@@ -184,8 +188,7 @@ def test_places_reached_counts_against_the_places_in_the_filter(demo_con, framew
 
 
 def test_aim_shares_that_add_to_more_than_100_percent_say_why(demo_con, framework):
-    aims_slide = next(s for s in slides.board_slides(demo_con, framework, Filters(), today=DEMO_TODAY)
-                      if s.key == "aims_ways")
+    aims_slide = _slide(demo_con, framework, Filters(), slides.aims_ways_slide)
     # another way: aim links of current activities over current activities
     links, activities = demo_con.execute(
         "SELECT (SELECT count(*) FROM activity_aims JOIN activities USING (activity_key) "
@@ -238,3 +241,42 @@ def test_exports_say_what_they_hold(demo_db_copy, framework, tmp_path, capsys):
     assert "DEMO DATA" in capsys.readouterr().out
     first_line = (tmp_path / "out.csv").read_text(encoding="utf-8-sig").splitlines()[0]
     assert "DEMO" not in first_line and "About" not in first_line  # the CSV stays pure data
+
+
+# --- periods, partial years and axes ----------------------------------------------------------------------------
+
+def _year_starts() -> dict:
+    raw = tomllib.loads((FRAMEWORK_FILE.parents[1] / "data" / "reference" / "indicators.toml").read_text("utf-8"))
+    return {i["id"]: i.get("year_starts") for i in raw["indicators"]}
+
+
+def test_adult_and_children_indicator_periods_say_what_year_they_are(demo_con, framework):
+    from strategy import indicator_trends as trends
+
+    starts = _year_starts()
+    assert (starts["93015"], starts["93570"]) == ("11-16", "09-01")
+    tiles = trends.headline_indicators(demo_con, framework, Filters(places=(MANSFIELD,))).set_index("indicator_id")
+    assert tiles.loc["93015", "period_label"] == f"{tiles.loc['93015', 'period']} (mid-Nov to mid-Nov)"
+    assert tiles.loc["93570", "period_label"] == f"{tiles.loc['93570', 'period']} (school year)"
+    trend = _slide(demo_con, framework, Filters(places=(MANSFIELD,)), slides.trends_slide)
+    assert all(p.endswith("(mid-Nov to mid-Nov)") for p in trend.table.Period)
+    assert "mid-November to mid-November" in trend.figure.layout.xaxis2.title.text
+
+
+def test_the_year_still_running_is_marked_partial_and_the_indicator_axis_says_it_does_not_start_at_zero(
+        demo_con, framework):
+    from datetime import date
+
+    from strategy import indicator_trends as trends
+
+    timeline = trends.activity_timeline(demo_con, framework, Filters(), "93015", (), today=DEMO_TODAY)
+    # Active Lives adult years start on 16 November: on 30 June 2026 the year 2025/26 is still running
+    running = f"{DEMO_TODAY.year - 1}/{DEMO_TODAY.year % 100:02d}"
+    assert date(DEMO_TODAY.year - 1, 11, 16) <= DEMO_TODAY < date(DEMO_TODAY.year, 11, 16)
+    assert timeline.set_index("period").partial.to_dict() == {p: p == running for p in timeline.period}
+    trend = _slide(demo_con, framework, Filters(), slides.trends_slide)
+    bars = next(t for t in trend.figure.data if t.type == "bar")
+    marked = [x for x, text in zip(bars.x, bars.text) if "partial year" in text]
+    assert marked == [running]
+    assert "does not start at 0" in trend.figure.layout.yaxis.title.text
+    assert trend.figure.layout.yaxis.rangemode != "tozero"
