@@ -19,6 +19,8 @@ from strategy.framework import Framework
 
 # A cell starting with one of these is run as a formula by Excel, LibreOffice and Google Sheets.
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+ATTENDANCES = ("Participants are attendances as partners report them (one person at ten sessions counts ten), not "
+               "unique people.")
 
 
 def formula_safe(value: object) -> object:
@@ -74,7 +76,7 @@ def table_bytes(table: pd.DataFrame, file_format: str, title: str = "Data", filt
             f"Rows: {len(table)}",
             f"Made on: {(made_on or date.today()).isoformat()}",
             formula_safe(describe_export(len(table), filters_text, is_demo, made_on, about)),
-        ]})
+        ] + ([ATTENDANCES] if any("participants" in str(c).lower() for c in table.columns) else [])})
         notes.to_excel(writer, sheet_name="About", index=False)
     return buffer.getvalue()
 

@@ -74,3 +74,9 @@ def test_places_profile_follows_the_chosen_place(open_page, app_demo_db):
     app.selectbox(key="profile_place").set_value("E07000033").run()
     assert not app.exception
     assert any(h.value == "Bolsover" for h in app.header)
+
+
+def test_overview_shows_the_strategys_vision(open_page, app_demo_db):
+    overview = open_page("app.py", app_demo_db)
+    assert any("Together, we will address inequality and empower everyone to be active in a way that works for "
+               "them" in m.value for m in overview.markdown)
