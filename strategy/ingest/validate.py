@@ -204,10 +204,10 @@ def _stage(cursor, raw: RawTable, mapping: dict[str, int], ticks: dict[str, int]
     return below_header
 
 
-def _phrases_with_separators(framework: Framework) -> list[tuple[re.Pattern, str]]:
-    """(pattern, replacement) for every spelling that holds a list separator, longest first: the strategy's own
-    wording has commas ('Creating accessible, safe and inclusive places ...'), and a partner who writes it must
-    not have it cut in two. The replacement drops the separators, which matching ignores anyway."""
+def _phrases_with_separators(framework: Framework) -> list[tuple[str, str]]:
+    """(RE2 pattern, replacement) for every spelling that holds a list separator, longest first: the strategy's
+    own wording has commas ('Creating accessible, safe and inclusive places ...'), and a partner who writes it
+    must not have it cut in two. The replacement drops the separators, which matching ignores anyway."""
     found = set()
     for kind in LIST_KINDS.values():
         if kind == "place":
@@ -216,30 +216,18 @@ def _phrases_with_separators(framework: Framework) -> list[tuple[re.Pattern, str
             for word in (item.label, item.description, item.description.rstrip("."), *item.synonyms):
                 if re.search(LIST_SEPARATORS, word):
                     found.add(word)
-    return [(re.compile(r"\s*".join(re.escape(part.strip()) for part in re.split(f"({LIST_SEPARATORS})", word)),
-                        re.IGNORECASE), re.sub(LIST_SEPARATORS, " ", word))
+    special = set(".^$*+?()[]{}|\\")
+    return [("(?i)" + "".join("\\" + c if c in special else c for c in re.sub(r"\s*([;,|])\s*", "\x00", word))
+             .replace("\x00", r"\s*[;,|]\s*").replace(" ", r"\s+"), re.sub(LIST_SEPARATORS, " ", word))
             for word in sorted(found, key=len, reverse=True)]
 
 
-def _protect_phrases(cursor, mapping, framework: Framework) -> None:
-    """protected_cells(column_name, cell, text): each distinct list cell holding a phrase of the strategy with a
-    comma in it, with that phrase's commas taken out so the cell is split between phrases, not inside one."""
-    phrases = _phrases_with_separators(framework)
-    rows = []
-    for column, kind in LIST_KINDS.items():
-        if column not in mapping or kind == "place" or not phrases:
-            continue
-        cells = cursor.execute(f"SELECT DISTINCT {column} FROM staged WHERE {column} IS NOT NULL "
-                               f"AND regexp_matches({column}, $separators)", {"separators": LIST_SEPARATORS}).fetchall()
-        for (cell,) in cells:
-            text = cell
-            for pattern, replacement in phrases:
-                text = pattern.sub(replacement, text)
-            if text != cell:
-                rows.append((column, cell, text))
-    cursor.execute("CREATE OR REPLACE TEMP TABLE protected_cells (column_name VARCHAR, cell VARCHAR, text VARCHAR)")
-    if rows:
-        cursor.executemany("INSERT INTO protected_cells VALUES (?, ?, ?)", rows)
+def _protected(cell: str, phrases: list[tuple[str, str]], parameters: dict) -> str:
+    """SQL: the cell with each phrase's separators taken out (bound patterns), so it is split between phrases."""
+    for n, (pattern, plain) in enumerate(phrases):
+        parameters[f"phrase_{n}"], parameters[f"plain_{n}"] = pattern, plain
+        cell = f"regexp_replace({cell}, $phrase_{n}, $plain_{n}, 'g')"
+    return cell
 
 
 def _cell_profiles(cursor, mapping, framework: Framework) -> None:
@@ -250,19 +238,20 @@ def _cell_profiles(cursor, mapping, framework: Framework) -> None:
     once and a hash join per column brings the result to the rows. Rows are linked to their codes only when
     they are loaded, from their masks and place sets (load.py).
     """
-    _protect_phrases(cursor, mapping, framework)
+    phrases, parameters = _phrases_with_separators(framework), {}
     parts = []
     for column, kind in LIST_KINDS.items():
         if column in mapping:
-            # translate + string_split is several times faster than a regex split
-            parts.append(f"SELECT '{column}' AS column_name, '{kind}' AS kind, c.cell, "
-                         f"unnest(string_split(translate(coalesce(pc.text, c.cell), ';|', ',,'), ',')) AS piece "
-                         f"FROM (SELECT DISTINCT {column} AS cell FROM staged WHERE {column} IS NOT NULL) c "
-                         f"LEFT JOIN protected_cells pc ON pc.column_name = '{column}' AND pc.cell = c.cell")
+            # Each distinct cell once (a few hundred in a large file); phrases of the strategy that hold a comma
+            # lose it first (places have none). translate + string_split is several times faster than a regex split.
+            text = "cell" if kind == "place" else _protected("cell", phrases, parameters)
+            parts.append(f"SELECT '{column}' AS column_name, '{kind}' AS kind, cell, "
+                         f"unnest(string_split(translate({text}, ';|', ',,'), ',')) AS piece "
+                         f"FROM (SELECT DISTINCT {column} AS cell FROM staged WHERE {column} IS NOT NULL)")
     cursor.execute("CREATE OR REPLACE TEMP TABLE cell_pieces AS SELECT column_name, kind, cell, "
                    f"trim(piece, '{TRIM}') AS shown, {NORMALISE_SQL.format(x='piece')} AS word FROM ("
                    + (" UNION ALL ".join(parts) or "SELECT '' AS column_name, '' AS kind, '' AS cell, '' AS piece")
-                   + ")")
+                   + ")", parameters)
     cursor.execute("""CREATE OR REPLACE TEMP TABLE cell_codes AS SELECT DISTINCT column_name, kind, cell, shown, code
         FROM (SELECT p.*, l.code FROM cell_pieces p JOIN code_lookup l ON l.kind = p.kind AND l.word = p.word
               WHERE p.kind <> 'place'

@@ -91,7 +91,9 @@ def test_a_partner_may_write_the_strategys_own_headings_and_wording(empty_db_fil
 
     raw = _framework_file()
     aims, ways = raw["aims"], raw["ways"]
-    rows = [row(activity_id="W4-heading", aims="A1", ways_of_working="targeting and aligning investment")]
+    rows = [row(activity_id="W4-heading", aims="A1", ways_of_working="targeting and aligning investment"),
+            # the template's drop-down value for A5 has a comma in it, beside a second aim in the same cell
+            row(activity_id="two-aims", aims="A5 Accessible, safe and inclusive places; A1", ways_of_working="W2")]
     for n, way in enumerate(ways):  # the strategy's sentences as written, lower case, with and without the full stop
         aim = aims[n % len(aims)]
         wording = way["description"] if n % 2 else way["description"].lower().rstrip(".")
@@ -106,6 +108,7 @@ def test_a_partner_may_write_the_strategys_own_headings_and_wording(empty_db_fil
     finally:
         con.close()
     assert stored["W4-heading"] == (["A1"], ["W4"])
+    assert stored["two-aims"] == (["A1", "A5"], ["W2"])
     for n, way in enumerate(ways):
         assert stored[f"wording-{n}"] == ([aims[n % len(aims)]["code"]], [way["code"]])
 
