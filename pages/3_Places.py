@@ -26,7 +26,7 @@ summary = (f"Highest: {ordered.place_name.iloc[0]} ({ordered[measure].iloc[0]:,.
            f"{ordered.place_name.iloc[-1]} ({ordered[measure].iloc[-1]:,.1f}).") if len(table) else "No places."
 chart_block(figure("place_map_figure", table, measure, MEASURES[measure], f"{MEASURES[measure]} by place",
                                     page.source("partner activity returns; ONS centroids and population")),
-            summary, table[["place_name", measure]].sort_values(measure, ascending=False), key="place_map")
+            summary, analysis.place_table(table, measure, MEASURES[measure]), key="place_map")
 if boundaries is None:
     st.caption("Drawn at each area's ONS centre point. Set STRATEGY_BOUNDARIES to a boundary GeoJSON "
                "(features with an area_code property) to draw the areas' shapes.")

@@ -177,6 +177,21 @@ def place_summary(table: pd.DataFrame) -> pd.DataFrame:
     return pd.concat([summary, pd.DataFrame([total])], ignore_index=True)
 
 
+def place_table(table: pd.DataFrame, measure: str, label: str) -> pd.DataFrame:
+    """One measure per place, largest first, as a reader should see it: money and participants rounded so the
+    places add to the total (with a Total row), per-head money to one decimal under £10, rates to one decimal."""
+    if measure in ("investment", "participants", "activities"):
+        shown = pd.DataFrame({"Place": table.place_name, label: rounded_parts(table[measure].astype(float))})
+        shown = shown.sort_values(label, ascending=False)
+        if measure != "activities":  # an activity reaching two places counts in both, so activities have no total
+            shown = pd.concat([shown, pd.DataFrame([{"Place": "Total", label: round(float(table[measure].sum()))}])])
+        return shown.reset_index(drop=True)
+    values = [per_head_rounded(v) for v in table[measure]] if measure == "investment_per_head" else \
+        table[measure].round(1)
+    return pd.DataFrame({"Place": table.place_name, label: values}).sort_values(label, ascending=False) \
+        .reset_index(drop=True)
+
+
 def gap_year(filters: Filters, today: date | None = None) -> int:
     """The calendar year gaps are judged in: the end of the chosen period, else this year."""
     return (filters.date_to or today or date.today()).year

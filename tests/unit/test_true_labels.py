@@ -296,3 +296,14 @@ def test_the_year_still_running_is_marked_partial_and_the_indicator_axis_says_it
     assert marked == [running]
     assert "does not start at 0" in trend.figure.layout.yaxis.title.text
     assert trend.figure.layout.yaxis.rangemode != "tozero"
+
+
+def test_places_map_table_adds_up_and_keeps_pence_under_ten_pounds(demo_con, framework):
+    table = analysis.need_vs_effort(demo_con, framework, Filters())
+    money = analysis.place_table(table, "investment", "Investment (£)").set_index("Place")["Investment (£)"]
+    assert money.drop(index="Total").sum() == money["Total"] == \
+        round(analysis.headline_totals(demo_con, framework, Filters())["investment"])
+    per_head = analysis.place_table(table, "investment_per_head", "Investment per head (£)")
+    exact = table.set_index("place_name").investment_per_head
+    for place, shown in zip(per_head.Place, per_head["Investment per head (£)"]):
+        assert shown == (round(exact[place], 1) if exact[place] < 9.95 else round(exact[place]))
