@@ -39,6 +39,7 @@ effort = st.segmented_control("Effort measured as", ["investment_per_head", "act
                                            "activities_per_100k": "Activities per 100,000 people"}.get) \
     or "investment_per_head"
 table = cached("need_vs_effort", page.filters)
+table = table.assign(high_need_low_effort=analysis.high_need_low_effort(table, effort))  # by the effort chosen
 flagged = table[table.high_need_low_effort]
 summary = (f"{len(flagged)} of {len(table)} places combine more inactive adults than the partnership's middle place "
            f"with less {'investment per head' if effort == 'investment_per_head' else 'activity per head'} than "
@@ -54,5 +55,5 @@ st.caption(analysis.YARDSTICK_NOTE + " In the table, money and participants per 
            "the total; participants are attendances, not unique people.")
 for place in flagged.itertuples():
     st.markdown(f"- **{place.place_name}**: {place.inactive_pct:.1f}% of adults inactive "
-                f"(about {place.inactive_people:,.0f} people), {money_per_head(place.investment_per_head)} invested per head, "
-                f"{place.activities_per_100k:.0f} activities per 100,000 people.")
+                f"(about {place.inactive_people:,.0f} people), {money_per_head(place.investment_per_head)} invested "
+                f"per head, {place.activities_per_100k:.0f} activities per 100,000 people.")

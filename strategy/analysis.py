@@ -37,6 +37,12 @@ def headline_totals(con: duckdb.DuckDBPyConnection, framework: Framework, filter
     return totals
 
 
+def high_need_low_effort(table: pd.DataFrame, effort: str = "investment_per_head") -> pd.Series:
+    """Places with more inactive adults than the partnership's middle place and less effort (investment per head
+    or activities per 100,000 people) than its middle place: need_vs_effort's rule, for either effort measure."""
+    return (table.inactive_pct > table.typical_inactive_pct) & (table[effort] < table[f"typical_{effort}"])
+
+
 def places_in_view(framework: Framework, filters: Filters) -> int:
     """The places a view covers: those in the place filter, else every local place ('8 of 8' for Derbyshire)."""
     return len(filters.local_places(framework)) or len(framework.local_places())
@@ -148,9 +154,7 @@ def need_vs_effort(con: duckdb.DuckDBPyConnection, framework: Framework, filters
     table["activities_per_100k"] = table.activities / table.population * 100_000
     for column in YARDSTICK_COLUMNS:
         table[f"typical_{column}"] = table[column].median()
-    high_need = table.inactive_pct > table.typical_inactive_pct
-    low_effort = table.investment_per_head < table.typical_investment_per_head
-    table["high_need_low_effort"] = high_need & low_effort
+    table["high_need_low_effort"] = high_need_low_effort(table)
     chosen = filters.local_places(framework)
     if chosen:
         table = table[table.place_code.isin(chosen)]

@@ -88,7 +88,8 @@ def totals_tiles(totals: dict, places_total: int) -> list[tuple[str, str]]:
     """The Overview page's five tiles as (label, value) text."""
     return [("Activities", f"{totals['activities']:,}"), ("Partners", f"{totals['partners']:,}"),
             ("Places reached", f"{totals['places_reached']} of {places_total}"),
-            ("Investment", short_money(totals["investment"])), ("Participants (attendances)", f"{totals['participants']:,.0f}")]
+            ("Investment", short_money(totals["investment"])),
+            ("Participants (attendances)", f"{totals['participants']:,.0f}")]
 
 
 def overview_slide(context: PackContext) -> Slide:
@@ -293,8 +294,10 @@ def trends_slide(context: PackContext) -> Slide | None:
     note = ""
     if rest:
         total = sum(len(g) for g in groups)
+        slide_word = "slide" if len(groups) == 2 else "slides"
         note = (f"Lines for {len(groups[0])} of the {total} places chosen; {_names(context, rest)} "
-                f"{'is' if len(rest) == 1 else 'are'} on the '{TREND_APPENDIX_NAME}' slide at the end of the pack.")
+                f"{'is' if len(rest) == 1 else 'are'} on the '{TREND_APPENDIX_NAME}' {slide_word} at the end of the "
+                f"pack.")
     return _trend_slide(context, groups[0], "trends", "Trends", note)
 
 

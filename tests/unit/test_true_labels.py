@@ -307,3 +307,12 @@ def test_places_map_table_adds_up_and_keeps_pence_under_ten_pounds(demo_con, fra
     exact = table.set_index("place_name").investment_per_head
     for place, shown in zip(per_head.Place, per_head["Investment per head (£)"]):
         assert shown == (round(exact[place], 1) if exact[place] < 9.95 else round(exact[place]))
+
+
+def test_high_need_low_effort_follows_the_effort_measure_chosen(demo_con, framework):
+    table = analysis.need_vs_effort(demo_con, framework, Filters())
+    by_activity = analysis.high_need_low_effort(table, "activities_per_100k")
+    need, effort = list(table.inactive_pct), list(table.activities / table.population * 100_000)
+    expected = [n > median(need) and e < median(effort) for n, e in zip(need, effort)]
+    assert list(by_activity) == expected
+    assert list(analysis.high_need_low_effort(table)) == list(table.high_need_low_effort)
