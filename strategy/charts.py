@@ -122,13 +122,14 @@ def need_effort_figure(table: pd.DataFrame, effort: str, title: str, source: str
                                                    line=dict(width=1, color="white")),
             hovertemplate="%{text}<br>Inactive adults: %{x:.1f}%<br>" + effort_label + ": %{y:,.1f}<extra></extra>",
         ))
-    if len(table):  # the partnership-wide yardstick when the table carries it, else the middle of those shown
-        typical_x = table.typical_inactive_pct.iloc[0] if "typical_inactive_pct" in table else table.inactive_pct.median()
-        typical_y = table[f"typical_{effort}"].iloc[0] if f"typical_{effort}" in table else table[effort].median()
-        fig.add_vline(x=typical_x, line=dict(color=MUTED, dash="dot"))
-        fig.add_hline(y=typical_y, line=dict(color=MUTED, dash="dot"),
+    if len(table) and "typical_inactive_pct" in table:  # the partnership-wide yardstick (analysis.need_vs_effort)
+        fig.add_vline(x=table.typical_inactive_pct.iloc[0], line=dict(color=MUTED, dash="dot"))
+        fig.add_hline(y=table[f"typical_{effort}"].iloc[0], line=dict(color=MUTED, dash="dot"),
                       annotation_text="typical: middle of all the partnership's places",
                       annotation_position="top right", annotation_font=dict(size=12, color=MUTED))
+    elif len(table):
+        fig.add_vline(x=table.inactive_pct.median(), line=dict(color=MUTED, dash="dot"))
+        fig.add_hline(y=table[effort].median(), line=dict(color=MUTED, dash="dot"))
     fig.update_xaxes(title="Adults inactive (%, latest Active Lives) — more need →", gridcolor="#eeeeee")
     fig.update_yaxes(title=effort_label + " — more effort →", gridcolor="#eeeeee", rangemode="tozero")
     fig.update_layout(legend=dict(orientation="h", y=1.02, yanchor="bottom", x=1, xanchor="right"))

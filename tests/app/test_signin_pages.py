@@ -215,3 +215,14 @@ def test_a_partners_upload_page_is_for_their_own_organisation(open_as):
     upload.text_input(key="upload_partner").input("Derby County Community Trust").run()
     assert f"only for your own organisation, {PARTNER}, not for Derby County Community Trust" in \
         upload.error[0].value.replace("\\", "")
+
+
+def test_the_export_caption_names_a_file_that_carries_the_filters_and_date_and_says_what_it_holds(open_as):
+    from datetime import date
+
+    app = open_as(PEOPLE["analyst"], "pages/1_Alignment.py")
+    next(b for b in app.button if b.label == "Prepare the export").click().run()
+    caption = next(c.value for c in app.caption if c.value.startswith("activities_"))
+    rows = app.session_state["activities_export"][2]
+    assert caption.startswith(f"activities_all_{date.today().isoformat()}.csv holds {rows:,} rows of ")
+    assert "filters: All places" in caption and "A CSV holds the rows only" in caption
