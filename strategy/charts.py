@@ -83,7 +83,8 @@ def heatmap_figure(cells: pd.DataFrame, measure: str, title: str, source: str, c
         ))
     fig.update_yaxes(autorange="reversed", title=DIMENSION_NAMES[cells.attrs.get("rows", "aim")], showgrid=False)
     fig.update_xaxes(side="top", title=None, showgrid=False, tickangle=0)
-    _frame(fig, title, source, max(340, 120 + 40 * len(rows)), source_width=50 if compact else 95)
+    row_height = 54 if any("<br>" in r for r in rows) else 40  # room for headings wrapped onto two lines
+    _frame(fig, title, source, max(340, 120 + row_height * len(rows)), source_width=50 if compact else 95)
     fig.update_layout(margin=dict(t=110))
     return fig
 

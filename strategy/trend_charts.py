@@ -66,8 +66,8 @@ def trend_figure(series: pd.DataFrame, timeline: pd.DataFrame, title: str, sourc
     # A year still running is marked, so its shorter bar is not read as a fall.
     fig.add_trace(go.Bar(x=periods, y=counts, name=activity_label,
                          marker=dict(color=ACTIVITY_COLOUR, pattern=dict(shape=["/" if p else "" for p in partial])),
-                         text=[(f"{v:.0f} (partial year)" if p else f"{v:.0f}") if pd.notna(v) else ""
-                               for v, p in zip(counts, partial)], textposition="outside",
+                         text=[(f"{v:.0f} (partial<br>year)" if p else f"{v:.0f}") if pd.notna(v) else ""
+                               for v, p in zip(counts, partial)], textposition="outside", constraintext="none",
                          customdata=[" (partial year: still running)" if p else "" for p in partial],
                          hovertemplate="%{x}%{customdata}: %{y} activities started<extra></extra>", cliponaxis=False),
                   row=2, col=1)
@@ -83,7 +83,9 @@ def trend_figure(series: pd.DataFrame, timeline: pd.DataFrame, title: str, sourc
     fig.update_layout(legend=dict(orientation="h", y=1.02, yanchor="bottom", x=0, xanchor="left"),
                       hovermode="closest", bargap=0.35, font=FONT)
     _frame(fig, title, source, 600)
-    fig.update_layout(margin=dict(t=110, b=90))
+    fig.update_layout(margin=dict(t=110, b=110 if period_note else 90))
+    if period_note:  # the source line goes below the axis title that names the periods
+        fig.layout.annotations[-1].yshift = -52
     return fig
 
 

@@ -292,7 +292,7 @@ def test_the_year_still_running_is_marked_partial_and_the_indicator_axis_says_it
     assert timeline.set_index("period").partial.to_dict() == {p: p == running for p in timeline.period}
     trend = _slide(demo_con, framework, Filters(), slides.trends_slide)
     bars = next(t for t in trend.figure.data if t.type == "bar")
-    marked = [x for x, text in zip(bars.x, bars.text) if "partial year" in text]
+    marked = [x for x, text in zip(bars.x, bars.text) if "(partial<br>year)" in text]
     assert marked == [running]
     assert "does not start at 0" in trend.figure.layout.yaxis.title.text
     assert trend.figure.layout.yaxis.rangemode != "tozero"
