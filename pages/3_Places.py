@@ -7,7 +7,8 @@ import streamlit as st
 from strategy import analysis, charts, periods
 from strategy.filters import with_changes
 from strategy.indicator_trends import comparison_phrase
-from strategy.ui import (cached, chart_block, figure, headline_indicator_tiles, money, page_setup, pinned_quotes,
+from strategy.rounding import money_per_head
+from strategy.ui import (cached, chart_block, figure, headline_indicator_tiles, page_setup, pinned_quotes,
                          pinned_quotes_for)
 
 MEASURES = {"investment_per_head": "Investment per head (£)", "activities_per_100k": "Activities per 100,000 people",
@@ -26,7 +27,7 @@ summary = (f"Highest: {ordered.place_name.iloc[0]} ({ordered[measure].iloc[0]:,.
            f"{ordered.place_name.iloc[-1]} ({ordered[measure].iloc[-1]:,.1f}).") if len(table) else "No places."
 chart_block(figure("place_map_figure", table, measure, MEASURES[measure], f"{MEASURES[measure]} by place",
                                     page.source("partner activity returns; ONS centroids and population")),
-            summary, table[["place_name", measure]].sort_values(measure, ascending=False), key="place_map")
+            summary, analysis.place_table(table, measure, MEASURES[measure]), key="place_map")
 if boundaries is None:
     st.caption("Drawn at each area's ONS centre point. Set STRATEGY_BOUNDARIES to a boundary GeoJSON "
                "(features with an area_code property) to draw the areas' shapes.")
@@ -43,7 +44,7 @@ if chosen:
                     help=f"Adults aged 19 and over, Active Lives {place.inactive_period} (OHID Fingertips 93015): "
                          f"{comparison_phrase(place.compared_to_england, place.comparison_source)}.")
     tiles[2].metric("Activities reaching it", f"{place.activities:,.0f}", border=True)
-    tiles[3].metric("Investment per head", money(place.investment_per_head), border=True)
+    tiles[3].metric("Investment per head", money_per_head(place.investment_per_head), border=True)
     here = with_changes(page.filters, places=[chosen])
     headline_indicator_tiles(here)
     aims = cached("heatmap", here, "place", "aim").rename(columns={"column_label": "aim"})

@@ -45,7 +45,7 @@ activity_label = f"Activities started for aim {definition.aim or '(any)'}" + (" 
                                                                               " across the partnership")
 fig = trend_figure(shown, timeline, f"{definition.short_name}: " + (", ".join(local[c] for c in chosen) or "England"),
                    page.source(f"{definition.source}; partner activity returns"), definition.unit,
-                   page.framework.benchmark, activity_label)
+                   page.framework.benchmark, activity_label, trends.period_kind(definition.year_starts))
 add_experiment_markers(fig, experiment_markers(page.con, page.framework, page.filters, indicator_id))
 table = shown[["place_name", "period", "value", "lower_ci", "upper_ci", "ci_method", "compared_to_england",
                "comparison_source", "recent_trend"]].astype({"value": float, "lower_ci": float, "upper_ci": float})
@@ -58,8 +58,9 @@ st.caption("Intervals: " + ("; ".join(trends.CI_METHOD_WORDS[m] for m in methods
            "without one shows **Fingertips' published comparison** (OHID's own verdict from the intervals it holds) "
            "where there is one, else *not compared*. 'Comparison by' says which. Recent trend over the latest five "
            "periods: chi-squared test for trend with counts, else a weighted regression on the intervals. "
-           "Bars count activities by start date in the same survey years (Active Lives adult years run mid-November to "
-           "mid-November; the children's survey follows the school year).")
+           f"Bars count activities by start date in the same periods ({trends.period_kind(definition.year_starts)}); "
+           "a hatched bar is a period still running (a partial year). The indicator's axis is fitted to the values "
+           "and does not start at 0.")
 
 st.subheader("All places")
 periods = trends.sorted_periods(assessed.period) if len(assessed) else []
@@ -74,7 +75,8 @@ hidden = ["place_code"] + (["published_comparison"] if not (
 st.dataframe(summary.drop(columns=hidden).style.map(comparison_style, subset=["compared_to_england"])
              .format({"value": "{:.1f}", "lower_ci": "{:.1f}", "upper_ci": "{:.1f}"}, na_rep="missing"),
              hide_index=True, width="stretch", key="trend_summary_table", height=35 * (len(summary) + 1) + 3,
-             column_config={"place_name": "Place", "period": "Period", "value": "Value", "lower_ci": "Lower 95%",
+             column_config={"place_name": "Place", "period": f"Period ({trends.period_kind(definition.year_starts)})",
+                            "value": "Value", "lower_ci": "Lower 95%",
                             "upper_ci": "Upper 95%", "ci_method": "Interval", "compared_to_england":
                             "Compared with England", "comparison_source": "Comparison by",
                             "recent_trend": "Recent trend", "published_comparison": "Fingertips' published comparison",

@@ -12,12 +12,20 @@ from strategy import db, periods
 from strategy.indicator_trends import comparison_phrase, indicator_comparisons
 from strategy.filters import Filters
 from strategy.framework import Framework
+from strategy.rounding import per_head_rounded, rounded_parts
 
 DIMENSIONS = ("aim", "way", "theme", "place", "sector")
 DIMENSION_NAMES = {"aim": "Aim", "way": "Way of working", "theme": "Theme", "place": "Place", "sector": "Sector"}
-MEASURES = {"activities": "Activities", "investment": "Investment (£)", "participants": "Participants"}
+# Participants are attendances as partners count them (a person at ten sessions may count ten times), never
+# unique people: every label of them says so.
+MEASURES = {"activities": "Activities", "investment": "Investment (£)", "participants": "Participants (attendances)"}
+ATTENDANCES_NOTE = "Participants are attendances as partners report them, not unique people."
 # A cell with activity but fewer than this many activities is "thin" and flagged as such.
 THIN_CELL = 3
+# Need against effort is judged against the middle of all the partnership's places, on these columns.
+YARDSTICK_COLUMNS = ("inactive_pct", "investment_per_head", "activities_per_100k")
+YARDSTICK_NOTE = ("'Typical' (the dotted lines) is the middle of all the partnership's places, whatever the place "
+                  "filter, so a place is judged the same in every view.")
 
 
 def headline_totals(con: duckdb.DuckDBPyConnection, framework: Framework, filters: Filters, *,
@@ -30,6 +38,17 @@ def headline_totals(con: duckdb.DuckDBPyConnection, framework: Framework, filter
         totals[key] = int(totals[key])
     totals["investment"], totals["participants"] = float(totals["investment"]), float(totals["participants"])
     return totals
+
+
+def high_need_low_effort(table: pd.DataFrame, effort: str = "investment_per_head") -> pd.Series:
+    """Places with more inactive adults than the partnership's middle place and less effort (investment per head
+    or activities per 100,000 people) than its middle place: need_vs_effort's rule, for either effort measure."""
+    return (table.inactive_pct > table.typical_inactive_pct) & (table[effort] < table[f"typical_{effort}"])
+
+
+def places_in_view(framework: Framework, filters: Filters) -> int:
+    """The places a view covers: those in the place filter, else every local place ('8 of 8' for Derbyshire)."""
+    return len(filters.local_places(framework)) or len(framework.local_places())
 
 
 def dimension_codes(framework: Framework, dimension: str, filters: Filters | None = None) -> list[tuple[str, str]]:
@@ -59,6 +78,9 @@ def heatmap(con: duckdb.DuckDBPyConnection, framework: Framework, filters: Filte
     column_labels = dict(dimension_codes(framework, columns, filters))
     full["row_label"] = full.row_code.map(row_labels)
     full["column_label"] = full.column_code.map(column_labels)
+    # the strategy's full wording beside each short label, for hover text
+    full["row_wording"] = full.row_code.map(lambda c: framework.wording(rows, c))
+    full["column_wording"] = full.column_code.map(lambda c: framework.wording(columns, c))
     full.attrs.update(rows=rows, columns=columns)
     return full
 
@@ -148,25 +170,64 @@ def need_vs_effort(con: duckdb.DuckDBPyConnection, framework: Framework, filters
     """Per place: need (inactive adults with its comparison with England, IMD) against effort (investment per head,
     activities per 100,000).
 
-    A place is flagged high need / low effort when its inactive share is above the middle place's and its
-    investment per head is below the middle place's (medians over the places shown).
+    The yardstick is the whole partnership's, whatever the place filter: a place is flagged high need / low
+    effort when its inactive share is above the middle place's and its investment per head is below the middle
+    place's, the middle taken over all the partnership's places (with the same sector, aim, way, theme, partner
+    and period filters, so like is compared with like). A place is flagged the same with or without a place
+    filter; the typical values are in the typical_* columns, for the chart's dotted lines.
     """
     day = filters.as_of(today)  # the places of the view's day, as in every per-place view
     need = need_by_place(con, day)
     need = need[need.place_code.isin([p.code for p in framework.local_places(day)])]
     need = need.merge(_inactive_comparisons(con, framework), on=["place_code", "inactive_period"], how="left")
-    effort = db.query(con, "effort_by_place", **filters.sql_parameters(framework, today))
+    # the whole partnership's effort: the yardstick does not move with the place filter
+    effort = db.query(con, "effort_by_place", **replace(filters, places=()).sql_parameters(framework, today))
     table = need.merge(effort, on="place_code", how="left")
-    chosen = filters.local_places(framework)
-    if chosen:
-        table = table[table.place_code.isin(chosen)]
     table[["activities", "investment", "participants"]] = table[["activities", "investment", "participants"]].fillna(0)
     table["investment_per_head"] = table.investment / table.population
     table["activities_per_100k"] = table.activities / table.population * 100_000
-    high_need = table.inactive_pct > table.inactive_pct.median()
-    low_effort = table.investment_per_head < table.investment_per_head.median()
-    table["high_need_low_effort"] = high_need & low_effort
+    for column in YARDSTICK_COLUMNS:
+        table[f"typical_{column}"] = table[column].median()
+    table["high_need_low_effort"] = high_need_low_effort(table)
+    chosen = filters.local_places(framework)
+    if chosen:
+        table = table[table.place_code.isin(chosen)]
     return table.reset_index(drop=True)
+
+
+PLACE_SUMMARY_COLUMNS = {"place_name": "Place", "investment": "Investment (£)",
+                         "participants": "Participants (attendances)",
+                         "investment_per_head": "Investment per head (£)"}
+
+
+def place_summary(table: pd.DataFrame) -> pd.DataFrame:
+    """Per place money and participants, rounded so the rows add to the Total row (largest remainder), with
+    investment per head to one decimal under £10. The table of need_vs_effort in; one row per place and a
+    'Total' row out, for pages, packs and exports alike."""
+    summary = pd.DataFrame({"Place": table.place_name.to_numpy()})
+    for column in ("investment", "participants"):
+        summary[PLACE_SUMMARY_COLUMNS[column]] = rounded_parts(table[column].astype(float))
+    summary[PLACE_SUMMARY_COLUMNS["investment_per_head"]] = [per_head_rounded(v) for v in table.investment_per_head]
+    total_per_head = table.investment.sum() / table.population.sum() if len(table) else float("nan")
+    total = {"Place": "Total", PLACE_SUMMARY_COLUMNS["investment"]: round(float(table.investment.sum())),
+             PLACE_SUMMARY_COLUMNS["participants"]: round(float(table.participants.sum())),
+             PLACE_SUMMARY_COLUMNS["investment_per_head"]: per_head_rounded(total_per_head)}
+    return pd.concat([summary, pd.DataFrame([total])], ignore_index=True)
+
+
+def place_table(table: pd.DataFrame, measure: str, label: str) -> pd.DataFrame:
+    """One measure per place, largest first, as a reader should see it: money and participants rounded so the
+    places add to the total (with a Total row), per-head money to one decimal under £10, rates to one decimal."""
+    if measure in ("investment", "participants", "activities"):
+        shown = pd.DataFrame({"Place": table.place_name, label: rounded_parts(table[measure].astype(float))})
+        shown = shown.sort_values(label, ascending=False)
+        if measure != "activities":  # an activity reaching two places counts in both, so activities have no total
+            shown = pd.concat([shown, pd.DataFrame([{"Place": "Total", label: round(float(table[measure].sum()))}])])
+        return shown.reset_index(drop=True)
+    values = [per_head_rounded(v) for v in table[measure]] if measure == "investment_per_head" else \
+        table[measure].round(1)
+    return pd.DataFrame({"Place": table.place_name, label: values}).sort_values(label, ascending=False) \
+        .reset_index(drop=True)
 
 
 def gap_year(filters: Filters, today: date | None = None) -> int:

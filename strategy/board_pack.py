@@ -54,6 +54,7 @@ class PackTitle:
     as_of: str
     is_demo: bool
     made_on: date
+    vision: str = ""  # the strategy's vision, in its own words
 
 
 def pack_title(con: duckdb.DuckDBPyConnection, framework: Framework, filters: Filters,
@@ -61,7 +62,7 @@ def pack_title(con: duckdb.DuckDBPyConnection, framework: Framework, filters: Fi
     coverage = analysis.data_coverage(con)
     made_on = today or date.today()
     return PackTitle(filters.describe(framework), coverage.get("data_as_of") or made_on.isoformat(),
-                     coverage.get("dataset") == "demo", made_on)
+                     coverage.get("dataset") == "demo", made_on, framework.vision)
 
 
 def filter_statement(title: PackTitle) -> str:
@@ -131,7 +132,8 @@ def _add_title_slide(prs: Presentation, title: PackTitle, slide_count: int, keep
     slide = prs.slides.add_slide(_layout(prs, "Title Slide", 0))
     slide.shapes.title.text = PACK_TITLE
     _style(slide.shapes.title.text_frame.paragraphs[0], 40, ACCENT, bold=True, keep_template=keep_template)
-    lines = [filter_statement(title), f"Data as of {title.as_of}. Pack made on {title.made_on:%d %B %Y}.",
+    lines = ([f"Our vision: {title.vision}"] if title.vision else []) + [
+             filter_statement(title), f"Data as of {title.as_of}. Pack made on {title.made_on:%d %B %Y}.",
              f"{slide_count} views, each with its key figures, source and caveats."]
     if title.is_demo:
         lines.append(DEMO_CAVEAT)

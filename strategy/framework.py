@@ -36,8 +36,13 @@ class Item:
 
     @property
     def short(self) -> str:
-        """Code and label, as charts show it: 'A3 Greatest inequality'."""
+        """Code and label, as charts show it: 'W4 Targeting and aligning investment'."""
         return f"{self.code} {self.label}" if self.code[:1] in "AWT" and self.code[1:].isdigit() else self.label
+
+    @property
+    def full(self) -> str:
+        """Code and the strategy's full wording, shown beside a short label (hover, captions)."""
+        return f"{self.code} {self.description}" if self.short != self.label else self.description
 
 
 @dataclass(frozen=True)
@@ -76,6 +81,7 @@ class Framework:
     themes: tuple[Item, ...]
     sectors: tuple[Item, ...]
     places: tuple[Place, ...]
+    vision: str = ""  # the strategy's vision, in its own words
     _lookup: dict = field(default_factory=dict, compare=False, repr=False)
 
     # --- lookups -------------------------------------------------------------------------------
@@ -91,6 +97,12 @@ class Framework:
         if kind == "place":
             return self.place(code).name
         return self.item(kind, code).short
+
+    def wording(self, kind: str, code: str) -> str:
+        """The strategy's full wording of a code (a place's name for places)."""
+        if kind == "place":
+            return self.place(code).name
+        return self.item(kind, code).full
 
     def place(self, code: str) -> Place:
         return next(p for p in self.places if p.code == code)
@@ -263,4 +275,5 @@ def load_framework(path: Path = FRAMEWORK_FILE) -> Framework:
         for word in (place.code, place.name, *place.synonyms):
             lookup["place"].setdefault(normalise(word), place.code)
     return Framework(name=raw["strategy"]["name"], benchmark=raw["strategy"]["benchmark"], aims=aims, ways=ways,
-                     themes=themes, sectors=sectors, places=places, _lookup=lookup)
+                     themes=themes, sectors=sectors, places=places, vision=raw["strategy"].get("vision", ""),
+                     _lookup=lookup)

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import replace
+from datetime import date, timedelta
 
 import duckdb
 import pandas as pd
@@ -26,6 +27,40 @@ CI_METHOD_WORDS = {CI_PUBLISHED: "95% confidence interval as published",
 ASSESSMENT_COLUMNS = ["indicator_id", "indicator_name", "place_code", "place_name", "period", "value", "lower_ci",
                       "upper_ci", "ci_method", "england_value", "compared_to_england", "comparison_source",
                       "recent_trend", "trend_method"]
+
+
+# What an indicator's years are, by the day they start (indicators.toml's year_starts): adult Active Lives years
+# run mid-November to mid-November, the children's survey follows the school year.
+YEAR_KINDS = {"11-16": ("Active Lives adult years, mid-November to mid-November", "mid-Nov to mid-Nov"),
+              "09-01": ("school years, September to August", "school year")}
+
+
+def period_kind(year_starts: str | None) -> str:
+    """What the indicator's periods are, in words: 'school years, September to August'."""
+    if not year_starts or (isinstance(year_starts, float) and math.isnan(year_starts)):
+        return "calendar years"
+    if year_starts in YEAR_KINDS:
+        return YEAR_KINDS[year_starts][0]
+    month, day = (int(part) for part in year_starts.split("-"))
+    return f"years starting {day} {pd.Timestamp(2000, month, 1):%B}"
+
+
+def period_label(period: str, year_starts: str | None) -> str:
+    """A period with what kind of year it is: '2024/25 (mid-Nov to mid-Nov)', '2024/25 (school year)'."""
+    if not isinstance(period, str) or not period:
+        return ""
+    if year_starts in YEAR_KINDS:
+        return f"{period} ({YEAR_KINDS[year_starts][1]})"
+    return period if not year_starts or isinstance(year_starts, float) else f"{period} ({period_kind(year_starts)})"
+
+
+def period_end(period: str, year_starts: str | None) -> date:
+    """The last day of a period: a split year '2024/25' ends the day before its next start; '2024' on 31 December."""
+    first = int(str(period)[:4])
+    if not year_starts or isinstance(year_starts, float):
+        return date(first, 12, 31)
+    month, day = (int(part) for part in year_starts.split("-"))
+    return date(first + 1, month, day) - timedelta(days=1)
 
 
 def indicator_catalogue(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
@@ -178,19 +213,23 @@ def latest_summary(assessed: pd.DataFrame, framework: Framework, period: str | N
 
 
 def activity_timeline(con: duckdb.DuckDBPyConnection, framework: Framework, filters: Filters, indicator_id: str,
-                      place_codes: tuple[str, ...]) -> pd.DataFrame:
+                      place_codes: tuple[str, ...], today: date | None = None) -> pd.DataFrame:
     """Activities started per indicator period in the chosen places (all when none) that address the indicator's aim.
 
     Counts activities by start date in the indicator's own years (Active Lives: mid-November to mid-November),
-    so the bars line up with the survey periods. Contribution, not attribution.
+    so the bars line up with the survey periods. Contribution, not attribution. A period that has not ended
+    by today is marked partial, so its shorter bar is not read as a fall.
     """
     definition = indicator_definition(con, indicator_id) or {}
     aim = definition.get("aim")
     scoped = replace(filters, places=tuple(place_codes) or filters.places, aims=(aim,) if aim else filters.aims)
     month, day = (int(part) for part in definition["year_starts"].split("-")) if definition.get("year_starts") \
         else (None, None)
-    return db.query(con, "activities_started_by_indicator_year", year_start_month=month, year_start_day=day,
-                    **scoped.sql_parameters(framework))
+    timeline = db.query(con, "activities_started_by_indicator_year", year_start_month=month, year_start_day=day,
+                        **scoped.sql_parameters(framework))
+    as_of = today or date.today()
+    timeline["partial"] = [period_end(p, definition.get("year_starts")) >= as_of for p in timeline.period]
+    return timeline
 
 
 def headline_place(framework: Framework, filters: Filters) -> str:
@@ -229,6 +268,7 @@ def _headline_rows(con: duckdb.DuckDBPyConnection, framework: Framework, wanted:
                 continue
             latest, previous = series.iloc[-1], series.iloc[-2] if len(series) > 1 else None
             rows.append({"indicator_id": definition["indicator_id"], "short_name": definition["short_name"],
+                         "period_label": period_label(latest.period, definition.get("year_starts")),
                          "unit": definition["unit"], "polarity": definition["polarity"], "aim": definition["aim"],
                          "place_code": place, "place_name": latest.place_name, "period": latest.period,
                          "value": latest.value, "previous_period": None if previous is None else previous.period,

@@ -18,8 +18,8 @@ STATUS_WORDS = {
 }
 # How each kind is written, for messages that say how to fix an unknown value.
 HOW_TO_WRITE = {
-    "aim": "Use A1-A5 (or 1-5, 'Aim 2') or an aim's name such as 'Children and young people'.",
-    "way": "Use W1-W6 (or 1-6) or a way's name such as 'Collaboration'.",
+    "aim": "Use A1-A5 (or 1-5, 'Aim 2') or an aim's heading or wording such as 'Enabling children and young people'.",
+    "way": "Use W1-W6 (or 1-6) or a way's heading or wording such as 'Working collaboratively'.",
     "theme": "Use walking, climate or covid (or T1-T3).",
     "place": "Use a district or city name (e.g. 'Mansfield'), a county ('Derbyshire'), an ONS code "
              "(e.g. E07000174) or 'All'.",

@@ -7,6 +7,7 @@ its aims, ways and themes as masks and its places as a place set) and problems (
 from __future__ import annotations
 
 import difflib
+import re
 import string
 from dataclasses import dataclass, field
 
@@ -114,7 +115,7 @@ def validate(cursor: duckdb.DuckDBPyConnection, raw: RawTable, framework: Framew
     # meaningless (no rows, too many, two columns read as one, a tick box for a code that does not exist) do.
     if any(p.kind != "missing column" for p in result.header_problems):
         return result
-    _cell_profiles(cursor, mapping)
+    _cell_profiles(cursor, mapping, framework)
     _typed(cursor, mapping, ticks)
     _row_problems(cursor, framework, mapping, ticks, result)
     _assumptions(cursor, mapping, ticks, result)
@@ -203,7 +204,33 @@ def _stage(cursor, raw: RawTable, mapping: dict[str, int], ticks: dict[str, int]
     return below_header
 
 
-def _cell_profiles(cursor, mapping) -> None:
+def _phrases_with_separators(framework: Framework) -> list[tuple[str, str]]:
+    """(RE2 pattern, replacement) for every spelling that holds a list separator, longest first: the strategy's
+    own wording has commas ('Creating accessible, safe and inclusive places ...'), and a partner who writes it
+    must not have it cut in two. The replacement drops the separators, which matching ignores anyway."""
+    found = set()
+    for kind in LIST_KINDS.values():
+        if kind == "place":
+            continue
+        for item in framework.items(kind):
+            for word in (item.label, item.description, item.description.rstrip("."), *item.synonyms):
+                if re.search(LIST_SEPARATORS, word):
+                    found.add(word)
+    special = set(".^$*+?()[]{}|\\")
+    return [("(?i)" + "".join("\\" + c if c in special else c for c in re.sub(r"\s*([;,|])\s*", "\x00", word))
+             .replace("\x00", r"\s*[;,|]\s*").replace(" ", r"\s+"), re.sub(LIST_SEPARATORS, " ", word))
+            for word in sorted(found, key=len, reverse=True)]
+
+
+def _protected(cell: str, phrases: list[tuple[str, str]], parameters: dict) -> str:
+    """SQL: the cell with each phrase's separators taken out (bound patterns), so it is split between phrases."""
+    for n, (pattern, plain) in enumerate(phrases):
+        parameters[f"phrase_{n}"], parameters[f"plain_{n}"] = pattern, plain
+        cell = f"regexp_replace({cell}, $phrase_{n}, $plain_{n}, 'g')"
+    return cell
+
+
+def _cell_profiles(cursor, mapping, framework: Framework) -> None:
     """Each distinct cell of the list columns split and matched (cell_pieces, cell_codes) and its mask and place
     set (cell_profiles), from which the rows take theirs (typed).
 
@@ -211,17 +238,20 @@ def _cell_profiles(cursor, mapping) -> None:
     once and a hash join per column brings the result to the rows. Rows are linked to their codes only when
     they are loaded, from their masks and place sets (load.py).
     """
+    phrases, parameters = _phrases_with_separators(framework), {}
     parts = []
     for column, kind in LIST_KINDS.items():
         if column in mapping:
-            # translate + string_split is several times faster than a regex split
+            # Each distinct cell once (a few hundred in a large file); phrases of the strategy that hold a comma
+            # lose it first (places have none). translate + string_split is several times faster than a regex split.
+            text = "cell" if kind == "place" else _protected("cell", phrases, parameters)
             parts.append(f"SELECT '{column}' AS column_name, '{kind}' AS kind, cell, "
-                         f"unnest(string_split(translate(cell, ';|', ',,'), ',')) AS piece "
+                         f"unnest(string_split(translate({text}, ';|', ',,'), ',')) AS piece "
                          f"FROM (SELECT DISTINCT {column} AS cell FROM staged WHERE {column} IS NOT NULL)")
     cursor.execute("CREATE OR REPLACE TEMP TABLE cell_pieces AS SELECT column_name, kind, cell, "
                    f"trim(piece, '{TRIM}') AS shown, {NORMALISE_SQL.format(x='piece')} AS word FROM ("
                    + (" UNION ALL ".join(parts) or "SELECT '' AS column_name, '' AS kind, '' AS cell, '' AS piece")
-                   + ")")
+                   + ")", parameters)
     cursor.execute("""CREATE OR REPLACE TEMP TABLE cell_codes AS SELECT DISTINCT column_name, kind, cell, shown, code
         FROM (SELECT p.*, l.code FROM cell_pieces p JOIN code_lookup l ON l.kind = p.kind AND l.word = p.word
               WHERE p.kind <> 'place'

@@ -82,7 +82,8 @@ def involvement_editor(page: Page, record_kind: str, record_id: int) -> None:
 
     people = involvements.involvements_for(page.con, page.framework, record_kind, record_id)
     if people.empty:
-        st.caption("No one named yet: who are your allies, who needs influencing, who else needs to be in the room?")
+        st.caption("No one named yet: who are your allies, who needs influencing, who else needs to be in the room, "
+                   "who can we learn from?")
     else:
         st.dataframe(people[["name", "role_label", "sector_label", "note"]], hide_index=True, width="stretch",
                      column_config={"name": "Person or organisation", "role_label": "Role", "sector_label": "Sector",

@@ -163,14 +163,26 @@ def _export_activities(page: Page) -> None:
     with st.expander("Export these activities", icon=":material/download:"):
         file_format = st.segmented_control("Format", ["csv", "xlsx"], default="csv", key="export_format") or "csv"
         if st.button("Prepare the export", key="export_prepare", help="Recorded in the audit log."):
+            from strategy import analysis
+
             table = exports.activities_export(page.con, page.framework, page.filters, page.user)
+            filters_text = page.filters.describe(page.framework)
+            by_place = analysis.place_summary(analysis.need_vs_effort(page.con, page.framework, page.filters))
             st.session_state["activities_export"] = (file_format, exports.table_bytes(
-                table, file_format, title="Activities", filters_text=page.filters.describe(page.framework),
-                is_demo=page.is_demo), len(table))
+                table, file_format, title="Activities", filters_text=filters_text, is_demo=page.is_demo,
+                summaries={"By place": by_place}), len(table))
+            # the file's name carries the filters and the date; the caption says what it holds
+            st.session_state["activities_export_about"] = (
+                exports.export_file_name("activities", page.filters, page.framework, file_format),
+                exports.describe_export(len(table), filters_text, page.is_demo))
         prepared = st.session_state.get("activities_export")
         if prepared:
-            st.download_button(f"Download {prepared[2]:,} activities", prepared[1], f"activities.{prepared[0]}",
+            file_name, holds = st.session_state["activities_export_about"]
+            st.download_button(f"Download {prepared[2]:,} activities", prepared[1], file_name,
                                key="export_download", icon=":material/download:", on_click="ignore")
+            st.caption(f"{file_name} holds {holds}" + (
+                " The workbook says so on its About sheet too, and adds money by place." if prepared[0] == "xlsx"
+                else " A CSV holds the rows only, so other tools read it as it is."))
 
 
 

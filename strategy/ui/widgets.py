@@ -66,7 +66,8 @@ def headline_indicator_tiles(filters: Filters) -> None:
         delta = None if pd.isna(row.change) else f"{row.change:+.1f}{' points' if unit else ''} since {row.previous_period}"
         england = "" if pd.isna(row.england_value) or row.place_name == "England" else \
             f" England: {row.england_value:.1f}{unit}."
-        tile.metric(f"{row.short_name} ({row.period})", f"{row.value:.1f}{unit}", delta=delta, border=True,
+        tile.metric(f"{row.short_name} ({row.period_label or row.period})", f"{row.value:.1f}{unit}", delta=delta,
+                    border=True,
                     delta_color=DELTA_COLOURS.get(row.polarity, "off"),
                     help=f"Compared with England: {comparison_phrase(row.compared_to_england, row.comparison_source)}."
                          f" Recent trend: {row.recent_trend}.{england} Aim {row.aim}.")

@@ -32,7 +32,9 @@ def test_overview_tiles_follow_the_place_in_the_url(open_page, app_demo_db):
     all_count = int(everything.metric[0].value.replace(",", ""))
     mansfield_count = int(mansfield.metric[0].value.replace(",", ""))
     assert 0 < mansfield_count < all_count
-    assert mansfield.metric[2].value == "1 of 17"
+    assert mansfield.metric[2].value == "1 of 1"  # of the places in the filter
+    derbyshire = open_page("app.py", app_demo_db, {"place": "E10000007"})
+    assert derbyshire.metric[2].value == "8 of 8"  # the county's eight districts
 
 
 def test_alignment_heatmap_changes_with_the_sector_filter(open_page, app_demo_db):
@@ -94,3 +96,9 @@ def test_places_profile_follows_the_chosen_place(open_page, app_demo_db):
     app.selectbox(key="profile_place").set_value("E07000033").run()
     assert not app.exception
     assert any(h.value == "Bolsover" for h in app.header)
+
+
+def test_overview_shows_the_strategys_vision(open_page, app_demo_db):
+    overview = open_page("app.py", app_demo_db)
+    assert any("Together, we will address inequality and empower everyone to be active in a way that works for "
+               "them" in m.value for m in overview.markdown)

@@ -256,3 +256,14 @@ def test_sign_in_without_a_provider_refuses_plainly_instead_of_opening_the_dashb
     app = open_as(PEOPLE["admin"], auth={"redirect_uri": AUTH["redirect_uri"], "cookie_secret": AUTH["cookie_secret"]})
     assert [t.value for t in app.title] == ["The dashboard is not available"]
     assert not app.metric and not linked_pages(app)
+
+
+def test_the_export_caption_names_a_file_that_carries_the_filters_and_date_and_says_what_it_holds(open_as):
+    from datetime import date
+
+    app = open_as(PEOPLE["analyst"], "pages/1_Alignment.py")
+    next(b for b in app.button if b.label == "Prepare the export").click().run()
+    caption = next(c.value for c in app.caption if c.value.startswith("activities_"))
+    rows = app.session_state["activities_export"][2]
+    assert caption.startswith(f"activities_all_{date.today().isoformat()}.csv holds {rows:,} rows of ")
+    assert "filters: All places" in caption and "A CSV holds the rows only" in caption
