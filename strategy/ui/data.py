@@ -15,19 +15,54 @@ import plotly.graph_objects as go
 import pyarrow as pa
 import streamlit as st
 
-from strategy import analysis, db
-from strategy.build import build_database
+from strategy import analysis, db, health
 from strategy.filters import Filters
 from strategy.framework import load_framework
 
 
+# --- How many answers each cache keeps ---------------------------------------------------------------------------
+# Answers are cached per (database, question, filters): every distinct link adds entries, and 450 links once held
+# 92 MB. Each cache of answers keeps at most CACHE_ENTRIES of them (the least recently used go first), and none
+# for longer than an hour.
+CACHE_ENTRIES_SETTING = "STRATEGY_CACHE_ENTRIES"
+DEFAULT_CACHE_ENTRIES = 1000
+CACHE_TTL_SECONDS = 3600
+
+
+def cache_entries_setting() -> tuple[int, db.SettingError | None]:
+    """(entries, problem): $STRATEGY_CACHE_ENTRIES, a whole number of at least 1, else the default; a setting
+    that is not one gives the default and a SettingError that every page shows instead of the dashboard."""
+    text = os.environ.get(CACHE_ENTRIES_SETTING, "").strip().replace(",", "").replace("_", "")
+    if not text:
+        return DEFAULT_CACHE_ENTRIES, None
+    if text.isdigit() and 1 <= int(text) <= 10**7:
+        return int(text), None
+    return DEFAULT_CACHE_ENTRIES, db.SettingError(
+        f"{CACHE_ENTRIES_SETTING}={os.environ[CACHE_ENTRIES_SETTING]!r} is not a number of cached answers: write a "
+        f"whole number of at least 1, such as {DEFAULT_CACHE_ENTRIES}, or leave it unset for "
+        f"{DEFAULT_CACHE_ENTRIES}. Then restart the dashboard.")
+
+
+# Read once, when the server starts (the caches are made then); a mistyped value is shown by every page.
+CACHE_ENTRIES, SETTING_PROBLEM = cache_entries_setting()
+
+
 @st.cache_resource(show_spinner=False)
 def connection(path: str) -> duckdb.DuckDBPyConnection:
-    """The server's one connection to the database (it is the only writer); queries take cursors from it."""
-    if not os.path.exists(path):
-        build_database(path)
+    """The server's one connection to the database (it is the only writer); queries take cursors from it.
+
+    DatabaseUnavailable, saying what to do, when there is no file (never an empty one made in its place: `init`, or
+    `make run` on a fresh machine, builds one) or when the file is damaged: its write-ahead log cannot be replayed,
+    it is shorter than its header says, or a block of a table does not match its checksum."""
     con = db.connect(path)
-    db.migrate(con)
+    try:
+        problem = health.file_problem(path) or health.unreadable_table(con)
+        if problem:
+            raise db.DatabaseUnavailable(problem)
+        db.migrate(con)
+    except BaseException:
+        con.close()  # let go of the file, so that `restore` can replace it
+        raise
     return con
 
 
@@ -39,9 +74,11 @@ def open_connection() -> duckdb.DuckDBPyConnection:
     """The server's connection, proved by a real read; a broken one (closed, invalidated by a failed write, its
     file gone bad) is dropped and the file reopened, so the dashboard recovers without a restart.
     DatabaseUnavailable, saying why, when the file cannot be used."""
+    if SETTING_PROBLEM:
+        raise SETTING_PROBLEM
     path = database_file()
     con = connection(path)
-    if _answers(con):
+    if _answers(con) and not health.file_problem(path):  # the open connection answers from memory: check the disk
         return con
     _drop_connection(con)
     con = connection(path)
@@ -92,7 +129,7 @@ def database_trouble_shown() -> Iterator[None]:
             con = connection(database_file())
         except db.DatabaseUnavailable as problem:
             show_maintenance(problem)
-        if _answers(con):
+        if _answers(con) and not health.is_damage(error) and not health.file_problem(database_file()):
             raise
         _drop_connection(con)
         show_maintenance(db.DatabaseUnavailable(f"The database stopped answering: {error}"))
@@ -128,7 +165,7 @@ def _retry_when_readable() -> None:
     st.session_state["_maintenance_checks"] = st.session_state.get("_maintenance_checks", 0) + 1
 
 
-@st.cache_data(show_spinner=False, ttl=3600)
+@st.cache_data(show_spinner=False, ttl=CACHE_TTL_SECONDS, max_entries=CACHE_ENTRIES)
 def _answer(database: str, version: int, question: str, filters: Filters, *args) -> object:
     con = connection(database)
     framework = load_framework()
@@ -236,7 +273,7 @@ def pinned_quotes_for(filters: Filters, aims: tuple[str, ...] = (), places: tupl
         return _quotes(database_file(), data_version(), filters, tuple(aims), tuple(places))
 
 
-@st.cache_data(show_spinner=False, ttl=3600)
+@st.cache_data(show_spinner=False, ttl=CACHE_TTL_SECONDS, max_entries=CACHE_ENTRIES)
 def _quotes(database: str, version: int, filters: Filters, aims: tuple[str, ...],
             places: tuple[str, ...]) -> pd.DataFrame:
     from strategy.learning.empathy import quotes_for
@@ -255,7 +292,7 @@ def cached_indicators(question: str, filters: Filters, *args) -> object:
         return _indicator_answer(database_file(), data_version(), question, filters, *args)
 
 
-@st.cache_data(show_spinner=False, ttl=3600)
+@st.cache_data(show_spinner=False, ttl=CACHE_TTL_SECONDS, max_entries=CACHE_ENTRIES)
 def _indicator_answer(database: str, version: int, question: str, filters: Filters, *args) -> object:
     from strategy import indicator_trends
 
