@@ -113,3 +113,21 @@ def test_healthz_answers_from_the_running_dashboard_and_follows_the_file(served,
     cli = subprocess.run([sys.executable, "-m", "strategy", "health", "--url", served], cwd=PROJECT_ROOT,
                          capture_output=True, text=True, timeout=60)
     assert cli.returncode == 0 and f"{DEMO_CURRENT_ACTIVITIES:,} current activities" in cli.stdout
+
+
+def test_healthz_checks_the_file_on_disk_not_only_the_open_connection(served, demo_db_copy):
+    status, body = get(served + "/healthz")
+    assert status == 200 and body["current_activities"] == DEMO_CURRENT_ACTIVITIES  # the server has the file open
+
+    expected = demo_db_copy.stat().st_size
+    with demo_db_copy.open("r+b") as stream:  # cut short under the running server, which still answers from memory
+        stream.truncate(expected // 2)
+    status, body = get(served + "/healthz")
+    assert status == 503 and body["status"] == "unavailable"
+    assert "truncated" in body["message"] and f"{expected:,} are expected" in body["message"]
+    assert "python -m strategy restore" in body["message"]
+
+    demo_db_copy.unlink()
+    status, body = get(served + "/healthz")
+    assert status == 503 and "There is no database" in body["message"] and "restore" in body["message"]
+    assert not demo_db_copy.exists()  # not silently recreated empty
