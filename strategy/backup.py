@@ -256,7 +256,8 @@ def restore_backup(directory: str | os.PathLike, database: str | os.PathLike | N
     total = sum(t["rows"] for t in manifest["tables"].values())
     return RestoreReport(True, f"Restored {len(manifest['tables'])} tables ({total:,} rows) from the backup of "
                                f"{manifest['created_at']} into {target}; every table's row count and content hash "
-                               "matches the manifest." + (f" The files it replaced are kept, unchanged, in {aside}." if aside else "")
+                               "matches the manifest."
+                         + (f" The files it replaced are kept, unchanged, in {aside}." if aside else "")
                          + (f" {len(not_restored)} uploaded original file(s) could not be put back (see problems)."
                             if not_restored else ""),
                          database=target, previous_copy=kept, problems=not_restored,
