@@ -280,7 +280,7 @@ def held_by_another_program(target: Path) -> str | None:
     try:
         db.connect(target, read_only=True).close()
     except db.DatabaseUnavailable as problem:
-        return str(problem) if problem.in_use and not isinstance(problem, db.SettingError) else None
+        return str(problem) if problem.in_use else None
     except duckdb.Error:
         return None
     return None

@@ -62,7 +62,7 @@ def file_problem(path: str | os.PathLike) -> str | None:
 def unreadable_table(con: duckdb.DuckDBPyConnection) -> str | None:
     """Read every value of every table, so DuckDB checks the checksum of every block that holds data; what is
     wrong, or None. Used when a file is opened (the health command, the dashboard's first connection), not on every
-    query: about 20 ms on the demo database."""
+    query: tens of milliseconds on the demo database."""
     for table in db.base_table_names(con):
         try:  # names from the catalogue, quoted
             con.execute(f'SELECT max(COLUMNS(*)) FROM "{table}"').fetchall()
