@@ -132,7 +132,8 @@ def database_trouble_shown() -> Iterator[None]:
         if _answers(con) and not health.is_damage(error) and not health.file_problem(database_file()):
             raise
         _drop_connection(con)
-        show_maintenance(db.DatabaseUnavailable(f"The database stopped answering: {error}"))
+        show_maintenance(db.DatabaseUnavailable(f"The database stopped answering: {error}"
+                                                + (f" {db.REPAIR}" if health.is_damage(error) else "")))
 
 
 def show_maintenance(problem: Exception) -> None:

@@ -141,3 +141,28 @@ def test_the_documented_repair_works_on_real_damage(damage, demo_db_file, tmp_pa
     app.run()
     assert not app.exception and MAINTENANCE_TITLE not in [title.value for title in app.title]
     assert app.metric[0].value == f"{DEMO_CURRENT_ACTIVITIES:,}"
+
+
+def test_a_damaged_block_met_mid_page_shows_the_maintenance_message(open_page, demo_db_file, tmp_path, monkeypatch):
+    """A block read for the first time while the dashboard runs can turn out damaged; DuckDB then raises the error
+    below (its words), and the page shows the maintenance message, not the error."""
+    import duckdb
+    import streamlit as st
+
+    from strategy import analysis
+
+    database = tmp_path / "strategy.duckdb"
+    shutil.copy(demo_db_file, database)
+
+    def damaged(*args, **kwargs):
+        raise duckdb.IOException("Corrupt database file: computed checksum 1 does not match stored checksum 2 in "
+                                 "block at location 3158016")
+
+    st.cache_data.clear()
+    monkeypatch.setattr(analysis, "headline_totals", damaged)
+    app = open_page("app.py", database)
+
+    assert not app.exception
+    assert MAINTENANCE_TITLE in [title.value for title in app.title]
+    assert "Corrupt database file" in app.expander[0].text[0].value
+    assert "python -m strategy restore" in app.expander[0].text[0].value
