@@ -80,8 +80,14 @@ def missing(database):
     database.unlink()
 
 
+def missing_file_with_its_log_left(database):
+    subprocess.run([sys.executable, "-c", LEAVE_WAL, str(database)], check=True, timeout=60)
+    database.unlink()
+
+
 DAMAGE = {"wal that cannot be replayed": wal_that_cannot_be_replayed, "truncated file": truncated,
-          "random bytes": random_bytes, "missing file": missing}
+          "random bytes": random_bytes, "missing file": missing,
+          "missing file with its log left": missing_file_with_its_log_left}
 
 
 @pytest.mark.parametrize("damage", list(DAMAGE))
@@ -103,14 +109,14 @@ def test_the_documented_repair_works_on_real_damage(damage, demo_db_file, tmp_pa
     assert checked.returncode == 1
     assert "Traceback" not in checked.stdout + checked.stderr
     assert "restore" in checked.stdout
-    if damage == "missing file":
+    if damage.startswith("missing file"):
         assert "init" in checked.stdout
 
     # every page shows the maintenance message, not an error
     app = open_page("app.py", database)
     assert not app.exception
     assert MAINTENANCE_TITLE in [title.value for title in app.title]
-    if damage == "missing file":
+    if damage.startswith("missing file"):
         assert not database.exists()  # nothing recreated an empty database in its place
 
     # the README's restore
