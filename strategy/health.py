@@ -3,21 +3,18 @@
 from __future__ import annotations
 
 import os
-import struct
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import duckdb
+import pandas as pd
 
 from strategy import db, originals
 
-# DuckDB's file starts with three 4 KiB headers: the main one (the word DUCK at byte 8), then two database headers
-# written alternately, the newer (higher iteration) in force. Each database header holds its checksum, iteration,
-# meta block, free list, block count and block size, as unsigned 64-bit little-endian numbers.
+# DuckDB's file starts with three 4 KiB headers (the main one carries the word DUCK at byte 8), then its blocks.
 HEADER_BYTES = 4096
 MAGIC = b"DUCK"
-_DATABASE_HEADER = struct.Struct("<6Q")
 # What DuckDB says when a block on disk is not what it wrote: the file is damaged, not the query wrong.
 DAMAGE_WORDS = ("corrupt database file", "could not read enough bytes", "checksum", "failure while replaying wal",
                 "not a valid duckdb database")
@@ -34,29 +31,55 @@ class Health:
         return {"status": "ok" if self.ok else "unavailable", "message": self.message, **self.figures}
 
 
-def file_problem(path: str | os.PathLike) -> str | None:
-    """What is wrong with the database file as it is on disk now, or None: missing, not a DuckDB file, or shorter
-    than its own header says (truncated). Reads 12 KiB, so it is cheap enough for every page run; it catches what
-    an open connection cannot see, because that connection answers from the blocks it already holds in memory."""
+def file_problem(path: str | os.PathLike, con: duckdb.DuckDBPyConnection | None = None) -> str | None:
+    """What is wrong with the database file as it is on disk now, or None.
+
+    Always: the file must exist and start as a DuckDB file does (4 KiB read, cheap enough for every page run).
+    With the connection that has it open: the file must also be long enough to hold every block that connection's
+    tables and catalogue use (a file cut short under a running dashboard goes unnoticed otherwise, because the
+    connection answers from the blocks it already holds in memory). The header's own block count is no guide:
+    DuckDB trims free blocks from the end of the file and keeps counting them."""
     file = Path(path)
+    problem, size = _header_problem(file)
+    if problem or con is None:
+        return problem
+    needed = least_file_size(con)
+    if size < needed:
+        time.sleep(SETTLE_SECONDS)  # a checkpoint may be extending the file this moment: look again
+        problem, size = _header_problem(file)
+        if problem or size < needed:
+            return problem or (f"The database {file} is shorter on disk than the blocks it uses ({size:,} bytes where "
+                               f"at least {needed:,} are needed): it has been truncated. {db.REPAIR}")
+    return None
+
+
+SETTLE_SECONDS = 0.5
+
+
+def _header_problem(file: Path) -> tuple[str | None, int]:
+    """(what is wrong with the file's existence or first header, its size)."""
     try:
         size = file.stat().st_size
         with file.open("rb") as stream:
-            head = stream.read(3 * HEADER_BYTES)
+            head = stream.read(HEADER_BYTES)
     except FileNotFoundError:
-        return str(db.missing_database(file))
+        return str(db.missing_database(file)), 0
     except OSError as error:
-        return f"The database {file} cannot be read: {error}."
-    if len(head) < 3 * HEADER_BYTES or head[8:12] != MAGIC:
-        return f"The database {file} is not a DuckDB database file any more (its header is wrong). {db.REPAIR}"
-    headers = [_DATABASE_HEADER.unpack_from(head, offset) for offset in (HEADER_BYTES, 2 * HEADER_BYTES)]
-    _, _, _, _, block_count, block_size = max(headers, key=lambda header: header[1])  # the newer iteration
-    if 0 < block_size <= 1 << 30 and block_count < 1 << 40:  # a header that makes sense (else DuckDB says so)
-        expected = 3 * HEADER_BYTES + block_count * block_size
-        if size < expected:
-            return (f"The database {file} is shorter on disk than its own header says ({size:,} bytes where "
-                    f"{expected:,} are expected): it has been truncated. {db.REPAIR}")
-    return None
+        return f"The database {file} cannot be read: {error}.", 0
+    if size < 3 * HEADER_BYTES or head[8:12] != MAGIC:
+        return f"The database {file} is not a DuckDB database file any more (its header is wrong). {db.REPAIR}", size
+    return None, size
+
+
+def least_file_size(con: duckdb.DuckDBPyConnection) -> int:
+    """The least size the open database's file can have: its three headers, then every block up to the highest
+    one a table's saved data or the catalogue uses (about 3 ms a table)."""
+    layout = db.query(con, "database_file_layout").iloc[0]
+    highest = [layout.highest_metadata_block] + [
+        db.query(con, "table_blocks_in_use", table_name=table).highest_block.iloc[0]
+        for table in db.base_table_names(con)]
+    blocks = [int(block) for block in highest if not pd.isna(block)]  # NULL: nothing of it saved yet
+    return 3 * HEADER_BYTES + (max(blocks, default=-1) + 1) * int(layout.block_size)
 
 
 def unreadable_table(con: duckdb.DuckDBPyConnection) -> str | None:
@@ -83,7 +106,7 @@ def check(con: duckdb.DuckDBPyConnection) -> Health:
     """The file on disk first (file_problem), then the health query on its own cursor; healthy when both are
     right and the schema is current."""
     file = originals.database_file(con)
-    problem = file_problem(file) if file else None
+    problem = file_problem(file, con) if file else None
     if problem:
         return Health(False, problem, damaged=file.exists())
     started = time.perf_counter()
@@ -117,5 +140,5 @@ def check_file(path=None) -> Health:
         return Health(False, str(problem), damaged=not (problem.in_use or problem.missing
                                                         or isinstance(problem, db.SettingError)))
     with con:
-        problem = file_problem(db.database_path(path)) or unreadable_table(con)
+        problem = file_problem(db.database_path(path), con) or unreadable_table(con)
         return Health(False, problem, damaged=True) if problem else check(con)

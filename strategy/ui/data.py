@@ -78,7 +78,7 @@ def open_connection() -> duckdb.DuckDBPyConnection:
         raise SETTING_PROBLEM
     path = database_file()
     con = connection(path)
-    if _answers(con) and not health.file_problem(path):  # the open connection answers from memory: check the disk
+    if _answers(con) and not health.file_problem(path):  # the file is still there, and still a DuckDB file
         return con
     _drop_connection(con)
     con = connection(path)
