@@ -211,6 +211,12 @@ def base_table_names(con: duckdb.DuckDBPyConnection) -> list[str]:
         "SELECT table_name FROM information_schema.tables WHERE table_type = 'BASE TABLE' ORDER BY 1").fetchall()]
 
 
+def read_every_value(con: duckdb.DuckDBPyConnection, table: str) -> None:
+    """Read every value of every column of a base table (its name from the catalogue), so that DuckDB reads, and
+    checks against its checksum, every block that holds the table's data."""
+    con.execute(f'SELECT max(COLUMNS(*)) FROM "{table}"').fetchall()  # name from the catalogue, quoted
+
+
 def table_counts(con: duckdb.DuckDBPyConnection) -> dict[str, int]:
     """Row count of every base table."""
     tables = base_table_names(con)
