@@ -56,7 +56,7 @@ def connection(path: str) -> duckdb.DuckDBPyConnection:
     it is shorter than its header says, or a block of a table does not match its checksum."""
     con = db.connect(path)
     try:
-        problem = health.file_problem(path) or health.unreadable_table(con)
+        problem = health.file_problem(path, con) or health.unreadable_table(con)
         if problem:
             raise db.DatabaseUnavailable(problem)
         db.migrate(con)

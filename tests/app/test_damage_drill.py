@@ -88,6 +88,10 @@ def missing_file_with_its_log_left(database):
 DAMAGE = {"wal that cannot be replayed": wal_that_cannot_be_replayed, "truncated file": truncated,
           "random bytes": random_bytes, "missing file": missing,
           "missing file with its log left": missing_file_with_its_log_left}
+# What the health command and the page say for each (docs/operations.md, the table under *Restoring*).
+SAYS = {"wal that cannot be replayed": "Failure while replaying WAL file", "truncated file": "it has been truncated",
+        "random bytes": "checksum", "missing file": "There is no database",
+        "missing file with its log left": "There is no database"}
 
 
 @pytest.mark.parametrize("damage", list(DAMAGE))
@@ -108,7 +112,7 @@ def test_the_documented_repair_works_on_real_damage(damage, demo_db_file, tmp_pa
     checked = strategy_command(database, "health")
     assert checked.returncode == 1
     assert "Traceback" not in checked.stdout + checked.stderr
-    assert "restore" in checked.stdout
+    assert "restore" in checked.stdout and SAYS[damage] in checked.stdout
     if damage.startswith("missing file"):
         assert "init" in checked.stdout
 
@@ -116,6 +120,7 @@ def test_the_documented_repair_works_on_real_damage(damage, demo_db_file, tmp_pa
     app = open_page("app.py", database)
     assert not app.exception
     assert MAINTENANCE_TITLE in [title.value for title in app.title]
+    assert SAYS[damage] in app.expander[0].text[0].value
     if damage.startswith("missing file"):
         assert not database.exists()  # nothing recreated an empty database in its place
 
