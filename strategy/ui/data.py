@@ -53,7 +53,7 @@ def connection(path: str) -> duckdb.DuckDBPyConnection:
 
     DatabaseUnavailable, saying what to do, when there is no file (never an empty one made in its place: `init`, or
     `make run` on a fresh machine, builds one) or when the file is damaged: its write-ahead log cannot be replayed,
-    it is shorter than its header says, or a block of a table does not match its checksum."""
+    it is shorter than the blocks it uses, or a block of a table does not match its checksum."""
     con = db.connect(path)
     try:
         problem = health.file_problem(path, con) or health.unreadable_table(con)
