@@ -28,7 +28,7 @@ def build_database(path: str | os.PathLike | None = None, with_demo: bool = Fals
     (only --demo replaces them).
     """
     framework = load_framework()
-    con = db.connect(path)
+    con = db.connect(path, create=True)  # the one place a new database file is made
     try:
         applied = db.migrate(con)
         with db.transaction(con):

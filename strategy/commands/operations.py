@@ -75,7 +75,7 @@ def run_backup(args: argparse.Namespace) -> int:
 
 def run_restore(args: argparse.Namespace) -> int:
     actor = None
-    if db.database_path(database_argument(args)).exists():
+    if _sound(database_argument(args)):
         try:  # the database being replaced says who may replace it (an unreadable one cannot: that is the repair)
             with db.connect(database_argument(args)) as con:
                 db.migrate(con)
@@ -96,6 +96,15 @@ def run_restore(args: argparse.Namespace) -> int:
     for problem in report.problems:
         print(f"  {problem}")
     return 0 if report.ok else 1
+
+
+def _sound(database) -> bool:
+    """Whether the database file exists and passes the health command's checks of the file itself. A damaged one
+    is not opened for writing before the restore (that could change it before it is set aside), and cannot say
+    who may replace it: restoring over damage is the repair."""
+    if not db.database_path(database).exists():
+        return False
+    return not health.check_file(database).damaged
 
 
 def run_list(args: argparse.Namespace) -> int:

@@ -17,19 +17,54 @@ import plotly.graph_objects as go
 import pyarrow as pa
 import streamlit as st
 
-from strategy import access, analysis, db, periods
-from strategy.build import build_database
+from strategy import access, analysis, db, health, periods
 from strategy.filters import Filters
 from strategy.framework import load_framework
 
 
+# --- How many answers each cache keeps ---------------------------------------------------------------------------
+# Answers are cached per (database, question, filters): every distinct link adds entries, and 450 links once held
+# 92 MB. Each cache of answers keeps at most CACHE_ENTRIES of them (the least recently used go first), and none
+# for longer than an hour.
+CACHE_ENTRIES_SETTING = "STRATEGY_CACHE_ENTRIES"
+DEFAULT_CACHE_ENTRIES = 1000
+CACHE_TTL_SECONDS = 3600
+
+
+def cache_entries_setting() -> tuple[int, db.SettingError | None]:
+    """(entries, problem): $STRATEGY_CACHE_ENTRIES, a whole number of at least 1, else the default; a setting
+    that is not one gives the default and a SettingError that every page shows instead of the dashboard."""
+    text = os.environ.get(CACHE_ENTRIES_SETTING, "").strip().replace(",", "").replace("_", "")
+    if not text:
+        return DEFAULT_CACHE_ENTRIES, None
+    if text.isdigit() and 1 <= int(text) <= 10**7:
+        return int(text), None
+    return DEFAULT_CACHE_ENTRIES, db.SettingError(
+        f"{CACHE_ENTRIES_SETTING}={os.environ[CACHE_ENTRIES_SETTING]!r} is not a number of cached answers: write a "
+        f"whole number of at least 1, such as {DEFAULT_CACHE_ENTRIES}, or leave it unset for "
+        f"{DEFAULT_CACHE_ENTRIES}. Then restart the dashboard.")
+
+
+# Read once, when the server starts (the caches are made then); a mistyped value is shown by every page.
+CACHE_ENTRIES, SETTING_PROBLEM = cache_entries_setting()
+
+
 @st.cache_resource(show_spinner=False)
 def connection(path: str) -> duckdb.DuckDBPyConnection:
-    """The server's one connection to the database (it is the only writer); queries take cursors from it."""
-    if not os.path.exists(path):
-        build_database(path)
+    """The server's one connection to the database (it is the only writer); queries take cursors from it.
+
+    DatabaseUnavailable, saying what to do, when there is no file (never an empty one made in its place: `init`, or
+    `make run` on a fresh machine, builds one) or when the file is damaged: its write-ahead log cannot be replayed,
+    it is shorter than the blocks it uses, or a block of a table does not match its checksum."""
     con = db.connect(path)
-    db.migrate(con)
+    try:
+        problem = health.file_problem(path, con) or health.unreadable_table(con)
+        if problem:
+            raise db.DatabaseUnavailable(problem)
+        db.migrate(con)
+    except BaseException:
+        con.close()  # let go of the file, so that `restore` can replace it
+        raise
     return con
 
 
@@ -41,9 +76,11 @@ def open_connection() -> duckdb.DuckDBPyConnection:
     """The server's connection, proved by a real read; a broken one (closed, invalidated by a failed write, its
     file gone bad) is dropped and the file reopened, so the dashboard recovers without a restart.
     DatabaseUnavailable, saying why, when the file cannot be used."""
+    if SETTING_PROBLEM:
+        raise SETTING_PROBLEM
     path = database_file()
     con = connection(path)
-    if _answers(con):
+    if _answers(con) and not health.file_problem(path):  # the file is still there, and still a DuckDB file
         return con
     _drop_connection(con)
     con = connection(path)
@@ -95,10 +132,11 @@ def database_trouble_shown() -> Iterator[None]:
             con = connection(database_file())
         except db.DatabaseUnavailable as problem:
             show_maintenance(problem)
-        if _answers(con):
+        if _answers(con) and not health.is_damage(error) and not health.file_problem(database_file()):
             raise
         _drop_connection(con)
-        show_maintenance(db.DatabaseUnavailable(f"The database stopped answering: {error}"))
+        show_maintenance(db.DatabaseUnavailable(f"The database stopped answering: {error}"
+                                                + (f" {db.REPAIR}" if health.is_damage(error) else "")))
 
 
 def show_maintenance(problem: Exception) -> None:
@@ -149,7 +187,7 @@ def _retry_when_readable() -> None:
 _DATED_QUESTIONS = ("headline_totals", "heatmap", "activities_in_cell", "need_vs_effort", "gaps")
 
 
-@st.cache_data(show_spinner=False, ttl=3600)
+@st.cache_data(show_spinner=False, ttl=CACHE_TTL_SECONDS, max_entries=CACHE_ENTRIES)
 def _answer(database: str, version: int, today: date, question: str, filters: Filters, *args) -> object:
     con = connection(database)
     framework = load_framework()
@@ -260,7 +298,7 @@ def pinned_quotes_for(filters: Filters, aims: tuple[str, ...] = (), places: tupl
         return _quotes(database_file(), data_version(), filters, tuple(aims), tuple(places))
 
 
-@st.cache_data(show_spinner=False, ttl=3600)
+@st.cache_data(show_spinner=False, ttl=CACHE_TTL_SECONDS, max_entries=CACHE_ENTRIES)
 def _quotes(database: str, version: int, filters: Filters, aims: tuple[str, ...],
             places: tuple[str, ...]) -> pd.DataFrame:
     from strategy.learning.empathy import quotes_for
@@ -279,7 +317,7 @@ def cached_indicators(question: str, filters: Filters, *args) -> object:
         return _indicator_answer(database_file(), data_version(), periods.today(), question, filters, *args)
 
 
-@st.cache_data(show_spinner=False, ttl=3600)
+@st.cache_data(show_spinner=False, ttl=CACHE_TTL_SECONDS, max_entries=CACHE_ENTRIES)
 def _indicator_answer(database: str, version: int, today: date, question: str, filters: Filters, *args) -> object:
     from strategy import indicator_trends
 

@@ -9,7 +9,7 @@ from strategy import board_pack, slides
 from strategy.access import User
 from strategy.filters import Filters
 from strategy.framework import load_framework
-from strategy.ui.data import connection, database_file
+from strategy.ui.data import CACHE_ENTRIES, CACHE_TTL_SECONDS, connection, database_file
 
 
 def board_slides_for(filters: Filters) -> list[slides.Slide]:
@@ -17,7 +17,7 @@ def board_slides_for(filters: Filters) -> list[slides.Slide]:
     return _board_slides(filters, database_file())
 
 
-@st.cache_data(show_spinner=False, ttl=3600)
+@st.cache_data(show_spinner=False, ttl=CACHE_TTL_SECONDS, max_entries=CACHE_ENTRIES)
 def _board_slides(filters: Filters, path: str) -> list[slides.Slide]:
     return slides.board_slides(connection(path), load_framework(), filters)
 

@@ -102,6 +102,7 @@ SQL_PARAMETERS = {"row_dimension": "aim", "column_dimension": "way", "row_code":
                   "want_aims": ["A3"], "want_places": ["E07000174"], "record_id": 1, "record_kind": "experiment",
                   "roles": ["ally"], "partner": None, "email": "someone@example.org", "partner_name": "Nobody",
                   "action": None, "actor": None, "limit": 10, "detail": "x", "day": None}
+SQL_PARAMETERS["table_name"] = "activities"  # table_blocks_in_use.sql (the health check's file size)
 # Writes that keep derived data in step; safe to run again on any database.
 REPEATABLE_WRITES = ["derive_activity_profiles", "apportion_places_for_upload"]
 

@@ -126,3 +126,19 @@ def test_nothing_the_server_answers_can_be_shown_in_another_sites_frame(served):
         with urllib.request.urlopen(served + path, timeout=30) as answer:
             assert answer.headers["X-Frame-Options"] == "DENY", path
             assert "frame-ancestors 'none'" in answer.headers["Content-Security-Policy"], path
+
+
+def test_healthz_checks_the_file_on_disk_not_only_the_open_connection(served, demo_db_copy):
+    status, body = get(served + "/healthz")
+    assert status == 200 and body == {"status": "ok"}  # the server has the file open
+
+    half = demo_db_copy.stat().st_size // 2
+    with demo_db_copy.open("r+b") as stream:  # cut short under the running server, which still answers from memory
+        stream.truncate(half)
+    status, body = get(served + "/healthz")
+    assert status == 503 and body == {"status": "unavailable"}  # the reason goes to the server's log only
+
+    demo_db_copy.unlink()
+    status, body = get(served + "/healthz")
+    assert status == 503 and body == {"status": "unavailable"}
+    assert not demo_db_copy.exists()  # not silently recreated empty

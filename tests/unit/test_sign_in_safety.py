@@ -367,7 +367,7 @@ def test_the_database_backups_and_originals_are_readable_by_this_account_only(de
     old = os.umask(0o022)  # a machine's usual setting: new files readable by everyone
     try:
         new = tmp_path / "new" / "fresh.duckdb"
-        db.connect(new).close()
+        db.connect(new, create=True).close()  # as init does
         assert mode_of(new) == 0o600 and mode_of(new.parent) == 0o700
         con = db.connect(demo_db_copy)
         import hashlib
