@@ -15,25 +15,65 @@ from strategy.access import User, require
 from strategy.filters import Filters
 from strategy.framework import Framework
 
-# A cell starting with one of these is run as a formula by Excel, LibreOffice and Google Sheets.
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+# A cell starting with one of these is run as a formula by Excel, LibreOffice and Google Sheets; the fullwidth
+# forms (＝ ＋ － ＠) are read as their plain forms by spreadsheets in East Asian locales.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "\n", "\uff1d", "\uff0b", "\uff0d", "\uff20")
+FORMULA_SIGNS = "=+-@\uff1d\uff0b\uff0d\uff20"
+# Spreadsheets skip these before a formula sign (" =1+1" and "\u00a0=1+1" are formulas once the cell is edited).
+LEADING_BLANKS = " \t\r\n\u00a0\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a\u200b\u202f\u205f\u3000\ufeff"
+
+
+def looks_like_formula(value: object) -> bool:
+    """Whether a spreadsheet could run this text as a formula: it starts with = + - @ (or their fullwidth forms),
+    a tab, carriage return or line feed, or only spaces (no-break ones too) stand before such a sign.
+
+    The one rule every writer uses: CSV cells get a ' in front (formula_safe), Excel cells are written as text
+    with Excel's own quote-prefix mark and no change to the value (text_cells_in_sheet)."""
+    if not isinstance(value, str) or not value:
+        return False
+    return value.startswith(FORMULA_STARTS) or value.lstrip(LEADING_BLANKS)[:1] in tuple(FORMULA_SIGNS)
 
 
 def formula_safe(value: object) -> object:
-    """Text that a spreadsheet would run as a formula, prefixed with ' so it is shown as typed; anything else unchanged."""
-    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+    """For CSV: text that a spreadsheet would run as a formula, prefixed with ' so it is shown as typed; anything
+    else unchanged."""
+    if looks_like_formula(value):
         return "'" + value
     return value
 
 
 def formula_safe_table(table: pd.DataFrame) -> pd.DataFrame:
-    """A copy with every text cell (and column name) neutralised."""
+    """For CSV: a copy with every text cell (and column name) neutralised."""
     safe = table.copy()
     for column in safe.columns:
         if safe[column].dtype == object or pd.api.types.is_string_dtype(safe[column]):
             safe[column] = safe[column].map(formula_safe)
     safe.columns = [formula_safe(str(c)) for c in safe.columns]
     return safe
+
+
+def text_cells_in_sheet(sheet) -> None:
+    """For Excel: every text cell of an openpyxl worksheet stays text, exactly as written.
+
+    openpyxl turns a string starting with = into a formula (and '#N/A' into an error); those become text again.
+    Text that looks like a formula also gets Excel's quote-prefix mark, so editing the cell in Excel does not turn
+    it into one; the value itself is unchanged, so a partner's '-5k challenge' comes back as '-5k challenge'."""
+    for row in sheet.iter_rows():
+        for cell in row:
+            if cell.data_type in ("f", "e") and isinstance(cell.value, str):
+                cell.data_type = "s"
+            if cell.data_type == "s" and looks_like_formula(cell.value):
+                cell.quotePrefix = True
+
+
+def excel_bytes(sheets: dict[str, pd.DataFrame], header: bool = True) -> bytes:
+    """An .xlsx workbook of the tables (sheet name -> table), every text cell kept as text (text_cells_in_sheet)."""
+    buffer = io.BytesIO()
+    with pd.ExcelWriter(buffer, engine="openpyxl") as writer:
+        for name, table in sheets.items():
+            table.to_excel(writer, sheet_name=name[:31], index=False, header=header)
+            text_cells_in_sheet(writer.sheets[name[:31]])
+    return buffer.getvalue()
 
 
 def activities_export(con: duckdb.DuckDBPyConnection, framework: Framework, filters: Filters,
@@ -51,21 +91,16 @@ def activities_export(con: duckdb.DuckDBPyConnection, framework: Framework, filt
 def table_bytes(table: pd.DataFrame, file_format: str, title: str = "Data", filters_text: str = "",
                 is_demo: bool = False, about: str | None = None) -> bytes:
     """The table as CSV (UTF-8 with BOM, so Excel reads it right) or XLSX bytes, formula-safe."""
-    safe = formula_safe_table(table)
     if file_format == "csv":
-        return safe.to_csv(index=False, date_format="%Y-%m-%d").encode("utf-8-sig")
+        return formula_safe_table(table).to_csv(index=False, date_format="%Y-%m-%d").encode("utf-8-sig")
     if file_format != "xlsx":
         raise ValueError("format must be csv or xlsx")
-    buffer = io.BytesIO()
-    with pd.ExcelWriter(buffer, engine="openpyxl") as writer:
-        safe.to_excel(writer, sheet_name=title[:31], index=False)
-        notes = pd.DataFrame({"About this export": [
-            formula_safe(f"Filters: {filters_text or 'none'}"),
-            about or ("DEMO DATA: partners and activities are fictional." if is_demo else "Partner activity returns."),
-            f"Rows: {len(table)}",
-        ]})
-        notes.to_excel(writer, sheet_name="About", index=False)
-    return buffer.getvalue()
+    notes = pd.DataFrame({"About this export": [
+        f"Filters: {filters_text or 'none'}",
+        about or ("DEMO DATA: partners and activities are fictional." if is_demo else "Partner activity returns."),
+        f"Rows: {len(table)}",
+    ]})
+    return excel_bytes({title: table, "About": notes})
 
 
 def write_table(table: pd.DataFrame, target: str | os.PathLike, title: str = "Data", filters_text: str = "",

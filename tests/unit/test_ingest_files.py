@@ -11,7 +11,7 @@ from decimal import Decimal
 from typing import Callable
 
 import pytest
-from openpyxl import Workbook
+from openpyxl import Workbook, load_workbook
 
 from strategy.access import LOCAL_USER, User
 from strategy import db
@@ -287,3 +287,29 @@ def test_windows_1252_is_said_in_the_report(writable_con):
                                dry_run=True)
     assert report.assumed["encoding"] == "Windows-1252"
     assert report.preview.title.tolist() == ["Café"]
+
+
+def test_excel_problems_file_fixed_and_uploaded_again_keeps_formula_like_titles(writable_con):
+    titles = ["-5k challenge", "=1+1 club", "\u00a0+50s swim", "\uff1dfullwidth"]
+    book = Workbook()
+    book.active.append(HEADER)
+    for n, title in enumerate(titles, start=1):
+        book.active.append(xlsx_row(activity_id=f"MM-{n}", title=title, places="Nowhere"))
+        book.active.cell(row=n + 1, column=2).data_type = "s"  # typed as text in Excel, not a formula
+    written = io.BytesIO()
+    book.save(written)
+    data = written.getvalue()
+    report = import_activities(writable_con, data, "mine.xlsx", "P", LOCAL_USER, dry_run=True)
+    assert report.status == REJECTED and report.annotated_file_name == "mine-problems.xlsx"
+    book = load_workbook(io.BytesIO(report.annotated_file))
+    sheet = book.worksheets[0]
+    assert [sheet.cell(row=n, column=2).value for n in range(2, 6)] == titles  # no apostrophe added
+    assert all(sheet.cell(row=n, column=2).data_type == "s" for n in range(2, 6))
+    for n in range(2, 6):  # the partner fixes the place and deletes the problems column
+        sheet.cell(row=n, column=HEADER.index("places") + 1).value = "Mansfield"
+    sheet.delete_cols(len(HEADER) + 1)
+    fixed = io.BytesIO()
+    book.save(fixed)
+    again = import_activities(writable_con, fixed.getvalue(), "mine-problems.xlsx", "P", LOCAL_USER)
+    assert again.status == LOADED, [p.as_dict() for p in again.errors]
+    assert [a["title"] for a in stored_activities(writable_con, again.upload_id)] == [t.strip("\u00a0") for t in titles]
