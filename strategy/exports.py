@@ -66,11 +66,26 @@ def text_cells_in_sheet(sheet) -> None:
                 cell.quotePrefix = True
 
 
+def excel_text(value: object) -> object:
+    """Text an Excel cell can hold: control characters (NUL and the like, which .xlsx cannot store and which made
+    an export fail) shown as �; anything else unchanged."""
+    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+
+    if isinstance(value, str) and ILLEGAL_CHARACTERS_RE.search(value):
+        return ILLEGAL_CHARACTERS_RE.sub("\ufffd", value)
+    return value
+
+
 def excel_bytes(sheets: dict[str, pd.DataFrame], header: bool = True) -> bytes:
     """An .xlsx workbook of the tables (sheet name -> table), every text cell kept as text (text_cells_in_sheet)."""
     buffer = io.BytesIO()
     with pd.ExcelWriter(buffer, engine="openpyxl") as writer:
         for name, table in sheets.items():
+            table = table.copy()
+            for column in table.columns:
+                if table[column].dtype == object or pd.api.types.is_string_dtype(table[column]):
+                    table[column] = table[column].map(excel_text)
+            table.columns = [excel_text(str(c)) for c in table.columns]
             table.to_excel(writer, sheet_name=name[:31], index=False, header=header)
             text_cells_in_sheet(writer.sheets[name[:31]])
     return buffer.getvalue()

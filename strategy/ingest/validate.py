@@ -117,6 +117,8 @@ def validate(cursor: duckdb.DuckDBPyConnection, raw: RawTable, framework: Framew
     _cell_profiles(cursor, mapping)
     _typed(cursor, mapping, ticks)
     _row_problems(cursor, framework, mapping, ticks, result)
+    if raw.may_hold_control_characters():
+        _control_character_problems(cursor, mapping, ticks, result)
     _assumptions(cursor, mapping, ticks, result)
     return result
 
@@ -388,6 +390,24 @@ def _row_problems(cursor, framework: Framework, mapping, ticks, result: Validati
                  FROM staged WHERE activity_id IS NOT NULL) WHERE copies > 1""", header["activity_id"],
                  "This activity_id appears more than once in the file. Each activity needs its own id: give "
                  "one of them a new id, or delete the repeated row.", "duplicate id")
+
+
+CONTROL = "[\\x00-\\x08\\x0b\\x0c\\x0e-\\x1f\\x7f]"  # RE2: control characters but tab, line feed, return
+
+
+def _control_character_problems(cursor, mapping, ticks, result: Validation) -> None:
+    """Cells holding an invisible control character (NUL and the like): refused with their row and column, as
+    spreadsheets cannot hold them (an Excel export of one fails) and nobody means to type them. The value is
+    shown with each one as �."""
+    columns = [(name, result.headers.get(name, name)) for name in COLUMN_NAMES if name in mapping]
+    columns += [(f"tick_{code}", result.headers.get(code, code)) for code in ticks]
+    for column, header in columns:
+        _problem(cursor, f"SELECT row_number, regexp_replace({column}, '{CONTROL}', '�', 'g') AS value, "
+                 "'This cell holds an invisible control character (' "
+                 f"|| printf('U+%04X', unicode(regexp_extract({column}, '{CONTROL}'))) "
+                 "|| ', shown as �) that a spreadsheet cannot hold. Retype the cell, or delete the character.' "
+                 f"AS message FROM staged WHERE regexp_matches({column}, '{CONTROL}')", header, "",
+                 "control character", own_message=True)
 
 
 def _number_problems(cursor, name: str, number: str, column: str, whole: bool) -> None:

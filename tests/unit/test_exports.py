@@ -66,3 +66,9 @@ def test_a_failed_write_leaves_no_partial_file(tmp_path, monkeypatch):
     with pytest.raises(OSError):
         exports.write_table(pd.DataFrame({"a": [1]}), target)
     assert list(tmp_path.iterdir()) == []
+
+
+def test_a_stored_control_character_does_not_break_an_excel_export():
+    data = exports.table_bytes(pd.DataFrame({"title": ["Walk\x00ing", "Bell\x07"], "n": [1, 2]}), "xlsx")
+    sheet = openpyxl.load_workbook(io.BytesIO(data)).worksheets[0]
+    assert [sheet["A2"].value, sheet["A3"].value] == ["Walk\ufffding", "Bell\ufffd"]

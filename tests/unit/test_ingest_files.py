@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 import shutil
+import time
+import zipfile
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
@@ -56,6 +59,35 @@ def xlsx_row(**changes) -> list:
     values = {**GOOD, "start_date": datetime(2024, 4, 1), "end_date": datetime(2025, 3, 31), "participants": 120,
               "investment_gbp": 5000.5, **changes}
     return [values[h] for h in HEADER]
+
+
+def rewritten_xlsx(data: bytes, part: str, change: Callable[[bytes], bytes]) -> bytes:
+    """The workbook with one of its XML parts changed, as a hand-edited or hostile file would be."""
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(data)) as source, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+        for item in source.infolist():
+            body = source.read(item.filename)
+            target.writestr(item, change(body) if item.filename == part else body)
+    return out.getvalue()
+
+
+def declared_dimension(ref: str) -> Callable[[bytes], bytes]:
+    return lambda body: re.sub(rb'<dimension ref="[^"]+"/>', f'<dimension ref="{ref}"/>'.encode(), body)
+
+
+LAUGHS = "<!DOCTYPE lolz [<!ENTITY lol \"lol\">" + "".join(
+    f"<!ENTITY lol{n} \"{('&lol' + (str(n - 1) if n > 1 else '') + ';') * 10}\">" for n in range(1, 10)) + "]>"
+
+
+def with_doctype(doctype: str, title_entity: str) -> Callable[[bytes], bytes]:
+    """The sheet's XML with a DOCTYPE in front and the first title replaced by an entity reference."""
+    def change(body: bytes) -> bytes:
+        body = body.split(b"?>", 1)[1] if body.startswith(b"<?xml") else body
+        return doctype.encode() + body.replace(b"<t>Walking for health</t>", f"<t>&{title_entity};</t>".encode(), 1)
+    return change
+
+
+SHEET = "xl/worksheets/sheet1.xml"
 
 
 @dataclass
@@ -219,6 +251,37 @@ CASES = [
          limits=Limits(max_megabytes=0.0001, max_rows=10)),
     Case("more_rows_than_the_limit", csv_bytes([row(activity_id=f"MM-{i}") for i in range(5)]), REJECTED,
          errors=[(0, "", "too many rows")], limits=Limits(max_megabytes=50, max_rows=3)),
+    # --- hostile or oversized files: refused before the work they would cause --------------------------------
+    Case("workbook_declaring_every_excel_column", rewritten_xlsx(xlsx_bytes([xlsx_row()]), SHEET,
+                                                                 declared_dimension("A1:XFD2")), REJECTED,
+         name="wide.xlsx", errors=[(0, "", "too many columns")]),
+    Case("workbook_declaring_a_million_rows", rewritten_xlsx(xlsx_bytes([xlsx_row()]), SHEET,
+                                                             declared_dimension("A1:N1048576")), REJECTED,
+         name="tall.xlsx", errors=[(0, "", "too many rows")], limits=Limits(max_megabytes=50, max_rows=100)),
+    Case("workbook_with_a_value_beyond_the_column_limit",
+         xlsx_bytes([xlsx_row() + [None] * 30 + ["stray"]], header=HEADER), REJECTED, name="stray.xlsx",
+         errors=[(0, "", "too many columns")], limits=Limits(max_megabytes=50, max_rows=100, max_columns=40)),
+    Case("workbook_with_an_entity_bomb", rewritten_xlsx(xlsx_bytes([xlsx_row()]), SHEET, with_doctype(LAUGHS, "lol9")),
+         REJECTED, name="laughs.xlsx", errors=[(0, "", "not a spreadsheet")]),
+    Case("workbook_with_an_outside_entity",
+         rewritten_xlsx(xlsx_bytes([xlsx_row()]), SHEET,
+                        with_doctype('<!DOCTYPE x [<!ENTITY xxe SYSTEM "file:///etc/passwd">]>', "xxe")),
+         REJECTED, name="xxe.xlsx", errors=[(0, "", "not a spreadsheet")]),
+    Case("workbook_with_broken_xml", rewritten_xlsx(xlsx_bytes([xlsx_row()]), SHEET, lambda body: body[:-60]),
+         REJECTED, name="broken.xlsx", errors=[(0, "", "not a spreadsheet")]),
+    Case("csv_with_thousands_of_columns",
+         csv_bytes([{**GOOD, **{f"extra {n}": "x" for n in range(5000)}}],
+                   header=HEADER + [f"extra {n}" for n in range(5000)]), REJECTED,
+         errors=[(0, "", "too many columns")]),
+    Case("nul_and_control_characters_in_cells",
+         csv_bytes([row(title="Walking\x00 for health"), row(activity_id="MM-2", description="Bell \x07 rings",
+                                                                 places="Mansfield\x1b")]), REJECTED,
+         errors=[(2, "title", "control character"), (3, "description", "control character"),
+                 (3, "places", "control character")], only_these_errors=False),
+    Case("a_nul_far_down_a_long_file",
+         csv_bytes([row(activity_id=f"MM-{i}", description="x" * 100) for i in range(1, 1001)]
+                   + [row(activity_id="MM-late", participants="12\x00")]), REJECTED,
+         errors=[(1002, "participants", "control character")], only_these_errors=False),
 ]
 
 
@@ -313,3 +376,12 @@ def test_excel_problems_file_fixed_and_uploaded_again_keeps_formula_like_titles(
     again = import_activities(writable_con, fixed.getvalue(), "mine-problems.xlsx", "P", LOCAL_USER)
     assert again.status == LOADED, [p.as_dict() for p in again.errors]
     assert [a["title"] for a in stored_activities(writable_con, again.upload_id)] == [t.strip("\u00a0") for t in titles]
+
+
+def test_a_csv_of_half_a_million_columns_is_refused_in_seconds(writable_con):
+    header = ",".join(f"c{n}" for n in range(500_000))
+    data = (header + "\n" + ",".join("x" for _ in range(500_000)) + "\n").encode()
+    started = time.monotonic()
+    report = import_activities(writable_con, data, "wide.csv", "P", LOCAL_USER, dry_run=True)
+    assert time.monotonic() - started < 5
+    assert [(p.kind, "more than 1,000 cells" in p.message) for p in report.errors] == [("too many columns", True)]
