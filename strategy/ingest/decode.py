@@ -1,7 +1,9 @@
 """Bytes to text: which kind of file it is, its encoding and its delimiter — or a clear reason it cannot be read.
 
-Characters are never replaced silently: a file is UTF-8 (with or without BOM) or, when its bytes are not UTF-8,
-Windows-1252 (what Excel's "CSV (Comma delimited)" writes on a UK PC), and the report says which was assumed.
+Characters are never replaced silently: a file is UTF-16 with a byte-order mark (Excel's "Unicode Text"), UTF-8
+(with or without BOM) or, when its bytes are not UTF-8, Windows-1252 (what Excel's "CSV (Comma delimited)" writes
+on a UK PC), and the report says which was assumed. Mac Roman cannot be told from Windows-1252 without guessing,
+so it is read as Windows-1252 with the warning that asks the partner to check accented letters.
 """
 
 from __future__ import annotations
@@ -19,8 +21,6 @@ SAVE_AS_CSV = "In Excel choose File > Save As > 'CSV UTF-8 (Comma delimited)' or
 SIGNATURES = (
     (b"\xd0\xcf\x11\xe0", "This is an old Excel 97-2003 (.xls) workbook. " + SAVE_AS_CSV),
     (b"%PDF", "This is a PDF, not a spreadsheet. Use the template (CSV or Excel)."),
-    (b"\xff\xfe", "This file is saved as 'Unicode text' (UTF-16). " + SAVE_AS_CSV),
-    (b"\xfe\xff", "This file is saved as 'Unicode text' (UTF-16). " + SAVE_AS_CSV),
     (b"\x89PNG", "This is a picture, not a spreadsheet. Use the template (CSV or Excel)."),
     (b"\xff\xd8\xff", "This is a picture, not a spreadsheet. Use the template (CSV or Excel)."),
 )
@@ -52,6 +52,10 @@ def decode_file(data: bytes, file_name: str = "") -> DecodedFile:
                      "and upload it again.", "empty file")
     if data.startswith(b"PK\x03\x04"):
         return DecodedFile("xlsx")
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):  # Excel's "Unicode Text": UTF-16 with its byte-order mark
+        encoding, utf8 = "UTF-16", utf16_to_utf8(data)
+        head = bytes(utf8[:65536]).decode("utf-8", errors="ignore")
+        return DecodedFile("csv", encoding, detect_delimiter(head), utf8)
     for signature, message in SIGNATURES:
         if data.startswith(signature):
             raise reject(message, "not a spreadsheet")
@@ -111,6 +115,17 @@ def transcode(data: bytes) -> tuple[str, bytes | memoryview]:
     except UnicodeDecodeError:
         decode_text(data)  # raises with the line numbers
         raise
+
+
+def utf16_to_utf8(data: bytes) -> bytes:
+    """UTF-16 text with a byte-order mark (which says which byte comes first, so nothing is guessed) as UTF-8;
+    FileRejected naming the line if it is not valid UTF-16."""
+    try:
+        return data.decode("utf-16").encode("utf-8")
+    except UnicodeDecodeError as problem:
+        line = data[:problem.start].decode("utf-16", errors="replace").count("\n") + 1
+        raise reject(f"The file starts as 'Unicode text' (UTF-16) but line {line} cannot be read as UTF-16. Nothing "
+                     f"was guessed or replaced. {SAVE_AS_CSV}", "unreadable characters") from None
 
 
 def decode_text(data: bytes) -> tuple[str, str]:

@@ -61,6 +61,32 @@ def xlsx_row(**changes) -> list:
     return [values[h] for h in HEADER]
 
 
+def workbook_bytes(sheets: dict[str, list[list]]) -> bytes:
+    """A workbook with the given sheets (name -> rows, row 1 first), in order."""
+    book = Workbook()
+    book.remove(book.active)
+    for name, rows in sheets.items():
+        sheet = book.create_sheet(name)
+        for values in rows:
+            sheet.append(values)
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
+
+
+GUIDE_SHEET = [["How to fill in this return"], ["One row per activity on the Activities sheet."],
+               ["Dates are day first."]]
+DATE_LAYOUTS = ["1 March 2025", "01-Mar-2025", "2025/03/01", "1st March 2025", "March 1, 2025", "1-Mar-25",
+                "Saturday 1 March 2025", "Sat, 1 Mar. 2025", "01/03/2025 00:00", "2025-03-01T00:00:00", "2025.03.01",
+                "1/3/25 0:00", "01/03/2025 09:30:00"]
+
+
+def all_start(day: date) -> Callable:
+    def check(activities):
+        assert [a["start_date"] for a in activities] == [day] * len(activities)
+    return check
+
+
 def rewritten_xlsx(data: bytes, part: str, change: Callable[[bytes], bytes]) -> bytes:
     """The workbook with one of its XML parts changed, as a hand-edited or hostile file would be."""
     out = io.BytesIO()
@@ -126,6 +152,25 @@ CASES = [
          stored=stored_one(title="Café £5 sessions")),
     Case("windows_1252_from_excel_csv_comma_delimited", csv_bytes([row(title="Café £5 – taster")], encoding="cp1252"),
          LOADED, warning_kinds=["encoding assumed"], stored=stored_one(title="Café £5 – taster")),
+    Case("unicode_text_from_excel_utf16_le_with_bom_and_tabs",
+         b"\xff\xfe" + csv_bytes([row(title="Café £5 – taster")], delimiter="\t", line_end="\r\n").decode()
+         .encode("utf-16-le"), LOADED, stored=stored_one(title="Café £5 – taster", places=["E07000174"])),
+    Case("utf16_big_endian_with_bom", b"\xfe\xff" + csv_bytes([row(title="Naïve ✓")]).decode().encode("utf-16-be"),
+         LOADED, stored=stored_one(title="Naïve ✓")),
+    Case("date_layouts_that_cannot_be_misread",
+         csv_bytes([row(activity_id=f"MM-{n}", start_date=layout, end_date="")
+                    for n, layout in enumerate(DATE_LAYOUTS, start=1)]), LOADED, stored=all_start(date(2025, 3, 1))),
+    Case("day_first_numbers_stay_day_first_with_a_time", csv_bytes([row(start_date="03/04/2025 00:00", end_date="")]),
+         LOADED, stored=stored_one(start_date=date(2025, 4, 3))),
+    Case("activities_on_the_second_sheet_below_title_rows",
+         workbook_bytes({"Guide": GUIDE_SHEET, "Activities": [["Activities return 2024-25"], [],
+                                                              HEADER, xlsx_row()]}),
+         LOADED, name="return.xlsx", warning_kinds=["other sheet", "ignored rows"],
+         stored=stored_one(activity_id="MM-1", start_date=date(2024, 4, 1))),
+    Case("activities_sheet_chosen_by_its_headers_not_its_position",
+         workbook_bytes({"Summary": [["Partner", "Total"], ["Trust", 3]], "Lists": [["Mansfield"], ["Ashfield"]],
+                         "Our activities": [[None] + HEADER, [None] + xlsx_row()]}),
+         LOADED, name="own.xlsx", warning_kinds=["other sheet"], stored=stored_one(title="Walking for health")),
     Case("semicolon_delimited_european_excel", csv_bytes([row(places="Mansfield, Ashfield")], delimiter=";"), LOADED,
          stored=stored_one(places=["E07000170", "E07000174"])),
     Case("tab_delimited_copied_from_a_sheet", csv_bytes([GOOD], delimiter="\t"), LOADED, stored=stored_one(aims=["A1"])),
@@ -196,8 +241,16 @@ CASES = [
          errors=[(0, "", "not a spreadsheet")], name="old.xls"),
     Case("zip_that_is_not_a_workbook", b"PK\x03\x04garbage", REJECTED, errors=[(0, "", "not a spreadsheet")],
          name="x.xlsx"),
-    Case("unicode_text_utf16", csv_bytes([GOOD]).decode().encode("utf-16"), REJECTED,
-         errors=[(0, "", "not a spreadsheet")]),
+    Case("utf16_with_a_broken_character", b"\xff\xfe" + csv_bytes([GOOD]).decode().encode("utf-16-le")
+         + "\n".encode("utf-16-le") + b"\x00\xd8" + "x".encode("utf-16-le"), REJECTED,
+         errors=[(0, "", "unreadable characters")]),
+    # a weekday is read and checked; a month without a day is not a date (which day would it be?)
+    Case("weekday_that_contradicts_the_date_and_a_month_without_a_day",
+         csv_bytes([row(activity_id="MM-1", start_date="Saturday 1 March 2025"),
+                    row(activity_id="MM-2", start_date="Friday 1 March 2025"),
+                    row(activity_id="MM-3", start_date="March 1, 2025"),
+                    row(activity_id="MM-4", start_date="March 2025")]), REJECTED,
+         errors=[(3, "start_date", "not a date"), (5, "start_date", "not a date")]),
     Case("bytes_that_are_neither_utf8_nor_windows_1252", csv_bytes([row(title="bad \x81 byte")], encoding="latin-1"),
          REJECTED, errors=[(0, "", "unreadable characters")]),
     # The open quote swallows the rest of the line, so row 3 lacks its other cells: rejected, pointing at row 3.
