@@ -17,7 +17,7 @@ from typing import Callable
 import duckdb
 import pandas as pd
 
-from strategy.ingest.columns import match_header
+from strategy.ingest.columns import REQUIRED, match_header
 from strategy.ingest.decode import SAVE_AS_CSV, DecodedFile, reject
 from strategy.ingest.report import FileRejected, Limits, Problem
 from strategy.leftovers import remove_leftovers
@@ -260,20 +260,27 @@ def _bounded_row(values: tuple, limits: Limits, number: int) -> list[str | None]
 
 
 def _activity_sheet(workbook, limits: Limits):
-    """(the sheet whose top rows name the most known columns — the first sheet if none names two —, a note when
-    it is not the first sheet); FileRejected if its declared size is beyond the limits."""
-    best, best_score = None, 1
+    """(the sheet whose top rows look most like the activities' header, a note when it is not the first sheet);
+    FileRejected if its declared size is beyond the limits.
+
+    A header row scores (required columns it names, columns it names): a copy of the template's Lists sheet
+    (sector, places, aims, ...) then loses to a real activities sheet naming fewer columns in all. With no sheet
+    naming two known columns the first sheet is read, as before."""
+    best, best_score = None, (0, 1)
     declared = {}
     for sheet in workbook.worksheets:
         declared[sheet.title] = (sheet.max_row, sheet.max_column)  # the sheet's <dimension>, read without its cells
         sheet.reset_dimensions()  # never pad rows to a declared width: read what is there
         if getattr(sheet, "sheet_state", "visible") != "visible":
             continue  # a hidden sheet holds lists or workings, not what the partner sees
-        score = 0
+        score = (0, 0)
         for values in sheet.iter_rows(min_row=1, max_row=HEADER_SEARCH_ROWS, values_only=True):
-            cells = [cell_text(v) for v in values[:limits.max_columns]]
-            score = max(score, sum(match_header(c) is not None for c in cells if c))
-        if score > best_score:
+            matched = [match_header(cell_text(v)) for v in values[:limits.max_columns] if cell_text(v)]
+            named = {m[0] for m in matched if m is not None and m[1] is None}
+            ticks_aims = any(m is not None and m[1] and m[1].startswith("A") for m in matched)
+            required = len(named & set(REQUIRED)) + (ticks_aims and "aims" not in named)
+            score = max(score, (required, sum(m is not None for m in matched)))
+        if score[1] >= 2 and score > best_score:
             best, best_score = sheet, score
     chosen = best or workbook.worksheets[0]
     rows, columns = declared[chosen.title]

@@ -74,6 +74,7 @@ def workbook_bytes(sheets: dict[str, list[list]]) -> bytes:
     return buffer.getvalue()
 
 
+REQUIRED_ONLY = ["activity_id", "title", "sector", "places", "aims", "start_date"]
 GUIDE_SHEET = [["How to fill in this return"], ["One row per activity on the Activities sheet."],
                ["Dates are day first."]]
 DATE_LAYOUTS = ["1 March 2025", "01-Mar-2025", "2025/03/01", "1st March 2025", "March 1, 2025", "1-Mar-25",
@@ -168,8 +169,11 @@ CASES = [
          LOADED, name="return.xlsx", warning_kinds=["other sheet", "ignored rows"],
          stored=stored_one(activity_id="MM-1", start_date=date(2024, 4, 1))),
     Case("activities_sheet_chosen_by_its_headers_not_its_position",
-         workbook_bytes({"Summary": [["Partner", "Total"], ["Trust", 3]], "Lists": [["Mansfield"], ["Ashfield"]],
-                         "Our activities": [[None] + HEADER, [None] + xlsx_row()]}),
+         workbook_bytes({"Summary": [["Partner", "Total"], ["Trust", 3]],
+                         # the template's lists, copied in: six column names, but only three required ones
+                         "Lists": [["sector", "places", "aims", "ways_of_working", "themes", "status"],
+                                   ["Sport", "Mansfield", "A1", "W1", "walking", "active"]],
+                         "Our activities": [[None] + REQUIRED_ONLY, [None] + [GOOD[h] for h in REQUIRED_ONLY]]}),
          LOADED, name="own.xlsx", warning_kinds=["other sheet"], stored=stored_one(title="Walking for health")),
     Case("semicolon_delimited_european_excel", csv_bytes([row(places="Mansfield, Ashfield")], delimiter=";"), LOADED,
          stored=stored_one(places=["E07000170", "E07000174"])),
