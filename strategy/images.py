@@ -19,6 +19,7 @@ import os
 import signal
 import tempfile
 import threading
+import time
 from functools import lru_cache
 from pathlib import Path
 
@@ -41,6 +42,10 @@ _draw_lock = threading.Lock()  # one batch at a time through the one browser
 _loop: asyncio.AbstractEventLoop | None = None
 _server: kaleido.Kaleido | None = None
 _last_failure: str | None = None
+_last_failure_at = 0.0
+_stop_registered = False
+# a failed start is reported (buttons disabled) for this long, then tried again: it may have been passing trouble
+FAILURE_REMEMBERED_SECONDS = 300
 
 
 class ImageExportUnavailable(RuntimeError):
@@ -59,12 +64,21 @@ def browser_path() -> str | None:
 
 def unavailable_reason() -> str | None:
     """Why chart images cannot be made here, found without starting anything (None if they may be): no browser
-    at the configured path, or the browser failed the last time it was started in this process."""
+    at the configured path, or the browser failed when it was last started in this process (for five minutes)."""
+    missing = _missing_browser()
+    if missing:
+        return missing
+    if _last_failure and time.monotonic() - _last_failure_at < FAILURE_REMEMBERED_SECONDS:
+        return _last_failure
+    return None
+
+
+def _missing_browser() -> str | None:
     path = browser_path()
     if not path or not Path(path).is_file() or not os.access(path, os.X_OK):
         where = f" (BROWSER_PATH is {os.environ['BROWSER_PATH']!r})" if os.environ.get("BROWSER_PATH") else ""
         return f"Chromium was not found{where}. {INSTALL}"
-    return _last_failure
+    return None
 
 
 def _event_loop() -> asyncio.AbstractEventLoop:
@@ -122,9 +136,9 @@ def _kill(server: kaleido.Kaleido) -> None:
         process.kill()
 
 
-async def _close(server: kaleido.Kaleido) -> None:
+async def _close(server: kaleido.Kaleido, seconds: float = 2) -> None:
     try:
-        await asyncio.wait_for(server.close(), 2)
+        await asyncio.wait_for(server.close(), seconds)
     except BaseException:  # noqa: BLE001 - the browser is being discarded anyway
         pass
 
@@ -138,11 +152,11 @@ def _discard_server() -> None:
 
 
 def _ensure_server() -> kaleido.Kaleido:
-    global _server, _last_failure
+    global _server, _last_failure, _last_failure_at, _stop_registered
     with _server_lock:
         if _server is not None:
             return _server
-        missing = unavailable_reason() if _last_failure is None else None
+        missing = _missing_browser()
         if missing:
             raise ImageExportUnavailable(missing)
         try:
@@ -157,8 +171,11 @@ def _ensure_server() -> kaleido.Kaleido:
                              f"({first_line}). {INSTALL}")
         else:
             _last_failure = None
-            atexit.register(_stop_server)
+            if not _stop_registered:
+                atexit.register(_stop_server)
+                _stop_registered = True
             return _server
+        _last_failure_at = time.monotonic()
         raise ImageExportUnavailable(_last_failure)
 
 
@@ -168,7 +185,7 @@ def _stop_server() -> None:
         server, _server = _server, None
         if server is not None:
             try:
-                _run(_close(server), 10)
+                _run(_close(server, 8), 10)
             except Exception:  # noqa: BLE001 - leaving anyway
                 pass
 

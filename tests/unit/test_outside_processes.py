@@ -121,3 +121,27 @@ def test_make_run_warns_about_missing_chromium_and_libreoffice_without_failing(t
     run_target = next(line for line in makefile.splitlines() if line.startswith("run:"))
     assert "outside" in run_target.split()
     assert "scripts/check_outside_programs.sh" in makefile
+
+
+REMEMBERED = """
+import json
+import plotly.graph_objects as go
+from strategy import images
+before = images.unavailable_reason()
+try:
+    images.figure_images([go.Figure(go.Bar(x=[1], y=[2]))])
+except images.ImageExportUnavailable:
+    pass
+after = images.unavailable_reason()
+images._last_failure_at -= images.FAILURE_REMEMBERED_SECONDS + 1
+later = images.unavailable_reason()
+print(json.dumps([before, after, later]))
+"""
+
+
+def test_a_browser_that_failed_disables_the_buttons_for_a_while_then_is_tried_again(tmp_path):
+    done = _python(["-c", REMEMBERED], {"BROWSER_PATH": _fake_program(tmp_path, "chromium", "exit 1")})
+    before, after, later = json.loads(done.stdout.strip().splitlines()[-1])
+    assert before is None  # a program is there: nothing to say until it has been tried
+    assert "could not be started" in after and "apt-get install chromium" in after
+    assert later is None
