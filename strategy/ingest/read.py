@@ -223,10 +223,13 @@ def _xlsx_to_raw_cells(cursor: duckdb.DuckDBPyConnection, data: bytes,
     try:
         sheet, note = _activity_sheet(workbook, limits)
         rows: list[list[str | None]] = []
+        most = limits.max_rows + HEADER_SEARCH_ROWS + 1
         for values in sheet.iter_rows(min_row=1, values_only=True):
+            if len(rows) == most:  # a value this far down, even below empty rows: no need to read the rest
+                raise reject(f"The sheet '{sheet.title}' has values below row {most:,}; at most "
+                             f"{limits.max_rows:,} activities can be loaded at once. Delete anything below your "
+                             "activities, or split the file.", "too many rows")
             rows.append(_bounded_row(values, limits, len(rows) + 1))
-            if len(rows) > limits.max_rows + HEADER_SEARCH_ROWS + 1:
-                break  # too many: the row limit reports it; no need to read the rest
     except (FileRejected, MemoryError):
         raise
     except Exception:  # noqa: BLE001 - a sheet's XML is parsed only as it is read

@@ -318,6 +318,15 @@ CASES = [
     Case("workbook_with_a_value_beyond_the_column_limit",
          xlsx_bytes([xlsx_row() + [None] * 30 + ["stray"]], header=HEADER), REJECTED, name="stray.xlsx",
          errors=[(0, "", "too many columns")], limits=Limits(max_megabytes=50, max_rows=100, max_columns=40)),
+    # a sheet's <dimension> may understate it: what is actually there is bounded as it is read
+    Case("workbook_with_one_value_a_million_rows_down",
+         rewritten_xlsx(xlsx_bytes([xlsx_row()]), SHEET, lambda body: body.replace(
+             b"</sheetData>", b'<row r="1048576"><c r="A1048576" t="inlineStr"><is><t>x</t></is></c></row></sheetData>')),
+         REJECTED, name="far.xlsx", errors=[(0, "", "too many rows")], limits=Limits(max_megabytes=50, max_rows=100)),
+    Case("workbook_with_one_value_in_the_last_excel_column",
+         rewritten_xlsx(xlsx_bytes([xlsx_row()]), SHEET, lambda body: body.replace(
+             b"</sheetData>", b'<row r="5"><c r="XFD5" t="inlineStr"><is><t>x</t></is></c></row></sheetData>')),
+         REJECTED, name="far.xlsx", errors=[(0, "", "too many columns")]),
     Case("workbook_with_an_entity_bomb", rewritten_xlsx(xlsx_bytes([xlsx_row()]), SHEET, with_doctype(LAUGHS, "lol9")),
          REJECTED, name="laughs.xlsx", errors=[(0, "", "not a spreadsheet")]),
     Case("workbook_with_an_outside_entity",
