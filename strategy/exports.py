@@ -52,18 +52,29 @@ def formula_safe_table(table: pd.DataFrame) -> pd.DataFrame:
     return safe
 
 
-def text_cells_in_sheet(sheet) -> None:
-    """For Excel: every text cell of an openpyxl worksheet stays text, exactly as written.
+def text_cells_in_sheet(sheet, table: pd.DataFrame, header: bool = True) -> None:
+    """For Excel: every text cell of the sheet written from `table` stays text, exactly as written.
 
     openpyxl turns a string starting with = into a formula (and '#N/A' into an error); those become text again.
     Text that looks like a formula also gets Excel's quote-prefix mark, so editing the cell in Excel does not turn
-    it into one; the value itself is unchanged, so a partner's '-5k challenge' comes back as '-5k challenge'."""
-    for row in sheet.iter_rows():
-        for cell in row:
-            if cell.data_type in ("f", "e") and isinstance(cell.value, str):
-                cell.data_type = "s"
-            if cell.data_type == "s" and looks_like_formula(cell.value):
-                cell.quotePrefix = True
+    it into one; the value itself is unchanged, so a partner's '-5k challenge' comes back as '-5k challenge'.
+    Only the cells that need it are visited (found column by column), not every cell of a large export."""
+    from openpyxl.cell.cell import ERROR_CODES
+
+    def needs_care(value: object) -> bool:
+        return looks_like_formula(value) or (isinstance(value, str) and value in ERROR_CODES)
+
+    first = 2 if header else 1
+    places = [(1, j) for j, name in enumerate(table.columns) if header and needs_care(str(name))]
+    for j, column in enumerate(table.columns):
+        values = table.iloc[:, j]
+        if values.dtype == object or pd.api.types.is_string_dtype(values):
+            places += [(first + i, j) for i in values.map(needs_care).to_numpy().nonzero()[0]]
+    for row, j in places:
+        cell = sheet.cell(row=row, column=j + 1)
+        if isinstance(cell.value, str):
+            cell.data_type = "s"
+            cell.quotePrefix = looks_like_formula(cell.value)
 
 
 def excel_text(value: object) -> object:
@@ -87,7 +98,7 @@ def excel_bytes(sheets: dict[str, pd.DataFrame], header: bool = True) -> bytes:
                     table[column] = table[column].map(excel_text)
             table.columns = [excel_text(str(c)) for c in table.columns]
             table.to_excel(writer, sheet_name=name[:31], index=False, header=header)
-            text_cells_in_sheet(writer.sheets[name[:31]])
+            text_cells_in_sheet(writer.sheets[name[:31]], table, header)
     return buffer.getvalue()
 
 
