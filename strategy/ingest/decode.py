@@ -52,8 +52,10 @@ def decode_file(data: bytes, file_name: str = "") -> DecodedFile:
                      "and upload it again.", "empty file")
     if data.startswith(b"PK\x03\x04"):
         return DecodedFile("xlsx")
-    if data.startswith((b"\xff\xfe", b"\xfe\xff")):  # Excel's "Unicode Text": UTF-16 with its byte-order mark
-        encoding, utf8 = "UTF-16", utf16_to_utf8(data)
+    if data.startswith((b"\xff\xfe", b"\xfe\xff", b"\x00\x00\xfe\xff")):
+        # Excel's "Unicode Text" is UTF-16 with its byte-order mark; UTF-32 says so the same way
+        utf32 = data.startswith((b"\xff\xfe\x00\x00", b"\x00\x00\xfe\xff"))
+        encoding, utf8 = ("UTF-32", unicode_to_utf8(data, "utf-32")) if utf32 else ("UTF-16", unicode_to_utf8(data))
         head = bytes(utf8[:65536]).decode("utf-8", errors="ignore")
         return DecodedFile("csv", encoding, detect_delimiter(head), utf8)
     for signature, message in SIGNATURES:
@@ -117,15 +119,16 @@ def transcode(data: bytes) -> tuple[str, bytes | memoryview]:
         raise
 
 
-def utf16_to_utf8(data: bytes) -> bytes:
-    """UTF-16 text with a byte-order mark (which says which byte comes first, so nothing is guessed) as UTF-8;
-    FileRejected naming the line if it is not valid UTF-16."""
+def unicode_to_utf8(data: bytes, codec: str = "utf-16") -> bytes:
+    """UTF-16 (or UTF-32) text with a byte-order mark (which says which byte comes first, so nothing is guessed)
+    as UTF-8; FileRejected naming the line if it is not valid."""
     try:
-        return data.decode("utf-16").encode("utf-8")
+        return data.decode(codec).encode("utf-8")
     except UnicodeDecodeError as problem:
-        line = data[:problem.start].decode("utf-16", errors="replace").count("\n") + 1
-        raise reject(f"The file starts as 'Unicode text' (UTF-16) but line {line} cannot be read as UTF-16. Nothing "
-                     f"was guessed or replaced. {SAVE_AS_CSV}", "unreadable characters") from None
+        line = data[:problem.start].decode(codec, errors="replace").count("\n") + 1
+        name = codec.upper()
+        raise reject(f"The file starts as 'Unicode text' ({name}) but line {line} cannot be read as {name}. "
+                     f"Nothing was guessed or replaced. {SAVE_AS_CSV}", "unreadable characters") from None
 
 
 def decode_text(data: bytes) -> tuple[str, str]:

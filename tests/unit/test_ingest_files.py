@@ -158,6 +158,8 @@ CASES = [
          .encode("utf-16-le"), LOADED, stored=stored_one(title="Café £5 – taster", places=["E07000174"])),
     Case("utf16_big_endian_with_bom", b"\xfe\xff" + csv_bytes([row(title="Naïve ✓")]).decode().encode("utf-16-be"),
          LOADED, stored=stored_one(title="Naïve ✓")),
+    Case("utf32_with_bom", csv_bytes([row(title="Crèche ✓")]).decode().encode("utf-32"), LOADED,
+         stored=stored_one(title="Crèche ✓")),
     Case("date_layouts_that_cannot_be_misread",
          csv_bytes([row(activity_id=f"MM-{n}", start_date=layout, end_date="")
                     for n, layout in enumerate(DATE_LAYOUTS, start=1)]), LOADED, stored=all_start(date(2025, 3, 1))),
