@@ -68,29 +68,56 @@ def blank(cell: str) -> str:
             f"AND trim({cell}, '{TRIM}') = ''))")
 
 
+# A time of day after a date (Excel's date-time cells written out as text: '01/03/2025 00:00', '2025-03-01T09:30'):
+# the date is read and the time ignored.
+TIME_OF_DAY = "[ tT]\\d{1,2}:\\d{2}(:\\d{2}(\\.\\d+)?)?(\\s?[aApP][mM])?"
+WEEKDAY = "^(mon|tue|wed|thu|fri|sat|sun)[a-z]* "
+
+
+def date_part_sql(x: str) -> str:
+    """SQL: the text x without surrounding spaces and without a time of day after the date."""
+    return f"regexp_replace(trim({x}, '{TRIM}'), '{TIME_OF_DAY}$', '')"
+
+
 def date_sql(x: str) -> str:
-    """SQL turning the text x into a DATE: ISO, day-first numeric, '25 Apr 2024' or an Excel serial number."""
-    words = (f"regexp_replace(regexp_replace(lower({x}), '(\\d)(st|nd|rd|th)\\b|[.,\\-]', '\\1 ', 'g'), "
-             f"'sept', 'sep')")
+    """SQL turning the text x into a DATE, for every layout that cannot be misread: ISO (2025-03-01, 2025/03/01,
+    2025.03.01), day-first numbers (01/03/2025, 1.3.25), a month name either side of the day ('1 March 2025',
+    '01-Mar-25', '1st Mar. 2025', 'March 1, 2025'), with or without a weekday (checked against the date) and a
+    time of day (ignored), or an Excel serial number. Month-first numbers are never guessed."""
+    d = date_part_sql(x)
+    # month names: lower case, ordinals and punctuation to spaces, one space between words
+    words = (f"trim(regexp_replace(regexp_replace(regexp_replace(lower({d}), '(\\d)(st|nd|rd|th)\\b|[.,\\-/]', "
+             f"'\\1 ', 'g'), 'sept', 'sep'), '\\s+', ' ', 'g'))")
+    rest = f"regexp_replace({words}, '{WEEKDAY}', '')"
+    named = f"""CASE
+            WHEN regexp_full_match({rest}, '\\d{{1,2}} [a-z]{{3,9}} \\d{{4}}')
+                THEN try_strptime({rest}, ['%d %b %Y', '%d %B %Y'])
+            WHEN regexp_full_match({rest}, '\\d{{1,2}} [a-z]{{3,9}} \\d{{2}}')
+                THEN try_strptime({rest}, ['%d %b %y', '%d %B %y'])
+            WHEN regexp_full_match({rest}, '[a-z]{{3,9}} \\d{{1,2}} \\d{{4}}')
+                THEN try_strptime({rest}, ['%b %d %Y', '%B %d %Y'])
+        END"""
+    weekday = f"regexp_extract({words}, '{WEEKDAY}', 1)"
     return f"""CAST(CASE
         WHEN regexp_full_match({x}, '\\d{{5}}(\\.0+)?') THEN DATE '1899-12-30' + CAST(CAST({x} AS DOUBLE) AS INTEGER)
-        WHEN regexp_full_match({x}, '\\d{{4}}-\\d{{1,2}}-\\d{{1,2}}( 00:00(:00)?)?')
-            THEN try_strptime(split_part({x}, ' ', 1), '%Y-%m-%d')
-        WHEN regexp_full_match({x}, '\\d{{1,2}}[/.\\-]\\d{{1,2}}[/.\\-]\\d{{4}}')
-            THEN try_strptime(regexp_replace({x}, '[.\\-]', '/', 'g'), '%d/%m/%Y')
-        WHEN regexp_full_match({x}, '\\d{{1,2}}[/.\\-]\\d{{1,2}}[/.\\-]\\d{{2}}')
-            THEN try_strptime(regexp_replace({x}, '[.\\-]', '/', 'g'), '%d/%m/%y')
-        WHEN regexp_full_match({x}, '(?i)\\d{{1,2}}(st|nd|rd|th)?[ \\-]+[a-z]{{3,9}}\\.?[ \\-,]+\\d{{4}}')
-            THEN try_strptime(regexp_replace({words}, '\\s+', ' ', 'g'), ['%d %b %Y', '%d %B %Y'])
+        WHEN regexp_full_match({d}, '\\d{{4}}[\\-/.]\\d{{1,2}}[\\-/.]\\d{{1,2}}')
+            THEN try_strptime(regexp_replace({d}, '[/.]', '-', 'g'), '%Y-%m-%d')
+        WHEN regexp_full_match({d}, '\\d{{1,2}}[/.\\-]\\d{{1,2}}[/.\\-]\\d{{4}}')
+            THEN try_strptime(regexp_replace({d}, '[.\\-]', '/', 'g'), '%d/%m/%Y')
+        WHEN regexp_full_match({d}, '\\d{{1,2}}[/.\\-]\\d{{1,2}}[/.\\-]\\d{{2}}')
+            THEN try_strptime(regexp_replace({d}, '[.\\-]', '/', 'g'), '%d/%m/%y')
+        WHEN regexp_matches({d}, '(?i)[a-z]{{3}}')
+            THEN CASE WHEN {weekday} = '' OR lower(strftime({named}, '%a')) = left({weekday}, 3) THEN {named} END
         END AS DATE)"""
 
 
 def date_format_sql(x: str) -> str:
     """SQL naming the way a date was written, for the report's 'assumed' section."""
+    d = date_part_sql(x)
     return f"""CASE
         WHEN regexp_full_match({x}, '\\d{{5}}(\\.0+)?') THEN 'Excel serial number'
-        WHEN regexp_full_match({x}, '\\d{{4}}-\\d{{1,2}}-\\d{{1,2}}( 00:00(:00)?)?') THEN 'YYYY-MM-DD'
-        WHEN regexp_full_match({x}, '\\d{{1,2}}[/.\\-]\\d{{1,2}}[/.\\-]\\d{{2,4}}') THEN 'DD/MM/YYYY (day first)'
+        WHEN regexp_full_match({d}, '\\d{{4}}[\\-/.]\\d{{1,2}}[\\-/.]\\d{{1,2}}') THEN 'YYYY-MM-DD'
+        WHEN regexp_full_match({d}, '\\d{{1,2}}[/.\\-]\\d{{1,2}}[/.\\-]\\d{{2,4}}') THEN 'DD/MM/YYYY (day first)'
         ELSE 'day, month name, year' END"""
 
 
@@ -118,6 +145,8 @@ def validate(cursor: duckdb.DuckDBPyConnection, raw: RawTable, framework: Framew
     _cell_profiles(cursor, mapping, framework)
     _typed(cursor, mapping, ticks)
     _row_problems(cursor, framework, mapping, ticks, result)
+    if raw.may_hold_control_characters():
+        _control_character_problems(cursor, mapping, ticks, result)
     _assumptions(cursor, mapping, ticks, result)
     return result
 
@@ -398,9 +427,10 @@ def _row_problems(cursor, framework: Framework, mapping, ticks, result: Validati
             continue
         # each distinct date is judged once; the rows holding a wrong one are found by a join
         dates = f"SELECT s.row_number, d.value FROM staged s JOIN date_values d ON d.text = s.{name} WHERE"
-        _problem(cursor, f"{dates} d.day IS NULL AND NOT regexp_full_match(d.value, '{MONTH_FIRST}')",
+        _problem(cursor, f"{dates} d.day IS NULL AND NOT regexp_full_match({date_part_sql('d.value')}, '{MONTH_FIRST}')",
                  header[name], "This is not a date, or not one that exists. " + DATE_HOW, "not a date")
-        _problem(cursor, f"{dates} d.day IS NULL AND regexp_full_match(d.value, '{MONTH_FIRST}')", header[name],
+        _problem(cursor, f"{dates} d.day IS NULL AND regexp_full_match({date_part_sql('d.value')}, '{MONTH_FIRST}')",
+                 header[name],
                  "This looks like a month-first (US) date. Dates are read day first: write 25/04/2024 for "
                  "25 April 2024.", "not a date")
         _problem(cursor, f"{dates} year(d.day) NOT BETWEEN {EARLIEST_YEAR} AND {LATEST_YEAR}", header[name],
@@ -427,6 +457,24 @@ def _row_problems(cursor, framework: Framework, mapping, ticks, result: Validati
                  FROM staged WHERE activity_id IS NOT NULL) WHERE copies > 1""", header["activity_id"],
                  "This activity_id appears more than once in the file. Each activity needs its own id: give "
                  "one of them a new id, or delete the repeated row.", "duplicate id")
+
+
+CONTROL = "[\\x00-\\x08\\x0b\\x0c\\x0e-\\x1f\\x7f]"  # RE2: control characters but tab, line feed, return
+
+
+def _control_character_problems(cursor, mapping, ticks, result: Validation) -> None:
+    """Cells holding an invisible control character (NUL and the like): refused with their row and column, as
+    spreadsheets cannot hold them (an Excel export of one fails) and nobody means to type them. The value is
+    shown with each one as �."""
+    columns = [(name, result.headers.get(name, name)) for name in COLUMN_NAMES if name in mapping]
+    columns += [(f"tick_{code}", result.headers.get(code, code)) for code in ticks]
+    for column, header in columns:
+        _problem(cursor, f"SELECT row_number, regexp_replace({column}, '{CONTROL}', '�', 'g') AS value, "
+                 "'This cell holds an invisible control character (' "
+                 f"|| printf('U+%04X', unicode(regexp_extract({column}, '{CONTROL}'))) "
+                 "|| ', shown as �) that a spreadsheet cannot hold. Retype the cell, or delete the character.' "
+                 f"AS message FROM staged WHERE regexp_matches({column}, '{CONTROL}')", header, "",
+                 "control character", own_message=True)
 
 
 def _number_problems(cursor, name: str, number: str, column: str, whole: bool) -> None:

@@ -25,12 +25,13 @@ def chart_block(fig: go.Figure, summary: str, table: pd.DataFrame | pa.Table, ke
                                                            "toImageButtonOptions": {"format": "png", "scale": 2}})
         st.caption(summary)
         downloads = st.container(horizontal=True, gap="small")
+        missing = images.unavailable_reason()  # Chromium draws the images: say so rather than fail on the click
         downloads.download_button("Download PNG", data=lambda: images.figure_image(fig, "png"), file_name=f"{key}.png",
                             mime="image/png", key=f"{key}_png", on_click="ignore", icon=":material/image:",
-                            help="The chart as a picture, for documents and slides")
+                            help=missing or "The chart as a picture, for documents and slides", disabled=bool(missing))
         downloads.download_button("Download SVG", data=lambda: images.figure_image(fig, "svg"), file_name=f"{key}.svg",
                             mime="image/svg+xml", key=f"{key}_svg", on_click="ignore", icon=":material/draw:",
-                            help="The chart as a scalable drawing, for print")
+                            help=missing or "The chart as a scalable drawing, for print", disabled=bool(missing))
         with st.expander("Show as table"):
             st.dataframe(table, hide_index=True, width="stretch")
 
