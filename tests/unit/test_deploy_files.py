@@ -16,7 +16,7 @@ CONFIG = tomllib.loads((PROJECT_ROOT / ".streamlit" / "config.toml").read_text(e
 def directive(name: str) -> list[str]:
     """The values of an nginx directive, comments left out."""
     text = "\n".join(line.split("#", 1)[0] for line in SITE.splitlines())
-    return re.findall(rf"^\s*{name}\s+([^;{]+);", text, flags=re.MULTILINE)
+    return re.findall(rf"^\s*{name}\s+([^;{{]+);", text, flags=re.MULTILINE)
 
 
 def test_nginx_lets_through_exactly_the_uploads_the_dashboard_accepts():
