@@ -43,8 +43,10 @@ def check(con: duckdb.DuckDBPyConnection) -> Health:
 
 
 def check_file(path=None) -> Health:
-    """Open the database file read-only and check it (when the dashboard is not holding it)."""
+    """Open the database file read-only and check it (when the dashboard is not holding it). A named database
+    (MotherDuck) is not a file: refused, saying so; check the running dashboard (--url) instead."""
     try:
+        db.database_path(path, needed_for="Checking the database file (use --url to check the running dashboard)")
         con = db.connect(path, read_only=True)
     except db.DatabaseUnavailable as problem:
         return Health(False, str(problem))

@@ -26,7 +26,7 @@ from strategy.framework import load_framework
 @st.cache_resource(show_spinner=False)
 def connection(path: str) -> duckdb.DuckDBPyConnection:
     """The server's one connection to the database (it is the only writer); queries take cursors from it."""
-    if not os.path.exists(path):
+    if not db.is_named_database(path) and not os.path.exists(path):
         build_database(path)
     con = db.connect(path)
     db.migrate(con)
@@ -34,7 +34,8 @@ def connection(path: str) -> duckdb.DuckDBPyConnection:
 
 
 def database_file() -> str:
-    return str(db.database_path())
+    """The database as configured: a file path, or a MotherDuck name ('md:NAME') passed on untouched."""
+    return db.database_location()
 
 
 def open_connection() -> duckdb.DuckDBPyConnection:
