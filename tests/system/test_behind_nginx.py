@@ -195,8 +195,11 @@ def test_healthz_answers_through_the_proxy_over_https(proxied):
 
 def test_a_partner_signs_in_through_the_proxy_and_uploads_a_file_over_nginxs_default_limit(
         proxied, provider, visitor, test_output):  # noqa: F811
-    visitor.goto(proxied + "/")
-    wait_for_app(visitor)  # drawn by the script over the websocket, so /_stcore/stream came through nginx
+    with visitor.expect_websocket() as stream:
+        visitor.goto(proxied + "/")
+    assert stream.value.url == proxied.replace("https://", "wss://") + "/_stcore/stream"
+    wait_for_app(visitor)
+    # the button is drawn by the script, which reaches the browser only over that websocket, through nginx
     visitor.get_by_role("button", name="Sign in").click()
     visitor.wait_for_url(provider + "/**")
     visitor.fill("input[name=sub]", PEOPLE["partner"])
