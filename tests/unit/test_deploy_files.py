@@ -34,7 +34,7 @@ def test_the_service_serves_serve_py_on_loopback_behind_the_site_upstream():
 
 def test_the_websocket_headers_and_forwarded_scheme_reach_every_location():
     headers = {value.split()[0]: value.split(None, 1)[1] for value in directive("proxy_set_header")}
-    assert headers["Upgrade"] == "$http_upgrade" and headers["Connection"] == "$connection_upgrade"
+    assert headers["Upgrade"] == "$http_upgrade" and headers["Connection"] == "$making_our_move_connection"
     assert headers["X-Forwarded-Proto"] == "$scheme"
     # a location with a proxy_set_header of its own would inherit none of the server's
     locations = re.findall(r"location[^{]*\{([^}]*)\}", SITE)
