@@ -21,12 +21,13 @@ import ssl
 import subprocess
 import sys
 import time
+import urllib.error
 import urllib.request
 from pathlib import Path
 
 import pytest
 
-from tests.browser.conftest import CHROMIUM, browser, free_port, wait_for_app  # noqa: F401 (fixture)
+from tests.browser.conftest import browser, free_port, wait_for_app  # noqa: F401 (fixture)
 from tests.browser.test_oidc_signin import OWN, PEOPLE, provider, signin_db  # noqa: F401 (fixtures)
 from tests.conftest import PROJECT_ROOT
 

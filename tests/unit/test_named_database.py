@@ -4,7 +4,6 @@ it with a plain message instead of making a path of it. No network: duckdb.conne
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 import duckdb
