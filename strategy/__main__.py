@@ -6,7 +6,7 @@ import sys
 
 from strategy.access import ModeProblem
 from strategy.commands import build_parser
-from strategy.db import keep_files_private
+from strategy.db import NotAFileDatabase, keep_files_private
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -21,6 +21,9 @@ def main(argv: list[str] | None = None) -> int:
     except ModeProblem as problem:  # sign-in settings in doubt: refuse, never act as the local user
         print(str(problem), file=sys.stderr)
         return 2
+    except NotAFileDatabase as problem:  # a file-only command (backup, restore, ...) on a MotherDuck database
+        print(str(problem), file=sys.stderr)
+        return 1
 
 
 if __name__ == "__main__":

@@ -46,7 +46,7 @@ class RestoreReport:
 def backup_root(database: str | os.PathLike | None = None) -> Path:
     """Where backups go: $STRATEGY_BACKUP_DIR, else a 'backups' folder beside the database file."""
     configured = os.environ.get("STRATEGY_BACKUP_DIR")
-    return Path(configured) if configured else db.database_path(database).parent / "backups"
+    return Path(configured) if configured else db.database_path(database, needed_for="Backups").parent / "backups"
 
 
 def keep_days() -> int:
@@ -94,6 +94,7 @@ def write_backup(con: duckdb.DuckDBPyConnection, directory: str | os.PathLike, r
     always a whole one.
     """
     target = Path(directory)
+    _database_file(con)  # a named (MotherDuck) database is refused here, before anything is written
     if target.exists() and any(target.iterdir()):
         raise BackupFailed(f"{target} already holds files; give a new or empty folder for the backup.")
     partial = target.with_name(target.name + ".partial")
@@ -217,7 +218,7 @@ def verify_files(directory: Path) -> tuple[dict | None, list[str]]:
 def restore_backup(directory: str | os.PathLike, database: str | os.PathLike | None = None) -> RestoreReport:
     """Rebuild the database from a backup folder, prove every table matches the manifest, then swap it in; the
     database it replaces is kept beside it (never deleted). Refused, changing nothing, if anything does not match."""
-    folder, target = Path(directory), db.database_path(database)
+    folder, target = Path(directory), db.database_path(database, needed_for="A restore")
     manifest, problems = verify_files(folder)
     if problems:
         return RestoreReport(False, "The backup cannot be trusted, so nothing was restored.", problems=problems)
@@ -364,7 +365,7 @@ def _checkpoint(cursor: duckdb.DuckDBPyConnection) -> bool:
 
 
 def _database_file(con: duckdb.DuckDBPyConnection) -> Path:
-    return originals.database_file(con) or db.database_path()
+    return db.database_path(originals.database_file(con) or None, needed_for="A backup")
 
 
 def _sql_path(path: Path) -> str:

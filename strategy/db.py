@@ -112,17 +112,61 @@ def private_folder(folder: Path) -> Path:
     return folder
 
 
-def database_path(path: str | os.PathLike | None = None) -> Path:
-    """The database file: the argument, else $STRATEGY_DB, else data/strategy.duckdb."""
-    return Path(path or os.environ.get("STRATEGY_DB") or DEFAULT_DB)
+# Databases DuckDB opens by name rather than as a file on this computer: MotherDuck's 'md:NAME' (or
+# 'motherduck:NAME'), for several partnerships on one service (docs/operations.md, "Beyond one machine").
+NAMED_DATABASE_PREFIXES = ("md:", "motherduck:")
+
+
+class NotAFileDatabase(DatabaseUnavailable):
+    """The database is a named service database (MotherDuck) and the operation works only on a file here."""
+
+
+def is_named_database(location: str | os.PathLike) -> bool:
+    """True for a MotherDuck name ('md:NAME', 'motherduck:NAME'), which is not a path."""
+    return os.fspath(location).strip().lower().startswith(NAMED_DATABASE_PREFIXES)
+
+
+def database_location(path: str | os.PathLike | None = None) -> str:
+    """The database as DuckDB is to open it: the argument, else $STRATEGY_DB, else data/strategy.duckdb. A named
+    database ('md:NAME', with any '?option=...') is passed on exactly as written; anything else is a file path."""
+    location = os.fspath(path) if path else (os.environ.get("STRATEGY_DB") or os.fspath(DEFAULT_DB))
+    return location if is_named_database(location) else str(Path(location))
+
+
+def shown_location(location: str | os.PathLike) -> str:
+    """A database location fit for a message or a log: a named database without its options (a token may be one);
+    a file path as it is."""
+    text = os.fspath(location)
+    return text.split("?", 1)[0] if is_named_database(text) else text
+
+
+def database_path(path: str | os.PathLike | None = None, needed_for: str = "This") -> Path:
+    """The database file: the argument, else $STRATEGY_DB, else data/strategy.duckdb. NotAFileDatabase, saying
+    what to do instead, when it is a named database (MotherDuck): needed_for names the operation that needs a file
+    ("A backup"), which is then refused rather than run on a path made from the name."""
+    location = database_location(path)
+    if is_named_database(location):
+        raise NotAFileDatabase(
+            f"{needed_for} works only on a database file on this computer, and the database is "
+            f"{shown_location(location)}, a MotherDuck database (STRATEGY_DB or --db). Use MotherDuck's own "
+            "tools for this (docs/operations.md, \"Beyond one machine\"), or point STRATEGY_DB at a .duckdb file.")
+    return Path(location)
 
 
 def connect(path: str | os.PathLike | None = None, read_only: bool = False,
             create: bool = False) -> duckdb.DuckDBPyConnection:
     """An open connection with the memory limit applied, or DatabaseUnavailable saying what to do: the file is
-    missing (only `init` creates one: create=True), held by another process, or cannot be opened (damaged)."""
-    file = database_path(path)
+    missing (only `init` creates one: create=True), held by another process, or cannot be opened (damaged). A named
+    database (MotherDuck, 'md:NAME') is opened by its name, untouched."""
+    location = database_location(path)
     limit = memory_limit()  # a mistyped setting refuses before anything is opened
+    if is_named_database(location):
+        try:
+            return duckdb.connect(location, read_only=read_only)
+        except duckdb.Error as error:
+            raise DatabaseUnavailable(f"The database {shown_location(location)} could not be opened: "
+                                      f"{str(error).replace(location, shown_location(location))}") from error
+    file = Path(location)
     if not file.exists() and not create:
         raise missing_database(file)
     private_folder(file.parent)

@@ -133,8 +133,10 @@ def check(con: duckdb.DuckDBPyConnection) -> Health:
 def check_file(path=None) -> Health:
     """Open the database file read-only (replaying its write-ahead log) and check it as it is on disk: its header
     and size, every block of every table read back against its checksum, then the health query. For when the
-    dashboard is not holding the file."""
+    dashboard is not holding the file. A named database (MotherDuck) is not a file: refused, saying so; check the
+    running dashboard (--url) instead."""
     try:
+        db.database_path(path, needed_for="Checking the database file (use --url to check the running dashboard)")
         con = db.connect(path, read_only=True)
     except db.DatabaseUnavailable as problem:
         return Health(False, str(problem), damaged=not (problem.in_use or problem.missing

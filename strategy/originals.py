@@ -40,7 +40,9 @@ def database_file(con: duckdb.DuckDBPyConnection) -> Path | None:
 def originals_folder(database: str | os.PathLike) -> Path:
     """Where a database's originals live: $STRATEGY_ORIGINALS_DIR, else an 'originals' folder beside it."""
     configured = os.environ.get("STRATEGY_ORIGINALS_DIR")
-    return Path(configured) if configured else db.database_path(database).parent / "originals"
+    if configured:
+        return Path(configured)
+    return db.database_path(database, needed_for="Keeping uploaded files as received").parent / "originals"
 
 
 def original_path(folder: Path, sha256: str) -> Path:

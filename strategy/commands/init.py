@@ -24,7 +24,9 @@ def register(subparsers) -> None:
 def run(args: argparse.Namespace) -> int:
     if args.activities < 1:
         return fail("--activities must be 1 or more", 2)
-    existing = db.database_path(database_argument(args)).exists()
+    location = db.database_location(database_argument(args))
+    # a named (MotherDuck) database may hold users already: changing it is an admin's decision, as for a file
+    existing = db.is_named_database(location) or db.database_path(location).exists()
     try:
         actor = None
         if existing:  # a new file has no users yet; changing an existing one is an admin's decision

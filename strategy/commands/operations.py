@@ -38,7 +38,7 @@ def register(subparsers) -> None:
 
 def run_backup(args: argparse.Namespace) -> int:
     directory, database = Path(args.directory), database_argument(args)
-    if not db.database_path(database).exists():
+    if not db.database_path(database, needed_for="A backup").exists():
         return fail(f"There is no database at {db.database_path(database)} to back up.")
     try:
         con = db.connect(database)
@@ -75,6 +75,7 @@ def run_backup(args: argparse.Namespace) -> int:
 
 def run_restore(args: argparse.Namespace) -> int:
     actor = None
+    db.database_path(database_argument(args), needed_for="A restore")  # a named database has no file to restore
     if _sound(database_argument(args)):
         try:  # the database being replaced says who may replace it (an unreadable one cannot: that is the repair)
             with db.connect(database_argument(args)) as con:

@@ -69,7 +69,8 @@ def connection(path: str) -> duckdb.DuckDBPyConnection:
 
 
 def database_file() -> str:
-    return str(db.database_path())
+    """The database as configured: a file path, or a MotherDuck name ('md:NAME') passed on untouched."""
+    return db.database_location()
 
 
 def open_connection() -> duckdb.DuckDBPyConnection:
