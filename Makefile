@@ -4,11 +4,13 @@
 VENV ?= .venv
 PY := $(VENV)/bin/python
 PORT ?= 8501
+# Local mode listens on this computer only; a shared server with sign-in on may set ADDRESS=0.0.0.0.
+ADDRESS ?= 127.0.0.1
 
-.PHONY: run test setup system database bench bench-import loadtest clean
+.PHONY: run test setup system outside database bench bench-import loadtest clean
 
-run: setup database
-	$(PY) -m streamlit run serve.py --server.port $(PORT) --browser.gatherUsageStats false
+run: setup database outside
+	$(PY) -m streamlit run serve.py --server.address $(ADDRESS) --server.port $(PORT) --browser.gatherUsageStats false
 
 test: setup system
 	$(PY) -m pytest
@@ -18,6 +20,10 @@ setup:
 
 system:
 	@bash scripts/install_system_packages.sh
+
+# warns (never fails, needs no root) when Chromium or LibreOffice is missing, naming the package to install
+outside:
+	@bash scripts/check_outside_programs.sh
 
 database:
 	@if [ -f "$${STRATEGY_DB:-data/strategy.duckdb}" ]; then $(PY) -m strategy init; else $(PY) -m strategy init --demo; fi

@@ -2,22 +2,29 @@
 
 import streamlit as st
 
+from strategy import periods
+from strategy.analysis import places_in_view
 from strategy.slides import short_money
 from strategy.ui import cached, chart_block, headline_indicator_tiles, heatmap_view, page_setup, plain
 
 page = page_setup("Making our Move: overview", icon=":material/dashboard:")
+st.markdown(f"*The strategy's vision:* **{page.framework.vision}**")
 st.caption("How partners' activities line up with the strategy's five shared aims and six ways of working.")
 
 totals = cached("headline_totals", page.filters)
 tiles = st.columns(5)
 tiles[0].metric("Activities", f"{totals['activities']:,}", border=True)
 tiles[1].metric("Partners", f"{totals['partners']:,}", border=True)
-tiles[2].metric("Places reached", f"{totals['places_reached']} of {len(page.framework.local_places())}", border=True)
+tiles[2].metric("Places reached", f"{totals['places_reached']} of {places_in_view(page.framework, page.filters)}",
+                border=True, help="Places with at least one activity, of the places in the place filter (every "
+                                  "place when there is none).")
 tiles[3].metric("Investment", short_money(totals["investment"]), border=True,
                 help=f"£{totals['investment']:,.0f} in total; {totals['activities_with_investment']:,} of the "
-                     f"activities report money.")
-tiles[4].metric("Participants", f"{totals['participants']:,.0f}", border=True,
-                help=f"{totals['activities_with_participants']:,} of the activities report participants.")
+                     f"activities report money. {periods.counting_rule()}")
+tiles[4].metric("Participants (attendances)", f"{totals['participants']:,.0f}", border=True,
+                help=f"Attendances as partners count them, not unique people (one person at ten sessions may count "
+                     f"ten times). {totals['activities_with_participants']:,} of the activities report participants. "
+                     f"{periods.counting_rule()}")
 
 # --- Headline population indicators for the filtered place (see pages/4_Trends.py) ---
 headline_indicator_tiles(page.filters)
@@ -28,7 +35,7 @@ with left:
     heatmap = heatmap_view(page.filters, "aim", "way", "activities", "Activities by aim and way of working",
                            page.source(), compact=True)
     chart_block(heatmap.figure, heatmap.summary, heatmap.table, key="overview_heatmap")
-    st.caption(" · ".join(way.short for way in page.framework.ways))
+    st.caption("Ways of working, in the strategy's words: " + " · ".join(way.full for way in page.framework.ways))
     st.page_link("pages/1_Alignment.py", label="Explore alignment", icon=":material/grid_on:")
 with right:
     st.subheader("Largest gaps")

@@ -1,24 +1,74 @@
 """The production entry point: `streamlit run serve.py` serves the dashboard (app.py and pages/) plus
 
-- GET /healthz: a real query against the main tables; 200 with figures when healthy, 503 with the reason when not
-  (for a reverse proxy or monitor; /_stcore/health only says the web server is up);
+- GET /healthz: a real query against the main tables; 200 {"status": "ok"} when healthy, 503
+  {"status": "unavailable"} when not (for a reverse proxy or monitor; /_stcore/health only says the web server is
+  up). The reason is written to the server log, never to the visitor; `python -m strategy health` shows it too;
 - the backup-request watcher, so `python -m strategy backup DIR` works while the dashboard runs.
+
+It refuses to start, with a plain message, when the mode is in doubt (STRATEGY_MODE unknown, secrets unreadable or
+incomplete for sign-in) and when local mode (no sign-in, everyone an admin) would listen beyond this computer.
+Every answer carries anti-framing headers, and files it writes are readable by its own account only.
 """
 
+import logging
+import sys
 from contextlib import asynccontextmanager
 
 import streamlit as st
 from starlette.concurrency import run_in_threadpool
+from starlette.middleware import Middleware
 from starlette.responses import JSONResponse
 from starlette.routing import Route
 
-from strategy import backup_requests, health
+from strategy import access, backup_requests, db, health
 from strategy.ui import database_file, open_connection
+
+LOG = logging.getLogger("strategy.serve")
+
+# No page of the dashboard may be shown inside another site's frame (clickjacking a signed-in admin).
+ANTI_FRAMING_HEADERS = [(b"x-frame-options", b"DENY"), (b"content-security-policy", b"frame-ancestors 'none'")]
+
+
+def refuse_unsafe_start() -> str:
+    """The mode this server runs in; exits with a plain message (status 2) when it cannot run safely."""
+    try:
+        mode = access.dashboard_mode()
+        access.refuse_local_mode_on_network(mode, st.get_option("server.address"))
+    except access.ModeProblem as problem:
+        print(f"The dashboard will not start: {problem}", file=sys.stderr, flush=True)
+        raise SystemExit(2) from None
+    for file in access.secrets_readable_by_others():
+        print(f"Warning: other accounts on this computer can read the secrets file {file}; run chmod 600 {file}",
+              file=sys.stderr, flush=True)
+    return mode
+
+
+class AntiFramingHeaders:
+    """ASGI middleware: X-Frame-Options DENY and CSP frame-ancestors 'none' on every HTTP answer."""
+
+    def __init__(self, app):
+        self.app = app
+
+    async def __call__(self, scope, receive, send):
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+
+        async def send_with_headers(message):
+            if message["type"] == "http.response.start":
+                names = {name.lower() for name, _value in message.get("headers", [])}
+                message = {**message, "headers": [*message.get("headers", []),
+                                                  *[h for h in ANTI_FRAMING_HEADERS if h[0] not in names]]}
+            await send(message)
+
+        await self.app(scope, receive, send_with_headers)
 
 
 async def healthz(request):
     report = await run_in_threadpool(health_of_running_dashboard)
-    response = JSONResponse(report.as_json(), status_code=200 if report.ok else 503)
+    if not report.ok:
+        LOG.warning("GET /healthz: unavailable: %s", report.message)
+    response = JSONResponse({"status": "ok" if report.ok else "unavailable"}, status_code=200 if report.ok else 503)
     response.headers["Cache-Control"] = "no-store"
     return response
 
@@ -36,4 +86,8 @@ async def lifespan(app):
     yield
 
 
-app = st.App("app.py", routes=[Route("/healthz", healthz, methods=["GET", "HEAD"])], lifespan=lifespan)
+db.keep_files_private()
+MODE = refuse_unsafe_start()
+
+app = st.App("app.py", routes=[Route("/healthz", healthz, methods=["GET", "HEAD"])], lifespan=lifespan,
+             middleware=[Middleware(AntiFramingHeaders)])

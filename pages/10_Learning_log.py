@@ -41,6 +41,10 @@ with owed:
                 commitments.mark_commitment_done(cursor, actor(), kept, today)
             st.rerun()
 
+with write:
+    with st.expander("Prompts from the workshops"):
+        st.markdown("\n".join(f"- **{commitments.HEADINGS[key]}:** {' '.join(questions)}"
+                               for key, questions in commitments.PROMPTS.items()))
 with write, st.form("reflection", clear_on_submit=True):
     options, place_names = place_choices(page.framework)
     purpose_list = purposes.purposes(page.con, page.framework, Filters())

@@ -6,7 +6,7 @@ from strategy.access import ROLES, PermissionDenied
 from strategy.audit import audit_entries, audit_export
 from strategy.users import (UserProblem, add_partner, add_user, change_user, deactivate_user, list_partners,
                             list_users)
-from strategy.ui import page_setup, plain
+from strategy.ui import log_refusal, page_setup, plain
 
 ROLE_HELP = {"viewer": "reads every dashboard", "partner": "reads, and uploads and rolls back their own "
              "organisation's activities", "analyst": "reads, exports, imports indicator values",
@@ -21,6 +21,8 @@ def outcome(change) -> None:
     try:
         st.success(plain(change()), icon=":material/check_circle:")
     except (UserProblem, PermissionDenied) as problem:
+        if isinstance(problem, PermissionDenied):
+            log_refusal(problem, "admin page")
         st.error(plain(problem), icon=":material/error:")
 
 

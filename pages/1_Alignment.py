@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from strategy import analysis
+from strategy import analysis, periods
 from strategy.ui import cached_table, chart_block, heatmap_view, page_setup, pinned_quotes, pinned_quotes_for, plain
 
 VIEWS = {"Aims x ways of working": ("aim", "way"), "Places x aims": ("place", "aim"),
@@ -11,7 +11,7 @@ VIEWS = {"Aims x ways of working": ("aim", "way"), "Places x aims": ("place", "a
 page = page_setup("Alignment", icon=":material/grid_on:")
 st.caption("Where partners' activities meet the strategy. Empty cells say *none*; thin cells (1 or 2 activities) "
            "are in orange. An activity counts in every cell it names, so cells overlap; investment and participants "
-           "in a place are that place's apportioned share.")
+           "in a place are that place's apportioned share. " + periods.counting_rule())
 
 left, right = st.columns([3, 2])
 view = left.segmented_control("View", list(VIEWS), default="Aims x ways of working", key="alignment_view") \
@@ -39,14 +39,35 @@ row_code = pick_row.selectbox(analysis.DIMENSION_NAMES[rows], list(row_labels), 
 column_code = pick_column.selectbox(analysis.DIMENSION_NAMES[columns], list(column_labels),
                                     format_func=column_labels.get, key=f"cell_column_{columns}")
 behind = cached_table("activities_in_cell", page.filters, rows, row_code, columns, column_code)
-st.markdown(f"**{behind.num_rows:,} activities** address {plain(row_labels[row_code])} and "
+total = analysis.cell_total(behind)
+st.markdown(f"**{total['activities']:,} activities** address {plain(row_labels[row_code])} and "
             f"{plain(column_labels[column_code])}"
-            + (" (the newest 500 shown)" if behind.num_rows == 500 else "") + ".")
-st.dataframe(behind, hide_index=True, width="stretch",
-             column_config={"investment_gbp": st.column_config.NumberColumn("Investment", format="£%.0f"),
-                            "start_date": st.column_config.DateColumn("Start", format="DD/MM/YYYY"),
-                            "end_date": st.column_config.DateColumn("End", format="DD/MM/YYYY"),
+            + (f" ({total['shown']:,} of {total['activities']:,} shown, the newest)"
+               if total["shown"] < total["activities"] else "") + ".")
+MONEY = {"investment_gbp": st.column_config.NumberColumn("Investment (whole)", format="£%.0f",
+                                                         help="The activity's whole investment, as reported"),
+         "investment_in_cell": st.column_config.NumberColumn(
+             "Investment in this cell", format="£%.0f",
+             help="The part that counts in this cell: the whole x its share in the place(s) x its share in the period"),
+         "participants": st.column_config.NumberColumn("Participants (whole)", format="%.0f"),
+         "participants_in_cell": st.column_config.NumberColumn("Participants in this cell", format="%.1f"),
+         "share_in_cell": st.column_config.ProgressColumn(
+             "Share in this cell", format="percent", min_value=0.0, max_value=1.0,
+             help="Place share (by population) x period share (days of the run in the period / days in the run)")}
+SHOWN = ["activity_id", "title", "partner", "sector", "start_date", "end_date", "status", "investment_gbp",
+         "investment_in_cell", "participants", "participants_in_cell", "share_in_cell", "is_experiment", "aims",
+         "ways", "themes", "places"]
+st.dataframe(behind, hide_index=True, width="stretch", column_order=SHOWN,
+             column_config={**MONEY, "start_date": st.column_config.DateColumn("Start", format="DD/MM/YYYY"),
+                            "end_date": st.column_config.DateColumn("End (blank: running to today)",
+                                                                    format="DD/MM/YYYY"),
                             "is_experiment": st.column_config.CheckboxColumn("Experiment")})
+# The total row is the cell's own figure, over all its activities even when the list above is cut.
+st.dataframe({"title": [f"Total: all {total['activities']:,} activities in this cell"],
+              "investment_gbp": [total["investment_whole"]], "investment_in_cell": [total["investment"]],
+              "participants": [total["participants_whole"]], "participants_in_cell": [total["participants"]]},
+             hide_index=True, width="stretch", column_config={**MONEY, "title": st.column_config.TextColumn("")},
+             key="cell_total_row")
 
 # Lived experience beside the numbers: resident quotes pinned (on an empathy map) to this cell's aim and place.
 st.divider()

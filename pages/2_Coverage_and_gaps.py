@@ -3,7 +3,8 @@
 import streamlit as st
 
 from strategy import analysis
-from strategy.ui import cached, chart_block, figure, heatmap_view, money, page_setup, plain
+from strategy.rounding import money_per_head
+from strategy.ui import cached, chart_block, figure, heatmap_view, page_setup, plain
 
 page = page_setup("Coverage and gaps", icon=":material/troubleshoot:")
 year = analysis.gap_year(page.filters)
@@ -38,16 +39,24 @@ effort = st.segmented_control("Effort measured as", ["investment_per_head", "act
                                            "activities_per_100k": "Activities per 100,000 people"}.get) \
     or "investment_per_head"
 table = cached("need_vs_effort", page.filters)
+table = table.assign(high_need_low_effort=analysis.high_need_low_effort(table, effort))  # by the effort chosen
 flagged = table[table.high_need_low_effort]
-summary = (f"{len(flagged)} of {len(table)} places combine more inactive adults than the middle place with less "
-           f"{'investment per head' if effort == 'investment_per_head' else 'activity per head'} than the middle "
-           f"place: {', '.join(flagged.place_name) or 'none'}.")
+summary = (f"{len(flagged)} of {len(table)} places combine more inactive adults than the partnership's middle place "
+           f"with less {'investment per head' if effort == 'investment_per_head' else 'activity per head'} than "
+           f"the partnership's middle place: {', '.join(flagged.place_name) or 'none'}.")
 chart_block(figure("need_effort_figure", table, effort, "Need (inactive adults) against effort", page.source(
     "partner activity returns; Active Lives 93015 (OHID Fingertips); ONS mid-2022 population")), summary,
-    table[["place_name", "population", "inactive_pct", "inactive_people", "imd2019_score", "activities",
-           "investment", "investment_per_head", "activities_per_100k", "high_need_low_effort"]],
+    analysis.place_summary(table).assign(**{
+        "Adults inactive (%)": [*table.inactive_pct.round(1), None],
+        "Activities per 100,000 people": [*table.activities_per_100k.round(1), None],
+        "High need, low effort": [*table.high_need_low_effort.map({True: "yes", False: ""}), ""]}),
     key="need_effort")
+st.caption(analysis.YARDSTICK_NOTE + " In the table, money and participants per place are rounded so they add to "
+           "the total; participants are attendances, not unique people.")
 for place in flagged.itertuples():
-    st.markdown(f"- **{plain(place.place_name)}**: {place.inactive_pct:.1f}% of adults inactive "
-                f"(about {place.inactive_people:,.0f} people), {money(place.investment_per_head)} invested per head, "
+    st.markdown(f"- **{plain(place.place_name)}**: {place.inactive_pct:.1f}% of adults (19+) inactive, "
+                f"{money_per_head(place.investment_per_head)} invested per head, "
                 f"{place.activities_per_100k:.0f} activities per 100,000 people.")
+st.caption("Need is the share of adults aged 19 and over who are inactive (Active Lives). No number of inactive "
+           "people is shown: the only population held for every place counts all ages, and multiplying by it would "
+           "overstate the number by a fifth to a quarter.")

@@ -4,9 +4,11 @@ import os
 
 import streamlit as st
 
-from strategy import analysis, charts
+from strategy import analysis, charts, periods
 from strategy.filters import with_changes
-from strategy.ui import (cached, chart_block, figure, headline_indicator_tiles, money, page_setup, pinned_quotes,
+from strategy.indicator_trends import comparison_phrase
+from strategy.rounding import money_per_head
+from strategy.ui import (cached, chart_block, figure, headline_indicator_tiles, page_setup, pinned_quotes,
                          pinned_quotes_for, plain)
 
 MEASURES = {"investment_per_head": "Investment per head (£)", "activities_per_100k": "Activities per 100,000 people",
@@ -15,7 +17,7 @@ MEASURES = {"investment_per_head": "Investment per head (£)", "activities_per_1
 
 page = page_setup("Places", icon=":material/map:")
 st.caption("Each of the partnership's 17 areas, coloured by the measure you choose. Investment in an area is its "
-           "share of the activities that reach it (apportioned by population).")
+           "share of the activities that reach it (apportioned by population). " + periods.SHORT_RULE)
 
 table = cached("need_vs_effort", page.filters)
 measure = st.selectbox("Colour the map by", list(MEASURES), format_func=MEASURES.get, key="map_measure")
@@ -25,7 +27,7 @@ summary = (f"Highest: {ordered.place_name.iloc[0]} ({ordered[measure].iloc[0]:,.
            f"{ordered.place_name.iloc[-1]} ({ordered[measure].iloc[-1]:,.1f}).") if len(table) else "No places."
 chart_block(figure("place_map_figure", table, measure, MEASURES[measure], f"{MEASURES[measure]} by place",
                                     page.source("partner activity returns; ONS centroids and population")),
-            summary, table[["place_name", measure]].sort_values(measure, ascending=False), key="place_map")
+            summary, analysis.place_table(table, measure, MEASURES[measure]), key="place_map")
 if boundaries is None:
     st.caption("Drawn at each area's ONS centre point. Set STRATEGY_BOUNDARIES to a boundary GeoJSON "
                "(features with an area_code property) to draw the areas' shapes.")
@@ -39,9 +41,10 @@ if chosen:
     tiles = st.columns(4)
     tiles[0].metric("Population (mid-2022)", f"{place.population:,.0f}", border=True)
     tiles[1].metric("Adults inactive", f"{place.inactive_pct:.1f}%", border=True,
-                    help=f"Active Lives {place.inactive_period} (OHID Fingertips 93015).")
+                    help=f"Adults aged 19 and over, Active Lives {place.inactive_period} (OHID Fingertips 93015): "
+                         f"{comparison_phrase(place.compared_to_england, place.comparison_source)}.")
     tiles[2].metric("Activities reaching it", f"{place.activities:,.0f}", border=True)
-    tiles[3].metric("Investment per head", money(place.investment_per_head), border=True)
+    tiles[3].metric("Investment per head", money_per_head(place.investment_per_head), border=True)
     here = with_changes(page.filters, places=[chosen])
     headline_indicator_tiles(here)
     aims = cached("heatmap", here, "place", "aim").rename(columns={"column_label": "aim"})

@@ -7,7 +7,7 @@ from strategy.indicator_import import import_indicator_file
 from strategy.learning.markers import add_experiment_markers, experiment_markers
 from strategy.trend_charts import comparison_style, trend_figure
 from strategy.access import PermissionDenied
-from strategy.ui import cached_indicators, chart_block, data_changed, page_setup, plain
+from strategy.ui import cached_indicators, chart_block, data_changed, log_refusal, page_setup, plain
 
 POLARITY_WORDS = {"higher_is_better": "higher is better", "lower_is_better": "lower is better",
                   "none": "neither direction is better"}
@@ -45,29 +45,42 @@ activity_label = f"Activities started for aim {definition.aim or '(any)'}" + (" 
                                                                               " across the partnership")
 fig = trend_figure(shown, timeline, f"{definition.short_name}: " + (", ".join(local[c] for c in chosen) or "England"),
                    page.source(f"{definition.source}; partner activity returns"), definition.unit,
-                   page.framework.benchmark, activity_label)
+                   page.framework.benchmark, activity_label, trends.period_kind(definition.year_starts))
 add_experiment_markers(fig, experiment_markers(page.con, page.framework, page.filters, indicator_id))
 table = shown[["place_name", "period", "value", "lower_ci", "upper_ci", "ci_method", "compared_to_england",
-               "recent_trend"]].astype({"value": float, "lower_ci": float, "upper_ci": float})
+               "comparison_source", "recent_trend"]].astype({"value": float, "lower_ci": float, "upper_ci": float})
+table["comparison_source"] = table.comparison_source.map(trends.COMPARISON_SOURCE_WORDS)
 chart_block(fig, trends.trend_summary(assessed, tuple(chosen), timeline, page.framework), table, key="trend_chart")
 methods = sorted(set(shown.ci_method) - {"none"})
 st.caption("Intervals: " + ("; ".join(trends.CI_METHOD_WORDS[m] for m in methods) if methods else "none available")
-           + ". Compared with England: *similar* when the place's 95% interval contains England's value, otherwise "
-           "better or worse by the indicator's polarity (the Fingertips rule). Recent trend over the latest five "
+           + ". Compared with England: a value with a 95% interval is *similar* when the interval contains England's "
+           "value, otherwise better or worse by the indicator's polarity (the Fingertips rule, applied by us); a value "
+           "without one shows **Fingertips' published comparison** (OHID's own verdict from the intervals it holds) "
+           "where there is one, else *not compared*. 'Comparison by' says which. Recent trend over the latest five "
            "periods: chi-squared test for trend with counts, else a weighted regression on the intervals. "
-           "Bars count activities by start date in the same survey years (Active Lives adult years run mid-November to "
-           "mid-November; the children's survey follows the school year).")
+           f"Bars count activities by start date in the same periods ({trends.period_kind(definition.year_starts)}); "
+           "a hatched bar is a period still running (a partial year). The indicator's axis is fitted to the values "
+           "and does not start at 0.")
 
 st.subheader("All places")
 periods = trends.sorted_periods(assessed.period) if len(assessed) else []
 period = st.selectbox("Period", periods[::-1], key="trend_period") if periods else None
 summary = trends.latest_summary(assessed, page.framework, period)
-st.dataframe(summary.drop(columns=["place_code"]).style.map(comparison_style, subset=["compared_to_england"])
+summary["comparison_source"] = summary.comparison_source.map(trends.COMPARISON_SOURCE_WORDS)
+# A Fingertips download's own verdict and trend are shown beside ours when they add something: the verdict where
+# ours was computed from the interval, the trend wherever the file carried one.
+hidden = ["place_code"] + (["published_comparison"] if not (
+    summary.published_comparison.notna() & (summary.comparison_source != trends.COMPARISON_SOURCE_WORDS["published"])
+).any() else []) + (["published_trend"] if summary.published_trend.isna().all() else [])
+st.dataframe(summary.drop(columns=hidden).style.map(comparison_style, subset=["compared_to_england"])
              .format({"value": "{:.1f}", "lower_ci": "{:.1f}", "upper_ci": "{:.1f}"}, na_rep="missing"),
              hide_index=True, width="stretch", key="trend_summary_table", height=35 * (len(summary) + 1) + 3,
-             column_config={"place_name": "Place", "period": "Period", "value": "Value", "lower_ci": "Lower 95%",
+             column_config={"place_name": "Place", "period": f"Period ({trends.period_kind(definition.year_starts)})",
+                            "value": "Value", "lower_ci": "Lower 95%",
                             "upper_ci": "Upper 95%", "ci_method": "Interval", "compared_to_england":
-                            "Compared with England", "recent_trend": "Recent trend"})
+                            "Compared with England", "comparison_source": "Comparison by",
+                            "recent_trend": "Recent trend", "published_comparison": "Fingertips' published comparison",
+                            "published_trend": "Fingertips' recent trend"})
 
 if not page.user.can("import_indicators"):
     st.stop()  # importing is for analysts and admins; everyone else has seen the whole page
@@ -85,6 +98,7 @@ with st.expander("Import indicator values (our template or a Fingertips download
             report = import_indicator_file(page.con, page.framework, upload.getvalue(), upload.name, page.user,
                                            dry_run=run == "valid")
         except PermissionDenied as refusal:
+            log_refusal(refusal, "indicator import")
             st.error(plain(refusal), icon=":material/lock:")
             st.stop()
         if report.status == "loaded":

@@ -10,7 +10,7 @@ from strategy.ingest import VALID, import_activities, rollback_upload, upload_hi
 from strategy.ingest.rollback import RollbackReport
 from strategy.ingest.report import Limits
 from strategy.ingest.template import template_csv, template_xlsx
-from strategy.ui import data_changed, page_setup, plain, plain_table
+from strategy.ui import data_changed, log_refusal, page_setup, plain, plain_table
 
 page = page_setup("Upload activities", icon=":material/upload_file:", sidebar_filters=False,
                   action="import_activities")
@@ -39,6 +39,7 @@ if partner and not page.user.can("import_activities", partner):
     try:
         require(page.user, "import_activities", partner)
     except PermissionDenied as problem:
+        log_refusal(problem, f"upload for {partner}")
         refusal = str(problem)
     st.error(plain(refusal), icon=":material/lock:")
 if file is not None and partner and not refusal:
@@ -124,6 +125,7 @@ else:
             try:
                 outcome = rollback_upload(page.con, int(upload_id), actor)
             except PermissionDenied as problem:
+                log_refusal(problem, f"roll back upload {upload_id}")
                 outcome = RollbackReport(False, int(upload_id), str(problem))
             if outcome.ok:
                 data_changed()

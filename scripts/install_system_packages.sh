@@ -3,6 +3,7 @@
 #   chromium             browser tests and chart images (kaleido finds /usr/bin/chromium)
 #   libreoffice-impress  converts the board pack from PPTX to PDF
 #   nodejs, npm          install axe-core (pinned in package.json / package-lock.json) for the accessibility tests
+#   nginx-light          the reverse-proxy test (tests/system/test_behind_nginx.py) runs the shipped nginx site
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -10,6 +11,7 @@ missing=()
 [ -x /usr/bin/chromium ] || missing+=(chromium)
 command -v soffice >/dev/null || command -v libreoffice >/dev/null || missing+=(libreoffice-impress)
 command -v npm >/dev/null || missing+=(nodejs npm)
+command -v nginx >/dev/null || [ -x /usr/sbin/nginx ] || missing+=(nginx-light)
 
 if [ ${#missing[@]} -gt 0 ]; then
   if [ "$(id -u)" = "0" ] && command -v apt-get >/dev/null; then

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import sys
 
+from strategy.access import ModeProblem
 from strategy.commands import build_parser
+from strategy.db import NotAFileDatabase, keep_files_private
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -13,7 +15,15 @@ def main(argv: list[str] | None = None) -> int:
     if not getattr(args, "run", None):
         parser.print_help()
         return 2
-    return args.run(args)
+    keep_files_private()
+    try:
+        return args.run(args)
+    except ModeProblem as problem:  # sign-in settings in doubt: refuse, never act as the local user
+        print(str(problem), file=sys.stderr)
+        return 2
+    except NotAFileDatabase as problem:  # a file-only command (backup, restore, ...) on a MotherDuck database
+        print(str(problem), file=sys.stderr)
+        return 1
 
 
 if __name__ == "__main__":

@@ -8,20 +8,31 @@ from datetime import date
 import duckdb
 import pandas as pd
 
-from strategy import db
+from strategy import db, periods
+from strategy.indicator_trends import comparison_phrase, indicator_comparisons
 from strategy.filters import Filters
 from strategy.framework import Framework
+from strategy.rounding import per_head_rounded, rounded_parts
 
 DIMENSIONS = ("aim", "way", "theme", "place", "sector")
 DIMENSION_NAMES = {"aim": "Aim", "way": "Way of working", "theme": "Theme", "place": "Place", "sector": "Sector"}
-MEASURES = {"activities": "Activities", "investment": "Investment (£)", "participants": "Participants"}
+# Participants are attendances as partners count them (a person at ten sessions may count ten times), never
+# unique people: every label of them says so.
+MEASURES = {"activities": "Activities", "investment": "Investment (£)", "participants": "Participants (attendances)"}
+ATTENDANCES_NOTE = "Participants are attendances as partners report them, not unique people."
 # A cell with activity but fewer than this many activities is "thin" and flagged as such.
 THIN_CELL = 3
+# Need against effort is judged against the middle of all the partnership's places, on these columns.
+YARDSTICK_COLUMNS = ("inactive_pct", "investment_per_head", "activities_per_100k")
+YARDSTICK_NOTE = ("'Typical' (the dotted lines) is the middle of all the partnership's places, whatever the place "
+                  "filter, so a place is judged the same in every view.")
 
 
-def headline_totals(con: duckdb.DuckDBPyConnection, framework: Framework, filters: Filters) -> dict:
-    """Activities, partners, places reached, investment and participants for the filters."""
-    row = db.query(con, "headline_totals", **filters.sql_parameters(framework)).astype(object).iloc[0]
+def headline_totals(con: duckdb.DuckDBPyConnection, framework: Framework, filters: Filters, *,
+                    today: date | None = None) -> dict:
+    """Activities, partners, places reached, investment and participants for the filters (money and participants:
+    each activity's share in the chosen places and period; today: see periods.today())."""
+    row = db.query(con, "headline_totals", **filters.sql_parameters(framework, today)).astype(object).iloc[0]
     totals = {key: (0 if pd.isna(value) else value) for key, value in row.items()}
     for key in ("activities", "partners", "places_reached", "activities_with_investment", "activities_with_participants"):
         totals[key] = int(totals[key])
@@ -29,21 +40,34 @@ def headline_totals(con: duckdb.DuckDBPyConnection, framework: Framework, filter
     return totals
 
 
+def high_need_low_effort(table: pd.DataFrame, effort: str = "investment_per_head") -> pd.Series:
+    """Places with more inactive adults than the partnership's middle place and less effort (investment per head
+    or activities per 100,000 people) than its middle place: need_vs_effort's rule, for either effort measure."""
+    return (table.inactive_pct > table.typical_inactive_pct) & (table[effort] < table[f"typical_{effort}"])
+
+
+def places_in_view(framework: Framework, filters: Filters) -> int:
+    """The places a view covers: those in the place filter, else every local place ('8 of 8' for Derbyshire)."""
+    return len(filters.local_places(framework)) or len(framework.local_places())
+
+
 def dimension_codes(framework: Framework, dimension: str, filters: Filters | None = None) -> list[tuple[str, str]]:
-    """(code, label) of a dimension in the strategy's order; places limited to the place filter."""
+    """(code, label) of a dimension in the strategy's order; places limited to the place filter and taken on the
+    view's day (the end of its period, else today), so a place replaced by then shows as its successor."""
     if dimension == "place":
         chosen = filters.local_places(framework) if filters else ()
-        return [(p.code, p.name) for p in framework.local_places() if not chosen or p.code in chosen]
+        day = filters.as_of() if filters else None
+        return [(p.code, p.name) for p in framework.local_places(day) if not chosen or p.code in chosen]
     return [(item.code, framework.label(dimension, item.code)) for item in framework.items(dimension)]
 
 
 def heatmap(con: duckdb.DuckDBPyConnection, framework: Framework, filters: Filters, rows: str = "aim",
-            columns: str = "way") -> pd.DataFrame:
+            columns: str = "way", *, today: date | None = None) -> pd.DataFrame:
     """Every (row, column) cell with its activities, investment and participants, zeros included."""
     if rows not in DIMENSIONS or columns not in DIMENSIONS or rows == columns:
         raise ValueError(f"rows and columns must be two different dimensions of {', '.join(DIMENSIONS)}")
     cells = db.query(con, "heatmap_cells", row_dimension=rows, column_dimension=columns,
-                     **filters.sql_parameters(framework))
+                     **filters.sql_parameters(framework, today))
     grid = pd.MultiIndex.from_product([[c for c, _ in dimension_codes(framework, rows, filters)],
                                        [c for c, _ in dimension_codes(framework, columns, filters)]],
                                       names=["row_code", "column_code"]).to_frame(index=False)
@@ -54,6 +78,9 @@ def heatmap(con: duckdb.DuckDBPyConnection, framework: Framework, filters: Filte
     column_labels = dict(dimension_codes(framework, columns, filters))
     full["row_label"] = full.row_code.map(row_labels)
     full["column_label"] = full.column_code.map(column_labels)
+    # the strategy's full wording beside each short label, for hover text
+    full["row_wording"] = full.row_code.map(lambda c: framework.wording(rows, c))
+    full["column_wording"] = full.column_code.map(lambda c: framework.wording(columns, c))
     full.attrs.update(rows=rows, columns=columns)
     return full
 
@@ -95,18 +122,41 @@ def format_measure(value: float, measure: str) -> str:
     return f"{value:,.0f}"
 
 
+# The most activities the drill-down lists; its total is still the whole cell's.
+CELL_ROWS_SHOWN = 500
+CELL_TOTAL_COLUMNS = ("cell_activities", "cell_investment", "cell_participants", "cell_investment_whole",
+                      "cell_participants_whole")
+
+
 def activities_in_cell(con: duckdb.DuckDBPyConnection, framework: Framework, filters: Filters, rows: str,
-                       row_code: str, columns: str, column_code: str) -> pd.DataFrame:
-    """The activities behind one heatmap cell (at most 500, newest first)."""
+                       row_code: str, columns: str, column_code: str, *, today: date | None = None) -> pd.DataFrame:
+    """The activities behind one heatmap cell (at most CELL_ROWS_SHOWN, newest first), each with its whole
+    investment and participants and the part that counts in this cell (investment_in_cell, participants_in_cell:
+    share_in_cell = place share x period share). Every row also carries the cell's own figures over all its
+    activities (CELL_TOTAL_COLUMNS); cell_total() reads them."""
     found = db.query(con, "activities_in_cell", row_dimension=rows, row_code=row_code, column_dimension=columns,
-                     column_code=column_code, **filters.sql_parameters(framework))
+                     column_code=column_code, **filters.sql_parameters(framework, today))
     found["sector"] = found.sector.map(lambda c: framework.label("sector", c))
     return found
 
 
-def need_by_place(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
-    """Population, latest inactive-adults % and IMD score of every local place."""
-    return db.query(con, "need_by_place")
+def cell_total(behind) -> dict:
+    """The cell's own figures from activities_in_cell()'s answer (a DataFrame or an Arrow table): activities (all
+    of them, not only those listed), shown (how many are listed), investment and participants (what the cell
+    shows), and investment_whole and participants_whole (the same activities' whole amounts)."""
+    first = behind.slice(0, 1).to_pandas() if hasattr(behind, "slice") else behind.head(1)
+    if len(first) == 0:
+        return {"activities": 0, "shown": 0, "investment": 0.0, "participants": 0.0, "investment_whole": 0.0,
+                "participants_whole": 0.0}
+    row = first.iloc[0]
+    return {"activities": int(row.cell_activities), "shown": len(behind), "investment": float(row.cell_investment),
+            "participants": float(row.cell_participants), "investment_whole": float(row.cell_investment_whole),
+            "participants_whole": float(row.cell_participants_whole)}
+
+
+def need_by_place(con: duckdb.DuckDBPyConnection, day: date | None = None) -> pd.DataFrame:
+    """Population, latest inactive-adults % and IMD score of every local place that existed on a day (today)."""
+    return db.query(con, "need_by_place", day=day)
 
 
 def benchmark_value(con: duckdb.DuckDBPyConnection, framework: Framework, indicator_id: str) -> tuple[str, float] | None:
@@ -115,30 +165,74 @@ def benchmark_value(con: duckdb.DuckDBPyConnection, framework: Framework, indica
     return (found.period[0], float(found.value[0])) if len(found) else None
 
 
-def need_vs_effort(con: duckdb.DuckDBPyConnection, framework: Framework, filters: Filters) -> pd.DataFrame:
-    """Per place: need (inactive adults, IMD) against effort (investment per head, activities per 100,000).
+def need_vs_effort(con: duckdb.DuckDBPyConnection, framework: Framework, filters: Filters, *,
+                   today: date | None = None) -> pd.DataFrame:
+    """Per place: need (inactive adults with its comparison with England, IMD) against effort (investment per head,
+    activities per 100,000).
 
-    A place is flagged high need / low effort when its inactive share is above the middle place's and its
-    investment per head is below the middle place's (medians over the places shown).
+    The yardstick is the whole partnership's, whatever the place filter: a place is flagged high need / low
+    effort when its inactive share is above the middle place's and its investment per head is below the middle
+    place's, the middle taken over all the partnership's places (with the same sector, aim, way, theme, partner
+    and period filters, so like is compared with like). A place is flagged the same with or without a place
+    filter; the typical values are in the typical_* columns, for the chart's dotted lines.
     """
-    need = need_by_place(con)
-    effort = db.query(con, "effort_by_place", **filters.sql_parameters(framework))
+    day = filters.as_of(today)  # the places of the view's day, as in every per-place view
+    need = need_by_place(con, day)
+    need = need[need.place_code.isin([p.code for p in framework.local_places(day)])]
+    need = need.merge(_inactive_comparisons(con, framework), on=["place_code", "inactive_period"], how="left")
+    # the whole partnership's effort: the yardstick does not move with the place filter
+    effort = db.query(con, "effort_by_place", **replace(filters, places=()).sql_parameters(framework, today))
     table = need.merge(effort, on="place_code", how="left")
-    chosen = filters.local_places(framework)
-    if chosen:
-        table = table[table.place_code.isin(chosen)]
     table[["activities", "investment", "participants"]] = table[["activities", "investment", "participants"]].fillna(0)
     table["investment_per_head"] = table.investment / table.population
     table["activities_per_100k"] = table.activities / table.population * 100_000
-    high_need = table.inactive_pct > table.inactive_pct.median()
-    low_effort = table.investment_per_head < table.investment_per_head.median()
-    table["high_need_low_effort"] = high_need & low_effort
+    for column in YARDSTICK_COLUMNS:
+        table[f"typical_{column}"] = table[column].median()
+    table["high_need_low_effort"] = high_need_low_effort(table)
+    chosen = filters.local_places(framework)
+    if chosen:
+        table = table[table.place_code.isin(chosen)]
     return table.reset_index(drop=True)
+
+
+PLACE_SUMMARY_COLUMNS = {"place_name": "Place", "investment": "Investment (£)",
+                         "participants": "Participants (attendances)",
+                         "investment_per_head": "Investment per head (£)"}
+
+
+def place_summary(table: pd.DataFrame) -> pd.DataFrame:
+    """Per place money and participants, rounded so the rows add to the Total row (largest remainder), with
+    investment per head to one decimal under £10. The table of need_vs_effort in; one row per place and a
+    'Total' row out, for pages, packs and exports alike."""
+    summary = pd.DataFrame({"Place": table.place_name.to_numpy()})
+    for column in ("investment", "participants"):
+        summary[PLACE_SUMMARY_COLUMNS[column]] = rounded_parts(table[column].astype(float))
+    summary[PLACE_SUMMARY_COLUMNS["investment_per_head"]] = [per_head_rounded(v) for v in table.investment_per_head]
+    total_per_head = table.investment.sum() / table.population.sum() if len(table) else float("nan")
+    total = {"Place": "Total", PLACE_SUMMARY_COLUMNS["investment"]: round(float(table.investment.sum())),
+             PLACE_SUMMARY_COLUMNS["participants"]: round(float(table.participants.sum())),
+             PLACE_SUMMARY_COLUMNS["investment_per_head"]: per_head_rounded(total_per_head)}
+    return pd.concat([summary, pd.DataFrame([total])], ignore_index=True)
+
+
+def place_table(table: pd.DataFrame, measure: str, label: str) -> pd.DataFrame:
+    """One measure per place, largest first, as a reader should see it: money and participants rounded so the
+    places add to the total (with a Total row), per-head money to one decimal under £10, rates to one decimal."""
+    if measure in ("investment", "participants", "activities"):
+        shown = pd.DataFrame({"Place": table.place_name, label: rounded_parts(table[measure].astype(float))})
+        shown = shown.sort_values(label, ascending=False)
+        if measure != "activities":  # an activity reaching two places counts in both, so activities have no total
+            shown = pd.concat([shown, pd.DataFrame([{"Place": "Total", label: round(float(table[measure].sum()))}])])
+        return shown.reset_index(drop=True)
+    values = [per_head_rounded(v) for v in table[measure]] if measure == "investment_per_head" else \
+        table[measure].round(1)
+    return pd.DataFrame({"Place": table.place_name, label: values}).sort_values(label, ascending=False) \
+        .reset_index(drop=True)
 
 
 def gap_year(filters: Filters, today: date | None = None) -> int:
     """The calendar year gaps are judged in: the end of the chosen period, else this year."""
-    return (filters.date_to or today or date.today()).year
+    return (filters.date_to or today or periods.today()).year
 
 
 def gaps(con: duckdb.DuckDBPyConnection, framework: Framework, filters: Filters, year: int | None = None,
@@ -152,8 +246,10 @@ def gaps(con: duckdb.DuckDBPyConnection, framework: Framework, filters: Filters,
     year = year or gap_year(filters, today)
     in_year = replace(filters, date_from=max(filter(None, [filters.date_from, date(year, 1, 1)])),
                       date_to=min(filter(None, [filters.date_to, date(year, 12, 31)])))
-    cells = heatmap(con, framework, in_year, rows="place", columns="aim")
-    need = need_by_place(con)[["place_code", "population", "inactive_pct", "inactive_period", "imd2019_score"]]
+    cells = heatmap(con, framework, in_year, rows="place", columns="aim", today=today)
+    need = need_by_place(con, in_year.as_of(today))[["place_code", "population", "inactive_pct", "inactive_period",
+                                                      "imd2019_score"]]
+    need = need.merge(_inactive_comparisons(con, framework), on=["place_code", "inactive_period"], how="left")
     cells = cells.merge(need, left_on="row_code", right_on="place_code", how="left")
     cells["per_100k"] = cells.activities / cells.population * 100_000
     typical = cells.groupby("column_code").per_100k.transform("median")
@@ -173,6 +269,11 @@ def gaps(con: duckdb.DuckDBPyConnection, framework: Framework, filters: Filters,
     ).reset_index(drop=True)
 
 
+def _inactive_comparisons(con: duckdb.DuckDBPyConnection, framework: Framework) -> pd.DataFrame:
+    """Each place's comparison with England for inactive adults (93015) in each period, and where it came from."""
+    return indicator_comparisons(con, framework, "93015").rename(columns={"period": "inactive_period"})
+
+
 def _gap_reason(row, year: int, england: tuple[str, float] | None) -> str:
     aim = row.column_label
     if row.kind == "none":
@@ -185,6 +286,8 @@ def _gap_reason(row, year: int, england: tuple[str, float] | None) -> str:
         sentence += f"; {row.inactive_pct:.1f}% of adults there are inactive"
         if england:
             sentence += f" (England {england[1]:.1f}%, {england[0]})"
+        if isinstance(row.comparison_source, str):
+            sentence += ", " + comparison_phrase(row.compared_to_england, row.comparison_source)
     return sentence + "."
 
 

@@ -13,6 +13,7 @@ from strategy.access import User, normalised_email, require
 
 SIGN_IN = "sign in"
 SIGN_IN_REFUSED = "sign in refused"
+REFUSED = "refused"
 
 
 def record_sign_in(con: duckdb.DuckDBPyConnection, user: User, issued_at: object = None) -> bool:
@@ -26,9 +27,20 @@ def record_sign_in(con: duckdb.DuckDBPyConnection, user: User, issued_at: object
     return True
 
 
-def record_refused_sign_in(con: duckdb.DuckDBPyConnection, email: str) -> None:
-    """An identity the provider vouched for but that is not (or no longer) a user here."""
-    db.audit(con, normalised_email(email) or "(no email)", SIGN_IN_REFUSED, "not an active user of this dashboard")
+def record_refused_sign_in(con: duckdb.DuckDBPyConnection, email: str,
+                          reason: str = "not an active user of this dashboard") -> None:
+    """A sign-in that was refused (unknown or inactive user, unverified email, another provider account), and why."""
+    db.audit(con, normalised_email(email) or "(no email)", SIGN_IN_REFUSED, reason)
+
+
+def record_refusal(con: duckdb.DuckDBPyConnection, actor: object, action: str, detail: str = "") -> None:
+    """An action refused by role (a page opened by its address, a command, a form): who, which action, why. Written
+    in its own transaction; a refusal that cannot be logged (the database is read-only) is still refused."""
+    try:
+        with db.transaction(con):
+            db.audit(con, actor, REFUSED, f"{action}: {detail}" if detail else action)
+    except duckdb.Error:
+        pass
 
 
 def audit_entries(con: duckdb.DuckDBPyConnection, actor: User, action: str | None = None,

@@ -48,12 +48,13 @@ class RestoreReport:
     database: Path | None = None
     previous_copy: Path | None = None
     problems: list[str] = field(default_factory=list)
+    set_aside: Path | None = None  # the dated folder holding the files the restore replaced
 
 
 def backup_root(database: str | os.PathLike | None = None) -> Path:
     """Where backups go: $STRATEGY_BACKUP_DIR, else a 'backups' folder beside the database file."""
     configured = os.environ.get("STRATEGY_BACKUP_DIR")
-    return Path(configured) if configured else db.database_path(database).parent / "backups"
+    return Path(configured) if configured else db.database_path(database, needed_for="Backups").parent / "backups"
 
 
 def keep_days() -> int:
@@ -101,13 +102,14 @@ def write_backup(con: duckdb.DuckDBPyConnection, directory: str | os.PathLike, r
     always a whole one.
     """
     target = Path(directory)
+    _database_file(con)  # a named (MotherDuck) database is refused here, before anything is written
     if target.exists() and any(target.iterdir()):
         raise BackupFailed(f"{target} already holds files; give a new or empty folder for the backup.")
     partial = target.with_name(target.name + ".partial")
     shutil.rmtree(partial, ignore_errors=True)
     cursor = con.cursor()
     try:
-        partial.parent.mkdir(parents=True, exist_ok=True)
+        db.private_folder(partial.parent)
         checkpointed = _checkpoint(cursor)
         cursor.execute("BEGIN TRANSACTION")  # the counts, hashes and files all come from this one snapshot
         try:
@@ -128,6 +130,7 @@ def write_backup(con: duckdb.DuckDBPyConnection, directory: str | os.PathLike, r
                     "tables": tables, "sequences": sequences, "files": files, "originals_missing": missing,
                     "originals_damaged": damaged}
         (partial / MANIFEST).write_text(json.dumps(manifest, indent=2), encoding="utf-8")
+        _make_private(partial)
         _fsync_folder(partial)
         if target.exists():
             target.rmdir()
@@ -161,6 +164,13 @@ def backup_as(con: duckdb.DuckDBPyConnection, acting: str | User | None, directo
     manifest = write_backup(con, directory, reason=reason)
     db.audit(con, actor, "backup", f"to {directory}")
     return manifest
+
+
+def _make_private(folder: Path) -> None:
+    """A backup holds users, the audit log and every partner's figures: readable by this account only."""
+    os.chmod(folder, 0o700)
+    for path in folder.rglob("*"):
+        os.chmod(path, 0o700 if path.is_dir() else 0o600)
 
 
 def _copy_originals(database: Path, hashes: list[str], into: Path) -> tuple[list[str], list[str]]:
@@ -248,18 +258,14 @@ def verify_files(directory: Path) -> tuple[dict | None, list[str]]:
 def restore_backup(directory: str | os.PathLike, database: str | os.PathLike | None = None) -> RestoreReport:
     """Rebuild the database from a backup folder, prove every table matches the manifest, then swap it in; the
     database it replaces is kept beside it (never deleted). Refused, changing nothing, if anything does not match."""
-    folder, target = Path(directory), db.database_path(database)
+    folder, target = Path(directory), db.database_path(database, needed_for="A restore")
     manifest, problems = verify_files(folder)
     if problems:
         return RestoreReport(False, "The backup cannot be trusted, so nothing was restored.", problems=problems)
-    if target.exists():
-        try:
-            db.connect(target).close()  # proves no other program (the dashboard) holds it
-        except db.DatabaseUnavailable as held:
-            if "in use" in str(held):
-                return RestoreReport(False, f"{held} A restore replaces the whole file, so the dashboard must be "
-                                            "stopped while it runs.")
-            # an unreadable file is exactly what a restore is for: carry on and keep it aside
+    held = held_by_another_program(target)
+    if held:
+        return RestoreReport(False, f"{held} A restore replaces the whole file, so the dashboard must be stopped "
+                                    "while it runs.")
     building = target.with_name(target.name + ".restoring")
     _remove_database_file(building)
     version, latest = manifest.get("schema_version"), max(v for v, _, _ in db.migration_files())
@@ -292,23 +298,65 @@ def restore_backup(directory: str | os.PathLike, database: str | os.PathLike | N
         _remove_database_file(building)
         return RestoreReport(False, "The restored tables do not match the backup's manifest; nothing was "
                                     "restored.", problems=problems)
-    kept = None
-    if target.exists():
-        stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
-        kept = target.with_name(f"{target.stem}.before-restore-{stamp}{target.suffix}")
-        target.rename(kept)
-        wal = Path(f"{target}.wal")
-        if wal.exists():
-            wal.rename(Path(f"{kept}.wal"))
+    try:
+        aside = set_aside(target)
+    except OSError as error:
+        _remove_database_file(building)
+        return RestoreReport(False, f"The database files could not be moved aside ({error}); nothing was restored.")
+    kept = aside / target.name if aside and (aside / target.name).exists() else None
     building.rename(target)
     not_restored = _restore_originals(folder, manifest, originals.originals_folder(target))
     total = sum(t["rows"] for t in manifest["tables"].values())
     return RestoreReport(True, f"Restored {len(manifest['tables'])} tables ({total:,} rows) from the backup of "
                                f"{manifest['created_at']} into {target}; every table's row count and content hash "
-                               "matches the manifest." + (f" The previous file is kept as {kept}." if kept else "")
+                               "matches the manifest."
+                         + (f" The files it replaced are kept, unchanged, in {aside}." if aside else "")
                          + (f" {len(not_restored)} uploaded original file(s) could not be put back (see problems)."
                             if not_restored else ""),
-                         database=target, previous_copy=kept, problems=not_restored)
+                         database=target, previous_copy=kept, problems=not_restored,
+                         set_aside=aside)
+
+
+# --- Restoring over damage: who holds the file, and moving the damaged files aside ---------------------------------
+
+SET_ASIDE_PREFIX = "damaged-before-restore-"
+
+
+def held_by_another_program(target: Path) -> str | None:
+    """Why the database cannot be replaced now (another program, usually the dashboard, holds it), or None.
+
+    The file is opened read-only, which writes nothing to it: DuckDB refuses even a read-only opener while another
+    process has the file. Any other failure to open (a write-ahead log that cannot be replayed, a damaged header)
+    is damage, which is what a restore is for, and a missing file is nothing to hold."""
+    if not target.exists():
+        return None
+    try:
+        db.connect(target, read_only=True).close()
+    except db.DatabaseUnavailable as problem:
+        return str(problem) if problem.in_use else None
+    except duckdb.Error:
+        return None
+    return None
+
+
+def set_aside(target: Path, now: datetime | None = None) -> Path | None:
+    """Move the database file and its write-ahead log (whichever exist) into a new dated folder beside them,
+    keeping their names, so a restore starts clean and the damaged files are kept for whoever investigates —
+    never deleted. The folder, or None when there was nothing to move. A write-ahead log left without its file is
+    moved too: DuckDB would otherwise try to replay it into the restored database."""
+    files = [path for path in (target, Path(f"{target}.wal")) if path.exists()]
+    if not files:
+        return None
+    stamp = (now or datetime.now()).strftime("%Y%m%d-%H%M%S")
+    folder = target.with_name(f"{SET_ASIDE_PREFIX}{stamp}")
+    suffix = 1
+    while folder.exists():  # two restores in one second
+        suffix += 1
+        folder = target.with_name(f"{SET_ASIDE_PREFIX}{stamp}-{suffix}")
+    folder.mkdir()
+    for path in files:
+        path.rename(folder / path.name)
+    return folder
 
 
 def _restore_originals(backup: Path, manifest: dict, folder: Path) -> list[str]:
@@ -397,7 +445,7 @@ def _checkpoint(cursor: duckdb.DuckDBPyConnection) -> bool:
 
 
 def _database_file(con: duckdb.DuckDBPyConnection) -> Path:
-    return originals.database_file(con) or db.database_path()
+    return db.database_path(originals.database_file(con) or None, needed_for="A backup")
 
 
 def _sql_path(path: Path) -> str:

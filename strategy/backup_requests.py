@@ -27,7 +27,7 @@ POLL_SECONDS = 1.0
 
 
 def requests_folder(database: str | os.PathLike | None = None) -> Path:
-    file = db.database_path(database)
+    file = db.database_path(database, needed_for="Asking the running dashboard for a backup")
     return file.with_name(f".{file.name}.requests")
 
 
@@ -86,7 +86,11 @@ _lock = threading.Lock()
 
 
 def start_watcher(connection: Callable[[], duckdb.DuckDBPyConnection], database: str | os.PathLike) -> None:
-    """Answer requests in a background thread for as long as the process runs (once per database)."""
+    """Answer requests in a background thread for as long as the process runs (once per database). A named
+    database (MotherDuck) has no folder to watch and its backups are refused, so there is no watcher."""
+    if db.is_named_database(db.database_location(database)):
+        log.info("%s is not a file: no backup requests to answer", db.shown_location(db.database_location(database)))
+        return
     key = str(db.database_path(database))
     with _lock:
         if key in _started:

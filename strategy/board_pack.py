@@ -11,6 +11,7 @@ import io
 import math
 import os
 import shutil
+import signal
 import subprocess
 import tempfile
 from dataclasses import dataclass
@@ -54,6 +55,7 @@ class PackTitle:
     as_of: str
     is_demo: bool
     made_on: date
+    vision: str = ""  # the strategy's vision, in its own words
 
 
 def pack_title(con: duckdb.DuckDBPyConnection, framework: Framework, filters: Filters,
@@ -61,7 +63,7 @@ def pack_title(con: duckdb.DuckDBPyConnection, framework: Framework, filters: Fi
     coverage = analysis.data_coverage(con)
     made_on = today or date.today()
     return PackTitle(filters.describe(framework), coverage.get("data_as_of") or made_on.isoformat(),
-                     coverage.get("dataset") == "demo", made_on)
+                     coverage.get("dataset") == "demo", made_on, framework.vision)
 
 
 def filter_statement(title: PackTitle) -> str:
@@ -131,7 +133,8 @@ def _add_title_slide(prs: Presentation, title: PackTitle, slide_count: int, keep
     slide = prs.slides.add_slide(_layout(prs, "Title Slide", 0))
     slide.shapes.title.text = PACK_TITLE
     _style(slide.shapes.title.text_frame.paragraphs[0], 40, ACCENT, bold=True, keep_template=keep_template)
-    lines = [filter_statement(title), f"Data as of {title.as_of}. Pack made on {title.made_on:%d %B %Y}.",
+    lines = ([f"Our vision: {title.vision}"] if title.vision else []) + [
+             filter_statement(title), f"Data as of {title.as_of}. Pack made on {title.made_on:%d %B %Y}.",
              f"{slide_count} views, each with its key figures, source and caveats."]
     if title.is_demo:
         lines.append(DEMO_CAVEAT)
@@ -212,9 +215,17 @@ def libreoffice() -> str:
     return found
 
 
-def pdf_from_pptx(pptx: bytes, timeout: int = 180) -> bytes:
-    """The same pack as PDF, converted by LibreOffice with a private profile (safe to run alongside others)."""
+PDF_SECONDS = float(os.environ.get("STRATEGY_LIBREOFFICE_SECONDS", 180))  # a 10-slide pack converts in ~15 s
+
+
+def pdf_from_pptx(pptx: bytes, timeout: float | None = None) -> bytes:
+    """The same pack as PDF, converted by LibreOffice with a private profile (safe to run alongside others).
+
+    LibreOffice runs in its own process group, so a conversion that does not finish in time is ended with every
+    process it started (ending only the first left its helpers holding the output pipes, and the wait never
+    ended)."""
     program = libreoffice()
+    seconds = PDF_SECONDS if timeout is None else timeout
     with tempfile.TemporaryDirectory(prefix="board-pack-") as folder:
         source = Path(folder) / "board-pack.pptx"
         source.write_bytes(pptx)
@@ -222,14 +233,38 @@ def pdf_from_pptx(pptx: bytes, timeout: int = 180) -> bytes:
         command = [program, f"-env:UserInstallation={profile.as_uri()}", "--headless", "--norestore",
                    "--convert-to", "pdf", "--outdir", folder, str(source)]
         try:
-            subprocess.run(command, check=True, capture_output=True, timeout=timeout,
-                           env={**os.environ, "HOME": folder})
-        except (subprocess.CalledProcessError, subprocess.TimeoutExpired) as problem:
-            raise BoardPackError(f"LibreOffice could not convert the pack to PDF: {problem}") from None
+            process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                                       stdin=subprocess.DEVNULL, env={**os.environ, "HOME": folder},
+                                       start_new_session=True)
+        except OSError as problem:
+            raise BoardPackError(f"LibreOffice ({program}) could not be started: {problem}. A .pptx pack works "
+                                 "without it.") from None
+        try:
+            output, _ = process.communicate(timeout=seconds)
+        except subprocess.TimeoutExpired:
+            _end_process_group(process)
+            raise BoardPackError(f"LibreOffice did not finish converting the pack to PDF within {seconds:g} seconds, "
+                                 "so it was stopped. Try again, or make a .pptx pack.") from None
+        if process.returncode != 0:
+            said = output.decode("utf-8", "replace").strip().splitlines()[-1:] or ["no message"]
+            raise BoardPackError(f"LibreOffice could not convert the pack to PDF (exit status {process.returncode}: "
+                                 f"{said[0][:300]}). Try again, or make a .pptx pack.")
         target = source.with_suffix(".pdf")
         if not target.exists():
             raise BoardPackError("LibreOffice finished but wrote no PDF; try again, or make a .pptx pack.")
         return target.read_bytes()
+
+
+def _end_process_group(process: subprocess.Popen) -> None:
+    """Stop a process and everything it started (its own session), then collect it."""
+    try:
+        os.killpg(process.pid, signal.SIGKILL)
+    except (AttributeError, ProcessLookupError, PermissionError):
+        process.kill()
+    try:
+        process.communicate(timeout=5)
+    except subprocess.TimeoutExpired:
+        pass
 
 
 def board_pack_bytes(con: duckdb.DuckDBPyConnection, framework: Framework, filters: Filters, file_format: str,
@@ -240,8 +275,11 @@ def board_pack_bytes(con: duckdb.DuckDBPyConnection, framework: Framework, filte
     require(actor, "export")
     if file_format not in FORMATS:
         raise BoardPackError(f"a board pack is {' or '.join(FORMATS)}, not {file_format!r}")
+    missing = images.unavailable_reason()  # say what is missing before spending time on the slides
+    if missing:
+        raise BoardPackError(missing)
     if file_format == ".pdf":
-        libreoffice()  # say it is missing before spending time on the slides
+        libreoffice()
     try:
         pptx = pptx_bytes(board_slides(con, framework, filters, today), pack_title(con, framework, filters, today),
                           template)

@@ -28,7 +28,7 @@ def build_database(path: str | os.PathLike | None = None, with_demo: bool = Fals
     (only --demo replaces them).
     """
     framework = load_framework()
-    con = db.connect(path)
+    con = db.connect(path, create=True)  # the one place a new database file is made
     try:
         applied = db.migrate(con)
         with db.transaction(con):
@@ -39,6 +39,6 @@ def build_database(path: str | os.PathLike | None = None, with_demo: bool = Fals
                 db.set_meta(con, "dataset", "empty")
         loaded = demo.load_demo(con, framework, activities=activities, today=today) if with_demo else None
         con.execute("CHECKPOINT")
-        return BuildReport(str(db.database_path(path)), applied, loaded, db.table_counts(con))
+        return BuildReport(db.shown_location(db.database_location(path)), applied, loaded, db.table_counts(con))
     finally:
         con.close()

@@ -18,6 +18,8 @@ SEQUENTIAL = [[0.0, "#f7fbff"], [0.25, "#c6dbef"], [0.5, "#6baed6"], [0.75, "#21
 EMPTY_CELL = "#f3e6e6"
 HIGHLIGHT = "#D55E00"
 MUTED = "#7f7f7f"
+# Heatmap row labels (the strategy's headings) are wrapped at about this many characters.
+ROW_LABEL_WIDTH = 32
 FONT = dict(family="Source Sans Pro, Arial, sans-serif", size=15, color="#262730")
 
 
@@ -48,31 +50,41 @@ def heatmap_figure(cells: pd.DataFrame, measure: str, title: str, source: str, c
     is_thin = (counts.to_numpy() > 0) & (counts.to_numpy() < THIN_CELL)
     text = [[_cell_text(v, c, measure) for v, c in zip(vr, cr)] for vr, cr in zip(values, counts.to_numpy())]
     column_ticks = list(dict.fromkeys(cells.column_code)) if compact else [wrap_label(c) for c in columns]
+    row_ticks = [wrap_label(r, ROW_LABEL_WIDTH) for r in rows]  # the strategy's headings can be long
+    # The strategy's full wording of each row and column, for the hover text beside the short labels.
+    row_words = dict(zip(cells.row_label, cells.row_wording if "row_wording" in cells else cells.row_label))
+    column_words = dict(zip(cells.column_label, cells.column_wording if "column_wording" in cells
+                            else cells.column_label))
+    wording = [[f"{wrap_label(row_words[r], 60)}<br>{wrap_label(column_words[c], 60)}" for c in columns]
+               for r in rows]
+    rows = row_ticks
     fig = go.Figure()
     fig.add_trace(go.Heatmap(
         z=np.where(is_empty, np.nan, values), x=column_ticks, y=rows, text=np.where(is_empty | is_thin, "", text),
-        texttemplate="%{text}",
+        texttemplate="%{text}", customdata=wording,
         colorscale=SEQUENTIAL, zmin=0, xgap=2, ygap=2, textfont=dict(size=14),
         colorbar=dict(title=dict(text=MEASURES[measure]), thickness=14),
-        hovertemplate="%{y}<br>%{x}<br>" + MEASURES[measure] + ": %{text}<extra></extra>",
+        hovertemplate="%{customdata}<br>" + MEASURES[measure] + ": %{text}<extra></extra>",
     ))
     if is_thin.any():  # thin cells keep their colour but their number turns the accent colour and bold
         fig.add_trace(go.Heatmap(
             z=np.where(is_thin, values, np.nan), x=column_ticks, y=rows, text=np.where(is_thin, text, ""),
             texttemplate="<b>%{text}</b>", colorscale=SEQUENTIAL, zmin=0, zmax=np.nanmax(values) or 1,
-            showscale=False, xgap=2, ygap=2, textfont=dict(size=14, color=HIGHLIGHT),
-            hovertemplate="%{y}<br>%{x}<br>" + MEASURES[measure] + ": %{text} (thin)<extra></extra>",
+            showscale=False, xgap=2, ygap=2, textfont=dict(size=14, color=HIGHLIGHT), customdata=wording,
+            hovertemplate="%{customdata}<br>" + MEASURES[measure] + ": %{text} (thin)<extra></extra>",
         ))
     if is_empty.any():  # a second layer so empty cells are tinted, labelled and never read as "low"
         fig.add_trace(go.Heatmap(
             z=np.where(is_empty, 1.0, np.nan), x=column_ticks, y=rows, text=np.where(is_empty, "none", ""),
             texttemplate="%{text}",
             colorscale=[[0, EMPTY_CELL], [1, EMPTY_CELL]], showscale=False, xgap=2, ygap=2,
-            textfont=dict(size=14, color=HIGHLIGHT), hovertemplate="%{y}<br>%{x}<br>no activity<extra></extra>",
+            textfont=dict(size=14, color=HIGHLIGHT), customdata=wording,
+            hovertemplate="%{customdata}<br>no activity<extra></extra>",
         ))
     fig.update_yaxes(autorange="reversed", title=DIMENSION_NAMES[cells.attrs.get("rows", "aim")], showgrid=False)
     fig.update_xaxes(side="top", title=None, showgrid=False, tickangle=0)
-    _frame(fig, title, source, max(340, 120 + 40 * len(rows)), source_width=50 if compact else 95)
+    row_height = 54 if any("<br>" in r for r in rows) else 40  # room for headings wrapped onto two lines
+    _frame(fig, title, source, max(340, 120 + row_height * len(rows)), source_width=50 if compact else 95)
     fig.update_layout(margin=dict(t=110))
     return fig
 
@@ -111,7 +123,12 @@ def need_effort_figure(table: pd.DataFrame, effort: str, title: str, source: str
                                                    line=dict(width=1, color="white")),
             hovertemplate="%{text}<br>Inactive adults: %{x:.1f}%<br>" + effort_label + ": %{y:,.1f}<extra></extra>",
         ))
-    if len(table):
+    if len(table) and "typical_inactive_pct" in table:  # the partnership-wide yardstick (analysis.need_vs_effort)
+        fig.add_vline(x=table.typical_inactive_pct.iloc[0], line=dict(color=MUTED, dash="dot"))
+        fig.add_hline(y=table[f"typical_{effort}"].iloc[0], line=dict(color=MUTED, dash="dot"),
+                      annotation_text="typical: middle of all the partnership's places",
+                      annotation_position="top right", annotation_font=dict(size=12, color=MUTED))
+    elif len(table):
         fig.add_vline(x=table.inactive_pct.median(), line=dict(color=MUTED, dash="dot"))
         fig.add_hline(y=table[effort].median(), line=dict(color=MUTED, dash="dot"))
     fig.update_xaxes(title="Adults inactive (%, latest Active Lives) — more need →", gridcolor="#eeeeee")

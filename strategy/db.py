@@ -21,6 +21,8 @@ MIGRATIONS = Path(__file__).with_name("migrations")
 SQL_DIR = Path(__file__).with_name("sql")
 # Views and macros are re-created on every init (like a repeatable migration), so editing one needs no new file.
 REPEATABLE = SQL_DIR / "views_and_macros.sql"
+# How places that reorganise count in their successors; builds on the macros above, so it runs after them.
+PLACE_SUCCESSOR_MACROS = SQL_DIR / "place_successor_macros.sql"
 
 # Writes that add activities (uploads, roll backs, experiments) go one at a time in this process, and DuckDB's file
 # lock keeps other processes out: new activity keys, taken above the largest under this lock, are unique without
@@ -32,26 +34,149 @@ _PARAMETER = re.compile(r"\$([A-Za-z_][A-Za-z0-9_]*)")
 
 
 class DatabaseUnavailable(Exception):
-    """The database file cannot be opened; the message says what to do. in_use: another program holds it."""
+    """The database file cannot be opened; the message says what to do. in_use: another program holds it;
+    missing: there is no file at all."""
 
-    def __init__(self, message: str, in_use: bool = False):
+    def __init__(self, message: str, in_use: bool = False, missing: bool = False):
         super().__init__(message)
         self.in_use = in_use
+        self.missing = missing
 
 
-def database_path(path: str | os.PathLike | None = None) -> Path:
-    """The database file: the argument, else $STRATEGY_DB, else data/strategy.duckdb."""
-    return Path(path or os.environ.get("STRATEGY_DB") or DEFAULT_DB)
+class SettingError(DatabaseUnavailable):
+    """A setting in the environment (STRATEGY_MEMORY_LIMIT, STRATEGY_CACHE_ENTRIES) is not understood; the message
+    names it and says how to write it. Nothing is opened until it is fixed."""
 
 
-def connect(path: str | os.PathLike | None = None, read_only: bool = False) -> duckdb.DuckDBPyConnection:
-    """An open connection, or DatabaseUnavailable explaining a lock held by another process."""
-    file = database_path(path)
-    if read_only and not file.exists():
-        raise DatabaseUnavailable(f"No database at {file}. Create it with: python -m strategy init --demo")
-    file.parent.mkdir(parents=True, exist_ok=True)
+# The repair for a file that is damaged, in the words every command, the health check and the maintenance page use.
+REPAIR = ("The file is damaged: stop the dashboard, list the backups with `python -m strategy backups` and restore "
+          "the latest with `python -m strategy restore DIR` (the damaged files are moved aside, never deleted).")
+
+
+def missing_database(file: Path) -> DatabaseUnavailable:
+    """There is no database file: say how to make one or bring one back, rather than starting an empty one."""
+    return DatabaseUnavailable(
+        f"There is no database at {file}. If the dashboard has run here before, its file has gone: bring back the "
+        "latest backup with `python -m strategy restore DIR` (`python -m strategy backups` lists them). To start a "
+        "new one, run `python -m strategy init --demo` (the demonstration data) or `python -m strategy init` (an "
+        "empty one); `make run` builds the demonstration database on a machine that has none.", missing=True)
+
+
+# --- Memory: DuckDB's own limit (its default, 80% of the machine, leaves too little for the dashboard itself) -----
+MEMORY_LIMIT_SETTING = "STRATEGY_MEMORY_LIMIT"
+_MEMORY_SIZE = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(B|KB|MB|GB|TB|KiB|MiB|GiB|TiB)\s*$", re.IGNORECASE)
+_MEMORY_UNITS = {"b": 1, "kb": 10**3, "mb": 10**6, "gb": 10**9, "tb": 10**12, "kib": 2**10, "mib": 2**20,
+                 "gib": 2**30, "tib": 2**40}
+MINIMUM_MEMORY = 100 * 10**6  # below this DuckDB cannot run the dashboard's queries
+
+
+def memory_limit() -> str:
+    """DuckDB's memory limit for every connection: $STRATEGY_MEMORY_LIMIT (e.g. 2GB, 512MB, 1.5GiB), else half of
+    this machine's memory. SettingError, saying how to write it, for anything else."""
+    text = os.environ.get(MEMORY_LIMIT_SETTING, "")
+    if not text.strip():
+        return f"{default_memory_limit_bytes() // 10**6}MB"
+    match = _MEMORY_SIZE.match(text)
+    if not match or float(match.group(1)) * _MEMORY_UNITS[match.group(2).lower()] < MINIMUM_MEMORY:
+        raise SettingError(
+            f"{MEMORY_LIMIT_SETTING}={text!r} is not a memory size the dashboard can use: write a number of at least "
+            f"100MB with its unit, such as 2GB, 512MB or 1.5GiB, or leave it unset for half of this machine's memory "
+            f"({default_memory_limit_bytes() // 10**6:,}MB).")
+    return f"{match.group(1)}{match.group(2).upper().replace('I', 'i')}"
+
+
+def default_memory_limit_bytes() -> int:
+    """Half of this machine's physical memory."""
     try:
-        return duckdb.connect(str(file), read_only=read_only)
+        return os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") // 2
+    except (ValueError, OSError, AttributeError):  # not reported (Windows): DuckDB's usual figure for a laptop
+        return 4 * 10**9
+
+
+PRIVATE_UMASK = 0o077
+
+
+def keep_files_private() -> None:
+    """From now on this process creates files readable by its own account only (0600, folders 0700): the database,
+    its write-ahead log, backups, uploaded originals, exports. Called by the server and the command line."""
+    os.umask(PRIVATE_UMASK)
+
+
+def private_folder(folder: Path) -> Path:
+    """Create a folder (and its parents) for the dashboard's data, readable by this account only."""
+    missing = [parent for parent in [folder, *folder.parents] if not parent.exists()]
+    folder.mkdir(parents=True, exist_ok=True)
+    for created in missing:
+        try:
+            os.chmod(created, 0o700)
+        except OSError:
+            pass
+    return folder
+
+
+# Databases DuckDB opens by name rather than as a file on this computer: MotherDuck's 'md:NAME' (or
+# 'motherduck:NAME'), for several partnerships on one service (docs/operations.md, "Beyond one machine").
+NAMED_DATABASE_PREFIXES = ("md:", "motherduck:")
+
+
+class NotAFileDatabase(DatabaseUnavailable):
+    """The database is a named service database (MotherDuck) and the operation works only on a file here."""
+
+
+def is_named_database(location: str | os.PathLike) -> bool:
+    """True for a MotherDuck name ('md:NAME', 'motherduck:NAME'), which is not a path."""
+    return os.fspath(location).strip().lower().startswith(NAMED_DATABASE_PREFIXES)
+
+
+def database_location(path: str | os.PathLike | None = None) -> str:
+    """The database as DuckDB is to open it: the argument, else $STRATEGY_DB, else data/strategy.duckdb. A named
+    database ('md:NAME', with any '?option=...') is passed on exactly as written; anything else is a file path."""
+    location = os.fspath(path) if path else (os.environ.get("STRATEGY_DB") or os.fspath(DEFAULT_DB))
+    return location if is_named_database(location) else str(Path(location))
+
+
+def shown_location(location: str | os.PathLike) -> str:
+    """A database location fit for a message or a log: a named database without its options (a token may be one);
+    a file path as it is."""
+    text = os.fspath(location)
+    return text.split("?", 1)[0] if is_named_database(text) else text
+
+
+def database_path(path: str | os.PathLike | None = None, needed_for: str = "This") -> Path:
+    """The database file: the argument, else $STRATEGY_DB, else data/strategy.duckdb. NotAFileDatabase, saying
+    what to do instead, when it is a named database (MotherDuck): needed_for names the operation that needs a file
+    ("A backup"), which is then refused rather than run on a path made from the name."""
+    location = database_location(path)
+    if is_named_database(location):
+        raise NotAFileDatabase(
+            f"{needed_for} works only on a database file on this computer, and the database is "
+            f"{shown_location(location)}, a MotherDuck database (STRATEGY_DB or --db). Use MotherDuck's own "
+            "tools for this (docs/operations.md, \"Beyond one machine\"), or point STRATEGY_DB at a .duckdb file.")
+    return Path(location)
+
+
+def connect(path: str | os.PathLike | None = None, read_only: bool = False,
+            create: bool = False) -> duckdb.DuckDBPyConnection:
+    """An open connection with the memory limit applied, or DatabaseUnavailable saying what to do: the file is
+    missing (only `init` creates one: create=True), held by another process, or cannot be opened (damaged). A named
+    database (MotherDuck, 'md:NAME') is opened by its name, untouched."""
+    location = database_location(path)
+    limit = memory_limit()  # a mistyped setting refuses before anything is opened
+    if is_named_database(location):
+        try:
+            return duckdb.connect(location, read_only=read_only)
+        except duckdb.Error as error:
+            raise DatabaseUnavailable(f"The database {shown_location(location)} could not be opened: "
+                                      f"{str(error).replace(location, shown_location(location))}") from error
+    file = Path(location)
+    if not file.exists() and not create:
+        raise missing_database(file)
+    private_folder(file.parent)
+    created = not file.exists()
+    try:
+        con = duckdb.connect(str(file), read_only=read_only)
+        if created and file.exists():
+            os.chmod(file, 0o600)  # holds users, the audit log and partners' figures
     except duckdb.IOException as error:
         if "lock" in str(error).lower():
             holder = re.search(r"\(PID (\d+)\)", str(error))
@@ -62,7 +187,17 @@ def connect(path: str | os.PathLike | None = None, read_only: bool = False) -> d
                 "are on its Upload page; `python -m strategy backup DIR` works while it runs), or stop the "
                 "dashboard, run this command, and start it again. If another import is running, wait for it to "
                 "finish and try again.", in_use=True) from error
-        raise DatabaseUnavailable(f"The database {file} could not be opened: {error}") from error
+        raise DatabaseUnavailable(f"The database {file} could not be opened: {error}. {REPAIR}") from error
+    except duckdb.ConnectionException:  # already open in this process with other settings: a mistake in the code
+        raise
+    except duckdb.Error as error:  # a write-ahead log that cannot be replayed, a damaged header, ...
+        raise DatabaseUnavailable(f"The database {file} could not be opened: {error}. {REPAIR}") from error
+    try:
+        con.execute("SET memory_limit = ?", [limit])
+    except duckdb.Error as error:
+        con.close()
+        raise SettingError(f"{MEMORY_LIMIT_SETTING}={limit!r} was refused by DuckDB: {error}") from error
+    return con
 
 
 @lru_cache(maxsize=None)
@@ -142,14 +277,26 @@ def migrate(con: duckdb.DuckDBPyConnection, up_to: int | None = None) -> list[st
     if up_to is not None:
         return applied
     con.execute(REPEATABLE.read_text(encoding="utf-8"))
+    con.execute(PLACE_SUCCESSOR_MACROS.read_text(encoding="utf-8"))
     fill_missing_keys(con)  # the one rule for names: rows older than its key columns get their keys
     return applied
 
 
+def base_table_names(con: duckdb.DuckDBPyConnection) -> list[str]:
+    """The name of every base table."""
+    return [r[0] for r in con.execute(
+        "SELECT table_name FROM information_schema.tables WHERE table_type = 'BASE TABLE' ORDER BY 1").fetchall()]
+
+
+def read_every_value(con: duckdb.DuckDBPyConnection, table: str) -> None:
+    """Read every value of every column of a base table (its name from the catalogue), so that DuckDB reads, and
+    checks against its checksum, every block that holds the table's data."""
+    con.execute(f'SELECT max(COLUMNS(*)) FROM "{table}"').fetchall()  # name from the catalogue, quoted
+
+
 def table_counts(con: duckdb.DuckDBPyConnection) -> dict[str, int]:
     """Row count of every base table."""
-    tables = [r[0] for r in con.execute(
-        "SELECT table_name FROM information_schema.tables WHERE table_type = 'BASE TABLE' ORDER BY 1").fetchall()]
+    tables = base_table_names(con)
     return {t: con.execute(f'SELECT count(*) FROM "{t}"').fetchall()[0][0] for t in tables}  # names from the catalogue
 
 

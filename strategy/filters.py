@@ -6,6 +6,7 @@ from dataclasses import dataclass, fields, replace
 from datetime import date
 from typing import Any, Iterable, Mapping
 
+from strategy import periods
 from strategy.framework import Framework
 from strategy.names import name_key
 
@@ -28,19 +29,40 @@ class Filters:
     date_from: date | None = None
     date_to: date | None = None
 
+    def as_of(self, today: date | None = None) -> date:
+        """The day the view's places are taken on: the end of the period, else today. A place replaced by then
+        counts in its successor (Framework.area_on); before it, places are as they were."""
+        return self.date_to or today or periods.today()
+
     def local_places(self, framework: Framework) -> tuple[str, ...]:
-        """The districts and unitary areas the place filter stands for (empty for all)."""
+        """The districts and unitary areas the place filter stands for on the view's day (empty for all): a
+        county's districts then, and a replaced place's successor."""
+        day = self.as_of()
         codes: list[str] = []
         for code in self.places:
-            codes += [c for c in framework.places_within(code) if c not in codes]
+            areas = (framework.area_on(c, day) for c in framework.places_within(code, day))
+            codes += [c for c in areas if c not in codes]
         return tuple(codes)
 
-    def sql_parameters(self, framework: Framework) -> dict[str, Any]:
-        """The bound parameters of filtered_activities()."""
-        return {"places": list(self.local_places(framework)), "sectors": list(self.sectors),
+    def counted_places(self, framework: Framework) -> tuple[str, ...]:
+        """The place codes activities are matched on: local_places plus the places replaced by them by the
+        view's day, whose activities (as stored, under the old codes) count in their successors."""
+        day = self.as_of()
+        codes = list(self.local_places(framework))
+        for area in tuple(codes):
+            codes += [c for c in framework.predecessors(area, day) if c not in codes]
+        return tuple(codes)
+
+    def sql_parameters(self, framework: Framework, today: date | None = None) -> dict[str, Any]:
+        """The bound parameters of filtered_activities(); today (the day an activity with no end date runs to)
+        defaults to periods.today(); place_successors: [replaced place, area it counts in] pairs for the view's
+        day (the place dimension's roll-up, strategy/sql/place_successor_macros.sql)."""
+        return {"places": list(self.counted_places(framework)), "sectors": list(self.sectors),
                 "aims": list(self.aims), "ways": list(self.ways), "themes": list(self.themes),
                 "partners": [name_key(p) for p in self.partners],  # matched by key: strategy/names.py
-                "date_from": self.date_from, "date_to": self.date_to}
+                "date_from": self.date_from, "date_to": self.date_to,
+                "today": today or periods.today(),
+                "place_successors": [list(pair) for pair in framework.rolled_up(self.as_of(today))]}
 
     def is_empty(self) -> bool:
         return self == Filters()
@@ -66,8 +88,13 @@ class Filters:
         if self.partners:
             parts.append("Partners: " + ", ".join(self.partners))
         if self.date_from or self.date_to:
-            parts.append(f"Period: {self.date_from or 'start'} to {self.date_to or 'today'}")
-        return "; ".join(parts) if parts else "All places, sectors, aims and partners; all dates"
+            # An open end is open: planned days after today count too (docs/decisions.md, over time).
+            parts.append(f"Period: {self.date_from} to {self.date_to}" if self.date_from and self.date_to
+                         else f"Period: {self.date_from} onwards" if self.date_from
+                         else f"Period: up to {self.date_to}")
+        text = "; ".join(parts) if parts else "All places, sectors, aims and partners; all dates"
+        note = framework.reorganisation_note(self.as_of())
+        return f"{text}. {note}" if note else text
 
 
 def _valid_date(text: str) -> date | None:

@@ -5,9 +5,11 @@ from __future__ import annotations
 import re
 import tomllib
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 from functools import lru_cache
 from pathlib import Path
+
+from strategy import periods
 
 FRAMEWORK_FILE = Path(__file__).with_name("framework.toml")
 
@@ -34,8 +36,13 @@ class Item:
 
     @property
     def short(self) -> str:
-        """Code and label, as charts show it: 'A3 Greatest inequality'."""
+        """Code and label, as charts show it: 'W4 Targeting and aligning investment'."""
         return f"{self.code} {self.label}" if self.code[:1] in "AWT" and self.code[1:].isdigit() else self.label
+
+    @property
+    def full(self) -> str:
+        """Code and the strategy's full wording, shown beside a short label (hover, captions)."""
+        return f"{self.code} {self.description}" if self.short != self.label else self.description
 
 
 @dataclass(frozen=True)
@@ -49,9 +56,18 @@ class Place:
     valid_from: date | None = None
     valid_to: date | None = None
     synonyms: tuple[str, ...] = ()
+    # The area that took this one over the day after valid_to (a reorganisation), and a population figure that,
+    # when given, is used instead of the reference data's (strategy.reference.place_population).
+    successor: str | None = None
+    population: int | None = None
 
     def valid_on(self, day: date) -> bool:
         return (self.valid_from is None or self.valid_from <= day) and (self.valid_to is None or day <= self.valid_to)
+
+    @property
+    def replaced_on(self) -> date | None:
+        """The day its successor took over (the day after valid_to), or None if it has no successor."""
+        return self.valid_to + timedelta(days=1) if self.successor and self.valid_to else None
 
 
 @dataclass(frozen=True)
@@ -65,6 +81,7 @@ class Framework:
     themes: tuple[Item, ...]
     sectors: tuple[Item, ...]
     places: tuple[Place, ...]
+    vision: str = ""  # the strategy's vision, in its own words
     _lookup: dict = field(default_factory=dict, compare=False, repr=False)
 
     # --- lookups -------------------------------------------------------------------------------
@@ -81,6 +98,12 @@ class Framework:
             return self.place(code).name
         return self.item(kind, code).short
 
+    def wording(self, kind: str, code: str) -> str:
+        """The strategy's full wording of a code (a place's name for places)."""
+        if kind == "place":
+            return self.place(code).name
+        return self.item(kind, code).full
+
     def place(self, code: str) -> Place:
         return next(p for p in self.places if p.code == code)
 
@@ -94,21 +117,63 @@ class Framework:
 
     # --- places --------------------------------------------------------------------------------
     def local_places(self, on: date | None = None) -> tuple[Place, ...]:
-        """Districts and unitary authorities valid on a day: the areas activity is counted in."""
-        day = on or date.today()
-        return tuple(p for p in self.places if p.level in ("district", "unitary") and p.valid_on(day))
+        """The districts and unitary authorities activity is counted in on a day (default today): a place drops
+        out after its valid_to, and a successor (a new area replacing others) appears from its valid_from.
+
+        Other places' valid_from is the date of their ONS code, not the council's creation, so it does not hide
+        them from earlier periods (activities go back to 1990)."""
+        day = on or periods.today()
+        successors = {p.successor for p in self.places if p.successor}
+        return tuple(p for p in self.places if p.level in ("district", "unitary")
+                     and (p.valid_to is None or day <= p.valid_to)
+                     and not (p.code in successors and p.valid_from is not None and day < p.valid_from))
 
     def counties(self) -> tuple[Place, ...]:
         return tuple(p for p in self.places if p.level == "county")
 
-    def places_within(self, code: str) -> tuple[str, ...]:
-        """The local areas a place stands for: itself, a county's districts, or every local area for 'ALL'."""
+    def places_within(self, code: str, on: date | None = None) -> tuple[str, ...]:
+        """The local areas a place stands for on a day (default today): itself, a county's districts, or every
+        local area for 'ALL'."""
         if code == "ALL":
-            return tuple(p.code for p in self.local_places())
+            return tuple(p.code for p in self.local_places(on))
         place = self.place(code)
         if place.level in ("district", "unitary"):
             return (place.code,)
-        return tuple(p.code for p in self.places if p.parent == place.code)
+        return tuple(p.code for p in self.local_places(on) if p.parent == place.code)
+
+    # --- reorganisations -----------------------------------------------------------------------
+    def area_on(self, code: str, day: date) -> str:
+        """The area a place's activity counts in on a day: the place itself, or (after it was replaced) its
+        successor, followed through later reorganisations."""
+        place = self.place(code)
+        while place.replaced_on is not None and place.replaced_on <= day:
+            place = self.place(place.successor)
+        return place.code
+
+    def rolled_up(self, day: date) -> tuple[tuple[str, str], ...]:
+        """(predecessor, area) for every local place replaced by ``day``: whose activity counts in which area."""
+        return tuple((p.code, self.area_on(p.code, day)) for p in self.places
+                     if p.level in ("district", "unitary") and self.area_on(p.code, day) != p.code)
+
+    def predecessors(self, code: str, day: date) -> tuple[str, ...]:
+        """The replaced places whose activity counts in ``code`` on ``day`` (empty for an unreorganised place)."""
+        return tuple(old for old, new in self.rolled_up(day) if new == code)
+
+    def reorganisation_note(self, day: date) -> str | None:
+        """The roll-up in force on a day in words, for captions and exports ('Mansfield and Ashfield (replaced
+        on 1 April 2028) are counted in North Nottinghamshire.'), or None when no place has been replaced."""
+        by_area: dict[str, list[Place]] = {}
+        for old, new in self.rolled_up(day):
+            by_area.setdefault(new, []).append(self.place(old))
+        if not by_area:
+            return None
+
+        def names(places: list[Place]) -> str:
+            words = [f"{p.name} (replaced on {p.replaced_on.day} {p.replaced_on:%B %Y})" for p in places]
+            return ", ".join(words[:-1]) + " and " + words[-1] if len(words) > 1 else words[0]
+
+        return " ".join(f"{names(places)} {'are' if len(places) > 1 else 'is'} counted in {self.place(area).name}."
+                        for area, places in by_area.items())
 
     def resolve_places(self, text: str) -> tuple[str, ...] | None:
         """The local areas a partner's place word stands for ('All', a county, a name or a code), or None."""
@@ -132,7 +197,48 @@ def _place(raw: dict) -> Place:
         return date.fromisoformat(str(value)) if value else None
 
     return Place(code=raw["code"], name=raw["name"], level=raw["level"], parent=raw.get("parent"),
-                 valid_from=day("valid_from"), valid_to=day("valid_to"), synonyms=tuple(raw.get("synonyms", ())))
+                 valid_from=day("valid_from"), valid_to=day("valid_to"), synonyms=tuple(raw.get("synonyms", ())),
+                 successor=raw.get("successor"), population=raw.get("population"))
+
+
+class FrameworkError(ValueError):
+    """framework.toml says something that cannot be right; the message says what to fix."""
+
+
+def _check_successors(places: tuple[Place, ...]) -> None:
+    """A place with a successor must be a local area with an end date, replaced by a known local area that starts
+    the day after; no chain may loop. Raises FrameworkError saying what to fix in framework.toml."""
+    by_code = {p.code: p for p in places}
+    local = ("district", "unitary")
+    for place in places:
+        if place.population is not None and (not isinstance(place.population, int) or place.population <= 0):
+            raise FrameworkError(f"framework.toml: {place.name} ({place.code}) has population {place.population!r}; "
+                                 "write a whole number of people, or leave it out.")
+        if place.successor is None:
+            continue
+        new = by_code.get(place.successor)
+        where = f"framework.toml: {place.name} ({place.code}) names successor {place.successor!r}"
+        if new is None:
+            raise FrameworkError(f"{where}, which is not a place in the file. Add the new area as a [[places]] entry "
+                                 "or correct the code.")
+        if place.level not in local or new.level not in local:
+            raise FrameworkError(f"{where}: only districts and unitary authorities can be replaced by a successor, "
+                                 "and only by another district or unitary authority.")
+        if place.valid_to is None:
+            raise FrameworkError(f"{where} but no valid_to. Give it valid_to = the last day before {new.name} "
+                                 "took over.")
+        if new.valid_from != place.replaced_on:
+            raise FrameworkError(f"{where}, which should start the day after {place.name} ends ({place.replaced_on}); "
+                                 f"its valid_from is {new.valid_from}. Make {new.name}'s valid_from "
+                                 f"{place.replaced_on} or correct {place.name}'s valid_to.")
+        seen: set[str] = set()
+        step: Place | None = place
+        while step is not None:
+            if step.code in seen:
+                raise FrameworkError(f"framework.toml: the successors of {place.name} ({place.code}) go round in "
+                                     "a circle. Each place may only be replaced by a newer one.")
+            seen.add(step.code)
+            step = by_code.get(step.successor) if step.successor else None
 
 
 def _lookup_for(items: tuple[Item, ...], prefix: str | None) -> dict[str, str]:
@@ -157,6 +263,7 @@ def load_framework(path: Path = FRAMEWORK_FILE) -> Framework:
     themes = tuple(_item(r) for r in raw["themes"])
     sectors = tuple(_item(r) for r in raw["sectors"])
     places = tuple(_place(r) for r in raw["places"])
+    _check_successors(places)
     lookup = {
         "aim": _lookup_for(aims, "aim"),
         "way": _lookup_for(ways, "way"),
@@ -168,4 +275,5 @@ def load_framework(path: Path = FRAMEWORK_FILE) -> Framework:
         for word in (place.code, place.name, *place.synonyms):
             lookup["place"].setdefault(normalise(word), place.code)
     return Framework(name=raw["strategy"]["name"], benchmark=raw["strategy"]["benchmark"], aims=aims, ways=ways,
-                     themes=themes, sectors=sectors, places=places, _lookup=lookup)
+                     themes=themes, sectors=sectors, places=places, vision=raw["strategy"].get("vision", ""),
+                     _lookup=lookup)

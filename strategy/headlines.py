@@ -35,8 +35,8 @@ def overview_headline(totals: dict, places_total: int) -> str:
 
 def fewest_headline(counts: pd.Series, total: float, noun: str, measure_word: str = "activities",
                     least_word: str = "fewest", money: bool = False) -> str:
-    """The item with the least, its amount, the total and its share: 'Aim A3 Greatest inequality has the fewest
-    activities: 41 of 1,512, 3%'. Ties go to the first item in strategy order."""
+    """The item with the least, its amount, the total and its share: 'Aim A3 Communities who experience the
+    greatest inequality has the fewest activities: 41 of 1,512, 3%'. Ties go to the first item in strategy order."""
     if counts.empty or not total:
         return NO_DATA
     label = counts.idxmin()
@@ -126,7 +126,7 @@ def need_effort_summary(table: pd.DataFrame, effort_label: str) -> str:
         "none marked as high need, low effort"
     places = "1 place" if len(table) == 1 else f"{len(table)} places"
     return (f"A scatter chart of {places}: adults inactive (%) across, {effort_label.lower()} up; "
-            f"dotted lines at the middle place; {marked}.")
+            f"dotted lines at the partnership's middle place; {marked}.")
 
 
 def map_summary(table: pd.DataFrame, measure: str, measure_label: str) -> str:

@@ -35,6 +35,10 @@ FINGERTIPS_COLUMNS = {
     "area_name": "areaname", "area_type": "areatype", "sex": "sex", "age": "age", "category_type": "categorytype",
     "category": "category", "period": "timeperiod", "value": "value", "lower_ci": "lowerci950limit",
     "upper_ci": "upperci950limit", "count": "count", "denominator": "denominator", "value_note": "valuenote",
+    # Fingertips' own verdicts, kept and shown beside ours: "Compared to England value or percentiles" (older
+    # downloads: "Compared to England") and "Recent Trend".
+    "published_comparison": ("comparedtoenglandvalueorpercentiles", "comparedtoengland"),
+    "published_trend": "recenttrend",
 }
 FINGERTIPS_SIGNATURE = {"indicatorid", "areacode", "timeperiod", "value", "sex", "age"}
 ALL_AGES = "all ages"
@@ -110,7 +114,13 @@ def template_columns(headers: list[str]) -> tuple[dict[str, int], list[str]]:
 
 def fingertips_columns(headers: list[str]) -> dict[str, int]:
     keys = [header_key(h) for h in headers]
-    return {column: keys.index(key) for column, key in FINGERTIPS_COLUMNS.items() if key in keys}
+    found = {}
+    for column, spellings in FINGERTIPS_COLUMNS.items():
+        for key in (spellings,) if isinstance(spellings, str) else spellings:
+            if key in keys:
+                found[column] = keys.index(key)
+                break
+    return found
 
 
 def fingertips_rows_to_keep(rows: pd.DataFrame, known_places: set[str]) -> tuple[pd.Series, list[str]]:

@@ -11,6 +11,7 @@ import hashlib
 import json
 import math
 import re
+from collections import Counter
 from dataclasses import asdict, dataclass, field
 
 import duckdb
@@ -23,6 +24,7 @@ from strategy.indicator_files import (FINGERTIPS, TEMPLATE, TEMPLATE_REQUIRED, d
                                       fingertips_columns, fingertips_rows_to_keep, template_columns)
 from strategy.ingest.load import could_not_write
 from strategy.originals import keep_original
+from strategy.statistics import published_verdict
 
 # One comma not followed by exactly three digits is a decimal comma.
 DECIMAL_COMMA = re.compile(r"-?\d+,(\d{1,2}|\d{4,})")
@@ -117,6 +119,7 @@ def validate_rows(rows: pd.DataFrame, framework: Framework,
     values = []
     seen: dict[tuple, int] = {}
     new_indicators: dict[str, dict] = {}
+    not_comparisons: Counter = Counter()
     for row in rows.to_dict("records"):
         number = row["row"]
         for column in TEMPLATE_REQUIRED[:3]:
@@ -155,8 +158,18 @@ def validate_rows(rows: pd.DataFrame, framework: Framework,
             errors.append(_error(number, "period", period, f"{indicator} for {place} in {period} is also on row "
                                  f"{seen[key]}; keep one row per indicator, place and period."))
         seen.setdefault(key, number)
+        try:
+            published = published_verdict(row.get("published_comparison"))
+        except ValueError:
+            published = None
+            not_comparisons[row["published_comparison"].strip()] += 1
+        trend = " ".join(str(row.get("published_trend") or "").split()).lower() or None
         values.append({"indicator_id": indicator, "place_code": place, "period": period, **parsed,
-                       "value_note": note})
+                       "value_note": note, "published_comparison": published, "published_trend": trend})
+    if not_comparisons:
+        warnings.append(f"{sum(not_comparisons.values())} value(s) carry a Fingertips comparison that is not better, "
+                        "similar, worse, higher or lower (" + ", ".join(sorted(not_comparisons)[:3]) + "); the "
+                        "values are loaded without Fingertips' verdict.")
     for indicator, details in new_indicators.items():
         details["unit"] = details["unit"] or _unit_from_counts(values, indicator)
         warnings.append(f"Indicator {indicator} ({details['indicator_name']}) is new to the dashboard and was added with "

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import replace
+from datetime import date, timedelta
 
 import duckdb
 import pandas as pd
@@ -14,7 +15,8 @@ import pandas as pd
 from strategy import db
 from strategy.filters import Filters
 from strategy.framework import Framework
-from strategy.statistics import (CI_NONE, CI_PUBLISHED, CI_WILSON, NOT_COMPARED, TrendPoint, compare_with_benchmark,
+from strategy.statistics import (CI_NONE, CI_PUBLISHED, CI_WILSON, COMPARISON_COMPUTED, COMPARISON_PUBLISHED,
+                                 COMPARISON_SOURCE_WORDS, NOT_COMPARED, TrendPoint, compare_with_benchmark,
                                  period_sort_key, recent_trend, sorted_periods, wilson_interval)
 
 # How far a published percentage may sit from count/denominator x 100 (rounding) for Wilson to apply.
@@ -23,7 +25,42 @@ CI_METHOD_WORDS = {CI_PUBLISHED: "95% confidence interval as published",
                    CI_WILSON: "95% Wilson score interval computed from count and denominator",
                    CI_NONE: "no interval: not published and no count and denominator to compute one"}
 ASSESSMENT_COLUMNS = ["indicator_id", "indicator_name", "place_code", "place_name", "period", "value", "lower_ci",
-                      "upper_ci", "ci_method", "england_value", "compared_to_england", "recent_trend", "trend_method"]
+                      "upper_ci", "ci_method", "england_value", "compared_to_england", "comparison_source",
+                      "recent_trend", "trend_method"]
+
+
+# What an indicator's years are, by the day they start (indicators.toml's year_starts): adult Active Lives years
+# run mid-November to mid-November, the children's survey follows the school year.
+YEAR_KINDS = {"11-16": ("Active Lives adult years, mid-November to mid-November", "mid-Nov to mid-Nov"),
+              "09-01": ("school years, September to August", "school year")}
+
+
+def period_kind(year_starts: str | None) -> str:
+    """What the indicator's periods are, in words: 'school years, September to August'."""
+    if not year_starts or (isinstance(year_starts, float) and math.isnan(year_starts)):
+        return "calendar years"
+    if year_starts in YEAR_KINDS:
+        return YEAR_KINDS[year_starts][0]
+    month, day = (int(part) for part in year_starts.split("-"))
+    return f"years starting {day} {pd.Timestamp(2000, month, 1):%B}"
+
+
+def period_label(period: str, year_starts: str | None) -> str:
+    """A period with what kind of year it is: '2024/25 (mid-Nov to mid-Nov)', '2024/25 (school year)'."""
+    if not isinstance(period, str) or not period:
+        return ""
+    if year_starts in YEAR_KINDS:
+        return f"{period} ({YEAR_KINDS[year_starts][1]})"
+    return period if not year_starts or isinstance(year_starts, float) else f"{period} ({period_kind(year_starts)})"
+
+
+def period_end(period: str, year_starts: str | None) -> date:
+    """The last day of a period: a split year '2024/25' ends the day before its next start; '2024' on 31 December."""
+    first = int(str(period)[:4])
+    if not year_starts or isinstance(year_starts, float):
+        return date(first, 12, 31)
+    month, day = (int(part) for part in year_starts.split("-"))
+    return date(first + 1, month, day) - timedelta(days=1)
 
 
 def indicator_catalogue(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
@@ -53,6 +90,33 @@ def _present(value) -> bool:
     return value is not None and not (isinstance(value, float) and math.isnan(value)) and value is not pd.NA
 
 
+def _compared(values: pd.DataFrame, definition: dict, benchmark: str) -> pd.DataFrame:
+    """The values with their 95% interval and its method, England's value, and the comparison with England and
+    where it came from."""
+    values = values.astype(object).where(values.notna(), None)
+    intervals = [_interval(row, definition["unit"]) for _, row in values.iterrows()]
+    values["lower_ci"] = [i[0] for i in intervals]
+    values["upper_ci"] = [i[1] for i in intervals]
+    values["ci_method"] = [i[2] for i in intervals]
+    england = values[values.place_code == benchmark].set_index("period").value.to_dict()
+    values["england_value"] = values.period.map(england)
+    decided = [_comparison(r, benchmark, definition["polarity"]) for r in values.itertuples()]
+    values["compared_to_england"] = [verdict for verdict, _ in decided]
+    values["comparison_source"] = [source for _, source in decided]
+    return values
+
+
+def indicator_comparisons(con: duckdb.DuckDBPyConnection, framework: Framework, indicator_id: str) -> pd.DataFrame:
+    """Every place and period of one indicator with its comparison with England and where it came from, as
+    assess_indicator gives them, without the recent trends (for tables that need only the verdict)."""
+    columns = ["place_code", "period", "compared_to_england", "comparison_source"]
+    definition = indicator_definition(con, indicator_id)
+    values = db.query(con, "indicator_values_of_indicator", indicator_id=indicator_id)
+    if definition is None or values.empty:
+        return pd.DataFrame(columns=columns)
+    return _compared(values, definition, framework.benchmark)[columns]
+
+
 def assess_indicator(con: duckdb.DuckDBPyConnection, framework: Framework, indicator_id: str,
                      places: tuple[str, ...] = ()) -> pd.DataFrame:
     """Every place (or the given places, and England) and period of one indicator: value, 95% interval and its
@@ -64,18 +128,9 @@ def assess_indicator(con: duckdb.DuckDBPyConnection, framework: Framework, indic
         values = values[values.place_code.isin([*places, framework.benchmark])].reset_index(drop=True)
     if definition is None or values.empty:
         return pd.DataFrame(columns=ASSESSMENT_COLUMNS + ["count", "denominator", "value_note", "source", "unit",
-                                                          "polarity", "place_level"])
-    values = values.astype(object).where(values.notna(), None)
-    intervals = [_interval(row, definition["unit"]) for _, row in values.iterrows()]
-    values["lower_ci"] = [i[0] for i in intervals]
-    values["upper_ci"] = [i[1] for i in intervals]
-    values["ci_method"] = [i[2] for i in intervals]
-    england = values[values.place_code == framework.benchmark].set_index("period").value.to_dict()
-    values["england_value"] = values.period.map(england)
-    values["compared_to_england"] = [
-        NOT_COMPARED if r.place_code == framework.benchmark else
-        compare_with_benchmark(r.value, r.lower_ci, r.upper_ci, r.england_value, definition["polarity"])
-        for r in values.itertuples()]
+                                                          "polarity", "place_level", "published_comparison",
+                                                          "published_trend"])
+    values = _compared(values, definition, framework.benchmark)
     periods = sorted_periods(values.period)
     trends = {}
     for place, series in values.groupby("place_code"):
@@ -94,6 +149,30 @@ def assess_indicator(con: duckdb.DuckDBPyConnection, framework: Framework, indic
         values[column] = pd.to_numeric(values[column], errors="coerce").astype(float)
     values["order"] = values.period.map(period_sort_key)
     return values.sort_values(["place_name", "order"]).drop(columns="order").reset_index(drop=True)
+
+
+def _comparison(row, benchmark: str, polarity: str) -> tuple[str, str | None]:
+    """(verdict, where it came from). A value with a 95% interval is judged by our rule (the Fingertips rule, see
+    statistics.compare_with_benchmark); one without is given the publisher's own verdict when there is one
+    (Fingertips decided it from the interval it holds); otherwise it is not compared. England is never compared."""
+    if row.place_code == benchmark:
+        return NOT_COMPARED, None
+    if row.ci_method != CI_NONE:
+        computed = compare_with_benchmark(row.value, row.lower_ci, row.upper_ci, row.england_value, polarity)
+        if computed != NOT_COMPARED:
+            return computed, COMPARISON_COMPUTED
+    if row.published_comparison:
+        return row.published_comparison, COMPARISON_PUBLISHED
+    return NOT_COMPARED, None
+
+
+def comparison_phrase(verdict: str | None, source: str | None) -> str:
+    """'worse than England (Fingertips' published comparison)'; 'not compared with England' without a verdict."""
+    words = {"better": "better than England", "worse": "worse than England", "similar": "similar to England",
+             "higher": "higher than England", "lower": "lower than England"}
+    if verdict not in words:
+        return "not compared with England"
+    return words[verdict] + (f" ({COMPARISON_SOURCE_WORDS[source]})" if source in COMPARISON_SOURCE_WORDS else "")
 
 
 def indicator_assessments(con: duckdb.DuckDBPyConnection, framework: Framework, indicator_id: str | None = None,
@@ -122,7 +201,8 @@ def latest_summary(assessed: pd.DataFrame, framework: Framework, period: str | N
     names = {p.code: p.name for p in framework.places}
     table = pd.DataFrame({"place_code": codes, "place_name": [names[c] for c in codes]})
     chosen = assessed[assessed.period == period][["place_code", "period", "value", "lower_ci", "upper_ci",
-                                                  "ci_method", "compared_to_england", "recent_trend"]]
+                                                  "ci_method", "compared_to_england", "comparison_source",
+                                                  "recent_trend", "published_comparison", "published_trend"]]
     table = table.merge(chosen, on="place_code", how="left")
     table["period"] = period
     for column in ("value", "lower_ci", "upper_ci"):
@@ -133,19 +213,23 @@ def latest_summary(assessed: pd.DataFrame, framework: Framework, period: str | N
 
 
 def activity_timeline(con: duckdb.DuckDBPyConnection, framework: Framework, filters: Filters, indicator_id: str,
-                      place_codes: tuple[str, ...]) -> pd.DataFrame:
+                      place_codes: tuple[str, ...], today: date | None = None) -> pd.DataFrame:
     """Activities started per indicator period in the chosen places (all when none) that address the indicator's aim.
 
     Counts activities by start date in the indicator's own years (Active Lives: mid-November to mid-November),
-    so the bars line up with the survey periods. Contribution, not attribution.
+    so the bars line up with the survey periods. Contribution, not attribution. A period that has not ended
+    by today is marked partial, so its shorter bar is not read as a fall.
     """
     definition = indicator_definition(con, indicator_id) or {}
     aim = definition.get("aim")
     scoped = replace(filters, places=tuple(place_codes) or filters.places, aims=(aim,) if aim else filters.aims)
     month, day = (int(part) for part in definition["year_starts"].split("-")) if definition.get("year_starts") \
         else (None, None)
-    return db.query(con, "activities_started_by_indicator_year", year_start_month=month, year_start_day=day,
-                    **scoped.sql_parameters(framework))
+    timeline = db.query(con, "activities_started_by_indicator_year", year_start_month=month, year_start_day=day,
+                        **scoped.sql_parameters(framework))
+    as_of = today or date.today()
+    timeline["partial"] = [period_end(p, definition.get("year_starts")) >= as_of for p in timeline.period]
+    return timeline
 
 
 def headline_place(framework: Framework, filters: Filters) -> str:
@@ -184,27 +268,43 @@ def _headline_rows(con: duckdb.DuckDBPyConnection, framework: Framework, wanted:
                 continue
             latest, previous = series.iloc[-1], series.iloc[-2] if len(series) > 1 else None
             rows.append({"indicator_id": definition["indicator_id"], "short_name": definition["short_name"],
+                         "period_label": period_label(latest.period, definition.get("year_starts")),
                          "unit": definition["unit"], "polarity": definition["polarity"], "aim": definition["aim"],
                          "place_code": place, "place_name": latest.place_name, "period": latest.period,
                          "value": latest.value, "previous_period": None if previous is None else previous.period,
                          "change": None if previous is None else latest.value - previous.value,
                          "england_value": latest.england_value, "compared_to_england": latest.compared_to_england,
-                         "recent_trend": latest.recent_trend})
-    return pd.DataFrame(rows)
+                         "comparison_source": latest.comparison_source, "recent_trend": latest.recent_trend})
+    found = pd.DataFrame(rows)
+    if "comparison_source" in found:  # None for England: the same dtype whichever places are asked for
+        found["comparison_source"] = pd.Series([c if isinstance(c, str) else None for c in found.comparison_source],
+                                               index=found.index, dtype=object)
+    return found
 
 
 def comparison_note(values: pd.DataFrame) -> str | None:
-    """A sentence for the page when values shown have no interval (so they cannot be compared), else None."""
+    """A sentence for the page when values shown have no interval: which comparison is shown for them (Fingertips'
+    published one, or none), and why the recent trend cannot be calculated. None when every value has one."""
     with_values = values[values.value.notna()] if len(values) else values
-    missing = int((with_values.ci_method == CI_NONE).sum()) if len(with_values) else 0
-    if not missing:
+    without = with_values[with_values.ci_method == CI_NONE] if len(with_values) else with_values
+    if without.empty:
         return None
-    reason = ("Intervals are not published in this extract, and it has no counts and denominators to compute "
-              "them from; comparison with England and the recent trend need them")
-    if missing == len(with_values):
-        return reason + ", so they are shown as 'not compared' and 'cannot be calculated'."
-    return f"{missing} of the {len(with_values)} values shown have no interval. " + reason + \
-        ", so those are 'not compared'."
+    local = without[without.place_level != "country"] if "place_level" in without else without
+    published = int((local.comparison_source == COMPARISON_PUBLISHED).sum())
+    unjudged = len(local) - published
+    intro = ("Intervals are not published in this extract" if len(without) == len(with_values) else
+             f"{len(without)} of the {len(with_values)} values shown have no interval")
+    text = intro + ", and there are no counts and denominators to compute them from"
+    if published and not unjudged:
+        return text + (". The comparison with England shown is Fingertips' published comparison (OHID's own verdict, "
+                       "decided from the intervals it holds); the recent trend needs the intervals, so it is "
+                       "'cannot be calculated'.")
+    if published:
+        return text + (f". For {published} of them the comparison shown is Fingertips' published comparison; the "
+                       f"other {unjudged} have no published verdict, so they are 'not compared'. The recent trend "
+                       "needs the intervals, so it is 'cannot be calculated'.")
+    return text + ("; comparison with England and the recent trend need them, so they are shown as 'not compared' "
+                   "and 'cannot be calculated'.")
 
 
 def trend_summary(assessed: pd.DataFrame, place_codes: tuple[str, ...], timeline: pd.DataFrame,
@@ -220,8 +320,9 @@ def trend_summary(assessed: pd.DataFrame, place_codes: tuple[str, ...], timeline
     for code in place_codes:
         if code in latest.index and pd.notna(latest.loc[code, "value"]):
             row = latest.loc[code]
-            parts.append(f"{row.place_name} {row.value:.1f}{unit} ({row.compared_to_england}; recent trend: "
-                         f"{row.recent_trend})")
+            parts.append(f"{row.place_name} {row.value:.1f}{unit}, "
+                         f"{comparison_phrase(row.compared_to_england, row.comparison_source)}, recent trend "
+                         f"{row.recent_trend}")
         else:
             parts.append(f"{framework.place(code).name} has no value for {period}")
     england = latest.value.get(framework.benchmark)

@@ -40,7 +40,9 @@ def database_file(con: duckdb.DuckDBPyConnection) -> Path | None:
 def originals_folder(database: str | os.PathLike) -> Path:
     """Where a database's originals live: $STRATEGY_ORIGINALS_DIR, else an 'originals' folder beside it."""
     configured = os.environ.get("STRATEGY_ORIGINALS_DIR")
-    return Path(configured) if configured else db.database_path(database).parent / "originals"
+    if configured:
+        return Path(configured)
+    return db.database_path(database, needed_for="Keeping uploaded files as received").parent / "originals"
 
 
 def original_path(folder: Path, sha256: str) -> Path:
@@ -81,7 +83,7 @@ class PendingOriginal:
 
     def _write(self, data: bytes) -> None:
         try:
-            self.target.parent.mkdir(parents=True, exist_ok=True)
+            db.private_folder(self.target.parent)
             remove_leftovers(self.target.parent, "*.partial")  # from writes that were killed
             self.partial = _partial_name(self.target)
             _write_durably(self.partial, data)
@@ -147,7 +149,7 @@ def copy_if_intact(source: Path, target: Path) -> bool:
     partial = _partial_name(target)
     digest = hashlib.sha256()
     try:
-        with source.open("rb") as reading, partial.open("wb") as writing:
+        with source.open("rb") as reading, _new_private_file(partial, exclusive=False) as writing:
             for block in iter(lambda: reading.read(1 << 20), b""):
                 digest.update(block)
                 writing.write(block)
@@ -182,8 +184,14 @@ def _partial_name(target: Path) -> Path:
     return target.with_name(name_for_this_process(target.name, ".partial"))
 
 
+def _new_private_file(path: Path, exclusive: bool = True):
+    """A new file open for writing, readable by this account only (0600): partners' files as received."""
+    flags = os.O_WRONLY | os.O_CREAT | (os.O_EXCL if exclusive else os.O_TRUNC) | getattr(os, "O_BINARY", 0)
+    return os.fdopen(os.open(path, flags, 0o600), "wb")
+
+
 def _write_durably(path: Path, data: bytes) -> None:
-    with path.open("xb") as stream:  # a new file, with the folder's usual permissions
+    with _new_private_file(path) as stream:  # a new file, this account's only
         stream.write(data)
         stream.flush()
         os.fsync(stream.fileno())

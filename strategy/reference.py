@@ -10,6 +10,7 @@ import duckdb
 import pandas as pd
 
 from strategy.framework import Framework
+from strategy.statistics import published_verdict
 
 REFERENCE_DIR = Path(__file__).resolve().parents[1] / "data" / "reference"
 INDICATORS_FILE = REFERENCE_DIR / "indicators.toml"
@@ -48,16 +49,33 @@ def place_rows(framework: Framework) -> pd.DataFrame:
     lon = {r.area_code: float(r.value) for r in centroids.itertuples() if r.indicator.startswith("Longitude")}
     rows = []
     for place in framework.places:
-        people, source = pop.get(place.code), f"ONS mid-2022 estimate (Nomis NM_2002_1)"
-        if place.level == "county":
-            children = [pop.get(c) for c in framework.places_within(place.code)]
-            people = sum(children) if all(children) else None
-            source = "sum of its districts' ONS mid-2022 estimates"
+        people, source = place_population(framework, place.code, pop)
         rows.append({"code": place.code, "name": place.name, "level": place.level, "parent": place.parent,
                      "valid_from": place.valid_from, "valid_to": place.valid_to, "population": people,
-                     "population_source": source if people else None,
+                     "population_source": source,
                      "lat": lat.get(place.code), "lon": lon.get(place.code)})
     return pd.DataFrame(rows)
+
+
+def place_population(framework: Framework, code: str, ons: dict[str, int]) -> tuple[int | None, str | None]:
+    """(population, where it comes from) of one place: the framework's own figure if it gives one, else the ONS
+    mid-2022 estimate, else (a successor) the sum of the places it replaced; a county is the sum of its
+    districts. (None, None) when any figure needed is missing."""
+    place = framework.place(code)
+    if place.level == "county":
+        children = [place_population(framework, c, ons)[0] for c in framework.places_within(code)]
+        if not children or not all(children):
+            return None, None
+        return sum(children), "sum of its districts' ONS mid-2022 estimates"
+    if place.population is not None:
+        return place.population, "given in framework.toml"
+    if code in ons:
+        return ons[code], "ONS mid-2022 estimate (Nomis NM_2002_1)"
+    replaced = [p for p in framework.places if p.successor == code]
+    figures = [place_population(framework, p.code, ons)[0] for p in replaced]
+    if replaced and all(figures):
+        return sum(figures), "sum of the places it replaced: " + ", ".join(p.name for p in replaced)
+    return None, None
 
 
 def indicator_value_rows(definition: dict, known_places: set[str]) -> pd.DataFrame:
@@ -76,6 +94,42 @@ def indicator_value_rows(definition: dict, known_places: set[str]) -> pd.DataFra
     })
 
 
+def with_published_comparisons(definition: dict, values: pd.DataFrame) -> pd.DataFrame:
+    """The values with the publisher's own comparison with England beside each (the definition's
+    `published_comparison` file), in the dashboard's words; values without one get None.
+
+    A verdict belongs to the value it was published with: a row whose value differs from the value loaded, or
+    whose place and period have no value, or whose word is not a comparison, stops the load with a ValueError
+    naming the rows, rather than putting a verdict beside the wrong number."""
+    values = values.assign(published_comparison=None)
+    file_name = definition.get("published_comparison")
+    if not file_name:
+        return values
+    verdicts = pd.read_csv(REFERENCE_DIR / file_name, dtype=str, keep_default_na=False)
+    verdicts = verdicts[(verdicts.indicator_id == definition["id"]) & verdicts.area_code.isin(set(values.place_code))]
+    loaded = {(r.place_code, r.period): r.value for r in values.itertuples()}
+    problems, words = [], {}
+    for r in verdicts.itertuples():
+        key = (r.area_code, r.period)
+        try:
+            word = published_verdict(r.compared_to_england)
+        except ValueError as error:
+            problems.append(f"{r.area_code} {r.period}: {error}")
+            continue
+        if key not in loaded:
+            problems.append(f"{r.area_code} {r.period}: no value of {definition['id']} to put the verdict beside")
+        elif pd.isna(loaded[key]) or abs(float(r.value) - loaded[key]) > 1e-9:
+            problems.append(f"{r.area_code} {r.period}: the verdict was published with the value {r.value}, but "
+                            f"the value loaded is {loaded[key]}")
+        else:
+            words[key] = word
+    if problems:
+        raise ValueError(f"{file_name} does not match the values of indicator {definition['id']} "
+                         f"({len(problems)} rows); correct one of the files: " + "; ".join(problems[:5]))
+    values["published_comparison"] = [words.get((r.place_code, r.period)) for r in values.itertuples()]
+    return values
+
+
 def load_reference(con: duckdb.DuckDBPyConnection, framework: Framework) -> None:
     """Replace places, reference indicators and their values with what data/reference/ holds (in one transaction)."""
     places = place_rows(framework)
@@ -92,9 +146,9 @@ def load_reference(con: duckdb.DuckDBPyConnection, framework: Framework) -> None
             definition["id"], definition["name"], definition.get("short_name"), definition["unit"],
             definition["polarity"], definition.get("aim"), definition["source"], definition["definition"],
             bool(definition.get("headline", False)), definition.get("year_starts"), order])
-        values = indicator_value_rows(definition, known)
+        values = with_published_comparisons(definition, indicator_value_rows(definition, known))
         con.register("reference_values", values)
         con.execute("INSERT INTO indicator_values (indicator_id, place_code, period, value, lower_ci, upper_ci, "
-                    "source) SELECT indicator_id, place_code, period, value, lower_ci, upper_ci, source "
-                    "FROM reference_values")
+                    "source, published_comparison) SELECT indicator_id, place_code, period, value, lower_ci, "
+                    "upper_ci, source, published_comparison FROM reference_values")
         con.unregister("reference_values")

@@ -15,9 +15,10 @@ import duckdb
 import pandas as pd
 import plotly.graph_objects as go
 
-from strategy import analysis, charts, headlines
+from strategy import analysis, charts, headlines, periods
 from strategy.filters import Filters
 from strategy.framework import Framework
+from strategy.rounding import per_head_rounded
 
 OVERLAP_CAVEAT = "An activity counts in every cell it names, so cells overlap and do not add up to the total."
 DEMO_CAVEAT = "Demo data: every partner and activity is fictional."
@@ -60,7 +61,8 @@ class PackContext:
         return source_line(self.coverage, self.today)
 
     def caveat(self, *parts: str) -> str:
-        return " ".join(([DEMO_CAVEAT] if self.is_demo else []) + [p for p in parts if p])
+        period = [periods.SHORT_RULE] if self.filters.date_from or self.filters.date_to else []
+        return " ".join(([DEMO_CAVEAT] if self.is_demo else []) + [p for p in parts if p] + period)
 
 
 def source_line(coverage: dict, today: date | None = None, what: str = "partner activity returns") -> str:
@@ -87,15 +89,16 @@ def totals_tiles(totals: dict, places_total: int) -> list[tuple[str, str]]:
     """The Overview page's five tiles as (label, value) text."""
     return [("Activities", f"{totals['activities']:,}"), ("Partners", f"{totals['partners']:,}"),
             ("Places reached", f"{totals['places_reached']} of {places_total}"),
-            ("Investment", short_money(totals["investment"])), ("Participants", f"{totals['participants']:,.0f}")]
+            ("Investment", short_money(totals["investment"])),
+            ("Participants (attendances)", f"{totals['participants']:,.0f}")]
 
 
 def overview_slide(context: PackContext) -> Slide:
     totals = analysis.headline_totals(context.con, context.framework, context.filters)
-    places_total = len(context.framework.local_places())
+    places_total = analysis.places_in_view(context.framework, context.filters)
     tiles = totals_tiles(totals, places_total)
     table = pd.DataFrame({
-        "Measure": ["Activities", "Partners", "Places reached", "Investment (£)", "Participants",
+        "Measure": ["Activities", "Partners", "Places reached", "Investment (£)", "Participants (attendances)",
                     "Activities reporting money", "Activities reporting participants"],
         "Value": [totals["activities"], totals["partners"], totals["places_reached"], round(totals["investment"]),
                   round(totals["participants"]), totals["activities_with_investment"],
@@ -104,7 +107,17 @@ def overview_slide(context: PackContext) -> Slide:
                  charts.totals_figure(tiles, "The partnership's activity at a glance", context.source), table,
                  headlines.totals_summary(tiles), context.source,
                  context.caveat("Investment and participants are as partners report them; activities that report "
-                                "neither are counted but add nothing to those totals."))
+                                "neither are counted but add nothing to those totals.", analysis.ATTENDANCES_NOTE,
+                               f"Places reached: of the {places_total} places in the filter."))
+
+
+def shares_note(shares: pd.Series, noun: str) -> str:
+    """Why shares of the total add to more than 100% (an activity can serve several aims), when they do."""
+    added = float(sum(shares))
+    if added <= 100.5:
+        return ""
+    return (f"The shares add to {added:.0f}%, not 100%, because an activity can serve several {noun}s and counts "
+            f"in each.")
 
 
 def _per_item(context: PackContext, dimension: str, measure: str) -> pd.Series:
@@ -123,6 +136,7 @@ def _heatmap_slide(context: PackContext, key: str, name: str, rows: str, columns
     figure = charts.heatmap_figure(cells, measure, title, context.source)
     summary = analysis.heatmap_summary(cells, measure)
     row_noun, column_noun = analysis.DIMENSION_NAMES[rows].lower(), analysis.DIMENSION_NAMES[columns].lower()
+    caveats = [analysis.ATTENDANCES_NOTE] if measure == "participants" else []
     if rows in ("aim", "theme"):
         per_item = _per_item(context, rows, measure)
         totals = analysis.headline_totals(context.con, context.framework, context.filters)
@@ -135,13 +149,15 @@ def _heatmap_slide(context: PackContext, key: str, name: str, rows: str, columns
         table = pd.DataFrame({analysis.DIMENSION_NAMES[rows]: per_item.index, label: per_item.round().astype(int)
                               .to_numpy(), "Share of total (%)": [round(100 * v / total, 1) if total else 0.0
                                                                   for v in per_item]})
+        caveats.append(shares_note(table["Share of total (%)"], analysis.DIMENSION_NAMES[rows].lower()))
     else:
         headline = headlines.empty_cells_headline(cells, row_noun, column_noun)
         weakest = cells.sort_values(["activities", measure]).head(6)
         table = pd.DataFrame({analysis.DIMENSION_NAMES[rows]: weakest.row_label.to_numpy(),
                               analysis.DIMENSION_NAMES[columns]: weakest.column_label.to_numpy(),
                               "Activities": weakest.activities.to_numpy()})
-    return Slide(key, name, headline, figure, table, summary, context.source, context.caveat(OVERLAP_CAVEAT))
+    return Slide(key, name, headline, figure, table, summary, context.source,
+                 context.caveat(OVERLAP_CAVEAT, *caveats))
 
 
 def aims_ways_slide(context: PackContext) -> Slide:
@@ -192,14 +208,13 @@ def need_effort_slide(context: PackContext) -> Slide:
     shown = table.sort_values("inactive_pct", ascending=False).head(8)
     key_figures = pd.DataFrame({"Place": shown.place_name.to_numpy(),
                                 "Inactive adults (%)": shown.inactive_pct.round(1).to_numpy(),
-                                "Investment per head (£)": shown.investment_per_head.round(2).to_numpy(),
+                                "Investment per head (£)": [per_head_rounded(v) for v in shown.investment_per_head],
                                 "High need, low effort": shown.high_need_low_effort.map({True: "yes", False: ""})
                                 .to_numpy()})
     return Slide("need_effort", "Need vs effort", headlines.need_effort_headline(table), figure, key_figures,
                  headlines.need_effort_summary(table, effort_label), context.source,
                  context.caveat("Need: adults inactive, latest Active Lives (OHID Fingertips 93015). Investment in a "
-                                "place is its apportioned share of multi-place activities. 'Typical' is the middle "
-                                "place of those shown."))
+                                "place is its apportioned share of multi-place activities.", analysis.YARDSTICK_NOTE))
 
 
 def place_map_slide(context: PackContext) -> Slide:
@@ -218,10 +233,23 @@ def place_map_slide(context: PackContext) -> Slide:
 
 
 HEADLINE_TREND_INDICATOR = "93015"  # adults inactive: the need measure the strategy is read by
+# Lines on one trend chart: more cannot be told apart. Further places go on appendix slides at the end of the pack.
+TREND_PLACES_PER_SLIDE = 6
+TREND_APPENDIX_NAME = "Trends (continued)"
 
 
-def trends_slide(context: PackContext) -> Slide | None:
-    """The inactive-adults trend for the filtered places (or England) with the partnership's activity beneath."""
+def _trend_groups(context: PackContext) -> list[tuple[str, ...]]:
+    """The filtered places in groups of at most TREND_PLACES_PER_SLIDE (one empty group: England alone)."""
+    chosen = tuple(context.filters.local_places(context.framework))
+    return [chosen[i:i + TREND_PLACES_PER_SLIDE] for i in range(0, len(chosen), TREND_PLACES_PER_SLIDE)] or [()]
+
+
+def _names(context: PackContext, codes) -> str:
+    names = [context.framework.place(c).name for c in codes]
+    return ", ".join(names[:-1]) + " and " + names[-1] if len(names) > 1 else "".join(names)
+
+
+def _trend_slide(context: PackContext, chosen: tuple[str, ...], key: str, name: str, note: str) -> Slide | None:
     from strategy import indicator_trends as trends
     from strategy.learning.markers import add_experiment_markers, experiment_markers
     from strategy.trend_charts import trend_figure
@@ -230,28 +258,65 @@ def trends_slide(context: PackContext) -> Slide | None:
     if definition is None:
         return None
     assessed = trends.assess_indicator(context.con, context.framework, HEADLINE_TREND_INDICATOR)
-    chosen = tuple(context.filters.local_places(context.framework))[:6]
     shown = assessed[assessed.place_code.isin([*chosen, context.framework.benchmark])]
     if shown.empty:
         return None
     timeline = trends.activity_timeline(context.con, context.framework, context.filters, HEADLINE_TREND_INDICATOR,
-                                        chosen)
+                                        chosen, context.today)
     names = ", ".join(context.framework.place(c).name for c in chosen) or "England"
     figure = trend_figure(shown, timeline, f"{definition['short_name']}: {names}",
                           source_line(context.coverage, context.today, f"{definition['source']}; partner returns"),
                           definition["unit"], context.framework.benchmark,
-                          f"Activities started for aim {definition['aim']}")
+                          f"Activities started for aim {definition['aim']}",
+                          trends.period_kind(definition.get("year_starts")))
     add_experiment_markers(figure, experiment_markers(context.con, context.framework, context.filters,
                                                       HEADLINE_TREND_INDICATOR))
     summary = trends.trend_summary(assessed, chosen, timeline, context.framework)
     latest = trends.latest_summary(assessed, context.framework)
     latest = latest[latest.place_code.isin(shown.place_code)]
-    key_figures = pd.DataFrame({"Place": latest.place_name, "Period": latest.period, "Value": latest.value.round(1),
-                                "Compared with England": latest.compared_to_england,
-                                "Recent trend": latest.recent_trend}).reset_index(drop=True)
-    return Slide("trends", "Trends", headlines.trend_headline(latest, definition["short_name"],
-                                                              context.framework.benchmark, definition["unit"]),
-                 figure, key_figures, summary, context.source, context.caveat(trends.comparison_note(shown) or ""))
+    # Where each comparison came from, in the heading when it is the same for every row (the table is narrow).
+    sources = set(latest.comparison_source.dropna())
+    compared = "Compared with England" + (f" ({trends.COMPARISON_SOURCE_WORDS[sources.pop()]})"
+                                          if len(sources) == 1 else "")
+    key_figures = pd.DataFrame({"Place": latest.place_name,
+                                "Period": [trends.period_label(p, definition.get("year_starts")) for p in latest.period],
+                                "Value": latest.value.round(1),
+                                compared: latest.compared_to_england}
+                               | ({"Comparison by": latest.comparison_source.map(trends.COMPARISON_SOURCE_WORDS)}
+                                  if len(sources) > 1 else {})
+                               | {"Recent trend": latest.recent_trend}).reset_index(drop=True)
+    return Slide(key, name, headlines.trend_headline(latest, definition["short_name"],
+                                                     context.framework.benchmark, definition["unit"]),
+                 figure, key_figures, summary, context.source,
+                 context.caveat(note, trends.comparison_note(shown) or ""))
+
+
+def trends_slide(context: PackContext) -> Slide | None:
+    """The inactive-adults trend for the filtered places (or England) with the partnership's activity beneath.
+
+    At most TREND_PLACES_PER_SLIDE places are drawn here; the slide names any others and says they are on the
+    appendix slides at the end of the pack, so no chosen place is left out silently."""
+    groups = _trend_groups(context)
+    rest = [code for group in groups[1:] for code in group]
+    note = ""
+    if rest:
+        total = sum(len(g) for g in groups)
+        slide_word = "slide" if len(groups) == 2 else "slides"
+        note = (f"Lines for {len(groups[0])} of the {total} places chosen; {_names(context, rest)} "
+                f"{'is' if len(rest) == 1 else 'are'} on the '{TREND_APPENDIX_NAME}' {slide_word} at the end of the "
+                f"pack.")
+    return _trend_slide(context, groups[0], "trends", "Trends", note)
+
+
+def trends_appendix_slides(context: PackContext) -> list[Slide]:
+    """The places the Trends slide had no room for, at most TREND_PLACES_PER_SLIDE to a slide."""
+    found = []
+    for number, group in enumerate(_trend_groups(context)[1:], start=2):
+        slide = _trend_slide(context, group, f"trends_{number}", TREND_APPENDIX_NAME,
+                             "Continued from the Trends slide: the rest of the places chosen.")
+        if slide is not None:
+            found.append(slide)
+    return found
 
 
 def _learning_slide(context: PackContext, title: str, key: str) -> Slide | None:
@@ -274,8 +339,9 @@ def commitments_slide(context: PackContext) -> Slide | None:
     return _learning_slide(context, "Commitments", "commitments")
 
 
-# The board pack, in order. One entry per view; a builder may return None to leave its slide out.
-SLIDE_BUILDERS: list[Callable[[PackContext], Slide | None]] = [
+# The board pack, in order. One entry per view; a builder may return None to leave its slide out, or a list of
+# slides (an appendix).
+SLIDE_BUILDERS: list[Callable[[PackContext], Slide | list[Slide] | None]] = [
     overview_slide,
     aims_ways_slide,
     aims_ways_investment_slide,
@@ -288,11 +354,15 @@ SLIDE_BUILDERS: list[Callable[[PackContext], Slide | None]] = [
     trends_slide,
     experiments_slide,
     commitments_slide,
+    trends_appendix_slides,
 ]
+# Builders of appendix slides: none when everything fitted on its view's slide (six places or fewer).
+APPENDIX_BUILDERS = (trends_appendix_slides,)
 
 
 def board_slides(con: duckdb.DuckDBPyConnection, framework: Framework, filters: Filters,
                  today: date | None = None) -> list[Slide]:
     """Every view of the board pack for the filters, in order."""
     context = PackContext(con, framework, filters, analysis.data_coverage(con), today)
-    return [slide for build in SLIDE_BUILDERS if (slide := build(context)) is not None]
+    built = [build(context) for build in SLIDE_BUILDERS]
+    return [slide for found in built for slide in (found if isinstance(found, list) else [found]) if slide is not None]

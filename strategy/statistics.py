@@ -25,6 +25,29 @@ INCREASING, DECREASING, NO_CHANGE, CANNOT_CALCULATE = (
 
 CI_PUBLISHED, CI_WILSON, CI_NONE = "published", "wilson", "none"
 
+# Where a comparison with England came from: the publisher's own verdict, or our rule applied to a 95% interval.
+COMPARISON_PUBLISHED, COMPARISON_COMPUTED = "published", "computed"
+# ... in the words shown beside every verdict.
+COMPARISON_SOURCE_WORDS = {COMPARISON_PUBLISHED: "Fingertips' published comparison",
+                           COMPARISON_COMPUTED: "our rule on the 95% interval"}
+COMPARISON_WORDS = (BETTER, SIMILAR, WORSE, HIGHER, LOWER, NOT_COMPARED)
+_CONFIDENCE_SUFFIX = re.compile(r"\s*\(?\s*(95|99\.8)(\.0)?\s*%\s*\)?\s*$")
+
+
+def published_verdict(text: object) -> str | None:
+    """A publisher's comparison word in the dashboard's vocabulary: 'Better' -> 'better', 'Worse 95%' -> 'worse',
+    'Not compared' -> 'not compared'; None for a blank cell. ValueError for any other text, naming the words
+    understood, so a misread column is never shown as a verdict."""
+    if text is None or (isinstance(text, float) and math.isnan(text)):
+        return None
+    word = _CONFIDENCE_SUFFIX.sub("", " ".join(str(text).split()).lower())
+    if not word:
+        return None
+    if word in COMPARISON_WORDS:
+        return word
+    raise ValueError(f"{str(text).strip()!r} is not a comparison with England; expected one of "
+                     + ", ".join(w.capitalize() for w in COMPARISON_WORDS))
+
 
 def wilson_interval(count: float, denominator: float, z: float = WILSON_Z) -> tuple[float, float]:
     """The Wilson score interval for the proportion count/denominator, as (lower, upper) between 0 and 1.

@@ -7,6 +7,7 @@ transaction. Users are never deleted, only made inactive, so the audit log keeps
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 
 import duckdb
 import pandas as pd
@@ -50,6 +51,76 @@ def acting_user(con: duckdb.DuckDBPyConnection, email: str | None) -> User:
     if not key:
         raise PermissionDenied("Sign-in is on, so say who is acting: add --as EMAIL (a user of the dashboard).")
     return signed_in_user(con, key)
+
+
+class SignInRefused(PermissionDenied):
+    """A sign-in that does not identify an active user; not_a_user: the account is fine, the email is not a user."""
+
+    def __init__(self, message: str, not_a_user: bool = False):
+        super().__init__(message)
+        self.not_a_user = not_a_user
+
+
+def email_verified(claims: Mapping, trusted_issuers: frozenset[str] | set[str] = frozenset()) -> bool:
+    """Whether the provider vouches for the email address: the claim email_verified is true (a boolean, or the
+    text "true" some providers send); or the claim is absent and the issuer is one the configuration trusts to
+    verify addresses itself (Microsoft Entra ID sends no such claim). An explicit false is never accepted."""
+    verified = claims.get("email_verified")
+    if verified is True or (isinstance(verified, str) and verified.strip().lower() == "true"):
+        return True
+    issuer = str(claims.get("iss") or "").strip().rstrip("/")
+    return verified is None and bool(issuer) and issuer in {i.strip().rstrip("/") for i in trusted_issuers}
+
+
+def identified_user(con: duckdb.DuckDBPyConnection, claims: Mapping,
+                    trusted_issuers: frozenset[str] | set[str] = frozenset(), record_refusal: bool = True) -> User:
+    """The user a sign-in identifies, from the provider's claims (email, email_verified, iss, sub); otherwise
+    SignInRefused (a PermissionDenied) saying why, written to the audit log ('sign in refused') unless
+    record_refusal is False.
+
+    Refused: no email; no issuer or subject; an email the provider has not verified (see email_verified); an email
+    that is not an active user; or a provider account (issuer, subject) other than the one recorded at the user's
+    first sign-in. The first sign-in records the account, in the same transaction as the check."""
+    email = normalised_email(str(claims.get("email") or ""))
+    issuer = str(claims.get("iss") or "").strip().rstrip("/")
+    subject = str(claims.get("sub") or "").strip()
+    not_a_user = False
+    if not email:
+        reason = "no email address in the sign-in"
+        message = ("Your sign-in did not include an email address, so the dashboard cannot tell who you are. Ask "
+                   "your administrator which account to sign in with.")
+    elif not issuer or not subject:
+        reason = f"{email}: the sign-in named no issuer or subject"
+        message = ("Your sign-in did not say which provider and account it came from, so it cannot be trusted. "
+                   "Ask your administrator to check the sign-in provider.")
+    elif not email_verified(claims, trusted_issuers):
+        reason = f"{email}: email not verified by {issuer}"
+        message = (f"Your sign-in provider has not verified that {email} is yours. Verify the address with your "
+                   "provider (or sign in with your organisation's account), then sign in again.")
+    else:
+        found = db.query(con, "user_by_email", email_key=email)
+        row = found.iloc[0] if len(found) else None
+        if row is None or not bool(row.active):
+            not_a_user = True
+            reason = f"{email}: not an active user of this dashboard"
+            message = (f"{email} is not yet a user of this dashboard. Ask your administrator to add you, with the "
+                       "role you need.")
+        elif pd.isna(row.issuer) or pd.isna(row.subject):
+            with db.transaction(con):
+                db.execute(con, "record_user_identity", email_key=email, issuer=issuer, subject=subject)
+            return find_user(con, email)
+        elif row.issuer == issuer and row.subject == subject:
+            return User(email=row.email, role=row.role, partner=None if pd.isna(row.partner) else row.partner)
+        else:
+            reason = f"{email}: a different provider account ({issuer}, {subject}) from the one first used"
+            message = (f"{email} first signed in here with a different account, so this one is refused. Sign in "
+                       "with the account you used before; if your account has changed, ask your administrator to "
+                       "add you again.")
+    if record_refusal:
+        from strategy.audit import record_refused_sign_in
+        with db.transaction(con):
+            record_refused_sign_in(con, email, reason)
+    raise SignInRefused(message, not_a_user)
 
 
 def list_users(con: duckdb.DuckDBPyConnection, actor: User) -> pd.DataFrame:
@@ -98,6 +169,7 @@ def add_user(con: duckdb.DuckDBPyConnection, actor: User, email: str, role: str,
         if len(existing):
             db.execute(con, "update_user", email_key=email, role=role, partner_id=partner_id, active=True,
                        actor=actor.email)
+            db.execute(con, "clear_user_identity", email_key=email)  # the next sign-in records the account afresh
         else:
             db.execute(con, "insert_user", email=email, email_key=email, role=role, partner_id=partner_id, actor=actor.email)
         db.audit(con, actor, "add user", f"{email} as {role}" + (f" for {partner}" if partner else ""))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 from datetime import date
 from pathlib import Path
@@ -18,6 +19,8 @@ PROJECT_ROOT = Path(__file__).resolve().parents[1]
 SHARED_REFERENCE = PROJECT_ROOT.parent / "shared" / "reference"
 # Fixed so every number in the tests is the same on every day the tests run.
 DEMO_TODAY = date(2026, 6, 30)
+# Every view works figures out as on that day too (an activity with no end date runs up to today): strategy.periods.
+os.environ["STRATEGY_TODAY"] = DEMO_TODAY.isoformat()
 DEMO_ACTIVITIES = 1500
 # The learning workspace's demo experiments are activities too (strategy/learning/demo.py).
 DEMO_EXPERIMENTS = 3
@@ -116,3 +119,25 @@ def small_con(empty_db_file, tmp_path, framework):
                  end="2023-12-31", investment=1000)
     yield con
     con.close()
+
+
+SIGN_IN_SECRETS = """[auth]
+redirect_uri = "http://127.0.0.1:8501/oauth2callback"
+cookie_secret = "0123456789abcdef0123456789abcdef0123456789abcdef"
+client_id = "making-our-move-dashboard"
+client_secret = "a-client-secret-from-the-provider"
+server_metadata_url = "https://id.example.org/.well-known/openid-configuration"
+"""
+
+
+@pytest.fixture
+def signin_secrets(monkeypatch, tmp_path) -> Path:
+    """Sign-in mode for code run in this process: a complete secrets file, the only one the lookup finds."""
+    from strategy import access
+
+    file = tmp_path / "secrets.toml"
+    file.write_text(SIGN_IN_SECRETS, encoding="utf-8")
+    monkeypatch.setattr(access, "secrets_files", lambda: [file])
+    monkeypatch.delenv("STRATEGY_AUTH", raising=False)
+    monkeypatch.setenv("STRATEGY_MODE", "signin")
+    return file

@@ -24,7 +24,7 @@ def build_parser() -> argparse.ArgumentParser:
                                      description="Making our Move alignment dashboard: data and exports.")
     add_database_option(parser)
     add_acting_user_option(parser)
-    subparsers = parser.add_subparsers(title="commands", metavar="COMMAND")
+    subparsers = parser.add_subparsers(title="commands", metavar="COMMAND", dest="command")
     for name in COMMAND_MODULES:
         importlib.import_module(name).register(subparsers)
     return parser

@@ -50,7 +50,7 @@ def run_board_pack(args: argparse.Namespace) -> int:
     except UsageError as problem:
         return fail(str(problem), 2)
     except PermissionDenied as problem:
-        return refused(problem)
+        return refused(problem, args)
     except board_pack.BoardPackError as problem:
         return fail(str(problem))
     board_pack.write_board_pack(target, pack)

@@ -8,7 +8,7 @@ import sys
 from datetime import date
 from typing import Any
 
-from strategy import access
+from strategy import access, periods
 from strategy.access import LOCAL_USER, PermissionDenied, User
 from strategy.filters import Filters
 from strategy.framework import Framework, load_framework
@@ -48,8 +48,19 @@ def acting_user(args: argparse.Namespace, con) -> User:
     return signed_in_user(con, email)
 
 
-def refused(problem: PermissionDenied) -> int:
-    """A refusal by role: the message, exit status 1."""
+def refused(problem: PermissionDenied, args: argparse.Namespace | None = None) -> int:
+    """A refusal by role: written to the audit log of the command's database (when it can be opened), the message,
+    exit status 1."""
+    if args is not None and isinstance(problem.user, User) and problem.action:
+        from strategy import db
+        from strategy.audit import record_refusal
+        try:
+            con = db.connect(database_argument(args))
+        except db.DatabaseUnavailable:
+            pass
+        else:
+            with con:
+                record_refusal(con, problem.user, problem.action, f"command {getattr(args, 'command', None) or ''}")
     return fail(str(problem), 1)
 
 
@@ -95,6 +106,10 @@ def filters_from_arguments(args: argparse.Namespace, framework: Framework | None
         except ValueError:
             raise UsageError(f"{option} {text!r} is not a date; write it as YYYY-MM-DD") from None
 
+    try:
+        periods.today()  # a period's figures depend on today: a bad STRATEGY_TODAY is reported here
+    except ValueError as problem:
+        raise UsageError(str(problem)) from None
     return Filters(places=tuple(places), sectors=codes("sector", args.sector, "--sector"),
                    aims=codes("aim", args.aim, "--aim"), ways=codes("way", args.way, "--way"),
                    themes=codes("theme", args.theme, "--theme"), partners=tuple(args.partner),

@@ -14,8 +14,12 @@ from strategy.commands.common import (UsageError, acting_user, add_acting_user_o
 from strategy.framework import load_framework
 from strategy.indicator_import import import_indicator_file
 
+# compared_to_england: the verdict shown; comparison_source: "computed" (our rule on the value's 95% interval),
+# "published" (Fingertips' own verdict, for values without an interval) or null (not compared).
+# published_comparison and published_trend: what Fingertips published for the value, where known.
 JSON_FIELDS = ("indicator_id", "indicator_name", "place_code", "place_name", "period", "value", "lower_ci",
-               "upper_ci", "ci_method", "compared_to_england", "recent_trend")
+               "upper_ci", "ci_method", "compared_to_england", "comparison_source", "recent_trend",
+               "published_comparison", "published_trend")
 
 
 def register(subparsers) -> None:
@@ -71,7 +75,7 @@ def run_indicators(args: argparse.Namespace) -> int:
         print("No indicator values match.")
         return 0
     shown = found[["indicator_id", "place_name", "period", "value", "lower_ci", "upper_ci", "compared_to_england",
-                   "recent_trend"]]
+                   "comparison_source", "recent_trend"]]
     print(shown.to_string(index=False, float_format=lambda v: f"{v:.1f}", na_rep="-"))
     return 0
 
@@ -93,7 +97,7 @@ def run_import_indicators(args: argparse.Namespace) -> int:
         except UsageError as problem:
             return fail(str(problem), 2)
         except PermissionDenied as problem:
-            return refused(problem)
+            return refused(problem, args)
     if args.json:
         print_json(report.as_dict())
     else:

@@ -9,6 +9,7 @@ from strategy.access import PermissionDenied, require
 from strategy.build import build_database
 from strategy.commands.common import UsageError, acting_user, add_acting_user_option, database_argument, fail, refused
 from strategy.db import DatabaseUnavailable
+from strategy.framework import FrameworkError
 
 
 def register(subparsers) -> None:
@@ -23,7 +24,9 @@ def register(subparsers) -> None:
 def run(args: argparse.Namespace) -> int:
     if args.activities < 1:
         return fail("--activities must be 1 or more", 2)
-    existing = db.database_path(database_argument(args)).exists()
+    location = db.database_location(database_argument(args))
+    # a named (MotherDuck) database may hold users already: changing it is an admin's decision, as for a file
+    existing = db.is_named_database(location) or db.database_path(location).exists()
     try:
         actor = None
         if existing:  # a new file has no users yet; changing an existing one is an admin's decision
@@ -39,8 +42,10 @@ def run(args: argparse.Namespace) -> int:
         return fail(str(problem))
     except UsageError as problem:
         return fail(str(problem), 2)
+    except FrameworkError as problem:
+        return fail(f"{problem} Nothing was changed.", 2)
     except PermissionDenied as problem:
-        return refused(problem)
+        return refused(problem, args)
     print(f"Database: {report.path}")
     print("Migrations applied: " + (", ".join(report.migrations_applied) or "none (already up to date)"))
     if report.demo_activities:

@@ -37,7 +37,7 @@ def register(subparsers) -> None:
 
 def run_backup(args: argparse.Namespace) -> int:
     directory, database = Path(args.directory), database_argument(args)
-    if not db.database_path(database).exists():
+    if not db.database_path(database, needed_for="A backup").exists():
         return fail(f"There is no database at {db.database_path(database)} to back up.")
     try:
         con = db.connect(database)
@@ -57,7 +57,7 @@ def run_backup(args: argparse.Namespace) -> int:
             db.migrate(con)
             manifest = backup.backup_as(con, getattr(args, "as_email", None), directory)
         except PermissionDenied as problem:
-            return refused(problem)
+            return refused(problem)  # already in the audit log as 'backup refused' (backup.may_back_up)
         except backup.BackupFailed as problem:
             return fail(str(problem))
         finally:
@@ -73,13 +73,14 @@ def run_backup(args: argparse.Namespace) -> int:
 
 def run_restore(args: argparse.Namespace) -> int:
     actor = None
-    if db.database_path(database_argument(args)).exists():
+    db.database_path(database_argument(args), needed_for="A restore")  # a named database has no file to restore
+    if _sound(database_argument(args)):
         try:  # the database being replaced says who may replace it (an unreadable one cannot: that is the repair)
             with db.connect(database_argument(args)) as con:
                 db.migrate(con)
                 actor = backup.may_back_up(con, getattr(args, "as_email", None), f"restore from {args.directory}")
         except PermissionDenied as problem:
-            return refused(problem)
+            return refused(problem)  # already in the audit log as 'backup refused' (backup.may_back_up)
         except Exception:  # in use (restore_backup says so) or unreadable (restore is the repair)
             actor = None
     report = backup.restore_backup(args.directory, database_argument(args))
@@ -92,6 +93,15 @@ def run_restore(args: argparse.Namespace) -> int:
     for problem in report.problems:
         print(f"  {problem}")
     return 0 if report.ok else 1
+
+
+def _sound(database) -> bool:
+    """Whether the database file exists and passes the health command's checks of the file itself. A damaged one
+    is not opened for writing before the restore (that could change it before it is set aside), and cannot say
+    who may replace it: restoring over damage is the repair."""
+    if not db.database_path(database).exists():
+        return False
+    return not health.check_file(database).damaged
 
 
 def run_list(args: argparse.Namespace) -> int:
@@ -134,4 +144,10 @@ def _health_over_http(url: str) -> health.Health:
 
 
 def _parts(body: dict) -> dict:
-    return {"message": body.pop("message", ""), "figures": {k: v for k, v in body.items() if k != "status"}}
+    """The running dashboard answers only "ok" or "unavailable" to anyone who asks; the reason is in its server
+    log (or run this command without --url on the server, which reads the file and shows the figures)."""
+    status = str(body.get("status", "unavailable"))
+    message = body.pop("message", "") or (
+        "ok: the dashboard answered and its data is readable." if status == "ok" else
+        "unavailable: the dashboard's data cannot be read. The reason is in the server's log.")
+    return {"message": message, "figures": {k: v for k, v in body.items() if k != "status"}}

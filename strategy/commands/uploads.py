@@ -35,7 +35,7 @@ def run_uploads(args: argparse.Namespace) -> int:
         except UsageError as problem:
             return fail(str(problem), 2)
         except PermissionDenied as problem:
-            return refused(problem)
+            return refused(problem, args)
         own = user.partner if user.role == "partner" else None  # a partner sees only their own uploads
         history = upload_history(con, own or args.partner).drop(columns=["sha256"])
     if args.json:
@@ -59,7 +59,7 @@ def run_rollback(args: argparse.Namespace) -> int:
         except UsageError as problem:
             return fail(str(problem), 2)
         except PermissionDenied as problem:
-            return refused(problem)
+            return refused(problem, args)
     if args.json:
         print_json(report.as_json())
     else:

@@ -113,7 +113,7 @@ def run_users(args: argparse.Namespace) -> int:
         except UserProblem as problem:
             return fail(str(problem), 2)
         except PermissionDenied as problem:
-            return refused(problem)
+            return refused(problem, args)
 
 
 def run_partners(args: argparse.Namespace) -> int:
@@ -133,7 +133,7 @@ def run_partners(args: argparse.Namespace) -> int:
         except (UsageError, UserProblem) as problem:
             return fail(str(problem), 2)
         except PermissionDenied as problem:
-            return refused(problem)
+            return refused(problem, args)
 
 
 def run_audit(args: argparse.Namespace) -> int:
@@ -156,4 +156,4 @@ def run_audit(args: argparse.Namespace) -> int:
         except UsageError as problem:
             return fail(str(problem), 2)
         except PermissionDenied as problem:
-            return refused(problem)
+            return refused(problem, args)

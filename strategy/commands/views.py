@@ -73,9 +73,11 @@ def run_export(args: argparse.Namespace) -> int:
         except UsageError as problem:
             return fail(str(problem), 2)
         except PermissionDenied as problem:
-            return refused(problem)
+            return refused(problem, args)
         coverage = analysis.data_coverage(con)
-    exports.write_table(table, target, title="Activities", filters_text=filters.describe(framework),
-                        is_demo=coverage.get("dataset") == "demo")
-    print(f"Wrote {len(table):,} activities to {target}")
+        by_place = analysis.place_summary(analysis.need_vs_effort(con, framework, filters))
+    is_demo, filters_text = coverage.get("dataset") == "demo", filters.describe(framework)
+    exports.write_table(table, target, title="Activities", filters_text=filters_text, is_demo=is_demo,
+                        summaries={"By place": by_place})
+    print(f"Wrote {len(table):,} activities to {target}: {exports.describe_export(len(table), filters_text, is_demo)}")
     return 0

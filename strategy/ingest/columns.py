@@ -44,7 +44,8 @@ COLUMNS: tuple[Column, ...] = (
     Column("end_date", False, "When it ends (blank if ongoing); not before the start.", "31/03/2025",
            ("end", "end date", "to", "finish", "date ended", "ends")),
     Column("status", False, "planned, active, completed or paused.", "active", ("state", "progress")),
-    Column("participants", False, "How many people take part: a whole number (1,200 is fine).", "120",
+    Column("participants", False, "Attendances: how many times people take part (one person at ten sessions "
+           "counts ten), a whole number (1,200 is fine).", "120",
            ("people", "participant count", "number of participants", "reach")),
     Column("investment_gbp", False, "Money invested, in pounds (£12,500.00 is fine).", "£12,500",
            ("investment", "investment gbp", "investment £", "funding", "budget", "cost", "amount")),

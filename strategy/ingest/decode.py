@@ -1,7 +1,9 @@
 """Bytes to text: which kind of file it is, its encoding and its delimiter — or a clear reason it cannot be read.
 
-Characters are never replaced silently: a file is UTF-8 (with or without BOM) or, when its bytes are not UTF-8,
-Windows-1252 (what Excel's "CSV (Comma delimited)" writes on a UK PC), and the report says which was assumed.
+Characters are never replaced silently: a file is UTF-16 with a byte-order mark (Excel's "Unicode Text"), UTF-8
+(with or without BOM) or, when its bytes are not UTF-8, Windows-1252 (what Excel's "CSV (Comma delimited)" writes
+on a UK PC), and the report says which was assumed. Mac Roman cannot be told from Windows-1252 without guessing,
+so it is read as Windows-1252 with the warning that asks the partner to check accented letters.
 """
 
 from __future__ import annotations
@@ -19,8 +21,6 @@ SAVE_AS_CSV = "In Excel choose File > Save As > 'CSV UTF-8 (Comma delimited)' or
 SIGNATURES = (
     (b"\xd0\xcf\x11\xe0", "This is an old Excel 97-2003 (.xls) workbook. " + SAVE_AS_CSV),
     (b"%PDF", "This is a PDF, not a spreadsheet. Use the template (CSV or Excel)."),
-    (b"\xff\xfe", "This file is saved as 'Unicode text' (UTF-16). " + SAVE_AS_CSV),
-    (b"\xfe\xff", "This file is saved as 'Unicode text' (UTF-16). " + SAVE_AS_CSV),
     (b"\x89PNG", "This is a picture, not a spreadsheet. Use the template (CSV or Excel)."),
     (b"\xff\xd8\xff", "This is a picture, not a spreadsheet. Use the template (CSV or Excel)."),
 )
@@ -52,21 +52,49 @@ def decode_file(data: bytes, file_name: str = "") -> DecodedFile:
                      "and upload it again.", "empty file")
     if data.startswith(b"PK\x03\x04"):
         return DecodedFile("xlsx")
+    if data.startswith((b"\xff\xfe", b"\xfe\xff", b"\x00\x00\xfe\xff")):
+        # Excel's "Unicode Text" is UTF-16 with its byte-order mark; UTF-32 says so the same way
+        utf32 = data.startswith((b"\xff\xfe\x00\x00", b"\x00\x00\xfe\xff"))
+        encoding, utf8 = ("UTF-32", unicode_to_utf8(data, "utf-32")) if utf32 else ("UTF-16", unicode_to_utf8(data))
+        head = bytes(utf8[:65536]).decode("utf-8", errors="ignore")
+        return DecodedFile("csv", encoding, detect_delimiter(head), utf8)
     for signature, message in SIGNATURES:
         if data.startswith(signature):
             raise reject(message, "not a spreadsheet")
-    if b"\x00" in data[:65536]:
+    if _mostly_control(data[:65536].count(b"\x00"), len(data[:65536])):  # a few NULs are a cell's problem (row, column)
         raise reject("This is not a spreadsheet (it holds binary data). Upload a CSV or an Excel .xlsx file.",
                      "not a spreadsheet")
     encoding, utf8 = transcode(data)
     head = bytes(utf8[:65536]).decode("utf-8", errors="ignore")
-    if len(CONTROL_CHARACTERS.findall(head)) > 8:
+    if _mostly_control(len(CONTROL_CHARACTERS.findall(head)), len(head)):
         raise reject("This is not a spreadsheet (it holds control characters). Upload a CSV or an Excel .xlsx "
                      "file.", "not a spreadsheet")
     return DecodedFile("csv", encoding, detect_delimiter(head), utf8)
 
 
 CHUNK = 1 << 20
+
+
+def _mostly_control(count: int, length: int) -> bool:
+    """Binary data, not text with a stray control character or two (those are reported with their row and column)."""
+    return count > max(8, length // 100)
+
+
+def has_control_characters(text: bytes | memoryview) -> bool:
+    """Whether the text holds a control character other than tab, line feed and carriage return (NUL included).
+
+    Checked with numpy a megabyte at a time: 0.16 s for 150 MB, where a regular expression took 1.3 s."""
+    import numpy as np
+
+    values = np.frombuffer(text, dtype=np.uint8)
+    for start in range(0, len(values), CHUNK):
+        chunk = values[start:start + CHUNK]
+        low = chunk[chunk < 32]
+        if len(low) and ((low != 9) & (low != 10) & (low != 13)).any():
+            return True
+        if (chunk == 127).any():
+            return True
+    return False
 
 
 def transcode(data: bytes) -> tuple[str, bytes | memoryview]:
@@ -91,6 +119,18 @@ def transcode(data: bytes) -> tuple[str, bytes | memoryview]:
         raise
 
 
+def unicode_to_utf8(data: bytes, codec: str = "utf-16") -> bytes:
+    """UTF-16 (or UTF-32) text with a byte-order mark (which says which byte comes first, so nothing is guessed)
+    as UTF-8; FileRejected naming the line if it is not valid."""
+    try:
+        return data.decode(codec).encode("utf-8")
+    except UnicodeDecodeError as problem:
+        line = data[:problem.start].decode(codec, errors="replace").count("\n") + 1
+        name = codec.upper()
+        raise reject(f"The file starts as 'Unicode text' ({name}) but line {line} cannot be read as {name}. "
+                     f"Nothing was guessed or replaced. {SAVE_AS_CSV}", "unreadable characters") from None
+
+
 def decode_text(data: bytes) -> tuple[str, str]:
     """(text, encoding name): UTF-8, else Windows-1252, else FileRejected naming the line that cannot be read."""
     try:
@@ -110,13 +150,18 @@ def decode_text(data: bytes) -> tuple[str, str]:
                 "unreadable characters") from None
 
 
+HEADER_CELLS_MATCHED = 2000
+
+
 def detect_delimiter(text: str) -> str:
     """Comma, semicolon or tab: the one that splits the header row into the most known column names."""
     header = text.lstrip("\ufeff").split("\n", 1)[0]
     best, best_score = ",", (-1, -1)
     for delimiter in DELIMITERS:
         cells = header.split(delimiter)
-        score = (sum(match_header(cell.strip().strip('"')) is not None for cell in cells), len(cells))
+        # the names are looked for among the first cells only: a header of 500,000 cells is refused as too wide later
+        score = (sum(match_header(cell.strip().strip('"')) is not None for cell in cells[:HEADER_CELLS_MATCHED]),
+                 len(cells))
         if score > best_score:
             best, best_score = delimiter, score
     return best

@@ -10,7 +10,7 @@ from pathlib import PurePath
 import duckdb
 import pandas as pd
 
-from strategy.exports import formula_safe, formula_safe_table
+from strategy.exports import excel_bytes, formula_safe
 from strategy.ingest.read import RawTable
 from strategy.ingest.report import PROBLEMS_KEPT, Problem
 from strategy.ingest.validate import TRIM
@@ -76,10 +76,8 @@ def annotated_file(cursor: duckdb.DuckDBPyConnection, raw: RawTable, file_name: 
     body = table.drop(columns="row_number")
     stem = PurePath(file_name or "activities").stem
     if kind == "xlsx":
-        buffer = io.BytesIO()
-        safe = formula_safe_table(body)
-        safe.to_excel(buffer, index=False, header=False, sheet_name="Activities")
-        return buffer.getvalue(), f"{stem}-problems.xlsx"
+        # text stays text exactly as the partner wrote it, so the fixed file can be uploaded again unchanged
+        return excel_bytes({"Activities": body}, header=False), f"{stem}-problems.xlsx"
     text = io.StringIO()
     writer = csv.writer(text, delimiter=delimiter or ",", lineterminator="\r\n")
     for row in body.itertuples(index=False):

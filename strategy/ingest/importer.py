@@ -11,7 +11,7 @@ import duckdb
 from strategy.access import User, require
 from strategy.backup import BackupFailed
 from strategy.framework import Framework, load_framework
-from strategy.ingest.decode import decode_file
+from strategy.ingest.decode import decode_file, has_control_characters
 from strategy.ingest.feedback import annotated_file, preview, problems_in_order
 from strategy.ingest.load import (WRITE_FAILURES, Busy, LoadResult, UploadRecord, could_not_write, earlier_upload_of,
                                   write_upload)
@@ -25,7 +25,8 @@ from strategy.originals import PendingOriginal
 Progress = Callable[[float, str], None]
 STAGING_TABLES = ("replacing", "typed", "cell_pieces", "cell_codes", "cell_profiles", "unknown_sectors",
                   "date_values", "group_values", "word_values", "staged", "staged_rows", "problems",
-                  "unknown_values", "code_lookup", "place_lookup", "status_lookup", "raw_csv", "raw_cells")
+                  "unknown_values", "code_lookup", "place_lookup", "status_lookup", "replaced_place_lookup", "raw_csv",
+                  "raw_cells")
 
 
 def import_activities(con: duckdb.DuckDBPyConnection, data: bytes, file_name: str, partner_name: str, actor: User,
@@ -63,6 +64,9 @@ def import_activities(con: duckdb.DuckDBPyConnection, data: bytes, file_name: st
             report.assumed.update({"file_type": decoded.kind.upper(), "encoding": decoded.encoding,
                                    "delimiter": decoded.delimiter_name})
             raw = read_raw_table(cursor, decoded, data, limits)
+            if decoded.kind == "csv":  # checked on another core while the rows are staged
+                controls = _in_background(has_control_characters, decoded.utf8)
+                raw.may_hold_control_characters = controls.result
         except FileRejected as unreadable:
             return _rejected(report, *unreadable.problems)
         finally:
@@ -72,6 +76,8 @@ def import_activities(con: duckdb.DuckDBPyConnection, data: bytes, file_name: st
             return _duplicate(report, earlier)
         if not dry_run:  # written to disk while the rows are checked; removed again if they are not loaded
             original = PendingOriginal(cursor, data, report.sha256, background=True)
+        if raw.sheet_note:
+            report.warnings.append(Problem(0, "", "", raw.sheet_note, "other sheet"))
         if decoded.encoding == "Windows-1252":
             report.warnings.append(Problem(0, "", "", "The file is not UTF-8, so it was read as Windows-1252 "
                                            "(Excel's 'CSV (Comma delimited)'). Check that accented letters and £ "
@@ -144,9 +150,14 @@ def import_activities(con: duckdb.DuckDBPyConnection, data: bytes, file_name: st
 def _sha256_in_background(data: bytes) -> Future[str]:
     """The file's sha256, worked out in a thread while the file is decoded and read (hashlib lets other threads
     run meanwhile): a large file's checksum then costs no extra time."""
-    pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="upload-checksum")
+    return _in_background(lambda: hashlib.sha256(data).hexdigest())
+
+
+def _in_background(work: Callable, *args) -> Future:
+    """work(*args) in a thread of its own (hashlib and numpy let other threads run meanwhile)."""
+    pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="upload-check")
     try:
-        return pool.submit(lambda: hashlib.sha256(data).hexdigest())
+        return pool.submit(work, *args)
     finally:
         pool.shutdown(wait=False)  # the thread ends when its one task is done
 

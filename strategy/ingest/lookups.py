@@ -18,8 +18,8 @@ STATUS_WORDS = {
 }
 # How each kind is written, for messages that say how to fix an unknown value.
 HOW_TO_WRITE = {
-    "aim": "Use A1-A5 (or 1-5, 'Aim 2') or an aim's name such as 'Children and young people'.",
-    "way": "Use W1-W6 (or 1-6) or a way's name such as 'Collaboration'.",
+    "aim": "Use A1-A5 (or 1-5, 'Aim 2') or an aim's heading or wording such as 'Enabling children and young people'.",
+    "way": "Use W1-W6 (or 1-6) or a way's heading or wording such as 'Working collaboratively'.",
     "theme": "Use walking, climate or covid (or T1-T3).",
     "place": "Use a district or city name (e.g. 'Mansfield'), a county ('Derbyshire'), an ONS code "
              "(e.g. E07000174) or 'All'.",
@@ -51,12 +51,33 @@ def place_spellings(framework: Framework) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=["word", "code"]).drop_duplicates()
 
 
+def replaced_place_spellings(framework: Framework) -> pd.DataFrame:
+    """(word, date_from, date_to, message): each spelling of a place that was replaced (a `successor` in the
+    framework), with the message for an activity starting from date_from (and before date_to, when the successor
+    was itself replaced later), naming the area to write instead."""
+    rows = []
+    for word, code in framework.spellings("place").items():
+        place = framework.place(code)
+        step = place
+        while step.replaced_on is not None:
+            new = framework.place(step.successor)
+            day = step.replaced_on
+            rows.append((word, day, new.replaced_on,
+                         f"{place.name} was replaced by {new.name} on {day.day} {day:%B %Y}: write {new.name} for "
+                         "an activity starting on or after that day (activities that started earlier keep "
+                         f"{place.name} and count in {new.name} from then)."))
+            step = new
+    return pd.DataFrame(rows, columns=["word", "date_from", "date_to", "message"]).astype(
+        {"date_from": "datetime64[s]", "date_to": "datetime64[s]"})
+
+
 def create_lookup_tables(cursor: duckdb.DuckDBPyConnection, framework: Framework) -> None:
-    """Temporary tables code_lookup(kind, word, code), place_lookup(word, code) and status_lookup(word, status)."""
+    """Temporary tables code_lookup(kind, word, code), place_lookup(word, code), status_lookup(word, status) and
+    replaced_place_lookup(word, date_from, date_to, message)."""
     status = pd.DataFrame([(normalise(w), s) for s, words in STATUS_WORDS.items() for w in words],
                           columns=["word", "status"])
     for name, frame in (("code_lookup", code_spellings(framework)), ("place_lookup", place_spellings(framework)),
-                        ("status_lookup", status)):
+                        ("status_lookup", status), ("replaced_place_lookup", replaced_place_spellings(framework))):
         cursor.register("lookup_frame", frame)
         cursor.execute(f"CREATE OR REPLACE TEMP TABLE {name} AS SELECT * FROM lookup_frame")  # fixed names
         cursor.unregister("lookup_frame")

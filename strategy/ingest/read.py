@@ -12,11 +12,12 @@ import os
 import tempfile
 import zipfile
 from datetime import date, datetime, time
+from typing import Callable
 
 import duckdb
 import pandas as pd
 
-from strategy.ingest.columns import match_header
+from strategy.ingest.columns import REQUIRED, match_header
 from strategy.ingest.decode import SAVE_AS_CSV, DecodedFile, reject
 from strategy.ingest.report import FileRejected, Limits, Problem
 from strategy.leftovers import remove_leftovers
@@ -41,6 +42,9 @@ class RawTable:
         self.header_row = 1
         self.headers: tuple[str, ...] = ()
         self.top_rows: list[tuple] = []  # (row_number, c0, ...) of the first rows, where the header was looked for
+        self.sheet_note: str | None = None  # a workbook's activities not on its first sheet: which sheet was read
+        # whether any cell may hold a control character (a CSV's bytes are checked while it is staged; a callable)
+        self.may_hold_control_characters: Callable[[], bool] = lambda: True
         self._materialised = csv_path is None
         self._closed = False
 
@@ -93,12 +97,17 @@ class RawTable:
 def read_raw_table(cursor: duckdb.DuckDBPyConnection, decoded: DecodedFile, data: bytes, limits: Limits) -> RawTable:
     """The file's rows ready to read, with the header found; FileRejected if it cannot be read. Close it after."""
     if decoded.kind == "xlsx":
-        raw = RawTable(_xlsx_to_raw_cells(cursor, data, limits))
+        columns, note = _xlsx_to_raw_cells(cursor, data, limits)
+        raw = RawTable(columns)
+        raw.sheet_note = note
     else:
         # DuckDB reads the text far faster than Python's csv module. Its sniffer is fragile on ragged files, so
         # the width comes from the first rows.
-        raw = RawTable(tuple(f"c{i}" for i in range(_column_count(decoded))), _scratch_copy(decoded.utf8),
-                       decoded.delimiter)
+        width = _column_count(decoded)
+        if width > limits.max_columns:  # before DuckDB is asked to read a table that wide
+            raise reject(f"A row near the top of the file has more than {limits.max_columns:,} cells. "
+                         + TOO_WIDE.format(limit=limits.max_columns), "too many columns")
+        raw = RawTable(tuple(f"c{i}" for i in range(width)), _scratch_copy(decoded.utf8), decoded.delimiter)
     try:
         _find_header(cursor, raw)
     except BaseException:
@@ -184,8 +193,21 @@ def cell_text(value: object) -> str | None:
     return text if text.strip() else None
 
 
-def _xlsx_to_raw_cells(cursor: duckdb.DuckDBPyConnection, data: bytes, limits: Limits) -> tuple[str, ...]:
-    """The temporary table raw_cells(row_number, c0, ...) from the first sheet; its text columns."""
+TOO_WIDE = ("A spreadsheet of activities has one column per field (the template has 14); this one has more than "
+            "{limit:,}. Copy only the activity columns to a new sheet or file, and upload that.")
+DAMAGED_WORKBOOK = ("This Excel file could not be read: its contents are damaged, or hold XML a workbook never needs "
+                    "(definitions of entities or links to outside files). Open it in Excel, choose File > Save As > "
+                    "'Excel Workbook (.xlsx)' and upload the new file, or " + SAVE_AS_CSV[0].lower() + SAVE_AS_CSV[1:])
+
+
+def _xlsx_to_raw_cells(cursor: duckdb.DuckDBPyConnection, data: bytes,
+                       limits: Limits) -> tuple[tuple[str, ...], str | None]:
+    """The temporary table raw_cells(row_number, c0, ...) from the sheet holding the activities; (its text columns,
+    a note naming the sheet when it is not the first).
+
+    Bounded before any real work: a sheet's declared size is checked against the limits first, rows are never
+    padded to a declared width, and a damaged or hostile workbook (entity bombs, outside entities, broken XML)
+    is a rejection, never a traceback."""
     from openpyxl import load_workbook
 
     try:
@@ -194,21 +216,32 @@ def _xlsx_to_raw_cells(cursor: duckdb.DuckDBPyConnection, data: bytes, limits: L
     except (zipfile.BadZipFile, KeyError, ValueError, OSError) as problem:
         raise reject(f"This is not an Excel workbook that can be read ({type(problem).__name__}). "
                      + SAVE_AS_CSV, "not a spreadsheet") from None
+    except MemoryError:
+        raise
+    except Exception:  # noqa: BLE001 - malformed or hostile XML (ParseError, lxml errors, ...)
+        raise reject(DAMAGED_WORKBOOK, "not a spreadsheet") from None
     try:
-        sheet = workbook.worksheets[0]
+        sheet, note = _activity_sheet(workbook, limits)
         rows: list[list[str | None]] = []
+        most = limits.max_rows + HEADER_SEARCH_ROWS + 1
         for values in sheet.iter_rows(min_row=1, values_only=True):
-            rows.append([cell_text(v) for v in values])
-            if len(rows) > limits.max_rows + HEADER_SEARCH_ROWS + 1:
-                break  # too many: the row limit reports it; no need to read the rest
+            if len(rows) == most:  # a value this far down, even below empty rows: no need to read the rest
+                raise reject(f"The sheet '{sheet.title}' has values below row {most:,}; at most "
+                             f"{limits.max_rows:,} activities can be loaded at once. Delete anything below your "
+                             "activities, or split the file.", "too many rows")
+            rows.append(_bounded_row(values, limits, len(rows) + 1))
+    except (FileRejected, MemoryError):
+        raise
+    except Exception:  # noqa: BLE001 - a sheet's XML is parsed only as it is read
+        raise reject(DAMAGED_WORKBOOK, "not a spreadsheet") from None
     finally:
         workbook.close()
     width = max((max((i + 1 for i, v in enumerate(r) if v is not None), default=0) for r in rows), default=0)
     while rows and not any(rows[-1]):
         rows.pop()
     if not rows or width == 0:
-        raise reject("The workbook's first sheet is empty. Put the headers in row 1 and one activity per row "
-                     "below them, on the first sheet.", "empty file")
+        raise reject(f"The workbook's sheet '{sheet.title}' is empty. Put the headers in row 1 and one activity "
+                     "per row below them.", "empty file")
     frame = pd.DataFrame([r[:width] + [None] * (width - len(r)) for r in rows],
                          columns=[f"c{i}" for i in range(width)], dtype="object")
     frame.insert(0, "row_number", range(1, len(rows) + 1))
@@ -218,7 +251,55 @@ def _xlsx_to_raw_cells(cursor: duckdb.DuckDBPyConnection, data: bytes, limits: L
                        + ", ".join(f"CAST(c{i} AS VARCHAR) AS c{i}" for i in range(width)) + " FROM xlsx_frame")
     finally:
         cursor.unregister("xlsx_frame")
-    return tuple(f"c{i}" for i in range(width))
+    return tuple(f"c{i}" for i in range(width)), note
+
+
+def _bounded_row(values: tuple, limits: Limits, number: int) -> list[str | None]:
+    """A row's cells as text, refused if a cell lies beyond the column limit (never padded to a declared width)."""
+    if len(values) > limits.max_columns and any(v is not None for v in values[limits.max_columns:]):
+        raise reject(f"Row {number} has a value beyond column {limits.max_columns:,}. "
+                     + TOO_WIDE.format(limit=limits.max_columns), "too many columns")
+    return [cell_text(v) for v in values[:limits.max_columns]]
+
+
+def _activity_sheet(workbook, limits: Limits):
+    """(the sheet whose top rows look most like the activities' header, a note when it is not the first sheet);
+    FileRejected if its declared size is beyond the limits.
+
+    A header row scores (required columns it names, columns it names): a copy of the template's Lists sheet
+    (sector, places, aims, ...) then loses to a real activities sheet naming fewer columns in all. With no sheet
+    naming two known columns the first sheet is read, as before."""
+    best, best_score = None, (0, 1)
+    declared = {}
+    for sheet in workbook.worksheets:
+        declared[sheet.title] = (sheet.max_row, sheet.max_column)  # the sheet's <dimension>, read without its cells
+        sheet.reset_dimensions()  # never pad rows to a declared width: read what is there
+        if getattr(sheet, "sheet_state", "visible") != "visible":
+            continue  # a hidden sheet holds lists or workings, not what the partner sees
+        score = (0, 0)
+        for values in sheet.iter_rows(min_row=1, max_row=HEADER_SEARCH_ROWS, values_only=True):
+            matched = [match_header(cell_text(v)) for v in values[:limits.max_columns] if cell_text(v)]
+            named = {m[0] for m in matched if m is not None and m[1] is None}
+            ticks_aims = any(m is not None and m[1] and m[1].startswith("A") for m in matched)
+            required = len(named & set(REQUIRED)) + (ticks_aims and "aims" not in named)
+            score = max(score, (required, sum(m is not None for m in matched)))
+        if score[1] >= 2 and score > best_score:
+            best, best_score = sheet, score
+    chosen = best or workbook.worksheets[0]
+    rows, columns = declared[chosen.title]
+    if columns and columns > limits.max_columns:
+        raise reject(f"The sheet '{chosen.title}' says it uses {columns:,} columns. "
+                     + TOO_WIDE.format(limit=limits.max_columns)
+                     + " If the extra columns are empty, delete them and save again.", "too many columns")
+    if rows and rows > limits.max_rows + HEADER_SEARCH_ROWS + 1:
+        raise reject(f"The sheet '{chosen.title}' says it uses {rows:,} rows; at most {limits.max_rows:,} "
+                     "activities can be loaded at once. If most of those rows are empty, delete the empty rows "
+                     "below your activities and save again; otherwise split the file.", "too many rows")
+    note = None
+    if chosen is not workbook.worksheets[0]:
+        note = (f"The activities were read from the sheet '{chosen.title}', whose headers name the template's "
+                "columns; the other sheets were ignored.")
+    return chosen, note
 
 
 def _find_header(cursor: duckdb.DuckDBPyConnection, raw: RawTable) -> None:

@@ -16,13 +16,16 @@ PROBLEMS_KEPT = 5000
 
 @dataclass(frozen=True)
 class Limits:
-    """How big an upload may be. Defaults from $STRATEGY_MAX_UPLOAD_MB and $STRATEGY_MAX_UPLOAD_ROWS.
+    """How big an upload may be. Defaults from $STRATEGY_MAX_UPLOAD_MB, $STRATEGY_MAX_UPLOAD_ROWS and
+    $STRATEGY_MAX_UPLOAD_COLUMNS.
 
     The megabyte limit matches Streamlit's server.maxUploadSize in .streamlit/config.toml: change both together.
     """
 
     max_megabytes: float = float(os.environ.get("STRATEGY_MAX_UPLOAD_MB", 50))
     max_rows: int = int(os.environ.get("STRATEGY_MAX_UPLOAD_ROWS", 1_000_000))
+    # the template has 14 columns (28 with every tick box); a partner's own sheet may carry many more of its own
+    max_columns: int = int(os.environ.get("STRATEGY_MAX_UPLOAD_COLUMNS", 1_000))
 
     @property
     def max_bytes(self) -> int:

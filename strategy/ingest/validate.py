@@ -7,6 +7,7 @@ its aims, ways and themes as masks and its places as a place set) and problems (
 from __future__ import annotations
 
 import difflib
+import re
 import string
 from dataclasses import dataclass, field
 
@@ -67,29 +68,56 @@ def blank(cell: str) -> str:
             f"AND trim({cell}, '{TRIM}') = ''))")
 
 
+# A time of day after a date (Excel's date-time cells written out as text: '01/03/2025 00:00', '2025-03-01T09:30'):
+# the date is read and the time ignored.
+TIME_OF_DAY = "[ tT]\\d{1,2}:\\d{2}(:\\d{2}(\\.\\d+)?)?(\\s?[aApP][mM])?"
+WEEKDAY = "^(mon|tue|wed|thu|fri|sat|sun)[a-z]* "
+
+
+def date_part_sql(x: str) -> str:
+    """SQL: the text x without surrounding spaces and without a time of day after the date."""
+    return f"regexp_replace(trim({x}, '{TRIM}'), '{TIME_OF_DAY}$', '')"
+
+
 def date_sql(x: str) -> str:
-    """SQL turning the text x into a DATE: ISO, day-first numeric, '25 Apr 2024' or an Excel serial number."""
-    words = (f"regexp_replace(regexp_replace(lower({x}), '(\\d)(st|nd|rd|th)\\b|[.,\\-]', '\\1 ', 'g'), "
-             f"'sept', 'sep')")
+    """SQL turning the text x into a DATE, for every layout that cannot be misread: ISO (2025-03-01, 2025/03/01,
+    2025.03.01), day-first numbers (01/03/2025, 1.3.25), a month name either side of the day ('1 March 2025',
+    '01-Mar-25', '1st Mar. 2025', 'March 1, 2025'), with or without a weekday (checked against the date) and a
+    time of day (ignored), or an Excel serial number. Month-first numbers are never guessed."""
+    d = date_part_sql(x)
+    # month names: lower case, ordinals and punctuation to spaces, one space between words
+    words = (f"trim(regexp_replace(regexp_replace(regexp_replace(lower({d}), '(\\d)(st|nd|rd|th)\\b|[.,\\-/]', "
+             f"'\\1 ', 'g'), 'sept', 'sep'), '\\s+', ' ', 'g'))")
+    rest = f"regexp_replace({words}, '{WEEKDAY}', '')"
+    named = f"""CASE
+            WHEN regexp_full_match({rest}, '\\d{{1,2}} [a-z]{{3,9}} \\d{{4}}')
+                THEN try_strptime({rest}, ['%d %b %Y', '%d %B %Y'])
+            WHEN regexp_full_match({rest}, '\\d{{1,2}} [a-z]{{3,9}} \\d{{2}}')
+                THEN try_strptime({rest}, ['%d %b %y', '%d %B %y'])
+            WHEN regexp_full_match({rest}, '[a-z]{{3,9}} \\d{{1,2}} \\d{{4}}')
+                THEN try_strptime({rest}, ['%b %d %Y', '%B %d %Y'])
+        END"""
+    weekday = f"regexp_extract({words}, '{WEEKDAY}', 1)"
     return f"""CAST(CASE
         WHEN regexp_full_match({x}, '\\d{{5}}(\\.0+)?') THEN DATE '1899-12-30' + CAST(CAST({x} AS DOUBLE) AS INTEGER)
-        WHEN regexp_full_match({x}, '\\d{{4}}-\\d{{1,2}}-\\d{{1,2}}( 00:00(:00)?)?')
-            THEN try_strptime(split_part({x}, ' ', 1), '%Y-%m-%d')
-        WHEN regexp_full_match({x}, '\\d{{1,2}}[/.\\-]\\d{{1,2}}[/.\\-]\\d{{4}}')
-            THEN try_strptime(regexp_replace({x}, '[.\\-]', '/', 'g'), '%d/%m/%Y')
-        WHEN regexp_full_match({x}, '\\d{{1,2}}[/.\\-]\\d{{1,2}}[/.\\-]\\d{{2}}')
-            THEN try_strptime(regexp_replace({x}, '[.\\-]', '/', 'g'), '%d/%m/%y')
-        WHEN regexp_full_match({x}, '(?i)\\d{{1,2}}(st|nd|rd|th)?[ \\-]+[a-z]{{3,9}}\\.?[ \\-,]+\\d{{4}}')
-            THEN try_strptime(regexp_replace({words}, '\\s+', ' ', 'g'), ['%d %b %Y', '%d %B %Y'])
+        WHEN regexp_full_match({d}, '\\d{{4}}[\\-/.]\\d{{1,2}}[\\-/.]\\d{{1,2}}')
+            THEN try_strptime(regexp_replace({d}, '[/.]', '-', 'g'), '%Y-%m-%d')
+        WHEN regexp_full_match({d}, '\\d{{1,2}}[/.\\-]\\d{{1,2}}[/.\\-]\\d{{4}}')
+            THEN try_strptime(regexp_replace({d}, '[.\\-]', '/', 'g'), '%d/%m/%Y')
+        WHEN regexp_full_match({d}, '\\d{{1,2}}[/.\\-]\\d{{1,2}}[/.\\-]\\d{{2}}')
+            THEN try_strptime(regexp_replace({d}, '[.\\-]', '/', 'g'), '%d/%m/%y')
+        WHEN regexp_matches({d}, '(?i)[a-z]{{3}}')
+            THEN CASE WHEN {weekday} = '' OR lower(strftime({named}, '%a')) = left({weekday}, 3) THEN {named} END
         END AS DATE)"""
 
 
 def date_format_sql(x: str) -> str:
     """SQL naming the way a date was written, for the report's 'assumed' section."""
+    d = date_part_sql(x)
     return f"""CASE
         WHEN regexp_full_match({x}, '\\d{{5}}(\\.0+)?') THEN 'Excel serial number'
-        WHEN regexp_full_match({x}, '\\d{{4}}-\\d{{1,2}}-\\d{{1,2}}( 00:00(:00)?)?') THEN 'YYYY-MM-DD'
-        WHEN regexp_full_match({x}, '\\d{{1,2}}[/.\\-]\\d{{1,2}}[/.\\-]\\d{{2,4}}') THEN 'DD/MM/YYYY (day first)'
+        WHEN regexp_full_match({d}, '\\d{{4}}[\\-/.]\\d{{1,2}}[\\-/.]\\d{{1,2}}') THEN 'YYYY-MM-DD'
+        WHEN regexp_full_match({d}, '\\d{{1,2}}[/.\\-]\\d{{1,2}}[/.\\-]\\d{{2,4}}') THEN 'DD/MM/YYYY (day first)'
         ELSE 'day, month name, year' END"""
 
 
@@ -114,9 +142,11 @@ def validate(cursor: duckdb.DuckDBPyConnection, raw: RawTable, framework: Framew
     # meaningless (no rows, too many, two columns read as one, a tick box for a code that does not exist) do.
     if any(p.kind != "missing column" for p in result.header_problems):
         return result
-    _cell_profiles(cursor, mapping)
+    _cell_profiles(cursor, mapping, framework)
     _typed(cursor, mapping, ticks)
     _row_problems(cursor, framework, mapping, ticks, result)
+    if raw.may_hold_control_characters():
+        _control_character_problems(cursor, mapping, ticks, result)
     _assumptions(cursor, mapping, ticks, result)
     return result
 
@@ -203,7 +233,33 @@ def _stage(cursor, raw: RawTable, mapping: dict[str, int], ticks: dict[str, int]
     return below_header
 
 
-def _cell_profiles(cursor, mapping) -> None:
+def _phrases_with_separators(framework: Framework) -> list[tuple[str, str]]:
+    """(RE2 pattern, replacement) for every spelling that holds a list separator, longest first: the strategy's
+    own wording has commas ('Creating accessible, safe and inclusive places ...'), and a partner who writes it
+    must not have it cut in two. The replacement drops the separators, which matching ignores anyway."""
+    found = set()
+    for kind in LIST_KINDS.values():
+        if kind == "place":
+            continue
+        for item in framework.items(kind):
+            for word in (item.label, item.description, item.description.rstrip("."), *item.synonyms):
+                if re.search(LIST_SEPARATORS, word):
+                    found.add(word)
+    special = set(".^$*+?()[]{}|\\")
+    return [("(?i)" + "".join("\\" + c if c in special else c for c in re.sub(r"\s*([;,|])\s*", "\x00", word))
+             .replace("\x00", r"\s*[;,|]\s*").replace(" ", r"\s+"), re.sub(LIST_SEPARATORS, " ", word))
+            for word in sorted(found, key=len, reverse=True)]
+
+
+def _protected(cell: str, phrases: list[tuple[str, str]], parameters: dict) -> str:
+    """SQL: the cell with each phrase's separators taken out (bound patterns), so it is split between phrases."""
+    for n, (pattern, plain) in enumerate(phrases):
+        parameters[f"phrase_{n}"], parameters[f"plain_{n}"] = pattern, plain
+        cell = f"regexp_replace({cell}, $phrase_{n}, $plain_{n}, 'g')"
+    return cell
+
+
+def _cell_profiles(cursor, mapping, framework: Framework) -> None:
     """Each distinct cell of the list columns split and matched (cell_pieces, cell_codes) and its mask and place
     set (cell_profiles), from which the rows take theirs (typed).
 
@@ -211,17 +267,20 @@ def _cell_profiles(cursor, mapping) -> None:
     once and a hash join per column brings the result to the rows. Rows are linked to their codes only when
     they are loaded, from their masks and place sets (load.py).
     """
+    phrases, parameters = _phrases_with_separators(framework), {}
     parts = []
     for column, kind in LIST_KINDS.items():
         if column in mapping:
-            # translate + string_split is several times faster than a regex split
+            # Each distinct cell once (a few hundred in a large file); phrases of the strategy that hold a comma
+            # lose it first (places have none). translate + string_split is several times faster than a regex split.
+            text = "cell" if kind == "place" else _protected("cell", phrases, parameters)
             parts.append(f"SELECT '{column}' AS column_name, '{kind}' AS kind, cell, "
-                         f"unnest(string_split(translate(cell, ';|', ',,'), ',')) AS piece "
+                         f"unnest(string_split(translate({text}, ';|', ',,'), ',')) AS piece "
                          f"FROM (SELECT DISTINCT {column} AS cell FROM staged WHERE {column} IS NOT NULL)")
     cursor.execute("CREATE OR REPLACE TEMP TABLE cell_pieces AS SELECT column_name, kind, cell, "
                    f"trim(piece, '{TRIM}') AS shown, {NORMALISE_SQL.format(x='piece')} AS word FROM ("
                    + (" UNION ALL ".join(parts) or "SELECT '' AS column_name, '' AS kind, '' AS cell, '' AS piece")
-                   + ")")
+                   + ")", parameters)
     cursor.execute("""CREATE OR REPLACE TEMP TABLE cell_codes AS SELECT DISTINCT column_name, kind, cell, shown, code
         FROM (SELECT p.*, l.code FROM cell_pieces p JOIN code_lookup l ON l.kind = p.kind AND l.word = p.word
               WHERE p.kind <> 'place'
@@ -340,6 +399,15 @@ def _row_problems(cursor, framework: Framework, mapping, ticks, result: Validati
                 _problem(cursor, f"SELECT s.row_number, u.shown AS value, u.message FROM staged s JOIN unknown_values u "
                          f"ON u.column_name = '{column}' AND u.cell = s.{column}", header[column], "",
                          "unknown place" if column == "places" else "unknown code", own_message=True)
+    if "places" in mapping and any(p.successor for p in framework.places):
+        # A place replaced by a successor cannot be named for an activity starting after the change. The few
+        # distinct cells naming one are found first; only their rows are looked at.
+        _problem(cursor, "WITH hits AS (SELECT p.cell, p.shown, r.date_from, r.date_to, r.message FROM cell_pieces p "
+                 "JOIN replaced_place_lookup r ON r.word = p.word WHERE p.column_name = 'places') "
+                 "SELECT s.row_number, h.shown AS value, h.message FROM staged s JOIN hits h ON h.cell = s.places "
+                 "JOIN typed t USING (row_number) WHERE t.start_date >= h.date_from "
+                 "AND (h.date_to IS NULL OR t.start_date < h.date_to)", header["places"], "", "replaced place",
+                 own_message=True)
     unknown_sectors = cursor.execute("SELECT text, value FROM word_values WHERE kind = 'sector' AND code IS NULL"
                                      ).fetchall()
     if unknown_sectors:
@@ -359,9 +427,10 @@ def _row_problems(cursor, framework: Framework, mapping, ticks, result: Validati
             continue
         # each distinct date is judged once; the rows holding a wrong one are found by a join
         dates = f"SELECT s.row_number, d.value FROM staged s JOIN date_values d ON d.text = s.{name} WHERE"
-        _problem(cursor, f"{dates} d.day IS NULL AND NOT regexp_full_match(d.value, '{MONTH_FIRST}')",
+        _problem(cursor, f"{dates} d.day IS NULL AND NOT regexp_full_match({date_part_sql('d.value')}, '{MONTH_FIRST}')",
                  header[name], "This is not a date, or not one that exists. " + DATE_HOW, "not a date")
-        _problem(cursor, f"{dates} d.day IS NULL AND regexp_full_match(d.value, '{MONTH_FIRST}')", header[name],
+        _problem(cursor, f"{dates} d.day IS NULL AND regexp_full_match({date_part_sql('d.value')}, '{MONTH_FIRST}')",
+                 header[name],
                  "This looks like a month-first (US) date. Dates are read day first: write 25/04/2024 for "
                  "25 April 2024.", "not a date")
         _problem(cursor, f"{dates} year(d.day) NOT BETWEEN {EARLIEST_YEAR} AND {LATEST_YEAR}", header[name],
@@ -388,6 +457,24 @@ def _row_problems(cursor, framework: Framework, mapping, ticks, result: Validati
                  FROM staged WHERE activity_id IS NOT NULL) WHERE copies > 1""", header["activity_id"],
                  "This activity_id appears more than once in the file. Each activity needs its own id: give "
                  "one of them a new id, or delete the repeated row.", "duplicate id")
+
+
+CONTROL = "[\\x00-\\x08\\x0b\\x0c\\x0e-\\x1f\\x7f]"  # RE2: control characters but tab, line feed, return
+
+
+def _control_character_problems(cursor, mapping, ticks, result: Validation) -> None:
+    """Cells holding an invisible control character (NUL and the like): refused with their row and column, as
+    spreadsheets cannot hold them (an Excel export of one fails) and nobody means to type them. The value is
+    shown with each one as �."""
+    columns = [(name, result.headers.get(name, name)) for name in COLUMN_NAMES if name in mapping]
+    columns += [(f"tick_{code}", result.headers.get(code, code)) for code in ticks]
+    for column, header in columns:
+        _problem(cursor, f"SELECT row_number, regexp_replace({column}, '{CONTROL}', '�', 'g') AS value, "
+                 "'This cell holds an invisible control character (' "
+                 f"|| printf('U+%04X', unicode(regexp_extract({column}, '{CONTROL}'))) "
+                 "|| ', shown as �) that a spreadsheet cannot hold. Retype the cell, or delete the character.' "
+                 f"AS message FROM staged WHERE regexp_matches({column}, '{CONTROL}')", header, "",
+                 "control character", own_message=True)
 
 
 def _number_problems(cursor, name: str, number: str, column: str, whole: bool) -> None:

@@ -19,6 +19,15 @@ KINDS = {"individual": "Individual", "group": "Group"}
 HEADINGS = {"purpose": "Shared purpose", "empathy": "Empathy and insight", "practical": "Getting practical",
             "landscape": "Understanding the landscape", "influence": "Influence and narrative",
             "keeping_going": "Keeping change going through uncertainty", "experiment": "Experiment review"}
+# The workshops' prompts for each heading, as the partnership asks them: shown where a reflection is written.
+PROMPTS = {
+    "purpose": ("What do we want to do?", "Why?", "What will the benefits be?"),
+    "empathy": ("What is it like to be on the receiving end of us, as a system?",),
+    "practical": ("Which safe-to-fail experiments could we try?", "Who are our allies?",
+                  "Which stakeholders do we need to influence?", "Who else needs to be in the room?",
+                  "Which indicators would help?", "Which meetings aren't helpful?", "Who can we learn from?"),
+    "experiment": ("What happened, against what we expected?", "Amplify, adapt or stop?"),
+}
 
 
 def save_reflection(con: duckdb.DuckDBPyConnection, framework: Framework, actor: User, author: str, kind: str,

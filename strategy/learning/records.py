@@ -69,7 +69,7 @@ def filter_parameters(framework: Framework, filters: Filters) -> dict:
 
     A record that names no place (or no aim) is partnership-wide and shows under every place (or aim) filter.
     """
-    return {"places": list(filters.local_places(framework)), "aims": list(filters.aims),
+    return {"places": list(filters.counted_places(framework)), "aims": list(filters.aims),
             "partners": list(filters.partners), "partner_keys": [name_key(p) for p in filters.partners]}
 
 

@@ -1,7 +1,8 @@
 -- Every activity the filters select, one row each, in the activity CSV's own columns (so an export can be
--- edited and uploaded again), plus the share of its money and participants in the selected places.
+-- edited and uploaded again), plus the share of its money and participants in the selected places, the share of
+-- its run in the period, and the money and participants the view counts (whole x both shares).
 WITH selected AS (
-    SELECT * FROM filtered_activities($places, $sectors, $aims, $ways, $themes, $partners, $date_from, $date_to)
+    SELECT * FROM filtered_activities($places, $sectors, $aims, $ways, $themes, $partners, $date_from, $date_to, $today)
 )
 SELECT s.activity_id,
        s.title,
@@ -21,9 +22,10 @@ SELECT s.activity_id,
        p.name AS partner,
        s.version,
        s.is_experiment,
-       round(s.weight, 6) AS share_in_selected_places,
-       round(s.investment_gbp * s.weight, 2)::DOUBLE AS investment_in_selected_places,
-       round(s.participants * s.weight, 2)::DOUBLE AS participants_in_selected_places
+       round(s.place_share, 6) AS share_in_selected_places,
+       round(s.period_share, 6) AS share_of_run_in_period,
+       round(s.investment_gbp * s.weight, 2)::DOUBLE AS investment_in_selected_places_and_period,
+       round(s.participants * s.weight, 2)::DOUBLE AS participants_in_selected_places_and_period
 FROM selected s
 JOIN partners p USING (partner_id)
 ORDER BY p.name, s.activity_id

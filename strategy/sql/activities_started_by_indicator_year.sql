@@ -2,7 +2,7 @@
 -- indicator's aim). A split year 'YYYY/YY' begins on ($year_start_month, $year_start_day), the same
 -- boundary the indicator's survey uses; with no start month the periods are calendar years.
 WITH selected AS (
-    SELECT * FROM filtered_activities($places, $sectors, $aims, $ways, $themes, $partners, $date_from, $date_to)
+    SELECT * FROM filtered_activities($places, $sectors, $aims, $ways, $themes, $partners, $date_from, $date_to, $today)
 ),
 dated AS (
     SELECT activity_key,

@@ -26,29 +26,55 @@ FROM members m
 LEFT JOIN places p ON p.code = m.place_code
 WINDOW place_sets AS (PARTITION BY m.place_set);
 
--- The current activities a filter selects, each with its weight: the part of its money and participants
--- that falls in the selected places (1.0 when no place is selected). An activity matches a list filter
--- when it names any of the listed codes, and the period when it runs during any part of it.
-CREATE OR REPLACE MACRO filtered_activities(places, sectors, aims, ways, themes, partners, date_from, date_to) AS TABLE
+-- The last day of an activity's run: its end date, both ends counting as days of the run. One with no end date
+-- is running until it ends, so its run reaches today (a start after today: its first day only); an end before the
+-- start (which uploads refuse) is read as a one-day run.
+CREATE OR REPLACE MACRO run_end(start_date, end_date, today) AS
+    greatest(start_date, coalesce(end_date, coalesce(CAST(today AS DATE), current_date)));
+
+-- The share of an activity's run that falls in a period (either end may be open): days of the run in the period
+-- over days in the run, both ends inclusive. The one rule for money and participants over time (like
+-- place_set_shares() for places): an activity's shares of a set of periods that cover its run add up to 1, so
+-- per-period figures add up to the total. 1.0 with no period; 0.0 when the run misses the period.
+CREATE OR REPLACE MACRO period_share(start_date, end_date, date_from, date_to, today) AS
+    greatest(0, datediff('day',
+                         greatest(start_date, coalesce(CAST(date_from AS DATE), start_date)),
+                         least(run_end(start_date, end_date, today),
+                               coalesce(CAST(date_to AS DATE), run_end(start_date, end_date, today)))) + 1)::DOUBLE
+    / (datediff('day', start_date, run_end(start_date, end_date, today)) + 1);
+
+-- The current activities a filter selects, each with the share of its money and participants that the view
+-- counts: place_share (the part in the selected places, 1.0 when no place is selected) times period_share (the
+-- part of its run in the period, 1.0 with no period) is its weight. An activity matches a list filter when it
+-- names any of the listed codes, and the period when any day of its run (run_end()) falls in it. today (the day
+-- an activity without an end date runs to) defaults to the database's current date.
+CREATE OR REPLACE MACRO filtered_activities(places, sectors, aims, ways, themes, partners, date_from, date_to,
+                                            today := NULL) AS TABLE
 WITH set_weights AS (
     SELECT place_set, sum(share) AS weight
     FROM place_set_shares()
     WHERE list_contains(CAST(places AS VARCHAR[]), place_code)
     GROUP BY place_set
+),
+selected AS (
+    SELECT a.*,
+           CASE WHEN len(CAST(places AS VARCHAR[])) = 0 THEN 1.0 ELSE w.weight END::DOUBLE AS place_share,
+           period_share(a.start_date, a.end_date, date_from, date_to, today) AS period_share
+    FROM activities a
+    LEFT JOIN set_weights w ON w.place_set = a.place_set
+    WHERE a.replaced_by_upload IS NULL
+      AND (len(CAST(places AS VARCHAR[])) = 0 OR w.place_set IS NOT NULL)
+      AND (len(CAST(sectors AS VARCHAR[])) = 0 OR list_contains(CAST(sectors AS VARCHAR[]), a.sector))
+      AND (len(CAST(aims AS VARCHAR[])) = 0 OR (a.aim_mask & code_mask(aims)) <> 0)
+      AND (len(CAST(ways AS VARCHAR[])) = 0 OR (a.way_mask & code_mask(ways)) <> 0)
+      AND (len(CAST(themes AS VARCHAR[])) = 0 OR (a.theme_mask & code_mask(themes)) <> 0)
+      AND (len(CAST(partners AS VARCHAR[])) = 0 OR a.partner_id IN (  -- partners: name keys (strategy/names.py)
+            SELECT partner_id FROM partners WHERE list_contains(CAST(partners AS VARCHAR[]), name_key)))
+      AND (CAST(date_to AS DATE) IS NULL OR a.start_date <= CAST(date_to AS DATE))
+      AND (CAST(date_from AS DATE) IS NULL OR run_end(a.start_date, a.end_date, today) >= CAST(date_from AS DATE))
 )
-SELECT a.*, CASE WHEN len(CAST(places AS VARCHAR[])) = 0 THEN 1.0 ELSE w.weight END AS weight
-FROM activities a
-LEFT JOIN set_weights w ON w.place_set = a.place_set
-WHERE a.replaced_by_upload IS NULL
-  AND (len(CAST(places AS VARCHAR[])) = 0 OR w.place_set IS NOT NULL)
-  AND (len(CAST(sectors AS VARCHAR[])) = 0 OR list_contains(CAST(sectors AS VARCHAR[]), a.sector))
-  AND (len(CAST(aims AS VARCHAR[])) = 0 OR (a.aim_mask & code_mask(aims)) <> 0)
-  AND (len(CAST(ways AS VARCHAR[])) = 0 OR (a.way_mask & code_mask(ways)) <> 0)
-  AND (len(CAST(themes AS VARCHAR[])) = 0 OR (a.theme_mask & code_mask(themes)) <> 0)
-  AND (len(CAST(partners AS VARCHAR[])) = 0 OR a.partner_id IN (  -- partners: name keys (strategy/names.py)
-        SELECT partner_id FROM partners WHERE list_contains(CAST(partners AS VARCHAR[]), name_key)))
-  AND (CAST(date_to AS DATE) IS NULL OR a.start_date <= CAST(date_to AS DATE))
-  AND (CAST(date_from AS DATE) IS NULL OR coalesce(a.end_date, a.start_date) >= CAST(date_from AS DATE));
+SELECT *, place_share * period_share AS weight
+FROM selected;
 
 -- The codes a derived key stands for in one dimension, with each code's share of the key's money:
 -- an aim/way/theme mask -> its codes (share 1); a sector -> itself; a place set -> its places, by the

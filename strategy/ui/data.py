@@ -4,9 +4,11 @@ message when the database cannot be read."""
 from __future__ import annotations
 
 import itertools
+import logging
 import os
 from contextlib import contextmanager
 from dataclasses import dataclass
+from datetime import date
 from typing import Iterator
 
 import duckdb
@@ -15,33 +17,71 @@ import plotly.graph_objects as go
 import pyarrow as pa
 import streamlit as st
 
-from strategy import analysis, db
-from strategy.build import build_database
+from strategy import access, analysis, db, health, periods
 from strategy.filters import Filters
 from strategy.framework import load_framework
 
 
+# --- How many answers each cache keeps ---------------------------------------------------------------------------
+# Answers are cached per (database, question, filters): every distinct link adds entries, and 450 links once held
+# 92 MB. Each cache of answers keeps at most CACHE_ENTRIES of them (the least recently used go first), and none
+# for longer than an hour.
+CACHE_ENTRIES_SETTING = "STRATEGY_CACHE_ENTRIES"
+DEFAULT_CACHE_ENTRIES = 1000
+CACHE_TTL_SECONDS = 3600
+
+
+def cache_entries_setting() -> tuple[int, db.SettingError | None]:
+    """(entries, problem): $STRATEGY_CACHE_ENTRIES, a whole number of at least 1, else the default; a setting
+    that is not one gives the default and a SettingError that every page shows instead of the dashboard."""
+    text = os.environ.get(CACHE_ENTRIES_SETTING, "").strip().replace(",", "").replace("_", "")
+    if not text:
+        return DEFAULT_CACHE_ENTRIES, None
+    if text.isdigit() and 1 <= int(text) <= 10**7:
+        return int(text), None
+    return DEFAULT_CACHE_ENTRIES, db.SettingError(
+        f"{CACHE_ENTRIES_SETTING}={os.environ[CACHE_ENTRIES_SETTING]!r} is not a number of cached answers: write a "
+        f"whole number of at least 1, such as {DEFAULT_CACHE_ENTRIES}, or leave it unset for "
+        f"{DEFAULT_CACHE_ENTRIES}. Then restart the dashboard.")
+
+
+# Read once, when the server starts (the caches are made then); a mistyped value is shown by every page.
+CACHE_ENTRIES, SETTING_PROBLEM = cache_entries_setting()
+
+
 @st.cache_resource(show_spinner=False)
 def connection(path: str) -> duckdb.DuckDBPyConnection:
-    """The server's one connection to the database (it is the only writer); queries take cursors from it."""
-    if not os.path.exists(path):
-        build_database(path)
+    """The server's one connection to the database (it is the only writer); queries take cursors from it.
+
+    DatabaseUnavailable, saying what to do, when there is no file (never an empty one made in its place: `init`, or
+    `make run` on a fresh machine, builds one) or when the file is damaged: its write-ahead log cannot be replayed,
+    it is shorter than the blocks it uses, or a block of a table does not match its checksum."""
     con = db.connect(path)
-    db.migrate(con)
+    try:
+        problem = health.file_problem(path, con) or health.unreadable_table(con)
+        if problem:
+            raise db.DatabaseUnavailable(problem)
+        db.migrate(con)
+    except BaseException:
+        con.close()  # let go of the file, so that `restore` can replace it
+        raise
     return con
 
 
 def database_file() -> str:
-    return str(db.database_path())
+    """The database as configured: a file path, or a MotherDuck name ('md:NAME') passed on untouched."""
+    return db.database_location()
 
 
 def open_connection() -> duckdb.DuckDBPyConnection:
     """The server's connection, proved by a real read; a broken one (closed, invalidated by a failed write, its
     file gone bad) is dropped and the file reopened, so the dashboard recovers without a restart.
     DatabaseUnavailable, saying why, when the file cannot be used."""
+    if SETTING_PROBLEM:
+        raise SETTING_PROBLEM
     path = database_file()
     con = connection(path)
-    if _answers(con):
+    if _answers(con) and not health.file_problem(path):  # the file is still there, and still a DuckDB file
         return con
     _drop_connection(con)
     con = connection(path)
@@ -74,9 +114,10 @@ def _drop_connection(con: duckdb.DuckDBPyConnection) -> None:
 
 
 def cached(question: str, filters: Filters, *args) -> object:
-    """The answer to one analysis question for one filter set, shared across sessions until data changes."""
+    """The answer to one analysis question for one filter set, shared across sessions until data changes or the
+    day changes (an activity with no end date runs up to today, so its share of a period moves with the day)."""
     with database_trouble_shown():
-        return _answer(database_file(), data_version(), question, filters, *args)
+        return _answer(database_file(), data_version(), periods.today(), question, filters, *args)
 
 
 @contextmanager
@@ -92,27 +133,42 @@ def database_trouble_shown() -> Iterator[None]:
             con = connection(database_file())
         except db.DatabaseUnavailable as problem:
             show_maintenance(problem)
-        if _answers(con):
+        if _answers(con) and not health.is_damage(error) and not health.file_problem(database_file()):
             raise
         _drop_connection(con)
-        show_maintenance(db.DatabaseUnavailable(f"The database stopped answering: {error}"))
+        show_maintenance(db.DatabaseUnavailable(f"The database stopped answering: {error}"
+                                                + (f" {db.REPAIR}" if health.is_damage(error) else "")))
 
 
 def show_maintenance(problem: Exception) -> None:
-    """The plain message every page shows when the data cannot be read; it checks again by itself."""
+    """The plain message every page shows when the data cannot be read; it checks again by itself. The reason
+    (paths, the database's own error) goes to the server log, and on screen only in local mode, where the one
+    person at this computer is its administrator; with sign-in nobody is known yet, so visitors see no details."""
+    LOG.warning("Maintenance message shown: %s", problem)
     st.title("The dashboard is being looked after")
     st.warning(f"The dashboard's data cannot be read just now, so nothing is shown rather than something wrong. "
                f"This page tries again every {MAINTENANCE_RETRY_SECONDS} seconds and comes back by itself when the "
                "data is readable again.", icon=":material/construction:")
     st.button("Try again now", icon=":material/refresh:")
     with st.expander("For the administrator"):
-        st.text(str(problem))
+        if _local_mode():
+            st.text(str(problem))
+        else:
+            st.markdown("The reason is in the server's log; `python -m strategy health` on the server shows it too.")
         st.markdown("See **Operations** in the README: *When the dashboard shows the maintenance message*.")
     _retry_when_readable()
     st.stop()
 
 
 MAINTENANCE_RETRY_SECONDS = 10
+LOG = logging.getLogger("strategy.maintenance")
+
+
+def _local_mode() -> bool:
+    try:
+        return access.chosen_mode() == "local"
+    except access.ModeProblem:
+        return False
 
 
 @st.fragment(run_every=MAINTENANCE_RETRY_SECONDS)
@@ -128,13 +184,19 @@ def _retry_when_readable() -> None:
     st.session_state["_maintenance_checks"] = st.session_state.get("_maintenance_checks", 0) + 1
 
 
-@st.cache_data(show_spinner=False, ttl=3600)
-def _answer(database: str, version: int, question: str, filters: Filters, *args) -> object:
+# Questions whose answer depends on the day (periods.today()): they are asked with the day in their cache key.
+_DATED_QUESTIONS = ("headline_totals", "heatmap", "activities_in_cell", "need_vs_effort", "gaps")
+
+
+@st.cache_data(show_spinner=False, ttl=CACHE_TTL_SECONDS, max_entries=CACHE_ENTRIES)
+def _answer(database: str, version: int, today: date, question: str, filters: Filters, *args) -> object:
     con = connection(database)
     framework = load_framework()
     function = getattr(analysis, question)
     if question in ("data_coverage", "need_by_place", "partner_names"):
         return function(con)
+    if question in _DATED_QUESTIONS:
+        return function(con, framework, filters, *args, today=today)
     return function(con, framework, filters, *args)
 
 
@@ -199,15 +261,16 @@ def heatmap_view(filters: Filters, rows: str, columns: str, measure: str, title:
     Callers must not change what they get.
     """
     with database_trouble_shown():
-        return _heatmap_view(database_file(), data_version(), filters, rows, columns, measure, title, source, compact)
+        return _heatmap_view(database_file(), data_version(), periods.today(), filters, rows, columns, measure, title,
+                             source, compact)
 
 
 @st.cache_resource(show_spinner=False, max_entries=300)
-def _heatmap_view(database: str, version: int, filters: Filters, rows: str, columns: str, measure: str, title: str,
-                  source: str, compact: bool) -> HeatmapView:
+def _heatmap_view(database: str, version: int, today: date, filters: Filters, rows: str, columns: str, measure: str,
+                  title: str, source: str, compact: bool) -> HeatmapView:
     from strategy import charts
 
-    cells = _answer(database, version, "heatmap", filters, rows, columns)
+    cells = _answer(database, version, today, "heatmap", filters, rows, columns)
     labels = cells.row_label.astype(str) + " x " + cells.column_label.astype(str)
     return HeatmapView(cells, charts.heatmap_figure(cells, measure, title, source, compact=compact),
                        analysis.heatmap_summary(cells, measure),
@@ -221,12 +284,12 @@ def cached_table(question: str, filters: Filters, *args) -> pa.Table:
     """cached(), as an Arrow table shared by every session: what st.dataframe draws, without converting a pandas
     table on every page run (most of the cost of showing a few hundred rows)."""
     with database_trouble_shown():
-        return _table(database_file(), data_version(), question, filters, *args)
+        return _table(database_file(), data_version(), periods.today(), question, filters, *args)
 
 
 @st.cache_resource(show_spinner=False, max_entries=500)
-def _table(database: str, version: int, question: str, filters: Filters, *args) -> pa.Table:
-    return pa.Table.from_pandas(_answer(database, version, question, filters, *args), preserve_index=False)
+def _table(database: str, version: int, today: date, question: str, filters: Filters, *args) -> pa.Table:
+    return pa.Table.from_pandas(_answer(database, version, today, question, filters, *args), preserve_index=False)
 
 
 def pinned_quotes_for(filters: Filters, aims: tuple[str, ...] = (), places: tuple[str, ...] = ()) -> pd.DataFrame:
@@ -236,7 +299,7 @@ def pinned_quotes_for(filters: Filters, aims: tuple[str, ...] = (), places: tupl
         return _quotes(database_file(), data_version(), filters, tuple(aims), tuple(places))
 
 
-@st.cache_data(show_spinner=False, ttl=3600)
+@st.cache_data(show_spinner=False, ttl=CACHE_TTL_SECONDS, max_entries=CACHE_ENTRIES)
 def _quotes(database: str, version: int, filters: Filters, aims: tuple[str, ...],
             places: tuple[str, ...]) -> pd.DataFrame:
     from strategy.learning.empathy import quotes_for
@@ -252,11 +315,11 @@ _INDICATOR_QUESTIONS_WITH_FILTERS = ("activity_timeline", "headline_indicators")
 def cached_indicators(question: str, filters: Filters, *args) -> object:
     """The answer to one strategy.indicator_trends question, cached like cached() and cleared by data_changed()."""
     with database_trouble_shown():
-        return _indicator_answer(database_file(), data_version(), question, filters, *args)
+        return _indicator_answer(database_file(), data_version(), periods.today(), question, filters, *args)
 
 
-@st.cache_data(show_spinner=False, ttl=3600)
-def _indicator_answer(database: str, version: int, question: str, filters: Filters, *args) -> object:
+@st.cache_data(show_spinner=False, ttl=CACHE_TTL_SECONDS, max_entries=CACHE_ENTRIES)
+def _indicator_answer(database: str, version: int, today: date, question: str, filters: Filters, *args) -> object:
     from strategy import indicator_trends
 
     con = connection(database)

@@ -16,7 +16,7 @@ from strategy.framework import Framework
 from strategy.ui.text import plain
 from strategy.ui.data import cached, connection, data_changed, database_file
 from strategy.ui.page import Page
-from strategy.ui.signin import acting_user
+from strategy.ui.signin import acting_user, log_refusal
 
 
 # --- Learning workspace widgets (shared by the purpose, empathy map, experiment and learning log pages) -------------
@@ -34,6 +34,7 @@ def writing(page: Page) -> Iterator[duckdb.DuckDBPyConnection]:
     try:
         yield cursor
     except PermissionDenied as refusal:
+        log_refusal(refusal, "learning workspace")
         st.error(plain(refusal), icon=":material/lock:")
         st.stop()
     finally:
@@ -81,7 +82,8 @@ def involvement_editor(page: Page, record_kind: str, record_id: int) -> None:
 
     people = involvements.involvements_for(page.con, page.framework, record_kind, record_id)
     if people.empty:
-        st.caption("No one named yet: who are your allies, who needs influencing, who else needs to be in the room?")
+        st.caption("No one named yet: who are your allies, who needs influencing, who else needs to be in the room, "
+                   "who can we learn from?")
     else:
         st.dataframe(people[["name", "role_label", "sector_label", "note"]], hide_index=True, width="stretch",
                      column_config={"name": "Person or organisation", "role_label": "Role", "sector_label": "Sector",

@@ -76,7 +76,7 @@ def page_setup(title: str, icon: str = ":material/bar_chart:", sidebar_filters: 
     role lacks its action, draw the navigation, filter sidebar and demo banner; what the page needs. `writes` names
     the action the page's forms need: people without it are told, before they fill one in, that they can only read."""
     st.set_page_config(page_title=f"{title} · Making our Move", page_icon=icon, layout="wide")
-    signing_in = sign_in_active()
+    signing_in = sign_in_active()  # a plain refusal, never the dashboard, when the mode is in doubt
     if signing_in:
         harden_for_sign_in()
     try:
@@ -89,7 +89,7 @@ def page_setup(title: str, icon: str = ":material/bar_chart:", sidebar_filters: 
     framework = load_framework()
     coverage = cached("data_coverage", Filters())
     _navigation(user)
-    require_page_permission(user, action, title)
+    require_page_permission(user, action, title, con)
     filters = _sidebar(framework) if sidebar_filters else Filters()
     page = Page(con=con, framework=framework, filters=filters, coverage=coverage, user=user)
     if sidebar_filters and user.can("export"):
@@ -140,11 +140,16 @@ def harden_for_sign_in() -> None:
     st.set_option("client.disableDataExport", True)
 
 
-def require_page_permission(user: User, action: str, title: str) -> None:
-    """Stop the page with the reason when the user's role lacks its action (a page opened by its address)."""
+def require_page_permission(user: User, action: str, title: str,
+                            con: duckdb.DuckDBPyConnection | None = None) -> None:
+    """Stop the page with the reason when the user's role lacks its action (a page opened by its address); the
+    refusal goes to the audit log when the connection is given."""
     try:
         access.require(user, action, user.partner)
     except PermissionDenied as refusal:
+        if con is not None:
+            from strategy.audit import record_refusal
+            record_refusal(con, user, action, f"page {title}")
         st.title(title)
         st.error(plain(refusal), icon=":material/lock:")
         st.page_link("app.py", label="Back to the overview", icon=":material/dashboard:")
@@ -158,14 +163,26 @@ def _export_activities(page: Page) -> None:
     with st.expander("Export these activities", icon=":material/download:"):
         file_format = st.segmented_control("Format", ["csv", "xlsx"], default="csv", key="export_format") or "csv"
         if st.button("Prepare the export", key="export_prepare", help="Recorded in the audit log."):
+            from strategy import analysis
+
             table = exports.activities_export(page.con, page.framework, page.filters, page.user)
+            filters_text = page.filters.describe(page.framework)
+            by_place = analysis.place_summary(analysis.need_vs_effort(page.con, page.framework, page.filters))
             st.session_state["activities_export"] = (file_format, exports.table_bytes(
-                table, file_format, title="Activities", filters_text=page.filters.describe(page.framework),
-                is_demo=page.is_demo), len(table))
+                table, file_format, title="Activities", filters_text=filters_text, is_demo=page.is_demo,
+                summaries={"By place": by_place}), len(table))
+            # the file's name carries the filters and the date; the caption says what it holds
+            st.session_state["activities_export_about"] = (
+                exports.export_file_name("activities", page.filters, page.framework, file_format),
+                exports.describe_export(len(table), filters_text, page.is_demo))
         prepared = st.session_state.get("activities_export")
         if prepared:
-            st.download_button(f"Download {prepared[2]:,} activities", prepared[1], f"activities.{prepared[0]}",
+            file_name, holds = st.session_state["activities_export_about"]
+            st.download_button(f"Download {prepared[2]:,} activities", prepared[1], file_name,
                                key="export_download", icon=":material/download:", on_click="ignore")
+            st.caption(f"{file_name} holds {holds}" + (
+                " The workbook says so on its About sheet too, and adds money by place." if prepared[0] == "xlsx"
+                else " A CSV holds the rows only, so other tools read it as it is."))
 
 
 
@@ -181,14 +198,17 @@ def _sidebar(framework: Framework) -> Filters:
         current = remembered  # moving between pages drops the query string; keep the session's filters
         _seed_widgets(current, force=False)
 
-    place_options = [p.code for p in framework.counties()] + [p.code for p in framework.local_places()]
+    # the places of the view's day (a replaced place gives way to its successor), and any chosen from a link
+    place_options = [p.code for p in framework.counties()] + [p.code for p in framework.local_places(current.as_of())]
+    place_options += [c for c in current.places if c not in place_options]
     place_names = {p.code: p.name + (" (county, all districts)" if p.level == "county" else "")
-                   for p in framework.places}
+                   + (f" (replaced on {p.replaced_on:%d/%m/%Y})" if p.replaced_on else "") for p in framework.places}
     partners = cached("partner_names", Filters())
     with st.sidebar:
         st.header("Filters")
         st.multiselect("Place", place_options, key=WIDGET_KEYS["places"], format_func=place_names.get,
-                       placeholder="All places", help="Choosing a county includes its districts.")
+                       placeholder="All places", help="Choosing a county includes its districts. A place replaced by "
+                       "a new council counts in its successor when the period ends on or after the change.")
         st.multiselect("Sector", [s.code for s in framework.sectors], key=WIDGET_KEYS["sectors"],
                        format_func=lambda c: framework.label("sector", c), placeholder="All sectors")
         st.multiselect("Aim", [a.code for a in framework.aims], key=WIDGET_KEYS["aims"],

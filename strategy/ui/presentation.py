@@ -5,11 +5,11 @@ from __future__ import annotations
 
 import streamlit as st
 
-from strategy import board_pack, slides
+from strategy import board_pack, images, slides
 from strategy.access import User
 from strategy.filters import Filters
 from strategy.framework import load_framework
-from strategy.ui.data import connection, database_file
+from strategy.ui.data import CACHE_ENTRIES, CACHE_TTL_SECONDS, connection, database_file
 
 
 def board_slides_for(filters: Filters) -> list[slides.Slide]:
@@ -17,7 +17,7 @@ def board_slides_for(filters: Filters) -> list[slides.Slide]:
     return _board_slides(filters, database_file())
 
 
-@st.cache_data(show_spinner=False, ttl=3600)
+@st.cache_data(show_spinner=False, ttl=CACHE_TTL_SECONDS, max_entries=CACHE_ENTRIES)
 def _board_slides(filters: Filters, path: str) -> list[slides.Slide]:
     return slides.board_slides(connection(path), load_framework(), filters)
 
@@ -29,12 +29,17 @@ def board_pack_download(filters: Filters, file_format: str, user: User) -> None:
     labels = {".pptx": ("Board pack (PowerPoint)", ":material/slideshow:"),
               ".pdf": ("Board pack (PDF)", ":material/picture_as_pdf:")}
     label, icon = labels[file_format]
-    if file_format == ".pdf":
+    # what making the pack needs from outside Python, checked without starting it: a disabled button says why
+    missing = images.unavailable_reason()
+    if file_format == ".pdf" and not missing:
         try:
             board_pack.libreoffice()
         except board_pack.BoardPackError as problem:
-            st.button(label, icon=icon, disabled=True, help=str(problem), key="board_pack_pdf_missing")
-            return
+            missing = str(problem)
+    if missing:
+        st.button(label, icon=icon, disabled=True, help=missing, key=f"board_pack{file_format.replace('.', '_')}_missing")
+        st.caption(f"{label} cannot be made on this server: {missing}")
+        return
     path = database_file()
     st.download_button(label, data=lambda: _board_pack_file(filters, file_format, path, user), icon=icon,
                        file_name=f"making-our-move-board-pack{file_format}", mime=board_pack.FORMATS[file_format],

@@ -2,42 +2,64 @@
 
 from __future__ import annotations
 
-import os
+import logging
 
 import duckdb
 import streamlit as st
 
 from strategy import access, db
 from strategy.access import LOCAL_USER, PermissionDenied, User
-from strategy.audit import record_refused_sign_in, record_sign_in
+from strategy.audit import record_sign_in
 from strategy.ui.data import connection, database_file
 from strategy.ui.text import plain
 
 
 # --- Sign-in (Streamlit's st.login with an OpenID Connect provider) ---------------------------------------------
 
-def sign_in_active() -> bool:
-    """Sign-in mode: STRATEGY_AUTH=oidc, or an [auth] section in Streamlit's secrets (STRATEGY_AUTH=local forces
-    local mode)."""
-    chosen = os.environ.get(access.AUTH_ENVIRONMENT, "").strip().lower()
-    if chosen == "local":
-        return False
-    if access.sign_in_mode():
-        return True
+LOG = logging.getLogger("strategy.signin")
+
+REFUSAL_TITLE = "The dashboard is not available"
+REFUSAL_TEXT = ("Its settings (how people sign in, or where it listens) need the administrator's attention, so it "
+                "shows nothing rather than opening without sign-in. Administrator: the reason is in the server's "
+                "log; see docs/sign-in-and-roles.md.")
+
+
+def dashboard_mode() -> str:
+    """'local' or 'signin' for this server (access.chosen_mode). Whenever that is in doubt (an unknown
+    STRATEGY_MODE, secrets that cannot be read or lack what sign-in needs, local mode reachable from the network)
+    the page shows a plain refusal and stops: it never falls back to local mode."""
     try:
-        return "auth" in st.secrets
-    except Exception:  # no secrets file at all: local mode
-        return False
+        mode = access.chosen_mode()
+        if mode == "signin":
+            access.refuse_unless_usable(_secrets())
+        else:
+            access.refuse_local_mode_on_network(mode, st.get_option("server.address"))
+    except access.ModeProblem as problem:
+        LOG.error("Refusing to serve the dashboard: %s", problem)
+        st.title(REFUSAL_TITLE)
+        st.error(REFUSAL_TEXT, icon=":material/lock:")
+        st.stop()
+    return mode
+
+
+def _secrets() -> dict:
+    """Streamlit's secrets as a plain dict ({} when there are none); ModeProblem when they cannot be read."""
+    try:
+        return st.secrets.to_dict()
+    except FileNotFoundError:
+        return {}
+    except Exception as error:  # a damaged secrets file: never a reason to run without sign-in
+        raise access.ModeProblem(f"The secrets could not be read: {error}") from error
+
+
+def sign_in_active() -> bool:
+    """Whether this server runs with sign-in (the page stops with a refusal when that is in doubt)."""
+    return dashboard_mode() == "signin"
 
 
 def _providers() -> list[str | None]:
     """The providers configured under [auth]: None for the default one, else each [auth.NAME] section."""
-    try:
-        section = st.secrets["auth"]
-    except Exception:
-        return [None]
-    named = [name for name, value in section.items() if hasattr(value, "keys")]
-    return ([None] if "client_id" in section else []) + named or [None]
+    return access.providers(_secrets().get("auth") or {}) or [None]
 
 
 PROVIDER_NAMES = {"microsoft": "Microsoft (council and NHS accounts)", "google": "Google"}
@@ -47,7 +69,7 @@ def signed_in_user(con: duckdb.DuckDBPyConnection) -> User:
     """The signed-in person as a user of the dashboard; otherwise a sign-in screen or a polite refusal (stops).
 
     Looked up on every run, never cached: a changed role or a deactivation takes effect at once."""
-    from strategy.users import signed_in_user as known_user
+    from strategy.users import identified_user
 
     if not st.user.is_logged_in:
         st.title("Making our Move alignment dashboard")
@@ -57,15 +79,16 @@ def signed_in_user(con: duckdb.DuckDBPyConnection) -> User:
             if st.button(label, type="primary", icon=":material/login:", key=f"sign_in_{provider or 'default'}"):
                 st.login(provider) if provider else st.login()
         st.stop()
-    email = st.user.get("email") or ""
+    claims = st.user.to_dict()
+    email = claims.get("email") or ""
+    attempt = (email, claims.get("iss"), claims.get("sub"), claims.get("iat"))
     try:
-        user = known_user(con, email)
+        user = identified_user(con, claims, access.trusted_issuers(_secrets()),
+                               record_refusal=st.session_state.get("refused_sign_in") != attempt)
     except PermissionDenied as refusal:
-        if st.session_state.get("refused_sign_in") != email:
-            with db.transaction(con):
-                record_refused_sign_in(con, email)
-            st.session_state["refused_sign_in"] = email
-        st.title("You are signed in, but not yet a user here")
+        st.session_state["refused_sign_in"] = attempt  # logged once per attempt, not on every page run
+        st.title("You are signed in, but not yet a user here" if getattr(refusal, "not_a_user", False)
+                 else "You are signed in, but this sign-in is refused")
         st.info(f"{plain(refusal)}\n\nThe dashboard is open to the partners, board members and analysts of Making our "
                 "Move. Your administrator can add you in a minute.", icon=":material/mail:")
         if st.button("Sign out", icon=":material/logout:", key="sign_out_unknown"):
@@ -82,6 +105,24 @@ def acting_user() -> User:
     """Who is making a change on this page: the signed-in user (as found by page_setup), else the local user."""
     if not sign_in_active():
         return LOCAL_USER
-    from strategy.users import signed_in_user as known_user
+    from strategy.users import identified_user
 
-    return known_user(connection(database_file()), st.user.get("email") or "")
+    return identified_user(connection(database_file()), st.user.to_dict(), access.trusted_issuers(_secrets()),
+                           record_refusal=False)
+
+
+def log_refusal(refusal: PermissionDenied, where: str) -> None:
+    """Write a refusal by role (a form's write, an upload for another organisation) to the audit log, once per
+    refusal in this session rather than on every page run."""
+    from strategy.audit import record_refusal
+
+    if not isinstance(refusal.user, User) or not refusal.action:
+        return
+    key = (refusal.user.email, refusal.action, where, str(refusal))
+    if st.session_state.get("_logged_refusal") == key:
+        return
+    try:
+        record_refusal(connection(database_file()), refusal.user, refusal.action, where)
+    except db.DatabaseUnavailable:
+        return
+    st.session_state["_logged_refusal"] = key

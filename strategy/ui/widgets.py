@@ -26,12 +26,13 @@ def chart_block(fig: go.Figure, summary: str, table: pd.DataFrame | pa.Table, ke
                                                            "toImageButtonOptions": {"format": "png", "scale": 2}})
         st.caption(plain(summary))
         downloads = st.container(horizontal=True, gap="small")
+        missing = images.unavailable_reason()  # Chromium draws the images: say so rather than fail on the click
         downloads.download_button("Download PNG", data=lambda: images.figure_image(fig, "png"), file_name=f"{key}.png",
                             mime="image/png", key=f"{key}_png", on_click="ignore", icon=":material/image:",
-                            help="The chart as a picture, for documents and slides")
+                            help=missing or "The chart as a picture, for documents and slides", disabled=bool(missing))
         downloads.download_button("Download SVG", data=lambda: images.figure_image(fig, "svg"), file_name=f"{key}.svg",
                             mime="image/svg+xml", key=f"{key}_svg", on_click="ignore", icon=":material/draw:",
-                            help="The chart as a scalable drawing, for print")
+                            help=missing or "The chart as a scalable drawing, for print", disabled=bool(missing))
         with st.expander("Show as table"):
             st.dataframe(table, hide_index=True, width="stretch")
 
@@ -60,13 +61,21 @@ def headline_indicator_tiles(filters: Filters) -> None:
     place = table.place_name.iloc[0]
     st.markdown(f"**Population indicators: {place}**" + ("" if len(filters.places) == 1 or place != "England"
                                                          else " — choose one place in the filters to see its own"))
+    from strategy.indicator_trends import COMPARISON_SOURCE_WORDS, comparison_phrase
+
     for tile, row in zip(st.columns(len(table)), table.itertuples()):
         unit = "%" if row.unit == "%" else ""
         delta = None if pd.isna(row.change) else f"{row.change:+.1f}{' points' if unit else ''} since {row.previous_period}"
         england = "" if pd.isna(row.england_value) or row.place_name == "England" else \
             f" England: {row.england_value:.1f}{unit}."
-        tile.metric(plain(f"{row.short_name} ({row.period})"), f"{row.value:.1f}{unit}", delta=delta, border=True,
+        tile.metric(plain(f"{row.short_name} ({row.period_label or row.period})"), f"{row.value:.1f}{unit}",
+                    delta=delta, border=True,
                     delta_color=DELTA_COLOURS.get(row.polarity, "off"),
-                    help=f"Compared with England: {row.compared_to_england}. Recent trend: {row.recent_trend}."
-                         f"{england} Aim {row.aim}.")
+                    help=f"Compared with England: {comparison_phrase(row.compared_to_england, row.comparison_source)}."
+                         f" Recent trend: {row.recent_trend}.{england} Aim {row.aim}.")
+    compared = [row for row in table.itertuples() if row.comparison_source in COMPARISON_SOURCE_WORDS]
+    if compared:
+        st.caption(plain("Compared with England: " + "; ".join(
+            f"{row.short_name} {comparison_phrase(row.compared_to_england, row.comparison_source)}"
+            for row in compared) + "."))
 

@@ -107,3 +107,9 @@ def test_an_experiments_trend_chart_marks_its_start(monkeypatch, demo_db_copy):
     title = chosen.format_func(chosen.value)
     assert any(shape["line"]["dash"] == "dash" for shape in spec["layout"]["shapes"])
     assert any(title[:30] in annotation["text"] for annotation in spec["layout"]["annotations"])
+
+
+def test_learning_log_carries_the_workshops_getting_practical_prompts(monkeypatch, demo_db_copy):
+    at = run("pages/10_Learning_log.py", monkeypatch, demo_db_copy)
+    prompts = " ".join(m.value for m in at.markdown)
+    assert "Which meetings aren't helpful?" in prompts and "Who can we learn from?" in prompts

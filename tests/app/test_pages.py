@@ -32,7 +32,9 @@ def test_overview_tiles_follow_the_place_in_the_url(open_page, app_demo_db):
     all_count = int(everything.metric[0].value.replace(",", ""))
     mansfield_count = int(mansfield.metric[0].value.replace(",", ""))
     assert 0 < mansfield_count < all_count
-    assert mansfield.metric[2].value == "1 of 17"
+    assert mansfield.metric[2].value == "1 of 1"  # of the places in the filter
+    derbyshire = open_page("app.py", app_demo_db, {"place": "E10000007"})
+    assert derbyshire.metric[2].value == "8 of 8"  # the county's eight districts
 
 
 def test_alignment_heatmap_changes_with_the_sector_filter(open_page, app_demo_db):
@@ -57,9 +59,31 @@ def test_alignment_drill_down_lists_the_activities_behind_the_cell(open_page, ap
     app = open_page("pages/1_Alignment.py", app_demo_db)
     app.selectbox(key="cell_row_aim").set_value("A3").run()
     app.selectbox(key="cell_column_way").set_value("W4").run()
-    table = app.dataframe[-1].value
+    table = app.dataframe[-2].value  # the last one is the cell's total row
     assert len(table) > 0
     assert table.aims.str.contains("A3").all() and table.ways.str.contains("W4").all()
+
+
+def test_alignment_drill_down_adds_up_to_the_cell_with_a_place_and_a_period(open_page, app_demo_db, demo_con,
+                                                                            framework):
+    from datetime import date
+
+    from strategy import analysis
+    from strategy.filters import Filters
+
+    app = open_page("pages/1_Alignment.py", app_demo_db, {"place": "E07000174", "from": "2024-01-01",
+                                                          "to": "2024-12-31"})
+    app.selectbox(key="cell_row_aim").set_value("A1").run()
+    app.selectbox(key="cell_column_way").set_value("W2").run()
+    assert not app.exception
+    listed, total = app.dataframe[-2].value, app.dataframe[-1].value
+    filters = Filters(places=("E07000174",), date_from=date(2024, 1, 1), date_to=date(2024, 12, 31))
+    cell = analysis.heatmap(demo_con, framework, filters).set_index(["row_code", "column_code"]).loc[("A1", "W2")]
+    assert len(listed) == cell.activities
+    assert listed.investment_in_cell.sum() == pytest.approx(cell.investment)
+    assert total.investment_in_cell[0] == pytest.approx(cell.investment)
+    assert total.title[0] == f"Total: all {cell.activities:,} activities in this cell"
+    assert listed.investment_gbp.astype(float).sum() > cell.investment  # whole amounts, beside the shares
 
 
 def test_coverage_page_names_the_bolsover_gap(open_page, app_demo_db):
@@ -72,3 +96,9 @@ def test_places_profile_follows_the_chosen_place(open_page, app_demo_db):
     app.selectbox(key="profile_place").set_value("E07000033").run()
     assert not app.exception
     assert any(h.value == "Bolsover" for h in app.header)
+
+
+def test_overview_shows_the_strategys_vision(open_page, app_demo_db):
+    overview = open_page("app.py", app_demo_db)
+    assert any("Together, we will address inequality and empower everyone to be active in a way that works for "
+               "them" in m.value for m in overview.markdown)

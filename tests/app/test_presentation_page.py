@@ -84,7 +84,7 @@ def test_filters_change_the_slides(demo_app):
     everywhere = _run(PRESENTATION, demo_app, {"slide": "1"}).header[0].value
     mansfield = _run(PRESENTATION, demo_app, {"slide": "1", "place": "E07000174"}).header[0].value
     assert everywhere != mansfield
-    assert "reach 1 of 17 places" in mansfield
+    assert "reach 1 of 1 place" in mansfield  # of the places in the filter
 
 
 def test_every_chart_has_summary_downloads_and_a_table(demo_app):
@@ -95,6 +95,16 @@ def test_every_chart_has_summary_downloads_and_a_table(demo_app):
     assert any(e.label == "Show as table" for e in at.expander)
     expected = _expected_slides(demo_app, {})[1]
     assert plain(expected.summary) in [c.value for c in at.caption]
+
+
+def test_without_chromium_the_downloads_say_why_instead_of_failing_on_click(demo_app, monkeypatch, tmp_path):
+    monkeypatch.setenv("BROWSER_PATH", str(tmp_path / "no-chromium"))
+    at = _run(PRESENTATION, demo_app, {"slide": "2"})
+    images = [b for b in at.get("download_button") if b.label in ("Download PNG", "Download SVG")]
+    assert images and all(b.disabled and "apt-get install chromium" in b.help for b in images)
+    pack = [b for b in at.button if b.label == "Board pack (PowerPoint)"]
+    assert pack and pack[0].disabled
+    assert any("cannot be made on this server" in c.value and "Chromium" in c.value for c in at.caption)
 
 
 def test_page_renders_on_an_empty_database(app_empty_db, monkeypatch):

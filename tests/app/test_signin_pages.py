@@ -18,6 +18,14 @@ from tests.conftest import PROJECT_ROOT
 PARTNER = "Mansfield Community Trust"
 PEOPLE = {"viewer": "viewer@example.org", "partner": "partner@example.org", "analyst": "analyst@example.org",
           "admin": "admin@example.org"}
+ISSUER = "https://id.example.org"
+AUTH = {"redirect_uri": "http://localhost:8501/oauth2callback", "cookie_secret": "c" * 64, "client_id": "dashboard",
+        "client_secret": "s" * 32, "server_metadata_url": ISSUER + "/.well-known/openid-configuration"}
+
+
+def claims(email: str, **changes) -> dict:
+    """What the provider vouches for: a verified email, the issuer and a subject of its own."""
+    return {"email": email, "email_verified": True, "iss": ISSUER, "sub": "account-" + email.lower(), **changes}
 
 
 @pytest.fixture(scope="module")
@@ -34,13 +42,18 @@ def signin_db(demo_db_file, tmp_path_factory):
 
 @pytest.fixture
 def open_as(monkeypatch, signin_db):
-    """open_as(email or None, page='app.py', mode='oidc') -> an AppTest that has run once as that person."""
+    """open_as(email or None, page='app.py', mode='signin', auth=AUTH, **claims) -> an AppTest that has run once as
+    that person (claims changes what the provider says about them)."""
 
-    def open_(email: str | None, script: str = "app.py", mode: str = "oidc") -> AppTest:
+    def open_(email: str | None, script: str = "app.py", mode: str = "signin", auth: dict | None = AUTH,
+              **changes) -> AppTest:
         monkeypatch.setenv("STRATEGY_DB", str(signin_db))
-        monkeypatch.setenv("STRATEGY_AUTH", mode)
+        monkeypatch.setenv("STRATEGY_MODE", mode)
+        monkeypatch.delenv("STRATEGY_AUTH", raising=False)
         app = AppTest.from_file(str(PROJECT_ROOT / "app.py"), default_timeout=60)
-        app.user = {"is_logged_in": email is not None, **({"email": email} if email else {})}
+        if auth is not None:
+            app.secrets["auth"] = auth
+        app.user = {"is_logged_in": email is not None, **(claims(email, **changes) if email else {})}
         if script != "app.py":
             app.switch_page(script)
         app.run()
@@ -216,3 +229,42 @@ def test_a_partners_upload_page_is_for_their_own_organisation(open_as):
     upload.text_input(key="upload_partner").input("Derby County Community Trust").run()
     assert f"only for your own organisation, {PARTNER}, not for Derby County Community Trust" in \
         upload.error[0].value.replace("\\", "")
+
+
+def test_pages_and_writes_refused_by_role_are_in_the_audit_log(open_as, signin_db):
+    def refused(actor: str) -> int:
+        return audit_rows(signin_db, "refused", actor)
+
+    before = refused(PEOPLE["viewer"])
+    open_as(PEOPLE["viewer"], "pages/11_Admin.py")
+    assert refused(PEOPLE["viewer"]) == before + 1
+    app = open_as(PEOPLE["viewer"], "pages/10_Learning_log.py")
+    app.text_input[0].input("Board member")
+    next(b for b in app.button if "Add to the log" in b.label).click().run()
+    assert refused(PEOPLE["viewer"]) == before + 2
+
+
+def test_a_sign_in_whose_email_the_provider_has_not_verified_is_refused_and_logged(open_as, signin_db):
+    before = audit_rows(signin_db, "sign in refused", PEOPLE["analyst"])
+    app = open_as(PEOPLE["analyst"], email_verified=False)
+    assert "this sign-in is refused" in app.title[0].value
+    assert "has not verified" in app.info[0].value
+    assert not app.metric and not linked_pages(app)
+    assert audit_rows(signin_db, "sign in refused", PEOPLE["analyst"]) == before + 1
+
+
+def test_sign_in_without_a_provider_refuses_plainly_instead_of_opening_the_dashboard(open_as):
+    app = open_as(PEOPLE["admin"], auth={"redirect_uri": AUTH["redirect_uri"], "cookie_secret": AUTH["cookie_secret"]})
+    assert [t.value for t in app.title] == ["The dashboard is not available"]
+    assert not app.metric and not linked_pages(app)
+
+
+def test_the_export_caption_names_a_file_that_carries_the_filters_and_date_and_says_what_it_holds(open_as):
+    from datetime import date
+
+    app = open_as(PEOPLE["analyst"], "pages/1_Alignment.py")
+    next(b for b in app.button if b.label == "Prepare the export").click().run()
+    caption = next(c.value for c in app.caption if c.value.startswith("activities_"))
+    rows = app.session_state["activities_export"][2]
+    assert caption.startswith(f"activities_all_{date.today().isoformat()}.csv holds {rows:,} rows of ")
+    assert "filters: All places" in caption and "A CSV holds the rows only" in caption

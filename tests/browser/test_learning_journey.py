@@ -66,7 +66,7 @@ def test_group_captures_purpose_quote_and_experiment_and_finds_them_joined_up(pa
     choose(page, "stSelectbox", "Quadrant", "Do and expect")
     page.get_by_label("Note, or a resident's own words").fill(QUOTE)
     main(page).get_by_text("Resident quote").click()
-    choose(page, "stMultiSelect", "Pin to aims", "A3 Greatest inequality")
+    choose(page, "stMultiSelect", "Pin to aims", "A3 Communities who experience the greatest inequality")
     choose(page, "stMultiSelect", "Pin to places", "Mansfield")
     page.get_by_role("button", name="Add note").click()
     wait_for_app(page)
@@ -81,7 +81,7 @@ def test_group_captures_purpose_quote_and_experiment_and_finds_them_joined_up(pa
     page.get_by_label("Title").fill(EXPERIMENT)
     page.get_by_label("Hypothesis").fill("If the pool opens at 10pm, shift workers will swim weekly.")
     choose(page, "stSelectbox", "Lead partner", "Mansfield Leisure Trust")
-    choose(page, "stMultiSelect", "Aims", "A3 Greatest inequality")
+    choose(page, "stMultiSelect", "Aims", "A3 Communities who experience the greatest inequality")
     choose(page, "stMultiSelect", "Places", "Mansfield")
     choose(page, "stMultiSelect", "Indicators to watch", "Physically inactive adults")
     main(page).get_by_role("spinbutton", name="day, Start").first.click()  # a date field of day/month/year parts
@@ -98,7 +98,7 @@ def test_group_captures_purpose_quote_and_experiment_and_finds_them_joined_up(pa
     # 4. The experiment counts as an activity, and the quote sits beside the numbers in the Alignment drill-down.
     page.goto(app_url + "/Alignment?place=E07000174")
     wait_for_app(page)
-    choose(page, "stSelectbox", "Aim", "A3 Greatest inequality")
+    choose(page, "stSelectbox", "Aim", "A3 Communities who experience the greatest inequality")
     wait_for_app(page)
     main(page).get_by_text(QUOTE).first.wait_for()
     choose(page, "stSelectbox", "Way of working", "W1 Insight")

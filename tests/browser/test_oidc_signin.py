@@ -5,6 +5,7 @@ once in two browsers each see only what they should."""
 from __future__ import annotations
 
 import os
+import json
 import secrets
 import shutil
 import subprocess
@@ -29,6 +30,14 @@ pytestmark = pytest.mark.browser
 OWN = "Mansfield Community Trust"
 PEOPLE = {"viewer": "board.member@example.org", "partner": "pat@mansfield.example.org",
           "analyst": "analyst@example.org", "admin": "admin@example.org"}
+STRANGER = "someone@elsewhere.example.org"
+
+
+def vouch(provider: str, subject: str, **claims) -> None:
+    """Tell the provider what it says about the account `subject` when it signs in."""
+    request = urllib.request.Request(f"{provider}/users/{subject}", data=json.dumps(claims).encode(), method="PUT",
+                                     headers={"Content-Type": "application/json"})
+    urllib.request.urlopen(request, timeout=10).close()
 
 
 @pytest.fixture(scope="module")
@@ -37,7 +46,10 @@ def provider():
     server = werkzeug.serving.make_server("127.0.0.1", 0, oidc_provider_mock.app(), threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
-    yield f"http://127.0.0.1:{server.server_port}"
+    url = f"http://127.0.0.1:{server.server_port}"
+    for email in [*PEOPLE.values(), STRANGER]:  # each account's provider has verified its address
+        vouch(url, email, email=email, email_verified=True)
+    yield url
     server.shutdown()
 
 
@@ -67,7 +79,8 @@ client_secret = "{secrets.token_hex(16)}"
 server_metadata_url = "{provider}/.well-known/openid-configuration"
 """)
     env = {**os.environ, "STRATEGY_DB": str(signin_db)}
-    env.pop("STRATEGY_AUTH", None)  # the [auth] section alone turns sign-in on
+    env.pop("STRATEGY_AUTH", None)
+    env.pop("STRATEGY_MODE", None)  # a secrets file alone means sign-in
     log = (test_output / "streamlit-oidc-server.log").open("wb")
     process = subprocess.Popen(
         [sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless", "true", "--server.port", str(port),
@@ -165,12 +178,37 @@ def test_a_viewer_and_an_admin_signed_in_at_once_each_see_only_their_own_pages(s
 def test_someone_the_dashboard_does_not_know_is_asked_to_see_their_administrator(signin_url, provider, new_person,
                                                                                  test_output):
     stranger = new_person()
-    sign_in(stranger, signin_url, provider, "someone@elsewhere.example.org")
+    sign_in(stranger, signin_url, provider, STRANGER)
     stranger.wait_for_selector("text=not yet a user here")
     stranger.get_by_role("button", name="Sign out").wait_for()  # drawn after the message
     assert "Ask your administrator to add you" in stranger.inner_text("[data-testid=stMain]")
     assert stranger.locator("[data-testid=stMetric]").count() == 0
     stranger.screenshot(path=str(test_output / "oidc-stranger.png"))
+
+
+def test_an_unverified_email_or_another_account_claiming_the_admins_address_is_refused(
+        signin_url, provider, new_person, test_output):
+    admin = new_person()
+    sign_in(admin, signin_url, provider, PEOPLE["admin"])  # the admin's own account (recorded if first)
+    admin.locator("[data-testid=stSidebar] [data-testid=stPageLink] a", has_text="Admin").wait_for()
+    vouch(provider, "impostor", email=PEOPLE["admin"], email_verified=False)
+    impostor = new_person()
+    sign_in(impostor, signin_url, provider, "impostor")
+    impostor.wait_for_selector("text=this sign-in is refused")
+    assert "has not verified that admin@example.org is yours" in impostor.inner_text("[data-testid=stMain]")
+    assert impostor.locator("[data-testid=stSidebar] [data-testid=stPageLink]").count() == 0
+    impostor.goto(signin_url + "/Admin")
+    wait_for_app(impostor)
+    impostor.wait_for_selector("text=this sign-in is refused")
+    assert impostor.locator("[data-testid=stDataFrame]").count() == 0
+    impostor.screenshot(path=str(test_output / "oidc-unverified-refused.png"))
+
+    vouch(provider, "second-account", email=PEOPLE["admin"], email_verified=True)
+    other = new_person()
+    sign_in(other, signin_url, provider, "second-account")
+    other.wait_for_selector("text=this sign-in is refused")
+    assert "first signed in here with a different account" in other.inner_text("[data-testid=stMain]")
+    assert other.locator("[data-testid=stSidebar] [data-testid=stPageLink]").count() == 0
 
 
 def test_nothing_is_shown_before_sign_in(signin_url, new_person, test_output):

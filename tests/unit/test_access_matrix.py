@@ -88,15 +88,19 @@ def test_unknown_actions_are_a_programming_error_not_a_silent_yes():
         require(LOCAL_USER, "delete_everything")
 
 
-@pytest.mark.parametrize("setting, secrets, expected", [
-    ("", None, False), ("", "[auth]\nclient_id = 'x'\n", True), ("", "[other]\n", False),
-    ("oidc", None, True), ("local", "[auth]\nclient_id = 'x'\n", False), ("", "not toml [", False)])
-def test_sign_in_mode_follows_the_environment_then_secrets(monkeypatch, tmp_path, setting, secrets, expected):
-    monkeypatch.setenv(access.AUTH_ENVIRONMENT, setting)
+@pytest.mark.parametrize("variable, setting, secrets, expected", [
+    ("STRATEGY_MODE", "", None, "local"), ("STRATEGY_MODE", "local", "[auth]\nclient_id = 'x'\n", "local"),
+    ("STRATEGY_AUTH", "local", None, "local"), ("STRATEGY_AUTH", "oidc", None, "signin"),
+    ("STRATEGY_MODE", "signin", None, "signin")])
+def test_the_mode_follows_the_environment_then_whether_a_secrets_file_exists(monkeypatch, tmp_path, variable,
+                                                                              setting, secrets, expected):
+    monkeypatch.delenv("STRATEGY_MODE", raising=False)
+    monkeypatch.delenv("STRATEGY_AUTH", raising=False)
+    monkeypatch.setenv(variable, setting)
     file = tmp_path / "secrets.toml"
     if secrets is not None:
         file.write_text(secrets)
-    assert access.sign_in_mode(file) is expected
+    assert access.chosen_mode(files=[file]) == expected
 
 
 # --- The same matrix through the real functions that write or export --------------------------------------------

@@ -17,8 +17,9 @@ ADMIN, VIEWER = "ada@example.org", "vic@example.org"
 
 
 @pytest.fixture
-def database(empty_db_file, tmp_path, monkeypatch):
-    """A database with an admin and a viewer, sign-in on, the data folder under tmp_path/data."""
+def database(empty_db_file, tmp_path, monkeypatch, signin_secrets):
+    """A database with an admin and a viewer, sign-in on (a complete secrets file), the data folder under
+    tmp_path/data."""
     path = tmp_path / "data" / "strategy.duckdb"
     path.parent.mkdir()
     path.write_bytes(empty_db_file.read_bytes())
@@ -26,7 +27,6 @@ def database(empty_db_file, tmp_path, monkeypatch):
     add_user(con, LOCAL_USER, ADMIN, "admin")
     add_user(con, LOCAL_USER, VIEWER, "viewer")
     con.close()
-    monkeypatch.setenv("STRATEGY_AUTH", "oidc")
     monkeypatch.setenv("STRATEGY_DB", str(path))
     return path
 
@@ -110,7 +110,7 @@ def test_a_restore_by_a_viewer_is_refused_and_audited(database, tmp_path):
     con.close()
     assert main(["--db", str(database), "--as", VIEWER, "restore", str(tmp_path / "copy")]) == 1
     assert [actor for actor, _ in audit_rows(database, "backup refused")] == [VIEWER]
-    assert not list(database.parent.glob("*.before-restore-*"))  # nothing was replaced
+    assert not list(database.parent.glob(f"{backup.SET_ASIDE_PREFIX}*"))  # nothing was replaced
     assert audit_rows(database, "restore") == []
 
 
@@ -134,7 +134,7 @@ def test_a_backup_whose_sql_was_altered_to_write_a_file_is_refused_and_writes_no
     report = backup.restore_backup(made, database)
     assert not report.ok and any("COPY" in p for p in report.problems)
     assert not outside.exists()
-    assert sha256(database) == before and not list(database.parent.glob("*.before-restore-*"))
+    assert sha256(database) == before and not list(database.parent.glob(f"{backup.SET_ASIDE_PREFIX}*"))
 
 
 def test_restore_never_runs_the_backups_sql(database, made, tmp_path):

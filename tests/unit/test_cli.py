@@ -41,7 +41,7 @@ def test_filters_accept_names_codes_and_counties(demo_db_file, capsys):
     assert main(["--db", str(demo_db_file), "heatmap", "--place", "Nottinghamshire", "--sector", "Sport",
                  "--aim", "2", "--json"]) == 0
     printed = json.loads(capsys.readouterr().out)
-    assert printed["filters"] == "Places: Nottinghamshire; Sectors: Sport; Aims: A2 Children and young people"
+    assert printed["filters"] == "Places: Nottinghamshire; Sectors: Sport; Aims: A2 Enabling children and young people"
 
 
 @pytest.mark.parametrize("args, message", [

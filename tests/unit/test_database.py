@@ -61,6 +61,7 @@ def test_upgrading_rebuilds_activities_without_the_key_index_keeping_every_row(t
     con.close()
     report = build_database(path)
     assert report.migrations_applied == [f"{v:03d}_{n}" for v, n, _ in db.migration_files() if v >= 50]
+    assert report.migrations_applied[0] == "050_activity_key_without_index"
     con = db.connect(path, read_only=True)
     assert con.execute("SELECT * FROM activities").fetchall() == before  # same rows, same order
     assert con.execute("SELECT count(*) FROM duckdb_constraints() WHERE table_name = 'activities' "
@@ -100,7 +101,8 @@ SQL_PARAMETERS = {"row_dimension": "aim", "column_dimension": "way", "row_code":
                   "map_id": 1, "place_codes": ["E07000174"], "filter_aims": [], "filter_places": [],
                   "want_aims": ["A3"], "want_places": ["E07000174"], "record_id": 1, "record_kind": "experiment",
                   "roles": ["ally"], "partner": None, "email": "someone@example.org", "partner_name": "Nobody",
-                  "action": None, "actor": None, "limit": 10, "detail": "x"}
+                  "action": None, "actor": None, "limit": 10, "detail": "x", "day": None}
+SQL_PARAMETERS["table_name"] = "activities"  # table_blocks_in_use.sql (the health check's file size)
 SQL_PARAMETERS.update(partner_key="nobody", email_key="someone@example.org", partner_keys=[])  # keys from strategy/names.py
 # Writes that keep derived data in step; safe to run again on any database.
 REPEATABLE_WRITES = ["derive_activity_profiles", "apportion_places_for_upload"]

@@ -76,3 +76,15 @@ def test_import_is_a_group_other_kinds_can_join(tmp_path, monkeypatch):
     arguments = build_parser().parse_args(["import", "widgets"])
     assert arguments.run(arguments) == 0
     assert build_parser().parse_args(["import", "activities", "f.csv", "--partner", "P"]).partner == "P"
+
+
+def test_a_hostile_workbook_is_a_json_rejection_not_a_traceback(capsys, demo_db_copy, tmp_path):
+    from tests.unit.test_ingest_files import LAUGHS, SHEET, rewritten_xlsx, with_doctype, xlsx_bytes, xlsx_row
+
+    path = tmp_path / "laughs.xlsx"
+    path.write_bytes(rewritten_xlsx(xlsx_bytes([xlsx_row()]), SHEET, with_doctype(LAUGHS, "lol9")))
+    status, out = run(capsys, "--db", str(demo_db_copy), "import", "activities", str(path), "--partner", "CLI",
+                      "--json")
+    answer = json.loads(out)
+    assert status == 1 and answer["status"] == "rejected"
+    assert answer["errors"][0]["kind"] == "not a spreadsheet" and "Save As" in answer["errors"][0]["message"]

@@ -4,14 +4,17 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 import shutil
+import time
+import zipfile
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Callable
 
 import pytest
-from openpyxl import Workbook
+from openpyxl import Workbook, load_workbook
 
 from strategy.access import LOCAL_USER, User
 from strategy import db
@@ -58,6 +61,62 @@ def xlsx_row(**changes) -> list:
     return [values[h] for h in HEADER]
 
 
+def workbook_bytes(sheets: dict[str, list[list]]) -> bytes:
+    """A workbook with the given sheets (name -> rows, row 1 first), in order."""
+    book = Workbook()
+    book.remove(book.active)
+    for name, rows in sheets.items():
+        sheet = book.create_sheet(name)
+        for values in rows:
+            sheet.append(values)
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
+
+
+REQUIRED_ONLY = ["activity_id", "title", "sector", "places", "aims", "start_date"]
+GUIDE_SHEET = [["How to fill in this return"], ["One row per activity on the Activities sheet."],
+               ["Dates are day first."]]
+DATE_LAYOUTS = ["1 March 2025", "01-Mar-2025", "2025/03/01", "1st March 2025", "March 1, 2025", "1-Mar-25",
+                "Saturday 1 March 2025", "Sat, 1 Mar. 2025", "01/03/2025 00:00", "2025-03-01T00:00:00", "2025.03.01",
+                "1/3/25 0:00", "01/03/2025 09:30:00"]
+
+
+def all_start(day: date) -> Callable:
+    def check(activities):
+        assert [a["start_date"] for a in activities] == [day] * len(activities)
+    return check
+
+
+def rewritten_xlsx(data: bytes, part: str, change: Callable[[bytes], bytes]) -> bytes:
+    """The workbook with one of its XML parts changed, as a hand-edited or hostile file would be."""
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(data)) as source, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+        for item in source.infolist():
+            body = source.read(item.filename)
+            target.writestr(item, change(body) if item.filename == part else body)
+    return out.getvalue()
+
+
+def declared_dimension(ref: str) -> Callable[[bytes], bytes]:
+    return lambda body: re.sub(rb'<dimension ref="[^"]+"/>', f'<dimension ref="{ref}"/>'.encode(), body)
+
+
+LAUGHS = "<!DOCTYPE lolz [<!ENTITY lol \"lol\">" + "".join(
+    f"<!ENTITY lol{n} \"{('&lol' + (str(n - 1) if n > 1 else '') + ';') * 10}\">" for n in range(1, 10)) + "]>"
+
+
+def with_doctype(doctype: str, title_entity: str) -> Callable[[bytes], bytes]:
+    """The sheet's XML with a DOCTYPE in front and the first title replaced by an entity reference."""
+    def change(body: bytes) -> bytes:
+        body = body.split(b"?>", 1)[1] if body.startswith(b"<?xml") else body
+        return doctype.encode() + body.replace(b"<t>Walking for health</t>", f"<t>&{title_entity};</t>".encode(), 1)
+    return change
+
+
+SHEET = "xl/worksheets/sheet1.xml"
+
+
 @dataclass
 class Case:
     """An awkward file and what the import must report (status, problems) and store (checked by `stored`)."""
@@ -94,6 +153,30 @@ CASES = [
          stored=stored_one(title="Café £5 sessions")),
     Case("windows_1252_from_excel_csv_comma_delimited", csv_bytes([row(title="Café £5 – taster")], encoding="cp1252"),
          LOADED, warning_kinds=["encoding assumed"], stored=stored_one(title="Café £5 – taster")),
+    Case("unicode_text_from_excel_utf16_le_with_bom_and_tabs",
+         b"\xff\xfe" + csv_bytes([row(title="Café £5 – taster")], delimiter="\t", line_end="\r\n").decode()
+         .encode("utf-16-le"), LOADED, stored=stored_one(title="Café £5 – taster", places=["E07000174"])),
+    Case("utf16_big_endian_with_bom", b"\xfe\xff" + csv_bytes([row(title="Naïve ✓")]).decode().encode("utf-16-be"),
+         LOADED, stored=stored_one(title="Naïve ✓")),
+    Case("utf32_with_bom", csv_bytes([row(title="Crèche ✓")]).decode().encode("utf-32"), LOADED,
+         stored=stored_one(title="Crèche ✓")),
+    Case("date_layouts_that_cannot_be_misread",
+         csv_bytes([row(activity_id=f"MM-{n}", start_date=layout, end_date="")
+                    for n, layout in enumerate(DATE_LAYOUTS, start=1)]), LOADED, stored=all_start(date(2025, 3, 1))),
+    Case("day_first_numbers_stay_day_first_with_a_time", csv_bytes([row(start_date="03/04/2025 00:00", end_date="")]),
+         LOADED, stored=stored_one(start_date=date(2025, 4, 3))),
+    Case("activities_on_the_second_sheet_below_title_rows",
+         workbook_bytes({"Guide": GUIDE_SHEET, "Activities": [["Activities return 2024-25"], [],
+                                                              HEADER, xlsx_row()]}),
+         LOADED, name="return.xlsx", warning_kinds=["other sheet", "ignored rows"],
+         stored=stored_one(activity_id="MM-1", start_date=date(2024, 4, 1))),
+    Case("activities_sheet_chosen_by_its_headers_not_its_position",
+         workbook_bytes({"Summary": [["Partner", "Total"], ["Trust", 3]],
+                         # the template's lists, copied in: six column names, but only three required ones
+                         "Lists": [["sector", "places", "aims", "ways_of_working", "themes", "status"],
+                                   ["Sport", "Mansfield", "A1", "W1", "walking", "active"]],
+                         "Our activities": [[None] + REQUIRED_ONLY, [None] + [GOOD[h] for h in REQUIRED_ONLY]]}),
+         LOADED, name="own.xlsx", warning_kinds=["other sheet"], stored=stored_one(title="Walking for health")),
     Case("semicolon_delimited_european_excel", csv_bytes([row(places="Mansfield, Ashfield")], delimiter=";"), LOADED,
          stored=stored_one(places=["E07000170", "E07000174"])),
     Case("tab_delimited_copied_from_a_sheet", csv_bytes([GOOD], delimiter="\t"), LOADED, stored=stored_one(aims=["A1"])),
@@ -164,8 +247,16 @@ CASES = [
          errors=[(0, "", "not a spreadsheet")], name="old.xls"),
     Case("zip_that_is_not_a_workbook", b"PK\x03\x04garbage", REJECTED, errors=[(0, "", "not a spreadsheet")],
          name="x.xlsx"),
-    Case("unicode_text_utf16", csv_bytes([GOOD]).decode().encode("utf-16"), REJECTED,
-         errors=[(0, "", "not a spreadsheet")]),
+    Case("utf16_with_a_broken_character", b"\xff\xfe" + csv_bytes([GOOD]).decode().encode("utf-16-le")
+         + "\n".encode("utf-16-le") + b"\x00\xd8" + "x".encode("utf-16-le"), REJECTED,
+         errors=[(0, "", "unreadable characters")]),
+    # a weekday is read and checked; a month without a day is not a date (which day would it be?)
+    Case("weekday_that_contradicts_the_date_and_a_month_without_a_day",
+         csv_bytes([row(activity_id="MM-1", start_date="Saturday 1 March 2025"),
+                    row(activity_id="MM-2", start_date="Friday 1 March 2025"),
+                    row(activity_id="MM-3", start_date="March 1, 2025"),
+                    row(activity_id="MM-4", start_date="March 2025")]), REJECTED,
+         errors=[(3, "start_date", "not a date"), (5, "start_date", "not a date")]),
     Case("bytes_that_are_neither_utf8_nor_windows_1252", csv_bytes([row(title="bad \x81 byte")], encoding="latin-1"),
          REJECTED, errors=[(0, "", "unreadable characters")]),
     # The open quote swallows the rest of the line, so row 3 lacks its other cells: rejected, pointing at row 3.
@@ -219,6 +310,46 @@ CASES = [
          limits=Limits(max_megabytes=0.0001, max_rows=10)),
     Case("more_rows_than_the_limit", csv_bytes([row(activity_id=f"MM-{i}") for i in range(5)]), REJECTED,
          errors=[(0, "", "too many rows")], limits=Limits(max_megabytes=50, max_rows=3)),
+    # --- hostile or oversized files: refused before the work they would cause --------------------------------
+    Case("workbook_declaring_every_excel_column", rewritten_xlsx(xlsx_bytes([xlsx_row()]), SHEET,
+                                                                 declared_dimension("A1:XFD2")), REJECTED,
+         name="wide.xlsx", errors=[(0, "", "too many columns")]),
+    Case("workbook_declaring_a_million_rows", rewritten_xlsx(xlsx_bytes([xlsx_row()]), SHEET,
+                                                             declared_dimension("A1:N1048576")), REJECTED,
+         name="tall.xlsx", errors=[(0, "", "too many rows")], limits=Limits(max_megabytes=50, max_rows=100)),
+    Case("workbook_with_a_value_beyond_the_column_limit",
+         xlsx_bytes([xlsx_row() + [None] * 30 + ["stray"]], header=HEADER), REJECTED, name="stray.xlsx",
+         errors=[(0, "", "too many columns")], limits=Limits(max_megabytes=50, max_rows=100, max_columns=40)),
+    # a sheet's <dimension> may understate it: what is actually there is bounded as it is read
+    Case("workbook_with_one_value_a_million_rows_down",
+         rewritten_xlsx(xlsx_bytes([xlsx_row()]), SHEET, lambda body: body.replace(
+             b"</sheetData>", b'<row r="1048576"><c r="A1048576" t="inlineStr"><is><t>x</t></is></c></row></sheetData>')),
+         REJECTED, name="far.xlsx", errors=[(0, "", "too many rows")], limits=Limits(max_megabytes=50, max_rows=100)),
+    Case("workbook_with_one_value_in_the_last_excel_column",
+         rewritten_xlsx(xlsx_bytes([xlsx_row()]), SHEET, lambda body: body.replace(
+             b"</sheetData>", b'<row r="5"><c r="XFD5" t="inlineStr"><is><t>x</t></is></c></row></sheetData>')),
+         REJECTED, name="far.xlsx", errors=[(0, "", "too many columns")]),
+    Case("workbook_with_an_entity_bomb", rewritten_xlsx(xlsx_bytes([xlsx_row()]), SHEET, with_doctype(LAUGHS, "lol9")),
+         REJECTED, name="laughs.xlsx", errors=[(0, "", "not a spreadsheet")]),
+    Case("workbook_with_an_outside_entity",
+         rewritten_xlsx(xlsx_bytes([xlsx_row()]), SHEET,
+                        with_doctype('<!DOCTYPE x [<!ENTITY xxe SYSTEM "file:///etc/passwd">]>', "xxe")),
+         REJECTED, name="xxe.xlsx", errors=[(0, "", "not a spreadsheet")]),
+    Case("workbook_with_broken_xml", rewritten_xlsx(xlsx_bytes([xlsx_row()]), SHEET, lambda body: body[:-60]),
+         REJECTED, name="broken.xlsx", errors=[(0, "", "not a spreadsheet")]),
+    Case("csv_with_thousands_of_columns",
+         csv_bytes([{**GOOD, **{f"extra {n}": "x" for n in range(5000)}}],
+                   header=HEADER + [f"extra {n}" for n in range(5000)]), REJECTED,
+         errors=[(0, "", "too many columns")]),
+    Case("nul_and_control_characters_in_cells",
+         csv_bytes([row(title="Walking\x00 for health"), row(activity_id="MM-2", description="Bell \x07 rings",
+                                                                 places="Mansfield\x1b")]), REJECTED,
+         errors=[(2, "title", "control character"), (3, "description", "control character"),
+                 (3, "places", "control character")], only_these_errors=False),
+    Case("a_nul_far_down_a_long_file",
+         csv_bytes([row(activity_id=f"MM-{i}", description="x" * 100) for i in range(1, 1001)]
+                   + [row(activity_id="MM-late", participants="12\x00")]), REJECTED,
+         errors=[(1002, "participants", "control character")], only_these_errors=False),
 ]
 
 
@@ -287,3 +418,38 @@ def test_windows_1252_is_said_in_the_report(writable_con):
                                dry_run=True)
     assert report.assumed["encoding"] == "Windows-1252"
     assert report.preview.title.tolist() == ["Café"]
+
+
+def test_excel_problems_file_fixed_and_uploaded_again_keeps_formula_like_titles(writable_con):
+    titles = ["-5k challenge", "=1+1 club", "\u00a0+50s swim", "\uff1dfullwidth"]
+    book = Workbook()
+    book.active.append(HEADER)
+    for n, title in enumerate(titles, start=1):
+        book.active.append(xlsx_row(activity_id=f"MM-{n}", title=title, places="Nowhere"))
+        book.active.cell(row=n + 1, column=2).data_type = "s"  # typed as text in Excel, not a formula
+    written = io.BytesIO()
+    book.save(written)
+    data = written.getvalue()
+    report = import_activities(writable_con, data, "mine.xlsx", "P", LOCAL_USER, dry_run=True)
+    assert report.status == REJECTED and report.annotated_file_name == "mine-problems.xlsx"
+    book = load_workbook(io.BytesIO(report.annotated_file))
+    sheet = book.worksheets[0]
+    assert [sheet.cell(row=n, column=2).value for n in range(2, 6)] == titles  # no apostrophe added
+    assert all(sheet.cell(row=n, column=2).data_type == "s" for n in range(2, 6))
+    for n in range(2, 6):  # the partner fixes the place and deletes the problems column
+        sheet.cell(row=n, column=HEADER.index("places") + 1).value = "Mansfield"
+    sheet.delete_cols(len(HEADER) + 1)
+    fixed = io.BytesIO()
+    book.save(fixed)
+    again = import_activities(writable_con, fixed.getvalue(), "mine-problems.xlsx", "P", LOCAL_USER)
+    assert again.status == LOADED, [p.as_dict() for p in again.errors]
+    assert [a["title"] for a in stored_activities(writable_con, again.upload_id)] == [t.strip("\u00a0") for t in titles]
+
+
+def test_a_csv_of_half_a_million_columns_is_refused_in_seconds(writable_con):
+    header = ",".join(f"c{n}" for n in range(500_000))
+    data = (header + "\n" + ",".join("x" for _ in range(500_000)) + "\n").encode()
+    started = time.monotonic()
+    report = import_activities(writable_con, data, "wide.csv", "P", LOCAL_USER, dry_run=True)
+    assert time.monotonic() - started < 5
+    assert [(p.kind, "more than 1,000 cells" in p.message) for p in report.errors] == [("too many columns", True)]

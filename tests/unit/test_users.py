@@ -92,7 +92,7 @@ def database(empty_db_file, tmp_path):
 
 
 def test_users_add_and_list_from_the_command_line(database, capsys, monkeypatch):
-    monkeypatch.setenv("STRATEGY_AUTH", "local")
+    monkeypatch.setenv("STRATEGY_MODE", "local")
     assert main(["--db", database, "partners", "add", PARTNER]) == 0
     assert main(["--db", database, "users", "add", "Ann@Example.org", "--role", "partner", "--partner", PARTNER]) == 0
     capsys.readouterr()
@@ -101,8 +101,7 @@ def test_users_add_and_list_from_the_command_line(database, capsys, monkeypatch)
     assert [(u["email"], u["role"], u["partner"]) for u in listed] == [("ann@example.org", "partner", PARTNER)]
 
 
-def test_in_sign_in_mode_the_command_line_must_say_who_is_acting(database, capsys, monkeypatch):
-    monkeypatch.setenv("STRATEGY_AUTH", "oidc")
+def test_in_sign_in_mode_the_command_line_must_say_who_is_acting(database, capsys, signin_secrets):
     # The first admin may be added without --as: nobody could sign in to do it otherwise.
     assert main(["--db", database, "users", "add", "boss@example.org", "--role", "admin"]) == 0
     assert main(["--db", database, "users", "add", "viewer@example.org", "--role", "viewer"]) == 2
@@ -118,8 +117,8 @@ def test_in_sign_in_mode_the_command_line_must_say_who_is_acting(database, capsy
     assert "not yet a user" in capsys.readouterr().err
 
 
-def test_exports_from_the_command_line_obey_the_role_and_are_audited(demo_db_copy, tmp_path, capsys, monkeypatch):
-    monkeypatch.setenv("STRATEGY_AUTH", "oidc")
+def test_exports_from_the_command_line_obey_the_role_and_are_audited(demo_db_copy, tmp_path, capsys,
+                                                                      signin_secrets):
     con = db.connect(demo_db_copy)
     add_user(con, LOCAL_USER, "analyst@example.org", "analyst")
     add_user(con, LOCAL_USER, "viewer@example.org", "viewer")
@@ -139,9 +138,8 @@ def test_exports_from_the_command_line_obey_the_role_and_are_audited(demo_db_cop
 
 
 def test_a_partner_imports_and_rolls_back_from_the_command_line_only_for_their_own_organisation(
-        demo_db_copy, tmp_path, capsys, monkeypatch):
+        demo_db_copy, tmp_path, capsys, signin_secrets):
     from tests.unit.test_ingest_files import csv_bytes, row
-    monkeypatch.setenv("STRATEGY_AUTH", "oidc")
     con = db.connect(demo_db_copy)
     add_partner(con, LOCAL_USER, PARTNER)
     add_user(con, LOCAL_USER, "pat@example.org", "partner", PARTNER)
