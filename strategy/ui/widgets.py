@@ -75,7 +75,7 @@ def headline_indicator_tiles(filters: Filters) -> None:
                          f" Recent trend: {row.recent_trend}.{england} Aim {row.aim}.")
     compared = [row for row in table.itertuples() if row.comparison_source in COMPARISON_SOURCE_WORDS]
     if compared:
-        st.caption(plain("Compared with England: " + "; ".join(
-            f"{row.short_name} {comparison_phrase(row.compared_to_england, row.comparison_source)}"
-            for row in compared) + "."))
+        st.caption("Compared with England: " + "; ".join(  # the indicator's name is a stored value: plain()
+            f"{plain(row.short_name)} {comparison_phrase(row.compared_to_england, row.comparison_source)}"
+            for row in compared) + ".")
 
