@@ -9,7 +9,7 @@ from strategy.filters import with_changes
 from strategy.indicator_trends import comparison_phrase
 from strategy.rounding import money_per_head
 from strategy.ui import (cached, chart_block, figure, headline_indicator_tiles, page_setup, pinned_quotes,
-                         pinned_quotes_for)
+                         pinned_quotes_for, plain)
 
 MEASURES = {"investment_per_head": "Investment per head (£)", "activities_per_100k": "Activities per 100,000 people",
             "inactive_pct": "Adults inactive (%)", "imd2019_score": "IMD 2019 average score",
@@ -37,7 +37,7 @@ names = dict(zip(table.place_code, table.place_name))
 chosen = st.selectbox("Place profile", list(names), format_func=names.get, key="profile_place")
 if chosen:
     place = table.set_index("place_code").loc[chosen]
-    st.header(place.place_name)
+    st.header(plain(place.place_name))
     tiles = st.columns(4)
     tiles[0].metric("Population (mid-2022)", f"{place.population:,.0f}", border=True)
     tiles[1].metric("Adults inactive", f"{place.inactive_pct:.1f}%", border=True,
@@ -58,8 +58,8 @@ if chosen:
         st.subheader("Gaps here")
         gaps = cached("gaps", here)
         for gap in gaps.head(5).itertuples():
-            st.markdown(f"- {gap.reason}")
+            st.markdown(f"- {plain(gap.reason)}")
         if gaps.empty:
             st.success("Every aim has activity here this year.")
     pinned_quotes(pinned_quotes_for(page.filters, places=(chosen,)),
-                  heading=f"In residents' words: {place.place_name}")
+                  heading=f"In residents' words: {plain(place.place_name)}")

@@ -10,7 +10,7 @@ from strategy.ingest import VALID, import_activities, rollback_upload, upload_hi
 from strategy.ingest.rollback import RollbackReport
 from strategy.ingest.report import Limits
 from strategy.ingest.template import template_csv, template_xlsx
-from strategy.ui import data_changed, log_refusal, page_setup, plain
+from strategy.ui import data_changed, log_refusal, page_setup, plain, plain_table
 
 page = page_setup("Upload activities", icon=":material/upload_file:", sidebar_filters=False,
                   action="import_activities")
@@ -93,7 +93,7 @@ if file is not None and partner and not refusal:
                     columns={"message": "what is wrong and how to fix it"}).set_index("row")
                 # A static table wraps long messages; a long list stays scrollable.
                 if len(shown) <= 50:
-                    st.table(shown)
+                    st.table(plain_table(shown))  # st.table reads text as Markdown: the file's values stay text
                 else:
                     st.dataframe(shown, width="stretch")
         if report.errors_total > len(report.errors):

@@ -103,6 +103,7 @@ SQL_PARAMETERS = {"row_dimension": "aim", "column_dimension": "way", "row_code":
                   "roles": ["ally"], "partner": None, "email": "someone@example.org", "partner_name": "Nobody",
                   "action": None, "actor": None, "limit": 10, "detail": "x", "day": None}
 SQL_PARAMETERS["table_name"] = "activities"  # table_blocks_in_use.sql (the health check's file size)
+SQL_PARAMETERS.update(partner_key="nobody", email_key="someone@example.org", partner_keys=[])  # keys from strategy/names.py
 # Writes that keep derived data in step; safe to run again on any database.
 REPEATABLE_WRITES = ["derive_activity_profiles", "apportion_places_for_upload"]
 
