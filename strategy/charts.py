@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 
 import numpy as np
@@ -10,6 +11,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from strategy.analysis import DIMENSION_NAMES, MEASURES, THIN_CELL
+from strategy.reference import REFERENCE_DIR
 
 # Okabe-Ito: distinguishable with every common colour-vision deficiency.
 OKABE_ITO = ["#E69F00", "#56B4E9", "#009E73", "#F0E442", "#0072B2", "#D55E00", "#CC79A7", "#000000"]
@@ -137,51 +139,173 @@ def need_effort_figure(table: pd.DataFrame, effort: str, title: str, source: str
     return _frame(fig, title, source, 520)
 
 
+BOUNDARIES_FILE = REFERENCE_DIR / "nottinghamshire_derbyshire_lad_dec2019_buc.geojson"
+BOUNDARY_ATTRIBUTION = "Contains OS data © Crown copyright and database right 2019; ONS, Open Government Licence v3.0"
+MAP_HEIGHT = 640
+MAP_LABEL_SIZE = 12
+# Room for the title above and the source and attribution lines below the map, in pixels.
+MAP_MARGIN = dict(l=10, r=10, t=60, b=90)
+
+
+class BoundaryFileError(ValueError):
+    """The boundary file exists but cannot be used; the message says which file and what is wrong."""
+
+
+def boundaries_path() -> Path:
+    """The boundary GeoJSON the map draws: STRATEGY_BOUNDARIES when set, else the one shipped in data/reference."""
+    chosen = os.environ.get("STRATEGY_BOUNDARIES", "").strip()
+    return Path(chosen) if chosen else BOUNDARIES_FILE
+
+
+def read_boundaries(path: str | Path | None = None) -> dict | None:
+    """The boundary GeoJSON (features with an 'area_code' property), or None when the file is missing (the map
+    then draws centre points). A file that exists but is not such a GeoJSON is a BoundaryFileError."""
+    path = Path(path) if path else boundaries_path()
+    if not path.is_file():
+        return None
+    try:
+        geojson = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as problem:
+        raise BoundaryFileError(f"The boundary file {path} could not be read as GeoJSON ({problem}).") from problem
+    features = geojson.get("features") if isinstance(geojson, dict) else None
+    if not features or not all(isinstance(f, dict) and (f.get("properties") or {}).get("area_code")
+                               and (f.get("geometry") or {}).get("type") in ("Polygon", "MultiPolygon")
+                               for f in features):
+        raise BoundaryFileError(f"The boundary file {path} is not a GeoJSON FeatureCollection whose features are "
+                                "polygons with an 'area_code' property (the ONS code of each area).")
+    return _wound_for_plotly(geojson)
+
+
+def _wound_for_plotly(geojson: dict) -> dict:
+    """A copy with every polygon's outline clockwise and its holes anticlockwise, as plotly's map projection
+    reads them. GeoJSON files are often wound the other way (RFC 7946's rule), which plotly draws as the whole
+    world except the area."""
+    def signed_area(ring):
+        return sum(x0 * y1 - x1 * y0 for (x0, y0, *_), (x1, y1, *_) in zip(ring, ring[1:]))
+
+    def wound(ring, clockwise):
+        return ring if (signed_area(ring) < 0) == clockwise else ring[::-1]
+
+    def polygon(rings):
+        return [wound(ring, n == 0) for n, ring in enumerate(rings)]
+
+    features = []
+    for feature in geojson["features"]:
+        geometry = feature["geometry"]
+        coordinates = polygon(geometry["coordinates"]) if geometry["type"] == "Polygon" else \
+            [polygon(p) for p in geometry["coordinates"]]
+        features.append({**feature, "geometry": {**geometry, "coordinates": coordinates}})
+    return {**geojson, "features": features}
+
+
 def place_map_figure(table: pd.DataFrame, measure: str, measure_label: str, title: str, source: str,
                      boundaries: dict | None = None) -> go.Figure:
-    """A map of the places coloured by a measure: filled boundaries when given, else circles at ONS centroids.
+    """A map of the places coloured by a measure: a choropleth of the areas' boundaries when given, else circles
+    at the ONS centre points sized and coloured by the measure.
 
-    Drawn on plain longitude/latitude axes so it needs no map tiles or network, in the app and in exports.
+    Needs no map tiles or network, in the app and in exports. Place names sit on the map where they do not
+    collide; a name that cannot be placed clear of the others is left to the hover and the table view.
     """
+    values = table.set_index("place_code")[measure].astype(float)
+    low = float(np.nanmin(values)) if values.notna().any() else 0.0
+    high = float(np.nanmax(values)) if values.notna().any() else 1.0
+    colorbar = dict(title=dict(text=wrap_label(measure_label, 16)), thickness=14, len=0.8)
+    hover = "%{text}<br>" + measure_label + ": %{customdata:,.1f}<extra></extra>"
     fig = go.Figure()
-    values = table.set_index("place_code")[measure]
-    low, high = float(np.nanmin(values)) if len(values) else 0.0, float(np.nanmax(values)) if len(values) else 1.0
+    drawn = table[table.place_code.isin([f["properties"]["area_code"] for f in boundaries["features"]])] \
+        if boundaries else table
     if boundaries:
-        for feature in boundaries["features"]:
-            code = feature["properties"].get("area_code")
-            if code not in values.index:
-                continue
-            colour = _sequential_colour(values[code], low, high)
-            for ring in _outer_rings(feature["geometry"]):
-                xs, ys = zip(*ring)
-                fig.add_trace(go.Scatter(x=xs, y=ys, fill="toself", fillcolor=colour, mode="lines",
-                                         line=dict(color="white", width=1), hoverinfo="skip", showlegend=False))
-    sizes = 18 if boundaries else 14 + 30 * (values - low) / ((high - low) or 1)
-    fig.add_trace(go.Scatter(
-        x=table.lon, y=table.lat, mode="markers+text", text=table.place_name, textposition="top center",
-        customdata=np.stack([table[measure]], axis=-1),
-        marker=dict(size=sizes if not boundaries else 6, color=table[measure], colorscale=SEQUENTIAL,
-                    cmin=low, cmax=high, showscale=True, colorbar=dict(title=dict(text=measure_label), thickness=14),
-                    line=dict(width=1, color="#08306b")),
-        hovertemplate="%{text}<br>" + measure_label + ": %{customdata[0]:,.1f}<extra></extra>", showlegend=False,
-    ))
-    mid_lat = float(table.lat.mean()) if len(table) else 53.0
-    fig.update_xaxes(visible=False)
-    fig.update_yaxes(visible=False, scaleanchor="x", scaleratio=1 / np.cos(np.radians(mid_lat)))
-    return _frame(fig, title, source, 640)
+        # The names go first: plotly.js decides from the first trace on a map whether to fetch its world outline
+        # from the internet, and a trace of points needs none (tested: the map draws with no network).
+        points = _projected(drawn.lon, drawn.lat, boundaries)
+        positions = _label_positions(points, list(drawn.place_name), MAP_LABEL_SIZE, centred=True)
+        fig.add_trace(go.Scattergeo(
+            lon=drawn.lon, lat=drawn.lat, mode="text", text=[n if p else "" for n, p in zip(drawn.place_name,
+                                                                                           positions)],
+            textposition=[p or "middle center" for p in positions], hoverinfo="skip", showlegend=False,
+            textfont=dict(size=MAP_LABEL_SIZE, color=FONT["color"], shadow="0px 0px 3px white")))
+        fig.add_trace(go.Choropleth(
+            geojson=boundaries, featureidkey="properties.area_code", locations=drawn.place_code,
+            z=drawn[measure].astype(float), zmin=low, zmax=high, colorscale=SEQUENTIAL, colorbar=colorbar,
+            marker=dict(line=dict(color="white", width=1)), text=drawn.place_name, customdata=drawn[measure],
+            hovertemplate=hover))
+        fig.update_geos(fitbounds="locations", visible=False, projection_type="mercator")
+    else:
+        sizes = 14 + 30 * (values.reindex(table.place_code).fillna(low) - low) / ((high - low) or 1)
+        mid_lat = float(table.lat.mean()) if len(table) else 53.0
+        lat_range = _padded(table.lat, 0.1)
+        pixels = (MAP_HEIGHT - MAP_MARGIN["t"] - MAP_MARGIN["b"]) / ((lat_range[1] - lat_range[0]) or 1)
+        points = list(zip(table.lon * np.cos(np.radians(mid_lat)) * pixels, table.lat * pixels))
+        positions = _label_positions(points, list(table.place_name), MAP_LABEL_SIZE, centred=False,
+                                     radii=list(sizes / 2))
+        fig.add_trace(go.Scatter(
+            x=table.lon, y=table.lat, mode="markers+text", showlegend=False,
+            text=[n if p else "" for n, p in zip(table.place_name, positions)],
+            textposition=[p or "top center" for p in positions], textfont=dict(size=MAP_LABEL_SIZE),
+            customdata=table[measure], hovertext=table.place_name,
+            marker=dict(size=list(sizes), color=table[measure], colorscale=SEQUENTIAL, cmin=low, cmax=high,
+                        showscale=True, colorbar=colorbar, line=dict(width=1, color="#08306b")),
+            hovertemplate="%{hovertext}<br>" + measure_label + ": %{customdata:,.1f}<extra></extra>"))
+        fig.update_xaxes(visible=False, range=_padded(table.lon, 0.12))
+        fig.update_yaxes(visible=False, range=lat_range, scaleanchor="x",
+                         scaleratio=1 / np.cos(np.radians(mid_lat)))
+    _frame(fig, title, source, MAP_HEIGHT)
+    fig.update_layout(margin=MAP_MARGIN)
+    if boundaries:
+        fig.add_annotation(text=BOUNDARY_ATTRIBUTION, xref="paper", yref="paper", x=0, y=-0.02, yanchor="top",
+                           xanchor="left", showarrow=False, font=dict(size=11, color=MUTED), yshift=-50)
+    return fig
 
 
-def _sequential_colour(value: float, low: float, high: float) -> str:
-    if value is None or np.isnan(value):
-        return "#dddddd"
-    position = 0.0 if high == low else (value - low) / (high - low)
-    stops = SEQUENTIAL
-    for (p0, c0), (p1, c1) in zip(stops, stops[1:]):
-        if position <= p1:
-            t = (position - p0) / (p1 - p0)
-            rgb = [round(int(c0[i:i + 2], 16) * (1 - t) + int(c1[i:i + 2], 16) * t) for i in (1, 3, 5)]
-            return "#" + "".join(f"{v:02x}" for v in rgb)
-    return stops[-1][1]
+def _padded(values: pd.Series, share: float) -> list[float]:
+    low, high = (float(values.min()), float(values.max())) if len(values) else (0.0, 1.0)
+    pad = (high - low or 1) * share
+    return [low - pad, high + pad]
+
+
+def _projected(lon: pd.Series, lat: pd.Series, boundaries: dict) -> list[tuple[float, float]]:
+    """Points in the map's own proportions (Mercator, scaled so the boundaries' height is the map's)."""
+    def mercator(latitude):
+        return np.degrees(np.log(np.tan(np.pi / 4 + np.radians(np.asarray(latitude, dtype=float)) / 2)))
+
+    lats = [y for feature in boundaries["features"] for ring in _outer_rings(feature["geometry"]) for _, y in ring]
+    bottom, top = (mercator(min(lats)), mercator(max(lats))) if lats else (0.0, 1.0)
+    pixels = (MAP_HEIGHT - MAP_MARGIN["t"] - MAP_MARGIN["b"]) / ((top - bottom) or 1)
+    return list(zip(np.asarray(lon, dtype=float) * pixels, (mercator(lat) - bottom) * pixels))
+
+
+# Where a name may sit against its point, in order of preference, as (plotly position, x side, y side).
+_AROUND = [("top center", 0, 1), ("bottom center", 0, -1), ("middle right", 1, 0), ("middle left", -1, 0),
+           ("top right", 1, 1), ("top left", -1, 1), ("bottom right", 1, -1), ("bottom left", -1, -1)]
+
+
+def _label_positions(points: list[tuple[float, float]], labels: list[str], size: float, centred: bool,
+                     radii: list[float] | None = None) -> list[str | None]:
+    """A text position for each label so that no two labels overlap (None: leave that label off).
+
+    points are in pixels (y up); text widths are estimated from the font size (0.55 em a character, as Arial's
+    average), which is what lets a figure be laid out before it is drawn. Names are placed from the first to the
+    last in the order given, each at its first free position (the area's centre first for a choropleth).
+    """
+    # a circle's own box is in the way of every other circle's name
+    placed = [(x - r, x + r, y - r, y + r) for (x, y), r in zip(points, radii)] if radii else []
+    positions: list[str | None] = []
+    gap = 3.0
+    for n, ((x, y), label) in enumerate(zip(points, labels)):
+        width, height = 0.55 * size * len(label) + gap, 1.25 * size + gap
+        radius = (radii[n] if radii else 0.0) + 2
+        options = ([("middle center", 0, 0)] if centred else []) + _AROUND
+        chosen = None
+        for name, side_x, side_y in options:
+            cx = x + side_x * (radius + width / 2)
+            cy = y + side_y * (radius + height / 2)
+            box = (cx - width / 2, cx + width / 2, cy - height / 2, cy + height / 2)
+            if not any(box[0] < b[1] and b[0] < box[1] and box[2] < b[3] and b[2] < box[3] for b in placed):
+                chosen = name
+                placed.append(box)
+                break
+        positions.append(chosen)
+    return positions
 
 
 def _outer_rings(geometry: dict) -> list[list]:
@@ -190,13 +314,6 @@ def _outer_rings(geometry: dict) -> list[list]:
     if geometry["type"] == "MultiPolygon":
         return [polygon[0] for polygon in geometry["coordinates"]]
     return []
-
-
-def read_boundaries(path: str | Path | None) -> dict | None:
-    """A boundary GeoJSON (features with an 'area_code' property), or None when no path is configured."""
-    if not path or not Path(path).exists():
-        return None
-    return json.loads(Path(path).read_text(encoding="utf-8"))
 
 
 def bar_figure(table: pd.DataFrame, x: str, y: str, title: str, source: str, x_label: str,
