@@ -286,7 +286,7 @@ def place_map_figure(table: pd.DataFrame, measure: str, measure_label: str, titl
             lon=drawn.lon, lat=drawn.lat, mode="text", text=[n if p else "" for n, p in zip(drawn.place_name,
                                                                                            positions)],
             textposition=[p or "middle center" for p in positions], hoverinfo="skip", showlegend=False,
-            textfont=dict(size=MAP_LABEL_SIZE, color=FONT["color"], shadow="0px 0px 3px white")))
+            textfont=dict(size=MAP_LABEL_SIZE, color=FONT["color"], shadow="0px 0px 2px white, 0px 0px 3px white, 0px 0px 4px white")))
         fig.add_trace(go.Choropleth(
             geojson=boundaries, featureidkey="properties.area_code", locations=drawn.place_code,
             z=drawn[measure].astype(float), zmin=low, zmax=high, colorscale=SEQUENTIAL, colorbar=colorbar,
