@@ -206,6 +206,8 @@ BOUNDARIES_FILE = REFERENCE_DIR / "nottinghamshire_derbyshire_lad_dec2019_buc.ge
 BOUNDARY_ATTRIBUTION = "Contains OS data © Crown copyright and database right 2019; ONS, Open Government Licence v3.0"
 MAP_HEIGHT = 640
 MAP_LABEL_SIZE = 12
+# A white halo round dark names, so they read on light and dark fills alike.
+HALO = "0px 0px 2px white, 0px 0px 3px white, 0px 0px 4px white"
 # Room for the title above and the source and attribution lines below the map, in pixels.
 MAP_MARGIN = dict(l=10, r=10, t=60, b=90)
 
@@ -286,7 +288,7 @@ def place_map_figure(table: pd.DataFrame, measure: str, measure_label: str, titl
             lon=drawn.lon, lat=drawn.lat, mode="text", text=[n if p else "" for n, p in zip(drawn.place_name,
                                                                                            positions)],
             textposition=[p or "middle center" for p in positions], hoverinfo="skip", showlegend=False,
-            textfont=dict(size=MAP_LABEL_SIZE, color=FONT["color"], shadow="0px 0px 2px white, 0px 0px 3px white, 0px 0px 4px white")))
+            textfont=dict(size=MAP_LABEL_SIZE, color=FONT["color"], shadow=HALO)))
         fig.add_trace(go.Choropleth(
             geojson=boundaries, featureidkey="properties.area_code", locations=drawn.place_code,
             z=drawn[measure].astype(float), zmin=low, zmax=high, colorscale=SEQUENTIAL, colorbar=colorbar,

@@ -159,7 +159,7 @@ def _cell_problems(figure, measured: dict) -> list[str]:
     columns = len(dict.fromkeys(heatmaps[0].x))
     left, right = measured["heatmaps"][0]["x0"], measured["heatmaps"][0]["x1"]
     cell = (right - left) / columns - (heatmaps[0].xgap or 0)
-    printed = {str(t) for trace in heatmaps for row in (trace.text if trace.text is not None else []) for t in row if str(t)}
+    printed = {str(t) for trace in heatmaps if trace.text is not None for row in trace.text for t in row if str(t)}
     return [f"cell number {box['words']!r} is {box['x1'] - box['x0']:.0f} px wide in a {cell:.0f} px cell"
             for box in measured["boxes"] if box["words"] in printed and box["x1"] - box["x0"] > cell]
 
