@@ -220,16 +220,21 @@ def need_effort_slide(context: PackContext) -> Slide:
 def place_map_slide(context: PackContext) -> Slide:
     table = analysis.need_vs_effort(context.con, context.framework, context.filters)
     measure, label = "activities_per_100k", "Activities per 100,000 people"
+    try:
+        boundaries = charts.read_boundaries()
+    except charts.BoundaryFileError:
+        boundaries = None  # the pack is still made, with centre points; the Places page says what is wrong
     figure = charts.place_map_figure(table, measure, label, "Activities per 100,000 people, by place",
-                                     context.source)
+                                     context.source, boundaries)
     ranked = table.sort_values(measure, ascending=False)
     shown = pd.concat([ranked.head(4), ranked.tail(4)]).drop_duplicates("place_code")
     key_figures = pd.DataFrame({"Place": shown.place_name.to_numpy(), "Activities": shown.activities.to_numpy(),
                                 label: shown[measure].round(1).to_numpy()})
     return Slide("place_map", "Map", headlines.place_spread_headline(table, measure, label), figure, key_figures,
                  headlines.map_summary(table, measure, label), context.source,
-                 context.caveat("Circles at ONS area centroids. A multi-place activity counts in every place it "
-                                "reaches."))
+                 context.caveat("Areas drawn from ONS district boundaries (December 2019)." if boundaries else
+                                "Circles at ONS area centre points (the boundary file was not found).",
+                                "A multi-place activity counts in every place it reaches."))
 
 
 HEADLINE_TREND_INDICATOR = "93015"  # adults inactive: the need measure the strategy is read by

@@ -22,7 +22,8 @@ def chart_block(fig: go.Figure, summary: str, table: pd.DataFrame | pa.Table, ke
     exported image. Images are drawn only when a download is clicked, then cached by the figure.
     """
     with st.container(key=f"chart_{key}"):
-        st.plotly_chart(fig, key=key, alt=summary, config={"displaylogo": False,
+        # scrollZoom off: a map otherwise zooms out when the reader scrolls the page past it
+        st.plotly_chart(fig, key=key, alt=summary, config={"displaylogo": False, "scrollZoom": False,
                                                            "toImageButtonOptions": {"format": "png", "scale": 2}})
         st.caption(plain(summary))
         downloads = st.container(horizontal=True, gap="small")
