@@ -29,6 +29,8 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "manage_partners": frozenset({"admin"}),
     "manage_framework": frozenset({"admin"}),
     "view_audit_log": frozenset({"admin"}),
+    "manage_rounds": frozenset({"analyst", "admin"}),
+    "see_round_status": frozenset({"partner", "analyst", "admin"}),
 }
 
 # What each action is, in the words of a refusal: "Only ... can <words>".
@@ -43,10 +45,12 @@ ACTION_WORDS = {
     "manage_partners": "manage partner organisations",
     "manage_framework": "change the framework or rebuild the database",
     "view_audit_log": "see the audit log",
+    "manage_rounds": "open reporting rounds and send reminders",
+    "see_round_status": "see a reporting round's returns",
 }
 
 # Actions that a partner may take only for their own organisation.
-PARTNER_SCOPED = frozenset({"import_activities", "rollback_activities"})
+PARTNER_SCOPED = frozenset({"import_activities", "rollback_activities", "see_round_status"})
 
 LOCAL_EMAIL = "local"
 LOCAL_LABEL = "Local mode — no sign-in"
