@@ -24,6 +24,7 @@ from strategy.ingest.template import template_xlsx
 # The kinds of change a return makes, in the order the preview lists them (see return_changes.sql).
 CHANGE_KINDS = ("new", "ended", "changed", "not in this return", "unchanged")
 CHANGES_LISTED = 1000
+DOWNLOAD_RETURN = "download pre-filled return"
 
 
 def current_activities(con: duckdb.DuckDBPyConnection, actor: User, partner: str) -> pd.DataFrame:
@@ -33,9 +34,11 @@ def current_activities(con: duckdb.DuckDBPyConnection, actor: User, partner: str
 
 
 def prefilled_return(con: duckdb.DuckDBPyConnection, actor: User, partner: str, framework: Framework | None = None,
-                     round_name: str | None = None, today: date | None = None) -> bytes:
+                     round_name: str | None = None, today: date | None = None,
+                     with_count: bool = False) -> bytes | tuple[bytes, int]:
     """The Excel template with the partner's current activities filled in, one row each, drop-down lists and guide
-    kept; the Guide says whose activities they are, as on which day, and what to do."""
+    kept; the Guide says whose activities they are, as on which day, and what to do. with_count: (the file, how
+    many activities it holds)."""
     framework = framework or load_framework()
     activities = current_activities(con, actor, partner)
     today = today or periods.today()
@@ -45,7 +48,8 @@ def prefilled_return(con: duckdb.DuckDBPyConnection, actor: User, partner: str, 
             "numbers and status; give an end date to an activity that has finished; add a row for each new "
             "activity (a new activity_id). Keep each activity_id as it is: it is how the upload knows the activity. "
             "A row you delete is kept as it was, not removed.")
-    return template_xlsx(framework, rows=rows, note=note)
+    data = template_xlsx(framework, rows=rows, note=note)
+    return (data, len(rows)) if with_count else data
 
 
 def return_file_name(partner: str, round_name: str | None = None) -> str:
@@ -117,3 +121,10 @@ def return_changes(cursor: duckdb.DuckDBPyConnection, partner: str, today: date 
 def _may_see(actor: User, partner: str) -> None:
     """A partner's return is theirs and the round's leaders' (analysts, admins); viewers see none."""
     require(actor, "see_round_status", partner)
+
+
+def record_download(con: duckdb.DuckDBPyConnection, actor: User, partner: str, round_name: str | None = None) -> None:
+    """Log that someone took a partner's pre-filled return (it holds the partner's activities)."""
+    _may_see(actor, partner)
+    with db.transaction(con):
+        db.audit(con, actor, DOWNLOAD_RETURN, f"{partner}" + (f" for {round_name}" if round_name else ""))

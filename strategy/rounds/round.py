@@ -19,7 +19,7 @@ from strategy import db, periods
 from strategy.access import User, require
 
 RETURNED, LATE, NOT_STARTED = "returned", "late", "not started"
-OPEN_ROUND, REMINDER = "open reporting round", "copy round reminder"
+OPEN_ROUND, REMINDER = "open reporting round", "round reminder sent"
 UPLOAD_PAGE = "Upload"  # the upload page's address under the dashboard's base URL
 
 
@@ -149,7 +149,7 @@ def reminder_text(found: Round, partner: str, status: str, base_url: str, today:
 
 
 def record_reminder(con: duckdb.DuckDBPyConnection, actor: User, found: Round, partner: str) -> None:
-    """Log that a reminder to a partner was copied (analysts and admins)."""
+    """Log that a reminder to a partner was sent (analysts and admins)."""
     require(actor, "manage_rounds")
     with db.transaction(con):
         db.audit(con, actor, REMINDER, f"{found.name}: reminder for {partner}")

@@ -224,10 +224,9 @@ def test_only_partners_and_admins_see_or_open_the_upload_page(open_as, role, may
 
 def test_a_partners_upload_page_is_for_their_own_organisation(open_as):
     upload = open_as(PEOPLE["partner"], "pages/5_Upload.py")
-    assert upload.text_input(key="upload_partner").value == PARTNER
-    upload.text_input(key="upload_partner").input("Derby County Community Trust").run()
-    assert f"only for your own organisation, {PARTNER}, not for Derby County Community Trust" in \
-        upload.error[0].value.replace("\\", "")
+    assert not upload.selectbox and not upload.text_input  # nothing to choose or type: their own organisation
+    assert any(f"You report for **{PARTNER}**, your organisation." in m.value.replace("\\", "")
+               for m in upload.markdown)
 
 
 def test_pages_and_writes_refused_by_role_are_in_the_audit_log(open_as, signin_db):

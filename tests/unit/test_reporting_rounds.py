@@ -146,7 +146,7 @@ def test_reminder_names_the_round_deadline_and_the_partners_upload_link(con):
     soon = reminder_text(found, "Alpha & Sons", "not started", "https://moves.example.org", today=date(2026, 7, 12))
     assert "(in 3 days)" in soon
     record_reminder(con, ANALYST, found, "Alpha & Sons")
-    assert con.execute("SELECT detail FROM audit_log WHERE action = 'copy round reminder'").fetchall() == \
+    assert con.execute("SELECT detail FROM audit_log WHERE action = 'round reminder sent'").fetchall() == \
         [("2026/27 Q2: reminder for Alpha & Sons",)]
 
 
