@@ -78,11 +78,12 @@ cells[2].metric("Late", f"{counts.get(LATE, 0):,}")
 cells[3].metric("Not started", f"{counts.get(NOT_STARTED, 0):,}")
 st.caption(f"Deadline {found.deadline:%d/%m/%Y}; today is {today:%d/%m/%Y}"
            + (" (the deadline has passed)." if overdue else f" ({(found.deadline - today).days} days to go)."))
-st.dataframe(status[["partner", "status", "returned_at", "returned_by", "upload_id", "current_activities"]],
-             hide_index=True, width="stretch", key="round_status",
-             column_config={"returned_at": st.column_config.DatetimeColumn("returned", format="DD/MM/YYYY HH:mm"),
-                            "returned_by": "by", "upload_id": "upload",
-                            "current_activities": "current activities"})
+shown = status[["partner", "status", "current_activities"]].assign(
+    returned=[f"{t:%d/%m/%Y %H:%M}" if pd.notna(t) else "" for t in status.returned_at],
+    by=status.returned_by.fillna(""),
+    upload=[str(int(u)) if pd.notna(u) else "" for u in status.upload_id])
+st.dataframe(shown[["partner", "status", "returned", "by", "upload", "current_activities"]], hide_index=True,
+             width="stretch", key="round_status", column_config={"current_activities": "current activities"})
 
 st.subheader("Reminders")
 waiting = status[status.status != RETURNED].partner.tolist()

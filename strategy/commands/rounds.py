@@ -64,8 +64,9 @@ def run_open(args: argparse.Namespace) -> int:
             return fail(str(problem), 2)
         except PermissionDenied as problem:
             return refused(problem, args)
+    names = ", ".join(table.partner) if len(table) <= 10 else f"see: python -m strategy rounds status \"{opened.name}\""
     print(f"Opened the round {opened.name}: deadline {opened.deadline:%d/%m/%Y}, {len(table):,} partner"
-          f"{'s' if len(table) != 1 else ''} expected ({', '.join(table.partner)}).")
+          f"{'s' if len(table) != 1 else ''} expected ({names}).")
     return 0
 
 
@@ -114,7 +115,9 @@ def run_status(args: argparse.Namespace) -> int:
     else:
         print(f"{found.name}: deadline {found.deadline:%d/%m/%Y}; "
               + ", ".join(f"{counts.get(s, 0)} {s}" for s in ("returned", "late", "not started")))
-        print(table[["partner", "status", "returned_at", "returned_by", "upload_id"]].to_string(index=False))
+        shown = table[["partner", "status", "returned_at", "returned_by", "upload_id"]].astype(object)
+        shown["returned_at"] = [f"{t:%d/%m/%Y %H:%M}" if t == t and t is not None else "" for t in table.returned_at]
+        print(shown.where(shown.notna(), "").to_string(index=False))
     return 0
 
 
