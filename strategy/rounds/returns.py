@@ -63,7 +63,7 @@ def return_row(framework: Framework, activity) -> list:
     values = {
         "activity_id": activity.activity_id, "title": activity.title, "description": _blank(activity.description),
         "sector": framework.label("sector", activity.sector),
-        "places": "; ".join(_place_name(framework, code) for code in activity.places),
+        "places": _places(framework, activity.places),
         "aims": _names(framework, "aim", activity.aims),
         "ways_of_working": _names(framework, "way", activity.ways_of_working),
         "themes": _names(framework, "theme", activity.themes),
@@ -87,6 +87,21 @@ def _names(framework: Framework, kind: str, codes) -> str | None:
         name = framework.item(kind, code).short
         shown.append(code if re.search(LIST_SEPARATORS, name) else name)
     return "; ".join(shown)
+
+
+def _places(framework: Framework, codes) -> str:
+    """The stored places by name, as a partner would write them: 'All' for every local area, a county's name for
+    all of its districts, else each place (the upload expands them back to the same places)."""
+    remaining = set(codes)
+    if remaining == {p.code for p in framework.local_places()}:
+        return "All"
+    names = []
+    for county in framework.counties():
+        within = set(framework.places_within(county.code)) - {county.code}
+        if within and within <= remaining:
+            names.append(county.name)
+            remaining -= within
+    return "; ".join(names + [_place_name(framework, code) for code in codes if code in remaining])
 
 
 def _place_name(framework: Framework, code: str) -> str:
