@@ -260,3 +260,45 @@ def test_cli_rounds_and_return(demo_writable, tmp_path, capsys):
     status = json.loads(capsys.readouterr().out)
     assert status["round"] == "2026/27 Q2" and [(p["partner"], p["status"]) for p in status["partners"]] == \
         [(partner, "returned")]
+
+
+def test_a_new_organisation_name_finds_the_partner_it_nearly_matches():
+    from strategy.rounds.organisations import near_matches, same_organisation
+
+    known = ["Mansfield Community Trust", "Derby County Community Trust", "Bolsover Sports & Leisure Ltd"]
+    assert same_organisation("  mansfield community trust LTD ", known) == "Mansfield Community Trust"
+    assert same_organisation("Bolsover Sports and Leisure", known) == "Bolsover Sports & Leisure Ltd"
+    assert near_matches("Mansfeld Comunity Trust", known) == ["Mansfield Community Trust"]
+    assert near_matches("Derby Community Trust", known)[0] == "Derby County Community Trust"
+    assert near_matches("Erewash Walking Football", known) == []
+
+
+def test_reminder_link_uses_the_setting_or_the_address_in_use(monkeypatch):
+    from strategy.rounds.organisations import base_url
+
+    monkeypatch.delenv("STRATEGY_BASE_URL", raising=False)
+    assert base_url("https://moves.example.org/dash/Reporting_round?x=1", "Reporting_round") == \
+        "https://moves.example.org/dash"
+    assert base_url(None) is None
+    monkeypatch.setenv("STRATEGY_BASE_URL", "https://dashboard.example.org/")
+    assert base_url("http://127.0.0.1:8501/Reporting_round", "Reporting_round") == "https://dashboard.example.org"
+
+
+def test_the_return_names_places_as_a_partner_would(demo_con, framework):
+    activities = current_activities(demo_con, LOCAL_USER, busiest_partner(demo_con))
+    from strategy.rounds.returns import return_row
+
+    every = {p.code for p in framework.local_places()}
+    counties = {c.name: set(framework.places_within(c.code)) - {c.code} for c in framework.counties()}
+    for activity in activities.itertuples(index=False):
+        names = return_row(framework, activity)[COLUMN_NAMES.index("places")].split("; ")
+        stored = set(activity.places)
+        if stored == every:
+            assert names == ["All"]
+            continue
+        expanded = set()
+        for name in names:
+            expanded |= counties.get(name) or {next(p.code for p in framework.places if p.name == name)}
+        assert expanded == stored  # the same places, by name
+        for county, districts in counties.items():  # a whole county is named as the county
+            assert (county in names) == (districts <= stored)
