@@ -115,6 +115,7 @@ def test_navigation_shows_each_person_only_the_pages_they_may_use(open_as, role,
     assert {"app.py", "1_Alignment.py", "4_Trends.py"} <= pages
     assert ("11_Admin.py" in pages) is expected_admin_link
     assert ("5_Upload.py" in pages) is (role in ("partner", "admin"))
+    assert ("12_Reporting_round.py" in pages) is (role in ("partner", "analyst", "admin"))
     assert f"Signed in as {PEOPLE[role]}".replace(".", "\\.") in " ".join(c.value for c in app.caption)
 
 
@@ -220,6 +221,15 @@ def test_only_partners_and_admins_see_or_open_the_upload_page(open_as, role, may
     else:
         assert "Only partners and admins can upload activities" in upload.error[0].value
         assert not upload.get("file_uploader")
+
+
+def test_the_reporting_round_is_for_its_leaders_and_each_partner_sees_only_their_own(open_as):
+    viewer = open_as(PEOPLE["viewer"], "pages/12_Reporting_round.py")
+    assert "Only partners, analysts and admins can see a reporting round's returns" in viewer.error[0].value
+    partner = open_as(PEOPLE["partner"], "pages/12_Reporting_round.py")
+    assert not partner.exception and not partner.dataframe and not partner.get("form")  # no table, no opening
+    analyst = open_as(PEOPLE["analyst"], "pages/12_Reporting_round.py")
+    assert not analyst.exception and any(b.label == "Open the round" for b in analyst.button)
 
 
 def test_a_partners_upload_page_is_for_their_own_organisation(open_as):
