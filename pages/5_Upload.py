@@ -36,7 +36,11 @@ st.subheader("1. Your organisation")
 known = partner_names(page.con)
 if page.user.role == "partner":  # a partner uploads for their own organisation only: nothing to choose
     partner = page.user.partner or ""
-    st.markdown(f"You report for **{plain(partner)}**, your organisation.")
+    if partner:
+        st.markdown(f"You report for **{plain(partner)}**, your organisation.")
+    else:
+        st.error("Your partner account is not linked to an organisation, so you cannot upload yet. Ask your "
+                 "administrator to link it.", icon=":material/lock:")
 else:
     if linked_partner and "upload_choice" not in st.session_state:
         st.session_state["upload_choice"] = same_organisation(linked_partner, known)

@@ -11,6 +11,7 @@ from strategy.access import PermissionDenied
 from strategy.commands.common import (UsageError, acting_user, add_acting_user_option, database_argument, fail,
                                       print_json, refused)
 from strategy.rounds import RoundProblem, list_rounds, open_round, prefilled_return, round_status
+from strategy.rounds.returns import record_download
 from strategy.rounds.round import find_round
 
 
@@ -126,11 +127,12 @@ def run_return(args: argparse.Namespace) -> int:
     if target.suffix.lower() != ".xlsx":
         return fail(f"{target}: a return is an Excel workbook; name the file ….xlsx", 2)
     try:
-        con = db.connect(database_argument(args), read_only=True)
+        con = db.connect(database_argument(args))  # taking a return is written to the audit log
     except db.DatabaseUnavailable as problem:
         return fail(str(problem))
     with con:
         try:
+            db.migrate(con)
             actor = acting_user(args, con)
             known = db.query(con, "partner_by_name", partner_name=args.partner)
             if known.empty:
@@ -139,6 +141,7 @@ def run_return(args: argparse.Namespace) -> int:
             newest = find_round(con)
             data = prefilled_return(con, actor, partner, round_name=newest.name if newest else None)
             count = len(db.query(con, "partner_current_activities", partner=partner))
+            record_download(con, actor, partner, newest.name if newest else None)
         except UsageError as problem:
             return fail(str(problem), 2)
         except PermissionDenied as problem:

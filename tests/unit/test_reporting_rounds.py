@@ -254,6 +254,12 @@ def test_cli_rounds_and_return(demo_writable, tmp_path, capsys):
     assert main(["--db", str(path), "return", str(target), "--partner", partner]) == 0
     assert f"{count:,} current activities" in capsys.readouterr().out
     assert load_workbook(target)["Activities"].max_row == count + 1
+    logged = db.connect(path, read_only=True)
+    try:
+        assert logged.execute("SELECT actor, detail FROM audit_log WHERE action = 'download pre-filled return'"
+                              ).fetchall() == [("local", f"{partner} for 2026/27 Q2")]
+    finally:
+        logged.close()
     assert main(["--db", str(path), "import", "activities", str(target), "--partner", partner]) == 0
     capsys.readouterr()
     assert main(["--db", str(path), "rounds", "status", "--json"]) == 0
