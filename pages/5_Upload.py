@@ -149,8 +149,10 @@ if file is not None and partner and not refusal:
                        "was still running. Changed: any other difference. Not in this return: kept exactly as it "
                        "is (a row left out is never deleted; to end an activity, give it an end date).")
             listed = report.changes[report.changes.change != "unchanged"]
+            different = sum(counts.values()) - counts.get("unchanged", 0)
             if not listed.empty:
-                with st.expander(f"The {len(listed):,} activities that are new, ended, changed or not in this return",
+                with st.expander(f"The {different:,} activities that are new, ended, changed or not in this return"
+                                 + (f" (the first {len(listed):,} listed)" if different > len(listed) else ""),
                                  expanded=len(listed) <= 20):
                     st.dataframe(listed.drop(columns=["row"]), hide_index=True, width="stretch",
                                  key="upload_changes",
