@@ -33,6 +33,8 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "view_audit_log": frozenset({"admin"}),
     # A backup is a full copy of everything (users, audit log, partners' files); a restore replaces everything.
     "backup": frozenset({"admin"}),
+    "manage_rounds": frozenset({"analyst", "admin"}),
+    "see_round_status": frozenset({"partner", "analyst", "admin"}),
 }
 
 # What each action is, in the words of a refusal: "Only ... can <words>".
@@ -48,10 +50,12 @@ ACTION_WORDS = {
     "manage_framework": "change the framework or rebuild the database",
     "view_audit_log": "see the audit log",
     "backup": "back up or restore the database",
+    "manage_rounds": "open reporting rounds and send reminders",
+    "see_round_status": "see a reporting round's returns",
 }
 
 # Actions that a partner may take only for their own organisation.
-PARTNER_SCOPED = frozenset({"import_activities", "rollback_activities"})
+PARTNER_SCOPED = frozenset({"import_activities", "rollback_activities", "see_round_status"})
 
 LOCAL_EMAIL = "local"
 LOCAL_LABEL = "Local mode — no sign-in"

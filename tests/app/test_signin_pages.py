@@ -116,6 +116,7 @@ def test_navigation_shows_each_person_only_the_pages_they_may_use(open_as, role,
     assert {"app.py", "1_Alignment.py", "4_Trends.py"} <= pages
     assert ("11_Admin.py" in pages) is expected_admin_link
     assert ("5_Upload.py" in pages) is (role in ("partner", "admin"))
+    assert ("12_Reporting_round.py" in pages) is (role in ("partner", "analyst", "admin"))
     assert f"Signed in as {plain(PEOPLE[role])}" in " ".join(c.value for c in app.caption)
 
 
@@ -223,12 +224,20 @@ def test_only_partners_and_admins_see_or_open_the_upload_page(open_as, role, may
         assert not upload.get("file_uploader")
 
 
+def test_the_reporting_round_is_for_its_leaders_and_each_partner_sees_only_their_own(open_as):
+    viewer = open_as(PEOPLE["viewer"], "pages/12_Reporting_round.py")
+    assert plain("Only partners, analysts and admins can see a reporting round's returns") in viewer.error[0].value
+    partner = open_as(PEOPLE["partner"], "pages/12_Reporting_round.py")
+    assert not partner.exception and not partner.dataframe and not partner.get("form")  # no table, no opening
+    analyst = open_as(PEOPLE["analyst"], "pages/12_Reporting_round.py")
+    assert not analyst.exception and any(b.label == "Open the round" for b in analyst.button)
+
+
 def test_a_partners_upload_page_is_for_their_own_organisation(open_as):
     upload = open_as(PEOPLE["partner"], "pages/5_Upload.py")
-    assert upload.text_input(key="upload_partner").value == PARTNER
-    upload.text_input(key="upload_partner").input("Derby County Community Trust").run()
-    assert f"only for your own organisation, {PARTNER}, not for Derby County Community Trust" in \
-        upload.error[0].value.replace("\\", "")
+    assert not upload.selectbox and not upload.text_input  # nothing to choose or type: their own organisation
+    assert any(f"You report for **{PARTNER}**, your organisation." in m.value.replace("\\", "")
+               for m in upload.markdown)
 
 
 def test_pages_and_writes_refused_by_role_are_in_the_audit_log(open_as, signin_db):

@@ -20,8 +20,8 @@ OTHER = "Derby County Community Trust"
 # table fails here).
 EXPECTED = {
     "viewer": {"read"},
-    "partner": {"read", "import_activities", "rollback_activities", "edit_learning"},
-    "analyst": {"read", "import_indicators", "export", "edit_learning"},
+    "partner": {"read", "import_activities", "rollback_activities", "edit_learning", "see_round_status"},
+    "analyst": {"read", "import_indicators", "export", "edit_learning", "manage_rounds", "see_round_status"},
     "admin": set(PERMISSIONS),
 }
 
