@@ -29,6 +29,9 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "manage_partners": frozenset({"admin"}),
     "manage_framework": frozenset({"admin"}),
     "view_audit_log": frozenset({"admin"}),
+    "record_decisions": frozenset({"analyst", "admin"}),
+    "save_scenarios": frozenset({"analyst", "admin"}),
+    "see_partner_fit": frozenset({"partner", "analyst", "admin"}),
 }
 
 # What each action is, in the words of a refusal: "Only ... can <words>".
@@ -43,10 +46,13 @@ ACTION_WORDS = {
     "manage_partners": "manage partner organisations",
     "manage_framework": "change the framework or rebuild the database",
     "view_audit_log": "see the audit log",
+    "record_decisions": "record board decisions or change their state",
+    "save_scenarios": "save what-if scenarios",
+    "see_partner_fit": "see where a partner fits",
 }
 
 # Actions that a partner may take only for their own organisation.
-PARTNER_SCOPED = frozenset({"import_activities", "rollback_activities"})
+PARTNER_SCOPED = frozenset({"import_activities", "rollback_activities", "see_partner_fit"})
 
 LOCAL_EMAIL = "local"
 LOCAL_LABEL = "Local mode — no sign-in"

@@ -20,8 +20,9 @@ OTHER = "Derby County Community Trust"
 # table fails here).
 EXPECTED = {
     "viewer": {"read"},
-    "partner": {"read", "import_activities", "rollback_activities", "edit_learning"},
-    "analyst": {"read", "import_indicators", "export", "edit_learning"},
+    "partner": {"read", "import_activities", "rollback_activities", "edit_learning", "see_partner_fit"},
+    "analyst": {"read", "import_indicators", "export", "edit_learning", "record_decisions", "save_scenarios",
+                "see_partner_fit"},
     "admin": set(PERMISSIONS),
 }
 
