@@ -158,5 +158,5 @@ def since_last_time_headline(table: pd.DataFrame) -> str:
     """One sentence: how many decisions, and where they stand."""
     counts = table.state.value_counts()
     parts = [f"{counts[s]} {STATES[s].lower()}" for s in STATES if counts.get(s, 0)]
-    noun = "decision" if len(table) == 1 else "decisions"
-    return f"Since last time: {len(table)} {noun} of the board, " + ", ".join(parts) + "."
+    noun = "board decision" if len(table) == 1 else "board decisions"
+    return f"Since last time: {len(table)} {noun}, " + ", ".join(parts) + "."

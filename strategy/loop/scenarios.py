@@ -27,6 +27,7 @@ KINDS = {"move": "Move a sum between places", "spread": "Spread a new budget by 
 # What each need weight is measured by, and the column of need_vs_effort() that holds it.
 NEED_MEASURES = {"inactive": ("Adults inactive (%)", "inactive_pct"), "imd": ("IMD 2019 score", "imd2019_score"),
                  "population": ("Population", "population")}
+NEED_WORDS = {"inactive": "inactive adults", "imd": "deprivation (IMD)", "population": "population"}
 DEFAULT_WEIGHTS = {"population": 0.5, "inactive": 0.3, "imd": 0.2}
 SCENARIO_MARK = "Scenario, not actual"
 SPREAD_RULE = ("A new budget is spread by need: each place gets the weighted sum of its share of the partnership's "
@@ -160,7 +161,7 @@ def describe(framework: Framework, scenario: Scenario) -> str:
                 f"{framework.place(scenario.to_place).name}.")
     weights = dict(scenario.weights)
     total = sum(weights.values()) or 1
-    parts = ", ".join(f"{NEED_MEASURES[k][0].lower()} {v / total:.0%}" for k, v in weights.items() if v)
+    parts = ", ".join(f"{NEED_WORDS[k]} {v / total:.0%}" for k, v in weights.items() if v)
     return f"Spread a new budget of £{scenario.amount:,.0f}{aim} by need (weights: {parts})."
 
 
