@@ -16,6 +16,7 @@ COMMAND_MODULES = [
     "strategy.commands.imports",
     "strategy.commands.uploads",
     "strategy.commands.users",
+    "strategy.commands.loop",
 ]
 
 

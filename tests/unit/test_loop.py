@@ -2,6 +2,7 @@
 
 Expected figures are worked out here another way (plain Python over the stored rows), never copied from the code."""
 
+import json
 from datetime import date
 from statistics import median
 
@@ -263,3 +264,32 @@ def test_gaps_reached_marks_only_the_scenarios_aim_in_its_places():
     added = pd.Series({BOLSOVER: 10_000.0, DERBY: -10_000.0})
     reached = scenarios.gaps_reached(gaps, added, "A2")
     assert reached.scenario_money.tolist() == [10_000.0, 0.0, -10_000.0]
+
+
+def test_decisions_and_scenarios_from_the_command_line(demo_db_copy, framework, capsys, signin_secrets):
+    from strategy.__main__ import main
+    from strategy.users import add_user
+
+    with db.connect(demo_db_copy) as con:
+        db.migrate(con)
+        add_user(con, LOCAL_USER, "lead@example.org", "analyst")
+        add_user(con, LOCAL_USER, "board@example.org", "viewer")
+        snapshot = analysis.headline_totals(con, framework, Filters(places=(MANSFIELD,), aims=("A3",)))
+    base = ["--db", str(demo_db_copy)]
+    assert main([*base, "decisions", "add", "Ask Mansfield's GPs to refer to walking groups", "--owner",
+                 "Mid Notts ICB", "--due", "2026-12-31", "--place", "Mansfield", "--aim", "A3",
+                 "--as", "lead@example.org"]) == 0
+    assert "Recorded decision 1" in capsys.readouterr().out
+    assert main([*base, "decisions", "add", "x", "--owner", "y", "--as", "board@example.org"]) == 1
+    assert "Only analysts and admins can record board decisions" in capsys.readouterr().err
+    assert main([*base, "decisions", "add", "x", "--owner", "y", "--due", "31/12/2026",
+                 "--as", "lead@example.org"]) == 2
+    assert "YYYY-MM-DD" in capsys.readouterr().err
+    assert main([*base, "decisions", "set-state", "1", "done", "--as", "lead@example.org"]) == 0
+    assert "now done" in capsys.readouterr().out
+    assert main([*base, "decisions", "list", "--json", "--as", "board@example.org"]) == 0
+    listed = json.loads(capsys.readouterr().out)
+    assert [(d["state"], d["view_query"]) for d in listed] == [("done", "place=E07000174&aim=A3")]
+    assert listed[0]["snapshot_activities"] == snapshot["activities"] and listed[0]["moved_activities"] == 0
+    assert main([*base, "scenarios", "list"]) == 0
+    assert "No scenarios saved yet." in capsys.readouterr().out
