@@ -11,6 +11,7 @@ from strategy.ingest.rollback import RollbackReport
 from strategy.ingest.report import Limits
 from strategy.ingest.template import template_csv, template_xlsx
 from strategy.ui import data_changed, log_refusal, page_setup, plain
+from strategy.ui.loop import where_you_fit
 
 page = page_setup("Upload activities", icon=":material/upload_file:", sidebar_filters=False,
                   action="import_activities")
@@ -65,6 +66,9 @@ if file is not None and partner and not refusal:
     if loaded is not None:
         (st.success if loaded.ok else st.error)(plain(loaded.message), icon=":material/task_alt:")
         st.page_link("pages/1_Alignment.py", label="See them in the Alignment heatmap", icon=":material/grid_on:")
+        if loaded.ok:
+            st.subheader(f"Where {plain(partner)} fits")
+            where_you_fit(page, partner, key="upload_fit")
     elif report.status == VALID:
         st.success(plain(report.message), icon=":material/check_circle:")
         st.markdown(f"Preview of the first {len(report.preview):,} rows, with the code each name was matched to:")

@@ -349,8 +349,8 @@ def since_last_time_slide(context: PackContext) -> Slide | None:
         return None
     table = decisions.since_last_time_table(found)
     figure = charts.table_figure(table.head(10), "Since last time: the board's decisions", context.source)
-    summary = " ".join(f"{row.what} ({row.owner}): {decisions.STATES[row.state].lower()}; "
-                       f"{decisions.movement_text(row)}." for row in found.head(10).itertuples())
+    summary = (decisions.since_last_time_headline(found) + " The table lists each decision with its owner, its "
+               "state, and how its view's activities and investment moved since it was recorded.")
     return Slide("since_last_time", "Since last time", decisions.since_last_time_headline(found), figure,
                  table.head(12), summary, context.source,
                  context.caveat(decisions.MOVEMENT_NOTE, "Each decision keeps the view it was made on as a link."))
