@@ -42,9 +42,17 @@ class Fit:
         filled = int(self.gaps_filled.filled.sum()) if len(self.gaps_filled) else 0
         helped = len(self.gaps_filled)
         word = "activity" if self.activities == 1 else "activities"
-        sentence = (f"In {self.year}, {self.partner}'s {self.activities:,} {word} reach {helped} place and aim "
+        sentence = (f"In {self.year}, {self.partner}'s {self.activities:,} {word} "
+                    f"{'reaches' if self.activities == 1 else 'reach'} {helped} place and aim "
                     f"pair{'s' if helped != 1 else ''} that would otherwise have no or thin activity")
-        sentence += f"; {filled} of them {'is' if filled == 1 else 'are'} no longer a gap." if helped else "."
+        if not helped:
+            sentence += "."
+        elif filled == helped:
+            sentence += "; with them, " + ("it is" if helped == 1 else "none of them is") + " a gap any more."
+        elif filled == 0:
+            sentence += "; " + ("it is" if helped == 1 else "they are") + " still thin, so more would help."
+        else:
+            sentence += f"; with them, {filled} of these {'is' if filled == 1 else 'are'} no longer a gap."
         if len(self.others):
             sentence += (f" {len(self.others)} other partner{'s' if len(self.others) != 1 else ''} work on the same "
                          f"aims in the same places.")

@@ -75,7 +75,7 @@ def test_where_you_fit_follows_a_successful_upload(database):
     at.button(key="upload_load").click().run()
     assert not at.exception, at.exception
     assert any(s.value.startswith("Where Bolsover Young Movers") for s in at.subheader)
-    filled = at.dataframe(key="upload_fit_gaps").value
+    filled = at.dataframe[0].value  # the first table after the upload: the gaps filled
     assert ("Bolsover", "no activity (0)") in zip(filled.Place, filled["Before you"])
 
 
