@@ -371,10 +371,10 @@ def scenario_slides(context: PackContext) -> list[Slide]:
                                            title, context.source)
         described = scenarios.describe(context.framework, scenarios.saved_settings(row))
         flagged = int(table.scenario_high_need_low_effort.sum())
-        headline = (f"{scenarios.SCENARIO_MARK}: {row.name}. {described} High need, low effort places: "
+        headline = (f"{scenarios.SCENARIO_MARK}: {row.name}. High need, low effort places: "
                     f"{int(table.high_need_low_effort.sum())} today, {flagged} in the scenario.")
         built.append(Slide(f"scenario_{row.scenario_id}", f"Scenario: {row.name}", headline, figure,
-                           scenarios.per_place_table(table).head(12), headline, context.source,
+                           scenarios.per_place_table(table).head(12), f"{headline} {described}", context.source,
                            context.caveat(f"{scenarios.SCENARIO_MARK}: today's figures with the scenario's money "
                                           "added; no activity or reported figure is changed.",
                                           scenarios.SPREAD_RULE if row.kind == "spread" else "")))
@@ -402,6 +402,8 @@ SLIDE_BUILDERS: list[Callable[[PackContext], Slide | list[Slide] | None]] = [
 ]
 # Builders of appendix slides: none when everything fitted on its view's slide (six places or fewer).
 APPENDIX_BUILDERS = (trends_appendix_slides,)
+# Builders with nothing to show until the board records a decision or saves a scenario.
+RECORDED_BUILDERS = (since_last_time_slide, scenario_slides)
 
 
 def board_slides(con: duckdb.DuckDBPyConnection, framework: Framework, filters: Filters,
