@@ -42,6 +42,13 @@ class Fit:
         filled = int(self.gaps_filled.filled.sum()) if len(self.gaps_filled) else 0
         helped = len(self.gaps_filled)
         word = "activity" if self.activities == 1 else "activities"
+        if not helped:
+            sentence = (f"In {self.year}, {self.partner}'s {self.activities:,} {word} fill no gap: every place and "
+                        "aim they reach has enough other activity too.")
+            if len(self.others):
+                sentence += (f" {len(self.others)} other partner{'s' if len(self.others) != 1 else ''} work on the "
+                             "same aims in the same places.")
+            return sentence
         sentence = (f"In {self.year}, {self.partner}'s {self.activities:,} {word} "
                     f"{'reaches' if self.activities == 1 else 'reach'} {helped} place and aim "
                     f"pair{'s' if helped != 1 else ''} that would otherwise have no or thin activity")

@@ -108,13 +108,12 @@ def where_you_fit(page: Page, partner: str, key: str = "fit") -> None:
         st.dataframe(shown, hide_index=True, width="stretch", key=f"{key}_gaps")
     st.caption(f"A gap is a place and aim with no activity running in {found.year}, or thin activity (the gap "
                "list's rule on Coverage and gaps), worked out without this organisation's current activities.")
-    aims = found.aims.rename(columns={"aim": "Aim", "partner_share": f"{partner} (%)",
-                                      "partnership_share": "Partnership (%)"}).drop(columns="code")
-    ways = found.ways.rename(columns={"way": "Way of working", "partner_share": f"{partner} (%)",
-                                      "partnership_share": "Partnership (%)"}).drop(columns="code")
-    left, right = st.columns(2)
-    left.dataframe(aims, hide_index=True, width="stretch", key=f"{key}_aims")
-    right.dataframe(ways, hide_index=True, width="stretch", key=f"{key}_ways")
+    shares = {"partner_share": "This organisation (% of its activities)",
+              "partnership_share": "Whole partnership (% of activities)"}
+    aims = found.aims.rename(columns={"aim": "Aim", **shares}).drop(columns="code")
+    ways = found.ways.rename(columns={"way": "Way of working", **shares}).drop(columns="code")
+    st.dataframe(aims, hide_index=True, width="stretch", key=f"{key}_aims")
+    st.dataframe(ways, hide_index=True, width="stretch", key=f"{key}_ways")
     st.caption(f"Share of activities running in {found.year} that name each aim or way of working; an activity "
                "naming two aims counts in both, so a column adds to more than 100%.")
     st.markdown("**Who else works on the same aims in the same places**")
@@ -150,7 +149,7 @@ def what_if_money(page: Page, key: str = "whatif") -> None:
         scenario = scenarios.Scenario("move", float(amount), from_place, to_place, aim)
     else:
         amount = st.number_input("New budget (£)", min_value=0, value=250_000, step=10_000, key=f"{key}_amount")
-        st.caption("Weights (scaled to add to 100%): " + scenarios.SPREAD_RULE)
+        st.caption(scenarios.SPREAD_RULE)
         columns = st.columns(3)
         weights = tuple((name, float(column.number_input(
             f"{scenarios.NEED_MEASURES[name][0]} weight", min_value=0.0, max_value=100.0,
@@ -165,25 +164,22 @@ def what_if_money(page: Page, key: str = "whatif") -> None:
     table = scenarios.with_scenario(today_table, added)
     st.markdown(f"**{scenarios.SCENARIO_MARK}.** " + plain(scenarios.describe(page.framework, scenario)))
     source = page.source("partner activity returns; Active Lives 93015; ONS mid-2022 population")
-    left, right = st.columns(2)
-    with left:
-        chart_block(charts.need_effort_figure(today_table, "investment_per_head", "Today", source),
-                    f"Today: {int(today_table.high_need_low_effort.sum())} places are high need, low effort.",
-                    today_table[["place_name", "inactive_pct", "investment_per_head"]], key=f"{key}_today")
-    with right:
-        chart_block(charts.need_effort_figure(scenarios.scenario_figure_table(table), "investment_per_head",
-                                              scenarios.SCENARIO_MARK, source),
-                    f"In the scenario: {int(table.scenario_high_need_low_effort.sum())} places are high need, "
-                    "low effort.", scenarios.per_place_table(table), key=f"{key}_scenario")
-    st.dataframe(scenarios.per_place_table(table), hide_index=True, width="stretch", key=f"{key}_places")
+    chart_block(charts.need_effort_figure(scenarios.scenario_figure_table(table), "investment_per_head",
+                                          f"{scenarios.SCENARIO_MARK}: need against effort", source),
+                f"In the scenario {int(table.scenario_high_need_low_effort.sum())} places are high need, low effort "
+                f"(today {int(today_table.high_need_low_effort.sum())}; today's chart is under Need against effort, "
+                "above).", scenarios.per_place_table(table), key=f"{key}_scenario")
+    pounds = st.column_config.NumberColumn(format="localized")
+    st.dataframe(scenarios.per_place_table(table), hide_index=True, width="stretch", key=f"{key}_places",
+                 column_config={"Change (£)": pounds})
     gaps = scenarios.gaps_reached(_gaps(page), added, aim)
     reached = gaps[gaps.scenario_money > 0]
-    st.markdown(f"Of today's {len(gaps)} gaps, the scenario's money reaches **{len(reached)}** "
-                f"({'its aim' if aim else 'any aim'} in a place that gains money).")
+    st.markdown(f"Of today's {len(gaps)} {'gap' if len(gaps) == 1 else 'gaps'}, the scenario's money reaches "
+                f"**{len(reached)}** ({'its aim' if aim else 'any aim'} in a place that gains money).")
     if len(reached):
         st.dataframe(pd.DataFrame({"Place": reached.place, "Aim": reached.aim, "Today": reached.kind.map(
             {"none": "no activity", "thin": "thin"}), "Scenario money (£)": reached.scenario_money.round()}),
-            hide_index=True, width="stretch", key=f"{key}_gaps")
+            hide_index=True, width="stretch", key=f"{key}_gaps", column_config={"Scenario money (£)": pounds})
     st.caption("A scenario is never a reported figure: it changes no activity, and no other view or slide counts "
                "its money. Per head: " + money_per_head(float(table.scenario_investment.sum()
                                                                 / table.population.sum())) + " across the "
