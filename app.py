@@ -6,6 +6,7 @@ from strategy import periods
 from strategy.analysis import places_in_view
 from strategy.slides import short_money
 from strategy.ui import cached, chart_block, headline_indicator_tiles, heatmap_view, page_setup, plain
+from strategy.ui.loop import record_decision
 
 page = page_setup("Making our Move: overview", icon=":material/dashboard:")
 st.markdown(f"*The strategy's vision:* **{page.framework.vision}**")
@@ -57,3 +58,5 @@ with right:
             f"starting between {coverage['first_start']:%d %b %Y} and {coverage['last_start']:%d %b %Y}; "
             f"{coverage['uploads']:,} upload(s), the latest on {coverage['last_upload']:%d %b %Y}.")
     st.caption(f"Showing: {plain(page.filters.describe(page.framework))}.")
+
+record_decision(page, "Overview")

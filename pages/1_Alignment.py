@@ -4,6 +4,7 @@ import streamlit as st
 
 from strategy import analysis, periods
 from strategy.ui import cached_table, chart_block, heatmap_view, page_setup, pinned_quotes, pinned_quotes_for, plain
+from strategy.ui.loop import record_decision
 
 VIEWS = {"Aims x ways of working": ("aim", "way"), "Places x aims": ("place", "aim"),
          "Sectors x aims": ("sector", "aim"), "Themes x aims": ("theme", "aim")}
@@ -77,3 +78,4 @@ cell_places = [code for dimension, code, _ in cell if dimension == "place"]
 pinned_to = " and ".join(label for dimension, _, label in cell if dimension in ("aim", "place"))
 pinned_quotes(pinned_quotes_for(page.filters, aims=tuple(cell_aims), places=tuple(cell_places)),
               heading=f"In residents' words: quotes pinned to {pinned_to}" if pinned_to else "In residents' words")
+record_decision(page, f"Alignment: {view}")

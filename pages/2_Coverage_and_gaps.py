@@ -5,6 +5,7 @@ import streamlit as st
 from strategy import analysis
 from strategy.rounding import money_per_head
 from strategy.ui import cached, chart_block, figure, heatmap_view, page_setup, plain
+from strategy.ui.loop import record_decision, what_if_money
 
 page = page_setup("Coverage and gaps", icon=":material/troubleshoot:")
 year = analysis.gap_year(page.filters)
@@ -60,3 +61,9 @@ for place in flagged.itertuples():
 st.caption("Need is the share of adults aged 19 and over who are inactive (Active Lives). No number of inactive "
            "people is shown: the only population held for every place counts all ages, and multiplying by it would "
            "overstate the number by a fifth to a quarter.")
+
+st.subheader("What if the money moved?")
+st.caption("Move a sum between places, or spread a new budget by need, and see investment per head, need against "
+           "effort and the gaps it reaches beside today's. A scenario is never a reported figure.")
+what_if_money(page)
+record_decision(page, "Coverage and gaps")

@@ -15,6 +15,7 @@ from strategy.rounds import CHANGE_KINDS, RETURNED, prefilled_return, return_fil
 from strategy.rounds.organisations import NEW_ORGANISATION, near_matches, partner_names, same_organisation
 from strategy.rounds.returns import record_download
 from strategy.ui import data_changed, log_refusal, page_setup, plain, plain_table
+from strategy.ui.loop import where_you_fit
 
 linked_partner = st.query_params.get("partner")  # a reminder's link names the organisation
 page = page_setup("Upload activities", icon=":material/upload_file:", sidebar_filters=False,
@@ -137,6 +138,9 @@ if file is not None and partner and not refusal:
     if loaded is not None:
         (st.success if loaded.ok else st.error)(plain(loaded.message), icon=":material/task_alt:")
         st.page_link("pages/1_Alignment.py", label="See them in the Alignment heatmap", icon=":material/grid_on:")
+        if loaded.ok:
+            st.subheader(f"Where {plain(partner)} fits")
+            where_you_fit(page, partner, key="upload_fit")
     elif report.status == VALID:
         st.success(plain(report.message), icon=":material/check_circle:")
         if report.change_counts:

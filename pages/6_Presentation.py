@@ -5,6 +5,8 @@ import streamlit as st
 from strategy.charts import projector_figure
 from strategy.ui import (board_pack_download, board_slides_for, chart_block, page_setup, plain, presentation_style,
                          slide_number, show_slide)
+from strategy.ui.loop import decision_states, record_decision
+from strategy.ui.text import plain
 
 page = page_setup("Board presentation", icon=":material/slideshow:")
 presentation_style()
@@ -20,9 +22,11 @@ forward.button("Next", icon=":material/arrow_forward:", icon_position="right", o
                args=(number + 1,), disabled=number == len(slides), key="next_slide", width="stretch",
                shortcut="PageDown")
 
-st.header(plain(slide.headline), anchor=False)
+st.header(plain(slide.headline), anchor=False)  # a scenario's headline carries its name
 chart_block(projector_figure(slide.figure), slide.summary, slide.table, key=f"slide_{slide.key}")
 st.caption(plain(slide.source + (" " + slide.caveat if slide.caveat else "")))
+
+record_decision(page, f"Presentation: {slide.name}")
 
 st.divider()
 st.markdown(f"**Showing:** {plain(page.filters.describe(page.framework))}. Change the filters on any other page; "
@@ -33,3 +37,5 @@ with pptx:
 with pdf:
     board_pack_download(page.filters, ".pdf", page.user)
 st.markdown("[Back to the dashboard](./)")  # a plain link: page_link cannot name app.py when a page runs alone
+with st.expander("The board's decisions", icon=":material/checklist:"):
+    decision_states(page)

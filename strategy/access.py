@@ -35,6 +35,9 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "backup": frozenset({"admin"}),
     "manage_rounds": frozenset({"analyst", "admin"}),
     "see_round_status": frozenset({"partner", "analyst", "admin"}),
+    "record_decisions": frozenset({"analyst", "admin"}),
+    "save_scenarios": frozenset({"analyst", "admin"}),
+    "see_partner_fit": frozenset({"partner", "analyst", "admin"}),
 }
 
 # What each action is, in the words of a refusal: "Only ... can <words>".
@@ -52,10 +55,13 @@ ACTION_WORDS = {
     "backup": "back up or restore the database",
     "manage_rounds": "open reporting rounds and send reminders",
     "see_round_status": "see a reporting round's returns",
+    "record_decisions": "record board decisions or change their state",
+    "save_scenarios": "save what-if scenarios",
+    "see_partner_fit": "see where a partner fits",
 }
 
 # Actions that a partner may take only for their own organisation.
-PARTNER_SCOPED = frozenset({"import_activities", "rollback_activities", "see_round_status"})
+PARTNER_SCOPED = frozenset({"import_activities", "rollback_activities", "see_round_status", "see_partner_fit"})
 
 LOCAL_EMAIL = "local"
 LOCAL_LABEL = "Local mode — no sign-in"

@@ -17,6 +17,7 @@ COMMAND_MODULES = [
     "strategy.commands.uploads",
     "strategy.commands.users",
     "strategy.commands.rounds",
+    "strategy.commands.loop",
 ]
 
 

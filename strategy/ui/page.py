@@ -27,6 +27,7 @@ NAVIGATION = [
     ("pages/4_Trends.py", "Indicator trends", ":material/trending_up:", "read"),
     ("pages/5_Upload.py", "Upload activities", ":material/upload_file:", "import_activities"),
     ("pages/12_Reporting_round.py", "Reporting round", ":material/event_available:", "see_round_status"),
+    ("pages/13_Where_you_fit.py", "Where you fit", ":material/hub:", "see_partner_fit"),
     ("pages/6_Presentation.py", "Presentation", ":material/slideshow:", "read"),
     ("pages/7_Shared_purpose.py", "Shared purpose", ":material/flag:", "read"),
     ("pages/8_Empathy_maps.py", "Empathy maps", ":material/diversity_3:", "read"),
