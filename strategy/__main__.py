@@ -4,14 +4,15 @@ from __future__ import annotations
 
 import sys
 
-from strategy.access import ModeProblem
 from strategy.commands import build_parser
-from strategy.db import NotAFileDatabase, keep_files_private
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
-    args = parser.parse_args(argv)
+    args = parser.parse_args(argv)  # --help ends here: nothing heavy is imported before this line
+    from strategy.access import ModeProblem
+    from strategy.db import NotAFileDatabase, keep_files_private
+
     if not getattr(args, "run", None):
         parser.print_help()
         return 2
