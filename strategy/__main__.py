@@ -17,7 +17,11 @@ def main(argv: list[str] | None = None) -> int:
         parser.print_help()
         return 2
     keep_files_private()
+    from strategy import command_requests
+
     try:
+        if command_requests.should_hand_over(args):  # the dashboard is running: it runs the command
+            return command_requests.hand_over(sys.argv[1:] if argv is None else list(argv), args)
         return args.run(args)
     except ModeProblem as problem:  # sign-in settings in doubt: refuse, never act as the local user
         print(str(problem), file=sys.stderr)
