@@ -36,7 +36,9 @@ PATH_ARGUMENTS = ("file", "directory", "template")
 
 HEARTBEAT = "dashboard.heartbeat"
 HEARTBEAT_SECONDS = 1.0
-STALE_SECONDS = 15.0  # a heartbeat older than this means the dashboard is not running
+STALE_SECONDS = 15.0  # a heartbeat older than this means the dashboard is not running: commands run on their own
+GIVE_UP_SECONDS = 60.0  # a command waiting for its answer stops waiting when the heartbeat is this old (a busy
+                        # server may be slow to touch it; a stopped one never will)
 TIMEOUT_SETTING = "STRATEGY_COMMAND_TIMEOUT"
 DEFAULT_TIMEOUT = 600.0
 
@@ -55,15 +57,16 @@ def command_name(args) -> str:
 
 # --- the command line's side -----------------------------------------------------------------------------------
 
-def dashboard_running(database: str | os.PathLike | None = None) -> bool:
-    """Whether a dashboard answering requests for this database file has touched its heartbeat lately."""
+def dashboard_running(database: str | os.PathLike | None = None, within: float = STALE_SECONDS) -> bool:
+    """Whether a dashboard answering requests for this database file has touched its heartbeat in the last
+    `within` seconds."""
     from strategy import db
 
     if db.is_named_database(db.database_location(database)):
         return False  # a MotherDuck database is shared by design: every process opens it itself
     try:
         beat = requests_folder(database) / HEARTBEAT
-        return time.time() - beat.stat().st_mtime < STALE_SECONDS
+        return time.time() - beat.stat().st_mtime < within
     except OSError:
         return False
 
@@ -117,7 +120,7 @@ def hand_over(argv: list[str], args, timeout: float | None = None) -> int:
             sys.stdout.write(reply.get("stdout", ""))
             sys.stderr.write(reply.get("stderr", ""))
             return int(reply.get("status", 1))
-        if not dashboard_running(database):
+        if not dashboard_running(database, within=GIVE_UP_SECONDS):
             break
         time.sleep(0.1)
     if request.exists():  # never picked up: take it back, so it cannot run later by surprise
