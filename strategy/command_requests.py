@@ -182,17 +182,18 @@ def _captured() -> Iterator[tuple[io.StringIO, io.StringIO]]:
 def run_request(wanted: dict, connection: Callable, database: str | os.PathLike,
                 after_write: Callable[[], None] | None = None) -> dict:
     """Run one handed-over command with the dashboard's connection: {"status", "stdout", "stderr"}."""
-    from strategy import access, db
-    from strategy.commands import build_parser
-
     with _captured() as (out, err):
-        status = _run(wanted, connection, database, build_parser, access, db)
+        status = _run(wanted, connection, database)
     if after_write and wanted.get("_name") and wanted["_name"] not in READ_ONLY_ACTIONS:
         after_write()  # the dashboard's cached answers are recomputed from the changed data
     return {"status": status, "stdout": out.getvalue(), "stderr": err.getvalue()}
 
 
-def _run(wanted, connection, database, build_parser, access, db) -> int:
+def _run(wanted: dict, connection: Callable, database: str | os.PathLike) -> int:
+    """The command's exit status; what it prints goes to this thread's buffers."""
+    from strategy import access, db
+    from strategy.commands import build_parser
+
     try:
         args = build_parser().parse_args(list(wanted["argv"]))
     except SystemExit as stop:  # argparse has printed what is wrong

@@ -173,11 +173,14 @@ def _served_cursor(location: str) -> duckdb.DuckDBPyConnection | None:
     served = getattr(_served, "value", None)
     if not served or served[0] != location:
         return None
+    _served.value = None  # the dashboard's own first connect() (opening the file) must open it, not recurse here
     try:
         return served[1]().cursor()
     except duckdb.Error as error:
         raise DatabaseUnavailable(f"The dashboard's connection to {shown_location(location)} cannot be used: "
                                   f"{error}") from error
+    finally:
+        _served.value = served
 
 
 def connect(path: str | os.PathLike | None = None, read_only: bool = False,

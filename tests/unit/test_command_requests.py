@@ -45,3 +45,25 @@ def test_no_hand_over_without_a_recent_heartbeat(demo_db_copy):
     args = build_parser().parse_args(["--db", str(demo_db_copy), "heatmap"])
     assert not command_requests.should_hand_over(args)
     assert not command_requests.should_hand_over(build_parser().parse_args(["--db", str(demo_db_copy), "init"]))
+
+
+def test_a_command_run_before_the_dashboard_opened_its_file_opens_it(demo_db_copy):
+    """The dashboard opens its connection lazily; the first handed-over command makes it do so, through
+    db.connect itself, which must then open the file rather than ask for the dashboard's connection again."""
+    from strategy import db
+
+    opened = []
+
+    def dashboard_connection():
+        if not opened:
+            opened.append(db.connect(demo_db_copy))
+        return opened[0]
+
+    try:
+        with db.served_by(dashboard_connection, demo_db_copy):
+            with db.connect(demo_db_copy, read_only=True) as cursor:
+                counted = cursor.execute("SELECT count(*) FROM activities").fetchone()[0]
+        assert counted == opened[0].execute("SELECT count(*) FROM activities").fetchone()[0] > 0
+    finally:
+        for con in opened:
+            con.close()
