@@ -49,7 +49,8 @@ def dashboard(databases, tmp_path):
     deadline = time.time() + 90
     while time.time() < deadline:
         try:
-            urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=5)  # opens the database
+            # not /healthz: the dashboard opens its file lazily, and the first command must make it do so
+            urllib.request.urlopen(f"http://127.0.0.1:{port}/_stcore/health", timeout=5)
             if command_requests.dashboard_running(served):
                 break
         except OSError:
@@ -87,7 +88,9 @@ def test_every_command_works_while_the_dashboard_holds_the_file(dashboard, datab
     work = tmp_path / "work"
     work.mkdir()
 
-    # The dashboard really holds the file: no other process can open it, not even read-only.
+    # The first command makes the dashboard open its file; from then on it holds it: no other process can open
+    # it, not even read-only.
+    assert HANDED in cli(served, "uploads", cwd=work).stderr
     with pytest.raises(duckdb.IOException, match="lock"):
         duckdb.connect(str(served), read_only=True)
 
@@ -165,5 +168,6 @@ def test_every_command_works_while_the_dashboard_holds_the_file(dashboard, datab
 
 
 def test_commands_that_replace_the_file_are_still_refused_while_the_dashboard_runs(dashboard, tmp_path):
+    assert HANDED in cli(dashboard, "uploads", cwd=tmp_path).stderr  # the dashboard opens its file
     done = cli(dashboard, "init", cwd=tmp_path)
     assert done.returncode == 1 and "in use" in done.stderr and HANDED not in done.stderr
