@@ -21,7 +21,7 @@ from starlette.responses import JSONResponse
 from starlette.routing import Route
 
 from strategy import access, backup_requests, db, health
-from strategy.ui import database_file, open_connection
+from strategy.ui import data_changed, database_file, open_connection
 
 LOG = logging.getLogger("strategy.serve")
 
@@ -82,7 +82,7 @@ def health_of_running_dashboard() -> health.Health:
 
 @asynccontextmanager
 async def lifespan(app):
-    backup_requests.start_watcher(open_connection, database_file())
+    backup_requests.start_watcher(open_connection, database_file(), after_write=data_changed)
     yield
 
 

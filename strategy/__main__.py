@@ -4,19 +4,24 @@ from __future__ import annotations
 
 import sys
 
-from strategy.access import ModeProblem
 from strategy.commands import build_parser
-from strategy.db import NotAFileDatabase, keep_files_private
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
-    args = parser.parse_args(argv)
+    args = parser.parse_args(argv)  # --help ends here: nothing heavy is imported before this line
+    from strategy.access import ModeProblem
+    from strategy.db import NotAFileDatabase, keep_files_private
+
     if not getattr(args, "run", None):
         parser.print_help()
         return 2
     keep_files_private()
+    from strategy import command_requests
+
     try:
+        if command_requests.should_hand_over(args):  # the dashboard is running: it runs the command
+            return command_requests.hand_over(sys.argv[1:] if argv is None else list(argv), args)
         return args.run(args)
     except ModeProblem as problem:  # sign-in settings in doubt: refuse, never act as the local user
         print(str(problem), file=sys.stderr)

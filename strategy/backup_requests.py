@@ -55,16 +55,32 @@ def ask_dashboard_for_backup(directory: Path, database: str | os.PathLike | None
                                     "README), or stop it and run the backup again."}
 
 
-def answer_requests(connection: Callable[[], duckdb.DuckDBPyConnection], database: str | os.PathLike) -> int:
-    """Carry out every waiting request with the dashboard's connection; how many were answered."""
+def answer_requests(connection: Callable[[], duckdb.DuckDBPyConnection], database: str | os.PathLike,
+                    after_write: Callable[[], None] | None = None) -> int:
+    """Carry out every waiting request with the dashboard's connection, oldest first; how many were answered.
+    A request being carried out is renamed NAME.running.json, so the command line knows it was taken up."""
     folder = requests_folder(database)
     answered = 0
-    for request in sorted(folder.glob("*.request.json")) if folder.exists() else []:
+    waiting = sorted(folder.glob("*.request.json"), key=_age) if folder.exists() else []
+    for request in waiting:
         answer = request.with_name(request.name.replace(".request.json", ".answer.json"))
+        running = request.with_name(request.name.replace(".request.json", ".running.json"))
+        try:
+            request.rename(running)
+        except OSError:  # withdrawn by the command line that left it
+            continue
+        request = running
         try:
             wanted = json.loads(request.read_text(encoding="utf-8"))
+            if wanted.get("action") == "command":
+                from strategy import command_requests
+                reply = command_requests.run_request(wanted, connection, database, after_write)
+                _write_answer(answer, reply)
+                request.unlink(missing_ok=True)
+                answered += 1
+                continue
             if wanted.get("action") != "backup":
-                raise ValueError(f"the dashboard answers backup requests only, not {wanted.get('action')!r}")
+                raise ValueError(f"the dashboard answers backup requests and commands only, not {wanted.get('action')!r}")
             # who asks is checked and audited exactly as on the command line (a request naming nobody is the local
             # user in local mode, and refused when sign-in is on)
             manifest = backup.backup_as(connection(), wanted.get("as"), Path(wanted["directory"]),
@@ -73,21 +89,35 @@ def answer_requests(connection: Callable[[], duckdb.DuckDBPyConnection], databas
                      "manifest": manifest}
         except Exception as error:  # every failure is an answer, never a dead watcher
             reply = {"ok": False, "message": str(error)}
-        partial = answer.with_suffix(".tmp")
-        partial.write_text(json.dumps(reply, default=str), encoding="utf-8")
-        partial.rename(answer)
+        _write_answer(answer, reply)
         request.unlink(missing_ok=True)
         answered += 1
     return answered
+
+
+def _age(request: Path) -> float:
+    try:
+        return request.stat().st_mtime
+    except OSError:
+        return 0.0
+
+
+def _write_answer(answer: Path, reply: dict) -> None:
+    partial = answer.with_suffix(".tmp")
+    partial.write_text(json.dumps(reply, default=str), encoding="utf-8")
+    partial.rename(answer)  # whole answers only
 
 
 _started: set[str] = set()
 _lock = threading.Lock()
 
 
-def start_watcher(connection: Callable[[], duckdb.DuckDBPyConnection], database: str | os.PathLike) -> None:
-    """Answer requests in a background thread for as long as the process runs (once per database). A named
-    database (MotherDuck) has no folder to watch and its backups are refused, so there is no watcher."""
+def start_watcher(connection: Callable[[], duckdb.DuckDBPyConnection], database: str | os.PathLike,
+                  after_write: Callable[[], None] | None = None) -> None:
+    """Answer requests (backups, and commands handed over by the command line) in a background thread for as
+    long as the process runs (once per database), and keep the heartbeat that tells the command line the dashboard
+    is there. after_write is called after a command that may have changed data. A named database (MotherDuck) has
+    no folder to watch and its backups are refused, so there is no watcher."""
     if db.is_named_database(db.database_location(database)):
         log.info("%s is not a file: no backup requests to answer", db.shown_location(db.database_location(database)))
         return
@@ -100,9 +130,11 @@ def start_watcher(connection: Callable[[], duckdb.DuckDBPyConnection], database:
     def watch() -> None:
         while True:
             try:
-                answer_requests(connection, key)
+                answer_requests(connection, key, after_write)
             except Exception:
                 log.exception("backup request watcher")
             time.sleep(POLL_SECONDS)
 
     threading.Thread(target=watch, name="backup-requests", daemon=True).start()
+    from strategy import command_requests
+    command_requests.keep_heartbeat(key)

@@ -155,12 +155,46 @@ def database_path(path: str | os.PathLike | None = None, needed_for: str = "This
     return Path(location)
 
 
+# A command the running dashboard carries out for the command line (strategy/command_requests.py) uses the
+# dashboard's own connection: connect() in that thread gives a cursor of it, for that database only.
+_served = threading.local()
+
+
+@contextmanager
+def served_by(connection, database: str | os.PathLike) -> Iterator[None]:
+    """In this thread, connect(database) returns a cursor of connection() instead of opening the file (which this
+    process already holds), and migrate() on it does nothing (the dashboard migrated the file when it opened it)."""
+    _served.value = (database_location(database), connection)
+    try:
+        yield
+    finally:
+        _served.value = None
+
+
+def _served_cursor(location: str) -> duckdb.DuckDBPyConnection | None:
+    served = getattr(_served, "value", None)
+    if not served or served[0] != location:
+        return None
+    _served.value = None  # the dashboard's own first connect() (opening the file) must open it, not recurse here
+    try:
+        return served[1]().cursor()
+    except duckdb.Error as error:
+        raise DatabaseUnavailable(f"The dashboard's connection to {shown_location(location)} cannot be used: "
+                                  f"{error}") from error
+    finally:
+        _served.value = served
+
+
 def connect(path: str | os.PathLike | None = None, read_only: bool = False,
             create: bool = False) -> duckdb.DuckDBPyConnection:
     """An open connection with the memory limit applied, or DatabaseUnavailable saying what to do: the file is
     missing (only `init` creates one: create=True), held by another process, or cannot be opened (damaged). A named
-    database (MotherDuck, 'md:NAME') is opened by its name, untouched."""
+    database (MotherDuck, 'md:NAME') is opened by its name, untouched. Inside served_by(), a cursor of the
+    dashboard's connection."""
     location = database_location(path)
+    cursor = _served_cursor(location)
+    if cursor is not None:
+        return cursor
     limit = memory_limit()  # a mistyped setting refuses before anything is opened
     if is_named_database(location):
         try:
@@ -263,6 +297,8 @@ def schema_version(con: duckdb.DuckDBPyConnection) -> int:
 def migrate(con: duckdb.DuckDBPyConnection, up_to: int | None = None) -> list[str]:
     """Apply every migration newer than the file's version, each in its own transaction; their names. With up_to,
     only the schema up to that version (no views, no keys filled): restore builds a backup's schema this way."""
+    if getattr(_served, "value", None):
+        return []  # a command run by the dashboard: its connection was migrated when it was opened
     con.execute("""CREATE TABLE IF NOT EXISTS schema_migrations (
         version INTEGER PRIMARY KEY, name VARCHAR, applied_at TIMESTAMP DEFAULT current_timestamp)""")
     current = schema_version(con)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import threading
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -59,9 +60,7 @@ SETTLE_SECONDS = 0.5
 def _header_problem(file: Path) -> tuple[str | None, int]:
     """(what is wrong with the file's existence or first header, its size)."""
     try:
-        size = file.stat().st_size
-        with file.open("rb") as stream:
-            head = stream.read(HEADER_BYTES)
+        head, size = _read_head(file)
     except FileNotFoundError:
         return str(db.missing_database(file)), 0
     except OSError as error:
@@ -69,6 +68,33 @@ def _header_problem(file: Path) -> tuple[str | None, int]:
     if size < 3 * HEADER_BYTES or head[8:12] != MAGIC:
         return f"The database {file} is not a DuckDB database file any more (its header is wrong). {db.REPAIR}", size
     return None, size
+
+
+# Closing any descriptor of a file drops every POSIX lock this process holds on it, DuckDB's own lock included, after
+# which another program could open the file the dashboard is writing. So the header is read through a descriptor
+# that stays open (one per file, reopened when the file at the path is replaced), never opened and closed per read.
+_HEADS: dict[str, int] = {}
+_HEADS_LOCK = threading.Lock()
+_MOST_HEADS = 64  # descriptors kept at most (a server has one database; a test run opens many)
+
+
+def _read_head(file: Path) -> tuple[bytes, int]:
+    """The first HEADER_BYTES of the file and its size. FileNotFoundError when it is not there."""
+    if not hasattr(os, "pread"):  # Windows: its file locks are not dropped by closing another descriptor
+        with file.open("rb") as stream:
+            return stream.read(HEADER_BYTES), os.fstat(stream.fileno()).st_size
+    key = os.path.abspath(file)
+    with _HEADS_LOCK:
+        now = os.stat(key)
+        kept = _HEADS.get(key)
+        if kept is not None and (os.fstat(kept).st_ino, os.fstat(kept).st_dev) != (now.st_ino, now.st_dev):
+            os.close(_HEADS.pop(key))  # replaced: the old file's descriptor guards nothing any more
+            kept = None
+        if kept is None:
+            if len(_HEADS) >= _MOST_HEADS:
+                os.close(_HEADS.pop(next(iter(_HEADS))))
+            kept = _HEADS[key] = os.open(key, os.O_RDONLY)
+        return os.pread(kept, HEADER_BYTES, 0), now.st_size
 
 
 def least_file_size(con: duckdb.DuckDBPyConnection) -> int:

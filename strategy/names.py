@@ -10,9 +10,13 @@ with a bound one, never to apply a rule of its own.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import unicodedata
 
-import duckdb
+if TYPE_CHECKING:  # only for annotations: the command line's --help loads no DuckDB
+    import duckdb
+
 
 
 def name_key(text: str | None) -> str:

@@ -5,7 +5,6 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from strategy import board_pack, db
 from strategy.access import PermissionDenied
 from strategy.commands.common import (UsageError, acting_user, add_acting_user_option, add_filter_options,
                                       database_argument, fail, filters_from_arguments, refused)
@@ -26,6 +25,8 @@ def register(subparsers) -> None:
 
 
 def run_board_pack(args: argparse.Namespace) -> int:
+    from strategy import board_pack, db  # heavy (plotly, pptx): not needed for --help
+
     framework = load_framework()
     target = Path(args.file)
     try:

@@ -6,13 +6,8 @@ import argparse
 import sys
 from pathlib import Path
 
-from strategy import db
 from strategy.access import PermissionDenied
 from strategy.commands.common import UsageError, acting_user, add_acting_user_option, database_argument, fail, print_json
-from strategy.ingest import BUSY, REJECTED, import_activities
-from strategy.ingest.load import WRITE_FAILURES, could_not_write
-from strategy.ingest.report import Limits
-from strategy.ingest.stages import reached
 
 
 def register_import(kinds) -> None:
@@ -26,6 +21,12 @@ def register_import(kinds) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    from strategy import db  # heavy (pandas, DuckDB): not needed for --help
+    from strategy.ingest import BUSY, REJECTED, import_activities
+    from strategy.ingest.load import WRITE_FAILURES, could_not_write
+    from strategy.ingest.report import Limits
+    from strategy.ingest.stages import reached
+
     path = Path(args.file)
     if not path.is_file():
         return fail(f"{path}: no such file", 2)
@@ -80,6 +81,8 @@ def refused(args: argparse.Namespace, status: str, message: str) -> int:
 def close(con) -> None:
     """Let go of the file. Closing folds the write-ahead log into it; if that cannot be written (a full disk) the
     committed changes stay in the log and are applied the next time the file is opened, so nothing is lost."""
+    from strategy.ingest.load import WRITE_FAILURES
+
     try:
         con.close()
     except WRITE_FAILURES as failed:

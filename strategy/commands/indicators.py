@@ -7,12 +7,10 @@ import argparse
 import math
 from pathlib import Path
 
-from strategy import db, indicator_trends
 from strategy.access import PermissionDenied
 from strategy.commands.common import (UsageError, acting_user, add_acting_user_option, database_argument, fail,
                                       print_json, refused)
 from strategy.framework import load_framework
-from strategy.indicator_import import import_indicator_file
 
 # compared_to_england: the verdict shown; comparison_source: "computed" (our rule on the value's 95% interval),
 # "published" (Fingertips' own verdict, for values without an interval) or null (not compared).
@@ -50,6 +48,8 @@ def _plain(value):
 
 
 def run_indicators(args: argparse.Namespace) -> int:
+    from strategy import db, indicator_trends  # heavy (pandas, DuckDB): not needed for --help
+
     framework = load_framework()
     try:
         place = None
@@ -81,6 +81,9 @@ def run_indicators(args: argparse.Namespace) -> int:
 
 
 def run_import_indicators(args: argparse.Namespace) -> int:
+    from strategy import db
+    from strategy.indicator_import import import_indicator_file
+
     path = Path(args.file)
     if not path.is_file():
         return fail(f"{path} is not a file; give the path of a CSV or XLSX indicator file", 2)

@@ -4,24 +4,27 @@ from __future__ import annotations
 
 import argparse
 
-from strategy import db, demo
 from strategy.access import PermissionDenied, require
-from strategy.build import build_database
 from strategy.commands.common import UsageError, acting_user, add_acting_user_option, database_argument, fail, refused
-from strategy.db import DatabaseUnavailable
 from strategy.framework import FrameworkError
 
 
 def register(subparsers) -> None:
     parser = subparsers.add_parser("init", help="create or upgrade the database; --demo loads the demo data")
     parser.add_argument("--demo", action="store_true", help="replace all activities with the fictional demo")
-    parser.add_argument("--activities", type=int, default=demo.DEFAULT_ACTIVITIES,
-                        help="how many demo activities (for benchmarks: 1000000)")
+    parser.add_argument("--activities", type=int, default=None,
+                        help="how many demo activities (default 1,500; for benchmarks: 1000000)")
     add_acting_user_option(parser)
     parser.set_defaults(run=run)
 
 
 def run(args: argparse.Namespace) -> int:
+    from strategy import db, demo  # heavy (pandas, DuckDB): not needed for --help
+    from strategy.build import build_database
+    from strategy.db import DatabaseUnavailable
+
+    if args.activities is None:
+        args.activities = demo.DEFAULT_ACTIVITIES
     if args.activities < 1:
         return fail("--activities must be 1 or more", 2)
     location = db.database_location(database_argument(args))

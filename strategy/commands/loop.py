@@ -5,21 +5,17 @@ from __future__ import annotations
 import argparse
 from datetime import date
 
-import pandas as pd
-
-from strategy import db
 from strategy.access import PermissionDenied
 from strategy.commands.common import (UsageError, acting_user, add_acting_user_option, add_filter_options,
                                       database_argument, fail, filters_from_arguments, print_json, refused)
-from strategy.framework import load_framework
-from strategy.loop import decisions, scenarios
+from strategy.loop.states import STATES
 
 
 def register(subparsers) -> None:
     parser = subparsers.add_parser("decisions", help="board decisions and actions, and what moved since (leaders)")
     actions = parser.add_subparsers(title="actions", metavar="ACTION")
     listing = actions.add_parser("list", help="every decision with its owner, state and what moved since")
-    listing.add_argument("--state", action="append", default=[], choices=list(decisions.STATES))
+    listing.add_argument("--state", action="append", default=[], choices=list(STATES))
     listing.add_argument("--json", action="store_true")
     listing.set_defaults(run=run_decisions, action="list")
     add = actions.add_parser("add", help="record a decision made on a view (the filters below)")
@@ -33,7 +29,7 @@ def register(subparsers) -> None:
     add.set_defaults(run=run_decisions, action="add")
     state = actions.add_parser("set-state", help="move a decision to open, in_progress, done or dropped")
     state.add_argument("decision_id", type=int, metavar="ID")
-    state.add_argument("state", metavar="STATE", help=", ".join(decisions.STATES))
+    state.add_argument("state", metavar="STATE", help=", ".join(STATES))
     state.set_defaults(run=run_decisions, action="set-state")
     for sub in (listing, add, state):
         add_acting_user_option(sub)
@@ -55,6 +51,7 @@ def _day(text: str | None) -> date | None:
 
 
 def _open(args: argparse.Namespace):
+    from strategy import db
     """The database, upgraded to the decisions and scenarios tables if it predates them."""
     con = db.connect(database_argument(args), read_only=False)
     db.migrate(con)
@@ -66,6 +63,11 @@ def _records(table) -> list[dict]:
 
 
 def run_decisions(args: argparse.Namespace) -> int:
+    import pandas as pd  # heavy (pandas, DuckDB): loaded only when a command runs, not for --help
+
+    from strategy import db
+    from strategy.framework import load_framework
+    from strategy.loop import decisions
     framework = load_framework()
     try:
         con = _open(args)
@@ -104,6 +106,9 @@ def run_decisions(args: argparse.Namespace) -> int:
 
 
 def run_scenarios(args: argparse.Namespace) -> int:
+    from strategy import db
+    from strategy.framework import load_framework
+    from strategy.loop import scenarios
     framework = load_framework()
     try:
         con = _open(args)

@@ -4,13 +4,11 @@ from __future__ import annotations
 
 import argparse
 import json
-import urllib.error
-import urllib.request
 from pathlib import Path
 
-from strategy import backup, backup_requests, db, health
-from strategy.access import PermissionDenied
-from strategy.commands.common import add_acting_user_option, database_argument, fail, print_json, refused
+from strategy.access import PermissionDenied, require
+from strategy.commands.common import (UsageError, acting_user, add_acting_user_option, database_argument, fail,
+                                      print_json, refused)
 
 
 def register(subparsers) -> None:
@@ -36,6 +34,8 @@ def register(subparsers) -> None:
 
 
 def run_backup(args: argparse.Namespace) -> int:
+    from strategy import backup, backup_requests, db  # heavy (pandas, DuckDB): not needed for --help
+
     directory, database = Path(args.directory), database_argument(args)
     if not db.database_path(database, needed_for="A backup").exists():
         return fail(f"There is no database at {db.database_path(database)} to back up.")
@@ -72,6 +72,8 @@ def run_backup(args: argparse.Namespace) -> int:
 
 
 def run_restore(args: argparse.Namespace) -> int:
+    from strategy import backup, db
+
     actor = None
     db.database_path(database_argument(args), needed_for="A restore")  # a named database has no file to restore
     if _sound(database_argument(args)):
@@ -99,12 +101,16 @@ def _sound(database) -> bool:
     """Whether the database file exists and passes the health command's checks of the file itself. A damaged one
     is not opened for writing before the restore (that could change it before it is set aside), and cannot say
     who may replace it: restoring over damage is the repair."""
+    from strategy import db, health
+
     if not db.database_path(database).exists():
         return False
     return not health.check_file(database).damaged
 
 
 def run_list(args: argparse.Namespace) -> int:
+    from strategy import backup
+
     root = backup.backup_root(database_argument(args))
     found = backup.list_backups(root) if root.exists() else []
     if args.json:
@@ -120,6 +126,8 @@ def run_list(args: argparse.Namespace) -> int:
 
 
 def run_health(args: argparse.Namespace) -> int:
+    from strategy import health
+
     if args.url:
         report = _health_over_http(args.url.rstrip("/") + "/healthz")
     else:
@@ -133,7 +141,12 @@ def run_health(args: argparse.Namespace) -> int:
     return 0 if report.ok else 1
 
 
-def _health_over_http(url: str) -> health.Health:
+def _health_over_http(url: str):
+    import urllib.error
+    import urllib.request
+
+    from strategy import health
+
     try:
         with urllib.request.urlopen(url, timeout=10) as answer:
             return health.Health(True, **_parts(json.load(answer)))

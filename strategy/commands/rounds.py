@@ -6,14 +6,9 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from strategy.names import name_key
-from strategy import db, exports, periods
 from strategy.access import PermissionDenied
 from strategy.commands.common import (UsageError, acting_user, add_acting_user_option, database_argument, fail,
                                       print_json, refused)
-from strategy.rounds import RoundProblem, list_rounds, open_round, prefilled_return, round_status
-from strategy.rounds.returns import record_download
-from strategy.rounds.round import find_round
 
 
 def register(subparsers) -> None:
@@ -45,6 +40,11 @@ def register(subparsers) -> None:
 
 
 def _today_or_usage() -> None:
+    from strategy import db, exports, periods  # heavy (pandas, DuckDB): loaded only when a command runs
+    from strategy.names import name_key
+    from strategy.rounds import RoundProblem, list_rounds, open_round, prefilled_return, round_status
+    from strategy.rounds.returns import record_download
+    from strategy.rounds.round import find_round
     try:
         periods.today()
     except ValueError as problem:
@@ -52,6 +52,11 @@ def _today_or_usage() -> None:
 
 
 def run_open(args: argparse.Namespace) -> int:
+    from strategy import db, exports, periods  # heavy (pandas, DuckDB): loaded only when a command runs
+    from strategy.names import name_key
+    from strategy.rounds import RoundProblem, list_rounds, open_round, prefilled_return, round_status
+    from strategy.rounds.returns import record_download
+    from strategy.rounds.round import find_round
     try:
         con = db.connect(database_argument(args))
     except db.DatabaseUnavailable as problem:
@@ -73,6 +78,11 @@ def run_open(args: argparse.Namespace) -> int:
 
 
 def run_list(args: argparse.Namespace) -> int:
+    from strategy import db, exports, periods  # heavy (pandas, DuckDB): loaded only when a command runs
+    from strategy.names import name_key
+    from strategy.rounds import RoundProblem, list_rounds, open_round, prefilled_return, round_status
+    from strategy.rounds.returns import record_download
+    from strategy.rounds.round import find_round
     try:
         con = db.connect(database_argument(args), read_only=True)
     except db.DatabaseUnavailable as problem:
@@ -94,6 +104,11 @@ def run_list(args: argparse.Namespace) -> int:
 
 
 def run_status(args: argparse.Namespace) -> int:
+    from strategy import db, exports, periods  # heavy (pandas, DuckDB): loaded only when a command runs
+    from strategy.names import name_key
+    from strategy.rounds import RoundProblem, list_rounds, open_round, prefilled_return, round_status
+    from strategy.rounds.returns import record_download
+    from strategy.rounds.round import find_round
     try:
         con = db.connect(database_argument(args), read_only=True)
     except db.DatabaseUnavailable as problem:
@@ -124,6 +139,11 @@ def run_status(args: argparse.Namespace) -> int:
 
 
 def run_return(args: argparse.Namespace) -> int:
+    from strategy import db, exports, periods  # heavy (pandas, DuckDB): loaded only when a command runs
+    from strategy.names import name_key
+    from strategy.rounds import RoundProblem, list_rounds, open_round, prefilled_return, round_status
+    from strategy.rounds.returns import record_download
+    from strategy.rounds.round import find_round
     target = Path(args.file)
     if target.suffix.lower() != ".xlsx":
         return fail(f"{target}: a return is an Excel workbook; name the file ….xlsx", 2)

@@ -5,10 +5,8 @@ from __future__ import annotations
 import argparse
 
 from strategy.access import PermissionDenied
-from strategy import db
 from strategy.commands.common import (UsageError, acting_user, add_acting_user_option, database_argument, fail,
                                       print_json, refused)
-from strategy.ingest import rollback_upload, upload_history
 
 
 def register(subparsers) -> None:
@@ -25,6 +23,9 @@ def register(subparsers) -> None:
 
 
 def run_uploads(args: argparse.Namespace) -> int:
+    from strategy import db  # heavy (pandas, DuckDB): not needed for --help
+    from strategy.ingest import upload_history
+
     try:
         con = db.connect(database_argument(args), read_only=True)
     except db.DatabaseUnavailable as problem:
@@ -48,6 +49,9 @@ def run_uploads(args: argparse.Namespace) -> int:
 
 
 def run_rollback(args: argparse.Namespace) -> int:
+    from strategy import db
+    from strategy.ingest import rollback_upload
+
     try:
         con = db.connect(database_argument(args))
     except db.DatabaseUnavailable as problem:

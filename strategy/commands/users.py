@@ -6,13 +6,10 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from strategy import access, db
+from strategy import access
 from strategy.access import ROLES, PermissionDenied, User
-from strategy.audit import audit_entries, write_audit_export
 from strategy.commands.common import (UsageError, acting_user, add_acting_user_option, database_argument, fail,
                                       print_json, refused)
-from strategy.users import (UserProblem, add_partner, add_user, change_user, deactivate_user, has_active_admin,
-                            list_partners, list_users)
 
 # Before anyone can sign in, someone on the server must add the first admin. While the database has no active
 # admin, the command line may do that one thing without --as; it is recorded under this name.
@@ -71,6 +68,8 @@ def _records(table) -> list[dict]:
 
 
 def _actor(args: argparse.Namespace, con) -> User:
+    from strategy.users import has_active_admin
+
     if (args.action == "add" and args.role == "admin" and not getattr(args, "as_email", None)
             and access.sign_in_mode() and not has_active_admin(con)):
         return FIRST_ADMIN_SETUP
@@ -78,12 +77,17 @@ def _actor(args: argparse.Namespace, con) -> User:
 
 
 def _open(args: argparse.Namespace):
+    from strategy import db
+
     con = db.connect(database_argument(args), read_only=False)
     db.migrate(con)
     return con
 
 
 def run_users(args: argparse.Namespace) -> int:
+    from strategy import db  # heavy (pandas, DuckDB): not needed for --help
+    from strategy.users import UserProblem, add_user, change_user, deactivate_user, list_users
+
     try:
         con = _open(args)
     except db.DatabaseUnavailable as problem:
@@ -117,6 +121,9 @@ def run_users(args: argparse.Namespace) -> int:
 
 
 def run_partners(args: argparse.Namespace) -> int:
+    from strategy import db
+    from strategy.users import UserProblem, add_partner, list_partners
+
     try:
         con = _open(args)
     except db.DatabaseUnavailable as problem:
@@ -137,6 +144,9 @@ def run_partners(args: argparse.Namespace) -> int:
 
 
 def run_audit(args: argparse.Namespace) -> int:
+    from strategy import db
+    from strategy.audit import audit_entries, write_audit_export
+
     if args.action == "export" and Path(args.file).suffix.lower() not in (".csv", ".xlsx"):
         return fail(f"{Path(args.file).name}: the export file must end in .csv or .xlsx", 2)
     try:

@@ -5,18 +5,20 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from strategy import analysis, db, exports
 from strategy.access import PermissionDenied
 from strategy.commands.common import (UsageError, acting_user, add_acting_user_option, add_filter_options,
                                       database_argument, fail, filters_from_arguments, print_json, refused)
 from strategy.framework import load_framework
+
+# Heavy modules (pandas, DuckDB, plotly, ...) are imported inside the handlers, so `--help` starts quickly.
+MEASURE_CHOICES = ("activities", "investment", "participants")  # the keys of analysis.MEASURES
 
 
 def register(subparsers) -> None:
     heatmap = subparsers.add_parser("heatmap", help="the alignment heatmap for the filters")
     heatmap.add_argument("--rows", choices=["aim", "place", "sector", "theme"], default="aim")
     heatmap.add_argument("--cols", choices=["way", "aim", "theme"], default="way")
-    heatmap.add_argument("--measure", choices=list(analysis.MEASURES), default="activities")
+    heatmap.add_argument("--measure", choices=MEASURE_CHOICES, default="activities")
     heatmap.add_argument("--json", action="store_true", help="print the cells as JSON")
     add_filter_options(heatmap)
     heatmap.set_defaults(run=run_heatmap)
@@ -29,6 +31,8 @@ def register(subparsers) -> None:
 
 
 def run_heatmap(args: argparse.Namespace) -> int:
+    from strategy import analysis, db
+
     framework = load_framework()
     try:
         filters = filters_from_arguments(args, framework)
@@ -55,6 +59,8 @@ def run_heatmap(args: argparse.Namespace) -> int:
 
 
 def run_export(args: argparse.Namespace) -> int:
+    from strategy import analysis, db, exports
+
     framework = load_framework()
     target = Path(args.file)
     try:
