@@ -38,7 +38,7 @@ POLARITY_WORDS = {"higher_is_better": "higher_is_better", "higher": "higher_is_b
 
 @dataclass
 class IndicatorImportReport:
-    """The outcome of one import, in the JSON shape of DESIGN section 7."""
+    """The outcome of one import, as the command line's JSON gives it (docs/architecture.md)."""
 
     status: str                      # loaded, rejected, valid (dry run), duplicate
     rows: int = 0                    # values that are (or would be) loaded

@@ -26,7 +26,7 @@ def register(subparsers) -> None:
     parser.add_argument("--indicator", metavar="ID", help="one indicator, for example 93015 (default: all)")
     parser.add_argument("--place", metavar="CODE_OR_NAME", help="one place, or England (default: all)")
     parser.add_argument("--period", metavar="P", help="one period as labelled, for example 2023/24")
-    parser.add_argument("--json", action="store_true", help="print a JSON list (DESIGN section 7)")
+    parser.add_argument("--json", action="store_true", help="print a JSON list (fields: docs/architecture.md, the command line's JSON)")
     parser.set_defaults(run=run_indicators)
 
 

@@ -1,4 +1,4 @@
-"""The activity file's columns (DESIGN section 5): names, what each accepts, and the headers partners write for them.
+"""The activity file's columns (docs/upload.md): names, what each accepts, and the headers partners write for them.
 
 The template, the header matching, the guide sheet and docs/upload.md all read this one table.
 """

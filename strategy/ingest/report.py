@@ -8,7 +8,7 @@ from typing import Any
 
 import pandas as pd
 
-# DESIGN section 7 statuses, plus "busy" when another upload is being written at that moment.
+# The import's statuses (docs/architecture.md, the command line's JSON), with "busy" when another upload is being written at that moment.
 LOADED, REJECTED, VALID, DUPLICATE, BUSY = "loaded", "rejected", "valid", "duplicate", "busy"
 # The report keeps this many problems in full (the annotated file always has every one).
 PROBLEMS_KEPT = 5000
@@ -90,7 +90,7 @@ class ImportReport:
         return self.status in (LOADED, VALID, DUPLICATE)
 
     def as_json(self) -> dict[str, Any]:
-        """The CLI's JSON object (DESIGN section 7), with a few more keys that explain the outcome."""
+        """The CLI's JSON object (docs/architecture.md), with a few more keys that explain the outcome."""
         return {"status": self.status, "rows": self.rows, "upload_id": self.upload_id,
                 "errors": [p.as_dict() for p in self.errors], "errors_total": self.errors_total,
                 "warnings": [p.as_dict() for p in self.warnings], "message": self.message,

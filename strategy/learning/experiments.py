@@ -24,7 +24,7 @@ from strategy.learning.records import (SaveResult, clean_text, code_problems, fi
 
 STATUSES = {"planned": "Planned", "running": "Running", "reviewing": "Reviewing", "closed": "Closed"}
 DECISIONS = {"amplify": "Amplify", "adapt": "Adapt", "stop": "Stop"}
-# How an experiment's status reads as an activity status (DESIGN section 5's list).
+# How an experiment's status reads as an activity status (the status column's list, docs/upload.md).
 ACTIVITY_STATUS = {"planned": "planned", "running": "active", "reviewing": "active", "closed": "completed"}
 
 

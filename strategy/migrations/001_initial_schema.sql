@@ -1,4 +1,4 @@
--- The starting schema (DESIGN section 4). Later changes are new numbered files; never edit an applied one.
+-- The starting schema (docs/architecture.md, the data model). Later changes are new numbered files; never edit an applied one.
 
 CREATE TABLE meta (
     key   VARCHAR PRIMARY KEY,

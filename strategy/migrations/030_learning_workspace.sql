@@ -1,4 +1,4 @@
--- The partnership's learning workspace (DESIGN section 2a): shared purposes (with every version kept),
+-- The partnership's learning workspace (docs/learning-workspace.md): shared purposes (with every version kept),
 -- empathy maps and their notes (quotes pinned to aims and places), safe-to-fail experiments (each with a
 -- linked activity so every alignment view counts it), the people and organisations involved, and the
 -- learning log of reflections and commitments. Place lists hold local area codes (districts, unitary cities).

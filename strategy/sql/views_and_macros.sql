@@ -12,7 +12,7 @@ CREATE OR REPLACE MACRO mask_codes(mask, letter) AS
     list_transform(list_filter(range(1, 32), lambda b: (mask >> b) & 1 = 1), lambda b: letter || b);
 
 -- Each place's share of an activity that reaches a set of places: by population where every place in
--- the set has one, else equally. The one apportioning rule (DESIGN section 4).
+-- the set has one, else equally. The one apportioning rule (README, counting rules).
 CREATE OR REPLACE MACRO place_set_shares() AS TABLE
 WITH members AS (
     SELECT place_set, unnest(string_split(place_set, ' ')) AS place_code

@@ -1,4 +1,4 @@
-"""The counting rules a board must be able to trust (DESIGN section 4)."""
+"""The counting rules a board must be able to trust (README's counting rules)."""
 
 import pytest
 

@@ -1,4 +1,4 @@
-"""The command line: import activities / uploads / rollback, their JSON and exit statuses (DESIGN section 7)."""
+"""The command line: import activities / uploads / rollback, their JSON and exit statuses (docs/architecture.md)."""
 
 from __future__ import annotations
 
