@@ -303,7 +303,9 @@ def fit_heatmap(fig: go.Figure, width: int, height: int, font: int = 18, min_fon
             trace.x, trace.y = wrapped, rows
             trace.textfont.size = size + 1
     fitted.update_xaxes(tickfont=dict(size=size))
-    fitted.update_yaxes(tickfont=dict(size=size), title_font=dict(size=size))
+    # every row named: plotly leaves out category labels it thinks crowded
+    fitted.update_yaxes(tickfont=dict(size=size), title_font=dict(size=size), tickmode="array", tickvals=rows,
+                        ticktext=rows)
     title_room = 60 if fitted.layout.title.text else 0
     fitted.update_layout(height=height, margin=dict(t=int(header) + title_room, b=30))
     fitted.update_traces(colorbar=dict(tickfont=dict(size=size), title=dict(font=dict(size=size))),

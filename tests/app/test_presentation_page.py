@@ -10,6 +10,7 @@ from streamlit.testing.v1 import AppTest
 
 from strategy import db, slides
 from strategy.filters import Filters, filters_from_query
+from strategy.ui.text import plain
 from tests.conftest import DEMO_TODAY, PROJECT_ROOT
 
 PRESENTATION = "pages/6_Presentation.py"
@@ -54,20 +55,20 @@ def _expected_slides(database, query: dict) -> list[slides.Slide]:
 def test_the_slide_in_the_address_is_shown_with_its_headline(demo_app):
     expected = _expected_slides(demo_app, {})
     at = _run(PRESENTATION, demo_app, {"slide": "3"})
-    assert at.header[0].value == expected[2].headline
+    assert at.header[0].value == plain(expected[2].headline)
     assert any(f"Slide **3 of {len(expected)}**" in m.value for m in at.markdown)
 
 
 def test_next_and_previous_move_one_slide_and_keep_the_address(demo_app):
     expected = _expected_slides(demo_app, {"aim": ["A3"]})
     at = _run(PRESENTATION, demo_app, {"aim": "A3"})
-    assert at.header[0].value == expected[0].headline
+    assert at.header[0].value == plain(expected[0].headline)
     assert at.button(key="previous_slide").disabled
     at.button(key="next_slide").click().run()
-    assert at.header[0].value == expected[1].headline
+    assert at.header[0].value == plain(expected[1].headline)
     assert at.query_params["slide"] == "2" and at.query_params["aim"] == "A3"
     at.button(key="previous_slide").click().run()
-    assert at.header[0].value == expected[0].headline
+    assert at.header[0].value == plain(expected[0].headline)
 
 
 def test_last_slide_cannot_go_further_and_a_wild_number_opens_the_nearest(demo_app):
@@ -90,10 +91,10 @@ def test_every_chart_has_summary_downloads_and_a_table(demo_app):
     at = _run(PRESENTATION, demo_app, {"slide": "2"})
     labels = [b.label for b in at.get("download_button")]
     assert "Download PNG" in labels and "Download SVG" in labels
-    assert "Board pack (PowerPoint)" in labels
-    assert any(e.label == "Show as table" for e in at.expander)
+    assert "Board pack (PowerPoint)" in [b.label for b in at.button]  # makes the pack, then offers to save it
+    assert any(e.proto.popover.label == "Show as table" for e in at.get("popover"))
     expected = _expected_slides(demo_app, {})[1]
-    assert expected.summary in [c.value for c in at.caption]
+    assert plain(expected.summary) in [c.value for c in at.caption]
 
 
 def test_without_chromium_the_downloads_say_why_instead_of_failing_on_click(demo_app, monkeypatch, tmp_path):
@@ -149,3 +150,24 @@ def test_pack_totals_equal_the_overview_tiles(demo_app, query):
     assert tiles["Places reached"].startswith(f"{totals['Places reached']} of ")
     assert tiles["Investment"] == slides.short_money(totals["Investment (£)"])
     assert totals["Activities"] > 0
+
+
+def test_making_the_pack_shows_its_steps_then_offers_it_named_for_the_filter_and_day(demo_app, monkeypatch):
+    from strategy import board_pack
+
+    steps: list[str] = []
+    real = board_pack.board_pack_bytes
+
+    def recorded(*args, progress=None, **kwargs):
+        def say(step):
+            steps.append(step)
+            progress(step)
+        return real(*args, progress=say, **kwargs)
+
+    monkeypatch.setattr(board_pack, "board_pack_bytes", recorded)
+    at = _run(PRESENTATION, demo_app, {"slide": "1", "place": "E07000174"})
+    at.button(key="board_pack_pptx").click().run()
+    assert not at.exception, at.exception
+    assert steps[0] == "Working out the figures for every view" and len(steps) >= 3
+    saved = [b for b in at.get("download_button") if b.label.startswith("Save ")]
+    assert [b.label for b in saved] == [f"Save board-pack_mansfield_{DEMO_TODAY.isoformat()}.pptx"]
