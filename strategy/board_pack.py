@@ -289,7 +289,7 @@ def column_widths(table: pd.DataFrame, width: int) -> list[int]:
     needs, wants = [], []
     for n, column in enumerate(table.columns):
         texts = [human_header(column)] + [format_cell(v) for v in table.iloc[:, n]]
-        needs.append(max((len(w) for t in texts for w in t.split()), default=1) + 2)
+        needs.append(max((len(w) for t in texts for w in t.split()), default=1) + 4)  # + the cell's margins
         wants.append(min(max((len(t) for t in texts), default=1), 60) + 2)
     if sum(needs) >= sum(wants):
         shares = needs
@@ -618,8 +618,8 @@ def _add_key_figures_slides(prs: Presentation, slide: Slide, keep_template: bool
     probe = view_layout(prs.slide_width, prs.slide_height, title, footer)
     pieces = table_pages(slide.table, probe.body.width, probe.body.height)
     for n, piece in enumerate(pieces):
-        page, layout = _new_view_page(prs, title + (" (continued)" if n else ""), slide.headline, footer,
-                                      keep_template)
+        page, layout = _new_view_page(prs, title + (" (continued)" if n else ""),
+                                      f"The figures behind the '{slide.name}' slide's headline", footer, keep_template)
         _add_table(page, piece, Box(layout.body.left, layout.body.top, layout.body.width, layout.body.height))
         _notes(page, slide, footer)
 
