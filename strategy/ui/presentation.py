@@ -106,6 +106,8 @@ def presentation_figure(fig, height: int = 380):
     big = charts.projector_figure(fig)
     kept = [a for a in big.layout.annotations if not str(a.text).startswith("Source:")]
     big.update_layout(title=None, height=height, annotations=kept, margin=dict(t=30, b=30))
+    if "yaxis2" in big.layout:  # stacked charts (a trend over its activity bars): axis titles that fit their part
+        big.update_yaxes(title_font=dict(size=14), tickfont=dict(size=15))
     return charts.fit_heatmap(big, SLIDE_CHART_WIDTH, height, font=18, min_font=11)
 
 
