@@ -4,6 +4,7 @@ import streamlit as st
 
 from strategy.ui import (board_pack_download, board_slides_for, page_setup, presentation_style, slide_number,
                          show_slide)
+from strategy.ui.loop import decision_states, record_decision
 from strategy.ui.presentation import slide_chart, slide_controls, slide_footer
 from strategy.ui.text import plain
 
@@ -23,9 +24,14 @@ forward.button("Next", icon=":material/arrow_forward:", icon_position="right", o
                shortcut="PageDown")
 
 footer = slide_footer(slide, page.filters.describe(page.framework))
-st.header(plain(slide.headline), anchor=False)
+st.header(plain(slide.headline), anchor=False)  # a scenario's headline carries its name
 slide_chart(slide, footer)
-with slide_controls(slide):
+with slide_controls(slide) as controls:
+    # the decisions open over the slide, so the slide still fits one screen
+    with controls.popover("Decisions", icon=":material/checklist:"):
+        record_decision(page, f"Presentation: {slide.name}")
+        st.markdown("**The board's decisions**")
+        decision_states(page)
     board_pack_download(page.filters, ".pptx", page.user)
     board_pack_download(page.filters, ".pdf", page.user)
     st.markdown("[Back to the dashboard](./)")  # a plain link: page_link cannot name app.py when a page runs alone
