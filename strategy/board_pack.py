@@ -534,9 +534,9 @@ def picture_figures(slide: Slide, box: Box) -> list[go.Figure]:
     drawn = []
     for part in charts.heatmap_parts(slide.figure, HEATMAP_ROWS_PER_SLIDE):
         big = charts.projector_figure(part)
-        kept = [a for a in big.layout.annotations if not _plain(a.text).startswith("Source:")]
-        big.update_layout(title=None, height=height, width=IMAGE_WIDTH, annotations=kept,
-                          margin=dict(t=50, b=30, l=10, r=30))
+        kept, bottom = charts.annotations_without_source(big)  # the map's attribution stays under the map
+        big.layout.annotations = kept  # assigned: update_layout would merge the list into the old one
+        big.update_layout(title=None, height=height, width=IMAGE_WIDTH, margin=dict(t=50, b=bottom, l=10, r=30))
         # numbers are printed in every cell: the colour bar only repeats them, and its room goes to the headings
         big.update_traces(showscale=False, selector=dict(type="heatmap"))
         drawn.append(charts.fit_heatmap(big, IMAGE_WIDTH, height, font=19, min_font=15))

@@ -510,6 +510,16 @@ def table_figure(table: pd.DataFrame, title: str, source: str) -> go.Figure:
     return _frame(fig, title, source, max(320, 150 + rows_height))
 
 
+def annotations_without_source(fig: go.Figure) -> tuple[list, int]:
+    """A chart's annotations for a slide, which shows the source line itself: every one but the source line, the
+    map's boundary attribution once and directly under the chart; and the bottom margin they need in pixels."""
+    kept = [a for a in fig.layout.annotations if not _plain_label(a.text).startswith("Source:")]
+    attribution = [a for a in kept if a.text == BOUNDARY_ATTRIBUTION][:1]
+    for note in attribution:  # the OS/ONS licence asks for it wherever the boundaries are shown
+        note.update(yshift=0)
+    return [a for a in kept if a.text != BOUNDARY_ATTRIBUTION] + attribution, 50 if attribution else 30
+
+
 def _plain_label(label: object) -> str:
     return " ".join(str(label).replace("<br>", " ").split())
 

@@ -104,8 +104,9 @@ def presentation_figure(fig, height: int = 380):
     """The slide's chart for the page: projector type, `height` pixels, no title or source line of its own (the
     page shows both), heatmap headings wrapped to their columns so they never overlap."""
     big = charts.projector_figure(fig)
-    kept = [a for a in big.layout.annotations if not str(a.text).startswith("Source:")]
-    big.update_layout(title=None, height=height, annotations=kept, margin=dict(t=30, b=30))
+    kept, bottom = charts.annotations_without_source(big)  # the map's attribution stays under the map
+    big.layout.annotations = kept  # assigned: update_layout would merge the list into the old one, item by item
+    big.update_layout(title=None, height=height, margin=dict(t=30, b=bottom))
     if "yaxis2" in big.layout:  # stacked charts (a trend over its activity bars): axis titles that fit their part
         big.update_yaxes(title_font=dict(size=14), tickfont=dict(size=15))
     return charts.fit_heatmap(big, SLIDE_CHART_WIDTH, height, font=18, min_font=11)
@@ -138,7 +139,8 @@ def slide_chart(slide: slides.Slide, footer: str) -> None:
     (the alt text too)."""
     height = slide_chart_height(slide.headline, slide.summary, footer)
     st.plotly_chart(presentation_figure(slide.figure, height), key=f"slide_{slide.key}", alt=slide.summary,
-                    config={"displaylogo": False, "toImageButtonOptions": {"format": "png", "scale": 2}})
+                    config={"displaylogo": False, "scrollZoom": False,  # the map does not zoom on the wheel
+                            "toImageButtonOptions": {"format": "png", "scale": 2}})
     st.caption(plain(slide.summary))
 
 
