@@ -26,7 +26,8 @@ forward.button("Next", icon=":material/arrow_forward:", icon_position="right", o
 footer = slide_footer(slide, page.filters.describe(page.framework))
 st.header(plain(slide.headline), anchor=False)  # a scenario's headline carries its name
 slide_chart(slide, footer)
-with slide_controls(slide) as controls:
+controls = slide_controls(slide)
+with controls:
     # the decisions open over the slide, so the slide still fits one screen
     with controls.popover("Decisions", icon=":material/checklist:"):
         record_decision(page, f"Presentation: {slide.name}")
