@@ -508,3 +508,94 @@ def table_figure(table: pd.DataFrame, title: str, source: str) -> go.Figure:
                    line_color="#dddddd"),
     ))
     return _frame(fig, title, source, max(320, 150 + rows_height))
+
+
+def annotations_without_source(fig: go.Figure) -> tuple[list, int]:
+    """A chart's annotations for a slide, which shows the source line itself: every one but the source line, the
+    map's boundary attribution once and directly under the chart; and the bottom margin they need in pixels."""
+    kept = [a for a in fig.layout.annotations if not _plain_label(a.text).startswith("Source:")]
+    attribution = [a for a in kept if a.text == BOUNDARY_ATTRIBUTION][:1]
+    for note in attribution:  # the OS/ONS licence asks for it wherever the boundaries are shown
+        note.update(yshift=0)
+    return [a for a in kept if a.text != BOUNDARY_ATTRIBUTION] + attribution, 50 if attribution else 30
+
+
+def _plain_label(label: object) -> str:
+    return " ".join(str(label).replace("<br>", " ").split())
+
+
+def fit_heatmap(fig: go.Figure, width: int, height: int, font: int = 18, min_font: int = 13) -> go.Figure:
+    """A copy of a heatmap laid out for a box `width` x `height` CSS px: column headings re-wrapped to their
+    column's width (they wrap, never overlap), type no larger than the rows leave room for, and the top margin
+    as tall as the headings. Other charts are returned as they are."""
+    if not any(trace.type == "heatmap" for trace in fig.data):
+        return fig
+    fitted = go.Figure(fig)
+    heat = [trace for trace in fitted.data if trace.type == "heatmap"]
+    columns = [str(c) for c in heat[0].x]
+    headings = [_plain_label(r) for r in heat[0].y]
+    plot_rows = max(len(headings), 1)
+    longest = max((len(w) for c in columns for w in _plain_label(c).split()), default=1)
+    # Larger type first; at each size, row headings on longer lines first (fewer lines, less height).
+    colour_bar = 120 if any(t.showscale is not False for t in heat[:1]) else 0
+    candidates = []
+    for size, row_width in [(s, w) for s in range(font, min_font - 1, -1) for w in (ROW_LABEL_WIDTH, 24, 18)]:
+        rows = [wrap_label(r, row_width) for r in headings]
+        row_lines = max((r.count("<br>") + 1 for r in rows), default=1)
+        row_chars = max((len(line) for r in rows for line in r.split("<br>")), default=1)
+        plot_width = width - row_chars * size * 0.55 - 50 - colour_bar  # row headings, axis title, colour bar
+        column_px = max(plot_width / max(len(columns), 1), 40)
+        chars = max(int(column_px / (size * 0.58)), longest)
+        wrapped = [wrap_label(_plain_label(c), chars) for c in columns]
+        lines = max((w.count("<br>") + 1 for w in wrapped), default=1)
+        header = lines * size * 1.3 + 24
+        row_px = (height - header - 30) / plot_rows
+        columns_fit, rows_fit = longest * size * 0.58 <= column_px, row_px >= row_lines * size * 1.25
+        candidates.append((not (columns_fit and rows_fit), not columns_fit, row_lines * size * 1.25 - row_px,
+                           -size, size, rows, wrapped, header))
+    # the largest type at which headings neither overlap nor crowd the rows; failing that, the least crowded
+    *_, size, rows, wrapped, header = min(candidates, key=lambda c: c[:4])
+    for trace in fitted.data:
+        if trace.type == "heatmap":
+            trace.x, trace.y = wrapped, rows
+            trace.textfont.size = size + 1
+    fitted.update_xaxes(tickfont=dict(size=size))
+    # every row named: plotly leaves out category labels it thinks crowded
+    fitted.update_yaxes(tickfont=dict(size=size), title_font=dict(size=size), tickmode="array", tickvals=rows,
+                        ticktext=rows)
+    title_room = 60 if fitted.layout.title.text else 0
+    fitted.update_layout(height=height, margin=dict(t=int(header) + title_room, b=30))
+    fitted.update_traces(colorbar=dict(tickfont=dict(size=size), title=dict(font=dict(size=size))),
+                         selector=dict(type="heatmap"))
+    return fitted
+
+
+def heatmap_parts(fig: go.Figure, most_rows: int) -> list[go.Figure]:
+    """A heatmap with more than `most_rows` rows as several figures of balanced parts (rows in order), every
+    part on the whole heatmap's colour scale; any other chart, or a short heatmap, is one part."""
+    heat = [trace for trace in fig.data if trace.type == "heatmap"]
+    count = len(heat[0].y) if heat else 0
+    if count <= most_rows:
+        return [fig]
+    parts = -(-count // most_rows)
+    size = -(-count // parts)
+    scales = {}
+    for n, trace in enumerate(fig.data):
+        if trace.type == "heatmap":
+            z = np.array(trace.z, dtype=float)
+            scales[n] = (trace.zmin if trace.zmin is not None else np.nanmin(z),
+                         trace.zmax if trace.zmax is not None else np.nanmax(z))
+    found = []
+    for start in range(0, count, size):
+        part = go.Figure(fig)
+        for n, trace in enumerate(part.data):
+            if trace.type != "heatmap":
+                continue
+            for name in ("z", "y", "text", "customdata"):
+                values = getattr(trace, name)
+                if values is not None and len(values) == count:
+                    setattr(trace, name, list(values)[start:start + size])
+            low, high = scales[n]
+            trace.zmin, trace.zmax, trace.zauto = float(np.nan_to_num(low)), float(np.nan_to_num(high, nan=1.0)), False
+        found.append(part)
+    return found

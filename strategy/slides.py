@@ -36,6 +36,7 @@ class Slide:
     summary: str  # one plain-English sentence describing the chart: alt text and speaker notes
     source: str
     caveat: str = ""
+    tiles: tuple[tuple[str, str], ...] = ()  # headline numbers as (label, value): drawn as tiles on a slide
 
 
 @dataclass(frozen=True)
@@ -65,11 +66,27 @@ class PackContext:
         return " ".join(([DEMO_CAVEAT] if self.is_demo else []) + [p for p in parts if p] + period)
 
 
+def govuk_date(value: date | str) -> str:
+    """A date as GOV.UK writes it: '29 November 2026' (an ISO date string is read first)."""
+    day = date.fromisoformat(value[:10]) if isinstance(value, str) else value
+    return f"{day.day} {day:%B %Y}"
+
+
+def human_header(name: object) -> str:
+    """A column heading as a person writes it: 'lead_partner' reads 'Lead partner'; headings already written
+    for people are kept."""
+    text = str(name)
+    if "_" not in text and text != text.lower():
+        return text
+    words = text.replace("_", " ").strip()
+    return words[:1].upper() + words[1:]
+
+
 def source_line(coverage: dict, today: date | None = None, what: str = "partner activity returns") -> str:
     """The source line every chart carries: what, demo or not, and the 'as of' date."""
     kind = "DEMO DATA (fictional partners and activities)" if coverage.get("dataset") == "demo" else what
     as_of = coverage.get("data_as_of") or (today or date.today()).isoformat()
-    return f"Source: {kind}; as of {as_of}."
+    return f"Source: {kind}; as of {govuk_date(as_of)}."
 
 
 def money(value: float) -> str:
@@ -108,7 +125,7 @@ def overview_slide(context: PackContext) -> Slide:
                  headlines.totals_summary(tiles), context.source,
                  context.caveat("Investment and participants are as partners report them; activities that report "
                                 "neither are counted but add nothing to those totals.", analysis.ATTENDANCES_NOTE,
-                               f"Places reached: of the {places_total} places in the filter."))
+                               f"Places reached: of the {places_total} places in the filter."), tuple(tiles))
 
 
 def shares_note(shares: pd.Series, noun: str) -> str:
@@ -331,9 +348,19 @@ def _learning_slide(context: PackContext, title: str, key: str) -> Slide | None:
                     if s.title == title), None)
     if section is None:
         return None
-    figure = charts.table_figure(section.table.head(10), title, context.source)
-    return Slide(key, title, section.headline, figure, section.table.head(12), section.headline, context.source,
+    figure = charts.table_figure(readable_table(section.table.head(10)), title, context.source)
+    return Slide(key, title, section.headline, figure, section.table, section.headline, context.source,
                  context.caveat("From the learning workspace."))
+
+
+def readable_table(table: pd.DataFrame) -> pd.DataFrame:
+    """A list as a person reads it: headings in words ('Lead partner'), dates as GOV.UK writes them."""
+    shown = table.copy()
+    for column in shown.columns:
+        if pd.api.types.is_datetime64_any_dtype(shown[column]) or shown[column].map(
+                lambda v: isinstance(v, date)).any():
+            shown[column] = [govuk_date(pd.Timestamp(v).date()) if pd.notna(v) else "" for v in shown[column]]
+    return shown.rename(columns=human_header)
 
 
 def experiments_slide(context: PackContext) -> Slide | None:

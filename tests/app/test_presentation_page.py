@@ -92,8 +92,8 @@ def test_every_chart_has_summary_downloads_and_a_table(demo_app):
     at = _run(PRESENTATION, demo_app, {"slide": "2"})
     labels = [b.label for b in at.get("download_button")]
     assert "Download PNG" in labels and "Download SVG" in labels
-    assert "Board pack (PowerPoint)" in labels
-    assert any(e.label == "Show as table" for e in at.expander)
+    assert "Board pack (PowerPoint)" in [b.label for b in at.button]  # makes the pack, then offers to save it
+    assert any(e.proto.popover.label == "Show as table" for e in at.get("popover"))
     expected = _expected_slides(demo_app, {})[1]
     assert plain(expected.summary) in [c.value for c in at.caption]
 
@@ -151,3 +151,24 @@ def test_pack_totals_equal_the_overview_tiles(demo_app, query):
     assert tiles["Places reached"].startswith(f"{totals['Places reached']} of ")
     assert tiles["Investment"] == slides.short_money(totals["Investment (£)"])
     assert totals["Activities"] > 0
+
+
+def test_making_the_pack_shows_its_steps_then_offers_it_named_for_the_filter_and_day(demo_app, monkeypatch):
+    from strategy import board_pack
+
+    steps: list[str] = []
+    real = board_pack.board_pack_bytes
+
+    def recorded(*args, progress=None, **kwargs):
+        def say(step):
+            steps.append(step)
+            progress(step)
+        return real(*args, progress=say, **kwargs)
+
+    monkeypatch.setattr(board_pack, "board_pack_bytes", recorded)
+    at = _run(PRESENTATION, demo_app, {"slide": "1", "place": "E07000174"})
+    at.button(key="board_pack_pptx").click().run()
+    assert not at.exception, at.exception
+    assert steps[0] == "Working out the figures for every view" and len(steps) >= 3
+    saved = [b for b in at.get("download_button") if b.label.startswith("Save ")]
+    assert [b.label for b in saved] == [f"Save board-pack_mansfield_{DEMO_TODAY.isoformat()}.pptx"]

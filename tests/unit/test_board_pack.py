@@ -38,10 +38,35 @@ def _texts(slide) -> str:
     return "\n".join(s.text_frame.text for s in slide.shapes if s.has_text_frame)
 
 
-def test_one_title_slide_then_one_slide_per_view(pack):
+def _titles(deck) -> list[str]:
+    return [s.shapes.title.text for s in deck.slides]
+
+
+def _view_slide(pack, slide):
+    """The deck's slide for a view: the one titled with its headline."""
+    return next(s for s in pack["deck"].slides if s.shapes.title.text == slide.headline)
+
+
+def _key_figures(pack, key: str):
+    slide = next(s for s in pack["slides"] if s.key == key)
+    return next(s for s in pack["deck"].slides if s.shapes.title.text == f"Key figures: {slide.name}")
+
+
+def test_a_title_slide_then_every_view_in_order_then_the_key_figures(pack):
     # Nottinghamshire's 7 districts: 6 on the Trends slide, the seventh on one appendix slide
-    assert len(pack["deck"].slides) == 1 + len(pack["slides"]) == \
-        1 + len(slides.SLIDE_BUILDERS) - len(slides.APPENDIX_BUILDERS) - len(slides.RECORDED_BUILDERS) + 1
+    assert len(pack["slides"]) == (len(slides.SLIDE_BUILDERS) - len(slides.APPENDIX_BUILDERS)
+                                 - len(slides.RECORDED_BUILDERS) + 1)
+    titles = _titles(pack["deck"])
+    assert titles[0] == board_pack.PACK_TITLE
+    positions = [titles.index(s.headline) for s in pack["slides"]]
+    assert positions == sorted(positions)
+    continued = [t for t in titles if t.endswith("(continued)") and not t.startswith("Key figures")]
+    assert {t.removesuffix(" (continued)") for t in continued} <= {s.name for s in pack["slides"]}
+    appendix = [t for t in titles if t.startswith("Key figures: ")]
+    assert appendix == [f"Key figures: {s.name}" for s in pack["slides"] if s.key not in
+                        ("experiments", "commitments") and not s.table.empty]  # a list is its own key figures
+    assert titles.index(appendix[0]) > max(positions)  # the appendix comes after every view
+    assert len(titles) == 1 + len(pack["slides"]) + len(continued) + len(appendix)
 
 
 def test_title_slide_states_the_filters_and_the_data_as_of_date(pack, demo_con):
@@ -49,18 +74,20 @@ def test_title_slide_states_the_filters_and_the_data_as_of_date(pack, demo_con):
     assert first.shapes.title.text == board_pack.PACK_TITLE
     text = _texts(first)
     assert "Showing: Places: Nottinghamshire." in text
-    assert f"Data as of {analysis.data_coverage(demo_con)['data_as_of']}." in text
+    as_of = date.fromisoformat(analysis.data_coverage(demo_con)["data_as_of"])
+    assert f"Data as of {as_of.day} {as_of:%B %Y}." in text  # as GOV.UK writes dates
     assert board_pack.DEMO_CAVEAT in text  # the demo database says it is demo data
 
 
 def test_each_view_slide_is_titled_with_its_headline(pack):
-    titles = [s.shapes.title.text for s in list(pack["deck"].slides)[1:]]
+    titles = [t for t in _titles(pack["deck"])[1:] if not t.endswith("(continued)")
+              and not t.startswith("Key figures: ")]
     assert titles == [s.headline for s in pack["slides"]]
 
 
 def test_overview_table_has_the_dashboard_totals(pack, framework):
     totals = analysis.headline_totals(pack["con"], framework, NOTTS)
-    rows = dict(_table(pack["deck"].slides[1])[1:])
+    rows = dict(_table(_key_figures(pack, "overview"))[1:])
     assert rows["Activities"] == f"{totals['activities']:,}"
     assert rows["Partners"] == f"{totals['partners']:,}"
     assert rows["Places reached"] == str(totals["places_reached"])
@@ -70,8 +97,7 @@ def test_overview_table_has_the_dashboard_totals(pack, framework):
 
 def test_aims_table_counts_each_aims_activities(pack, framework):
     """Checked another way: filtering the pack's place by one aim gives that aim's count as the total."""
-    position = [s.key for s in pack["slides"]].index("aims_ways")
-    rows = _table(pack["deck"].slides[1 + position])
+    rows = _table(_key_figures(pack, "aims_ways"))
     assert rows[0] == ["Aim", "Activities", "Share of total (%)"]
     for aim, row in zip(framework.aims, rows[1:]):
         alone = analysis.headline_totals(pack["con"], framework, Filters(places=NOTTS.places, aims=(aim.code,)))
@@ -80,10 +106,16 @@ def test_aims_table_counts_each_aims_activities(pack, framework):
 
 
 def test_view_slides_carry_chart_alt_text_footer_and_notes(pack):
-    for deck_slide, slide in zip(list(pack["deck"].slides)[1:], pack["slides"]):
-        picture = next(s for s in deck_slide.shapes if s.shape_type == 13)  # a picture
-        assert picture._element.nvPicPr.cNvPr.get("descr") == slide.summary
-        assert picture.image.size[0] >= 2000  # high resolution: 2.5x the chart's size
+    for slide in pack["slides"]:
+        deck_slide = _view_slide(pack, slide)
+        kind = board_pack.chart_kind(slide)
+        if kind == "picture":
+            picture = next(s for s in deck_slide.shapes if s.shape_type == 13)
+            assert picture._element.nvPicPr.cNvPr.get("descr") == slide.summary
+            assert picture.image.size[0] >= 2000  # high resolution: 2x the chart's size
+        elif kind in ("bar", "line") and len(slide.figure.data[0].x):  # a chart with something to draw
+            chart = next(s for s in deck_slide.shapes if s.has_chart)
+            assert chart._element.nvGraphicFramePr.cNvPr.get("descr") == slide.summary
         assert slide.source in _texts(deck_slide)
         notes = deck_slide.notes_slide.notes_text_frame.text
         assert notes.startswith(slide.summary)
@@ -105,8 +137,14 @@ def test_a_template_supplies_layouts_and_its_sample_slides_are_dropped(pack, tmp
     path = tmp_path / "brand.pptx"
     template.save(path)
     deck = Presentation(io.BytesIO(board_pack.pptx_bytes(pack["slides"][:2], pack["title"], template=path)))
-    assert len(deck.slides) == 3
+    # the title, the overview's tiles, the alignment heatmap, and the two views' key figures
+    assert _titles(deck) == [board_pack.PACK_TITLE, pack["slides"][0].headline, pack["slides"][1].headline,
+                             "Key figures: Overview", "Key figures: Alignment"]
     assert deck.slide_width == Emu(9_144_000)
+    for slide in deck.slides:  # laid out for the template's own (narrower) slide
+        for shape in slide.shapes:
+            assert shape.left >= 0 and shape.left + shape.width <= deck.slide_width
+            assert shape.top >= 0 and shape.top + shape.height <= deck.slide_height
     assert "Partnership sample slide" not in [s.shapes.title.text for s in deck.slides]
 
 
@@ -121,8 +159,8 @@ def test_an_empty_database_gives_a_pack_that_says_there_is_no_data(empty_con, fr
     built = slides.board_slides(empty_con, framework, Filters(), today=date(2026, 6, 30))
     deck = Presentation(io.BytesIO(board_pack.pptx_bytes(built, board_pack.pack_title(empty_con, framework,
                                                                                          Filters()))))
-    assert len(deck.slides) == 1 + len(built)
     assert deck.slides[1].shapes.title.text == "No activities match these filters"
+    assert {s.headline for s in built} <= set(_titles(deck))
 
 
 def test_format_cell_reads_like_the_dashboard():
