@@ -32,7 +32,7 @@ from strategy.filters import Filters
 from strategy.framework import Framework
 from strategy.slides import DEMO_CAVEAT, Slide, board_slides
 
-PACK_TITLE = "Making our Move: board pack"
+PACK_TITLE = "{strategy}: board pack"  # {strategy}: the framework's name (PackTitle.heading)
 INK = RGBColor(0x26, 0x27, 0x30)
 ACCENT = RGBColor(0x08, 0x30, 0x6B)
 MUTED = RGBColor(0x55, 0x55, 0x55)
@@ -56,6 +56,12 @@ class PackTitle:
     is_demo: bool
     made_on: date
     vision: str = ""  # the strategy's vision, in its own words
+    strategy: str = ""  # the strategy's name, from its framework file
+
+    @property
+    def heading(self) -> str:
+        """The title slide's title: 'Making our Move: board pack'."""
+        return PACK_TITLE.format(strategy=self.strategy or "Strategy")
 
 
 def pack_title(con: duckdb.DuckDBPyConnection, framework: Framework, filters: Filters,
@@ -63,7 +69,7 @@ def pack_title(con: duckdb.DuckDBPyConnection, framework: Framework, filters: Fi
     coverage = analysis.data_coverage(con)
     made_on = today or date.today()
     return PackTitle(filters.describe(framework), coverage.get("data_as_of") or made_on.isoformat(),
-                     coverage.get("dataset") == "demo", made_on, framework.vision)
+                     coverage.get("dataset") == "demo", made_on, framework.vision, framework.name)
 
 
 def filter_statement(title: PackTitle) -> str:
@@ -131,7 +137,7 @@ def _text_box(slide, left, top, width, height, text: str, size: int, colour: RGB
 
 def _add_title_slide(prs: Presentation, title: PackTitle, slide_count: int, keep_template: bool) -> None:
     slide = prs.slides.add_slide(_layout(prs, "Title Slide", 0))
-    slide.shapes.title.text = PACK_TITLE
+    slide.shapes.title.text = title.heading
     _style(slide.shapes.title.text_frame.paragraphs[0], 40, ACCENT, bold=True, keep_template=keep_template)
     lines = ([f"Our vision: {title.vision}"] if title.vision else []) + [
              filter_statement(title), f"Data as of {title.as_of}. Pack made on {title.made_on:%d %B %Y}.",
@@ -199,7 +205,7 @@ def pptx_bytes(slides: list[Slide], title: PackTitle, template: str | Path | Non
     _add_title_slide(prs, title, len(slides), keep_template)
     for slide, picture in zip(slides, pictures):
         _add_view_slide(prs, slide, picture, keep_template)
-    prs.core_properties.title = PACK_TITLE
+    prs.core_properties.title = title.heading
     prs.core_properties.subject = filter_statement(title)
     out = io.BytesIO()
     prs.save(out)

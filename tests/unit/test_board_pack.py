@@ -44,9 +44,9 @@ def test_one_title_slide_then_one_slide_per_view(pack):
         1 + len(slides.SLIDE_BUILDERS) - len(slides.APPENDIX_BUILDERS) + 1
 
 
-def test_title_slide_states_the_filters_and_the_data_as_of_date(pack, demo_con):
+def test_title_slide_states_the_filters_and_the_data_as_of_date(pack, demo_con, framework):
     first = pack["deck"].slides[0]
-    assert first.shapes.title.text == board_pack.PACK_TITLE
+    assert first.shapes.title.text == f"{framework.name}: board pack"
     text = _texts(first)
     assert "Showing: Places: Nottinghamshire." in text
     assert f"Data as of {analysis.data_coverage(demo_con)['data_as_of']}." in text
