@@ -7,6 +7,8 @@ import sys
 from strategy.access import ModeProblem
 from strategy.commands import build_parser
 from strategy.db import NotAFileDatabase, keep_files_private
+from strategy.framework import FrameworkError
+from strategy.reference import ReferenceDataError
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -19,6 +21,9 @@ def main(argv: list[str] | None = None) -> int:
     try:
         return args.run(args)
     except ModeProblem as problem:  # sign-in settings in doubt: refuse, never act as the local user
+        print(str(problem), file=sys.stderr)
+        return 2
+    except (FrameworkError, ReferenceDataError) as problem:  # STRATEGY_FRAMEWORK / STRATEGY_REFERENCE to fix
         print(str(problem), file=sys.stderr)
         return 2
     except NotAFileDatabase as problem:  # a file-only command (backup, restore, ...) on a MotherDuck database
