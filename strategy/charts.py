@@ -85,7 +85,10 @@ def heatmap_figure(cells: pd.DataFrame, measure: str, title: str, source: str, c
     fig.update_xaxes(side="top", title=None, showgrid=False, tickangle=0)
     row_height = 54 if any("<br>" in r for r in rows) else 40  # room for headings wrapped onto two lines
     _frame(fig, title, source, max(340, 120 + row_height * len(rows)), source_width=50 if compact else 95)
-    fig.update_layout(margin=dict(t=110))
+    # The title at the very top, and room under it for the column headings however many lines they wrap onto.
+    lines = max((tick.count("<br>") + 1 for tick in column_ticks), default=1)
+    fig.update_layout(margin=dict(t=max(110, 50 + 17 * lines)),
+                      title=dict(yref="container", y=1, yanchor="top", pad=dict(t=12)))
     return fig
 
 

@@ -84,8 +84,9 @@ def filters_from_arguments(args: argparse.Namespace, framework: Framework | None
     for text in args.place:
         code = framework.resolve("place", text)
         if not code or framework.place(code).level == "country":
-            raise UsageError(f"--place {text!r} is not a place of the partnership; use a name such as 'Mansfield' "
-                             "or an ONS code such as E07000174")
+            example = framework.example_place() or framework.local_places()[0]
+            raise UsageError(f"--place {text!r} is not a place of the partnership; use a name such as "
+                             f"'{example.name}' or an ONS code such as {example.code}")
         places.append(code)
 
     def codes(kind: str, values: list[str], option: str) -> tuple[str, ...]:

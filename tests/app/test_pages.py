@@ -143,3 +143,16 @@ def test_overview_shows_the_strategys_vision(open_page, app_demo_db):
     overview = open_page("app.py", app_demo_db)
     assert any("Together, we will address inequality and empower everyone to be active in a way that works for "
                "them" in m.value for m in overview.markdown)
+
+
+@pytest.mark.parametrize("setting, value, says", [
+    ("STRATEGY_FRAMEWORK", "strategy/framwork.toml", "(set by STRATEGY_FRAMEWORK) does not exist"),
+    ("STRATEGY_REFERENCE", "data/refrence", "(set by STRATEGY_REFERENCE) does not exist"),
+])
+def test_a_setting_with_a_typo_shows_what_to_fix_and_nothing_else(open_page, app_demo_db, monkeypatch, setting,
+                                                                  value, says):
+    monkeypatch.setenv(setting, value)
+    app = open_page("app.py", app_demo_db)
+    assert not app.exception, [e.value for e in app.exception]
+    assert says in app.error[0].value.replace("\\", "")
+    assert not app.metric and not app.get("plotly_chart")

@@ -166,3 +166,28 @@ def test_the_board_pack_is_titled_with_each_strategys_name_and_shows_its_own_pla
     everything = "\n".join(s.text_frame.text for slide in deck.slides for s in slide.shapes if s.has_text_frame)
     if installed.name != "making-our-move":
         assert "Making our Move" not in everything
+
+
+def test_the_templates_guide_describes_each_strategys_own_codes(installed):
+    from openpyxl import load_workbook
+
+    from strategy.ingest.template import template_xlsx
+
+    raw = installed.toml()
+    book = load_workbook(io.BytesIO(template_xlsx(load_framework())))
+    guide = {r[0].value: r[2].value for r in book["Guide"].iter_rows(min_row=2) if r[0].value}
+    aims, ways = raw["aims"], raw["ways"]
+    assert f"{aims[0]['code']}-{aims[-1]['code']}, 1-{len(aims)}," in guide["aims"]
+    assert f"Aim {len(aims)}." in guide["aims"] and f"Way {len(ways)} also work" in guide["ways_of_working"]
+    assert f"{ways[0]['code']}-{ways[-1]['code']} or the way's name" in guide["ways_of_working"]
+
+
+def test_the_server_refuses_to_start_with_a_framework_setting_that_names_no_file(monkeypatch, tmp_path, capsys):
+    import serve
+
+    monkeypatch.setenv("STRATEGY_MODE", "local")
+    monkeypatch.setenv("STRATEGY_FRAMEWORK", str(tmp_path / "framework.tml"))
+    with pytest.raises(SystemExit) as stopped:
+        serve.refuse_unsafe_start()
+    assert stopped.value.code == 2
+    assert "framework.tml (set by STRATEGY_FRAMEWORK) does not exist" in capsys.readouterr().err
