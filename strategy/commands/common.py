@@ -69,9 +69,10 @@ def add_filter_options(parser: argparse.ArgumentParser) -> None:
     group.add_argument("--place", action="append", default=[], metavar="CODE_OR_NAME",
                        help="a district, city or county (name or ONS code); a county includes its districts")
     group.add_argument("--sector", action="append", default=[], metavar="NAME")
-    group.add_argument("--aim", action="append", default=[], metavar="A1..A5")
-    group.add_argument("--way", action="append", default=[], metavar="W1..W6")
-    group.add_argument("--theme", action="append", default=[], metavar="T1..T3")
+    group.add_argument("--aim", action="append", default=[], metavar="AIM", help="an aim's code: A1, A2, ...")
+    group.add_argument("--way", action="append", default=[], metavar="WAY",
+                       help="a way of working's code: W1, W2, ...")
+    group.add_argument("--theme", action="append", default=[], metavar="THEME", help="a theme's code: T1, T2, ...")
     group.add_argument("--partner", action="append", default=[], metavar="NAME")
     group.add_argument("--from", dest="date_from", metavar="YYYY-MM-DD")
     group.add_argument("--to", dest="date_to", metavar="YYYY-MM-DD")
