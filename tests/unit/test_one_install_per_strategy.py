@@ -191,3 +191,11 @@ def test_the_server_refuses_to_start_with_a_framework_setting_that_names_no_file
         serve.refuse_unsafe_start()
     assert stopped.value.code == 2
     assert "framework.tml (set by STRATEGY_FRAMEWORK) does not exist" in capsys.readouterr().err
+
+
+def test_each_partnership_has_its_own_words_for_everywhere():
+    ours, riverside = load_framework(), load_framework(RIVERSIDE_FRAMEWORK)
+    assert set(ours.resolve_places("D2N2")) == {p.code for p in ours.local_places()}
+    assert set(riverside.resolve_places("The Riverside")) == {p.code for p in riverside.local_places()}
+    assert riverside.resolve_places("d2n2") is None and ours.resolve_places("riverside") is None
+    assert set(riverside.resolve_places("All")) == {p.code for p in riverside.local_places()}
