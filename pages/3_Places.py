@@ -16,7 +16,8 @@ MEASURES = {"investment_per_head": "Investment per head (£)", "activities_per_1
             "investment": "Investment (£)", "activities": "Activities"}
 
 page = page_setup("Places", icon=":material/map:")
-st.caption(f"Each of the partnership's {len(page.framework.local_places())} areas, coloured by the measure you choose. Investment in an area is its "
+st.caption(f"Each of the partnership's {len(page.framework.local_places())} areas, coloured by the measure you choose. "
+           "Investment in an area is its "
            "share of the activities that reach it (apportioned by population). " + periods.SHORT_RULE)
 
 table = cached("need_vs_effort", page.filters)

@@ -322,7 +322,8 @@ def _load_framework(path: Path) -> Framework:
                              "sector needs code, label and description, and every place code, name and level.") \
             from None
     for kind, items, letter in (("aims", aims, "A"), ("ways", ways, "W"), ("themes", themes, "T")):
-        wrong = [i.code for i in items if not (i.code[:1] == letter and i.code[1:].isdigit() and 0 < int(i.code[1:]) < 64)]
+        wrong = [i.code for i in items
+                 if not (i.code[:1] == letter and i.code[1:].isdigit() and 0 < int(i.code[1:]) < 64)]
         if wrong:
             raise FrameworkError(f"The framework file {path}: {kind} codes must be {letter}1, {letter}2, ... "
                                  f"(up to {letter}63); {', '.join(wrong)} is not.")

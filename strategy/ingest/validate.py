@@ -384,7 +384,8 @@ def _row_problems(cursor, framework: Framework, mapping, ticks, result: Validati
         _problem(cursor, f"SELECT row_number, coalesce(trim(aims, '{TRIM}'), '') AS value FROM staged s "
                  "JOIN typed t USING (row_number) WHERE t.aim_mask = 0 AND (s.aims IS NULL OR s.aims NOT IN "
                  "(SELECT cell FROM cell_pieces WHERE column_name = 'aims' AND word <> ''))",
-                 header["aims"], "Every activity needs at least one aim. " + how_to_write(framework, "aim"), "missing value")
+                 header["aims"], "Every activity needs at least one aim. " + how_to_write(framework, "aim"),
+                 "missing value")
     # Unknown names and codes: one message per distinct value, so near misses get a suggestion.
     unknown = cursor.execute("""SELECT DISTINCT p.kind, p.column_name, p.cell, p.shown FROM cell_pieces p
         WHERE p.word <> '' AND NOT EXISTS (SELECT 1 FROM cell_codes c WHERE c.column_name = p.column_name
@@ -496,10 +497,13 @@ def _number_problems(cursor, name: str, number: str, column: str, whole: bool) -
 def _unknown_message(framework: Framework, kind: str, piece: str) -> str:
     if kind == "sector":
         if any(separator in piece for separator in ";|"):
-            return "Give one sector per activity. " + how_to_write(framework, "sector") + suggestion(framework, kind, piece)
-        return "This is not one of the strategy's sectors. " + how_to_write(framework, "sector") + suggestion(framework, kind, piece)
+            return ("Give one sector per activity. " + how_to_write(framework, "sector")
+                    + suggestion(framework, kind, piece))
+        return ("This is not one of the strategy's sectors. " + how_to_write(framework, "sector")
+                + suggestion(framework, kind, piece))
     names = {"aim": "aims", "way": "ways of working", "theme": "themes", "place": "places in the partnership"}
-    return f"This is not one of the {names[kind]}. " + how_to_write(framework, kind) + suggestion(framework, kind, piece)
+    return f"This is not one of the {names[kind]}. " + how_to_write(framework, kind) + suggestion(framework, kind,
+                                                                                                  piece)
 
 
 def _assumptions(cursor, mapping, ticks, result: Validation) -> None:
