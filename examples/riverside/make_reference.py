@@ -17,7 +17,7 @@ REAL = HERE.parents[1] / "data" / "reference"
 SOURCE = "fictional: examples/riverside/make_reference.py"
 HEADER = ["area_code", "area_name", "indicator", "period", "value", "lower_ci", "upper_ci", "source_url"]
 
-# (code, name, population mid-2022, latitude, longitude, inactive % in 2023/24, IMD score): all invented.
+# (code, name, population mid-2022, latitude, longitude, inactive % in 2024/25, IMD score): all invented.
 PLACES = [
     ("X07000001", "Millbank", 98_400, 52.61, -1.95, 27.9, 29.4),
     ("X07000002", "Ashwater", 71_200, 52.70, -2.10, 21.3, 14.2),
@@ -29,7 +29,7 @@ PLACES = [
     ("X06000001", "Riverton", 182_500, 52.63, -1.78, 26.0, 27.8),
 ]
 COUNTIES = [("X10000001", "Wyeford", PLACES[:4]), ("X10000002", "Eastmere", PLACES[4:7])]
-YEARS = ["2019/20", "2020/21", "2021/22", "2022/23", "2023/24"]
+YEARS = ["2019/20", "2020/21", "2021/22", "2022/23", "2023/24", "2024/25"]
 INACTIVE = "Percentage of physically inactive adults (aged 19+) [FICTIONAL Fingertips 93015 style]"
 ACTIVE = "Percentage of physically active adults (aged 19+) [FICTIONAL Fingertips 93014 style]"
 CHILDREN = "Percentage of physically active children and young people [FICTIONAL Fingertips 93570 style]"
