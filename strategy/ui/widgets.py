@@ -12,6 +12,7 @@ from strategy import images
 from strategy.filters import Filters
 from strategy.framework import load_framework
 from strategy.ui.data import cached_indicators
+from strategy.ui.text import plain
 
 
 def chart_block(fig: go.Figure, summary: str, table: pd.DataFrame | pa.Table, key: str) -> None:
@@ -21,9 +22,10 @@ def chart_block(fig: go.Figure, summary: str, table: pd.DataFrame | pa.Table, ke
     exported image. Images are drawn only when a download is clicked, then cached by the figure.
     """
     with st.container(key=f"chart_{key}"):
-        st.plotly_chart(fig, key=key, alt=summary, config={"displaylogo": False,
+        # scrollZoom off: a map otherwise zooms out when the reader scrolls the page past it
+        st.plotly_chart(fig, key=key, alt=summary, config={"displaylogo": False, "scrollZoom": False,
                                                            "toImageButtonOptions": {"format": "png", "scale": 2}})
-        st.caption(summary)
+        st.caption(plain(summary))
         downloads = st.container(horizontal=True, gap="small")
         missing = images.unavailable_reason()  # Chromium draws the images: say so rather than fail on the click
         downloads.download_button("Download PNG", data=lambda: images.figure_image(fig, "png"), file_name=f"{key}.png",
@@ -67,26 +69,14 @@ def headline_indicator_tiles(filters: Filters) -> None:
         delta = None if pd.isna(row.change) else f"{row.change:+.1f}{' points' if unit else ''} since {row.previous_period}"
         england = "" if pd.isna(row.england_value) or row.place_name == "England" else \
             f" England: {row.england_value:.1f}{unit}."
-        tile.metric(f"{row.short_name} ({row.period_label or row.period})", f"{row.value:.1f}{unit}", delta=delta,
-                    border=True,
+        tile.metric(plain(f"{row.short_name} ({row.period_label or row.period})"), f"{row.value:.1f}{unit}",
+                    delta=delta, border=True,
                     delta_color=DELTA_COLOURS.get(row.polarity, "off"),
                     help=f"Compared with England: {comparison_phrase(row.compared_to_england, row.comparison_source)}."
                          f" Recent trend: {row.recent_trend}.{england} Aim {row.aim}.")
     compared = [row for row in table.itertuples() if row.comparison_source in COMPARISON_SOURCE_WORDS]
     if compared:
-        st.caption("Compared with England: " + "; ".join(
-            f"{row.short_name} {comparison_phrase(row.compared_to_england, row.comparison_source)}"
+        st.caption("Compared with England: " + "; ".join(  # the indicator's name is a stored value: plain()
+            f"{plain(row.short_name)} {comparison_phrase(row.compared_to_england, row.comparison_source)}"
             for row in compared) + ".")
 
-
-_MARKDOWN_SPECIAL = "\\`*_{}[]()<>#+-.!|~$:"
-
-
-def plain(text: object) -> str:
-    """Text shown exactly as written in Streamlit's markdown: user values cannot add links, images or formatting."""
-    return "".join("\\" + c if c in _MARKDOWN_SPECIAL else c for c in str(text))
-
-def escaped(text: str) -> str:
-    """User text made inert for Streamlit markdown: no links, emphasis, HTML or colour directives."""
-    special = "\\`*_{}[]()#+-.!|<>:~$="
-    return "".join("\\" + c if c in special else c for c in str(text))

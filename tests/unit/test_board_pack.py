@@ -50,7 +50,7 @@ def test_one_title_slide_then_one_slide_per_view(pack):
     # Nottinghamshire's 7 districts: 6 on the Trends slide, the seventh on one appendix slide
     appendix = (len(pack["districts"]) - 1) // 6
     assert len(pack["deck"].slides) == 1 + len(pack["slides"]) == \
-        1 + len(slides.SLIDE_BUILDERS) - len(slides.APPENDIX_BUILDERS) + appendix
+        1 + len(slides.SLIDE_BUILDERS) - len(slides.APPENDIX_BUILDERS) - len(slides.RECORDED_BUILDERS) + appendix
 
 
 def test_title_slide_states_the_filters_and_the_data_as_of_date(pack):
