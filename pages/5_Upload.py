@@ -49,7 +49,7 @@ else:
                           help="Choose from the partners. A new organisation is added only when you say so.")
     partner = "" if chosen in (None, NEW_ORGANISATION) else chosen
     if chosen == NEW_ORGANISATION:
-        example = page.framework.example_place
+        example = page.framework.example_place()
         typed = st.text_input("Name of the new organisation", key="upload_new_partner",
                               placeholder=f"e.g. {example.name} Community Trust" if example else
                               "The organisation's full name").strip()
