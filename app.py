@@ -4,13 +4,15 @@ import streamlit as st
 
 from strategy import periods
 from strategy.analysis import places_in_view
+from strategy.headlines import number_word
 from strategy.slides import short_money
 from strategy.ui import cached, chart_block, headline_indicator_tiles, heatmap_view, page_setup, plain
 from strategy.ui.loop import record_decision
 
-page = page_setup("Making our Move: overview", icon=":material/dashboard:")
+page = page_setup("{strategy}: overview", icon=":material/dashboard:")
 st.markdown(f"*The strategy's vision:* **{page.framework.vision}**")
-st.caption("How partners' activities line up with the strategy's five shared aims and six ways of working.")
+st.caption(f"How partners' activities line up with the strategy's {number_word(len(page.framework.aims))} shared aims "
+           f"and {number_word(len(page.framework.ways))} ways of working.")
 
 totals = cached("headline_totals", page.filters)
 tiles = st.columns(5)

@@ -6,7 +6,8 @@
 - the backup-request watcher, so `python -m strategy backup DIR` works while the dashboard runs.
 
 It refuses to start, with a plain message, when the mode is in doubt (STRATEGY_MODE unknown, secrets unreadable or
-incomplete for sign-in) and when local mode (no sign-in, everyone an admin) would listen beyond this computer.
+incomplete for sign-in), when local mode (no sign-in, everyone an admin) would listen beyond this computer, and
+when STRATEGY_FRAMEWORK or STRATEGY_REFERENCE names a file or folder that is not there.
 Every answer carries anti-framing headers, and files it writes are readable by its own account only.
 """
 
@@ -21,6 +22,8 @@ from starlette.responses import JSONResponse
 from starlette.routing import Route
 
 from strategy import access, backup_requests, db, health
+from strategy.framework import FrameworkError, load_framework
+from strategy.reference import ReferenceDataError, reference_dir
 from strategy.ui import data_changed, database_file, open_connection
 
 LOG = logging.getLogger("strategy.serve")
@@ -35,6 +38,12 @@ def refuse_unsafe_start() -> str:
         mode = access.dashboard_mode()
         access.refuse_local_mode_on_network(mode, st.get_option("server.address"))
     except access.ModeProblem as problem:
+        print(f"The dashboard will not start: {problem}", file=sys.stderr, flush=True)
+        raise SystemExit(2) from None
+    try:  # the strategy this install serves: a typo in its settings stops the start, with what to fix
+        load_framework()
+        reference_dir()
+    except (FrameworkError, ReferenceDataError) as problem:
         print(f"The dashboard will not start: {problem}", file=sys.stderr, flush=True)
         raise SystemExit(2) from None
     for file in access.secrets_readable_by_others():

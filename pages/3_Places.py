@@ -1,4 +1,4 @@
-"""Places: a map of the 17 areas coloured by a chosen measure, and the profile of one place."""
+"""Places: a map of the partnership's areas coloured by a chosen measure, and the profile of one place."""
 
 import logging
 
@@ -17,7 +17,8 @@ MEASURES = {"investment_per_head": "Investment per head (£)", "activities_per_1
 
 page_log = logging.getLogger("strategy.places")
 page = page_setup("Places", icon=":material/map:")
-st.caption("Each of the partnership's 17 areas, coloured by the measure you choose. Investment in an area is its "
+st.caption(f"Each of the partnership's {len(page.framework.local_places())} areas, coloured by the measure you choose. "
+           "Investment in an area is its "
            "share of the activities that reach it (apportioned by population). " + periods.SHORT_RULE)
 
 table = cached("need_vs_effort", page.filters)

@@ -49,8 +49,10 @@ else:
                           help="Choose from the partners. A new organisation is added only when you say so.")
     partner = "" if chosen in (None, NEW_ORGANISATION) else chosen
     if chosen == NEW_ORGANISATION:
+        example = page.framework.example_place()
         typed = st.text_input("Name of the new organisation", key="upload_new_partner",
-                              placeholder="e.g. Mansfield Community Trust").strip()
+                              placeholder=f"e.g. {example.name} Community Trust" if example else
+                              "The organisation's full name").strip()
         existing = same_organisation(typed, known) if typed else None
         if existing:
             st.info(f"{plain(existing)} is already a partner, so the activities will go there.",

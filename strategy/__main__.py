@@ -12,6 +12,8 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)  # --help ends here: nothing heavy is imported before this line
     from strategy.access import ModeProblem
     from strategy.db import NotAFileDatabase, keep_files_private
+    from strategy.framework import FrameworkError
+    from strategy.reference import ReferenceDataError
 
     if not getattr(args, "run", None):
         parser.print_help()
@@ -24,6 +26,9 @@ def main(argv: list[str] | None = None) -> int:
             return command_requests.hand_over(sys.argv[1:] if argv is None else list(argv), args)
         return args.run(args)
     except ModeProblem as problem:  # sign-in settings in doubt: refuse, never act as the local user
+        print(str(problem), file=sys.stderr)
+        return 2
+    except (FrameworkError, ReferenceDataError) as problem:  # STRATEGY_FRAMEWORK / STRATEGY_REFERENCE to fix
         print(str(problem), file=sys.stderr)
         return 2
     except NotAFileDatabase as problem:  # a file-only command (backup, restore, ...) on a MotherDuck database

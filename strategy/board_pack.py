@@ -40,7 +40,7 @@ from strategy.filters import Filters
 from strategy.framework import Framework
 from strategy.slides import DEMO_CAVEAT, Slide, board_slides, govuk_date, human_header
 
-PACK_TITLE = "Making our Move: board pack"
+PACK_TITLE = "{strategy}: board pack"  # {strategy}: the framework's name (PackTitle.heading)
 INK = RGBColor(0x26, 0x27, 0x30)
 ACCENT = RGBColor(0x08, 0x30, 0x6B)
 MUTED = RGBColor(0x55, 0x55, 0x55)
@@ -78,6 +78,12 @@ class PackTitle:
     is_demo: bool
     made_on: date
     vision: str = ""  # the strategy's vision, in its own words
+    strategy: str = ""  # the strategy's name, from its framework file
+
+    @property
+    def heading(self) -> str:
+        """The title slide's title: 'Making our Move: board pack'."""
+        return PACK_TITLE.format(strategy=self.strategy or "Strategy")
 
 
 def pack_title(con: duckdb.DuckDBPyConnection, framework: Framework, filters: Filters,
@@ -85,7 +91,7 @@ def pack_title(con: duckdb.DuckDBPyConnection, framework: Framework, filters: Fi
     coverage = analysis.data_coverage(con)
     made_on = today or date.today()
     return PackTitle(filters.describe(framework), coverage.get("data_as_of") or made_on.isoformat(),
-                     coverage.get("dataset") == "demo", made_on, framework.vision)
+                     coverage.get("dataset") == "demo", made_on, framework.vision, framework.name)
 
 
 def filter_statement(title: PackTitle) -> str:
@@ -252,8 +258,8 @@ def _add_title_slide(prs: Presentation, title: PackTitle, slide_count: int, keep
         lines.append(DEMO_CAVEAT)
     heading = Box(margin, int(height * 0.1), width - 2 * margin, int(height * 0.25))
     body = Box(margin, int(height * 0.4), width - 2 * margin, int(height * 0.52))
-    _set_title(slide, heading, PACK_TITLE, fitting_size(PACK_TITLE, (40, 36, 32, 28), heading.width, heading.height, True),
-               keep_template)
+    _set_title(slide, heading, title.heading,
+               fitting_size(title.heading, (40, 36, 32, 28), heading.width, heading.height, True), keep_template)
     slide.shapes.title.text_frame.paragraphs[0].alignment = PP_ALIGN.CENTER
     text = "\n".join(lines)
     size = fitting_size(text, (20, 18, 16, 14), body.width, body.height)
@@ -650,7 +656,7 @@ def pptx_bytes(slides: list[Slide], title: PackTitle, template: str | Path | Non
     for slide in slides:
         if has_key_figures_slide(slide):
             _add_key_figures_slides(prs, slide, keep_template)
-    prs.core_properties.title = PACK_TITLE
+    prs.core_properties.title = title.heading
     prs.core_properties.subject = filter_statement(title)
     out = io.BytesIO()
     prs.save(out)

@@ -8,7 +8,7 @@ from datetime import date
 
 from strategy import db, demo
 from strategy.activities import derive_for_upload
-from strategy.framework import load_framework
+from strategy.framework import FrameworkError, load_framework
 from strategy.reference import load_reference
 
 
@@ -31,7 +31,14 @@ def build_database(path: str | os.PathLike | None = None, with_demo: bool = Fals
     con = db.connect(path, create=True)  # the one place a new database file is made
     try:
         applied = db.migrate(con)
+        built_for = db.meta(con, "strategy")
+        if built_for is not None and built_for != framework.name:
+            raise FrameworkError(f"{db.shown_location(db.database_location(path))} holds {built_for}'s data, but the "
+                                 f"framework file ({framework.source}) is {framework.name}'s. Set STRATEGY_FRAMEWORK "
+                                 "and STRATEGY_REFERENCE to that strategy's files, or STRATEGY_DB to this strategy's "
+                                 "own database.")
         with db.transaction(con):
+            db.set_meta(con, "strategy", framework.name)
             load_reference(con, framework)
             if con.execute("SELECT count(*) FROM activities WHERE aim_mask IS NULL").fetchall()[0][0]:
                 derive_for_upload(con, None)  # a database from before the derived columns existed

@@ -11,7 +11,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from strategy.analysis import DIMENSION_NAMES, MEASURES, THIN_CELL
-from strategy.reference import REFERENCE_DIR
+from strategy.reference import reference_dir
 
 # Okabe-Ito: distinguishable with every common colour-vision deficiency.
 OKABE_ITO = ["#E69F00", "#56B4E9", "#009E73", "#F0E442", "#0072B2", "#D55E00", "#CC79A7", "#000000"]
@@ -202,7 +202,6 @@ def need_effort_figure(table: pd.DataFrame, effort: str, title: str, source: str
     return place_scatter_labels(fig)
 
 
-BOUNDARIES_FILE = REFERENCE_DIR / "nottinghamshire_derbyshire_lad_dec2019_buc.geojson"
 BOUNDARY_ATTRIBUTION = "Contains OS data © Crown copyright and database right 2019; ONS, Open Government Licence v3.0"
 MAP_HEIGHT = 640
 MAP_LABEL_SIZE = 12
@@ -216,17 +215,22 @@ class BoundaryFileError(ValueError):
     """The boundary file exists but cannot be used; the message says which file and what is wrong."""
 
 
-def boundaries_path() -> Path:
-    """The boundary GeoJSON the map draws: STRATEGY_BOUNDARIES when set, else the one shipped in data/reference."""
+def boundaries_path() -> Path | None:
+    """The boundary GeoJSON the map draws: STRATEGY_BOUNDARIES when set, else the GeoJSON file (*.geojson) in the
+    strategy's reference folder (data/reference, or STRATEGY_REFERENCE), the first by name if there are several;
+    None when the folder has none (the map then draws centre points)."""
     chosen = os.environ.get("STRATEGY_BOUNDARIES", "").strip()
-    return Path(chosen) if chosen else BOUNDARIES_FILE
+    if chosen:
+        return Path(chosen)
+    found = sorted(reference_dir().glob("*.geojson"))
+    return found[0] if found else None
 
 
 def read_boundaries(path: str | Path | None = None) -> dict | None:
     """The boundary GeoJSON (features with an 'area_code' property), or None when the file is missing (the map
     then draws centre points). A file that exists but is not such a GeoJSON is a BoundaryFileError."""
     path = Path(path) if path else boundaries_path()
-    if not path.is_file():
+    if path is None or not path.is_file():
         return None
     try:
         geojson = json.loads(path.read_text(encoding="utf-8"))

@@ -1,13 +1,15 @@
 """A deterministic, fictional demo: partners and activities, uneven on purpose so the gap views have something to say.
 
-The story it tells: aim A3 (greatest inequality), ways W4 (targeted investment) and W6 (learning) and the
-climate theme are thin; Bolsover and Mansfield (high inactivity, high deprivation) get little per head while
-Rushcliffe and Derbyshire Dales get a lot; nothing in Bolsover addresses children and young people (A2)
-from 2025. Partner names are invented.
+What is uneven is the framework's to say (its [demo] table: see strategy/framework.toml). For Making our Move:
+aim A3 (greatest inequality), ways W4 (targeted investment) and W6 (learning) and the climate theme are thin;
+Bolsover and Mansfield (high inactivity, high deprivation) get little per head while Rushcliffe and Derbyshire
+Dales get a lot; nothing in Bolsover addresses children and young people (A2) from 2025. Partner names are
+invented. A framework without a [demo] table gets an even demo over its own aims, ways, themes and places.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date
 
 import duckdb
@@ -16,7 +18,7 @@ import pandas as pd
 
 from strategy import db
 from strategy.activities import derive_for_upload
-from strategy.framework import Framework
+from strategy.framework import Framework, FrameworkError
 from strategy.learning.demo import load_learning_demo
 from strategy.names import name_key
 from strategy.reference import place_rows
@@ -25,42 +27,77 @@ SEED = 20210401
 DEMO_START = date(2021, 1, 1)
 DEFAULT_ACTIVITIES = 1500
 DEFAULT_PARTNERS = 80
+DEFAULT_WEIGHT = 0.3  # an aim, way or theme the [demo] table does not weigh
 
-AIM_WEIGHTS = {"A1": 0.42, "A2": 0.30, "A3": 0.07, "A4": 0.40, "A5": 0.18}
-WAY_WEIGHTS = {"W1": 0.22, "W2": 0.55, "W3": 0.30, "W4": 0.05, "W5": 0.12, "W6": 0.06}
-THEME_WEIGHTS = {"T1": 0.30, "T2": 0.05, "T3": 0.12}
-# How often a district is home to an activity, per head of its population: <1 under-served, >1 well served.
-PLACE_EFFORT = {"Bolsover": 0.35, "Mansfield": 0.45, "Ashfield": 0.7, "Rushcliffe": 1.8, "Derbyshire Dales": 1.9,
-                "High Peak": 1.2, "Nottingham": 0.9}
-SECTOR_WEIGHTS = {"health_care": 9, "voluntary_community": 18, "young_people_education": 12, "wellbeing": 8,
-                  "sport": 12, "leisure": 7, "transport": 4, "housing": 3, "environment": 4, "community_safety": 2,
-                  "planning": 2, "other": 3}
-PARTNER_KINDS = {
-    "health_care": ["Primary Care Network", "Community Health Services", "Social Prescribing Service", "GP Federation"],
-    "voluntary_community": ["Community Trust", "Together", "Carers' Forum", "Community Action", "Age Well Group",
-                            "Neighbourhood Network", "Women's Centre", "Refugee Welcome"],
-    "young_people_education": ["School Sport Partnership", "Youth Service", "College", "Academy Trust"],
-    "wellbeing": ["Wellbeing Hub", "Public Health Team", "Mind Matters"],
-    "sport": ["Harriers", "Football Development Trust", "Cricket Club", "Swimming Club", "Boxing Academy"],
-    "leisure": ["Leisure Centres", "Leisure Trust"],
-    "transport": ["Active Travel Team", "Cycle Hub"],
-    "housing": ["Homes", "Housing Association"],
-    "environment": ["Parks Friends", "Wildlife Trust Group", "Canal Partnership"],
-    "community_safety": ["Community Safety Partnership", "Fire and Rescue Prevention Team"],
-    "planning": ["Planning Policy Team"],
-    "other": ["Business Network", "Workplace Health Alliance"],
-}
-TITLES = {
-    "A1": ["Move More week", "Active workplaces challenge", "Community festival of movement", "Family activity days"],
-    "A2": ["Holiday activities and food programme", "Daily mile in primary schools", "Girls' football sessions",
-           "After-school multi-sport club", "Teen swim confidence"],
-    "A3": ["Free swims for carers", "Activity for asylum seekers", "Low-cost classes on the estate",
-           "Disability inclusive sessions"],
-    "A4": ["Walking for health group", "Chair-based exercise", "Couch to 5k", "Cardiac rehab exercise",
-           "Strength and balance for falls prevention", "Active minds peer group"],
-    "A5": ["Park improvement and outdoor gym", "Safer cycling routes", "Community green space project",
-           "Accessible trails"],
-}
+
+@dataclass(frozen=True)
+class DemoGap:
+    """From `start`, no activity in `place` addresses `aim`; single-place ones there name `instead`."""
+
+    place: str
+    aim: str
+    instead: str
+    start: date
+
+
+@dataclass(frozen=True)
+class DemoSettings:
+    """The demo's unevenness, read from the framework's [demo] table and checked against its codes."""
+
+    aim_weights: dict[str, float]
+    way_weights: dict[str, float]
+    theme_weights: dict[str, float]
+    place_effort: dict[str, float]
+    sector_weights: dict[str, float]
+    partner_kinds: dict[str, list[str]]
+    titles: dict[str, list[str]]
+    gap: DemoGap | None
+
+
+def demo_settings(framework: Framework) -> DemoSettings:
+    """The framework's [demo] table with defaults for what it leaves out; a code or place the framework does not
+    have raises FrameworkError naming it."""
+    raw = framework.demo
+    where = f"{framework.source or 'framework file'} [demo]"
+
+    def weights(key: str, items, default: float) -> dict[str, float]:
+        given = dict(raw.get(key, {}))
+        unknown = set(given) - {i.code for i in items}
+        if unknown:
+            raise FrameworkError(f"{where} {key} names {', '.join(sorted(unknown))}, which the framework does not "
+                                 "have; use its codes.")
+        return {i.code: float(given.get(i.code, default)) for i in items}
+
+    places = {}
+    for name, value in dict(raw.get("place_effort", {})).items():
+        found = framework.resolve_places(name)
+        if not found or len(found) != 1:
+            raise FrameworkError(f"{where} place_effort names {name!r}, which is not one local place of the "
+                                 "framework; use a district's name or code.")
+        places[found[0]] = float(value)
+    kinds = {s.code: list(raw.get("partner_kinds", {}).get(s.code) or [s.label]) for s in framework.sectors}
+    titles = {a.code: list(raw.get("titles", {}).get(a.code) or [f"{a.label} activity"]) for a in framework.aims}
+    gap = None
+    if raw.get("gap"):
+        spec = raw["gap"]
+        place = framework.resolve_places(str(spec.get("place", "")))
+        codes = {a.code for a in framework.aims}
+        if not place or len(place) != 1 or spec.get("aim") not in codes or spec.get("instead") not in codes:
+            raise FrameworkError(f"{where}.gap needs place = one local place, aim and instead = two of the "
+                                 "framework's aim codes, and from = a date.")
+        try:
+            start = date.fromisoformat(str(spec["from"]))
+        except (KeyError, ValueError):
+            raise FrameworkError(f"{where}.gap: from must be a date written YYYY-MM-DD.") from None
+        gap = DemoGap(place[0], spec["aim"], spec["instead"], start)
+    return DemoSettings(aim_weights=weights("aim_weights", framework.aims, DEFAULT_WEIGHT),
+                        way_weights=weights("way_weights", framework.ways, DEFAULT_WEIGHT),
+                        theme_weights=weights("theme_weights", framework.themes, DEFAULT_WEIGHT / 2),
+                        place_effort=places,
+                        sector_weights=weights("sector_weights", framework.sectors, 1.0),
+                        partner_kinds=kinds, titles=titles, gap=gap)
+
+
 TARGET_GROUPS = ["older people", "carers", "young people", "women and girls", "disabled people", "low income families",
                  "people with long-term conditions", "ethnically diverse communities", "new parents"]
 
@@ -81,17 +118,22 @@ def _bridge(keys: np.ndarray, chosen: np.ndarray, codes: list[str]) -> pd.DataFr
     return pd.DataFrame({"activity_key": keys[rows], "code": np.array(codes)[cols]})
 
 
-def demo_partners(framework: Framework, count: int, rng: np.random.Generator, place_weights: np.ndarray) -> pd.DataFrame:
+def demo_partners(framework: Framework, count: int, rng: np.random.Generator, place_weights: np.ndarray,
+                  settings: DemoSettings | None = None) -> pd.DataFrame:
     """Invented partner organisations, each with a sector and a home place (a district, city or county)."""
-    sectors = list(SECTOR_WEIGHTS)
-    weights = np.array(list(SECTOR_WEIGHTS.values()), dtype=float)
+    settings = settings or demo_settings(framework)
+    sectors = list(settings.sector_weights)
+    weights = np.array(list(settings.sector_weights.values()), dtype=float)
     homes = [p for p in framework.local_places()] + list(framework.counties())
-    home_weights = np.concatenate([place_weights * 0.85, np.full(len(homes) - len(place_weights), 0.15 / 2)])
+    counties = len(homes) - len(place_weights)
+    home_weights = np.concatenate([place_weights * (0.85 if counties else 1.0),
+                                   np.full(counties, 0.15 / max(counties, 1))])
     names, rows = set(), []
     while len(rows) < count:
         sector = sectors[rng.choice(len(sectors), p=weights / weights.sum())]
         home = homes[rng.choice(len(homes), p=home_weights / home_weights.sum())]
-        name = f"{home.name} {PARTNER_KINDS[sector][rng.integers(len(PARTNER_KINDS[sector]))]}"
+        kinds = settings.partner_kinds[sector]
+        name = f"{home.name} {kinds[rng.integers(len(kinds))]}"
         if name in names:
             continue
         names.add(name)
@@ -103,6 +145,7 @@ def demo_tables(framework: Framework, activities: int = DEFAULT_ACTIVITIES, part
                 today: date | None = None, seed: int = SEED) -> dict[str, pd.DataFrame]:
     """The demo's partners, activities and bridge tables as DataFrames (vectorised, so 1M rows take seconds)."""
     rng = np.random.default_rng(seed)
+    settings = demo_settings(framework)
     today = today or date.today()
     local = framework.local_places()
     local_codes = np.array([p.code for p in local])
@@ -112,9 +155,10 @@ def demo_tables(framework: Framework, activities: int = DEFAULT_ACTIVITIES, part
 
     # Places: mostly the partner's home district; county partners spread over their county; a few partnership-wide.
     population = place_rows(framework).set_index("code").population
-    effort = np.array([PLACE_EFFORT.get(p.name, 1.0) * population.get(p.code, 100_000) for p in local], dtype=float)
+    effort = np.array([settings.place_effort.get(p.code, 1.0) * population.get(p.code, 100_000) for p in local],
+                      dtype=float)
     district_p = effort / effort.sum()
-    partner_table = demo_partners(framework, partners, rng, district_p)
+    partner_table = demo_partners(framework, partners, rng, district_p, settings)
     # Partners: a few large ones run many activities.
     partner_weight = rng.pareto(1.5, len(partner_table)) + 1
     partner_index = rng.choice(len(partner_table), size=n, p=partner_weight / partner_weight.sum())
@@ -145,9 +189,9 @@ def demo_tables(framework: Framework, activities: int = DEFAULT_ACTIVITIES, part
                            "place_code": np.concatenate(place_rows_code)}).drop_duplicates()
 
     # Aims, ways and themes: uneven on purpose.
-    aims = _pick_many(rng, n, AIM_WEIGHTS, at_least_one=True)
-    ways = _pick_many(rng, n, WAY_WEIGHTS, at_least_one=True)
-    themes = _pick_many(rng, n, THEME_WEIGHTS, at_least_one=False)
+    aims = _pick_many(rng, n, settings.aim_weights, at_least_one=True)
+    ways = _pick_many(rng, n, settings.way_weights, at_least_one=True)
+    themes = _pick_many(rng, n, settings.theme_weights, at_least_one=False)
 
 
     # Dates: 2021 to today, more activity in later years.
@@ -161,22 +205,25 @@ def demo_tables(framework: Framework, activities: int = DEFAULT_ACTIVITIES, part
     status = np.where(start > today64, "planned", np.where(~open_ended & (end < today64), "completed", "active"))
     status = np.where((status == "active") & (rng.random(n) < 0.04), "paused", status)
 
-    # Nothing in Bolsover addresses children and young people (A2) from 2025: single-place activities there
-    # move to aim A1; wider activities for A2 leave Bolsover out.
-    bolsover = framework.resolve_places("Bolsover")[0]
-    from_2025 = open_ended | (end >= np.datetime64("2025-01-01"))
-    places_per_activity = places.groupby("activity_key").size()
-    single_place = places_per_activity[places_per_activity == 1].index.to_numpy()
-    only_bolsover = np.isin(keys, np.intersect1d(single_place, places.activity_key[places.place_code == bolsover]))
-    in_gap = only_bolsover & from_2025 & aims[:, 1]
-    aims[in_gap, 1] = False
-    aims[in_gap & ~aims.any(axis=1), 0] = True
-    wider_a2 = keys[~only_bolsover & from_2025 & aims[:, 1]]
-    places = places[~(places.activity_key.isin(wider_a2) & (places.place_code == bolsover))]
+    # The framework's gap (Making our Move: nothing in Bolsover addresses children and young people, A2, from
+    # 2025): single-place activities there move to the `instead` aim; wider activities for the aim leave it out.
+    aim_codes = list(settings.aim_weights)
+    if settings.gap is not None:
+        gap_place, gap_aim, instead = (settings.gap.place, aim_codes.index(settings.gap.aim),
+                                       aim_codes.index(settings.gap.instead))
+        from_gap = open_ended | (end >= np.datetime64(settings.gap.start))
+        places_per_activity = places.groupby("activity_key").size()
+        single_place = places_per_activity[places_per_activity == 1].index.to_numpy()
+        only_there = np.isin(keys, np.intersect1d(single_place, places.activity_key[places.place_code == gap_place]))
+        in_gap = only_there & from_gap & aims[:, gap_aim]
+        aims[in_gap, gap_aim] = False
+        aims[in_gap & ~aims.any(axis=1), instead] = True
+        wider = keys[~only_there & from_gap & aims[:, gap_aim]]
+        places = places[~(places.activity_key.isin(wider) & (places.place_code == gap_place))]
 
-    main_aim = np.array(list(AIM_WEIGHTS))[np.argmax(aims * rng.random(aims.shape), axis=1)]
+    main_aim = np.array(aim_codes)[np.argmax(aims * rng.random(aims.shape), axis=1)]
     title_choice = rng.integers(0, 100, size=n)
-    titles = [TITLES[a][t % len(TITLES[a])] for a, t in zip(main_aim, title_choice)]
+    titles = [settings.titles[a][t % len(settings.titles[a])] for a, t in zip(main_aim, title_choice)]
     place_name = {p.code: p.name for p in framework.places}
     titles = [f"{t} ({place_name[h]})" for t, h in zip(titles, home_pick)]
 
@@ -203,9 +250,9 @@ def demo_tables(framework: Framework, activities: int = DEFAULT_ACTIVITIES, part
     return {
         "partners": partner_table[["partner_id", "name", "sector"]],
         "activities": activity_table,
-        "activity_aims": _bridge(keys, aims, list(AIM_WEIGHTS)).rename(columns={"code": "aim"}),
-        "activity_ways": _bridge(keys, ways, list(WAY_WEIGHTS)).rename(columns={"code": "way"}),
-        "activity_themes": _bridge(keys, themes, list(THEME_WEIGHTS)).rename(columns={"code": "theme"}),
+        "activity_aims": _bridge(keys, aims, aim_codes).rename(columns={"code": "aim"}),
+        "activity_ways": _bridge(keys, ways, list(settings.way_weights)).rename(columns={"code": "way"}),
+        "activity_themes": _bridge(keys, themes, list(settings.theme_weights)).rename(columns={"code": "theme"}),
         "activity_places": places,
     }
 

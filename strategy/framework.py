@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 import tomllib
 from dataclasses import dataclass, field
@@ -12,10 +13,11 @@ from pathlib import Path
 from strategy import periods
 
 FRAMEWORK_FILE = Path(__file__).with_name("framework.toml")
+FRAMEWORK_SETTING = "STRATEGY_FRAMEWORK"  # the path of another framework file: one install per strategy
 
-# Words partners write for "everywhere in the partnership".
-ALL_PLACES_WORDS = frozenset({"all", "all areas", "all places", "everywhere", "partnership wide", "partnership-wide",
-                              "derbyshire and nottinghamshire", "d2n2"})
+# Words partners write for "everywhere in the partnership", in any partnership; a framework adds its own
+# ([strategy] everywhere, e.g. "d2n2"): Framework.everywhere_words.
+ALL_PLACES_WORDS = frozenset({"all", "all areas", "all places", "everywhere", "partnership wide", "partnership-wide"})
 
 
 def normalise(text: str) -> str:
@@ -82,6 +84,12 @@ class Framework:
     sectors: tuple[Item, ...]
     places: tuple[Place, ...]
     vision: str = ""  # the strategy's vision, in its own words
+    short_name: str = ""  # a shorter name where space is tight (defaults to the name)
+    partnership: str = ""  # who shares the strategy, in words ("Derby, Derbyshire, Nottingham and Nottinghamshire")
+    demo: dict = field(default_factory=dict, compare=False, repr=False)  # the [demo] table: how the demo is uneven
+    source: str = ""  # the file it was read from
+    everywhere: tuple[str, ...] = ()  # the strategy's own words for its whole area ("d2n2")
+    example: str | None = None  # the place messages give as an example of how to write a place
     _lookup: dict = field(default_factory=dict, compare=False, repr=False)
 
     # --- lookups -------------------------------------------------------------------------------
@@ -116,6 +124,15 @@ class Framework:
         return self._lookup[kind].get(normalise(text))
 
     # --- places --------------------------------------------------------------------------------
+    def example_place(self) -> Place | None:
+        """The place help texts give as an example ([strategy] example_place), or None."""
+        return self.place(self.example) if self.example else None
+
+    @property
+    def everywhere_words(self) -> frozenset[str]:
+        """Every word (normalised) that means every local area of the partnership."""
+        return frozenset(normalise(w) for w in (*ALL_PLACES_WORDS, *self.everywhere))
+
     def local_places(self, on: date | None = None) -> tuple[Place, ...]:
         """The districts and unitary authorities activity is counted in on a day (default today): a place drops
         out after its valid_to, and a successor (a new area replacing others) appears from its valid_from.
@@ -178,7 +195,7 @@ class Framework:
     def resolve_places(self, text: str) -> tuple[str, ...] | None:
         """The local areas a partner's place word stands for ('All', a county, a name or a code), or None."""
         key = normalise(text)
-        if key in ALL_PLACES_WORDS:
+        if key in self.everywhere_words:
             return self.places_within("ALL")
         code = self._lookup["place"].get(key)
         if code is None or self.place(code).level == "country":
@@ -202,7 +219,7 @@ def _place(raw: dict) -> Place:
 
 
 class FrameworkError(ValueError):
-    """framework.toml says something that cannot be right; the message says what to fix."""
+    """framework.toml says something that cannot be right, or cannot be read; the message says what to fix."""
 
 
 def _check_successors(places: tuple[Place, ...]) -> None:
@@ -254,15 +271,68 @@ def _lookup_for(items: tuple[Item, ...], prefix: str | None) -> dict[str, str]:
     return table
 
 
-@lru_cache(maxsize=4)
-def load_framework(path: Path = FRAMEWORK_FILE) -> Framework:
-    """The framework, read from its TOML file."""
-    raw = tomllib.loads(Path(path).read_text(encoding="utf-8"))
-    aims = tuple(_item(r) for r in raw["aims"])
-    ways = tuple(_item(r) for r in raw["ways"])
-    themes = tuple(_item(r) for r in raw["themes"])
-    sectors = tuple(_item(r) for r in raw["sectors"])
-    places = tuple(_place(r) for r in raw["places"])
+def framework_path() -> Path:
+    """The framework file this install uses: STRATEGY_FRAMEWORK when set, else strategy/framework.toml."""
+    setting = os.environ.get(FRAMEWORK_SETTING, "").strip()
+    return Path(setting).expanduser() if setting else FRAMEWORK_FILE
+
+
+def load_framework(path: Path | str | None = None) -> Framework:
+    """The framework, read from its TOML file (default: framework_path()). A missing or unreadable file, or one
+    without the tables every part of the product reads, raises FrameworkError saying what to fix."""
+    file = Path(path).expanduser() if path is not None else framework_path()
+    try:
+        file = file.resolve(strict=True)
+    except OSError:
+        where = f" (set by {FRAMEWORK_SETTING})" if path is None and os.environ.get(FRAMEWORK_SETTING, "").strip() \
+            else ""
+        raise FrameworkError(f"The framework file {file}{where} does not exist. Give the path of the strategy's "
+                             f"framework TOML file, or unset {FRAMEWORK_SETTING} to use {FRAMEWORK_FILE}.") from None
+    return _load_framework(file)
+
+
+REQUIRED_TABLES = ("strategy", "aims", "ways", "themes", "sectors", "places")
+
+
+@lru_cache(maxsize=8)
+def _load_framework(path: Path) -> Framework:
+    try:
+        raw = tomllib.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError) as error:
+        raise FrameworkError(f"The framework file {path} cannot be read ({error}); give a UTF-8 TOML file.") from None
+    except tomllib.TOMLDecodeError as error:
+        raise FrameworkError(f"The framework file {path} is not valid TOML: {error}. Correct that line.") from None
+    missing = [table for table in REQUIRED_TABLES if not raw.get(table)]
+    if missing:
+        raise FrameworkError(f"The framework file {path} has no {', '.join(f'[{t}]' for t in missing)}; every "
+                             "framework needs [strategy] (name, benchmark) and at least one each of [[aims]], "
+                             "[[ways]], [[themes]], [[sectors]] and [[places]] (see strategy/framework.toml).")
+    head = raw["strategy"]
+    for key in ("name", "benchmark"):
+        if not str(head.get(key, "")).strip():
+            raise FrameworkError(f"The framework file {path} has no {key} in [strategy]; add {key} = \"...\".")
+    try:
+        aims = tuple(_item(r) for r in raw["aims"])
+        ways = tuple(_item(r) for r in raw["ways"])
+        themes = tuple(_item(r) for r in raw["themes"])
+        sectors = tuple(_item(r) for r in raw["sectors"])
+        places = tuple(_place(r) for r in raw["places"])
+    except KeyError as error:
+        raise FrameworkError(f"The framework file {path}: an entry has no {error.args[0]}; every aim, way, theme and "
+                             "sector needs code, label and description, and every place code, name and level.") \
+            from None
+    for kind, items, letter in (("aims", aims, "A"), ("ways", ways, "W"), ("themes", themes, "T")):
+        wrong = [i.code for i in items
+                 if not (i.code[:1] == letter and i.code[1:].isdigit() and 0 < int(i.code[1:]) < 64)]
+        if wrong:
+            raise FrameworkError(f"The framework file {path}: {kind} codes must be {letter}1, {letter}2, ... "
+                                 f"(up to {letter}63); {', '.join(wrong)} is not.")
+    if head["benchmark"] not in {p.code for p in places}:
+        raise FrameworkError(f"The framework file {path}: the benchmark {head['benchmark']!r} is not one of its "
+                             "[[places]]; add it (level = \"country\") or correct the code.")
+    if head.get("example_place") and head["example_place"] not in {p.code for p in places}:
+        raise FrameworkError(f"The framework file {path}: example_place {head['example_place']!r} is not one of its "
+                             "[[places]]; give a place's code.")
     _check_successors(places)
     lookup = {
         "aim": _lookup_for(aims, "aim"),
@@ -274,6 +344,9 @@ def load_framework(path: Path = FRAMEWORK_FILE) -> Framework:
     for place in places:
         for word in (place.code, place.name, *place.synonyms):
             lookup["place"].setdefault(normalise(word), place.code)
-    return Framework(name=raw["strategy"]["name"], benchmark=raw["strategy"]["benchmark"], aims=aims, ways=ways,
-                     themes=themes, sectors=sectors, places=places, vision=raw["strategy"].get("vision", ""),
-                     _lookup=lookup)
+    name = str(head["name"]).strip()
+    return Framework(name=name, benchmark=head["benchmark"], aims=aims, ways=ways, themes=themes, sectors=sectors,
+                     places=places, vision=head.get("vision", ""), short_name=head.get("short_name") or name,
+                     partnership=head.get("partnership") or head.get("region", ""), demo=raw.get("demo", {}),
+                     source=str(path), everywhere=tuple(head.get("everywhere", ())),
+                     example=head.get("example_place"), _lookup=lookup)

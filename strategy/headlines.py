@@ -11,6 +11,14 @@ import pandas as pd
 NO_DATA = "No activities match these filters"
 
 
+NUMBER_WORDS = ("no", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten")
+
+
+def number_word(n: int) -> str:
+    """A small count in words, as prose writes it ('five shared aims'); figures from 11."""
+    return NUMBER_WORDS[n] if 0 <= n < len(NUMBER_WORDS) else f"{n:,}"
+
+
 def share(part: float, whole: float) -> str:
     """A whole-number percentage, with '<1%' for small non-zero shares so nothing reads as zero that is not."""
     if not whole:

@@ -127,8 +127,10 @@ def validate_rows(rows: pd.DataFrame, framework: Framework,
                 errors.append(_error(number, column, "", f"{column} is empty; every row needs one."))
         indicator, place, period = row.get("indicator_id", ""), row.get("place_code", ""), row.get("period", "")
         if place and place not in places:
+            example = framework.example_place() or framework.local_places()[0]
             errors.append(_error(number, "place_code", place, "Not a place of the partnership. Use the ONS code of "
-                                 "a district, city, county or England (E92000001), for example E07000174."))
+                                 f"a district, city, county or England ({framework.benchmark}), for example "
+                                 f"{example.code}."))
         if indicator and indicator not in known_indicators and indicator not in new_indicators:
             name = row.get("indicator_name", "")
             polarity = POLARITY_WORDS.get(row.get("polarity", "").lower().replace(" ", "_"))

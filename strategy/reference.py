@@ -1,7 +1,8 @@
-"""Loads the framework's places and the real reference figures in data/reference/ into the database."""
+"""Loads the framework's places and the reference figures (data/reference/, or STRATEGY_REFERENCE) into the database."""
 
 from __future__ import annotations
 
+import os
 import re
 import tomllib
 from pathlib import Path
@@ -13,16 +14,48 @@ from strategy.framework import Framework
 from strategy.statistics import published_verdict
 
 REFERENCE_DIR = Path(__file__).resolve().parents[1] / "data" / "reference"
-INDICATORS_FILE = REFERENCE_DIR / "indicators.toml"
-# The one population series that covers all 17 areas with the same method and year.
+REFERENCE_SETTING = "STRATEGY_REFERENCE"  # another reference data folder: one install per strategy
+# Every reference folder holds these; indicators.toml names the rest.
+REQUIRED_FILES = ("indicators.toml", "population.csv", "area_centroids.csv")
+# The one population series that covers every area with the same method and year.
 POPULATION_MATCH = "Population, all ages (ONS mid-year estimate, via Nomis NM_2002_1)"
 POPULATION_PERIOD = "mid-2022"
 _PERIOD = re.compile(r"(\d{4}/\d{2})")
 
 
+class ReferenceDataError(ValueError):
+    """The reference data folder is missing or incomplete; the message says what to fix."""
+
+
+def reference_dir() -> Path:
+    """The reference data folder this install uses: STRATEGY_REFERENCE when set, else data/reference. A folder
+    that does not exist, or lacks a file every install needs, raises ReferenceDataError saying what to fix."""
+    setting = os.environ.get(REFERENCE_SETTING, "").strip()
+    folder = Path(setting).expanduser() if setting else REFERENCE_DIR
+    where = f" (set by {REFERENCE_SETTING})" if setting else ""
+    if not folder.is_dir():
+        raise ReferenceDataError(f"The reference data folder {folder}{where} does not exist. Give the folder that holds "
+                             f"the partnership's indicators.toml, population.csv and area_centroids.csv, or unset "
+                             f"{REFERENCE_SETTING} to use {REFERENCE_DIR}.")
+    missing = [name for name in REQUIRED_FILES if not (folder / name).is_file()]
+    if missing:
+        raise ReferenceDataError(f"The reference data folder {folder}{where} has no {', '.join(missing)}. Every reference "
+                             f"folder needs {', '.join(REQUIRED_FILES)} (see {REFERENCE_DIR} for their layout).")
+    return folder
+
+
+def reference_file(file_name: str) -> Path:
+    """A file of the reference folder; one that is missing raises ReferenceDataError naming it."""
+    path = reference_dir() / file_name
+    if not path.is_file():
+        raise ReferenceDataError(f"The reference data folder {path.parent} has no {file_name}, which indicators.toml "
+                             "names. Add the file or correct the name in indicators.toml.")
+    return path
+
+
 def read_reference(file_name: str) -> pd.DataFrame:
     """One long-format reference CSV (area_code, area_name, indicator, period, value, ..., source_url)."""
-    return pd.read_csv(REFERENCE_DIR / file_name, dtype={"area_code": "string", "value": "string"},
+    return pd.read_csv(reference_file(file_name), dtype={"area_code": "string", "value": "string"},
                        keep_default_na=False, na_values=[""])
 
 
@@ -36,7 +69,21 @@ def period_label(raw: str) -> str:
 
 
 def indicator_definitions() -> list[dict]:
-    return tomllib.loads(INDICATORS_FILE.read_text(encoding="utf-8"))["indicators"]
+    path = reference_file("indicators.toml")
+    try:
+        return tomllib.loads(path.read_text(encoding="utf-8"))["indicators"]
+    except (tomllib.TOMLDecodeError, KeyError) as error:
+        raise ReferenceDataError(f"{path} is not a list of [[indicators]] ({error}); correct the file.") from None
+
+
+def reference_is_fictional() -> bool:
+    """Whether the reference folder says its figures are invented (`fictional = true` at the top of its
+    indicators.toml), as an example strategy's are; pages then say so instead of calling them real."""
+    path = reference_file("indicators.toml")
+    try:
+        return bool(tomllib.loads(path.read_text(encoding="utf-8")).get("fictional", False))
+    except tomllib.TOMLDecodeError as error:
+        raise ReferenceDataError(f"{path} is not valid TOML ({error}); correct the file.") from None
 
 
 def place_rows(framework: Framework) -> pd.DataFrame:
@@ -105,7 +152,7 @@ def with_published_comparisons(definition: dict, values: pd.DataFrame) -> pd.Dat
     file_name = definition.get("published_comparison")
     if not file_name:
         return values
-    verdicts = pd.read_csv(REFERENCE_DIR / file_name, dtype=str, keep_default_na=False)
+    verdicts = pd.read_csv(reference_file(file_name), dtype=str, keep_default_na=False)
     verdicts = verdicts[(verdicts.indicator_id == definition["id"]) & verdicts.area_code.isin(set(values.place_code))]
     loaded = {(r.place_code, r.period): r.value for r in values.itertuples()}
     problems, words = [], {}

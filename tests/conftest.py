@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import os
 import shutil
+import tomllib
+from contextlib import contextmanager
+from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
@@ -12,7 +15,8 @@ import pytest
 from strategy import db
 from strategy.activities import derive_for_upload
 from strategy.build import build_database
-from strategy.framework import load_framework
+from strategy.framework import FRAMEWORK_FILE, FRAMEWORK_SETTING, load_framework
+from strategy.reference import REFERENCE_DIR, REFERENCE_SETTING
 from strategy.names import name_key
 
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
@@ -21,6 +25,9 @@ SHARED_REFERENCE = PROJECT_ROOT.parent / "shared" / "reference"
 DEMO_TODAY = date(2026, 6, 30)
 # Every view works figures out as on that day too (an activity with no end date runs up to today): strategy.periods.
 os.environ["STRATEGY_TODAY"] = DEMO_TODAY.isoformat()
+# The tests choose the strategy themselves: Making our Move unless a test asks for an install (below).
+os.environ.pop(FRAMEWORK_SETTING, None)
+os.environ.pop(REFERENCE_SETTING, None)
 DEMO_ACTIVITIES = 1500
 # The learning workspace's demo experiments are activities too (strategy/learning/demo.py).
 DEMO_EXPERIMENTS = 3
@@ -28,9 +35,68 @@ DEMO_CURRENT_ACTIVITIES = DEMO_ACTIVITIES + DEMO_EXPERIMENTS
 TEST_OUTPUT = PROJECT_ROOT / "test-output"
 
 
+# Every strategy the tests that take the `install` fixture run for: Making our Move and the fictional example.
+STRATEGIES = {
+    "making-our-move": (FRAMEWORK_FILE, REFERENCE_DIR),
+    "riverside": (PROJECT_ROOT / "examples" / "riverside" / "framework.toml",
+                  PROJECT_ROOT / "examples" / "riverside" / "reference"),
+}
+
+
+@contextmanager
+def strategy_settings(framework_file: Path, reference_dir: Path):
+    """STRATEGY_FRAMEWORK and STRATEGY_REFERENCE set for the block, as an operator sets them for a service."""
+    saved = {key: os.environ.get(key) for key in (FRAMEWORK_SETTING, REFERENCE_SETTING)}
+    os.environ[FRAMEWORK_SETTING], os.environ[REFERENCE_SETTING] = str(framework_file), str(reference_dir)
+    try:
+        yield
+    finally:
+        for key, value in saved.items():
+            if value is None:
+                os.environ.pop(key, None)
+            else:
+                os.environ[key] = value
+
+
+@dataclass(frozen=True)
+class Install:
+    """One strategy's install: its files and its demo and empty databases (built with its settings)."""
+
+    name: str
+    framework_file: Path
+    reference_dir: Path
+    demo_db: Path
+    empty_db: Path
+
+    def toml(self) -> dict:
+        """The framework file as plain TOML, for computing expected figures without the code under test."""
+        return tomllib.loads(self.framework_file.read_text(encoding="utf-8"))
+
+
+@pytest.fixture(scope="session", params=list(STRATEGIES))
+def install(request, demo_db_file, empty_db_file, tmp_path_factory) -> Install:
+    """Each strategy in turn (the tests using it run once per strategy)."""
+    framework_file, reference_dir = STRATEGIES[request.param]
+    if request.param == "making-our-move":
+        return Install(request.param, framework_file, reference_dir, demo_db_file, empty_db_file)
+    folder = tmp_path_factory.mktemp(request.param)
+    with strategy_settings(framework_file, reference_dir):
+        build_database(folder / "demo.duckdb", with_demo=True, activities=DEMO_ACTIVITIES, today=DEMO_TODAY)
+        build_database(folder / "empty.duckdb")
+    return Install(request.param, framework_file, reference_dir, folder / "demo.duckdb", folder / "empty.duckdb")
+
+
+@pytest.fixture
+def installed(install, monkeypatch) -> Install:
+    """The install's settings in force for one test (the dashboard and commands read them as a service does)."""
+    monkeypatch.setenv(FRAMEWORK_SETTING, str(install.framework_file))
+    monkeypatch.setenv(REFERENCE_SETTING, str(install.reference_dir))
+    return install
+
+
 @pytest.fixture(scope="session")
 def framework():
-    return load_framework()
+    return load_framework(FRAMEWORK_FILE)
 
 
 @pytest.fixture(scope="session")

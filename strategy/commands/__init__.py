@@ -23,7 +23,7 @@ COMMAND_MODULES = [
 
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m strategy",
-                                     description="Making our Move alignment dashboard: data and exports.")
+                                     description="The strategy alignment dashboard: data and exports.")
     add_database_option(parser)
     add_acting_user_option(parser)
     subparsers = parser.add_subparsers(title="commands", metavar="COMMAND", dest="command")

@@ -69,9 +69,10 @@ def add_filter_options(parser: argparse.ArgumentParser) -> None:
     group.add_argument("--place", action="append", default=[], metavar="CODE_OR_NAME",
                        help="a district, city or county (name or ONS code); a county includes its districts")
     group.add_argument("--sector", action="append", default=[], metavar="NAME")
-    group.add_argument("--aim", action="append", default=[], metavar="A1..A5")
-    group.add_argument("--way", action="append", default=[], metavar="W1..W6")
-    group.add_argument("--theme", action="append", default=[], metavar="T1..T3")
+    group.add_argument("--aim", action="append", default=[], metavar="AIM", help="an aim's code: A1, A2, ...")
+    group.add_argument("--way", action="append", default=[], metavar="WAY",
+                       help="a way of working's code: W1, W2, ...")
+    group.add_argument("--theme", action="append", default=[], metavar="THEME", help="a theme's code: T1, T2, ...")
     group.add_argument("--partner", action="append", default=[], metavar="NAME")
     group.add_argument("--from", dest="date_from", metavar="YYYY-MM-DD")
     group.add_argument("--to", dest="date_to", metavar="YYYY-MM-DD")
@@ -84,8 +85,9 @@ def filters_from_arguments(args: argparse.Namespace, framework: Framework | None
     for text in args.place:
         code = framework.resolve("place", text)
         if not code or framework.place(code).level == "country":
-            raise UsageError(f"--place {text!r} is not a place of the partnership; use a name such as 'Mansfield' "
-                             "or an ONS code such as E07000174")
+            example = framework.example_place() or framework.local_places()[0]
+            raise UsageError(f"--place {text!r} is not a place of the partnership; use a name such as "
+                             f"'{example.name}' or an ONS code such as {example.code}")
         places.append(code)
 
     def codes(kind: str, values: list[str], option: str) -> tuple[str, ...]:

@@ -56,8 +56,9 @@ def run_indicators(args: argparse.Namespace) -> int:
         if args.place:
             place = framework.resolve("place", args.place)
             if place is None:
-                raise UsageError(f"--place {args.place!r} is not known; use a name such as 'Mansfield', an ONS code "
-                                 "such as E07000174, or England")
+                example = framework.example_place() or framework.local_places()[0]
+                raise UsageError(f"--place {args.place!r} is not known; use a name such as '{example.name}', an ONS "
+                                 f"code such as {example.code}, or England")
         con = db.connect(database_argument(args), read_only=True)
     except UsageError as problem:
         return fail(str(problem), 2)

@@ -53,6 +53,29 @@ COLUMNS: tuple[Column, ...] = (
            ("target group", "target groups", "audience", "who for", "groups")),
 )
 COLUMN_NAMES = tuple(c.name for c in COLUMNS)
+
+
+def guide_columns(framework) -> tuple[Column, ...]:
+    """COLUMNS with the framework's own codes, counts and names in what the list columns accept and their examples
+    (the guide sheet of the Excel template), so another strategy's partners read about their own aims and places."""
+    aims, ways, themes = framework.aims, framework.ways, framework.themes
+    local = framework.local_places()
+    places = [p.name for p in local[:2]] if local else []
+    theme_words = [t.synonyms[0] if t.synonyms else t.label for t in themes]
+    own = {
+        "sector": ("Your sector: one of the strategy's sectors, by name.", framework.sectors[0].label),
+        "places": ("Where it happens: district or city names, ONS codes, a county (all its districts) or All. Several "
+                   "separated by ; , or |.", "; ".join(places)),
+        "aims": (f"The aims it serves: {aims[0].code}-{aims[-1].code}, 1-{len(aims)}, 'Aim 2' or the aim's name. "
+                 "Several separated by ; , or |. Instead, you may use tick-box columns headed Aim 1 ... "
+                 f"Aim {len(aims)}.", "; ".join(a.code for a in (aims[0], aims[-1]))),
+        "ways_of_working": (f"{ways[0].code}-{ways[-1].code} or the way's name; several separated by ; , or |. "
+                            f"Tick-box columns headed Way 1 ... Way {len(ways)} also work.",
+                            "; ".join(w.code for w in (ways[min(1, len(ways) - 1)], ways[-1]))),
+        "themes": (f"{', '.join(w.capitalize() if i == 0 else w for i, w in enumerate(theme_words))} (names or "
+                   f"codes {themes[0].code}-{themes[-1].code}).", theme_words[0]),
+    }
+    return tuple(Column(c.name, c.required, *own[c.name], c.aliases) if c.name in own else c for c in COLUMNS)
 REQUIRED = tuple(c.name for c in COLUMNS if c.required)
 LIST_SEPARATORS = r"[;,|]"
 

@@ -7,7 +7,7 @@ import difflib
 import duckdb
 import pandas as pd
 
-from strategy.framework import ALL_PLACES_WORDS, Framework, normalise
+from strategy.framework import Framework, normalise
 
 LIST_KINDS = {"aims": "aim", "ways_of_working": "way", "themes": "theme", "places": "place"}
 STATUS_WORDS = {
@@ -16,15 +16,31 @@ STATUS_WORDS = {
     "completed": ["completed", "complete", "finished", "done", "ended", "closed"],
     "paused": ["paused", "on hold", "suspended", "pause"],
 }
-# How each kind is written, for messages that say how to fix an unknown value.
-HOW_TO_WRITE = {
-    "aim": "Use A1-A5 (or 1-5, 'Aim 2') or an aim's heading or wording such as 'Enabling children and young people'.",
-    "way": "Use W1-W6 (or 1-6) or a way's heading or wording such as 'Working collaboratively'.",
-    "theme": "Use walking, climate or covid (or T1-T3).",
-    "place": "Use a district or city name (e.g. 'Mansfield'), a county ('Derbyshire'), an ONS code "
-             "(e.g. E07000174) or 'All'.",
-    "sector": "Use one of the sectors by name, e.g. 'Sport', 'Voluntary and community', 'Integrated health and care'.",
-}
+def how_to_write(framework: Framework, kind: str) -> str:
+    """How a kind is written, from the framework's own items, for messages that say how to fix an unknown value."""
+    if kind in ("aim", "way"):
+        items = framework.items(kind)
+        first, last = items[0].code, items[-1].code
+        count = len(items)
+        example = items[1 if count > 1 else 0].label
+        numbers = f"1-{count}, 'Aim 2'" if kind == "aim" else f"1-{count}"
+        return f"Use {first}-{last} (or {numbers}) or {'an aim' if kind == 'aim' else 'a way'}'s heading or wording " \
+               f"such as '{example}'."
+    if kind == "theme":
+        themes = framework.themes
+        words = [t.synonyms[0] if t.synonyms else t.label for t in themes]
+        listed = ", ".join(words[:-1]) + " or " + words[-1] if len(words) > 1 else words[0]
+        return f"Use {listed} (or {themes[0].code}-{themes[-1].code})."
+    if kind == "place":
+        local = framework.local_places()
+        example = framework.example_place() or (local[0] if local else None)
+        counties = framework.counties()
+        return (f"Use a district or city name (e.g. '{example.name}'), "
+                + (f"a county ('{counties[0].name}'), " if counties else "")
+                + f"an ONS code (e.g. {example.code}) or 'All'.") if example else "Use a place name or 'All'."
+    labels = [s.label for s in framework.sectors[:3]]
+    return "Use one of the sectors by name, e.g. " + ", ".join(f"'{label}'" for label in labels) + "."
+
 
 # The SQL twin of framework.normalise: lower case, '&' as 'and', punctuation runs folded to one space.
 NORMALISE_SQL = "trim(regexp_replace(replace(lower({x}), '&', ' and '), '[\\s_\\-.,:;/()''’]+', ' ', 'g'))"
@@ -44,7 +60,7 @@ def code_spellings(framework: Framework) -> pd.DataFrame:
 def place_spellings(framework: Framework) -> pd.DataFrame:
     """(word, code): each place spelling with every local area it stands for ('All' and counties expand)."""
     rows = []
-    words = set(framework.spellings("place")) | ALL_PLACES_WORDS
+    words = set(framework.spellings("place")) | framework.everywhere_words
     for word in words:
         for code in framework.resolve_places(word) or ():
             rows.append((normalise(word), code))

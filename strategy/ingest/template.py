@@ -6,7 +6,7 @@ import io
 from datetime import date
 
 from strategy.framework import Framework
-from strategy.ingest.columns import COLUMN_NAMES, COLUMNS
+from strategy.ingest.columns import COLUMN_NAMES, COLUMNS, guide_columns
 
 TEMPLATE_ROWS = 1000  # rows of the Activities sheet that carry the drop-down lists
 STATUSES = ("planned", "active", "completed", "paused")
@@ -82,7 +82,7 @@ def template_xlsx(framework: Framework, rows: list[list] = (), note: str | None 
     guide.append(["column", "required", "what to write", "example"])
     for cell in guide[3 if note else 1]:
         cell.font, cell.fill = bold, fill
-    for column in COLUMNS:
+    for column in guide_columns(framework):
         guide.append([column.name, "yes" if column.required else "no", column.accepts, column.example])
     guide.append([])
     guide.append(["", "", "One row per activity. Row 1 holds the headers. Upload this workbook as it is (.xlsx), "

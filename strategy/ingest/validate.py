@@ -16,7 +16,7 @@ import duckdb
 from strategy.framework import Framework
 from strategy.ingest.columns import COLUMN_NAMES, HEADER_NAMES, LIST_SEPARATORS, REQUIRED, TICKED, UNTICKED, \
     header_key, match_header
-from strategy.ingest.lookups import HOW_TO_WRITE, LIST_KINDS, NORMALISE_SQL, create_lookup_tables, suggestion
+from strategy.ingest.lookups import LIST_KINDS, NORMALISE_SQL, create_lookup_tables, how_to_write, suggestion
 from strategy.ingest.read import RawTable
 from strategy.ingest.report import Limits, Problem
 
@@ -197,7 +197,7 @@ def _map_headers(cursor, raw: RawTable, framework: Framework, result: Validation
         if code not in {i.code for i in framework.items(kinds[code[0]])}:
             result.header_problems.append(Problem(row, raw.headers[index], raw.headers[index],
                                                   f"There is no {kinds[code[0]]} {code[1:]}. "
-                                                  + HOW_TO_WRITE[kinds[code[0]]], "unknown code"))
+                                                  + how_to_write(framework, kinds[code[0]]), "unknown code"))
     return mapping, ticks
 
 
@@ -384,7 +384,8 @@ def _row_problems(cursor, framework: Framework, mapping, ticks, result: Validati
         _problem(cursor, f"SELECT row_number, coalesce(trim(aims, '{TRIM}'), '') AS value FROM staged s "
                  "JOIN typed t USING (row_number) WHERE t.aim_mask = 0 AND (s.aims IS NULL OR s.aims NOT IN "
                  "(SELECT cell FROM cell_pieces WHERE column_name = 'aims' AND word <> ''))",
-                 header["aims"], "Every activity needs at least one aim. " + HOW_TO_WRITE["aim"], "missing value")
+                 header["aims"], "Every activity needs at least one aim. " + how_to_write(framework, "aim"),
+                 "missing value")
     # Unknown names and codes: one message per distinct value, so near misses get a suggestion.
     unknown = cursor.execute("""SELECT DISTINCT p.kind, p.column_name, p.cell, p.shown FROM cell_pieces p
         WHERE p.word <> '' AND NOT EXISTS (SELECT 1 FROM cell_codes c WHERE c.column_name = p.column_name
@@ -496,10 +497,13 @@ def _number_problems(cursor, name: str, number: str, column: str, whole: bool) -
 def _unknown_message(framework: Framework, kind: str, piece: str) -> str:
     if kind == "sector":
         if any(separator in piece for separator in ";|"):
-            return "Give one sector per activity. " + HOW_TO_WRITE["sector"] + suggestion(framework, kind, piece)
-        return "This is not one of the strategy's sectors. " + HOW_TO_WRITE["sector"] + suggestion(framework, kind, piece)
+            return ("Give one sector per activity. " + how_to_write(framework, "sector")
+                    + suggestion(framework, kind, piece))
+        return ("This is not one of the strategy's sectors. " + how_to_write(framework, "sector")
+                + suggestion(framework, kind, piece))
     names = {"aim": "aims", "way": "ways of working", "theme": "themes", "place": "places in the partnership"}
-    return f"This is not one of the {names[kind]}. " + HOW_TO_WRITE[kind] + suggestion(framework, kind, piece)
+    return f"This is not one of the {names[kind]}. " + how_to_write(framework, kind) + suggestion(framework, kind,
+                                                                                                  piece)
 
 
 def _assumptions(cursor, mapping, ticks, result: Validation) -> None:

@@ -122,5 +122,5 @@ def purpose_card_html(purpose: pd.Series, framework: Framework, involved: pd.Dat
  Aims: {html.escape(codes_text(framework, 'aim', purpose['aims']) or 'all')}</div>
 {answers}{allies}
 <footer>Good enough for now: this purpose is the group's guide rope and can be revised as it learns.
- Making our Move — {html.escape(framework.name)} learning workspace.</footer>
+ {html.escape(framework.name)} learning workspace.</footer>
 </body></html>"""

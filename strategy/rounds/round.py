@@ -18,6 +18,7 @@ import pandas as pd
 from strategy.names import name_key
 from strategy import db, periods
 from strategy.access import User, require
+from strategy.framework import load_framework
 
 RETURNED, LATE, NOT_STARTED = "returned", "late", "not started"
 OPEN_ROUND, REMINDER = "open reporting round", "round reminder sent"
@@ -139,7 +140,8 @@ def reminder_text(found: Round, partner: str, status: str, base_url: str, today:
         opening = (f"A reminder that your return for the {found.name} reporting round is due on {deadline} "
                    f"({'today' if days == 0 else f'in {days} day' + ('s' if days != 1 else '')}).")
         ask = "It takes a few minutes."
-    return (f"Subject: Making our Move activity return for {found.name} - {partner}\n\n"
+    strategy = load_framework().name
+    return (f"Subject: {strategy} activity return for {found.name} - {partner}\n\n"
             f"Hello,\n\n{opening}\n\n"
             f"Your return is already filled in with the activities you told us about before. To update it:\n"
             f"1. Open your Upload page: {upload_link(base_url, partner)}\n"
@@ -147,7 +149,7 @@ def reminder_text(found: Round, partner: str, status: str, base_url: str, today:
             f"3. Update the dates, numbers and status, add a row for each new activity, and give an end date to "
             f"any that have finished. A row you delete is kept as it was, not removed.\n"
             f"4. Upload the file on the same page, check the summary of what changes, and load it.\n\n"
-            f"{ask}\n\nThank you,\nThe Making our Move partnership\n")
+            f"{ask}\n\nThank you,\nThe {strategy} partnership\n")
 
 
 def record_reminder(con: duckdb.DuckDBPyConnection, actor: User, found: Round, partner: str) -> None:

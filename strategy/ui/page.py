@@ -11,7 +11,8 @@ from streamlit.errors import StreamlitPageNotFoundError
 from strategy import access, db, slides
 from strategy.access import LOCAL_USER, PermissionDenied, User
 from strategy.filters import URL_KEYS, Filters, filters_from_query
-from strategy.framework import Framework, load_framework
+from strategy.framework import Framework, FrameworkError, load_framework
+from strategy.reference import ReferenceDataError, reference_is_fictional
 from strategy.ui.data import cached, open_connection, show_maintenance
 from strategy.ui.signin import sign_in_active, signed_in_user
 from strategy.ui.text import plain
@@ -77,7 +78,15 @@ def page_setup(title: str, icon: str = ":material/bar_chart:", sidebar_filters: 
     """Configure the page, open the data, find who is signed in (or ask them to sign in), refuse the page if their
     role lacks its action, draw the navigation, filter sidebar and demo banner; what the page needs. `writes` names
     the action the page's forms need: people without it are told, before they fill one in, that they can only read."""
-    st.set_page_config(page_title=f"{title} · Making our Move", page_icon=icon, layout="wide")
+    try:
+        framework = load_framework()
+        reference_fictional = reference_is_fictional()
+    except (FrameworkError, ReferenceDataError) as problem:  # a setting with a typo: say what to fix, show nothing
+        st.set_page_config(page_title=title.replace("{strategy}", "Dashboard"), page_icon=icon, layout="wide")
+        st.error(plain(str(problem)), icon=":material/error:")
+        st.stop()
+    title = title.replace("{strategy}", framework.name)  # "{strategy}: overview" -> "Making our Move: overview"
+    st.set_page_config(page_title=f"{title} · {framework.short_name}", page_icon=icon, layout="wide")
     signing_in = sign_in_active()  # a plain refusal, never the dashboard, when the mode is in doubt
     if signing_in:
         harden_for_sign_in()
@@ -88,9 +97,8 @@ def page_setup(title: str, icon: str = ":material/bar_chart:", sidebar_filters: 
     st.session_state["_maintenance_checks"] = 0
     st.html(READABLE_TEXT_CSS)
     user = signed_in_user(con) if signing_in else LOCAL_USER
-    framework = load_framework()
     coverage = cached("data_coverage", Filters())
-    _navigation(user)
+    _navigation(user, framework)
     require_page_permission(user, action, title, con)
     filters = _sidebar(framework) if sidebar_filters else Filters()
     page = Page(con=con, framework=framework, filters=filters, coverage=coverage, user=user)
@@ -99,7 +107,8 @@ def page_setup(title: str, icon: str = ":material/bar_chart:", sidebar_filters: 
             _export_activities(page)
     if page.is_demo:
         st.warning("**Demo data.** Every partner and activity here is fictional, generated to show how the "
-                   "dashboard works. Population, deprivation and Active Lives figures are real.",
+                   "dashboard works. Population, deprivation and Active Lives figures are "
+                   + ("fictional too." if reference_fictional else "real."),
                    icon=":material/science:")
     st.title(title)
     if writes and not user.can(writes, user.partner):
@@ -108,10 +117,10 @@ def page_setup(title: str, icon: str = ":material/bar_chart:", sidebar_filters: 
     return page
 
 
-def _navigation(user: User) -> None:
+def _navigation(user: User, framework: Framework) -> None:
     """The pages this person may use, and who they are signed in as."""
     with st.sidebar:
-        st.markdown("**Making our Move**")
+        st.markdown(f"**{plain(framework.short_name)}**")
         try:
             group = None
             for path, label, icon, action in NAVIGATION:

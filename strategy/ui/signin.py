@@ -10,6 +10,7 @@ import streamlit as st
 from strategy import access, db
 from strategy.access import LOCAL_USER, PermissionDenied, User
 from strategy.audit import record_sign_in
+from strategy.framework import load_framework
 from strategy.ui.data import connection, database_file
 from strategy.ui.text import plain
 
@@ -72,7 +73,7 @@ def signed_in_user(con: duckdb.DuckDBPyConnection) -> User:
     from strategy.users import identified_user
 
     if not st.user.is_logged_in:
-        st.title("Making our Move alignment dashboard")
+        st.title(f"{load_framework().name} alignment dashboard")
         st.markdown("Sign in with your organisation's account to see the dashboard.")
         for provider in _providers():
             label = "Sign in" if provider is None else f"Sign in with {PROVIDER_NAMES.get(provider, provider)}"

@@ -29,6 +29,15 @@ def app_empty_db(empty_db_file, tmp_path_factory):
 
 
 @pytest.fixture
+def app_installed(installed, tmp_path):
+    """The install (settings in force) with the page tests' own copies of its demo and empty databases."""
+    demo, empty = tmp_path / "demo.duckdb", tmp_path / "empty.duckdb"
+    shutil.copy(installed.demo_db, demo)
+    shutil.copy(installed.empty_db, empty)
+    return installed, demo, empty
+
+
+@pytest.fixture
 def open_page(monkeypatch):
     """open_page(script, database, query=None) -> an AppTest that has run once."""
 

@@ -1,24 +1,65 @@
 """Every page renders on the demo database and on an empty one, and the filters change what it shows."""
 
 import json
+import tomllib
 
 import pytest
 
 from tests.app.conftest import PAGES
 
 
+# Every strategy (tests/conftest.py STRATEGIES): the pages assume nothing of Making our Move's aims and places.
 @pytest.mark.parametrize("script", PAGES)
-def test_page_renders_on_demo_data_with_the_demo_banner(open_page, app_demo_db, script):
-    app = open_page(script, app_demo_db)
+def test_page_renders_on_demo_data_with_the_demo_banner(open_page, app_installed, script):
+    install, demo, _ = app_installed
+    app = open_page(script, demo)
     assert not app.exception, [e.value for e in app.exception]
     assert any("Demo data" in w.value for w in app.warning)
+    name = install.toml()["strategy"]["short_name"]
+    sidebar = [m.value for m in app.sidebar.markdown]
+    assert any(name.replace(" ", "") in text.replace("\\", "").replace(" ", "") for text in sidebar), sidebar
+    if install.name != "making-our-move":
+        assert not any("Making our Move" in text for text in sidebar + [t.value for t in app.title])
 
 
 @pytest.mark.parametrize("script", PAGES)
-def test_page_renders_on_an_empty_database(open_page, app_empty_db, script):
-    app = open_page(script, app_empty_db)
+def test_page_renders_on_an_empty_database(open_page, app_installed, script):
+    _, _, empty = app_installed
+    app = open_page(script, empty)
     assert not app.exception, [e.value for e in app.exception]
     assert not any("Demo data" in w.value for w in app.warning)
+
+
+def test_overview_names_the_strategy_and_counts_its_own_aims_ways_and_places(open_page, app_installed):
+    install, demo, _ = app_installed
+    raw = install.toml()
+    local = [p for p in raw["places"] if p["level"] in ("district", "unitary")]
+    words = {4: "four", 5: "five", 6: "six"}
+    app = open_page("app.py", demo)
+    assert app.title[0].value == f"{raw['strategy']['name']}: overview"
+    assert any(f"{words[len(raw['aims'])]} shared aims and {words[len(raw['ways'])]} ways of working" in c.value
+               for c in app.caption)
+    assert app.metric[2].value == f"{len(local)} of {len(local)}"
+    assert any(raw["strategy"]["vision"] in m.value for m in app.markdown)
+    fictional = tomllib.loads((install.reference_dir / "indicators.toml").read_text()).get("fictional", False)
+    banner = next(w.value for w in app.warning if "Demo data" in w.value)
+    assert ("fictional too" in banner) == fictional and ("are real" in banner) == (not fictional)
+
+
+def test_alignment_heatmap_has_a_row_per_aim_and_a_column_per_way_of_the_strategy(open_page, app_installed):
+    install, demo, _ = app_installed
+    raw = install.toml()
+    spec = json.loads(open_page("pages/1_Alignment.py", demo).get("plotly_chart")[0].proto.spec)
+    rows, columns = spec["data"][0]["y"], spec["data"][0]["x"]
+    assert len(rows) == len(raw["aims"]) and len(columns) == len(raw["ways"])
+    assert [row.split(" ")[0] for row in rows] == [aim["code"] for aim in raw["aims"]], rows
+
+
+def test_coverage_page_names_the_strategys_own_demo_gap(open_page, app_installed):
+    install, demo, _ = app_installed
+    gap = install.toml()["demo"]["gap"]
+    app = open_page("pages/2_Coverage_and_gaps.py", demo, {"to": "2025-12-31"})
+    assert any(f"No activity in {gap['place']} addresses aim {gap['aim']}" in m.value for m in app.markdown)
 
 
 def heatmap_numbers(app):
@@ -102,3 +143,16 @@ def test_overview_shows_the_strategys_vision(open_page, app_demo_db):
     overview = open_page("app.py", app_demo_db)
     assert any("Together, we will address inequality and empower everyone to be active in a way that works for "
                "them" in m.value for m in overview.markdown)
+
+
+@pytest.mark.parametrize("setting, value, says", [
+    ("STRATEGY_FRAMEWORK", "strategy/framwork.toml", "(set by STRATEGY_FRAMEWORK) does not exist"),
+    ("STRATEGY_REFERENCE", "data/refrence", "(set by STRATEGY_REFERENCE) does not exist"),
+])
+def test_a_setting_with_a_typo_shows_what_to_fix_and_nothing_else(open_page, app_demo_db, monkeypatch, setting,
+                                                                  value, says):
+    monkeypatch.setenv(setting, value)
+    app = open_page("app.py", app_demo_db)
+    assert not app.exception, [e.value for e in app.exception]
+    assert says in app.error[0].value.replace("\\", "")
+    assert not app.metric and not app.get("plotly_chart")

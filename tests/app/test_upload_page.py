@@ -9,7 +9,7 @@ from strategy import db
 from strategy.ui.text import plain
 from strategy.rounds.organisations import NEW_ORGANISATION
 from tests.conftest import PROJECT_ROOT
-from tests.unit.test_ingest_files import GOOD, HOSTILE_DESCRIPTION, csv_bytes, row
+from tests.unit.test_ingest_files import HOSTILE_DESCRIPTION, csv_bytes, row
 
 APP = str(PROJECT_ROOT / "app.py")
 
@@ -18,6 +18,23 @@ def open_upload_page() -> AppTest:
     """The page as the app serves it (from app.py, so links to other pages resolve)."""
     at = AppTest.from_file(APP, default_timeout=60).run()
     return at.switch_page("pages/5_Upload.py").run()
+
+
+@pytest.fixture
+def demo_db_copy(installed, tmp_path):
+    """A private copy of the install's demo database (the upload tests run for every strategy)."""
+    import shutil
+
+    copy = tmp_path / "demo.duckdb"
+    shutil.copy(installed.demo_db, copy)
+    return copy
+
+
+@pytest.fixture
+def example_place(installed) -> str:
+    """The name of the place the strategy's messages give as an example, read from its framework file."""
+    raw = installed.toml()
+    return next(p["name"] for p in raw["places"] if p["code"] == raw["strategy"]["example_place"])
 
 
 @pytest.fixture
@@ -57,22 +74,24 @@ def test_page_offers_both_templates(upload_page):
     assert labels == ["Empty Excel template", "CSV template"]
 
 
-def test_file_with_mistakes_lists_every_problem_grouped_and_writes_nothing(upload_page, demo_db_copy):
-    bad = csv_bytes([row(places="Mansfeld"), row(activity_id="MM-2", start_date="31/02/2024"),
-                     row(activity_id="MM-3", participants="-4")])
+def test_file_with_mistakes_lists_every_problem_grouped_and_writes_nothing(upload_page, demo_db_copy,
+                                                                            example_place):
+    typo = example_place[:-2] + example_place[-1]  # one letter left out: 'Mansfild'
+    bad = csv_bytes([row(places=typo), row(activity_id="MM-2", start_date="31/02/2024", places=example_place),
+                     row(activity_id="MM-3", participants="-4", places=example_place)])
     at = upload(upload_page, "Page Trust", "mine.csv", bad)
     assert "3 problem" in at.error[0].value
     assert [e.label for e in at.expander] == ["Unknown place: 1", "Not a date: 1", "Negative number: 1"]
     problems = at.table[0].value
     assert problems.index.tolist() == [2]
-    assert plain("Did you mean 'Mansfield'?") in problems["what is wrong and how to fix it"].iloc[0]  # text, not Markdown
+    assert plain(f"Did you mean '{example_place}'?") in problems["what is wrong and how to fix it"].iloc[0]  # text, not Markdown
     assert [b.label for b in at.get("download_button")][-1] == "Download your file with a 'problems' column"
     assert all(b.key != "upload_load" for b in at.button)
 
 
-def test_valid_file_previews_then_loads_and_can_be_rolled_back(upload_page, demo_db_copy):
-    at = upload(upload_page, "Page Trust", "good.csv", csv_bytes([GOOD, row(activity_id="MM-2",
-                                                                          description=HOSTILE_DESCRIPTION)]))
+def test_valid_file_previews_then_loads_and_can_be_rolled_back(upload_page, demo_db_copy, example_place):
+    at = upload(upload_page, "Page Trust", "good.csv", csv_bytes([row(places=example_place), row(
+        activity_id="MM-2", description=HOSTILE_DESCRIPTION, places=example_place)]))
     assert "2 activities are ready to load" in at.success[0].value
     changes, preview = at.dataframe[0].value, at.dataframe[1].value
     assert changes.change.tolist() == ["new", "new"]  # a new partner: every activity is new

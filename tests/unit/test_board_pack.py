@@ -13,19 +13,27 @@ from pypdf import PdfReader
 from strategy import analysis, board_pack, db, slides
 from strategy.__main__ import main
 from strategy.filters import Filters
-from tests.conftest import DEMO_TODAY
-
-NOTTS = Filters(places=("E10000024",))  # Nottinghamshire: a county stands for its districts
+from strategy.framework import load_framework
+from tests.conftest import DEMO_TODAY, strategy_settings
 
 
 @pytest.fixture(scope="module")
-def pack(demo_db_file, framework):
-    """The Nottinghamshire pack as bytes, with the slides and title it was made from."""
-    con = db.connect(demo_db_file, read_only=True)
-    built = slides.board_slides(con, framework, NOTTS, today=DEMO_TODAY)
-    title = board_pack.pack_title(con, framework, NOTTS, today=DEMO_TODAY)
-    pptx = board_pack.pptx_bytes(built, title)
-    yield {"con": con, "slides": built, "title": title, "pptx": pptx, "deck": Presentation(io.BytesIO(pptx))}
+def pack(install):
+    """For each strategy, the pack of its last county (Making our Move: Nottinghamshire) as bytes, with the slides,
+    title and framework it was made from and the county's name and districts as its framework file lists them."""
+    raw = install.toml()
+    county = [p for p in raw["places"] if p["level"] == "county"][-1]
+    districts = [p["code"] for p in raw["places"] if p.get("parent") == county["code"]]
+    filters = Filters(places=(county["code"],))
+    with strategy_settings(install.framework_file, install.reference_dir):
+        framework = load_framework()
+        con = db.connect(install.demo_db, read_only=True)
+        built = slides.board_slides(con, framework, filters, today=DEMO_TODAY)
+        title = board_pack.pack_title(con, framework, filters, today=DEMO_TODAY)
+        pptx = board_pack.pptx_bytes(built, title)
+    yield {"con": con, "slides": built, "title": title, "pptx": pptx, "deck": Presentation(io.BytesIO(pptx)),
+           "framework": framework, "filters": filters, "county": county["name"], "districts": districts,
+           "strategy": install.name}
     con.close()
 
 
@@ -54,10 +62,11 @@ def _key_figures(pack, key: str):
 
 def test_a_title_slide_then_every_view_in_order_then_the_key_figures(pack):
     # Nottinghamshire's 7 districts: 6 on the Trends slide, the seventh on one appendix slide
+    appendix = (len(pack["districts"]) - 1) // 6  # the Trends slide draws six places; the rest follow
     assert len(pack["slides"]) == (len(slides.SLIDE_BUILDERS) - len(slides.APPENDIX_BUILDERS)
-                                 - len(slides.RECORDED_BUILDERS) + 1)
+                                 - len(slides.RECORDED_BUILDERS) + appendix)
     titles = _titles(pack["deck"])
-    assert titles[0] == board_pack.PACK_TITLE
+    assert titles[0] == pack["title"].heading
     positions = [titles.index(s.headline) for s in pack["slides"]]
     assert positions == sorted(positions)
     continued = [t for t in titles if t.endswith("(continued)") and not t.startswith("Key figures")]
@@ -69,12 +78,12 @@ def test_a_title_slide_then_every_view_in_order_then_the_key_figures(pack):
     assert len(titles) == 1 + len(pack["slides"]) + len(continued) + len(appendix)
 
 
-def test_title_slide_states_the_filters_and_the_data_as_of_date(pack, demo_con):
+def test_title_slide_states_the_filters_and_the_data_as_of_date(pack):
     first = pack["deck"].slides[0]
-    assert first.shapes.title.text == board_pack.PACK_TITLE
+    assert first.shapes.title.text == f"{pack['framework'].name}: board pack"
     text = _texts(first)
-    assert "Showing: Places: Nottinghamshire." in text
-    as_of = date.fromisoformat(analysis.data_coverage(demo_con)["data_as_of"])
+    assert f"Showing: Places: {pack['county']}." in text
+    as_of = date.fromisoformat(analysis.data_coverage(pack["con"])["data_as_of"])
     assert f"Data as of {as_of.day} {as_of:%B %Y}." in text  # as GOV.UK writes dates
     assert board_pack.DEMO_CAVEAT in text  # the demo database says it is demo data
 
@@ -85,8 +94,8 @@ def test_each_view_slide_is_titled_with_its_headline(pack):
     assert titles == [s.headline for s in pack["slides"]]
 
 
-def test_overview_table_has_the_dashboard_totals(pack, framework):
-    totals = analysis.headline_totals(pack["con"], framework, NOTTS)
+def test_overview_table_has_the_dashboard_totals(pack):
+    totals = analysis.headline_totals(pack["con"], pack["framework"], pack["filters"])
     rows = dict(_table(_key_figures(pack, "overview"))[1:])
     assert rows["Activities"] == f"{totals['activities']:,}"
     assert rows["Partners"] == f"{totals['partners']:,}"
@@ -95,12 +104,14 @@ def test_overview_table_has_the_dashboard_totals(pack, framework):
     assert int(rows["Activities"].replace(",", "")) > 0
 
 
-def test_aims_table_counts_each_aims_activities(pack, framework):
+def test_aims_table_counts_each_aims_activities(pack):
     """Checked another way: filtering the pack's place by one aim gives that aim's count as the total."""
+    framework = pack["framework"]
     rows = _table(_key_figures(pack, "aims_ways"))
     assert rows[0] == ["Aim", "Activities", "Share of total (%)"]
     for aim, row in zip(framework.aims, rows[1:]):
-        alone = analysis.headline_totals(pack["con"], framework, Filters(places=NOTTS.places, aims=(aim.code,)))
+        alone = analysis.headline_totals(pack["con"], framework, Filters(places=pack["filters"].places,
+                                                                         aims=(aim.code,)))
         assert row[0] == aim.short
         assert row[1] == f"{alone['activities']:,}"
 
@@ -125,7 +136,7 @@ def test_view_slides_carry_chart_alt_text_footer_and_notes(pack):
 def test_pdf_has_the_same_slides_and_words(pack):
     pdf = PdfReader(io.BytesIO(board_pack.pdf_from_pptx(pack["pptx"])))
     assert len(pdf.pages) == len(pack["deck"].slides)
-    assert "Showing: Places: Nottinghamshire." in pdf.pages[0].extract_text()
+    assert f"Showing: Places: {pack['county']}." in pdf.pages[0].extract_text()
     second = " ".join(pdf.pages[1].extract_text().split())
     assert pack["slides"][0].headline in second
 
@@ -138,7 +149,7 @@ def test_a_template_supplies_layouts_and_its_sample_slides_are_dropped(pack, tmp
     template.save(path)
     deck = Presentation(io.BytesIO(board_pack.pptx_bytes(pack["slides"][:2], pack["title"], template=path)))
     # the title, the overview's tiles, the alignment heatmap, and the two views' key figures
-    assert _titles(deck) == [board_pack.PACK_TITLE, pack["slides"][0].headline, pack["slides"][1].headline,
+    assert _titles(deck) == [pack["title"].heading, pack["slides"][0].headline, pack["slides"][1].headline,
                              "Key figures: Overview", "Key figures: Alignment"]
     assert deck.slide_width == Emu(9_144_000)
     for slide in deck.slides:  # laid out for the template's own (narrower) slide
@@ -202,8 +213,12 @@ def test_command_says_how_to_install_libreoffice_when_pdf_is_impossible(demo_db_
 
 def test_pack_carries_the_trend_and_the_learning_workspace(pack):
     keys = [slide.key for slide in pack["slides"]]
-    assert keys[-4:] == ["trends", "experiments", "commitments", "trends_2"]  # the seventh district: an appendix
+    if len(pack["districts"]) > 6:  # Nottinghamshire's seventh district: an appendix
+        assert keys[-4:] == ["trends", "experiments", "commitments", "trends_2"]
+    else:
+        assert keys[-3:] == ["trends", "experiments", "commitments"]
     trend = next(slide for slide in pack["slides"] if slide.key == "trends")
     assert trend.headline.startswith("Inactive adults, 2024/25:") and "England" in trend.headline
+    assert pack["county"] not in trend.headline  # the county's districts are named, not the county
     commitments = next(slide for slide in pack["slides"] if slide.key == "commitments")
     assert "past its date" in commitments.headline

@@ -81,3 +81,24 @@ def test_a_broken_boundary_file_is_refused_naming_the_file(tmp_path, content):
     file.write_text(content, encoding="utf-8")
     with pytest.raises(charts.BoundaryFileError, match="broken.geojson"):
         charts.read_boundaries(file)
+
+
+def test_the_boundaries_are_the_strategy_reference_folders_own(monkeypatch, tmp_path):
+    """Without STRATEGY_BOUNDARIES the map draws the GeoJSON in the strategy's reference folder; the fictional
+    Riverside strategy ships none, so its map draws centre points rather than another partnership's areas."""
+    from tests.conftest import STRATEGIES, strategy_settings
+    monkeypatch.delenv("STRATEGY_BOUNDARIES", raising=False)
+    with strategy_settings(*STRATEGIES["riverside"]):
+        assert charts.boundaries_path() is None
+        assert charts.read_boundaries() is None
+    framework_file, reference = STRATEGIES["making-our-move"]
+    folder = tmp_path / "reference"
+    folder.mkdir()
+    for required in ("indicators.toml", "population.csv", "area_centroids.csv"):
+        (folder / required).write_bytes((reference / required).read_bytes())
+    (folder / "areas.geojson").write_text(json.dumps({"type": "FeatureCollection", "features": [
+        {"type": "Feature", "properties": {"area_code": "E07000174"},
+         "geometry": {"type": "Polygon", "coordinates": [[[0, 0], [0, 1], [1, 1], [0, 0]]]}}]}), encoding="utf-8")
+    with strategy_settings(framework_file, folder):
+        assert charts.boundaries_path() == folder / "areas.geojson"
+        assert [f["properties"]["area_code"] for f in charts.read_boundaries()["features"]] == ["E07000174"]

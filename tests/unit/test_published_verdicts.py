@@ -153,7 +153,8 @@ def test_docs_show_our_verdict_against_fingertips_for_every_area_year_with_both(
 
 
 def test_a_verdict_published_with_another_value_stops_the_reference_load(tmp_path, monkeypatch, framework):
-    for name in ("active_lives_adults_fingertips.csv", "fingertips_compared_to_england.csv"):
+    for name in ("active_lives_adults_fingertips.csv", "fingertips_compared_to_england.csv", "indicators.toml",
+                 "population.csv", "area_centroids.csv"):
         shutil.copy(REFERENCE / name, tmp_path / name)
     rows = published_rows()
     changed = next(r for r in rows if r["indicator_id"] == "93015" and r["area_code"] == "E06000015")
@@ -162,7 +163,7 @@ def test_a_verdict_published_with_another_value_stops_the_reference_load(tmp_pat
         writer = csv.DictWriter(f, fieldnames=list(rows[0]))
         writer.writeheader()
         writer.writerows(rows)
-    monkeypatch.setattr(reference, "REFERENCE_DIR", tmp_path)
+    monkeypatch.setenv("STRATEGY_REFERENCE", str(tmp_path))
     definition = next(d for d in reference.indicator_definitions() if d["id"] == "93015")
     values = reference.indicator_value_rows(definition, {p.code for p in framework.places})
     with pytest.raises(ValueError, match=rf"E06000015 {changed['period']}: the verdict was published with the value"):

@@ -312,3 +312,15 @@ def test_the_return_names_places_as_a_partner_would(demo_con, framework):
         assert expanded == stored  # the same places, by name
         for county, districts in counties.items():  # a whole county is named as the county
             assert (county in names) == (districts <= stored)
+
+
+def test_the_reminder_names_the_install_strategy():
+    from strategy.rounds.round import Round
+    from tests.conftest import STRATEGIES, strategy_settings
+    found = Round(1, "Summer 2026", date(2026, 7, 15), None, None)
+    assert "Making our Move activity return" in reminder_text(found, "Alpha", "late", "https://x.example/",
+                                                               today=date(2026, 7, 20))
+    with strategy_settings(*STRATEGIES["riverside"]):
+        text = reminder_text(found, "Alpha", "late", "https://x.example/", today=date(2026, 7, 20))
+    assert text.startswith("Subject: Riverside Moves activity return") and "Making our Move" not in text
+    assert text.endswith("The Riverside Moves partnership\n")
