@@ -6,6 +6,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from strategy import db
+from strategy.ui.text import plain
 from tests.conftest import PROJECT_ROOT
 from tests.unit.test_ingest_files import GOOD, HOSTILE_DESCRIPTION, csv_bytes, row
 
@@ -50,8 +51,8 @@ def test_file_with_mistakes_lists_every_problem_grouped_and_writes_nothing(uploa
     assert "3 problem" in at.error[0].value
     assert [e.label for e in at.expander] == ["Unknown place: 1", "Not a date: 1", "Negative number: 1"]
     problems = at.table[0].value
-    assert problems.index.tolist() == [2]
-    assert "Did you mean 'Mansfield'?" in problems["what is wrong and how to fix it"].iloc[0]
+    assert problems["row"].tolist() == ["2"]
+    assert plain("Did you mean 'Mansfield'?") in problems["what is wrong and how to fix it"].iloc[0]
     assert [b.label for b in at.get("download_button")][-1] == "Download your file with a 'problems' column"
     assert all(b.key != "upload_load" for b in at.button)
 
@@ -86,3 +87,18 @@ def test_page_renders_on_an_empty_database(empty_db_file, tmp_path, monkeypatch)
     assert not at.exception
     assert any("No uploads yet" in c.value for c in at.caption)
     ui.connection.clear()
+
+
+def test_evenly_spaced_problems_show_their_row_numbers(upload_page):
+    at = upload(upload_page, "Page Trust", "twice.csv", csv_bytes([GOOD, GOOD, GOOD]))
+    shown = at.table[0].value
+    assert "row" in shown.columns and shown["row"].tolist() == ["2", "3", "4"]
+
+
+def test_preview_reads_in_the_partners_words(upload_page):
+    at = upload(upload_page, "Page Trust", "county.csv", csv_bytes([row(places="Derbyshire", sector="voluntary")]))
+    preview = at.dataframe[0].value
+    assert preview.places.tolist() == ["Derbyshire (all 8 districts)"]
+    assert "voluntary_community" not in preview.sector[0]
+    read = next(c.value for c in at.caption if c.value.startswith("Read as"))
+    assert "separated by commas" in read and "encoding" not in read and "delimiter" not in read
