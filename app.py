@@ -5,11 +5,16 @@ import streamlit as st
 from strategy import periods
 from strategy.analysis import places_in_view
 from strategy.slides import short_money
-from strategy.ui import cached, chart_block, headline_indicator_tiles, heatmap_view, page_setup
+from strategy.ui import (cached, chart_block, headline_indicator_tiles, heatmap_view, no_activities_yet,
+                         page_setup)
 
 page = page_setup("Making our Move: overview", icon=":material/dashboard:")
 st.markdown(f"*The strategy's vision:* **{page.framework.vision}**")
 st.caption("How partners' activities line up with the strategy's five shared aims and six ways of working.")
+if no_activities_yet(page, "The population indicators below are published figures, shown already."):
+    headline_indicator_tiles(page.filters)
+    st.page_link("pages/4_Trends.py", label="Indicator trends against England", icon=":material/trending_up:")
+    st.stop()
 
 totals = cached("headline_totals", page.filters)
 tiles = st.columns(5)

@@ -3,11 +3,13 @@
 import streamlit as st
 
 from strategy.charts import projector_figure
-from strategy.ui import (board_pack_download, board_slides_for, chart_block, page_setup, presentation_style,
-                         slide_number, show_slide)
+from strategy.ui import (board_pack_download, board_slides_for, chart_block, no_activities_yet, page_setup,
+                         presentation_style, slide_number, show_slide)
 
 page = page_setup("Board presentation", icon=":material/slideshow:")
 presentation_style()
+if no_activities_yet(page, 'The slides and the board pack are made from them.'):
+    st.stop()
 slides = board_slides_for(page.filters)
 number = slide_number(len(slides))
 slide = slides[number - 1]
