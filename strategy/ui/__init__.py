@@ -12,7 +12,7 @@ from strategy.ui.data import (cached, cached_indicators, cached_table, connectio
                               figure, heatmap_view, open_connection, pinned_quotes_for)
 from strategy.ui.learning import (actor, export_button, involvement_editor, pinned_quotes, place_choices,
                                   show_problems, writing)
-from strategy.ui.page import NAVIGATION, NAVIGATION_GROUPS, Page, no_activities_yet, page_setup
+from strategy.ui.page import NAVIGATION, NAVIGATION_GROUPS, Page, no_activities_yet, page_setup, show_document
 from strategy.ui.presentation import (board_pack_download, board_slides_for, presentation_style, show_slide,
                                       slide_number)
 from strategy.ui.signin import acting_user, log_refusal, sign_in_active, signed_in_user
@@ -23,4 +23,4 @@ __all__ = ["NAVIGATION", "NAVIGATION_GROUPS", "Page", "acting_user", "actor", "b
            "data_changed", "database_file", "escaped", "export_button", "figure", "headline_indicator_tiles",
            "heatmap_view", "involvement_editor", "log_refusal", "money", "no_activities_yet", "open_connection", "page_setup", "pinned_quotes",
            "pinned_quotes_for", "place_choices", "plain", "presentation_style", "show_problems", "show_slide",
-           "sign_in_active", "signed_in_user", "slide_number", "writing"]
+           "show_document", "sign_in_active", "signed_in_user", "slide_number", "writing"]

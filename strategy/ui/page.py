@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import Path
 
 import duckdb
 import streamlit as st
@@ -32,7 +33,11 @@ NAVIGATION = [
     ("pages/9_Experiments.py", "Experiments", ":material/science:", "read"),
     ("pages/10_Learning_log.py", "Learning log", ":material/menu_book:", "read"),
     ("pages/11_Admin.py", "Admin", ":material/admin_panel_settings:", "manage_users"),
+    ("pages/12_Accessibility.py", "Accessibility statement", ":material/accessibility_new:", "read"),
+    ("pages/13_Privacy.py", "Privacy notice", ":material/policy:", "read"),
 ]
+# Linked from the foot of every sidebar (and from the sign-in screen), not from the page list above.
+FOOTER_PAGES = ("pages/12_Accessibility.py", "pages/13_Privacy.py")
 
 # Headings in the page list, each shown above the first page of its group that the person may use.
 NAVIGATION_GROUPS = {"app.py": "Dashboard", "pages/5_Upload.py": "Partners", "pages/6_Presentation.py": "Board",
@@ -77,16 +82,25 @@ kbd { color: #55565b !important; opacity: 1 !important; }
 
 
 def page_setup(title: str, icon: str = ":material/bar_chart:", sidebar_filters: bool | tuple[str, ...] = True,
-               action: str = "read", writes: str | None = None) -> Page:
+               action: str = "read", writes: str | None = None, public: bool = False) -> Page | None:
     """Configure the page, open the data, find who is signed in (or ask them to sign in), refuse the page if their
     role lacks its action, draw the navigation, filter sidebar and demo banner; what the page needs. `writes` names
     the action the page's forms need: people without it are told, before they fill one in, that they can only read.
     `sidebar_filters` is True (every filter), False (none) or the names of the filters the page uses (ALL_FILTERS):
-    the others are not drawn there, and keep their values for the pages that use them."""
+    the others are not drawn there, and keep their values for the pages that use them. A `public` page (the
+    accessibility statement, the privacy notice) is shown before sign-in too: then None is returned."""
     st.set_page_config(page_title=f"{title} · Making our Move", page_icon=icon, layout="wide")
     signing_in = sign_in_active()  # a plain refusal, never the dashboard, when the mode is in doubt
     if signing_in:
         harden_for_sign_in()
+        if public and not st.user.is_logged_in:
+            st.html(READABLE_TEXT_CSS)
+            with st.sidebar:
+                st.markdown("**Making our Move**")
+                st.page_link("app.py", label="Sign in", icon=":material/login:")
+                footer_links()
+            st.title(title)
+            return None
     try:
         con = open_connection()
     except db.DatabaseUnavailable as problem:
@@ -104,6 +118,8 @@ def page_setup(title: str, icon: str = ":material/bar_chart:", sidebar_filters: 
     if sidebar_filters and user.can("export"):
         with st.sidebar:
             _export_activities(page)
+    with st.sidebar:
+        footer_links()
     if page.is_demo:
         st.warning("**Demo data.** Every partner and activity here is fictional, generated to show how the "
                    "dashboard works. Population, deprivation and Active Lives figures are real.",
@@ -122,6 +138,8 @@ def _navigation(user: User) -> None:
         try:
             group = None
             for path, label, icon, action in NAVIGATION:
+                if path in FOOTER_PAGES:
+                    continue
                 group = NAVIGATION_GROUPS.get(path, group)
                 if user.can(action, user.partner):
                     if group:
@@ -139,6 +157,25 @@ def _navigation(user: User) -> None:
             if st.button("Sign out", icon=":material/logout:", key="sign_out"):
                 st.logout()
         st.divider()
+
+
+def footer_links() -> None:
+    """The foot of every sidebar: the accessibility statement and the privacy notice, open to everyone."""
+    st.divider()
+    try:
+        for path, label, icon, _action in NAVIGATION:
+            if path in FOOTER_PAGES:
+                st.page_link(path, label=label, icon=icon)
+    except StreamlitPageNotFoundError:
+        pass  # a page run on its own has no other pages to link to
+
+
+DOCS = Path(__file__).resolve().parents[2] / "docs"
+
+
+def show_document(name: str) -> None:
+    """A document of the dashboard's own (docs/NAME.md, written by the project, not by users) as the page's body."""
+    st.markdown((DOCS / f"{name}.md").read_text(encoding="utf-8"))
 
 
 def harden_for_sign_in() -> None:
