@@ -5,7 +5,7 @@ import streamlit as st
 from strategy import periods
 from strategy.analysis import places_in_view
 from strategy.slides import short_money
-from strategy.ui import (cached, chart_block, headline_indicator_tiles, heatmap_view, no_activities_yet,
+from strategy.ui import (cached, headline_indicator_tiles, heatmap_block, heatmap_view, no_activities_yet,
                          page_setup)
 
 page = page_setup("Making our Move: overview", icon=":material/dashboard:")
@@ -39,7 +39,7 @@ left, right = st.columns([3, 2], gap="large")
 with left:
     heatmap = heatmap_view(page.filters, "aim", "way", "activities", "Activities by aim and way of working",
                            page.source(), compact=True)
-    chart_block(heatmap.figure, heatmap.summary, heatmap.table, key="overview_heatmap")
+    heatmap_block(heatmap, "aim", "way", "activities", key="overview_heatmap")
     st.caption("Ways of working, in the strategy's words: " + " · ".join(way.full for way in page.framework.ways))
     st.page_link("pages/1_Alignment.py", label="Explore alignment", icon=":material/grid_on:")
 with right:

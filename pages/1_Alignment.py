@@ -3,7 +3,7 @@
 import streamlit as st
 
 from strategy import analysis, periods
-from strategy.ui import (cached_table, chart_block, heatmap_view, no_activities_yet, page_setup, pinned_quotes,
+from strategy.ui import (cached_table, heatmap_block, heatmap_view, no_activities_yet, page_setup, pinned_quotes,
                          pinned_quotes_for)
 
 VIEWS = {"Aims x ways of working": ("aim", "way"), "Places x aims": ("place", "aim"),
@@ -26,7 +26,7 @@ rows, columns = VIEWS[view]
 title = f"{analysis.MEASURES[measure]} by {analysis.DIMENSION_NAMES[rows].lower()} and " \
         f"{analysis.DIMENSION_NAMES[columns].lower()}"
 heatmap = heatmap_view(page.filters, rows, columns, measure, title, page.source())
-chart_block(heatmap.figure, heatmap.summary, heatmap.table, key="alignment_heatmap")
+heatmap_block(heatmap, rows, columns, measure, key="alignment_heatmap")
 
 if heatmap.empty or heatmap.thin:
     st.warning(f"**{len(heatmap.empty)} empty** and **{len(heatmap.thin)} thin** cells (fewer than "

@@ -4,7 +4,7 @@ import streamlit as st
 
 from strategy import analysis
 from strategy.rounding import money_per_head
-from strategy.ui import cached, chart_block, figure, heatmap_view, no_activities_yet, page_setup
+from strategy.ui import cached, chart_block, figure, heatmap_block, heatmap_view, no_activities_yet, page_setup
 
 page = page_setup("Coverage and gaps", icon=":material/troubleshoot:")
 year = analysis.gap_year(page.filters)
@@ -16,7 +16,7 @@ if no_activities_yet(page):
 st.subheader("Coverage of every aim in every place")
 heatmap = heatmap_view(page.filters, "place", "aim", "activities",
                        "Activities by place and aim (all dates in the filter)", page.source())
-chart_block(heatmap.figure, heatmap.summary, heatmap.table, key="coverage_grid")
+heatmap_block(heatmap, "place", "aim", "activities", key="coverage_grid")
 
 st.subheader(f"Gaps in {year}, worst first")
 gaps = cached("gaps", page.filters)

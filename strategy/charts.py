@@ -261,3 +261,18 @@ def table_figure(table: pd.DataFrame, title: str, source: str) -> go.Figure:
                    font=dict(size=13), fill_color="white", line_color="#dddddd"),
     ))
     return _frame(fig, title, source, max(320, 140 + 30 * len(shown)))
+
+
+def screen_figure(fig: go.Figure) -> go.Figure:
+    """The figure for the screen, where the viewer's light or dark theme colours it: a copy without the white
+    background and the fixed dark text that image downloads and board packs keep. Cell colours, the orange of thin
+    and empty cells and the data colours stay as they are."""
+    shown = go.Figure(fig)
+    shown.update_layout(paper_bgcolor="rgba(0,0,0,0)", plot_bgcolor="rgba(0,0,0,0)", font_color=None,
+                        title_font_color=None)
+    shown.update_xaxes(gridcolor=None, tickfont_color=None, title_font_color=None)
+    shown.update_yaxes(gridcolor=None, tickfont_color=None, title_font_color=None)
+    for annotation in shown.layout.annotations or ():
+        if annotation.font and annotation.font.color in (MUTED, FONT["color"]):
+            annotation.font.color = None
+    return shown
