@@ -76,11 +76,15 @@ class Page:
 
 # Captions and help text are drawn lighter than body text; Streamlit's own shade falls short of WCAG AA on white.
 # They take the theme's text colour at 80% instead: about 8:1 on the light background and 11:1 on the dark one,
-# so one rule serves both themes, whichever the viewer's preference or the settings menu chose.
+# so one rule serves both themes, whichever the viewer's preference or the settings menu chose. A chosen option of a
+# segmented control keeps its blue outline and tint but body-coloured text: no blue passes AA both as text on the
+# dark background and as the background of a primary button's white text.
 READABLE_TEXT_CSS = """<style>
 [data-testid="stCaptionContainer"], [data-testid="stSidebar"] [data-testid="stMarkdownContainer"] p, kbd {
   color: inherit !important; opacity: 0.8 !important; }
 [data-testid="stCaptionContainer"] p { color: inherit !important; opacity: 1 !important; }
+[data-testid="stButtonGroup"] [data-selected="true"], [data-testid="stButtonGroup"] [data-selected="true"] * {
+  color: inherit !important; }
 </style>"""
 
 
