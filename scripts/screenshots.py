@@ -51,10 +51,12 @@ def settle(page) -> None:
 
     wait_for_app(page)
     page.wait_for_selector("[data-testid='stSidebarContent'] a[href], [data-testid='stMain'] h1", state="attached")
+    for _ in range(3):  # the first run may set the address and run once more; slow pages show "running" late
+        page.wait_for_timeout(1500)
+        wait_for_app(page)
     if page.locator("[data-testid='stPlotlyChart']").count():
         page.wait_for_selector(".js-plotly-plot .main-svg", state="attached")
-    page.wait_for_timeout(1500)
-    wait_for_app(page)  # the first run may set the address and run once more
+        page.wait_for_timeout(1500)
 
 
 def shoot(url: str, names: list[str], dark: bool) -> list[Path]:
@@ -78,7 +80,7 @@ def shoot(url: str, names: list[str], dark: bool) -> list[Path]:
                 height = min(page.evaluate("() => document.querySelector('[data-testid=\"stMain\"]').scrollHeight"),
                              h * TALLEST)
                 page.set_viewport_size({"width": w, "height": max(h, height)})
-                page.wait_for_timeout(500)
+                page.wait_for_timeout(2500)  # charts redraw at the new size
                 png = page.screenshot(clip={"x": 0, "y": 0, "width": w, "height": max(h, height)})
                 page.set_viewport_size({"width": w, "height": h})
                 target = OUT / f"{name}_{width}{'_dark' if dark else ''}.png"
