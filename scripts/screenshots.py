@@ -24,6 +24,8 @@ sys.path.insert(0, str(PROJECT_ROOT))
 FIXED_DAY = "2026-06-30"  # the tests' day too (tests/conftest.py)
 SCREENS = {1280: (1280, 720), 1920: (1920, 1080), 390: (390, 844)}
 TALLEST = 3  # screens' height at most, so a long page stays a readable picture
+# On a phone the heatmaps are shown in the layout made for it (see docs/decisions.md, "Pages on any screen").
+PHONE_QUERY = "?layout=list"
 OUT = PROJECT_ROOT / "docs" / "images" / "pages"
 
 
@@ -59,7 +61,7 @@ def settle(page) -> None:
         page.wait_for_timeout(1500)
 
 
-def shoot(url: str, names: list[str], dark: bool) -> list[Path]:
+def shoot(url: str, names: list[str], dark: bool, widths: list[int]) -> list[Path]:
     from playwright.sync_api import sync_playwright
 
     from tests.browser.conftest import CHROMIUM, CHROMIUM_FLAGS
@@ -69,13 +71,13 @@ def shoot(url: str, names: list[str], dark: bool) -> list[Path]:
     paths = page_paths()
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_FLAGS, headless=True)
-        for width, (w, h) in SCREENS.items():
+        for width, (w, h) in ((width, SCREENS[width]) for width in widths):
             context = browser.new_context(viewport={"width": w, "height": h},
                                           color_scheme="dark" if dark else "light", device_scale_factor=1)
             page = context.new_page()
             page.set_default_timeout(60_000)
             for name in names:
-                page.goto(url + paths[name])
+                page.goto(url + paths[name] + (PHONE_QUERY if width == 390 else ""))
                 settle(page)
                 height = min(page.evaluate("() => document.querySelector('[data-testid=\"stMain\"]').scrollHeight"),
                              h * TALLEST)
@@ -96,6 +98,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--page", action="append", choices=list(page_paths()), help="only these pages")
     parser.add_argument("--dark", action="store_true", help="the dark theme (files end _dark.png)")
+    parser.add_argument("--width", action="append", type=int, choices=list(SCREENS), help="only these widths")
     args = parser.parse_args(argv)
     if not Path("/usr/bin/chromium").exists():
         print("Chromium is missing: sudo apt-get install chromium", file=sys.stderr)
@@ -112,7 +115,7 @@ def main(argv: list[str] | None = None) -> int:
         build_database(database, with_demo=True, today=date.fromisoformat(FIXED_DAY))
         process, url = start_server(database, Path(folder) / "server.log")
         try:
-            shoot(url, args.page or list(page_paths()), args.dark)
+            shoot(url, args.page or list(page_paths()), args.dark, args.width or list(SCREENS))
         finally:
             process.terminate()
             try:

@@ -92,11 +92,11 @@ def heatmap_matrix(cells: pd.DataFrame, measure: str) -> pd.DataFrame:
 
 
 def heatmap_list(cells: pd.DataFrame, rows: str, columns: str, measure: str) -> pd.DataFrame:
-    """The heatmap's cells as a list for a narrow screen: row, column and the measure, largest first (ties in the
-    heatmap's own order); empty cells last, with 0."""
-    listed = pd.DataFrame({DIMENSION_NAMES[rows]: cells.row_label.astype(str).to_numpy(),
-                           DIMENSION_NAMES[columns]: cells.column_label.astype(str).to_numpy(),
-                           MEASURES[measure]: cells[measure].fillna(0).to_numpy()})
+    """The heatmap's cells as a list for a narrow screen: the measure (first, so a phone shows it), row and column,
+    largest first (ties in the heatmap's own order); empty cells last, with 0."""
+    listed = pd.DataFrame({MEASURES[measure]: cells[measure].fillna(0).to_numpy(),  # first: seen on a phone
+                           DIMENSION_NAMES[rows]: cells.row_label.astype(str).to_numpy(),
+                           DIMENSION_NAMES[columns]: cells.column_label.astype(str).to_numpy()})
     return listed.sort_values(MEASURES[measure], ascending=False, kind="stable").reset_index(drop=True)
 
 

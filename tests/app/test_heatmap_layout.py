@@ -31,10 +31,10 @@ def test_the_list_holds_every_cell_of_the_grid_largest_first(open_page, app_demo
     assert not listed_app.exception
     assert not listed_app.get("plotly_chart")
     listed = listed_app.dataframe[0].value
-    assert list(listed.columns) == ["Aim", "Way of working", "Activities"]
+    assert list(listed.columns) == ["Activities", "Aim", "Way of working"]
     values = listed["Activities"].tolist()
     assert values == sorted(values, reverse=True)
-    got = sorted(((flat(r), flat(c)), float(v)) for r, c, v in listed.itertuples(index=False))
+    got = sorted(((flat(r), flat(c)), float(v)) for v, r, c in listed.itertuples(index=False))
     assert [v for _, v in got] == [v for _, v in expected]
     assert len(got) == len(expected) == len(grid_cells(grid))
 
@@ -43,6 +43,6 @@ def test_choosing_list_puts_it_in_the_link_and_grid_takes_it_out(open_page, app_
     app = open_page("pages/2_Coverage_and_gaps.py", app_demo_db)
     app.segmented_control(key="coverage_grid_layout").set_value("list").run()
     assert app.query_params.get("layout") in ("list", ["list"])
-    assert list(app.dataframe[0].value.columns) == ["Place", "Aim", "Activities"]
+    assert list(app.dataframe[0].value.columns) == ["Activities", "Place", "Aim"]
     app.segmented_control(key="coverage_grid_layout").set_value("grid").run()
     assert "layout" not in app.query_params
