@@ -6,7 +6,8 @@ from strategy import periods
 from strategy.analysis import places_in_view
 from strategy.slides import short_money
 from strategy.ui import (cached, headline_indicator_tiles, heatmap_block, heatmap_view, no_activities_yet,
-                         page_setup)
+                         page_setup, plain)
+from strategy.ui.loop import record_decision
 
 page = page_setup("Making our Move: overview", icon=":material/dashboard:")
 st.markdown(f"*The strategy's vision:* **{page.framework.vision}**")
@@ -48,7 +49,7 @@ with right:
     if gaps.empty:
         st.success("No place lacks activity for any aim this year.")
     for gap in gaps.head(3).itertuples():
-        st.markdown(f"- {gap.reason}")
+        st.markdown(f"- {plain(gap.reason)}")
     st.page_link("pages/2_Coverage_and_gaps.py", label="All gaps, and need against effort", icon=":material/troubleshoot:")
 
     st.subheader("About this data")
@@ -61,4 +62,6 @@ with right:
             f"{coverage['activities']:,} current activities from {coverage['partners']:,} partners ({kind}), "
             f"starting between {coverage['first_start']:%d %b %Y} and {coverage['last_start']:%d %b %Y}; "
             f"{coverage['uploads']:,} upload(s), the latest on {coverage['last_upload']:%d %b %Y}.")
-    st.caption(f"Showing: {page.filters.describe(page.framework)}.")
+    st.caption(f"Showing: {plain(page.filters.describe(page.framework))}.")
+
+record_decision(page, "Overview")

@@ -7,9 +7,8 @@ import streamlit as st
 from strategy.exports import table_bytes
 from strategy.learning import commitments, purposes
 from strategy.learning.exports import EXPORT_NAMES, learning_tables, readable_table
-from strategy.learning.records import markdown_escaped
 from strategy.ui.page import LEARNING_FILTERS
-from strategy.ui import export_button, actor, page_setup, place_choices, show_problems, writing
+from strategy.ui import export_button, actor, page_setup, place_choices, plain, show_problems, writing
 from strategy.filters import Filters
 
 page = page_setup("Learning log", icon=":material/menu_book:", writes="edit_learning",
@@ -82,20 +81,20 @@ with log:
         st.caption("Nothing in the log for these filters yet.")
     for entry in entries.head(50).itertuples():
         with st.container(border=True):
-            st.markdown(f"**{markdown_escaped(entry.author)}** · {commitments.HEADINGS.get(entry.heading, '')} · "
+            st.markdown(f"**{plain(entry.author)}** · {commitments.HEADINGS.get(entry.heading, '')} · "
                         f"{entry.reflected_on:%d %b %Y}")
             for label, text in (("Resonated", entry.resonated), ("Learned", entry.learned),
                                 ("Will do", entry.commitment)):
                 if isinstance(text, str) and text:
-                    st.markdown(f"*{label}:* {markdown_escaped(text)}")
+                    st.markdown(f"*{label}:* {plain(text)}")
 
 with timeline:
     events = commitments.learning_timeline(page.con, page.framework, page.filters)
     for aim_label, part in events.groupby("aim_label", sort=False):
         with st.expander(f"{aim_label} — {len(part)} entr{'y' if len(part) == 1 else 'ies'}"):
             for event in part.itertuples():
-                st.markdown(f"**{event.day:%d %b %Y}** · {event.kind} · {markdown_escaped(event.heading)}  \n"
-                            f"{markdown_escaped(event.text)} :gray[— {markdown_escaped(event.who)}]")
+                st.markdown(f"**{event.day:%d %b %Y}** · {event.kind} · {plain(event.heading)}  \n"
+                            f"{plain(event.text)} :gray[— {plain(event.who)}]")
     if events.empty:
         st.caption("No learning recorded for these filters yet.")
 

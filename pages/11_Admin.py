@@ -6,7 +6,7 @@ from strategy.access import ROLES, PermissionDenied
 from strategy.audit import audit_entries, audit_export
 from strategy.users import (UserProblem, add_partner, add_user, change_user, deactivate_user, list_partners,
                             list_users)
-from strategy.ui import escaped, log_refusal, page_setup
+from strategy.ui import log_refusal, page_setup, plain
 
 ROLE_HELP = {"viewer": "reads every dashboard", "partner": "reads, and uploads and rolls back their own "
              "organisation's activities", "analyst": "reads, exports, imports indicator values",
@@ -19,11 +19,11 @@ st.caption("Users, their roles and organisations, and the audit log. Every chang
 def outcome(change) -> None:
     """Run one change; show what happened or why not, in the page's words."""
     try:
-        st.success(escaped(change()), icon=":material/check_circle:")
+        st.success(plain(change()), icon=":material/check_circle:")
     except (UserProblem, PermissionDenied) as problem:
         if isinstance(problem, PermissionDenied):
             log_refusal(problem, "admin page")
-        st.error(escaped(str(problem)), icon=":material/error:")
+        st.error(plain(problem), icon=":material/error:")
 
 
 users_tab, partners_tab, audit_tab = st.tabs(["Users", "Partners", "Audit log"])

@@ -3,8 +3,9 @@
 import streamlit as st
 
 from strategy import analysis, periods
-from strategy.ui import (cached_table, heatmap_block, heatmap_view, no_activities_yet, page_setup, pinned_quotes,
-                         pinned_quotes_for)
+from strategy.ui import (cached_table, heatmap_block, heatmap_view, no_activities_yet, page_setup,
+                         pinned_quotes, pinned_quotes_for, plain)
+from strategy.ui.loop import record_decision
 
 VIEWS = {"Aims x ways of working": ("aim", "way"), "Places x aims": ("place", "aim"),
          "Sectors x aims": ("sector", "aim"), "Themes x aims": ("theme", "aim")}
@@ -31,7 +32,7 @@ heatmap_block(heatmap, rows, columns, measure, key="alignment_heatmap")
 if heatmap.empty or heatmap.thin:
     st.warning(f"**{len(heatmap.empty)} empty** and **{len(heatmap.thin)} thin** cells (fewer than "
                f"{analysis.THIN_CELL} activities). "
-               + ("Empty: " + "; ".join(heatmap.empty[:8]) if heatmap.empty else ""), icon=":material/report:")
+               + ("Empty: " + plain("; ".join(heatmap.empty[:8])) if heatmap.empty else ""), icon=":material/report:")
 
 st.subheader("Activities behind a cell")
 pick_row, pick_column = st.columns(2)
@@ -43,8 +44,8 @@ column_code = pick_column.selectbox(analysis.DIMENSION_NAMES[columns], list(colu
                                     format_func=column_labels.get, key=f"cell_column_{columns}")
 behind = cached_table("activities_in_cell", page.filters, rows, row_code, columns, column_code)
 total = analysis.cell_total(behind)
-st.markdown(f"**{total['activities']:,} activities** address {row_labels[row_code]} and "
-            f"{column_labels[column_code]}"
+st.markdown(f"**{total['activities']:,} activities** address {plain(row_labels[row_code])} and "
+            f"{plain(column_labels[column_code])}"
             + (f" ({total['shown']:,} of {total['activities']:,} shown, the newest)"
                if total["shown"] < total["activities"] else "") + ".")
 MONEY = {"investment_gbp": st.column_config.NumberColumn("Investment (whole)", format="£%.0f",
@@ -80,3 +81,4 @@ cell_places = [code for dimension, code, _ in cell if dimension == "place"]
 pinned_to = " and ".join(label for dimension, _, label in cell if dimension in ("aim", "place"))
 pinned_quotes(pinned_quotes_for(page.filters, aims=tuple(cell_aims), places=tuple(cell_places)),
               heading=f"In residents' words: quotes pinned to {pinned_to}" if pinned_to else "In residents' words")
+record_decision(page, f"Alignment: {view}")

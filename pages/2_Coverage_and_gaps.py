@@ -4,7 +4,9 @@ import streamlit as st
 
 from strategy import analysis
 from strategy.rounding import money_per_head
-from strategy.ui import cached, chart_block, figure, heatmap_block, heatmap_view, no_activities_yet, page_setup
+from strategy.ui import (cached, chart_block, figure, heatmap_block, heatmap_view, no_activities_yet, page_setup,
+                         plain)
+from strategy.ui.loop import record_decision, what_if_money
 
 page = page_setup("Coverage and gaps", icon=":material/troubleshoot:")
 year = analysis.gap_year(page.filters)
@@ -28,7 +30,7 @@ else:
                 "Pairs with none come first, then the thinnest for their population; ties go to the place with "
                 "more inactive adults.")
     for gap in gaps.head(5).itertuples():
-        st.markdown(f"{gap.Index + 1}. {gap.reason}")
+        st.markdown(f"{gap.Index + 1}. {plain(gap.reason)}")
     with st.expander(f"All {len(gaps)} gaps"):
         st.dataframe(gaps.drop(columns=["place_code", "aim_code"]), hide_index=True, width="stretch",
                      column_config={"per_100k": st.column_config.NumberColumn("Per 100,000 people", format="%.1f"),
@@ -56,9 +58,15 @@ chart_block(figure("need_effort_figure", table, effort, "Need (inactive adults) 
 st.caption(analysis.YARDSTICK_NOTE + " In the table, money and participants per place are rounded so they add to "
            "the total; participants are attendances, not unique people.")
 for place in flagged.itertuples():
-    st.markdown(f"- **{place.place_name}**: {place.inactive_pct:.1f}% of adults (19+) inactive, "
+    st.markdown(f"- **{plain(place.place_name)}**: {place.inactive_pct:.1f}% of adults (19+) inactive, "
                 f"{money_per_head(place.investment_per_head)} invested per head, "
                 f"{place.activities_per_100k:.0f} activities per 100,000 people.")
 st.caption("Need is the share of adults aged 19 and over who are inactive (Active Lives). No number of inactive "
            "people is shown: the only population held for every place counts all ages, and multiplying by it would "
            "overstate the number by a fifth to a quarter.")
+
+st.subheader("What if the money moved?")
+st.caption("Move a sum between places, or spread a new budget by need, and see investment per head, need against "
+           "effort and the gaps it reaches beside today's. A scenario is never a reported figure.")
+what_if_money(page)
+record_decision(page, "Coverage and gaps")

@@ -1,6 +1,6 @@
 """Places: a map of the 17 areas coloured by a chosen measure, and the profile of one place."""
 
-import os
+import logging
 
 import streamlit as st
 
@@ -9,12 +9,13 @@ from strategy.filters import with_changes
 from strategy.indicator_trends import comparison_phrase
 from strategy.rounding import money_per_head
 from strategy.ui import (cached, chart_block, figure, headline_indicator_tiles, no_activities_yet, page_setup,
-                         pinned_quotes, pinned_quotes_for)
+                         pinned_quotes, pinned_quotes_for, plain)
 
 MEASURES = {"investment_per_head": "Investment per head (£)", "activities_per_100k": "Activities per 100,000 people",
             "inactive_pct": "Adults inactive (%)", "imd2019_score": "IMD 2019 average score",
             "investment": "Investment (£)", "activities": "Activities"}
 
+page_log = logging.getLogger("strategy.places")
 page = page_setup("Places", icon=":material/map:")
 st.caption("Each of the partnership's 17 areas, coloured by the measure you choose. Investment in an area is its "
            "share of the activities that reach it (apportioned by population). " + periods.SHORT_RULE)
@@ -22,23 +23,34 @@ no_activities_yet(page, "The map still shows each area's population, deprivation
 
 table = cached("need_vs_effort", page.filters)
 measure = st.selectbox("Colour the map by", list(MEASURES), format_func=MEASURES.get, key="map_measure")
-boundaries = charts.read_boundaries(os.environ.get("STRATEGY_BOUNDARIES"))
+try:
+    boundaries, boundary_problem = charts.read_boundaries(), None
+except charts.BoundaryFileError as problem:
+    boundaries, boundary_problem = None, problem
+    page_log.warning("%s", problem)  # the file's path and what is wrong, for whoever runs the server
 ordered = table.sort_values(measure, ascending=False)
 summary = (f"Highest: {ordered.place_name.iloc[0]} ({ordered[measure].iloc[0]:,.1f}); lowest: "
            f"{ordered.place_name.iloc[-1]} ({ordered[measure].iloc[-1]:,.1f}).") if len(table) else "No places."
 chart_block(figure("place_map_figure", table, measure, MEASURES[measure], f"{MEASURES[measure]} by place",
-                                    page.source("partner activity returns; ONS centroids and population")),
+                   page.source("partner activity returns; ONS boundaries, centre points and population"),
+                   boundaries),
             summary, analysis.place_table(table, measure, MEASURES[measure]), key="place_map")
-if boundaries is None:
-    st.caption("Drawn at each area's ONS centre point. Set STRATEGY_BOUNDARIES to a boundary GeoJSON "
-               "(features with an area_code property) to draw the areas' shapes.")
+if boundary_problem is not None:
+    st.caption("The areas' boundaries could not be read, so each area is drawn as a circle at its ONS centre "
+               "point. The server's log says which file and what is wrong (see Maps in the README).")
+elif boundaries is None:
+    st.caption("The areas' boundary file was not found, so each area is drawn as a circle at its ONS centre "
+               "point, sized and coloured by the measure (see Maps in the README).")
+else:
+    st.caption("Areas drawn from ONS district boundaries (December 2019). Names that would overlap are left "
+               "off the map; hover over an area, or open the table view, to read every value.")
 
 st.divider()
 names = dict(zip(table.place_code, table.place_name))
 chosen = st.selectbox("Place profile", list(names), format_func=names.get, key="profile_place")
 if chosen:
     place = table.set_index("place_code").loc[chosen]
-    st.header(place.place_name)
+    st.header(plain(place.place_name))
     tiles = st.columns(4)
     tiles[0].metric("Population (mid-2022)", f"{place.population:,.0f}", border=True)
     tiles[1].metric("Adults inactive", f"{place.inactive_pct:.1f}%", border=True,
@@ -59,8 +71,8 @@ if chosen:
         st.subheader("Gaps here")
         gaps = cached("gaps", here)
         for gap in gaps.head(5).itertuples():
-            st.markdown(f"- {gap.reason}")
+            st.markdown(f"- {plain(gap.reason)}")
         if gaps.empty:
             st.success("Every aim has activity here this year.")
     pinned_quotes(pinned_quotes_for(page.filters, places=(chosen,)),
-                  heading=f"In residents' words: {place.place_name}")
+                  heading=f"In residents' words: {plain(place.place_name)}")

@@ -7,7 +7,8 @@ from strategy.indicator_import import import_indicator_file
 from strategy.learning.markers import add_experiment_markers, experiment_markers
 from strategy.trend_charts import comparison_style, trend_figure
 from strategy.access import PermissionDenied
-from strategy.ui import cached_indicators, chart_block, data_changed, log_refusal, no_activities_yet, page_setup
+from strategy.ui import (cached_indicators, chart_block, data_changed, log_refusal, no_activities_yet, page_setup,
+                         plain)
 
 POLARITY_WORDS = {"higher_is_better": "higher is better", "lower_is_better": "lower is better",
                   "none": "neither direction is better"}
@@ -34,14 +35,14 @@ chosen = pick_places.multiselect("Places on the chart", list(local), format_func
 st.query_params["indicator"] = indicator_id  # the address names the indicator too, so a link reopens this view
 definition = catalogue.set_index("indicator_id").loc[indicator_id]
 aim = page.framework.label("aim", definition.aim) if definition.aim else "no single aim"
-st.markdown(f"**{definition['name']}** ({definition.unit}; {POLARITY_WORDS.get(definition.polarity, '')}; aim "
-            f"{aim}). {definition.definition} *Source: {definition.source}.*")
+st.markdown(f"**{plain(definition['name'])}** ({plain(definition.unit)}; {POLARITY_WORDS.get(definition.polarity, '')}; "
+            f"aim {plain(aim)}). {plain(definition.definition)} *Source: {plain(definition.source)}.*")
 
 assessed = cached_indicators("assess_indicator", page.filters, indicator_id)
 shown = assessed[assessed.place_code.isin([*chosen, page.framework.benchmark])]
 note = trends.comparison_note(shown)
 if note:
-    st.info(note, icon=":material/info:")
+    st.info(plain(note), icon=":material/info:")
 timeline = cached_indicators("activity_timeline", page.filters, indicator_id, tuple(chosen))
 activity_label = f"Activities started for aim {definition.aim or '(any)'}" + (" in the places shown" if chosen else
                                                                               " across the partnership")
@@ -101,7 +102,7 @@ with st.expander("Import indicator values (our template or a Fingertips download
                                            dry_run=run == "valid")
         except PermissionDenied as refusal:
             log_refusal(refusal, "indicator import")
-            st.error(str(refusal), icon=":material/lock:")
+            st.error(plain(refusal), icon=":material/lock:")
             st.stop()
         if report.status == "loaded":
             data_changed()
@@ -109,6 +110,6 @@ with st.expander("Import indicator values (our template or a Fingertips download
             f"{report.status.capitalize()}: {report.rows} values" + (f" (upload {report.upload_id})"
                                                                      if report.upload_id else "") + ".")
         for warning in report.warnings:
-            st.warning(warning)
+            st.warning(plain(warning))
         if report.errors:
             st.dataframe(report.errors, hide_index=True, width="stretch")

@@ -1,4 +1,5 @@
-"""Upload: partners download the template, upload their activity file, fix every problem at once, load it whole."""
+"""Upload: partners choose their organisation, download their pre-filled return (or the template), upload it, see
+what it changes, fix every problem at once, load it whole."""
 
 import hashlib
 
@@ -10,31 +11,63 @@ from strategy.ingest.rollback import RollbackReport
 from strategy.ingest.feedback import partner_preview, problem_tables, read_as
 from strategy.ingest.report import Limits
 from strategy.ingest.template import template_csv, template_xlsx
-from strategy.ui import data_changed, log_refusal, page_setup
-from strategy.ui.text import plain, plain_table
+from strategy.rounds import CHANGE_KINDS, RETURNED, prefilled_return, return_file_name, round_status
+from strategy.rounds.organisations import NEW_ORGANISATION, near_matches, partner_names, same_organisation
+from strategy.rounds.returns import record_download
+from strategy.ui import data_changed, log_refusal, page_setup, plain, plain_table
+from strategy.ui.loop import where_you_fit
 
+linked_partner = st.query_params.get("partner")  # a reminder's link names the organisation
 page = page_setup("Upload activities", icon=":material/upload_file:", sidebar_filters=False,
                   action="import_activities")
 actor = page.user
-st.session_state.setdefault("upload_partner", page.user.partner or "")  # a partner uploads for their own only
 st.caption("Report your organisation's activities in one spreadsheet. Nothing is saved until the whole file is "
            "right, and any upload can be rolled back.")
 
-st.subheader("1. Get the template")
-left, right, _ = st.columns([1, 1, 2])
-left.download_button("Excel template (.xlsx)", template_xlsx(page.framework), "activities-template.xlsx",
-                     icon=":material/download:", key="template_xlsx", on_click="ignore",
-                     help="Drop-down lists for sector, places, aims, ways of working and themes; a Guide sheet.")
-right.download_button("CSV template", template_csv(), "activities-template.csv", mime="text/csv",
-                      icon=":material/download:", key="template_csv", on_click="ignore")
 
-st.subheader("2. Upload your file")
-partner = st.text_input("Your organisation", key="upload_partner", placeholder="e.g. Mansfield Community Trust",
-                        help="A new name adds your organisation as a partner.").strip()
-file = st.file_uploader(f"Activity file: CSV or Excel .xlsx, up to {Limits().max_megabytes:g} MB",
-                        type=["csv", "xlsx"], key="upload_file")
-if file is not None and not partner:
-    st.info("Say which organisation the activities belong to, above.")
+def choose(name: str) -> None:
+    """Pick an existing organisation (a near match offered for a new name)."""
+    st.session_state["upload_choice"] = name
+    st.session_state.pop("upload_new_partner", None)
+    st.session_state.pop("upload_new_confirmed", None)
+
+
+st.subheader("1. Your organisation")
+known = partner_names(page.con)
+if page.user.role == "partner":  # a partner uploads for their own organisation only: nothing to choose
+    partner = page.user.partner or ""
+    if partner:
+        st.markdown(f"You report for **{plain(partner)}**, your organisation.")
+    else:
+        st.error("Your partner account is not linked to an organisation, so you cannot upload yet. Ask your "
+                 "administrator to link it.", icon=":material/lock:")
+else:
+    if linked_partner and "upload_choice" not in st.session_state:
+        st.session_state["upload_choice"] = same_organisation(linked_partner, known)
+    chosen = st.selectbox("Your organisation", [*known, NEW_ORGANISATION], index=None, key="upload_choice",
+                          placeholder="Choose your organisation",
+                          help="Choose from the partners. A new organisation is added only when you say so.")
+    partner = "" if chosen in (None, NEW_ORGANISATION) else chosen
+    if chosen == NEW_ORGANISATION:
+        typed = st.text_input("Name of the new organisation", key="upload_new_partner",
+                              placeholder="e.g. Mansfield Community Trust").strip()
+        existing = same_organisation(typed, known) if typed else None
+        if existing:
+            st.info(f"{plain(existing)} is already a partner, so the activities will go there.",
+                    icon=":material/info:")
+            partner = existing
+        elif typed:
+            near = near_matches(typed, known)
+            if near:
+                st.warning("Is it one of these partners? Choose it rather than adding the same organisation twice.",
+                           icon=":material/help:")
+                for index, name in enumerate(near):
+                    st.button(name, key=f"upload_near_{index}", on_click=choose, args=(name,),
+                              icon=":material/arrow_forward:")
+            if st.checkbox(f"Yes, add {plain(typed)} as a new partner organisation", key="upload_new_confirmed",
+                           help="Check the spelling: this name is how the organisation appears everywhere."):
+                partner = typed
+
 refusal = None
 if partner and not page.user.can("import_activities", partner):
     try:
@@ -43,6 +76,45 @@ if partner and not page.user.can("import_activities", partner):
         log_refusal(problem, f"upload for {partner}")
         refusal = str(problem)
     st.error(plain(refusal), icon=":material/lock:")
+
+st.subheader("2. Get your return or the template")
+existing_partner = partner if partner in known and not refusal else None
+round_name = None
+if existing_partner:
+    found, status = round_status(page.con, actor, partner=existing_partner)
+    if found is not None and not status.empty:
+        round_name, mine = found.name, status.iloc[0]
+        if mine.status == RETURNED:
+            st.success(f"Reporting round {plain(found.name)}: your return arrived on "
+                       f"{pd.Timestamp(mine.returned_at):%d/%m/%Y}. Thank you; you can send an update at any time.",
+                       icon=":material/task_alt:")
+        else:
+            st.info(f"Reporting round {plain(found.name)}: your return is due on {found.deadline.day} "
+                    f"{found.deadline:%B %Y}" + (", and is late." if mine.status == "late" else "."),
+                    icon=":material/event:")
+left, middle, right = st.columns([2, 1, 1])
+if existing_partner:
+    return_file, count = prefilled_return(page.con, actor, existing_partner, page.framework, round_name,
+                                          with_count=True)
+    left.download_button(f"Your return, with your {count:,} current activities (.xlsx)", return_file,
+                         return_file_name(existing_partner, round_name), icon=":material/download:",
+                         key="return_xlsx", type="primary", on_click=record_download,
+                         args=(page.con, actor, existing_partner, round_name),
+                         help="Your current activities in the Excel template, drop-down lists kept: update dates, "
+                              "numbers and status, add a row for each new activity, then upload it below.")
+else:
+    left.caption("Choose your organisation above to get your return, filled in with your current activities.")
+middle.download_button("Empty Excel template", template_xlsx(page.framework), "activities-template.xlsx",
+                       icon=":material/download:", key="template_xlsx", on_click="ignore",
+                       help="Drop-down lists for sector, places, aims, ways of working and themes; a Guide sheet.")
+right.download_button("CSV template", template_csv(), "activities-template.csv", mime="text/csv",
+                      icon=":material/download:", key="template_csv", on_click="ignore")
+
+st.subheader("3. Upload your file")
+file = st.file_uploader(f"Activity file: CSV or Excel .xlsx, up to {Limits().max_megabytes:g} MB",
+                        type=["csv", "xlsx"], key="upload_file")
+if file is not None and not partner:
+    st.info("Choose which organisation the activities belong to, above.")
 if file is not None and partner and not refusal:
     data = file.getvalue()
     check_key = (hashlib.sha256(data).hexdigest(), partner, file.name)
@@ -64,8 +136,32 @@ if file is not None and partner and not refusal:
     if loaded is not None:
         (st.success if loaded.ok else st.error)(plain(loaded.message), icon=":material/task_alt:")
         st.page_link("pages/1_Alignment.py", label="See them in the Alignment heatmap", icon=":material/grid_on:")
+        if loaded.ok:
+            st.subheader(f"Where {plain(partner)} fits")
+            where_you_fit(page, partner, key="upload_fit")
     elif report.status == VALID:
         st.success(plain(report.message), icon=":material/check_circle:")
+        if report.change_counts:
+            counts = report.change_counts
+            st.markdown(f"**What this file changes** for {plain(partner)}, matched by activity id:")
+            for column, kind in zip(st.columns(len(CHANGE_KINDS)), CHANGE_KINDS):
+                column.metric(kind.capitalize(), f"{counts.get(kind, 0):,}")
+            st.caption("New: an activity id you had not reported. Ended: given an end date before today, where it "
+                       "was still running. Changed: any other difference. Not in this return: kept exactly as it "
+                       "is (a row left out is never deleted; to end an activity, give it an end date).")
+            listed = report.changes[report.changes.change != "unchanged"]
+            different = sum(counts.values()) - counts.get("unchanged", 0)
+            if not listed.empty:
+                with st.expander(f"The {different:,} activities that are new, ended, changed or not in this return"
+                                 + (f" (the first {len(listed):,} listed)" if different > len(listed) else ""),
+                                 expanded=len(listed) <= 20):
+                    st.dataframe(listed.drop(columns=["row"]), hide_index=True, width="stretch",
+                                 key="upload_changes",
+                                 column_config={"what_changed": "what changed",
+                                                "end_date_before": st.column_config.DateColumn(
+                                                    "end date before", format="DD/MM/YYYY"),
+                                                "end_date_now": st.column_config.DateColumn(
+                                                    "end date in this file", format="DD/MM/YYYY")})
         preview, column_help = partner_preview(report.preview, page.framework)
         st.markdown(f"Preview of the first {len(preview):,} rows as you wrote them; where the strategy names "
                     "something differently its name follows →. Point at a column's heading to see the codes stored.")
@@ -95,7 +191,7 @@ if file is not None and partner and not refusal:
             with st.expander(f"{kind.capitalize()}: {len(shown):,}", expanded=True):
                 # A static table wraps long messages; a long list stays scrollable. The row is a column of its own.
                 if len(shown) <= 50:
-                    st.table(plain_table(shown), hide_index=True)
+                    st.table(plain_table(shown), hide_index=True)  # st.table reads text as Markdown: the file's values stay text
                 else:
                     st.dataframe(shown, width="stretch", hide_index=True)
         if report.errors_total > len(report.errors):
@@ -104,7 +200,7 @@ if file is not None and partner and not refusal:
     else:
         st.info(plain(report.message), icon=":material/content_copy:")
 
-st.subheader("3. Upload history")
+st.subheader("4. Upload history")
 own = page.user.partner if page.user.role == "partner" else None  # a partner sees only their own uploads
 history = upload_history(page.con, own or partner or None)
 history = history[history.kind == "activities"]

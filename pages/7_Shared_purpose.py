@@ -6,10 +6,10 @@ from strategy.exports import table_bytes
 from strategy.learning import charts as learning_charts
 from strategy.learning import involvements, network, purposes
 from strategy.learning.exports import readable_table
-from strategy.learning.records import codes_text, markdown_escaped, places_text
+from strategy.learning.records import codes_text, places_text
 from strategy.ui.page import LEARNING_FILTERS
-from strategy.ui import (export_button, actor, chart_block, involvement_editor, page_setup, place_choices, show_problems,
-                         writing)
+from strategy.ui import (export_button, actor, chart_block, involvement_editor, page_setup, place_choices, plain,
+                         show_problems, writing)
 
 NEW = 0
 page = page_setup("Shared purpose", icon=":material/flag:", writes="edit_learning",
@@ -72,12 +72,12 @@ with card:
         st.caption("Save the purpose first; its card appears here.")
     else:
         with st.container(border=True):
-            st.markdown(f"### {markdown_escaped(current.group_name)}")
+            st.markdown(f"### {plain(current.group_name)}")
             st.caption(f"Version {version}, {current.written_at:%d %B %Y} · {int(current.words)} words · "
                        f"{places_text(page.framework, current.places)} · "
                        f"{codes_text(page.framework, 'aim', current.aims) or 'all aims'}")
             for field, question in purposes.QUESTIONS.items():
-                st.markdown(f"**{question}**  \n{markdown_escaped(current[field])}")
+                st.markdown(f"**{question}**  \n{plain(current[field])}")
         involved = involvements.involvements_for(page.con, page.framework, "purpose", chosen)
         st.download_button("Download the printable card (HTML, prints on one A4 page)",  # a print of the card shown
                            purposes.purpose_card_html(current, page.framework, involved),
@@ -95,7 +95,7 @@ with room:
     measures = network.network_measures(graph)
     summary = network.sectors_in_room_summary(page.framework, measures)
     if measures.empty:
-        st.info(summary)
+        st.info(plain(summary))
     else:
         figure = learning_charts.network_figure(
             measures, network.network_layout(graph), list(graph.edges(data="weight")), page.framework,

@@ -6,9 +6,9 @@ import streamlit as st
 from strategy.exports import table_bytes
 from strategy.learning import empathy, purposes
 from strategy.learning.exports import readable_table
-from strategy.learning.records import codes_text, markdown_escaped, places_text
+from strategy.learning.records import codes_text, places_text
 from strategy.ui.page import LEARNING_FILTERS
-from strategy.ui import export_button, actor, page_setup, place_choices, show_problems, writing
+from strategy.ui import export_button, actor, page_setup, place_choices, plain, show_problems, writing
 
 NEW = 0
 page = page_setup("Empathy maps", icon=":material/diversity_3:", writes="edit_learning",
@@ -33,7 +33,7 @@ options, place_names = place_choices(page.framework)
 aim_codes = [a.code for a in page.framework.aims]
 aim_label = lambda c: page.framework.label("aim", c)  # noqa: E731
 
-with st.expander("Who the map is about" + ("" if current is None else f": {current.subject}"), expanded=current is None):
+with st.expander("Who the map is about" + ("" if current is None else f": {plain(current.subject)}"), expanded=current is None):
     with st.form(f"map_{chosen}"):
         left, right = st.columns(2)
         subject = left.text_input("Who or where", value=current.subject if current is not None else "",
@@ -63,7 +63,7 @@ with st.expander("Who the map is about" + ("" if current is None else f": {curre
 
 if current is not None:
     st.caption(f"{places_text(page.framework, current.places)} · {codes_text(page.framework, 'aim', current.aims)}"
-               + (f" · informs: {current.purpose}" if isinstance(current.purpose, str) else ""))
+               + (f" · informs: {plain(current.purpose)}" if isinstance(current.purpose, str) else ""))
     notes = empathy.map_notes(page.con, chosen)
     quadrant_codes = list(empathy.QUADRANTS)
     for row in (quadrant_codes[:2], quadrant_codes[2:]):
@@ -73,10 +73,10 @@ if current is not None:
                 st.markdown(f"#### {label}")
                 st.caption(question)
                 for note in notes[notes.quadrant == quadrant].itertuples():
-                    text = f"“{markdown_escaped(note.text)}”" if note.is_quote else markdown_escaped(note.text)
-                    source = f"  \n:gray[{markdown_escaped(note.source)}]" if note.source else ""
-                    pinned = (f"  \n:blue-badge[pinned: {markdown_escaped(codes_text(page.framework, 'aim', note.pinned_aims))}"
-                              f" · {markdown_escaped(places_text(page.framework, note.pinned_places))}]"
+                    text = f"“{plain(note.text)}”" if note.is_quote else plain(note.text)
+                    source = f"  \n:gray[{plain(note.source)}]" if note.source else ""
+                    pinned = (f"  \n:blue-badge[pinned: {plain(codes_text(page.framework, 'aim', note.pinned_aims))}"
+                              f" · {plain(places_text(page.framework, note.pinned_places))}]"
                               if len(note.pinned_aims) or len(note.pinned_places) else "")
                     st.markdown(("- :material/format_quote: " if note.is_quote else "- ") + text + source + pinned)
                 if notes[notes.quadrant == quadrant].empty:

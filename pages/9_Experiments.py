@@ -7,10 +7,9 @@ from strategy.exports import table_bytes
 from strategy.learning import charts as learning_charts
 from strategy.learning import experiments, markers, purposes
 from strategy.learning.exports import readable_table
-from strategy.learning.records import markdown_escaped
 from strategy.ui.page import LEARNING_FILTERS
-from strategy.ui import (export_button, actor, cached, chart_block, involvement_editor, page_setup, place_choices, show_problems,
-                         writing)
+from strategy.ui import (export_button, actor, cached, chart_block, involvement_editor, page_setup, place_choices, plain,
+                         show_problems, writing)
 from strategy.filters import Filters
 
 NEW = 0
@@ -107,7 +106,7 @@ with watch:
     for indicator_id in value("indicators", []):
         trend = markers.indicator_trend(page.con, indicator_id, list(current.places)[:4], page.framework.benchmark)
         if trend.empty:
-            st.caption(f"No values for indicator {markdown_escaped(indicator_id)} yet.")
+            st.caption(f"No values for indicator {plain(indicator_id)} yet.")
             continue
         mark = markers.experiment_markers(page.con, page.framework, Filters(), indicator_id)
         mark = mark[mark.experiment_id == chosen]

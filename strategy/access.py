@@ -11,6 +11,8 @@ import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 
+from strategy.names import email_key, same_name
+
 ROLES = ("viewer", "partner", "analyst", "admin")
 
 ROLE_WORDS = {"viewer": "a viewer", "partner": "a partner", "analyst": "an analyst", "admin": "an admin"}
@@ -29,6 +31,13 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "manage_partners": frozenset({"admin"}),
     "manage_framework": frozenset({"admin"}),
     "view_audit_log": frozenset({"admin"}),
+    # A backup is a full copy of everything (users, audit log, partners' files); a restore replaces everything.
+    "backup": frozenset({"admin"}),
+    "manage_rounds": frozenset({"analyst", "admin"}),
+    "see_round_status": frozenset({"partner", "analyst", "admin"}),
+    "record_decisions": frozenset({"analyst", "admin"}),
+    "save_scenarios": frozenset({"analyst", "admin"}),
+    "see_partner_fit": frozenset({"partner", "analyst", "admin"}),
 }
 
 # What each action is, in the words of a refusal: "Only ... can <words>".
@@ -43,10 +52,16 @@ ACTION_WORDS = {
     "manage_partners": "manage partner organisations",
     "manage_framework": "change the framework or rebuild the database",
     "view_audit_log": "see the audit log",
+    "backup": "back up or restore the database",
+    "manage_rounds": "open reporting rounds and send reminders",
+    "see_round_status": "see a reporting round's returns",
+    "record_decisions": "record board decisions or change their state",
+    "save_scenarios": "save what-if scenarios",
+    "see_partner_fit": "see where a partner fits",
 }
 
 # Actions that a partner may take only for their own organisation.
-PARTNER_SCOPED = frozenset({"import_activities", "rollback_activities"})
+PARTNER_SCOPED = frozenset({"import_activities", "rollback_activities", "see_round_status", "see_partner_fit"})
 
 LOCAL_EMAIL = "local"
 LOCAL_LABEL = "Local mode — no sign-in"
@@ -77,7 +92,7 @@ class PermissionDenied(Exception):
 
 @dataclass(frozen=True)
 class User:
-    """Someone acting on the dashboard: their email (lower case), role, partner organisation (partners only)."""
+    """Someone acting on the dashboard: their email (its key, strategy/names.py), role, partner organisation (partners only)."""
 
     email: str
     role: str
@@ -104,12 +119,15 @@ LOCAL_USER = User(email=LOCAL_EMAIL, role="admin", partner=None, is_local=True)
 
 
 def normalised_email(email: str) -> str:
-    return (email or "").strip().lower()
+    """An email as users are stored and compared: its key (strategy/names.py), so "\u212aate@x.org" (Kelvin sign)
+    is kate@x.org and nobody else."""
+    return email_key(email)
 
 
 def same_partner(a: str | None, b: str | None) -> bool:
-    """Partner names compare without regard to case or surrounding spaces."""
-    return a is not None and b is not None and a.strip().casefold() == b.strip().casefold()
+    """Whether two partner names are the same organisation: the one rule of strategy/names.py, which the
+    database look-ups use too (case, compatibility forms such as "ß"/"ss" and "ſ"/"s", and spaces do not matter)."""
+    return same_name(a, b)
 
 
 def roles_allowed(action: str) -> list[str]:

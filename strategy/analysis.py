@@ -260,11 +260,7 @@ def gaps(con: duckdb.DuckDBPyConnection, framework: Framework, filters: Filters,
                                                       "imd2019_score"]]
     need = need.merge(_inactive_comparisons(con, framework), on=["place_code", "inactive_period"], how="left")
     cells = cells.merge(need, left_on="row_code", right_on="place_code", how="left")
-    cells["per_100k"] = cells.activities / cells.population * 100_000
-    typical = cells.groupby("column_code").per_100k.transform("median")
-    cells["kind"] = None
-    cells.loc[(cells.activities > 0) & ((cells.activities < THIN_CELL) | (cells.per_100k < typical / 4)), "kind"] = "thin"
-    cells.loc[cells.activities == 0, "kind"] = "none"
+    cells["kind"], typical = gap_kinds(cells)
     found = cells[cells.kind.notna()].copy()
     england = benchmark_value(con, framework, "93015")
     found["reason"] = [_gap_reason(r, year, england) for r in found.itertuples()]
@@ -276,6 +272,17 @@ def gaps(con: duckdb.DuckDBPyConnection, framework: Framework, filters: Filters,
                   "inactive_pct", "year", "reason"]].rename(columns={
         "row_code": "place_code", "row_label": "place", "column_code": "aim_code", "column_label": "aim"}
     ).reset_index(drop=True)
+
+
+def gap_kinds(cells: pd.DataFrame) -> tuple[pd.Series, pd.Series]:
+    """The gap rule on place x aim cells (columns activities, population, column_code): each cell's kind ('none',
+    'thin' or None) and the typical place's activities per 100,000 for its aim; adds per_100k to cells."""
+    cells["per_100k"] = cells.activities / cells.population * 100_000
+    typical = cells.groupby("column_code").per_100k.transform("median")
+    kind = pd.Series(None, index=cells.index, dtype=object)
+    kind[(cells.activities > 0) & ((cells.activities < THIN_CELL) | (cells.per_100k < typical / 4))] = "thin"
+    kind[cells.activities == 0] = "none"
+    return kind, typical
 
 
 def _inactive_comparisons(con: duckdb.DuckDBPyConnection, framework: Framework) -> pd.DataFrame:

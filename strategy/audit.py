@@ -47,7 +47,8 @@ def audit_entries(con: duckdb.DuckDBPyConnection, actor: User, action: str | Non
                   who: str | None = None, limit: int = 10_000) -> pd.DataFrame:
     """The newest entries first, optionally of one action or one person (admins only)."""
     require(actor, "view_audit_log")
-    return db.query(con, "audit_log_entries", action=action or None, actor=who or None, limit=int(limit))
+    return db.query(con, "audit_log_entries", action=action or None, actor=normalised_email(who) or None,
+                    limit=int(limit))  # actors are recorded by their email key (strategy/names.py)
 
 
 def audit_export(con: duckdb.DuckDBPyConnection, actor: User, file_format: str = "csv", action: str | None = None,

@@ -2,6 +2,11 @@
 schema, and a manifest of row counts and content hashes, written from one consistent snapshot; restore rebuilds a
 database from it and proves it matches.
 
+A backup copies everything (users, audit log, partners' files) and a restore replaces everything, so both are an
+admin's (in local mode, the local user's) and pass the same access check as every other action: backup_as and
+may_back_up, which audit refusals as well as backups. Restore never runs SQL from the backup folder: it builds the
+schema from this code's own migrations in a scratch file, loads only the data (Parquet) into it, and checks it there.
+
 The running dashboard holds the database file, so it is the dashboard that writes backups while it runs (see
 strategy/backup_requests.py for how the command line asks it to); every import and roll back is preceded by an
 automatic backup kept for STRATEGY_BACKUP_KEEP_DAYS days.
@@ -12,6 +17,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import re
 import shutil
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
@@ -20,6 +26,8 @@ from pathlib import Path
 import duckdb
 
 from strategy import db, originals
+from strategy.access import PermissionDenied, User, normalised_email, require
+from strategy.users import acting_user
 
 FORMAT = "making-our-move-backup/1"
 MANIFEST = "manifest.json"
@@ -136,6 +144,28 @@ def write_backup(con: duckdb.DuckDBPyConnection, directory: str | os.PathLike, r
         cursor.close()
 
 
+def may_back_up(con: duckdb.DuckDBPyConnection, acting: str | User | None, what: str) -> User:
+    """The user named by acting (an email, a User, or None for nobody named) if they may back up or restore;
+    otherwise PermissionDenied, after the refusal is written to the audit log of con's database."""
+    try:
+        actor = acting if isinstance(acting, User) else acting_user(con, acting)
+        return require(actor, "backup")
+    except PermissionDenied as refusal:
+        who = acting.email if isinstance(acting, User) else normalised_email(acting) or "(nobody named)"
+        db.audit(con, who, "backup refused", f"{what}: {refusal}")
+        raise
+
+
+def backup_as(con: duckdb.DuckDBPyConnection, acting: str | User | None, directory: str | os.PathLike,
+              reason: str = "manual") -> dict:
+    """A backup on someone's behalf (the command line, a request to the running dashboard): refused and audited
+    unless they may back up; audited when written. The manifest written."""
+    actor = may_back_up(con, acting, f"backup to {directory}")
+    manifest = write_backup(con, directory, reason=reason)
+    db.audit(con, actor, "backup", f"to {directory}")
+    return manifest
+
+
 def _make_private(folder: Path) -> None:
     """A backup holds users, the audit log and every partner's figures: readable by this account only."""
     os.chmod(folder, 0o700)
@@ -200,10 +230,20 @@ def verify_files(directory: Path) -> tuple[dict | None, list[str]]:
     manifest_file = directory / MANIFEST
     if not manifest_file.exists():
         return None, [f"{directory} has no {MANIFEST}: it is not a backup made by `python -m strategy backup`."]
-    manifest = json.loads(manifest_file.read_text(encoding="utf-8"))
-    if manifest.get("format") != FORMAT:
-        return None, [f"{manifest_file} is format {manifest.get('format')!r}; this version reads {FORMAT!r}."]
-    problems = []
+    try:
+        manifest = json.loads(manifest_file.read_text(encoding="utf-8"))
+    except (ValueError, OSError) as error:
+        return None, [f"{manifest_file} cannot be read ({error}); the backup is damaged or altered."]
+    if not isinstance(manifest, dict) or manifest.get("format") != FORMAT:
+        found = manifest.get("format") if isinstance(manifest, dict) else None
+        return None, [f"{manifest_file} is format {found!r}; this version reads {FORMAT!r}."]
+    if not isinstance(manifest.get("files"), dict) or not isinstance(manifest.get("tables"), dict):
+        return None, [f"{manifest_file} lacks its list of files or tables; the backup is damaged or altered."]
+    problems = [f"The manifest names {name!r}, which is not a file a backup writes; the backup has been altered."
+                for name in manifest.get("files", {}) if not _backup_file_name(name)]
+    problems += _schema_problems(directory / SCHEMA)
+    if problems:
+        return manifest, problems
     for name, expected in manifest["files"].items():
         if name.startswith(f"{ORIGINALS}/"):
             continue
@@ -227,37 +267,41 @@ def restore_backup(directory: str | os.PathLike, database: str | os.PathLike | N
         return RestoreReport(False, f"{held} A restore replaces the whole file, so the dashboard must be stopped "
                                     "while it runs.")
     building = target.with_name(target.name + ".restoring")
-    for leftover in (building, Path(f"{building}.wal")):
-        leftover.unlink(missing_ok=True)
+    _remove_database_file(building)
+    version, latest = manifest.get("schema_version"), max(v for v, _, _ in db.migration_files())
+    if not isinstance(version, int) or not 0 < version <= latest:
+        return RestoreReport(False, f"The backup is of schema version {version!r} and this version of the dashboard "
+                                    f"knows versions up to {latest}; nothing was restored. Restore it with the "
+                                    "version of the dashboard that made it (or a newer one).")
     try:
         con = duckdb.connect(str(building))
         try:
-            _create_schema(con, (folder / SCHEMA).read_text(encoding="utf-8"))
-            for table in base_tables(con):
-                if table in manifest["tables"]:
-                    con.execute(f'INSERT INTO "{table}" SELECT * FROM read_parquet(?)',  # name from the catalogue
-                                [str(folder / f"{table}.parquet")])
-            found = table_fingerprints(con)
-            sequences = sequence_positions(con)
+            found, sequences, problems = _load_into_scratch(con, folder, manifest, version)
+            if not problems:
+                db.migrate(con)  # then any migrations newer than the backup, as an upgrade would
             con.execute("CHECKPOINT")
         finally:
             con.close()
-    except duckdb.Error as error:
-        building.unlink(missing_ok=True)
+    except (duckdb.Error, OSError) as error:
+        _remove_database_file(building)
         return RestoreReport(False, f"The backup could not be loaded ({error}); nothing was restored.")
+    if problems:
+        _remove_database_file(building)
+        return RestoreReport(False, "The backup's tables do not match its schema version; nothing was restored.",
+                             problems=problems)
     problems = [f"{table}: expected {want['rows']:,} rows ({want['content_md5']}), restored "
                 f"{found.get(table, {}).get('rows', 0):,} ({found.get(table, {}).get('content_md5')})"
                 for table, want in manifest["tables"].items() if found.get(table) != want]
     problems += [f"sequence {name}: expected next value {want}, restored {sequences.get(name)}"
                  for name, want in manifest.get("sequences", {}).items() if sequences.get(name) != want]
     if problems:
-        building.unlink(missing_ok=True)
+        _remove_database_file(building)
         return RestoreReport(False, "The restored tables do not match the backup's manifest; nothing was "
                                     "restored.", problems=problems)
     try:
         aside = set_aside(target)
     except OSError as error:
-        building.unlink(missing_ok=True)
+        _remove_database_file(building)
         return RestoreReport(False, f"The database files could not be moved aside ({error}); nothing was restored.")
     kept = aside / target.name if aside and (aside / target.name).exists() else None
     building.rename(target)
@@ -338,21 +382,57 @@ def _restore_originals(backup: Path, manifest: dict, folder: Path) -> list[str]:
     return problems
 
 
-def _create_schema(con: duckdb.DuckDBPyConnection, schema: str) -> None:
-    """Run the exported schema's statements, retrying those that name an object created later in the file
-    (DuckDB writes table macros in an order that can put a user before its definition)."""
-    waiting = [s.strip() for s in schema.split(";\n") if s.strip()]
-    while waiting:
-        failed, last_error = [], None
-        for statement in waiting:
-            try:
-                con.execute(statement)
-            except duckdb.CatalogException as error:
-                failed.append(statement)
-                last_error = error
-        if len(failed) == len(waiting):
-            raise last_error
-        waiting = failed
+def _load_into_scratch(con: duckdb.DuckDBPyConnection, folder: Path, manifest: dict,
+                       version: int) -> tuple[dict, dict, list[str]]:
+    """Build the schema of the backup's version from this code's own migrations (never from the folder's SQL), load
+    each table's Parquet file into it by column name, and set the sequences; (fingerprints, sequences, problems)."""
+    db.migrate(con, up_to=version)
+    tables = base_tables(con)
+    problems = [f"The backup has no table {table} (schema version {version} has it)." for table in tables
+                if table not in manifest["tables"]]
+    problems += [f"The backup names a table {table!r} that schema version {version} does not have."
+                 for table in manifest["tables"] if table not in tables]
+    if problems:
+        return {}, {}, problems
+    con.execute("BEGIN TRANSACTION")
+    for table in tables:  # names from the catalogue, quoted; the files are the backup's data, never its SQL
+        con.execute(f'DELETE FROM "{table}"')  # rows the migrations themselves wrote
+        con.execute(f'INSERT INTO "{table}" BY NAME SELECT * FROM read_parquet(?)',
+                    [str(folder / f"{table}.parquet")])
+    current = sequence_positions(con)
+    for name, wanted in manifest.get("sequences", {}).items():
+        if name in current and isinstance(wanted, int) and wanted > current[name]:
+            con.execute("SELECT max(nextval(?)) FROM range(?)", [name, wanted - current[name]])
+    con.execute("COMMIT")
+    return table_fingerprints(con), sequence_positions(con), []
+
+
+# What a backup's schema.sql holds (DuckDB's EXPORT DATABASE): definitions only. Restore does not run it, but a
+# file holding anything else (COPY, ATTACH, INSTALL, ...) was not written by a backup, so the backup is refused.
+_DEFINITION = re.compile(r"CREATE\s+(OR\s+REPLACE\s+)?(UNIQUE\s+)?(TABLE|SEQUENCE|VIEW|MACRO|FUNCTION|INDEX|TYPE|"
+                         r"SCHEMA)\b", re.IGNORECASE)
+
+
+def _schema_problems(schema_file: Path) -> list[str]:
+    if not schema_file.exists():
+        return []  # verify_files reports a missing file against the manifest
+    foreign = [s.strip() for s in schema_file.read_text(encoding="utf-8", errors="replace").split(";\n")
+               if s.strip() and not _DEFINITION.match(s.strip())]
+    return [f"{SCHEMA} holds a statement no backup writes ({statement[:80]!r}); the backup has been altered, so "
+            "it cannot be trusted." for statement in foreign]
+
+
+def _backup_file_name(name: str) -> bool:
+    """Whether a manifest's file name is one a backup writes: a Parquet or schema file at the top of the folder, or
+    an original named by its hash."""
+    if name.startswith(f"{ORIGINALS}/"):
+        return bool(originals.HASH.fullmatch(name[len(ORIGINALS) + 1:]))
+    return "/" not in name and "\\" not in name and name not in ("", ".", "..") and not name.startswith(".")
+
+
+def _remove_database_file(path: Path) -> None:
+    for leftover in (path, Path(f"{path}.wal")):
+        leftover.unlink(missing_ok=True)
 
 
 def _checkpoint(cursor: duckdb.DuckDBPyConnection) -> bool:

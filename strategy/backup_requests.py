@@ -2,7 +2,9 @@
 
 Another process cannot open a DuckDB file the dashboard has open, so the command line leaves a request file in a
 folder beside the database; the dashboard (serve.py starts the watcher) writes the backup with its own connection
-and leaves an answer file. Whoever can write to the data folder can ask; nothing is reachable over the network.
+and leaves an answer file. Nothing is reachable over the network. A request names who is asking (--as EMAIL, or
+nobody in local mode) and the dashboard makes the same check as for a backup from the command line
+(strategy.backup.backup_as): admins only, the local user in local mode; refusals and backups are audited.
 """
 
 from __future__ import annotations
@@ -30,14 +32,15 @@ def requests_folder(database: str | os.PathLike | None = None) -> Path:
 
 
 def ask_dashboard_for_backup(directory: Path, database: str | os.PathLike | None = None,
-                             timeout: float = 300.0) -> dict:
+                             timeout: float = 300.0, acting_email: str | None = None) -> dict:
     """Leave a request and wait for the dashboard's answer: {"ok", "message", "manifest"?}."""
     folder = requests_folder(database)
     folder.mkdir(parents=True, exist_ok=True)
     name = uuid.uuid4().hex
     request, answer = folder / f"{name}.request.json", folder / f"{name}.answer.json"
     partial = folder / f"{name}.tmp"
-    partial.write_text(json.dumps({"action": "backup", "directory": str(Path(directory).resolve())}))
+    partial.write_text(json.dumps({"action": "backup", "directory": str(Path(directory).resolve()),
+                                   "as": acting_email}))
     partial.rename(request)  # whole requests only
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
@@ -60,7 +63,12 @@ def answer_requests(connection: Callable[[], duckdb.DuckDBPyConnection], databas
         answer = request.with_name(request.name.replace(".request.json", ".answer.json"))
         try:
             wanted = json.loads(request.read_text(encoding="utf-8"))
-            manifest = backup.write_backup(connection(), Path(wanted["directory"]), reason="requested")
+            if wanted.get("action") != "backup":
+                raise ValueError(f"the dashboard answers backup requests only, not {wanted.get('action')!r}")
+            # who asks is checked and audited exactly as on the command line (a request naming nobody is the local
+            # user in local mode, and refused when sign-in is on)
+            manifest = backup.backup_as(connection(), wanted.get("as"), Path(wanted["directory"]),
+                                        reason="requested")
             reply = {"ok": True, "message": f"Backup written to {wanted['directory']} by the running dashboard.",
                      "manifest": manifest}
         except Exception as error:  # every failure is an answer, never a dead watcher

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 
 import numpy as np
@@ -10,6 +11,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from strategy.analysis import DIMENSION_NAMES, MEASURES, THIN_CELL
+from strategy.reference import REFERENCE_DIR
 
 # Okabe-Ito: distinguishable with every common colour-vision deficiency.
 OKABE_ITO = ["#E69F00", "#56B4E9", "#009E73", "#F0E442", "#0072B2", "#D55E00", "#CC79A7", "#000000"]
@@ -27,12 +29,55 @@ def _frame(fig: go.Figure, title: str, source: str, height: int, source_width: i
     """Common layout: title, readable type, and the source line under the plot (wrapped at source_width
     characters, as it starts where the plot does and would otherwise run off a narrow chart)."""
     fig.update_layout(
-        title=dict(text=title, x=0, xanchor="left", font=dict(size=19)),
+        # the title sits at the top (not in the middle of the top margin, plotly's default), clear of headings
+        title=dict(text=title, x=0, xanchor="left", y=1, yanchor="top", font=dict(size=19), pad=dict(l=10, t=14)),
         font=FONT, height=height, margin=dict(l=10, r=10, t=60, b=70), paper_bgcolor="white",
         plot_bgcolor="white", colorway=OKABE_ITO,
     )
-    fig.add_annotation(text=wrap_label(source, source_width), xref="paper", yref="paper", x=0, y=-0.02, yanchor="top",
-                       xanchor="left", showarrow=False, font=dict(size=12, color=MUTED), yshift=-30, align="left")
+    fig.add_annotation(text=wrap_label(source, source_width), xref="paper", yref="paper", x=0, y=0, yanchor="top",
+                       xanchor="left", showarrow=False, font=dict(size=12, color=MUTED), align="left",
+                       name=SOURCE_NOTE)
+    return place_source(legend_room(fig))
+
+
+def legend_room(fig: go.Figure) -> go.Figure:
+    """A legend laid across the top of the plot gets a band of its own below the title, so the two never meet;
+    called again whenever type sizes change (projector_figure)."""
+    legend = fig.layout.legend
+    if legend.orientation != "h" or (legend.y or 0) < 1 or legend.yanchor != "bottom":
+        return fig
+    title = (fig.layout.title.font.size or 19) * LINE_HEIGHT
+    size = legend.font.size or fig.layout.font.size or FONT["size"]
+    fig.update_layout(margin=dict(t=max(fig.layout.margin.t or 0, 14 + title + 8 + size * LINE_HEIGHT + 12)))
+    return fig
+
+
+SOURCE_NOTE = "source"
+LINE_HEIGHT = 1.3  # a line of text is this many times its font size
+
+
+def place_source(fig: go.Figure) -> go.Figure:
+    """Put the source line below the bottom axis's tick labels and title (not over them), and make the bottom
+    margin deep enough for both; called again whenever type sizes change (projector_figure)."""
+    notes = [a for a in fig.layout.annotations if a.name == SOURCE_NOTE]
+    if not notes:
+        return fig
+    base = fig.layout.font.size or FONT["size"]
+    depth = 0.0
+    for axis in fig.select_xaxes():
+        if axis.visible is False or axis.side == "top":
+            continue
+        below = 0.0
+        if axis.showticklabels is not False:
+            ticks = [str(t) for t in (axis.ticktext or [])] or [""]
+            below += (axis.tickfont.size or base) * LINE_HEIGHT * max(t.count("<br>") + 1 for t in ticks) + 8
+        if axis.title.text:
+            below += (axis.title.font.size or base) * LINE_HEIGHT * (axis.title.text.count("<br>") + 1) + 10
+        depth = max(depth, below)
+    note = notes[-1]
+    note.yshift = -(depth + 6)
+    needed = depth + 6 + (note.font.size or 12) * LINE_HEIGHT * (note.text.count("<br>") + 1) + 10
+    fig.update_layout(margin=dict(b=max(fig.layout.margin.b or 0, needed)))
     return fig
 
 
@@ -63,7 +108,7 @@ def heatmap_figure(cells: pd.DataFrame, measure: str, title: str, source: str, c
         z=np.where(is_empty, np.nan, values), x=column_ticks, y=rows, text=np.where(is_empty | is_thin, "", text),
         texttemplate="%{text}", customdata=wording,
         colorscale=SEQUENTIAL, zmin=0, xgap=2, ygap=2, textfont=dict(size=14),
-        colorbar=dict(title=dict(text=MEASURES[measure]), thickness=14),
+        colorbar=dict(title=dict(text=MEASURES[measure], side="right"), thickness=14),
         hovertemplate="%{customdata}<br>" + MEASURES[measure] + ": %{text}<extra></extra>",
     ))
     if is_thin.any():  # thin cells keep their colour but their number turns the accent colour and bold
@@ -85,7 +130,19 @@ def heatmap_figure(cells: pd.DataFrame, measure: str, title: str, source: str, c
     fig.update_xaxes(side="top", title=None, showgrid=False, tickangle=0)
     row_height = 54 if any("<br>" in r for r in rows) else 40  # room for headings wrapped onto two lines
     _frame(fig, title, source, max(340, 120 + row_height * len(rows)), source_width=50 if compact else 95)
-    fig.update_layout(margin=dict(t=110))
+    return _heading_room(fig)
+
+
+def _heading_room(fig: go.Figure) -> go.Figure:
+    """A top margin deep enough for the title and the column headings above the heatmap (however many lines
+    they wrap onto), so neither is drawn over the other."""
+    heatmaps = [trace for trace in fig.data if trace.type == "heatmap"]
+    if not heatmaps:
+        return fig
+    lines = max((str(x).count("<br>") + 1 for x in heatmaps[0].x), default=1)
+    size = fig.layout.xaxis.tickfont.size or fig.layout.font.size or FONT["size"]
+    title = (fig.layout.title.font.size or 19) * LINE_HEIGHT
+    fig.update_layout(margin=dict(t=14 + title + 12 + size * LINE_HEIGHT * lines + 10))
     return fig
 
 
@@ -114,74 +171,249 @@ def need_effort_figure(table: pd.DataFrame, effort: str, title: str, source: str
     effort_label = {"investment_per_head": "Investment per head (£)",
                     "activities_per_100k": "Activities per 100,000 people"}[effort]
     fig = go.Figure()
-    for flagged, colour, name in ((False, OKABE_ITO[4], "Other places"),
-                                  (True, HIGHLIGHT, "High need, low effort")):
+    # the flagged places first, so their names are placed first and are the last to be left off
+    for flagged, colour, name in ((True, HIGHLIGHT, "High need, low effort"),
+                                  (False, OKABE_ITO[4], "Other places")):
         part = table[table.high_need_low_effort == flagged]
         fig.add_trace(go.Scatter(
-            x=part.inactive_pct, y=part[effort], mode="markers+text", name=name, text=part.place_name,
-            textposition="top center", marker=dict(size=14, color=colour, symbol="diamond" if flagged else "circle",
-                                                   line=dict(width=1, color="white")),
-            hovertemplate="%{text}<br>Inactive adults: %{x:.1f}%<br>" + effort_label + ": %{y:,.1f}<extra></extra>",
+            x=list(part.inactive_pct), y=list(part[effort]), mode="markers+text", name=name,
+            hovertext=list(part.place_name), meta=PLACED_NAMES,
+            marker=dict(size=14, color=colour, symbol="diamond" if flagged else "circle",
+                        line=dict(width=1, color="white")),
+            hovertemplate="%{hovertext}<br>Inactive adults: %{x:.1f}%<br>" + effort_label
+                          + ": %{y:,.1f}<extra></extra>",
         ))
-    if len(table) and "typical_inactive_pct" in table:  # the partnership-wide yardstick (analysis.need_vs_effort)
-        fig.add_vline(x=table.typical_inactive_pct.iloc[0], line=dict(color=MUTED, dash="dot"))
-        fig.add_hline(y=table[f"typical_{effort}"].iloc[0], line=dict(color=MUTED, dash="dot"),
-                      annotation_text="typical: middle of all the partnership's places",
-                      annotation_position="top right", annotation_font=dict(size=12, color=MUTED))
-    elif len(table):
-        fig.add_vline(x=table.inactive_pct.median(), line=dict(color=MUTED, dash="dot"))
-        fig.add_hline(y=table[effort].median(), line=dict(color=MUTED, dash="dot"))
+    typical = (table.typical_inactive_pct.iloc[0], table[f"typical_{effort}"].iloc[0]) \
+        if len(table) and "typical_inactive_pct" in table else \
+        (table.inactive_pct.median(), table[effort].median()) if len(table) else None
+    if typical is not None:  # the partnership-wide yardstick (analysis.need_vs_effort), named in the legend
+        fig.add_vline(x=typical[0], line=dict(color=MUTED, dash="dot"))
+        fig.add_hline(y=typical[1], line=dict(color=MUTED, dash="dot"))
+        fig.add_trace(go.Scatter(x=[None], y=[None], mode="lines", line=dict(color=MUTED, dash="dot"),
+                                 name="Typical: the middle of all the partnership's places", hoverinfo="skip"))
+    x_range = _padded(table.inactive_pct, 0.08) if len(table) else [0, 1]
+    top = float(np.nanmax(table[effort])) if len(table) and table[effort].notna().any() else 1.0
+    fig.update_xaxes(range=x_range)
+    fig.update_yaxes(range=[0, (top or 1) * 1.15])
     fig.update_xaxes(title="Adults inactive (%, latest Active Lives) — more need →", gridcolor="#eeeeee")
-    fig.update_yaxes(title=effort_label + " — more effort →", gridcolor="#eeeeee", rangemode="tozero")
+    fig.update_yaxes(title=effort_label + " — more effort →", gridcolor="#eeeeee")
     fig.update_layout(legend=dict(orientation="h", y=1.02, yanchor="bottom", x=1, xanchor="right"))
-    return _frame(fig, title, source, 520)
+    _frame(fig, title, source, 520)
+    return place_scatter_labels(fig)
+
+
+BOUNDARIES_FILE = REFERENCE_DIR / "nottinghamshire_derbyshire_lad_dec2019_buc.geojson"
+BOUNDARY_ATTRIBUTION = "Contains OS data © Crown copyright and database right 2019; ONS, Open Government Licence v3.0"
+MAP_HEIGHT = 640
+MAP_LABEL_SIZE = 12
+# A white halo round dark names, so they read on light and dark fills alike.
+HALO = "0px 0px 2px white, 0px 0px 3px white, 0px 0px 4px white"
+# Room for the title above and the source and attribution lines below the map, in pixels.
+MAP_MARGIN = dict(l=10, r=10, t=60, b=90)
+
+
+class BoundaryFileError(ValueError):
+    """The boundary file exists but cannot be used; the message says which file and what is wrong."""
+
+
+def boundaries_path() -> Path:
+    """The boundary GeoJSON the map draws: STRATEGY_BOUNDARIES when set, else the one shipped in data/reference."""
+    chosen = os.environ.get("STRATEGY_BOUNDARIES", "").strip()
+    return Path(chosen) if chosen else BOUNDARIES_FILE
+
+
+def read_boundaries(path: str | Path | None = None) -> dict | None:
+    """The boundary GeoJSON (features with an 'area_code' property), or None when the file is missing (the map
+    then draws centre points). A file that exists but is not such a GeoJSON is a BoundaryFileError."""
+    path = Path(path) if path else boundaries_path()
+    if not path.is_file():
+        return None
+    try:
+        geojson = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as problem:
+        raise BoundaryFileError(f"The boundary file {path} could not be read as GeoJSON ({problem}).") from problem
+    features = geojson.get("features") if isinstance(geojson, dict) else None
+    if not features or not all(isinstance(f, dict) and (f.get("properties") or {}).get("area_code")
+                               and (f.get("geometry") or {}).get("type") in ("Polygon", "MultiPolygon")
+                               for f in features):
+        raise BoundaryFileError(f"The boundary file {path} is not a GeoJSON FeatureCollection whose features are "
+                                "polygons with an 'area_code' property (the ONS code of each area).")
+    return _wound_for_plotly(geojson)
+
+
+def _wound_for_plotly(geojson: dict) -> dict:
+    """A copy with every polygon's outline clockwise and its holes anticlockwise, as plotly's map projection
+    reads them. GeoJSON files are often wound the other way (RFC 7946's rule), which plotly draws as the whole
+    world except the area."""
+    def signed_area(ring):
+        return sum(x0 * y1 - x1 * y0 for (x0, y0, *_), (x1, y1, *_) in zip(ring, ring[1:]))
+
+    def wound(ring, clockwise):
+        return ring if (signed_area(ring) < 0) == clockwise else ring[::-1]
+
+    def polygon(rings):
+        return [wound(ring, n == 0) for n, ring in enumerate(rings)]
+
+    features = []
+    for feature in geojson["features"]:
+        geometry = feature["geometry"]
+        coordinates = polygon(geometry["coordinates"]) if geometry["type"] == "Polygon" else \
+            [polygon(p) for p in geometry["coordinates"]]
+        features.append({**feature, "geometry": {**geometry, "coordinates": coordinates}})
+    return {**geojson, "features": features}
 
 
 def place_map_figure(table: pd.DataFrame, measure: str, measure_label: str, title: str, source: str,
                      boundaries: dict | None = None) -> go.Figure:
-    """A map of the places coloured by a measure: filled boundaries when given, else circles at ONS centroids.
+    """A map of the places coloured by a measure: a choropleth of the areas' boundaries when given, else circles
+    at the ONS centre points sized and coloured by the measure.
 
-    Drawn on plain longitude/latitude axes so it needs no map tiles or network, in the app and in exports.
+    Needs no map tiles or network, in the app and in exports. Place names sit on the map where they do not
+    collide; a name that cannot be placed clear of the others is left to the hover and the table view.
     """
+    values = table.set_index("place_code")[measure].astype(float)
+    low = float(np.nanmin(values)) if values.notna().any() else 0.0
+    high = float(np.nanmax(values)) if values.notna().any() else 1.0
+    colorbar = dict(title=dict(text=wrap_label(measure_label, 16)), thickness=14, len=0.8)
+    hover = "%{text}<br>" + measure_label + ": %{customdata:,.1f}<extra></extra>"
     fig = go.Figure()
-    values = table.set_index("place_code")[measure]
-    low, high = float(np.nanmin(values)) if len(values) else 0.0, float(np.nanmax(values)) if len(values) else 1.0
+    drawn = table[table.place_code.isin([f["properties"]["area_code"] for f in boundaries["features"]])] \
+        if boundaries else table
     if boundaries:
-        for feature in boundaries["features"]:
-            code = feature["properties"].get("area_code")
-            if code not in values.index:
-                continue
-            colour = _sequential_colour(values[code], low, high)
-            for ring in _outer_rings(feature["geometry"]):
-                xs, ys = zip(*ring)
-                fig.add_trace(go.Scatter(x=xs, y=ys, fill="toself", fillcolor=colour, mode="lines",
-                                         line=dict(color="white", width=1), hoverinfo="skip", showlegend=False))
-    sizes = 18 if boundaries else 14 + 30 * (values - low) / ((high - low) or 1)
-    fig.add_trace(go.Scatter(
-        x=table.lon, y=table.lat, mode="markers+text", text=table.place_name, textposition="top center",
-        customdata=np.stack([table[measure]], axis=-1),
-        marker=dict(size=sizes if not boundaries else 6, color=table[measure], colorscale=SEQUENTIAL,
-                    cmin=low, cmax=high, showscale=True, colorbar=dict(title=dict(text=measure_label), thickness=14),
-                    line=dict(width=1, color="#08306b")),
-        hovertemplate="%{text}<br>" + measure_label + ": %{customdata[0]:,.1f}<extra></extra>", showlegend=False,
-    ))
-    mid_lat = float(table.lat.mean()) if len(table) else 53.0
-    fig.update_xaxes(visible=False)
-    fig.update_yaxes(visible=False, scaleanchor="x", scaleratio=1 / np.cos(np.radians(mid_lat)))
-    return _frame(fig, title, source, 640)
+        # The names go first: plotly.js decides from the first trace on a map whether to fetch its world outline
+        # from the internet, and a trace of points needs none (tested: the map draws with no network).
+        points = _projected(drawn.lon, drawn.lat, boundaries)
+        positions = _label_positions(points, list(drawn.place_name), MAP_LABEL_SIZE, centred=True)
+        fig.add_trace(go.Scattergeo(
+            lon=drawn.lon, lat=drawn.lat, mode="text", text=[n if p else "" for n, p in zip(drawn.place_name,
+                                                                                           positions)],
+            textposition=[p or "middle center" for p in positions], hoverinfo="skip", showlegend=False,
+            textfont=dict(size=MAP_LABEL_SIZE, color=FONT["color"], shadow=HALO)))
+        fig.add_trace(go.Choropleth(
+            geojson=boundaries, featureidkey="properties.area_code", locations=drawn.place_code,
+            z=drawn[measure].astype(float), zmin=low, zmax=high, colorscale=SEQUENTIAL, colorbar=colorbar,
+            marker=dict(line=dict(color="white", width=1)), text=drawn.place_name, customdata=drawn[measure],
+            hovertemplate=hover))
+        fig.update_geos(fitbounds="locations", visible=False, projection_type="mercator")
+    else:
+        sizes = 14 + 30 * (values.reindex(table.place_code).fillna(low) - low) / ((high - low) or 1)
+        mid_lat = float(table.lat.mean()) if len(table) else 53.0
+        lat_range = _padded(table.lat, 0.1)
+        fig.add_trace(go.Scatter(
+            x=list(table.lon), y=list(table.lat), mode="markers+text", showlegend=False, meta=PLACED_NAMES,
+            textfont=dict(size=MAP_LABEL_SIZE), customdata=table[measure], hovertext=list(table.place_name),
+            marker=dict(size=list(sizes), color=table[measure], colorscale=SEQUENTIAL, cmin=low, cmax=high,
+                        showscale=True, colorbar=colorbar, line=dict(width=1, color="#08306b")),
+            hovertemplate="%{hovertext}<br>" + measure_label + ": %{customdata:,.1f}<extra></extra>"))
+        fig.update_xaxes(visible=False, range=_padded(table.lon, 0.15))
+        fig.update_yaxes(visible=False, range=lat_range, scaleanchor="x",
+                         scaleratio=1 / np.cos(np.radians(mid_lat)))
+    _frame(fig, title, source, MAP_HEIGHT)
+    fig.update_layout(margin=MAP_MARGIN)
+    place_scatter_labels(fig)
+    if boundaries:
+        fig.add_annotation(text=BOUNDARY_ATTRIBUTION, xref="paper", yref="paper", x=0, y=-0.02, yanchor="top",
+                           xanchor="left", showarrow=False, font=dict(size=11, color=MUTED), yshift=-50)
+    return fig
 
 
-def _sequential_colour(value: float, low: float, high: float) -> str:
-    if value is None or np.isnan(value):
-        return "#dddddd"
-    position = 0.0 if high == low else (value - low) / (high - low)
-    stops = SEQUENTIAL
-    for (p0, c0), (p1, c1) in zip(stops, stops[1:]):
-        if position <= p1:
-            t = (position - p0) / (p1 - p0)
-            rgb = [round(int(c0[i:i + 2], 16) * (1 - t) + int(c1[i:i + 2], 16) * t) for i in (1, 3, 5)]
-            return "#" + "".join(f"{v:02x}" for v in rgb)
-    return stops[-1][1]
+def _padded(values: pd.Series, share: float) -> list[float]:
+    low, high = (float(values.min()), float(values.max())) if len(values) else (0.0, 1.0)
+    pad = (high - low or 1) * share
+    return [low - pad, high + pad]
+
+
+def _projected(lon: pd.Series, lat: pd.Series, boundaries: dict) -> list[tuple[float, float]]:
+    """Points in the map's own proportions (Mercator, scaled so the boundaries' height is the map's)."""
+    def mercator(latitude):
+        return np.degrees(np.log(np.tan(np.pi / 4 + np.radians(np.asarray(latitude, dtype=float)) / 2)))
+
+    lats = [y for feature in boundaries["features"] for ring in _outer_rings(feature["geometry"]) for _, y in ring]
+    bottom, top = (mercator(min(lats)), mercator(max(lats))) if lats else (0.0, 1.0)
+    pixels = (MAP_HEIGHT - MAP_MARGIN["t"] - MAP_MARGIN["b"]) / ((top - bottom) or 1)
+    return list(zip(np.asarray(lon, dtype=float) * pixels, (mercator(lat) - bottom) * pixels))
+
+
+# Scatter traces whose names are placed clear of one another carry this meta; their full names are the hovertext.
+PLACED_NAMES = "placed names"
+# Names are laid out for a plot area this wide (pixels) or wider: a page column or a download at 1200 px is
+# wider, and wider only moves the points apart.
+PLOT_WIDTH_AT_LEAST = 800
+
+
+def place_scatter_labels(fig: go.Figure) -> go.Figure:
+    """Show each point's name where it collides with no other name, marker or the plot's edge; leave the rest
+    to the hover and the table view. Works on the traces marked PLACED_NAMES (axes need explicit ranges), and
+    is run again when type sizes change (projector_figure)."""
+    traces = [t for t in fig.data if t.type == "scatter" and t.meta == PLACED_NAMES]
+    if not traces:
+        return fig
+    x_range, y_range = fig.layout.xaxis.range, fig.layout.yaxis.range
+    margin = fig.layout.margin
+    height = (fig.layout.height or 500) - (margin.t or 0) - (margin.b or 0)
+    per_y = height / ((y_range[1] - y_range[0]) or 1)
+    if fig.layout.yaxis.scaleanchor == "x":  # a map: one unit across is 1/scaleratio of a unit up
+        per_x = per_y / (fig.layout.yaxis.scaleratio or 1)
+        width = (x_range[1] - x_range[0]) * per_x
+    else:
+        width = PLOT_WIDTH_AT_LEAST
+        per_x = width / ((x_range[1] - x_range[0]) or 1)
+    points, labels, radii, owners = [], [], [], []
+    for trace in traces:
+        sizes = trace.marker.size if trace.marker.size is not None else 6
+        sizes = list(sizes) if not isinstance(sizes, (int, float)) else [sizes] * len(trace.x)
+        for n, (x, y, label) in enumerate(zip(trace.x, trace.y, trace.hovertext)):
+            points.append(((x - x_range[0]) * per_x, (y - y_range[0]) * per_y))
+            labels.append(str(label))
+            radii.append(float(sizes[n]) / 2)
+            owners.append(trace)
+    size = max((t.textfont.size or fig.layout.font.size or FONT["size"]) for t in traces)
+    positions = _label_positions(points, labels, size, centred=False, radii=radii, bounds=(0, width, 0, height))
+    for trace in traces:
+        mine = [(label, p) for label, p, owner in zip(labels, positions, owners) if owner is trace]
+        trace.text = [label if p else "" for label, p in mine]
+        trace.textposition = [p or "top center" for _, p in mine]
+        trace.cliponaxis = False  # placed inside the plot already; never cut by it
+    return fig
+
+
+# Where a name may sit against its point, in order of preference, as (plotly position, x side, y side).
+_AROUND = [("top center", 0, 1), ("bottom center", 0, -1), ("middle right", 1, 0), ("middle left", -1, 0),
+           ("top right", 1, 1), ("top left", -1, 1), ("bottom right", 1, -1), ("bottom left", -1, -1)]
+
+
+def _label_positions(points: list[tuple[float, float]], labels: list[str], size: float, centred: bool,
+                     radii: list[float] | None = None,
+                     bounds: tuple[float, float, float, float] | None = None) -> list[str | None]:
+    """A text position for each label so that no two labels overlap (None: leave that label off).
+
+    points are in pixels (y up); text widths are estimated from the font size (0.55 em a character, as Arial's
+    average), which is what lets a figure be laid out before it is drawn. Names are placed from the first to the
+    last in the order given, each at its first free position (the area's centre first for a choropleth),
+    inside bounds (x0, x1, y0, y1) when given.
+    """
+    # a circle's own box is in the way of every other circle's name
+    placed = [(x - r, x + r, y - r, y + r) for (x, y), r in zip(points, radii)] if radii else []
+    positions: list[str | None] = []
+    gap = 3.0
+    for n, ((x, y), label) in enumerate(zip(points, labels)):
+        width, height = 0.55 * size * len(label) + gap, 1.25 * size + gap
+        radius = (radii[n] if radii else 0.0) + 2
+        options = ([("middle center", 0, 0)] if centred else []) + _AROUND
+        chosen = None
+        for name, side_x, side_y in options:
+            cx = x + side_x * (radius + width / 2)
+            cy = y + side_y * (radius + height / 2)
+            box = (cx - width / 2, cx + width / 2, cy - height / 2, cy + height / 2)
+            outside = bounds is not None and (box[0] < bounds[0] or box[1] > bounds[1] or box[2] < bounds[2]
+                                              or box[3] > bounds[3])
+            if not outside and not any(box[0] < b[1] and b[0] < box[1] and box[2] < b[3] and b[2] < box[3]
+                                       for b in placed):
+                chosen = name
+                placed.append(box)
+                break
+        positions.append(chosen)
+    return positions
 
 
 def _outer_rings(geometry: dict) -> list[list]:
@@ -192,13 +424,6 @@ def _outer_rings(geometry: dict) -> list[list]:
     return []
 
 
-def read_boundaries(path: str | Path | None) -> dict | None:
-    """A boundary GeoJSON (features with an 'area_code' property), or None when no path is configured."""
-    if not path or not Path(path).exists():
-        return None
-    return json.loads(Path(path).read_text(encoding="utf-8"))
-
-
 def bar_figure(table: pd.DataFrame, x: str, y: str, title: str, source: str, x_label: str,
                highlight: pd.Series | None = None) -> go.Figure:
     """Horizontal bars, largest at the top; highlighted bars in the accent colour."""
@@ -206,8 +431,10 @@ def bar_figure(table: pd.DataFrame, x: str, y: str, title: str, source: str, x_l
     colours = [HIGHLIGHT if highlight is not None and highlight.get(i, False) else OKABE_ITO[4]
                for i in ordered.index]
     fig = go.Figure(go.Bar(x=ordered[x], y=ordered[y], orientation="h", marker_color=colours,
-                           text=[f"{v:,.0f}" for v in ordered[x]], textposition="outside"))
-    fig.update_xaxes(title=x_label, gridcolor="#eeeeee")
+                           text=[f"{v:,.0f}" for v in ordered[x]], textposition="outside", cliponaxis=False))
+    longest = float(ordered[x].max()) if len(ordered) and ordered[x].notna().any() else 0.0
+    # room beyond the longest bar for its number (plotly's own range leaves none, so "91" was cut to "9")
+    fig.update_xaxes(title=x_label, gridcolor="#eeeeee", range=[0, (longest or 1) * 1.15])
     fig.update_yaxes(title=None)
     return _frame(fig, title, source, max(320, 60 + 28 * len(ordered)))
 
@@ -242,25 +469,45 @@ def projector_figure(fig: go.Figure) -> go.Figure:
     big.update_xaxes(tickfont=dict(size=18, color=FONT["color"]), title_font=dict(size=19, color=FONT["color"]))
     big.update_yaxes(tickfont=dict(size=18, color=FONT["color"]), title_font=dict(size=19, color=FONT["color"]))
     big.update_traces(textfont=dict(size=20), selector=dict(type="heatmap"))
-    if any(trace.type == "heatmap" for trace in big.data):
-        big.update_layout(margin=dict(t=170))  # room for the title above the wrapped column labels
+    for trace in big.data:  # larger type: column headings wrapped narrower so neighbours do not touch
+        if trace.type == "heatmap" and any("<br>" in str(x) for x in trace.x):
+            trace.x = [wrap_label(str(x).replace("<br>", " "), PROJECTOR_HEADING_WIDTH) for x in trace.x]
     big.update_traces(textfont=dict(size=18), selector=dict(type="scatter"))
     big.update_traces(textfont=dict(size=18), selector=dict(type="bar"))
     for annotation in big.layout.annotations:
         annotation.font.size = max(int((annotation.font.size or 14) * 1.3), 15)
-    return big
+    if any(trace.type == "heatmap" for trace in big.data):  # headings a little smaller than the cells' numbers
+        big.update_xaxes(tickfont=dict(size=16))
+    _heading_room(big)
+    legend_room(big)
+    place_scatter_labels(big)
+    return place_source(big)
+
+
+# Column headings on a projected heatmap are wrapped at this many characters (18 px type).
+PROJECTOR_HEADING_WIDTH = 11
 
 
 def table_figure(table: pd.DataFrame, title: str, source: str) -> go.Figure:
     """A table drawn as a chart, for slides whose content is a list (the native table sits beside it)."""
     shown = table.astype(object).where(table.notna(), "")
+    for column in table.columns:  # dates as dates: "2024-05-31", not "2024-05-31 00:00:00"
+        if pd.api.types.is_datetime64_any_dtype(table[column]):
+            shown[column] = [v.date().isoformat() if v != "" else "" for v in shown[column]]
+    cells = [shown[c].astype(str).tolist() for c in shown.columns]
+    headers = [str(c).replace("_", " ").capitalize() for c in shown.columns]
+    # Plotly wraps a long cell onto more lines and the row grows: the figure is made tall enough for the rows as
+    # they will be drawn on the narrowest image (a 1200 px download), so the last rows are not cut off.
+    column_chars = max(8.0, (1200 - 20) / max(len(cells), 1) / (0.55 * 13) - 2)
+    lines = [max([1] + [-(-len(column[n]) // int(column_chars)) for column in cells]) for n in range(len(shown))]
+    header_lines = max([1] + [-(-len(h) // int(column_chars)) for h in headers])
+    rows_height = sum(max(28, 8 + 17 * n) for n in lines) + max(28, 8 + 18 * header_lines)
     fig = go.Figure(go.Table(
-        header=dict(values=[str(c).replace("_", " ").capitalize() for c in shown.columns], fill_color="#deebf7",
-                    align="left", font=dict(size=14, color="#08306b")),
-        cells=dict(values=[shown[c].astype(str).tolist() for c in shown.columns], align="left", height=28,
-                   font=dict(size=13), fill_color="white", line_color="#dddddd"),
+        header=dict(values=headers, fill_color="#deebf7", align="left", font=dict(size=14, color="#08306b")),
+        cells=dict(values=cells, align="left", height=28, font=dict(size=13), fill_color="white",
+                   line_color="#dddddd"),
     ))
-    return _frame(fig, title, source, max(320, 140 + 30 * len(shown)))
+    return _frame(fig, title, source, max(320, 150 + rows_height))
 
 
 def screen_figure(fig: go.Figure) -> go.Figure:

@@ -13,6 +13,8 @@ from typing import Any, Iterator
 import duckdb
 import pandas as pd
 
+from strategy.names import fill_missing_keys
+
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_DB = PROJECT_ROOT / "data" / "strategy.duckdb"
 MIGRATIONS = Path(__file__).with_name("migrations")
@@ -258,21 +260,25 @@ def schema_version(con: duckdb.DuckDBPyConnection) -> int:
     return con.execute("SELECT coalesce(max(version), 0) FROM schema_migrations").fetchall()[0][0]
 
 
-def migrate(con: duckdb.DuckDBPyConnection) -> list[str]:
-    """Apply every migration newer than the file's version, each in its own transaction; their names."""
+def migrate(con: duckdb.DuckDBPyConnection, up_to: int | None = None) -> list[str]:
+    """Apply every migration newer than the file's version, each in its own transaction; their names. With up_to,
+    only the schema up to that version (no views, no keys filled): restore builds a backup's schema this way."""
     con.execute("""CREATE TABLE IF NOT EXISTS schema_migrations (
         version INTEGER PRIMARY KEY, name VARCHAR, applied_at TIMESTAMP DEFAULT current_timestamp)""")
     current = schema_version(con)
     applied = []
     for version, name, file in migration_files():
-        if version <= current:
+        if version <= current or (up_to is not None and version > up_to):
             continue
         with transaction(con):
             con.execute(file.read_text(encoding="utf-8"))
             con.execute("INSERT INTO schema_migrations (version, name) VALUES (?, ?)", [version, name])
         applied.append(f"{version:03d}_{name}")
+    if up_to is not None:
+        return applied
     con.execute(REPEATABLE.read_text(encoding="utf-8"))
     con.execute(PLACE_SUCCESSOR_MACROS.read_text(encoding="utf-8"))
+    fill_missing_keys(con)  # the one rule for names: rows older than its key columns get their keys
     return applied
 
 

@@ -18,6 +18,7 @@ from strategy import db
 from strategy.activities import derive_for_upload
 from strategy.framework import Framework
 from strategy.learning.demo import load_learning_demo
+from strategy.names import name_key
 from strategy.reference import place_rows
 
 SEED = 20210401
@@ -222,6 +223,8 @@ def load_demo(con: duckdb.DuckDBPyConnection, framework: Framework, activities: 
             "VALUES ('demo', 'demo generator', 'demo data', ?, ?, 0, 'loaded') RETURNING upload_id",
             [activities, activities]).fetchall()[0][0]
         for name, frame in tables.items():
+            if name == "partners":
+                frame = frame.assign(name_key=frame["name"].map(name_key))
             con.register("demo_frame", frame)
             if name == "activities":
                 con.execute("INSERT INTO activities (activity_key, partner_id, activity_id, version, upload_id, title, "
@@ -231,6 +234,9 @@ def load_demo(con: duckdb.DuckDBPyConnection, framework: Framework, activities: 
                             "FROM demo_frame", [upload_id])
             elif name == "activity_places":
                 con.execute("INSERT INTO activity_places SELECT activity_key, place_code, NULL FROM demo_frame")
+            elif name == "partners":  # each name with its key (strategy/names.py)
+                con.execute("INSERT INTO partners (partner_id, name, name_key, sector) SELECT partner_id, name, "
+                            "name_key, sector FROM demo_frame")
             else:
                 con.execute(f"INSERT INTO {name} BY NAME SELECT * FROM demo_frame")  # name from the fixed dict above
             con.unregister("demo_frame")

@@ -8,6 +8,7 @@ from typing import Any, Iterable, Mapping
 
 from strategy import periods
 from strategy.framework import Framework
+from strategy.names import name_key
 
 # URL key for each list field; dates use 'from' and 'to'.
 URL_KEYS = {"places": "place", "sectors": "sector", "aims": "aim", "ways": "way", "themes": "theme",
@@ -58,7 +59,8 @@ class Filters:
         day (the place dimension's roll-up, strategy/sql/place_successor_macros.sql)."""
         return {"places": list(self.counted_places(framework)), "sectors": list(self.sectors),
                 "aims": list(self.aims), "ways": list(self.ways), "themes": list(self.themes),
-                "partners": list(self.partners), "date_from": self.date_from, "date_to": self.date_to,
+                "partners": [name_key(p) for p in self.partners],  # matched by key: strategy/names.py
+                "date_from": self.date_from, "date_to": self.date_to,
                 "today": today or periods.today(),
                 "place_successors": [list(pair) for pair in framework.rolled_up(self.as_of(today))]}
 

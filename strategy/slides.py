@@ -220,16 +220,21 @@ def need_effort_slide(context: PackContext) -> Slide:
 def place_map_slide(context: PackContext) -> Slide:
     table = analysis.need_vs_effort(context.con, context.framework, context.filters)
     measure, label = "activities_per_100k", "Activities per 100,000 people"
+    try:
+        boundaries = charts.read_boundaries()
+    except charts.BoundaryFileError:
+        boundaries = None  # the pack is still made, with centre points; the Places page says what is wrong
     figure = charts.place_map_figure(table, measure, label, "Activities per 100,000 people, by place",
-                                     context.source)
+                                     context.source, boundaries)
     ranked = table.sort_values(measure, ascending=False)
     shown = pd.concat([ranked.head(4), ranked.tail(4)]).drop_duplicates("place_code")
     key_figures = pd.DataFrame({"Place": shown.place_name.to_numpy(), "Activities": shown.activities.to_numpy(),
                                 label: shown[measure].round(1).to_numpy()})
     return Slide("place_map", "Map", headlines.place_spread_headline(table, measure, label), figure, key_figures,
                  headlines.map_summary(table, measure, label), context.source,
-                 context.caveat("Circles at ONS area centroids. A multi-place activity counts in every place it "
-                                "reaches."))
+                 context.caveat("Areas drawn from ONS district boundaries (December 2019)." if boundaries else
+                                "Circles at ONS area centre points (the boundary file was not found).",
+                                "A multi-place activity counts in every place it reaches."))
 
 
 HEADLINE_TREND_INDICATOR = "93015"  # adults inactive: the need measure the strategy is read by
@@ -339,9 +344,52 @@ def commitments_slide(context: PackContext) -> Slide | None:
     return _learning_slide(context, "Commitments", "commitments")
 
 
+def since_last_time_slide(context: PackContext) -> Slide | None:
+    """The pack opens with the board's own decisions: each one, its owner, its state, and what moved in the
+    figures of the view it was made on since it was recorded (left out while no decision is recorded)."""
+    from strategy.loop import decisions
+
+    found = decisions.since_last_time(context.con, context.framework, context.today)
+    if found.empty:
+        return None
+    table = decisions.since_last_time_table(found)
+    figure = charts.table_figure(table.head(10), "Since last time: the board's decisions", context.source)
+    summary = (decisions.since_last_time_headline(found) + " The table lists each decision with its owner, its "
+               "state, and how its view's activities and investment moved since it was recorded.")
+    return Slide("since_last_time", "Since last time", decisions.since_last_time_headline(found), figure,
+                 table.head(12), summary, context.source,
+                 context.caveat(decisions.MOVEMENT_NOTE, "Each decision keeps the view it was made on as a link."))
+
+
+def scenario_slides(context: PackContext) -> list[Slide]:
+    """One slide per saved scenario chosen for the pack, each marked 'Scenario, not actual' in its title, headline
+    and small print; the reported slides never include scenario money."""
+    from strategy.loop import decisions, scenarios
+
+    built = []
+    for row in scenarios.saved_scenarios(context.con, in_board_pack_only=True).itertuples():
+        filters = decisions.filters_of(row.view_query, context.framework)
+        today_table = scenarios.need_and_effort(context.con, context.framework, filters, context.today)
+        table = scenarios.with_scenario(today_table, scenarios.saved_added(row))
+        title = f"{scenarios.SCENARIO_MARK}: {row.name}"
+        figure = charts.need_effort_figure(scenarios.scenario_figure_table(table), "investment_per_head",
+                                           title, context.source)
+        described = scenarios.describe(context.framework, scenarios.saved_settings(row))
+        flagged = int(table.scenario_high_need_low_effort.sum())
+        headline = (f"{scenarios.SCENARIO_MARK}: {row.name}. High need, low effort places: "
+                    f"{int(table.high_need_low_effort.sum())} today, {flagged} in the scenario.")
+        built.append(Slide(f"scenario_{row.scenario_id}", f"Scenario: {row.name}", headline, figure,
+                           scenarios.per_place_table(table).head(12), f"{headline} {described}", context.source,
+                           context.caveat(f"{scenarios.SCENARIO_MARK}: today's figures with the scenario's money "
+                                          "added; no activity or reported figure is changed.",
+                                          scenarios.SPREAD_RULE if row.kind == "spread" else "")))
+    return built
+
+
 # The board pack, in order. One entry per view; a builder may return None to leave its slide out, or a list of
 # slides (an appendix).
 SLIDE_BUILDERS: list[Callable[[PackContext], Slide | list[Slide] | None]] = [
+    since_last_time_slide,
     overview_slide,
     aims_ways_slide,
     aims_ways_investment_slide,
@@ -354,10 +402,13 @@ SLIDE_BUILDERS: list[Callable[[PackContext], Slide | list[Slide] | None]] = [
     trends_slide,
     experiments_slide,
     commitments_slide,
+    scenario_slides,
     trends_appendix_slides,
 ]
 # Builders of appendix slides: none when everything fitted on its view's slide (six places or fewer).
 APPENDIX_BUILDERS = (trends_appendix_slides,)
+# Builders with nothing to show until the board records a decision or saves a scenario.
+RECORDED_BUILDERS = (since_last_time_slide, scenario_slides)
 
 
 def board_slides(con: duckdb.DuckDBPyConnection, framework: Framework, filters: Filters,

@@ -86,10 +86,8 @@ def trend_figure(series: pd.DataFrame, timeline: pd.DataFrame, title: str, sourc
         fig.update_xaxes(title=dict(text=f"Periods: {period_note}", font=dict(size=13)), row=2, col=1)
     fig.update_layout(legend=dict(orientation="h", y=1.02, yanchor="bottom", x=0, xanchor="left"),
                       hovermode="closest", bargap=0.35, font=FONT)
-    _frame(fig, title, source, 600)
-    fig.update_layout(margin=dict(t=110, b=110 if period_note else 90))
-    if period_note:  # the source line goes below the axis title that names the periods
-        fig.layout.annotations[-1].yshift = -52
+    _frame(fig, title, source, 600)  # the source line goes below the axis title that names the periods
+    fig.update_layout(margin=dict(t=110))
     return fig
 
 

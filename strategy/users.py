@@ -13,7 +13,9 @@ import duckdb
 import pandas as pd
 
 from strategy import db
-from strategy.access import LOCAL_EMAIL, ROLES, PermissionDenied, User, normalised_email, require
+from strategy.access import (LOCAL_EMAIL, LOCAL_USER, ROLES, PermissionDenied, User, normalised_email, require,
+                             sign_in_mode)
+from strategy.names import name_key, tidy_name
 
 EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
 
@@ -24,7 +26,7 @@ class UserProblem(ValueError):
 
 def find_user(con: duckdb.DuckDBPyConnection, email: str) -> User | None:
     """The active user with this email (any case), or None."""
-    found = db.query(con, "user_by_email", email=normalised_email(email))
+    found = db.query(con, "user_by_email", email_key=normalised_email(email))
     if found.empty or not bool(found.active.iloc[0]):
         return None
     row = found.iloc[0]
@@ -38,6 +40,17 @@ def signed_in_user(con: duckdb.DuckDBPyConnection, email: str) -> User:
         raise PermissionDenied(f"{normalised_email(email) or 'Your account'} is not yet a user of this dashboard. "
                                "Ask your administrator to add you, with the role you need.")
     return user
+
+
+def acting_user(con: duckdb.DuckDBPyConnection, email: str | None) -> User:
+    """Who is acting when a request names an email (or none): with sign-in on, an active user by that email, else
+    PermissionDenied; in local mode, naming nobody (or "local") is the local user."""
+    key = normalised_email(email)
+    if not sign_in_mode() and key in ("", LOCAL_EMAIL):
+        return LOCAL_USER
+    if not key:
+        raise PermissionDenied("Sign-in is on, so say who is acting: add --as EMAIL (a user of the dashboard).")
+    return signed_in_user(con, key)
 
 
 class SignInRefused(PermissionDenied):
@@ -85,7 +98,7 @@ def identified_user(con: duckdb.DuckDBPyConnection, claims: Mapping,
         message = (f"Your sign-in provider has not verified that {email} is yours. Verify the address with your "
                    "provider (or sign in with your organisation's account), then sign in again.")
     else:
-        found = db.query(con, "user_by_email", email=email)
+        found = db.query(con, "user_by_email", email_key=email)
         row = found.iloc[0] if len(found) else None
         if row is None or not bool(row.active):
             not_a_user = True
@@ -94,7 +107,7 @@ def identified_user(con: duckdb.DuckDBPyConnection, claims: Mapping,
                        "role you need.")
         elif pd.isna(row.issuer) or pd.isna(row.subject):
             with db.transaction(con):
-                db.execute(con, "record_user_identity", email=email, issuer=issuer, subject=subject)
+                db.execute(con, "record_user_identity", email_key=email, issuer=issuer, subject=subject)
             return find_user(con, email)
         elif row.issuer == issuer and row.subject == subject:
             return User(email=row.email, role=row.role, partner=None if pd.isna(row.partner) else row.partner)
@@ -126,6 +139,9 @@ def _checked(con: duckdb.DuckDBPyConnection, email: str, role: str, partner: str
     email = normalised_email(email)
     if email == LOCAL_EMAIL or not EMAIL.fullmatch(email):
         raise UserProblem(f"{email!r} is not an email address; write it as name@organisation.org.uk.")
+    if email != email.lower():  # a few scripts' case folding is upper case (Cherokee); the table stores lower case
+        raise UserProblem(f"{email!r} holds letters the user table cannot store in lower case; write the address "
+                          "in Latin letters as the mail system also accepts it.")
     if role not in ROLES:
         raise UserProblem(f"{role!r} is not a role; use one of {', '.join(ROLES)}.")
     if role == "partner" and not (partner or "").strip():
@@ -135,7 +151,7 @@ def _checked(con: duckdb.DuckDBPyConnection, email: str, role: str, partner: str
                           "Leave the partner out.")
     if role != "partner":
         return email, None
-    found = db.query(con, "partner_by_name", partner_name=partner)
+    found = db.query(con, "partner_by_name", partner_key=name_key(partner))
     if found.empty:
         raise UserProblem(f"There is no partner organisation called {partner!r}. Add it first (Admin page, "
                           "Partners), or check the spelling against the partner list.")
@@ -146,16 +162,16 @@ def add_user(con: duckdb.DuckDBPyConnection, actor: User, email: str, role: str,
     """Add a user (or make an inactive one active again with the new role); the user as they now are."""
     require(actor, "manage_users")
     email, partner_id = _checked(con, email, role, partner)
-    existing = db.query(con, "user_by_email", email=email)
+    existing = db.query(con, "user_by_email", email_key=email)
     if len(existing) and bool(existing.active.iloc[0]):
         raise UserProblem(f"{email} is already a user ({existing.role.iloc[0]}); change their role instead.")
     with db.transaction(con):
         if len(existing):
-            db.execute(con, "update_user", email=email, role=role, partner_id=partner_id, active=True,
+            db.execute(con, "update_user", email_key=email, role=role, partner_id=partner_id, active=True,
                        actor=actor.email)
-            db.execute(con, "clear_user_identity", email=email)  # the next sign-in records the account afresh
+            db.execute(con, "clear_user_identity", email_key=email)  # the next sign-in records the account afresh
         else:
-            db.execute(con, "insert_user", email=email, role=role, partner_id=partner_id, actor=actor.email)
+            db.execute(con, "insert_user", email=email, email_key=email, role=role, partner_id=partner_id, actor=actor.email)
         db.audit(con, actor, "add user", f"{email} as {role}" + (f" for {partner}" if partner else ""))
     return find_user(con, email)
 
@@ -170,7 +186,8 @@ def change_user(con: duckdb.DuckDBPyConnection, actor: User, email: str, role: s
         raise UserProblem(f"{email} is not an active user; add them instead.")
     _keep_an_admin(con, before, role)
     with db.transaction(con):
-        db.execute(con, "update_user", email=email, role=role, partner_id=partner_id, active=True, actor=actor.email)
+        db.execute(con, "update_user", email_key=email, role=role, partner_id=partner_id, active=True,
+                   actor=actor.email)
         db.audit(con, actor, "change user", f"{email}: {before.role}"
                  + (f" for {before.partner}" if before.partner else "") + f" -> {role}"
                  + (f" for {partner}" if partner else ""))
@@ -188,9 +205,9 @@ def deactivate_user(con: duckdb.DuckDBPyConnection, actor: User, email: str) -> 
     _keep_an_admin(con, before, None)
     partner_id = None
     if before.partner:
-        partner_id = int(db.query(con, "partner_by_name", partner_name=before.partner).partner_id.iloc[0])
+        partner_id = int(db.query(con, "partner_by_name", partner_key=name_key(before.partner)).partner_id.iloc[0])
     with db.transaction(con):
-        db.execute(con, "update_user", email=before.email, role=before.role, partner_id=partner_id, active=False,
+        db.execute(con, "update_user", email_key=normalised_email(before.email), role=before.role, partner_id=partner_id, active=False,
                    actor=actor.email)
         db.audit(con, actor, "deactivate user", f"{before.email} ({before.role})")
 
@@ -212,13 +229,20 @@ def has_active_admin(con: duckdb.DuckDBPyConnection) -> bool:
 def add_partner(con: duckdb.DuckDBPyConnection, actor: User, name: str, sector: str | None = None) -> str:
     """Add a partner organisation by name (so partner users can be linked to it); its name."""
     require(actor, "manage_partners")
-    name = " ".join((name or "").split())
-    if not name:
+    name = tidy_name(name)
+    if not name_key(name):
         raise UserProblem("Give the partner organisation's name.")
-    existing = db.query(con, "partner_by_name", partner_name=name)
-    if len(existing):
-        raise UserProblem(f"{existing.name.iloc[0]!r} is already a partner organisation.")
-    with db.transaction(con):
-        db.execute(con, "insert_partner", partner_name=name, sector=sector)
-        db.audit(con, actor, "add partner", name + (f" ({sector})" if sector else ""))
+    # One writer at a time (uploads also add partners), so the check and the insert see the same partners.
+    if not db.WRITE_LOCK.acquire(timeout=db.BUSY_WAIT_SECONDS):
+        raise UserProblem("Another change is being saved just now; try again in a minute.")
+    try:
+        with db.transaction(con):
+            existing = db.query(con, "partner_by_name", partner_key=name_key(name))
+            if len(existing):  # the same key is the same organisation, however it is spelt
+                raise UserProblem(f"{existing.name.iloc[0]!r} is already a partner organisation"
+                                  + ("." if existing.name.iloc[0] == name else f" (the same name as {name!r})."))
+            db.execute(con, "insert_partner", partner_name=name, partner_key=name_key(name), sector=sector)
+            db.audit(con, actor, "add partner", name + (f" ({sector})" if sector else ""))
+    finally:
+        db.WRITE_LOCK.release()
     return name

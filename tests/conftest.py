@@ -13,6 +13,7 @@ from strategy import db
 from strategy.activities import derive_for_upload
 from strategy.build import build_database
 from strategy.framework import load_framework
+from strategy.names import name_key
 
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
 SHARED_REFERENCE = PROJECT_ROOT.parent / "shared" / "reference"
@@ -80,8 +81,8 @@ def add_activity(con, *, activity_id: str, partner: str, sector: str, places: li
                  ways: list[str] = (), themes: list[str] = (), start: str = "2025-05-01", end: str | None = None,
                  investment: float | None = None, participants: int | None = None) -> int:
     """Insert one activity directly (for tests of the counting rules); its activity_key."""
-    con.execute("INSERT INTO partners (name, sector) SELECT ?, ? WHERE NOT EXISTS "
-                "(SELECT 1 FROM partners WHERE name = ?)", [partner, sector, partner])
+    con.execute("INSERT INTO partners (name, name_key, sector) SELECT ?, ?, ? WHERE NOT EXISTS "
+                "(SELECT 1 FROM partners WHERE name = ?)", [partner, name_key(partner), sector, partner])
     partner_id = con.execute("SELECT partner_id FROM partners WHERE name = ?", [partner]).fetchall()[0][0]
     upload_id = con.execute("INSERT INTO uploads (kind, status, file_name) VALUES ('test', 'loaded', ?) "
                             "RETURNING upload_id", [activity_id]).fetchall()[0][0]

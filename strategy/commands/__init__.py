@@ -16,6 +16,8 @@ COMMAND_MODULES = [
     "strategy.commands.imports",
     "strategy.commands.uploads",
     "strategy.commands.users",
+    "strategy.commands.rounds",
+    "strategy.commands.loop",
 ]
 
 

@@ -43,7 +43,7 @@ def acting_user(args: argparse.Namespace, con) -> User:
         if access.sign_in_mode():
             raise UsageError("Sign-in is on, so say who you are: add --as EMAIL (a user of the dashboard).")
         return LOCAL_USER
-    if email.strip().lower() == access.LOCAL_EMAIL and not access.sign_in_mode():
+    if access.normalised_email(email) == access.LOCAL_EMAIL and not access.sign_in_mode():
         return LOCAL_USER
     return signed_in_user(con, email)
 

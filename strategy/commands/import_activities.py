@@ -53,6 +53,9 @@ def run(args: argparse.Namespace) -> int:
         print_json(report.as_json())
     else:
         print(report.message)
+        if report.change_counts:
+            print("  compared with the partner's current activities: "
+                  + ", ".join(f"{count:,} {kind}" for kind, count in report.change_counts.items()))
         for key, value in report.assumed.items():
             print(f"  assumed {key}: {value}")
         for warning in report.warnings:

@@ -9,9 +9,8 @@ import urllib.request
 from pathlib import Path
 
 from strategy import backup, backup_requests, db, health
-from strategy.access import PermissionDenied, require
-from strategy.commands.common import (UsageError, acting_user, add_acting_user_option, database_argument, fail,
-                                      print_json, refused)
+from strategy.access import PermissionDenied
+from strategy.commands.common import add_acting_user_option, database_argument, fail, print_json, refused
 
 
 def register(subparsers) -> None:
@@ -46,20 +45,19 @@ def run_backup(args: argparse.Namespace) -> int:
         if not problem.in_use:
             return fail(str(problem))
         print("The dashboard has the database open; asking it to write the backup ...")
-        reply = backup_requests.ask_dashboard_for_backup(directory, database)
+        reply = backup_requests.ask_dashboard_for_backup(directory, database,
+                                                         acting_email=getattr(args, "as_email", None))
         if not reply["ok"]:
             return fail(reply["message"])
         manifest = reply["manifest"]
     else:
         try:
-            # A backup copies everything, users and audit log included: an admin's decision, and audited.
-            actor = require(acting_user(args, con), "manage_framework")
-            manifest = backup.write_backup(con, directory)
-            db.audit(con, actor, "backup", f"to {directory}")
-        except UsageError as problem:
-            return fail(str(problem), 2)
+            # A backup copies everything, users and audit log included: an admin's decision, checked and audited
+            # (refusals too) the same way whether this command or the running dashboard writes it.
+            db.migrate(con)
+            manifest = backup.backup_as(con, getattr(args, "as_email", None), directory)
         except PermissionDenied as problem:
-            return refused(problem, args)
+            return refused(problem)  # already in the audit log as 'backup refused' (backup.may_back_up)
         except backup.BackupFailed as problem:
             return fail(str(problem))
         finally:
@@ -80,11 +78,9 @@ def run_restore(args: argparse.Namespace) -> int:
         try:  # the database being replaced says who may replace it (an unreadable one cannot: that is the repair)
             with db.connect(database_argument(args)) as con:
                 db.migrate(con)
-                actor = require(acting_user(args, con), "manage_framework")
-        except UsageError as problem:
-            return fail(str(problem), 2)
+                actor = backup.may_back_up(con, getattr(args, "as_email", None), f"restore from {args.directory}")
         except PermissionDenied as problem:
-            return refused(problem, args)
+            return refused(problem)  # already in the audit log as 'backup refused' (backup.may_back_up)
         except Exception:  # in use (restore_backup says so) or unreadable (restore is the repair)
             actor = None
     report = backup.restore_backup(args.directory, database_argument(args))

@@ -26,7 +26,7 @@ Progress = Callable[[float, str], None]
 STAGING_TABLES = ("replacing", "typed", "cell_pieces", "cell_codes", "cell_profiles", "unknown_sectors",
                   "date_values", "group_values", "word_values", "staged", "staged_rows", "problems",
                   "unknown_values", "code_lookup", "place_lookup", "status_lookup", "replaced_place_lookup", "raw_csv",
-                  "raw_cells")
+                  "raw_cells", "return_changes")
 
 
 def import_activities(con: duckdb.DuckDBPyConnection, data: bytes, file_name: str, partner_name: str, actor: User,
@@ -105,6 +105,8 @@ def import_activities(con: duckdb.DuckDBPyConnection, data: bytes, file_name: st
         report.preview = preview(cursor)
         raw.close()  # the checked rows are in tables now; a memory-backed copy of the file need not wait for loading
         if dry_run:
+            from strategy.rounds.returns import return_changes  # rounds builds on the ingest package
+            report.changes, report.change_counts = return_changes(cursor, partner_name)
             report.status = VALID
             report.message = f"{report.rows:,} activities are ready to load."
             step(1.0, "Checked")

@@ -18,6 +18,7 @@ import duckdb
 
 from strategy import db
 from strategy.backup import automatic_backup
+from strategy.names import name_key, tidy_name
 from strategy.originals import PendingOriginal
 from strategy.ingest.stages import reached
 
@@ -116,17 +117,16 @@ def write_upload(cursor: duckdb.DuckDBPyConnection, record: UploadRecord) -> Loa
 
 
 def _write(cursor: duckdb.DuckDBPyConnection, record: UploadRecord, original_in_row: bytes | None) -> LoadResult:
-    partner = cursor.execute("SELECT partner_id, sector FROM partners WHERE lower(trim(name)) = lower(trim($name))",
-                             {"name": record.partner_name}).fetchall()
+    # the one rule for names (strategy/names.py), as the permission check used: the same key is the same partner
+    partner = cursor.execute(db.sql_text("partner_by_name"), {"partner_key": name_key(record.partner_name)}).fetchall()
     created = not partner
     if created:
         # max + 1 rather than the sequence: the demo loader writes its own ids without advancing it.
-        partner_id = cursor.execute("INSERT INTO partners (partner_id, name) SELECT coalesce(max(partner_id), 0) + 1, "
-                                    "$name FROM partners RETURNING partner_id",
-                                    {"name": record.partner_name.strip()}).fetchall()[0][0]
+        partner_id = db.execute(cursor, "insert_partner", partner_name=tidy_name(record.partner_name),
+                                partner_key=name_key(record.partner_name), sector=None)[0][0]
         sector_before = None
     else:
-        partner_id, sector_before = partner[0]
+        partner_id, _, sector_before = partner[0]
     report = {**record.report, "partner_created": created, "partner_sector_before": sector_before}
     upload_id = cursor.execute(
         "INSERT INTO uploads (kind, partner_id, uploaded_by, file_name, sha256, encoding, delimiter, rows_read, "

@@ -80,6 +80,10 @@ class ImportReport:
     preview: pd.DataFrame | None = None
     annotated_file: bytes | None = None
     annotated_file_name: str | None = None
+    # A checked file (dry run): what it would change for the partner, by activity id (strategy/rounds/returns.py):
+    # the first activities of each kind of change, and how many of each kind.
+    changes: pd.DataFrame | None = None
+    change_counts: dict[str, int] = field(default_factory=dict)
 
     @property
     def ok(self) -> bool:
@@ -92,4 +96,5 @@ class ImportReport:
                 "warnings": [p.as_dict() for p in self.warnings], "message": self.message,
                 "file_name": self.file_name, "partner": self.partner, "partner_created": self.partner_created,
                 "new_activities": self.new_activities, "replaced_activities": self.replaced_activities,
-                "assumed": self.assumed, "sha256": self.sha256}
+                "assumed": self.assumed, "sha256": self.sha256,
+                **({"changes": self.change_counts} if self.change_counts else {})}

@@ -14,6 +14,7 @@ import pandas as pd
 
 from strategy.access import User, require
 from strategy import db
+from strategy.names import name_key
 from strategy.backup import BackupFailed, automatic_backup
 from strategy.ingest.load import (BUSY_MESSAGE, BUSY_WAIT_SECONDS, WRITE_FAILURES, WRITE_LOCK, could_not_write,
                                   refused_for_lack_of_room)
@@ -34,7 +35,7 @@ class RollbackReport:
 
 def upload_history(con: duckdb.DuckDBPyConnection, partner: str | None = None) -> pd.DataFrame:
     """Uploads, newest first: who, when, file, rows and status (one partner's, or everyone's)."""
-    return db.query(con, "upload_history", partner=partner)
+    return db.query(con, "upload_history", partner_key=None if partner is None else name_key(partner))
 
 
 def rollback_upload(con: duckdb.DuckDBPyConnection, upload_id: int, actor: User) -> RollbackReport:

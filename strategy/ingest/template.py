@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+from datetime import date
 
 from strategy.framework import Framework
 from strategy.ingest.columns import COLUMN_NAMES, COLUMNS
@@ -28,8 +29,10 @@ def template_lists(framework: Framework) -> dict[str, list[str]]:
     }
 
 
-def template_xlsx(framework: Framework) -> bytes:
-    """The Excel template: Activities (headers, drop-downs), Guide (each column explained) and Lists."""
+def template_xlsx(framework: Framework, rows: list[list] = (), note: str | None = None) -> bytes:
+    """The Excel template: Activities (headers, drop-downs), Guide (each column explained) and Lists. rows (values
+    in COLUMN_NAMES order) pre-fill the Activities sheet, text kept as text and dates as dates; note is shown at the
+    top of the Guide."""
     from openpyxl import Workbook
     from openpyxl.styles import Alignment, Font, PatternFill
     from openpyxl.utils import get_column_letter
@@ -47,6 +50,17 @@ def template_xlsx(framework: Framework) -> bytes:
         cell.font, cell.fill = bold, fill
         sheet.column_dimensions[get_column_letter(index)].width = max(14, len(column.name) + 4)
     sheet.freeze_panes = "A2"
+    for row_number, values in enumerate(rows, start=2):
+        for index, value in enumerate(values, start=1):
+            if value is None:
+                continue
+            cell = sheet.cell(row=row_number, column=index)
+            cell.value = value
+            if isinstance(value, str):
+                cell.data_type = "s"  # text that starts with '=' stays text, never a formula
+            elif isinstance(value, date):
+                cell.number_format = "DD/MM/YYYY"
+    validated_rows = TEMPLATE_ROWS + len(rows)
     for index, (name, values) in enumerate(template_lists(framework).items(), start=1):
         lists.cell(row=1, column=index, value=name).font = Font(bold=True)
         for row, value in enumerate(values, start=2):
@@ -60,10 +74,13 @@ def template_xlsx(framework: Framework) -> bytes:
             showErrorMessage=single, errorTitle="Not in the list", error="Pick a value from the list.",
             showInputMessage=True, promptTitle=name,
             prompt="Pick from the list." if single else "Pick one, or type several separated by ;")
-        validation.add(f"{target}2:{target}{TEMPLATE_ROWS + 1}")
+        validation.add(f"{target}2:{target}{validated_rows + 1}")
         sheet.add_data_validation(validation)
+    if note:
+        guide.append(["", "", note, ""])
+        guide.append([])
     guide.append(["column", "required", "what to write", "example"])
-    for cell in guide[1]:
+    for cell in guide[3 if note else 1]:
         cell.font, cell.fill = bold, fill
     for column in COLUMNS:
         guide.append([column.name, "yes" if column.required else "no", column.accepts, column.example])

@@ -18,6 +18,7 @@ from strategy import db
 from strategy.activities import derive_for_upload
 from strategy.filters import Filters
 from strategy.framework import Framework
+from strategy.names import name_key
 from strategy.learning.records import (SaveResult, clean_text, code_problems, filter_parameters, local_place_codes,
                                        refused)
 
@@ -44,8 +45,8 @@ def save_experiment(con: duckdb.DuckDBPyConnection, framework: Framework, actor:
                          review_date, indicators, status, decision, experiment_id)
     if problems:
         return refused(problems)
-    partner_id, sector = con.execute("SELECT partner_id, coalesce(sector, 'other') FROM partners WHERE name = ?",
-                                     [clean_text(lead_partner)]).fetchall()[0]
+    partner_id, sector = con.execute("SELECT partner_id, coalesce(sector, 'other') FROM partners WHERE name_key = ? "
+                                     "ORDER BY partner_id LIMIT 1", [name_key(lead_partner)]).fetchall()[0]
     local, _ = local_place_codes(framework, places)
     fields = [clean_text(title), clean_text(hypothesis), purpose_id, list(aims), list(ways), local, partner_id,
               start_date, review_date, list(indicators), clean_text(working_signals), clean_text(failing_signals),
@@ -82,7 +83,7 @@ def _problems(con, framework, title, hypothesis, lead_partner, start_date, aims,
         problems.append("Give the experiment a short title.")
     if not clean_text(hypothesis):
         problems.append("Write the hypothesis: 'If we ..., then ..., because ...'.")
-    if not con.execute("SELECT count(*) FROM partners WHERE name = ?", [clean_text(lead_partner)]).fetchall()[0][0]:
+    if not con.execute("SELECT count(*) FROM partners WHERE name_key = ?", [name_key(lead_partner)]).fetchall()[0][0]:
         problems.append(f"Lead partner '{clean_text(lead_partner)}' is not a registered partner: choose one from the "
                         "list (a partner is registered by its first activity upload).")
     if start_date is None:

@@ -8,6 +8,7 @@ import pandas as pd
 from strategy.access import User, require
 from strategy import db
 from strategy.framework import Framework
+from strategy.names import name_key
 from strategy.learning.records import SaveResult, clean_text, code_problems, refused
 
 RECORD_KINDS = ("purpose", "experiment")
@@ -34,7 +35,8 @@ def add_involvement(con: duckdb.DuckDBPyConnection, framework: Framework, actor:
         problems.append(f"There is no {record_kind} {record_id}; reload the page.")
     if problems:
         return refused(problems)
-    known = con.execute("SELECT sector FROM partners WHERE name = ?", [clean_text(name)]).fetchall()
+    known = con.execute("SELECT sector FROM partners WHERE name_key = ? ORDER BY partner_id LIMIT 1",
+                        [name_key(name)]).fetchall()
     sector = known[0][0] if known and known[0][0] else sector
     with db.transaction(con):
         involvement_id = con.execute(

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 from typing import Iterable
 
 from strategy.filters import Filters
 from strategy.framework import Framework
+from strategy.names import name_key
 
 
 @dataclass(frozen=True)
@@ -70,7 +70,7 @@ def filter_parameters(framework: Framework, filters: Filters) -> dict:
     A record that names no place (or no aim) is partnership-wide and shows under every place (or aim) filter.
     """
     return {"places": list(filters.counted_places(framework)), "aims": list(filters.aims),
-            "partners": list(filters.partners)}
+            "partners": list(filters.partners), "partner_keys": [name_key(p) for p in filters.partners]}
 
 
 def as_list(codes: object) -> list[str]:
@@ -101,11 +101,3 @@ def places_text(framework: Framework, codes: Iterable[str]) -> str:
 def codes_text(framework: Framework, kind: str, codes: Iterable[str]) -> str:
     known = {i.code for i in framework.items(kind)}
     return ", ".join(framework.label(kind, c) for c in as_list(codes) if c in known)
-
-
-_MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$=:])")
-
-
-def markdown_escaped(text: object) -> str:
-    """User text made safe to show with st.markdown: every Markdown, HTML and LaTeX character is escaped."""
-    return _MARKDOWN_SPECIAL.sub(r"\\\1", clean_text(text)).replace("\n", "  \n")

@@ -20,6 +20,6 @@ WHERE r.commitment IS NOT NULL
        OR r.experiment_id IN (SELECT record_id FROM involvements WHERE record_kind = 'experiment'
                               AND list_contains(CAST($partners AS VARCHAR[]), name))
        OR r.experiment_id IN (SELECT experiment_id FROM experiments x JOIN partners p ON p.partner_id = x.lead_partner_id
-                              WHERE list_contains(CAST($partners AS VARCHAR[]), p.name)))
+                              WHERE list_contains(CAST($partner_keys AS VARCHAR[]), p.name_key)))
 ORDER BY CASE WHEN r.done_on IS NOT NULL THEN 2 WHEN r.due_date < CAST($today AS DATE) THEN 0 ELSE 1 END,
          r.due_date, r.reflection_id

@@ -6,7 +6,7 @@ FROM experiments e
 JOIN partners p ON p.partner_id = e.lead_partner_id
 WHERE (len(CAST($places AS VARCHAR[])) = 0 OR list_has_any(e.places, CAST($places AS VARCHAR[])))
   AND (len(CAST($aims AS VARCHAR[])) = 0 OR list_has_any(e.aims, CAST($aims AS VARCHAR[])))
-  AND (len(CAST($partners AS VARCHAR[])) = 0 OR list_contains(CAST($partners AS VARCHAR[]), p.name)
+  AND (len(CAST($partners AS VARCHAR[])) = 0 OR list_contains(CAST($partner_keys AS VARCHAR[]), p.name_key)
        OR e.experiment_id IN (SELECT record_id FROM involvements
                               WHERE record_kind = 'experiment' AND list_contains(CAST($partners AS VARCHAR[]), name)))
   AND (CAST($indicator_id AS VARCHAR) IS NULL OR list_contains(e.indicators, CAST($indicator_id AS VARCHAR)))

@@ -68,8 +68,8 @@ selected AS (
       AND (len(CAST(aims AS VARCHAR[])) = 0 OR (a.aim_mask & code_mask(aims)) <> 0)
       AND (len(CAST(ways AS VARCHAR[])) = 0 OR (a.way_mask & code_mask(ways)) <> 0)
       AND (len(CAST(themes AS VARCHAR[])) = 0 OR (a.theme_mask & code_mask(themes)) <> 0)
-      AND (len(CAST(partners AS VARCHAR[])) = 0 OR a.partner_id IN (
-            SELECT partner_id FROM partners WHERE list_contains(CAST(partners AS VARCHAR[]), name)))
+      AND (len(CAST(partners AS VARCHAR[])) = 0 OR a.partner_id IN (  -- partners: name keys (strategy/names.py)
+            SELECT partner_id FROM partners WHERE list_contains(CAST(partners AS VARCHAR[]), name_key)))
       AND (CAST(date_to AS DATE) IS NULL OR a.start_date <= CAST(date_to AS DATE))
       AND (CAST(date_from AS DATE) IS NULL OR run_end(a.start_date, a.end_date, today) >= CAST(date_from AS DATE))
 )

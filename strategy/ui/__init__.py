@@ -3,7 +3,8 @@
 data          the server's connection, cached answers, figures and heatmaps, the maintenance message
 page          page set-up: sign-in check, the page list, the filter sidebar, the demo banner
 signin        st.login with OpenID Connect, and who is acting
-widgets       chart blocks, headline indicator tiles, escaping user text
+widgets       chart blocks, headline indicator tiles
+text          plain(): what a user typed or uploaded, shown as text (the one escaping helper)
 presentation  presentation mode and the board pack downloads
 learning      the learning workspace pages' shared widgets
 """
@@ -16,11 +17,13 @@ from strategy.ui.page import NAVIGATION, NAVIGATION_GROUPS, Page, no_activities_
 from strategy.ui.presentation import (board_pack_download, board_slides_for, presentation_style, show_slide,
                                       slide_number)
 from strategy.ui.signin import acting_user, log_refusal, sign_in_active, signed_in_user
-from strategy.ui.widgets import chart_block, escaped, headline_indicator_tiles, heatmap_block, money, plain
+from strategy.ui.text import plain, plain_table
+from strategy.ui.widgets import chart_block, headline_indicator_tiles, heatmap_block, money
 
 __all__ = ["NAVIGATION", "NAVIGATION_GROUPS", "Page", "acting_user", "actor", "board_pack_download",
            "board_slides_for", "cached", "cached_indicators", "cached_table", "chart_block", "connection",
-           "data_changed", "database_file", "escaped", "export_button", "figure", "headline_indicator_tiles", "heatmap_block",
-           "heatmap_view", "involvement_editor", "log_refusal", "money", "no_activities_yet", "open_connection", "page_setup", "pinned_quotes",
-           "pinned_quotes_for", "place_choices", "plain", "presentation_style", "show_problems", "show_slide",
-           "show_document", "sign_in_active", "signed_in_user", "slide_number", "writing"]
+           "data_changed", "database_file", "export_button", "figure", "headline_indicator_tiles", "heatmap_block",
+           "heatmap_view", "involvement_editor", "log_refusal", "money", "no_activities_yet", "open_connection",
+           "page_setup", "pinned_quotes", "pinned_quotes_for", "place_choices", "plain", "plain_table",
+           "presentation_style", "show_document", "show_problems", "show_slide",
+           "sign_in_active", "signed_in_user", "slide_number", "writing"]

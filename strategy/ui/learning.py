@@ -13,7 +13,7 @@ from strategy import db
 from strategy.access import PermissionDenied, User
 from strategy.filters import Filters
 from strategy.framework import Framework
-from strategy.learning.records import markdown_escaped
+from strategy.ui.text import plain
 from strategy.ui.data import cached, connection, data_changed, database_file
 from strategy.ui.page import Page
 from strategy.ui.signin import acting_user, log_refusal
@@ -35,7 +35,7 @@ def writing(page: Page) -> Iterator[duckdb.DuckDBPyConnection]:
         yield cursor
     except PermissionDenied as refusal:
         log_refusal(refusal, "learning workspace")
-        st.error(str(refusal), icon=":material/lock:")
+        st.error(plain(refusal), icon=":material/lock:")
         st.stop()
     finally:
         cursor.close()
@@ -60,7 +60,7 @@ def _record_download(user: User, file_name: str) -> None:
 
 def show_problems(problems: tuple[str, ...] | list[str], what: str = "Nothing was saved") -> None:
     """Every problem with a save at once, as escaped text."""
-    st.error(f"{what}. Please fix:\n\n" + "\n".join(f"- {markdown_escaped(p)}" for p in problems),
+    st.error(f"{what}. Please fix:\n\n" + "\n".join(f"- {plain(p)}" for p in problems),
              icon=":material/error:")
 
 
@@ -71,8 +71,8 @@ def pinned_quotes(quotes: pd.DataFrame, heading: str = "In residents' words") ->
         st.caption("No resident quotes are pinned here yet. Pin one from an empathy map.")
         return
     for quote in quotes.itertuples():
-        source = f" — {markdown_escaped(quote.source)}" if quote.source else ""
-        st.info(f"“{markdown_escaped(quote.text)}”{source}  \n*From the empathy map: {markdown_escaped(quote.subject)}*",
+        source = f" — {plain(quote.source)}" if quote.source else ""
+        st.info(f"“{plain(quote.text)}”{source}  \n*From the empathy map: {plain(quote.subject)}*",
                 icon=":material/format_quote:")
 
 

@@ -15,7 +15,7 @@ from strategy.filters import URL_KEYS, Filters, filters_from_query
 from strategy.framework import Framework, load_framework
 from strategy.ui.data import cached, open_connection, show_maintenance
 from strategy.ui.signin import sign_in_active, signed_in_user
-from strategy.ui.widgets import escaped
+from strategy.ui.text import plain
 
 # The pages, in the order the sidebar lists them, each with the action (strategy.access) a person needs to see it
 # listed. A page not listed here is not shown in the navigation. Hiding is a courtesy: every page also asks for
@@ -27,17 +27,19 @@ NAVIGATION = [
     ("pages/3_Places.py", "Places", ":material/map:", "read"),
     ("pages/4_Trends.py", "Indicator trends", ":material/trending_up:", "read"),
     ("pages/5_Upload.py", "Upload activities", ":material/upload_file:", "import_activities"),
+    ("pages/12_Reporting_round.py", "Reporting round", ":material/event_available:", "see_round_status"),
+    ("pages/13_Where_you_fit.py", "Where you fit", ":material/hub:", "see_partner_fit"),
     ("pages/6_Presentation.py", "Presentation", ":material/slideshow:", "read"),
     ("pages/7_Shared_purpose.py", "Shared purpose", ":material/flag:", "read"),
     ("pages/8_Empathy_maps.py", "Empathy maps", ":material/diversity_3:", "read"),
     ("pages/9_Experiments.py", "Experiments", ":material/science:", "read"),
     ("pages/10_Learning_log.py", "Learning log", ":material/menu_book:", "read"),
     ("pages/11_Admin.py", "Admin", ":material/admin_panel_settings:", "manage_users"),
-    ("pages/12_Accessibility.py", "Accessibility statement", ":material/accessibility_new:", "read"),
-    ("pages/13_Privacy.py", "Privacy notice", ":material/policy:", "read"),
+    ("pages/14_Accessibility.py", "Accessibility statement", ":material/accessibility_new:", "read"),
+    ("pages/15_Privacy.py", "Privacy notice", ":material/policy:", "read"),
 ]
 # Linked from the foot of every sidebar (and from the sign-in screen), not from the page list above.
-FOOTER_PAGES = ("pages/12_Accessibility.py", "pages/13_Privacy.py")
+FOOTER_PAGES = ("pages/14_Accessibility.py", "pages/15_Privacy.py")
 
 # Headings in the page list, each shown above the first page of its group that the person may use.
 NAVIGATION_GROUPS = {"app.py": "Dashboard", "pages/5_Upload.py": "Partners", "pages/6_Presentation.py": "Board",
@@ -159,8 +161,8 @@ def _navigation(user: User) -> None:
         if user.is_local:
             st.caption(f":material/computer: **{user.label}**: every right, for one person on this computer.")
         else:
-            st.caption(f":material/person: Signed in as {escaped(user.email)} — {user.role}"
-                       + (f" for {escaped(user.partner)}" if user.partner else ""))
+            st.caption(f":material/person: Signed in as {plain(user.email)} — {user.role}"
+                       + (f" for {plain(user.partner)}" if user.partner else ""))
             if st.button("Sign out", icon=":material/logout:", key="sign_out"):
                 st.logout()
         st.divider()
@@ -204,7 +206,7 @@ def require_page_permission(user: User, action: str, title: str,
             from strategy.audit import record_refusal
             record_refusal(con, user, action, f"page {title}")
         st.title(title)
-        st.error(str(refusal), icon=":material/lock:")
+        st.error(plain(refusal), icon=":material/lock:")
         st.page_link("app.py", label="Back to the overview", icon=":material/dashboard:")
         st.stop()
 

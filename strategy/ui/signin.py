@@ -11,7 +11,7 @@ from strategy import access, db
 from strategy.access import LOCAL_USER, PermissionDenied, User
 from strategy.audit import record_sign_in
 from strategy.ui.data import connection, database_file
-from strategy.ui.widgets import escaped
+from strategy.ui.text import plain
 
 
 # --- Sign-in (Streamlit's st.login with an OpenID Connect provider) ---------------------------------------------
@@ -91,7 +91,7 @@ def signed_in_user(con: duckdb.DuckDBPyConnection) -> User:
         st.session_state["refused_sign_in"] = attempt  # logged once per attempt, not on every page run
         st.title("You are signed in, but not yet a user here" if getattr(refusal, "not_a_user", False)
                  else "You are signed in, but this sign-in is refused")
-        st.info(f"{escaped(str(refusal))}\n\nThe dashboard is open to the partners, board members and analysts of Making our "
+        st.info(f"{plain(refusal)}\n\nThe dashboard is open to the partners, board members and analysts of Making our "
                 "Move. Your administrator can add you in a minute.", icon=":material/mail:")
         if st.button("Sign out", icon=":material/logout:", key="sign_out_unknown"):
             st.logout()

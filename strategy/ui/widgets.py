@@ -13,6 +13,7 @@ from strategy.charts import screen_figure
 from strategy.filters import Filters
 from strategy.framework import load_framework
 from strategy.ui.data import cached_indicators
+from strategy.ui.text import plain
 
 
 def chart_block(fig: go.Figure, summary: str, table: pd.DataFrame | pa.Table, key: str) -> None:
@@ -22,10 +23,11 @@ def chart_block(fig: go.Figure, summary: str, table: pd.DataFrame | pa.Table, ke
     exported image. Images are drawn only when a download is clicked, then cached by the figure.
     """
     with st.container(key=f"chart_{key}"):
-        # the screen copy follows the viewer's light or dark theme; downloads keep the white original
-        st.plotly_chart(screen_figure(fig), key=key, alt=summary, theme="streamlit", config={"displaylogo": False,
-                                                           "toImageButtonOptions": {"format": "png", "scale": 2}})
-        st.caption(summary)
+        # the screen copy follows the viewer's light or dark theme; downloads keep the white original.
+        # scrollZoom off: a map otherwise zooms out when the reader scrolls the page past it
+        st.plotly_chart(screen_figure(fig), key=key, alt=summary, theme="streamlit", config={
+            "displaylogo": False, "scrollZoom": False, "toImageButtonOptions": {"format": "png", "scale": 2}})
+        st.caption(plain(summary))
         downloads = st.container(horizontal=True, gap="small")
         missing = images.unavailable_reason()  # Chromium draws the images: say so rather than fail on the click
         downloads.download_button("Download PNG", data=lambda: images.figure_image(fig, "png"), file_name=f"{key}.png",
@@ -72,7 +74,7 @@ def heatmap_block(view, rows: str, columns: str, measure: str, key: str) -> None
         st.dataframe(listed, hide_index=True, width="stretch", key=f"{key}_list", column_config={
             value: st.column_config.NumberColumn(value, format="£%.0f" if measure == "investment" else "localized",
                                                  help="Largest first. An activity counts in every cell it names.")})
-        st.caption(view.summary)
+        st.caption(plain(view.summary))
 
 
 def money(value: float) -> str:
@@ -106,26 +108,14 @@ def headline_indicator_tiles(filters: Filters) -> None:
         delta = None if pd.isna(row.change) else f"{row.change:+.1f}{' points' if unit else ''} since {row.previous_period}"
         england = "" if pd.isna(row.england_value) or row.place_name == "England" else \
             f" England: {row.england_value:.1f}{unit}."
-        tile.metric(f"{row.short_name} ({row.period_label or row.period})", f"{row.value:.1f}{unit}", delta=delta,
-                    border=True,
+        tile.metric(plain(f"{row.short_name} ({row.period_label or row.period})"), f"{row.value:.1f}{unit}",
+                    delta=delta, border=True,
                     delta_color=DELTA_COLOURS.get(row.polarity, "off"),
                     help=f"Compared with England: {comparison_phrase(row.compared_to_england, row.comparison_source)}."
                          f" Recent trend: {row.recent_trend}.{england} Aim {row.aim}.")
     compared = [row for row in table.itertuples() if row.comparison_source in COMPARISON_SOURCE_WORDS]
     if compared:
-        st.caption("Compared with England: " + "; ".join(
-            f"{row.short_name} {comparison_phrase(row.compared_to_england, row.comparison_source)}"
+        st.caption("Compared with England: " + "; ".join(  # the indicator's name is a stored value: plain()
+            f"{plain(row.short_name)} {comparison_phrase(row.compared_to_england, row.comparison_source)}"
             for row in compared) + ".")
 
-
-_MARKDOWN_SPECIAL = "\\`*_{}[]()<>#+-.!|~$:"
-
-
-def plain(text: object) -> str:
-    """Text shown exactly as written in Streamlit's markdown: user values cannot add links, images or formatting."""
-    return "".join("\\" + c if c in _MARKDOWN_SPECIAL else c for c in str(text))
-
-def escaped(text: str) -> str:
-    """User text made inert for Streamlit markdown: no links, emphasis, HTML or colour directives."""
-    special = "\\`*_{}[]()#+-.!|<>:~$="
-    return "".join("\\" + c if c in special else c for c in str(text))

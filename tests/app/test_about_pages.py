@@ -32,7 +32,7 @@ def test_the_page_list_does_not_repeat_them(open_page, app_demo_db):
 
 
 def test_the_statement_follows_the_model_and_says_honestly_how_it_is_tested(open_page, app_demo_db):
-    app = open_page("pages/12_Accessibility.py", app_demo_db)
+    app = open_page("pages/14_Accessibility.py", app_demo_db)
     text = " ".join(m.value for m in app.markdown)
     headings = [line.strip("# ") for line in text.splitlines() if line.startswith("### ")]
     positions = [next(i for i, h in enumerate(headings) if h.startswith(section)) for section in STATEMENT_SECTIONS]
@@ -43,7 +43,7 @@ def test_the_statement_follows_the_model_and_says_honestly_how_it_is_tested(open
 
 
 def test_the_privacy_notice_names_each_kind_of_personal_data(open_page, app_demo_db):
-    app = open_page("pages/13_Privacy.py", app_demo_db)
+    app = open_page("pages/15_Privacy.py", app_demo_db)
     text = " ".join(m.value for m in app.markdown)
     for held in ("email address", "audit log", "uploaded file exactly as received", "How long", "CHANGE-ME"):
         assert held in text, held

@@ -12,6 +12,7 @@ from streamlit.testing.v1 import AppTest
 from strategy import db
 from strategy.access import LOCAL_USER
 from strategy.users import add_partner, add_user, deactivate_user
+from strategy.ui.text import plain
 from tests.conftest import PROJECT_ROOT
 
 PARTNER = "Mansfield Community Trust"
@@ -97,7 +98,7 @@ def test_someone_not_signed_in_sees_only_the_sign_in_button(open_as):
     assert [b.label for b in app.button] == ["Sign in"]
     assert not app.metric  # no dashboard figures before sign-in
     # only the accessibility statement and the privacy notice, which are public
-    assert linked_pages(app) == {"12_Accessibility.py", "13_Privacy.py"}
+    assert linked_pages(app) == {"14_Accessibility.py", "15_Privacy.py"}
 
 
 def test_a_stranger_is_asked_politely_to_see_their_administrator_and_the_attempt_is_logged(open_as, signin_db):
@@ -116,7 +117,8 @@ def test_navigation_shows_each_person_only_the_pages_they_may_use(open_as, role,
     assert {"app.py", "1_Alignment.py", "4_Trends.py"} <= pages
     assert ("11_Admin.py" in pages) is expected_admin_link
     assert ("5_Upload.py" in pages) is (role in ("partner", "admin"))
-    assert f"Signed in as {PEOPLE[role]}".replace(".", "\\.") in " ".join(c.value for c in app.caption)
+    assert ("12_Reporting_round.py" in pages) is (role in ("partner", "analyst", "admin"))
+    assert f"Signed in as {plain(PEOPLE[role])}" in " ".join(c.value for c in app.caption)
 
 
 @pytest.mark.parametrize("role", ["viewer", "partner", "analyst"])
@@ -206,7 +208,7 @@ def test_a_viewer_who_submits_a_reflection_anyway_is_refused_and_nothing_is_save
     before = audit_rows(signin_db, "reflection added", PEOPLE["viewer"])
     app.text_input[0].input("Board member")
     next(b for b in app.button if "Add to the log" in b.label).click().run()
-    assert any("Only partners, analysts and admins can edit the learning workspace" in e.value for e in app.error)
+    assert any(plain("Only partners, analysts and admins can edit the learning workspace") in e.value for e in app.error)
     assert audit_rows(signin_db, "reflection added", PEOPLE["viewer"]) == before
 
 
@@ -223,12 +225,20 @@ def test_only_partners_and_admins_see_or_open_the_upload_page(open_as, role, may
         assert not upload.get("file_uploader")
 
 
+def test_the_reporting_round_is_for_its_leaders_and_each_partner_sees_only_their_own(open_as):
+    viewer = open_as(PEOPLE["viewer"], "pages/12_Reporting_round.py")
+    assert plain("Only partners, analysts and admins can see a reporting round's returns") in viewer.error[0].value
+    partner = open_as(PEOPLE["partner"], "pages/12_Reporting_round.py")
+    assert not partner.exception and not partner.dataframe and not partner.get("form")  # no table, no opening
+    analyst = open_as(PEOPLE["analyst"], "pages/12_Reporting_round.py")
+    assert not analyst.exception and any(b.label == "Open the round" for b in analyst.button)
+
+
 def test_a_partners_upload_page_is_for_their_own_organisation(open_as):
     upload = open_as(PEOPLE["partner"], "pages/5_Upload.py")
-    assert upload.text_input(key="upload_partner").value == PARTNER
-    upload.text_input(key="upload_partner").input("Derby County Community Trust").run()
-    assert f"only for your own organisation, {PARTNER}, not for Derby County Community Trust" in \
-        upload.error[0].value.replace("\\", "")
+    assert not upload.selectbox and not upload.text_input  # nothing to choose or type: their own organisation
+    assert any(f"You report for **{PARTNER}**, your organisation." in m.value.replace("\\", "")
+               for m in upload.markdown)
 
 
 def test_pages_and_writes_refused_by_role_are_in_the_audit_log(open_as, signin_db):
@@ -270,8 +280,8 @@ def test_the_export_caption_names_a_file_that_carries_the_filters_and_date_and_s
     assert "filters: All places" in caption and "A CSV holds the rows only" in caption
 
 
-@pytest.mark.parametrize("script, title", [("pages/12_Accessibility.py", "Accessibility statement"),
-                                           ("pages/13_Privacy.py", "Privacy notice")])
+@pytest.mark.parametrize("script, title", [("pages/14_Accessibility.py", "Accessibility statement"),
+                                           ("pages/15_Privacy.py", "Privacy notice")])
 def test_the_accessibility_statement_and_privacy_notice_are_open_before_sign_in(open_as, script, title):
     app = open_as(None, script)
     assert not app.exception

@@ -7,6 +7,7 @@ from streamlit.testing.v1 import AppTest
 
 from strategy import db
 from strategy.ui.text import plain
+from strategy.rounds.organisations import NEW_ORGANISATION
 from tests.conftest import PROJECT_ROOT
 from tests.unit.test_ingest_files import GOOD, HOSTILE_DESCRIPTION, csv_bytes, row
 
@@ -32,8 +33,20 @@ def upload_page(demo_db_copy, monkeypatch):
     ui.connection.clear()
 
 
+def choose_organisation(at, partner: str):
+    """Choose an existing partner, or add a new one: 'A new organisation…', its name, and the confirmation."""
+    if partner in at.selectbox(key="upload_choice").options:
+        at.selectbox(key="upload_choice").select(partner).run()
+    else:
+        at.selectbox(key="upload_choice").select(NEW_ORGANISATION).run()
+        at.text_input(key="upload_new_partner").input(partner).run()
+        at.checkbox(key="upload_new_confirmed").check().run()
+    assert not at.exception, at.exception
+    return at
+
+
 def upload(at, partner: str, name: str, data: bytes):
-    at.text_input(key="upload_partner").input(partner).run()
+    choose_organisation(at, partner)
     at.file_uploader(key="upload_file").upload(name, data, "text/csv").run()
     assert not at.exception, at.exception
     return at
@@ -41,7 +54,7 @@ def upload(at, partner: str, name: str, data: bytes):
 
 def test_page_offers_both_templates(upload_page):
     labels = [b.label for b in upload_page.get("download_button")]
-    assert labels == ["Excel template (.xlsx)", "CSV template"]
+    assert labels == ["Empty Excel template", "CSV template"]
 
 
 def test_file_with_mistakes_lists_every_problem_grouped_and_writes_nothing(upload_page, demo_db_copy):
@@ -52,7 +65,7 @@ def test_file_with_mistakes_lists_every_problem_grouped_and_writes_nothing(uploa
     assert [e.label for e in at.expander] == ["Unknown place: 1", "Not a date: 1", "Negative number: 1"]
     problems = at.table[0].value
     assert problems["row"].tolist() == ["2"]
-    assert plain("Did you mean 'Mansfield'?") in problems["what is wrong and how to fix it"].iloc[0]
+    assert plain("Did you mean 'Mansfield'?") in problems["what is wrong and how to fix it"].iloc[0]  # text, not Markdown
     assert [b.label for b in at.get("download_button")][-1] == "Download your file with a 'problems' column"
     assert all(b.key != "upload_load" for b in at.button)
 
@@ -61,7 +74,8 @@ def test_valid_file_previews_then_loads_and_can_be_rolled_back(upload_page, demo
     at = upload(upload_page, "Page Trust", "good.csv", csv_bytes([GOOD, row(activity_id="MM-2",
                                                                           description=HOSTILE_DESCRIPTION)]))
     assert "2 activities are ready to load" in at.success[0].value
-    preview = at.dataframe[0].value
+    changes, preview = at.dataframe[0].value, at.dataframe[1].value
+    assert changes.change.tolist() == ["new", "new"]  # a new partner: every activity is new
     assert preview.description.tolist()[1] == HOSTILE_DESCRIPTION  # shown as text in a table, never as HTML
     assert all("<script>" not in m.value for m in at.markdown)
     at.button(key="upload_load").click().run()

@@ -107,6 +107,33 @@ def page(browser):
     context.close()
 
 
+NEW_ORGANISATION = "A new organisation…"  # strategy.rounds.organisations.NEW_ORGANISATION
+
+
+def choose_organisation(page, name: str) -> None:
+    """On the Upload page: choose the organisation from the list, or, when it is not a partner yet, add it: 'A new
+    organisation…', its name, and the confirmation."""
+    page.get_by_role("combobox", name="Your organisation").click()
+    page.keyboard.type(name)
+    page.wait_for_timeout(300)
+    option = page.get_by_role("option", name=name, exact=True)
+    if option.count():
+        option.click()
+        wait_for_app(page)
+        return
+    page.keyboard.press("Escape")
+    page.get_by_role("combobox", name="Your organisation").click()
+    page.keyboard.type("A new organisation")
+    page.get_by_role("option", name=NEW_ORGANISATION).click()
+    wait_for_app(page)
+    field = page.get_by_role("textbox", name="Name of the new organisation")
+    field.fill(name)
+    field.press("Enter")
+    wait_for_app(page)
+    page.get_by_text(f"Yes, add {name} as a new partner organisation").click()
+    wait_for_app(page)
+
+
 def wait_for_app(page) -> None:
     """Wait until the script has finished running (no 'running' indicator) and the main block is drawn."""
     page.wait_for_selector("[data-testid='stMain']")

@@ -8,7 +8,7 @@ from urllib.parse import quote
 
 import pytest
 
-from tests.browser.conftest import wait_for_app
+from tests.browser.conftest import choose_organisation, wait_for_app
 
 pytestmark = pytest.mark.browser
 PARTNER = "Journey Test Walking Club"
@@ -39,16 +39,14 @@ def upload_file(page, name: str, data: bytes) -> None:
 def test_partner_fixes_their_file_and_sees_it_in_the_heatmap(page, app_url, test_output):
     page.goto(f"{app_url}/Upload")
     wait_for_app(page)
-    page.get_by_text("1. Get the template").wait_for()
+    page.get_by_text("2. Get your return or the template").wait_for()
 
     with page.expect_download() as download:
         page.get_by_role("button", name="CSV template").click()
     template = open(download.value.path(), "rb").read()
     assert template.decode("utf-8-sig").startswith("activity_id,title")
 
-    page.get_by_role("textbox", name="Your organisation").fill(PARTNER)
-    page.get_by_role("textbox", name="Your organisation").press("Enter")
-    wait_for_app(page)
+    choose_organisation(page, PARTNER)  # a new partner: named and confirmed
 
     mistakes = filled_template(template, [activity(1), activity(2, places="Bolsovr"),
                                           activity(3, start="31/02/2025")])

@@ -89,9 +89,15 @@ async def prepare_upload(browser, url: str, data: bytes, file_name: str, partner
     started = time.perf_counter()
     await page.goto(f"{url}/Upload")
     await _settled(page)
-    box = page.get_by_role("textbox", name="Your organisation")
+    await page.get_by_role("combobox", name="Your organisation").click()  # a new partner: named and confirmed
+    await page.keyboard.type("A new organisation")
+    await page.get_by_role("option", name="A new organisation…").click()
+    await _settled(page)
+    box = page.get_by_role("textbox", name="Name of the new organisation")
     await box.fill(partner)
     await box.press("Enter")
+    await _settled(page)
+    await page.get_by_text(f"Yes, add {partner} as a new partner organisation").click()
     await _settled(page)
     await page.locator("[data-testid='stFileUploader'] input[type='file']").set_input_files(
         files=[{"name": file_name, "mimeType": "text/csv", "buffer": data}])

@@ -103,6 +103,12 @@ SQL_PARAMETERS = {"row_dimension": "aim", "column_dimension": "way", "row_code":
                   "roles": ["ally"], "partner": None, "email": "someone@example.org", "partner_name": "Nobody",
                   "action": None, "actor": None, "limit": 10, "detail": "x", "day": None}
 SQL_PARAMETERS["table_name"] = "activities"  # table_blocks_in_use.sql (the health check's file size)
+SQL_PARAMETERS.update(partner_key="nobody", email_key="someone@example.org", partner_keys=[])  # keys from strategy/names.py
+SQL_PARAMETERS.update(round_id=1, round_name="2026/27 Q2")  # the reporting round's queries
+SQL_PARAMETERS.update(states=["open"], cells=["E07000174|A1"], in_board_pack_only=False)  # decisions, fit, scenarios
+# Reads of the import's temporary staged table, which exists only inside an import (run by the round-trip tests of
+# tests/unit/test_reporting_rounds.py instead).
+IMPORT_STAGE_READS = {"return_changes"}
 # Writes that keep derived data in step; safe to run again on any database.
 REPEATABLE_WRITES = ["derive_activity_profiles", "apportion_places_for_upload"]
 
@@ -113,7 +119,7 @@ def test_every_named_query_runs_against_the_demo_database(demo_con, framework):
     parameters = {**Filters(places=("E10000024",)).sql_parameters(framework), **SQL_PARAMETERS}
     reads, _ = sql_files_by_kind()
     assert len(reads) >= 8
-    for name in reads:
+    for name in set(reads) - IMPORT_STAGE_READS:
         assert db.query(demo_con, name, **parameters) is not None, name
 
 

@@ -8,7 +8,7 @@ from strategy.access import LOCAL_USER, User
 from strategy import db
 from strategy.filters import Filters
 from strategy.learning import commitments, empathy
-from strategy.learning.records import markdown_escaped
+from strategy.ui.text import plain
 
 MANSFIELD, DERBY, NOTTS = "E07000174", "E06000015", "E10000024"
 
@@ -56,7 +56,7 @@ def test_only_quotes_can_be_pinned_and_a_refusal_writes_nothing(con, framework, 
 
 
 def test_markdown_escaping_neutralises_links_html_and_formulas():
-    shown = markdown_escaped("[click](javascript:x) <img src=x> $x$ **bold**")
+    shown = plain("[click](javascript:x) <img src=x> $x$ **bold**")
     assert "\\[click\\]\\(javascript\\:x\\)" in shown and "\\<img" in shown and "\\$x\\$" in shown
     assert "\\*\\*bold\\*\\*" in shown
 

@@ -1,0 +1,190 @@
+"""Every chart the dashboard and the board pack draw, drawn as SVG the way the downloads are (kaleido, Chromium),
+then measured in Chromium: every text lies inside the image, no two texts overlap, and a number printed on a
+heatmap cell fits inside its cell.
+
+Text boxes are read from the browser (getBBox of each <text>, in the image's own units) rather than estimated
+from the font size: an estimate cannot tell "9" from a clipped "91", and kaleido draws with the same font
+metrics as the measurement here, so the check sees what a reader sees.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from strategy import analysis, charts, images, slides, trend_charts
+from strategy.filters import Filters
+from strategy.learning import charts as learning_charts
+from strategy.learning import markers, network
+
+CHART_MODULES = (charts, trend_charts, learning_charts)
+# The widths charts are drawn at: slides at the slide width and as the presentation page's download; page charts
+# as a download (images.figure_image), and a chart in half a page's width (the place profile) at 700 px too.
+SLIDE_WIDTHS = (images.SLIDE_WIDTH, 1200)
+PAGE_WIDTHS = (1200,)
+HALF_WIDTHS = (1200, 700)
+HALF_WIDTH_CHARTS = ("activities by aim in a place",)
+# Texts may touch: a box overlapping another by less than this (pixels, each way) is not a collision.
+TOUCH = 1.5
+
+MEASURE_TEXT = """
+(svg) => {
+  const canvas = svg.viewBox.baseVal && svg.viewBox.baseVal.width ? svg.viewBox.baseVal
+                 : {x: 0, y: 0, width: svg.width.baseVal.value, height: svg.height.baseVal.value};
+  const boxes = [];
+  for (const text of svg.querySelectorAll('text')) {
+    const words = (text.textContent || '').trim();
+    if (!words || text.closest('defs') || getComputedStyle(text).display === 'none'
+        || getComputedStyle(text).visibility === 'hidden' || text.getAttribute('opacity') === '0') continue;
+    const r = text.getBoundingClientRect();
+    if (!r.width || !r.height) continue;
+    // A text inside a clipped layer (a plot area) is cut where it leaves the clip: "91" drawn as "9".
+    let clip = null;
+    for (let node = text; node && node !== svg; node = node.parentElement) {
+      const url = node.getAttribute && node.getAttribute('clip-path');
+      const id = url && url.match(/#([^)'"]+)/);
+      if (id) {
+        // the clip's rectangle is in the clipped element's own units: map its corners to the page
+        const rect = svg.getElementById(id[1]) && svg.getElementById(id[1]).querySelector('rect');
+        if (rect) {
+          const m = node.getScreenCTM(), x = rect.x.baseVal.value, y = rect.y.baseVal.value;
+          const a = new DOMPoint(x, y).matrixTransform(m);
+          const b = new DOMPoint(x + rect.width.baseVal.value, y + rect.height.baseVal.value).matrixTransform(m);
+          clip = {x0: Math.min(a.x, b.x), x1: Math.max(a.x, b.x), y0: Math.min(a.y, b.y), y1: Math.max(a.y, b.y)};
+          break;
+        }
+      }
+    }
+    boxes.push({words, x0: r.left, x1: r.right, y0: r.top, y1: r.bottom, clip});
+  }
+  const cells = [];
+  for (const layer of svg.querySelectorAll('.heatmaplayer')) {
+    const plot = layer.closest('.subplot, .plot') || layer;
+    const image = layer.querySelector('image');
+    if (image) { const r = image.getBoundingClientRect(); cells.push({x0: r.left, x1: r.right}); }
+  }
+  return {canvas: {width: canvas.width, height: canvas.height}, boxes, heatmaps: cells};
+}
+"""
+
+
+def _public_figure_functions() -> set[str]:
+    return {f"{module.__name__}.{name}" for module in CHART_MODULES for name in dir(module)
+            if name.endswith("_figure") and not name.startswith("_") and callable(getattr(module, name))
+            and getattr(getattr(module, name), "__module__", None) == module.__name__}
+
+
+def _all_figures(con, framework, monkeypatch) -> tuple[list[tuple[str, object]], set[str]]:
+    """(name, figure) for every chart the pages and the board pack draw, from the demo's real data, and the
+    chart functions that were called to draw them."""
+    called: set[str] = set()
+    for module in CHART_MODULES:
+        for name in dir(module):
+            function = getattr(module, name)
+            if f"{module.__name__}.{name}" in _public_figure_functions():
+                def recorded(*args, _f=function, _n=f"{module.__name__}.{name}", **kwargs):
+                    called.add(_n)
+                    return _f(*args, **kwargs)
+                monkeypatch.setattr(module, name, recorded)
+    figures = []
+    for slide in slides.board_slides(con, framework, Filters()):  # the pack, and presentation mode's copies
+        figures.append((f"slide {slide.key}", slide.figure))
+        figures.append((f"presentation {slide.key}", charts.projector_figure(slide.figure)))
+    slide_figures = len(figures)
+    table = analysis.need_vs_effort(con, framework, Filters())
+    boundaries = charts.read_boundaries()
+    for measure, label in (("investment_per_head", "Investment per head (£)"),
+                           ("imd2019_score", "IMD 2019 average score"), ("investment", "Investment (£)")):
+        figures.append((f"map {measure}", charts.place_map_figure(table, measure, label, f"{label} by place",
+                                                                  "Source: partner activity returns", boundaries)))
+        figures.append((f"map {measure} (centre points)", charts.place_map_figure(
+            table, measure, label, f"{label} by place", "Source: partner activity returns")))
+    figures.append(("need against effort per 100,000", charts.need_effort_figure(
+        table, "activities_per_100k", "Need (inactive adults) against effort", "Source: partner activity returns")))
+    for rows, columns, measure in (("aim", "way", "activities"), ("place", "aim", "investment"),
+                                   ("sector", "aim", "participants"), ("theme", "aim", "activities")):
+        cells = analysis.heatmap(con, framework, Filters(), rows, columns)
+        for compact in (False, True):
+            figures.append((f"heatmap {rows} x {columns} {measure}{' compact' if compact else ''}",
+                            charts.heatmap_figure(cells, measure, f"{measure} by {rows} and {columns}",
+                                                  "Source: partner activity returns", compact=compact)))
+    mansfield = analysis.heatmap(con, framework, Filters(places=("E07000174",)), "place", "aim") \
+        .rename(columns={"column_label": "aim"})
+    figures.append(("activities by aim in a place", charts.bar_figure(
+        mansfield, "activities", "aim", "Activities by aim in Mansfield", "Source: partner activity returns",
+        "Activities")))
+    graph = network.partner_network(network.memberships(con, framework, Filters()))
+    measures = network.network_measures(graph)
+    if not measures.empty:
+        figures.append(("partner network", learning_charts.network_figure(
+            measures, network.network_layout(graph), list(graph.edges(data="weight")), framework,
+            "Who works with whom on shared purposes and experiments", "Source: the learning workspace")))
+    trend = markers.indicator_trend(con, "93015", ["E07000174", "E07000033"], framework.benchmark)
+    marks = markers.experiment_markers(con, framework, Filters(), "93015")
+    figures.append(("experiment's indicator", learning_charts.indicator_trend_figure(
+        trend, marks.head(1), "Adults inactive: Mansfield, Bolsover and England",
+        "Source: OHID Fingertips. Dashed line: the experiment's start.")))
+    return [(name, figure, SLIDE_WIDTHS if n < slide_figures else HALF_WIDTHS if name in HALF_WIDTH_CHARTS
+             else PAGE_WIDTHS)
+            for n, (name, figure) in enumerate(figures)], called
+
+
+def _problems(measured: dict, tolerance: float = TOUCH) -> list[str]:
+    width, height = measured["canvas"]["width"], measured["canvas"]["height"]
+    found = []
+    boxes = measured["boxes"]
+    for box in boxes:
+        if box["x0"] < -0.5 or box["y0"] < -0.5 or box["x1"] > width + 0.5 or box["y1"] > height + 0.5:
+            found.append(f"{box['words']!r} runs off the image ({box['x0']:.0f}-{box['x1']:.0f} x "
+                         f"{box['y0']:.0f}-{box['y1']:.0f} in {width:.0f} x {height:.0f})")
+        clip = box["clip"]
+        if clip and (box["x0"] < clip["x0"] - 0.5 or box["x1"] > clip["x1"] + 0.5 or box["y0"] < clip["y0"] - 0.5
+                     or box["y1"] > clip["y1"] + 0.5):
+            found.append(f"{box['words']!r} is cut at the edge of the plot ({box['x0']:.0f}-{box['x1']:.0f} x "
+                         f"{box['y0']:.0f}-{box['y1']:.0f}, plot {clip['x0']:.0f}-{clip['x1']:.0f} x "
+                         f"{clip['y0']:.0f}-{clip['y1']:.0f})")
+    for n, a in enumerate(boxes):
+        for b in boxes[n + 1:]:
+            across = min(a["x1"], b["x1"]) - max(a["x0"], b["x0"])
+            down = min(a["y1"], b["y1"]) - max(a["y0"], b["y0"])
+            if across > tolerance and down > tolerance:
+                found.append(f"{a['words']!r} and {b['words']!r} overlap ({across:.0f} x {down:.0f} px)")
+    return found
+
+
+def _cell_problems(figure, measured: dict) -> list[str]:
+    """Numbers printed on heatmap cells wider than their cell."""
+    heatmaps = [trace for trace in figure.data if trace.type == "heatmap"]
+    if not heatmaps or not measured["heatmaps"]:
+        return []
+    columns = len(dict.fromkeys(heatmaps[0].x))
+    left, right = measured["heatmaps"][0]["x0"], measured["heatmaps"][0]["x1"]
+    cell = (right - left) / columns - (heatmaps[0].xgap or 0)
+    printed = {str(t) for trace in heatmaps if trace.text is not None for row in trace.text for t in row if str(t)}
+    return [f"cell number {box['words']!r} is {box['x1'] - box['x0']:.0f} px wide in a {cell:.0f} px cell"
+            for box in measured["boxes"] if box["words"] in printed and box["x1"] - box["x0"] > cell]
+
+
+def measure_svg(page, svg: bytes) -> dict:
+    page.set_content(f"<html><body style='margin:0'>{svg.decode('utf-8')}</body></html>")
+    return page.evaluate(MEASURE_TEXT, page.query_selector("svg").evaluate_handle("e => e"))
+
+
+def test_every_chart_function_is_checked(demo_con, framework, monkeypatch):
+    _, called = _all_figures(demo_con, framework, monkeypatch)
+    assert _public_figure_functions() - called == set(), "a chart function is not drawn by the label check"
+
+
+def test_no_clipped_or_colliding_labels(demo_con, framework, monkeypatch, page, test_output):
+    figures, _ = _all_figures(demo_con, framework, monkeypatch)
+    problems = []
+    for width in sorted({w for _, _, widths in figures for w in widths}):
+        drawn = [(name, figure) for name, figure, widths in figures if width in widths]
+        svgs = images.figure_images([f for _, f in drawn], "svg", width=width, scale=1)
+        for (name, figure), svg in zip(drawn, svgs):
+            measured = measure_svg(page, svg)
+            assert measured["boxes"], f"{name}: no text found in its SVG"
+            found = _problems(measured) + _cell_problems(figure, measured)
+            if found:
+                (test_output / f"labels-{width}-{name.replace(' ', '_').replace(',', '')}.svg").write_bytes(svg)
+                problems += [f"{name} at {width} px: {p}" for p in found]
+    assert not problems, "\n".join(problems)
