@@ -126,12 +126,11 @@ def return_changes(cursor: duckdb.DuckDBPyConnection, partner: str, today: date 
     """What the checked rows on this cursor (the table typed) change for the partner: the first CHANGES_LISTED
     activities by kind of change, and how many of each kind (every kind in CHANGE_KINDS, zeros included)."""
     sql = db.sql_text("return_changes")
-    cursor.execute("CREATE OR REPLACE TEMP TABLE return_changes AS " + sql,
-                   db.bound_parameters(sql, {"partner": partner, "today": today or periods.today()}))
+    changes = cursor.execute(sql, db.bound_parameters(sql, {"partner": partner,
+                                                             "today": today or periods.today()})).df()
     counts = dict.fromkeys(CHANGE_KINDS, 0)
-    counts.update(dict(cursor.execute("SELECT change, count(*) FROM return_changes GROUP BY change").fetchall()))
-    listed = cursor.execute(f"SELECT * FROM return_changes LIMIT {CHANGES_LISTED}").df()
-    return listed, counts
+    counts.update({str(kind): int(n) for kind, n in changes["change"].value_counts().items()})
+    return changes.head(CHANGES_LISTED).reset_index(drop=True), counts
 
 
 def _may_see(actor: User, partner: str) -> None:
