@@ -3,6 +3,8 @@ what it changes, fix every problem at once, load it whole."""
 
 import hashlib
 
+import pandas as pd
+
 import streamlit as st
 
 from strategy.access import PermissionDenied, require

@@ -111,7 +111,7 @@ def test_evenly_spaced_problems_show_their_row_numbers(upload_page):
 
 def test_preview_reads_in_the_partners_words(upload_page):
     at = upload(upload_page, "Page Trust", "county.csv", csv_bytes([row(places="Derbyshire", sector="voluntary")]))
-    preview = at.dataframe[0].value
+    preview = at.dataframe[1].value  # after the table of what the file changes
     assert preview.places.tolist() == ["Derbyshire (all 8 districts)"]
     assert "voluntary_community" not in preview.sector[0]
     read = next(c.value for c in at.caption if c.value.startswith("Read as"))
