@@ -7,7 +7,7 @@ PORT ?= 8501
 # Local mode listens on this computer only; a shared server with sign-in on may set ADDRESS=0.0.0.0.
 ADDRESS ?= 127.0.0.1
 
-.PHONY: run test setup system outside database bench bench-import loadtest clean
+.PHONY: run test setup system outside database bench bench-import loadtest screenshots clean
 
 run: setup database outside
 	$(PY) -m streamlit run serve.py --server.address $(ADDRESS) --server.port $(PORT) --browser.gatherUsageStats false
@@ -37,6 +37,10 @@ loadtest: setup
 
 bench-import: setup
 	$(PY) -m tests.perf.benchmark_import --write-docs
+
+# every page at 1280x720, 1920x1080 and 390 px wide, on the demo database: docs/images/pages/<page>_<width>.png
+screenshots: setup system
+	$(PY) scripts/screenshots.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache test-output

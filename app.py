@@ -6,13 +6,18 @@ from strategy import periods
 from strategy.analysis import places_in_view
 from strategy.headlines import number_word
 from strategy.slides import short_money
-from strategy.ui import cached, chart_block, headline_indicator_tiles, heatmap_view, page_setup, plain
+from strategy.ui import (cached, headline_indicator_tiles, heatmap_block, heatmap_view, no_activities_yet,
+                         page_setup, plain)
 from strategy.ui.loop import record_decision
 
 page = page_setup("{strategy}: overview", icon=":material/dashboard:")
 st.markdown(f"*The strategy's vision:* **{page.framework.vision}**")
 st.caption(f"How partners' activities line up with the strategy's {number_word(len(page.framework.aims))} shared aims "
            f"and {number_word(len(page.framework.ways))} ways of working.")
+if no_activities_yet(page, "The population indicators below are published figures, shown already."):
+    headline_indicator_tiles(page.filters)
+    st.page_link("pages/4_Trends.py", label="Indicator trends against England", icon=":material/trending_up:")
+    st.stop()
 
 totals = cached("headline_totals", page.filters)
 tiles = st.columns(5)
@@ -37,7 +42,7 @@ left, right = st.columns([3, 2], gap="large")
 with left:
     heatmap = heatmap_view(page.filters, "aim", "way", "activities", "Activities by aim and way of working",
                            page.source(), compact=True)
-    chart_block(heatmap.figure, heatmap.summary, heatmap.table, key="overview_heatmap")
+    heatmap_block(heatmap, "aim", "way", "activities", key="overview_heatmap")
     st.caption("Ways of working, in the strategy's words: " + " · ".join(way.full for way in page.framework.ways))
     st.page_link("pages/1_Alignment.py", label="Explore alignment", icon=":material/grid_on:")
 with right:

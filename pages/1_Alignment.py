@@ -3,7 +3,8 @@
 import streamlit as st
 
 from strategy import analysis, periods
-from strategy.ui import cached_table, chart_block, heatmap_view, page_setup, pinned_quotes, pinned_quotes_for, plain
+from strategy.ui import (cached_table, heatmap_block, heatmap_view, no_activities_yet, page_setup,
+                         pinned_quotes, pinned_quotes_for, plain)
 from strategy.ui.loop import record_decision
 
 VIEWS = {"Aims x ways of working": ("aim", "way"), "Places x aims": ("place", "aim"),
@@ -13,6 +14,8 @@ page = page_setup("Alignment", icon=":material/grid_on:")
 st.caption("Where partners' activities meet the strategy. Empty cells say *none*; thin cells (1 or 2 activities) "
            "are in orange. An activity counts in every cell it names, so cells overlap; investment and participants "
            "in a place are that place's apportioned share. " + periods.counting_rule())
+if no_activities_yet(page):
+    st.stop()
 
 left, right = st.columns([3, 2])
 view = left.segmented_control("View", list(VIEWS), default="Aims x ways of working", key="alignment_view") \
@@ -24,7 +27,7 @@ rows, columns = VIEWS[view]
 title = f"{analysis.MEASURES[measure]} by {analysis.DIMENSION_NAMES[rows].lower()} and " \
         f"{analysis.DIMENSION_NAMES[columns].lower()}"
 heatmap = heatmap_view(page.filters, rows, columns, measure, title, page.source())
-chart_block(heatmap.figure, heatmap.summary, heatmap.table, key="alignment_heatmap")
+heatmap_block(heatmap, rows, columns, measure, key="alignment_heatmap")
 
 if heatmap.empty or heatmap.thin:
     st.warning(f"**{len(heatmap.empty)} empty** and **{len(heatmap.thin)} thin** cells (fewer than "

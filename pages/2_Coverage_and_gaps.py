@@ -4,18 +4,21 @@ import streamlit as st
 
 from strategy import analysis
 from strategy.rounding import money_per_head
-from strategy.ui import cached, chart_block, figure, heatmap_view, page_setup, plain
+from strategy.ui import (cached, chart_block, figure, heatmap_block, heatmap_view, no_activities_yet, page_setup,
+                         plain)
 from strategy.ui.loop import record_decision, what_if_money
 
 page = page_setup("Coverage and gaps", icon=":material/troubleshoot:")
 year = analysis.gap_year(page.filters)
 st.caption(f"Which places each aim reaches, where nothing or little is happening in {year}, and whether effort "
            "follows need. Choose a period in the sidebar to judge another year.")
+if no_activities_yet(page):
+    st.stop()
 
 st.subheader("Coverage of every aim in every place")
 heatmap = heatmap_view(page.filters, "place", "aim", "activities",
                        "Activities by place and aim (all dates in the filter)", page.source())
-chart_block(heatmap.figure, heatmap.summary, heatmap.table, key="coverage_grid")
+heatmap_block(heatmap, "place", "aim", "activities", key="coverage_grid")
 
 st.subheader(f"Gaps in {year}, worst first")
 gaps = cached("gaps", page.filters)

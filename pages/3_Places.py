@@ -8,8 +8,8 @@ from strategy import analysis, charts, periods
 from strategy.filters import with_changes
 from strategy.indicator_trends import comparison_phrase
 from strategy.rounding import money_per_head
-from strategy.ui import (cached, chart_block, figure, headline_indicator_tiles, page_setup, pinned_quotes,
-                         pinned_quotes_for, plain)
+from strategy.ui import (cached, chart_block, figure, headline_indicator_tiles, no_activities_yet, page_setup,
+                         pinned_quotes, pinned_quotes_for, plain)
 
 MEASURES = {"investment_per_head": "Investment per head (£)", "activities_per_100k": "Activities per 100,000 people",
             "inactive_pct": "Adults inactive (%)", "imd2019_score": "IMD 2019 average score",
@@ -20,6 +20,7 @@ page = page_setup("Places", icon=":material/map:")
 st.caption(f"Each of the partnership's {len(page.framework.local_places())} areas, coloured by the measure you choose. "
            "Investment in an area is its "
            "share of the activities that reach it (apportioned by population). " + periods.SHORT_RULE)
+no_activities_yet(page, "The map still shows each area's population, deprivation and inactive adults.")
 
 table = cached("need_vs_effort", page.filters)
 measure = st.selectbox("Colour the map by", list(MEASURES), format_func=MEASURES.get, key="map_measure")

@@ -7,7 +7,8 @@ from strategy.indicator_import import import_indicator_file
 from strategy.learning.markers import add_experiment_markers, experiment_markers
 from strategy.trend_charts import comparison_style, trend_figure
 from strategy.access import PermissionDenied
-from strategy.ui import cached_indicators, chart_block, data_changed, log_refusal, page_setup, plain
+from strategy.ui import (cached_indicators, chart_block, data_changed, log_refusal, no_activities_yet, page_setup,
+                         plain)
 
 POLARITY_WORDS = {"higher_is_better": "higher is better", "lower_is_better": "lower is better",
                   "none": "neither direction is better"}
@@ -16,6 +17,8 @@ linked_indicator = st.query_params.get("indicator")  # read before the filter si
 page = page_setup("Indicator trends", icon=":material/trending_up:")
 st.caption("How the population indicators the strategy is judged by have moved in each place, against England, "
            "with the partnership's own activity on the same time axis: contribution to see, not attribution to claim.")
+no_activities_yet(page, "The indicators below are published figures; the partnership's own activity joins them "
+                  "on the same charts once uploaded.")
 
 catalogue = cached_indicators("indicator_catalogue", page.filters)
 catalogue = catalogue[catalogue.unit != "people"]

@@ -4,11 +4,13 @@ what it changes, fix every problem at once, load it whole."""
 import hashlib
 
 import pandas as pd
+
 import streamlit as st
 
 from strategy.access import PermissionDenied, require
 from strategy.ingest import VALID, import_activities, rollback_upload, upload_history
 from strategy.ingest.rollback import RollbackReport
+from strategy.ingest.feedback import partner_preview, problem_tables, read_as
 from strategy.ingest.report import Limits
 from strategy.ingest.template import template_csv, template_xlsx
 from strategy.rounds import CHANGE_KINDS, RETURNED, prefilled_return, return_file_name, round_status
@@ -132,9 +134,7 @@ if file is not None and partner and not refusal:
     loaded = st.session_state.get("upload_loaded")
     assumed = report.assumed
     if assumed:
-        st.caption("Read as: " + plain(", ".join(
-            f"{k.replace('_', ' ')} {v if not isinstance(v, dict) else ', '.join(f'{a} ({b})' for a, b in v.items())}"
-            for k, v in assumed.items() if v)))
+        st.caption("Read as: " + plain(read_as(assumed)) + ".")
     for warning in report.warnings:
         st.warning(plain(warning.message), icon=":material/info:")
     if loaded is not None:
@@ -166,9 +166,15 @@ if file is not None and partner and not refusal:
                                                     "end date before", format="DD/MM/YYYY"),
                                                 "end_date_now": st.column_config.DateColumn(
                                                     "end date in this file", format="DD/MM/YYYY")})
-        st.markdown(f"Preview of the first {len(report.preview):,} rows, with the code each name was matched to:")
-        st.dataframe(report.preview, hide_index=True, width="stretch", key="upload_preview",
-                     column_config={"start_date": st.column_config.DateColumn(format="DD/MM/YYYY"),
+        preview, column_help = partner_preview(report.preview, page.framework)
+        st.markdown(f"Preview of the first {len(preview):,} rows as you wrote them; where the strategy names "
+                    "something differently its name follows →. Point at a column's heading to see the codes stored.")
+        st.dataframe(preview, hide_index=True, width="stretch", key="upload_preview",
+                     column_config={**{column: st.column_config.TextColumn(help=text)
+                                       for column, text in column_help.items()},
+                                    "row": st.column_config.NumberColumn(
+                                        help="The row in your spreadsheet (the headings are row 1)."),
+                                    "start_date": st.column_config.DateColumn(format="DD/MM/YYYY"),
                                     "end_date": st.column_config.DateColumn(format="DD/MM/YYYY"),
                                     "investment_gbp": st.column_config.NumberColumn(format="£%.2f")})
         if st.button(f"Load {report.rows:,} activities", type="primary", icon=":material/publish:",
@@ -181,20 +187,17 @@ if file is not None and partner and not refusal:
             st.rerun()
     elif not report.ok:
         st.error(plain(report.message), icon=":material/error:")
-        problems = pd.DataFrame([p.as_dict() for p in report.errors])
         if report.annotated_file:
             st.download_button("Download your file with a 'problems' column", report.annotated_file,
                                report.annotated_file_name, icon=":material/download:", key="upload_annotated",
                                on_click="ignore")
-        for kind, group in problems.groupby("kind", sort=False):
-            with st.expander(f"{kind.capitalize()}: {len(group):,}", expanded=True):
-                shown = group[["row", "column", "value", "message"]].rename(
-                    columns={"message": "what is wrong and how to fix it"}).set_index("row")
-                # A static table wraps long messages; a long list stays scrollable.
+        for kind, shown in problem_tables(report.errors):
+            with st.expander(f"{kind.capitalize()}: {len(shown):,}", expanded=True):
+                # A static table wraps long messages; a long list stays scrollable. The row is a column of its own.
                 if len(shown) <= 50:
-                    st.table(plain_table(shown))  # st.table reads text as Markdown: the file's values stay text
+                    st.table(plain_table(shown), hide_index=True)  # st.table reads text as Markdown: the file's values stay text
                 else:
-                    st.dataframe(shown, width="stretch")
+                    st.dataframe(shown, width="stretch", hide_index=True)
         if report.errors_total > len(report.errors):
             st.caption(f"The first {len(report.errors):,} of {report.errors_total:,} problems are listed; the "
                        "downloaded file marks every one.")

@@ -2,14 +2,16 @@
 
 import streamlit as st
 
-from strategy.ui import (board_pack_download, board_slides_for, page_setup, presentation_style, slide_number,
-                         show_slide)
+from strategy.charts import projector_figure
+from strategy.ui import (board_pack_download, board_slides_for, chart_block, no_activities_yet, page_setup, plain,
+                         presentation_style, slide_number, show_slide)
 from strategy.ui.loop import decision_states, record_decision
 from strategy.ui.presentation import slide_chart, slide_controls, slide_footer
-from strategy.ui.text import plain
 
 page = page_setup("Board presentation", icon=":material/slideshow:")
 presentation_style()
+if no_activities_yet(page, 'The slides and the board pack are made from them.'):
+    st.stop()
 slides = board_slides_for(page.filters)
 number = slide_number(len(slides))
 slide = slides[number - 1]

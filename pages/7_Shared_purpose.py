@@ -7,11 +7,13 @@ from strategy.learning import charts as learning_charts
 from strategy.learning import involvements, network, purposes
 from strategy.learning.exports import readable_table
 from strategy.learning.records import codes_text, places_text
+from strategy.ui.page import LEARNING_FILTERS
 from strategy.ui import (export_button, actor, chart_block, involvement_editor, page_setup, place_choices, plain,
                          show_problems, writing)
 
 NEW = 0
-page = page_setup("Shared purpose", icon=":material/flag:", writes="edit_learning")
+page = page_setup("Shared purpose", icon=":material/flag:", writes="edit_learning",
+                  sidebar_filters=LEARNING_FILTERS)
 st.caption("Always start with purpose: what do we want to do, why, and what will the benefits be — about 100 words, "
            "good enough for now. Every saved wording is kept with its date.")
 

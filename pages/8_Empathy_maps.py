@@ -7,10 +7,12 @@ from strategy.exports import table_bytes
 from strategy.learning import empathy, purposes
 from strategy.learning.exports import readable_table
 from strategy.learning.records import codes_text, places_text
+from strategy.ui.page import LEARNING_FILTERS
 from strategy.ui import export_button, actor, page_setup, place_choices, plain, show_problems, writing
 
 NEW = 0
-page = page_setup("Empathy maps", icon=":material/diversity_3:", writes="edit_learning")
+page = page_setup("Empathy maps", icon=":material/diversity_3:", writes="edit_learning",
+                  sidebar_filters=LEARNING_FILTERS)
 st.caption("What is it like to be on the receiving end of us, as a system? Note what a person, place or community "
            "sees, hears, thinks and feels, does and expects. Pin residents' own words to aims and places: they "
            "then appear beside the numbers on the Alignment and Places pages.")

@@ -7,12 +7,14 @@ from strategy.exports import table_bytes
 from strategy.learning import charts as learning_charts
 from strategy.learning import experiments, markers, purposes
 from strategy.learning.exports import readable_table
+from strategy.ui.page import LEARNING_FILTERS
 from strategy.ui import (export_button, actor, cached, chart_block, involvement_editor, page_setup, place_choices, plain,
                          show_problems, writing)
 from strategy.filters import Filters
 
 NEW = 0
-page = page_setup("Experiments", icon=":material/science:", writes="edit_learning")
+page = page_setup("Experiments", icon=":material/science:", writes="edit_learning",
+                  sidebar_filters=LEARNING_FILTERS)
 st.caption("Small, safe-to-fail tries: what we think will happen, the signals that would tell us, and what we decide "
            "at review — amplify, adapt or stop. Every experiment also counts as an activity (tagged as an "
            "experiment) in the alignment views.")

@@ -91,6 +91,15 @@ def heatmap_matrix(cells: pd.DataFrame, measure: str) -> pd.DataFrame:
     return matrix.loc[list(dict.fromkeys(cells.row_label)), list(dict.fromkeys(cells.column_label))]
 
 
+def heatmap_list(cells: pd.DataFrame, rows: str, columns: str, measure: str) -> pd.DataFrame:
+    """The heatmap's cells as a list for a narrow screen: the measure (first, so a phone shows it), row and column,
+    largest first (ties in the heatmap's own order); empty cells last, with 0."""
+    listed = pd.DataFrame({MEASURES[measure]: cells[measure].fillna(0).to_numpy(),  # first: seen on a phone
+                           DIMENSION_NAMES[rows]: cells.row_label.astype(str).to_numpy(),
+                           DIMENSION_NAMES[columns]: cells.column_label.astype(str).to_numpy()})
+    return listed.sort_values(MEASURES[measure], ascending=False, kind="stable").reset_index(drop=True)
+
+
 def heatmap_summary(cells: pd.DataFrame, measure: str) -> str:
     """One plain-English sentence on the heatmap: the strongest and weakest cells."""
     if cells[measure].sum() == 0:

@@ -603,3 +603,18 @@ def heatmap_parts(fig: go.Figure, most_rows: int) -> list[go.Figure]:
             trace.zmin, trace.zmax, trace.zauto = float(np.nan_to_num(low)), float(np.nan_to_num(high, nan=1.0)), False
         found.append(part)
     return found
+
+
+def screen_figure(fig: go.Figure) -> go.Figure:
+    """The figure for the screen, where the viewer's light or dark theme colours it: a copy without the white
+    background and the fixed dark text that image downloads and board packs keep. Cell colours, the orange of thin
+    and empty cells and the data colours stay as they are."""
+    shown = go.Figure(fig)
+    shown.update_layout(paper_bgcolor="rgba(0,0,0,0)", plot_bgcolor="rgba(0,0,0,0)", font_color=None,
+                        title_font_color=None)
+    shown.update_xaxes(gridcolor=None, tickfont_color=None, title_font_color=None)
+    shown.update_yaxes(gridcolor=None, tickfont_color=None, title_font_color=None)
+    for annotation in shown.layout.annotations or ():
+        if annotation.font and annotation.font.color in (MUTED, FONT["color"]):
+            annotation.font.color = None
+    return shown

@@ -127,9 +127,9 @@ def return_changes(cursor: duckdb.DuckDBPyConnection, partner: str, today: date 
     activities by kind of change, and how many of each kind (every kind in CHANGE_KINDS, zeros included)."""
     sql = db.sql_text("return_changes")
     changes = cursor.execute(sql, db.bound_parameters(sql, {"partner": partner,
-                                                            "today": today or periods.today()})).df()
+                                                             "today": today or periods.today()})).df()
     counts = dict.fromkeys(CHANGE_KINDS, 0)
-    counts.update({kind: int(n) for kind, n in changes.change.value_counts().items()})
+    counts.update({str(kind): int(n) for kind, n in changes["change"].value_counts().items()})
     return changes.head(CHANGES_LISTED).reset_index(drop=True), counts
 
 

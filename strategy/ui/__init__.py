@@ -13,17 +13,17 @@ from strategy.ui.data import (cached, cached_indicators, cached_table, connectio
                               figure, heatmap_view, open_connection, pinned_quotes_for)
 from strategy.ui.learning import (actor, export_button, involvement_editor, pinned_quotes, place_choices,
                                   show_problems, writing)
-from strategy.ui.page import NAVIGATION, NAVIGATION_GROUPS, Page, page_setup
+from strategy.ui.page import NAVIGATION, NAVIGATION_GROUPS, Page, no_activities_yet, page_setup, show_document
 from strategy.ui.presentation import (board_pack_download, board_slides_for, presentation_style, show_slide,
                                       slide_number)
 from strategy.ui.signin import acting_user, log_refusal, sign_in_active, signed_in_user
 from strategy.ui.text import plain, plain_table
-from strategy.ui.widgets import chart_block, headline_indicator_tiles, money
+from strategy.ui.widgets import chart_block, headline_indicator_tiles, heatmap_block, money
 
 __all__ = ["NAVIGATION", "NAVIGATION_GROUPS", "Page", "acting_user", "actor", "board_pack_download",
            "board_slides_for", "cached", "cached_indicators", "cached_table", "chart_block", "connection",
-           "data_changed", "database_file", "export_button", "figure", "headline_indicator_tiles",
-           "heatmap_view", "involvement_editor", "log_refusal", "money", "open_connection", "page_setup",
-           "pinned_quotes", "pinned_quotes_for", "place_choices", "plain", "plain_table", "presentation_style",
-           "show_problems", "show_slide",
+           "data_changed", "database_file", "export_button", "figure", "headline_indicator_tiles", "heatmap_block",
+           "heatmap_view", "involvement_editor", "log_refusal", "money", "no_activities_yet", "open_connection",
+           "page_setup", "pinned_quotes", "pinned_quotes_for", "place_choices", "plain", "plain_table",
+           "presentation_style", "show_document", "show_problems", "show_slide",
            "sign_in_active", "signed_in_user", "slide_number", "writing"]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import Path
 
 import duckdb
 import streamlit as st
@@ -35,7 +36,11 @@ NAVIGATION = [
     ("pages/9_Experiments.py", "Experiments", ":material/science:", "read"),
     ("pages/10_Learning_log.py", "Learning log", ":material/menu_book:", "read"),
     ("pages/11_Admin.py", "Admin", ":material/admin_panel_settings:", "manage_users"),
+    ("pages/14_Accessibility.py", "Accessibility statement", ":material/accessibility_new:", "read"),
+    ("pages/15_Privacy.py", "Privacy notice", ":material/policy:", "read"),
 ]
+# Linked from the foot of every sidebar (and from the sign-in screen), not from the page list above.
+FOOTER_PAGES = ("pages/14_Accessibility.py", "pages/15_Privacy.py")
 
 # Headings in the page list, each shown above the first page of its group that the person may use.
 NAVIGATION_GROUPS = {"app.py": "Dashboard", "pages/5_Upload.py": "Partners", "pages/6_Presentation.py": "Board",
@@ -45,6 +50,12 @@ WIDGET_KEYS = {"places": "filter_places", "sectors": "filter_sectors", "aims": "
                "themes": "filter_themes", "partners": "filter_partners", "date_from": "filter_from",
                "date_to": "filter_to"}
 FILTER_URL_KEYS = frozenset(URL_KEYS.values()) | {"from", "to"}
+# The sidebar's filters by the names pages pass to page_setup(sidebar_filters=...); "period" is both dates.
+ALL_FILTERS = ("places", "sectors", "aims", "ways", "themes", "partners", "period")
+# The learning workspace's lists are narrowed by place, aim and partner only (strategy.learning.records).
+LEARNING_FILTERS = ("places", "aims", "partners")
+FILTER_WORDS = {"places": "place", "sectors": "sector", "aims": "aim", "ways": "way of working", "themes": "theme",
+                "partners": "partner", "period": "period"}
 
 
 @dataclass(frozen=True)
@@ -66,18 +77,28 @@ class Page:
         return slides.source_line(self.coverage, what=what)
 
 
+# Captions and help text are drawn lighter than body text; Streamlit's own shade falls short of WCAG AA on white.
+# They take the theme's text colour at 80% instead: about 8:1 on the light background and 11:1 on the dark one,
+# so one rule serves both themes, whichever the viewer's preference or the settings menu chose. A chosen option of a
+# segmented control keeps its blue outline and tint but body-coloured text: no blue passes AA both as text on the
+# dark background and as the background of a primary button's white text.
 READABLE_TEXT_CSS = """<style>
-[data-testid="stCaptionContainer"], [data-testid="stCaptionContainer"] p, [data-testid="stSidebar"] p {
-  color: #55565b !important; opacity: 1 !important; }
-kbd { color: #55565b !important; opacity: 1 !important; }
+[data-testid="stCaptionContainer"], [data-testid="stSidebar"] [data-testid="stMarkdownContainer"] p, kbd {
+  color: inherit !important; opacity: 0.8 !important; }
+[data-testid="stCaptionContainer"] p { color: inherit !important; opacity: 1 !important; }
+[data-testid="stButtonGroup"] [data-selected="true"], [data-testid="stButtonGroup"] [data-selected="true"] * {
+  color: inherit !important; }
 </style>"""
 
 
-def page_setup(title: str, icon: str = ":material/bar_chart:", sidebar_filters: bool = True,
-               action: str = "read", writes: str | None = None) -> Page:
+def page_setup(title: str, icon: str = ":material/bar_chart:", sidebar_filters: bool | tuple[str, ...] = True,
+               action: str = "read", writes: str | None = None, public: bool = False) -> Page | None:
     """Configure the page, open the data, find who is signed in (or ask them to sign in), refuse the page if their
     role lacks its action, draw the navigation, filter sidebar and demo banner; what the page needs. `writes` names
-    the action the page's forms need: people without it are told, before they fill one in, that they can only read."""
+    the action the page's forms need: people without it are told, before they fill one in, that they can only read.
+    `sidebar_filters` is True (every filter), False (none) or the names of the filters the page uses (ALL_FILTERS):
+    the others are not drawn there, and keep their values for the pages that use them. A `public` page (the
+    accessibility statement, the privacy notice) is shown before sign-in too: then None is returned."""
     try:
         framework = load_framework()
         reference_fictional = reference_is_fictional()
@@ -90,6 +111,14 @@ def page_setup(title: str, icon: str = ":material/bar_chart:", sidebar_filters: 
     signing_in = sign_in_active()  # a plain refusal, never the dashboard, when the mode is in doubt
     if signing_in:
         harden_for_sign_in()
+        if public and not st.user.is_logged_in:
+            st.html(READABLE_TEXT_CSS)
+            with st.sidebar:
+                st.markdown(f"**{plain(framework.name)}**")
+                st.page_link("app.py", label="Sign in", icon=":material/login:")
+                footer_links()
+            st.title(title)
+            return None
     try:
         con = open_connection()
     except db.DatabaseUnavailable as problem:
@@ -100,11 +129,14 @@ def page_setup(title: str, icon: str = ":material/bar_chart:", sidebar_filters: 
     coverage = cached("data_coverage", Filters())
     _navigation(user, framework)
     require_page_permission(user, action, title, con)
-    filters = _sidebar(framework) if sidebar_filters else Filters()
+    shown_filters = ALL_FILTERS if sidebar_filters is True else tuple(sidebar_filters or ())
+    filters = _sidebar(framework, shown_filters) if shown_filters else Filters()
     page = Page(con=con, framework=framework, filters=filters, coverage=coverage, user=user)
     if sidebar_filters and user.can("export"):
         with st.sidebar:
             _export_activities(page)
+    with st.sidebar:
+        footer_links()
     if page.is_demo:
         st.warning("**Demo data.** Every partner and activity here is fictional, generated to show how the "
                    "dashboard works. Population, deprivation and Active Lives figures are "
@@ -124,6 +156,8 @@ def _navigation(user: User, framework: Framework) -> None:
         try:
             group = None
             for path, label, icon, action in NAVIGATION:
+                if path in FOOTER_PAGES:
+                    continue
                 group = NAVIGATION_GROUPS.get(path, group)
                 if user.can(action, user.partner):
                     if group:
@@ -141,6 +175,25 @@ def _navigation(user: User, framework: Framework) -> None:
             if st.button("Sign out", icon=":material/logout:", key="sign_out"):
                 st.logout()
         st.divider()
+
+
+def footer_links() -> None:
+    """The foot of every sidebar: the accessibility statement and the privacy notice, open to everyone."""
+    st.divider()
+    try:
+        for path, label, icon, _action in NAVIGATION:
+            if path in FOOTER_PAGES:
+                st.page_link(path, label=label, icon=icon)
+    except StreamlitPageNotFoundError:
+        pass  # a page run on its own has no other pages to link to
+
+
+DOCS = Path(__file__).resolve().parents[2] / "docs"
+
+
+def show_document(name: str) -> None:
+    """A document of the dashboard's own (docs/NAME.md, written by the project, not by users) as the page's body."""
+    st.markdown((DOCS / f"{name}.md").read_text(encoding="utf-8"))
 
 
 def harden_for_sign_in() -> None:
@@ -198,8 +251,9 @@ def _export_activities(page: Page) -> None:
 
 
 
-def _sidebar(framework: Framework) -> Filters:
-    """The filter widgets, kept in step with the URL so a copied link opens the same view."""
+def _sidebar(framework: Framework, shown: tuple[str, ...] = ALL_FILTERS) -> Filters:
+    """The filter widgets, kept in step with the URL so a copied link opens the same view. Only the filters in
+    `shown` are drawn; the others keep their values (in the session and the address) for the pages that use them."""
     from_url = filters_from_query({key: st.query_params.get_all(key) for key in st.query_params.keys()}, framework)
     remembered: Filters | None = st.session_state.get("filters")
     if remembered is None or (not from_url.is_empty() and from_url != remembered):
@@ -217,26 +271,41 @@ def _sidebar(framework: Framework) -> Filters:
     partners = cached("partner_names", Filters())
     with st.sidebar:
         st.header("Filters")
-        st.multiselect("Place", place_options, key=WIDGET_KEYS["places"], format_func=place_names.get,
-                       placeholder="All places", help="Choosing a county includes its districts. A place replaced by "
-                       "a new council counts in its successor when the period ends on or after the change.")
-        st.multiselect("Sector", [s.code for s in framework.sectors], key=WIDGET_KEYS["sectors"],
-                       format_func=lambda c: framework.label("sector", c), placeholder="All sectors")
-        st.multiselect("Aim", [a.code for a in framework.aims], key=WIDGET_KEYS["aims"],
-                       format_func=lambda c: framework.label("aim", c), placeholder="All aims")
-        st.multiselect("Way of working", [w.code for w in framework.ways], key=WIDGET_KEYS["ways"],
-                       format_func=lambda c: framework.label("way", c), placeholder="All ways of working")
-        st.multiselect("Theme", [t.code for t in framework.themes], key=WIDGET_KEYS["themes"],
-                       format_func=lambda c: framework.label("theme", c), placeholder="All themes")
-        st.multiselect("Partner", sorted(set(partners) | set(current.partners)), key=WIDGET_KEYS["partners"],
-                       placeholder="All partners")
-        left, right = st.columns(2)
-        left.date_input("From", key=WIDGET_KEYS["date_from"], format="DD/MM/YYYY")
-        right.date_input("To", key=WIDGET_KEYS["date_to"], format="DD/MM/YYYY")
-        chosen = Filters(**{name: tuple(st.session_state[key]) if isinstance(st.session_state[key], list)
-                            else st.session_state[key] for name, key in WIDGET_KEYS.items()})
-        if not chosen.is_empty():
+        if "places" in shown:
+            st.multiselect("Place", place_options, key=WIDGET_KEYS["places"], format_func=place_names.get,
+                           placeholder="All places", help="Choosing a county includes its districts. A place "
+                           "replaced by a new council counts in its successor when the period ends on or after the "
+                           "change.")
+        if "sectors" in shown:
+            st.multiselect("Sector", [s.code for s in framework.sectors], key=WIDGET_KEYS["sectors"],
+                           format_func=lambda c: framework.label("sector", c), placeholder="All sectors")
+        if "aims" in shown:
+            st.multiselect("Aim", [a.code for a in framework.aims], key=WIDGET_KEYS["aims"],
+                           format_func=lambda c: framework.label("aim", c), placeholder="All aims")
+        if "ways" in shown:
+            st.multiselect("Way of working", [w.code for w in framework.ways], key=WIDGET_KEYS["ways"],
+                           format_func=lambda c: framework.label("way", c), placeholder="All ways of working")
+        if "themes" in shown:
+            st.multiselect("Theme", [t.code for t in framework.themes], key=WIDGET_KEYS["themes"],
+                           format_func=lambda c: framework.label("theme", c), placeholder="All themes")
+        if "partners" in shown:
+            st.multiselect("Partner", sorted(set(partners) | set(current.partners)), key=WIDGET_KEYS["partners"],
+                           placeholder="All partners")
+        if "period" in shown:
+            left, right = st.columns(2)
+            left.date_input("From", key=WIDGET_KEYS["date_from"], format="DD/MM/YYYY")
+            right.date_input("To", key=WIDGET_KEYS["date_to"], format="DD/MM/YYYY")
+        drawn = {name for name in WIDGET_KEYS if name in shown or (name in ("date_from", "date_to")
+                                                                   and "period" in shown)}
+        chosen = Filters(**{name: (tuple(st.session_state[key]) if isinstance(st.session_state[key], list)
+                                   else st.session_state[key]) if name in drawn else getattr(current, name)
+                            for name, key in WIDGET_KEYS.items()})
+        if any(getattr(chosen, name) != getattr(Filters(), name) for name in drawn):
             st.button("Clear filters", on_click=_clear_filters, icon=":material/filter_alt_off:")
+        hidden = [FILTER_WORDS[name] for name in ALL_FILTERS if name not in shown]
+        if hidden:
+            st.caption("This page's lists follow the " + ", ".join(FILTER_WORDS[n] for n in shown if n in FILTER_WORDS)
+                       + " filters only; the " + ", ".join(hidden) + " filters apply on the dashboard pages.")
         st.caption("The address bar holds these filters: copy it to share exactly this view.")
     st.session_state["filters"] = chosen
     filter_keys = {*URL_KEYS.values(), "from", "to"}
@@ -256,3 +325,21 @@ def _seed_widgets(filters: Filters, force: bool) -> None:
 
 def _clear_filters() -> None:
     _seed_widgets(Filters(), force=True)
+
+
+def no_activities_yet(page: Page, instead: str = "") -> bool:
+    """On a database with no activities, say so plainly and how to add some (a link to the Upload page for those
+    who may upload); True when there are none. `instead` says what the page can still show."""
+    if page.coverage.get("activities"):
+        return False
+    st.info("**No activities yet.** Nothing has been uploaded to this dashboard, so there is nothing to count here. "
+            "Partners add their activities on the Upload activities page, from the Excel or CSV template"
+            + (f". {instead}" if instead else "."), icon=":material/inbox:")
+    if page.user.can("import_activities", page.user.partner):
+        try:
+            st.page_link("pages/5_Upload.py", label="Upload activities", icon=":material/upload_file:")
+        except StreamlitPageNotFoundError:
+            pass
+    else:
+        st.caption("Ask a partner, or your administrator, to upload the first file.")
+    return True

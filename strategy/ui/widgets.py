@@ -9,6 +9,7 @@ import plotly.graph_objects as go
 import streamlit as st
 
 from strategy import images
+from strategy.charts import screen_figure
 from strategy.filters import Filters
 from strategy.framework import load_framework
 from strategy.ui.data import cached_indicators
@@ -22,9 +23,10 @@ def chart_block(fig: go.Figure, summary: str, table: pd.DataFrame | pa.Table, ke
     exported image. Images are drawn only when a download is clicked, then cached by the figure.
     """
     with st.container(key=f"chart_{key}"):
+        # the screen copy follows the viewer's light or dark theme; downloads keep the white original.
         # scrollZoom off: a map otherwise zooms out when the reader scrolls the page past it
-        st.plotly_chart(fig, key=key, alt=summary, config={"displaylogo": False, "scrollZoom": False,
-                                                           "toImageButtonOptions": {"format": "png", "scale": 2}})
+        st.plotly_chart(screen_figure(fig), key=key, alt=summary, theme="streamlit", config={
+            "displaylogo": False, "scrollZoom": False, "toImageButtonOptions": {"format": "png", "scale": 2}})
         st.caption(plain(summary))
         downloads = st.container(horizontal=True, gap="small")
         missing = images.unavailable_reason()  # Chromium draws the images: say so rather than fail on the click
@@ -36,6 +38,43 @@ def chart_block(fig: go.Figure, summary: str, table: pd.DataFrame | pa.Table, ke
                             help=missing or "The chart as a scalable drawing, for print", disabled=bool(missing))
         with st.expander("Show as table"):
             st.dataframe(table, hide_index=True, width="stretch")
+
+
+LAYOUTS = {"grid": "Grid", "list": "List"}
+
+
+def heatmap_layout(key: str) -> str:
+    """'grid' or 'list': the heatmap's layout, chosen beside it, kept in the address (?layout=list) so a link opens
+    the same layout, and carried from page to page in the session. A phone (390 px) reads the list."""
+    wanted = st.query_params.get("layout")
+    if wanted in LAYOUTS:
+        st.session_state["heatmap_layout"] = wanted
+    current = st.session_state.get("heatmap_layout", "grid")
+    choice = st.segmented_control(
+        "Layout", list(LAYOUTS), format_func=LAYOUTS.get, default=current, key=f"{key}_layout",
+        help="Grid: the heatmap. List: every cell as a row of a table, largest first, readable on a phone.") or current
+    st.session_state["heatmap_layout"] = choice
+    if choice == "list":
+        st.query_params["layout"] = "list"
+    elif "layout" in st.query_params:
+        del st.query_params["layout"]
+    return choice
+
+
+def heatmap_block(view, rows: str, columns: str, measure: str, key: str) -> None:
+    """A heatmap as a grid (the chart with its summary, downloads and table) or as a sorted list, as chosen."""
+    from strategy import analysis
+
+    if heatmap_layout(key) == "grid":
+        chart_block(view.figure, view.summary, view.table, key=key)
+        return
+    with st.container(key=f"list_{key}"):
+        listed = analysis.heatmap_list(view.cells, rows, columns, measure)
+        value = analysis.MEASURES[measure]
+        st.dataframe(listed, hide_index=True, width="stretch", key=f"{key}_list", column_config={
+            value: st.column_config.NumberColumn(value, format="£%.0f" if measure == "investment" else "localized",
+                                                 help="Largest first. An activity counts in every cell it names.")})
+        st.caption(plain(view.summary))
 
 
 def money(value: float) -> str:

@@ -97,7 +97,8 @@ def test_someone_not_signed_in_sees_only_the_sign_in_button(open_as):
     app = open_as(None)
     assert [b.label for b in app.button] == ["Sign in"]
     assert not app.metric  # no dashboard figures before sign-in
-    assert not linked_pages(app)
+    # only the accessibility statement and the privacy notice, which are public
+    assert linked_pages(app) == {"14_Accessibility.py", "15_Privacy.py"}
 
 
 def test_a_stranger_is_asked_politely_to_see_their_administrator_and_the_attempt_is_logged(open_as, signin_db):
@@ -277,3 +278,13 @@ def test_the_export_caption_names_a_file_that_carries_the_filters_and_date_and_s
     rows = app.session_state["activities_export"][2]
     assert caption.startswith(f"activities_all_{date.today().isoformat()}.csv holds {rows:,} rows of ")
     assert "filters: All places" in caption and "A CSV holds the rows only" in caption
+
+
+@pytest.mark.parametrize("script, title", [("pages/14_Accessibility.py", "Accessibility statement"),
+                                           ("pages/15_Privacy.py", "Privacy notice")])
+def test_the_accessibility_statement_and_privacy_notice_are_open_before_sign_in(open_as, script, title):
+    app = open_as(None, script)
+    assert not app.exception
+    assert app.title[0].value == title
+    assert "Sign in" not in [b.label for b in app.button]  # the document, not the sign-in screen
+    assert not app.metric and not app.dataframe

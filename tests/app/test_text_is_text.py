@@ -25,8 +25,9 @@ from tests.unit.test_ingest_files import GOOD, csv_bytes
 # colour and icon directives, LaTeX, a heading.
 PAYLOAD = ("![x](http://evil.example/x.png) [click](http://evil.example/go) <img src=http://evil.example/y.png> "
            "**bold** :red[red] :material/warning: $x^2$")
-# What may not appear unescaped in any Markdown source: the payload's working parts.
-RAW = ["](http", "![x]", "[click]", "<img", "**bold**", ":red[", ":material/warning:", "$x^2$"]
+# What may not appear unescaped in any Markdown source: the payload's working parts (its links by their address: the
+# accessibility statement and privacy notice are the project's own documents, with real links).
+RAW = ["](http://evil", "![x]", "[click]", "<img", "**bold**", ":red[", ":material/warning:", "$x^2$"]
 ESCAPED = re.compile(r"\\[!-/:-@\[-`{-~]")  # a backslash and the ASCII punctuation character it makes literal
 
 

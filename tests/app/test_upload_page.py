@@ -83,7 +83,7 @@ def test_file_with_mistakes_lists_every_problem_grouped_and_writes_nothing(uploa
     assert "3 problem" in at.error[0].value
     assert [e.label for e in at.expander] == ["Unknown place: 1", "Not a date: 1", "Negative number: 1"]
     problems = at.table[0].value
-    assert problems.index.tolist() == [2]
+    assert problems["row"].tolist() == ["2"]
     assert plain(f"Did you mean '{example_place}'?") in problems["what is wrong and how to fix it"].iloc[0]  # text, not Markdown
     assert [b.label for b in at.get("download_button")][-1] == "Download your file with a 'problems' column"
     assert all(b.key != "upload_load" for b in at.button)
@@ -120,3 +120,24 @@ def test_page_renders_on_an_empty_database(empty_db_file, tmp_path, monkeypatch)
     assert not at.exception
     assert any("No uploads yet" in c.value for c in at.caption)
     ui.connection.clear()
+
+
+def test_evenly_spaced_problems_show_their_row_numbers(upload_page, example_place):
+    same = row(places=example_place)  # one id three times: a problem on rows 2, 3 and 4
+    at = upload(upload_page, "Page Trust", "twice.csv", csv_bytes([same, same, same]))
+    shown = at.table[0].value
+    assert "row" in shown.columns and shown["row"].tolist() == ["2", "3", "4"]
+
+
+def test_preview_reads_in_the_partners_words(upload_page, installed):
+    raw = installed.toml()
+    county = next(p for p in raw["places"] if p["level"] == "county")
+    districts = sum(1 for p in raw["places"] if p.get("parent") == county["code"])
+    sector = raw["sectors"][-1]  # written as its label, stored as its code
+    at = upload(upload_page, "Page Trust", "county.csv",
+                csv_bytes([row(places=county["name"], sector=sector["label"])]))
+    preview = at.dataframe[-1].value  # the preview is the last table
+    assert preview.places.tolist() == [f"{county['name']} (all {districts} districts)"]
+    assert preview.sector[0] == sector["label"] and sector["code"] not in preview.sector[0]
+    read = next(c.value for c in at.caption if c.value.startswith("Read as"))
+    assert "separated by commas" in read and "encoding" not in read and "delimiter" not in read

@@ -30,7 +30,8 @@ def page_paths() -> list[str]:
 def open_page(page, url: str) -> None:
     page.goto(url)
     wait_for_app(page)
-    page.wait_for_selector("[data-testid='stSidebarContent'] a[href]", state="attached")  # page list drawn
+    # page list drawn; a cold server's first page builds every shared answer first, which takes longer
+    page.wait_for_selector("[data-testid='stSidebarContent'] a[href]", state="attached", timeout=90_000)
     if page.locator("[data-testid='stPlotlyChart']").count():
         # Charts in a tab that is not open are drawn but hidden, so wait for them to exist, not to show.
         page.wait_for_selector(".js-plotly-plot .main-svg", state="attached")
@@ -47,15 +48,34 @@ def axe_violations(page) -> list[dict]:
     return result["violations"]
 
 
+@pytest.fixture(params=["light", "dark"])
+def themed_page(browser, request):
+    """A page in a browser whose viewer prefers the light or the dark theme; the dashboard follows it."""
+    context = browser.new_context(viewport={"width": 1440, "height": 1000}, color_scheme=request.param)
+    page = context.new_page()
+    page.set_default_timeout(30_000)
+    page.scheme = request.param
+    yield page
+    context.close()
+
+
+def background_is_dark(page) -> bool:
+    rgb = page.evaluate("""() => getComputedStyle(document.querySelector('[data-testid="stApp"]')).backgroundColor""")
+    red, green, blue = (int(x) for x in re.findall(r"\d+", rgb)[:3])
+    return (0.2126 * red + 0.7152 * green + 0.0722 * blue) < 128
+
+
 @pytest.mark.parametrize("path", page_paths())
-def test_page_has_no_serious_or_critical_accessibility_violations(page, app_url, test_output, path):
+def test_page_has_no_serious_or_critical_accessibility_violations(themed_page, app_url, test_output, path):
+    page = themed_page
     open_page(page, app_url + path)
+    assert background_is_dark(page) is (page.scheme == "dark"), f"{path} did not follow the {page.scheme} preference"
     violations = axe_violations(page)
     error = page.locator("[data-testid='stException']")
     if error.count() and "Could not find page" in error.first.inner_text():
         pytest.skip(f"{path} links to a page that is not on this branch yet; scanned once it is merged")
     assert not error.count(), f"{path} shows an error: {error.first.inner_text()[:300]}"
-    name = path.strip("/") or "Overview"
+    name = (path.strip("/") or "Overview") + ("-dark" if page.scheme == "dark" else "")
     (test_output / f"axe-{name}.json").write_text(json.dumps(violations, indent=2), encoding="utf-8")
     blocking = [f"{v['id']} ({v['impact']}): {v['help']} — {len(v['nodes'])} element(s), first: "
                 f"{v['nodes'][0]['target']}" for v in violations if v["impact"] in BLOCKING]
