@@ -101,7 +101,7 @@ def test_group_captures_purpose_quote_and_experiment_and_finds_them_joined_up(pa
     choose(page, "stSelectbox", "Aim", "A3 Communities who experience the greatest inequality")
     wait_for_app(page)
     main(page).get_by_text(QUOTE).first.wait_for()
-    choose(page, "stSelectbox", "Way of working", "W1 Insight")
+    choose(page, "stSelectbox", "Way of working", "W1 Growing insight and understanding")
     wait_for_app(page)
     quote = main(page).get_by_text(QUOTE).first
     quote.scroll_into_view_if_needed()
