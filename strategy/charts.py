@@ -434,13 +434,16 @@ def bar_figure(table: pd.DataFrame, x: str, y: str, title: str, source: str, x_l
     ordered = table.sort_values(x)
     colours = [HIGHLIGHT if highlight is not None and highlight.get(i, False) else OKABE_ITO[4]
                for i in ordered.index]
-    fig = go.Figure(go.Bar(x=ordered[x], y=ordered[y], orientation="h", marker_color=colours,
+    # long names (the strategy's own headings) wrap onto lines, so they fit beside a half-width chart
+    names = [wrap_label(str(name), 30) for name in ordered[y]]
+    fig = go.Figure(go.Bar(x=ordered[x], y=names, orientation="h", marker_color=colours,
                            text=[f"{v:,.0f}" for v in ordered[x]], textposition="outside", cliponaxis=False))
     longest = float(ordered[x].max()) if len(ordered) and ordered[x].notna().any() else 0.0
     # room beyond the longest bar for its number (plotly's own range leaves none, so "91" was cut to "9")
     fig.update_xaxes(title=x_label, gridcolor="#eeeeee", range=[0, (longest or 1) * 1.15])
-    fig.update_yaxes(title=None)
-    return _frame(fig, title, source, max(320, 60 + 28 * len(ordered)))
+    fig.update_yaxes(title=None, automargin=True)
+    lines = sum(name.count("<br>") + 1 for name in names)
+    return _frame(fig, title, source, max(320, 90 + 24 * lines + 16 * len(ordered)))
 
 
 def totals_figure(figures: list[tuple[str, str]], title: str, source: str) -> go.Figure:
