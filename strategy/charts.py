@@ -443,7 +443,12 @@ def bar_figure(table: pd.DataFrame, x: str, y: str, title: str, source: str, x_l
     fig.update_xaxes(title=x_label, gridcolor="#eeeeee", range=[0, (longest or 1) * 1.15])
     fig.update_yaxes(title=None, automargin=True)
     lines = sum(name.count("<br>") + 1 for name in names)
-    return _frame(fig, title, source, max(320, 90 + 24 * lines + 16 * len(ordered)))
+    fig = _frame(fig, title, source, max(320, 90 + 24 * lines + 16 * len(ordered)))
+    for note in fig.layout.annotations:  # a clear gap between the axis title and the source line below it
+        if note.name == SOURCE_NOTE:
+            note.yshift = (note.yshift or 0) - 10
+    fig.update_layout(margin=dict(b=(fig.layout.margin.b or 70) + 10))
+    return fig
 
 
 def totals_figure(figures: list[tuple[str, str]], title: str, source: str) -> go.Figure:
