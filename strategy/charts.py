@@ -31,7 +31,9 @@ def _frame(fig: go.Figure, title: str, source: str, height: int, source_width: i
     fig.update_layout(
         # the title sits at the top (not in the middle of the top margin, plotly's default), clear of headings
         title=dict(text=title, x=0, xanchor="left", y=1, yanchor="top", font=dict(size=19), pad=dict(l=10, t=14)),
-        font=FONT, height=height, margin=dict(l=10, r=10, t=60, b=70), paper_bgcolor="white",
+        # plotly's own template, named: importing Streamlit makes its template the default, which has no axis
+        # automargin, so a pack built by the server would otherwise clip labels that one built by the CLI does not
+        template="plotly", font=FONT, height=height, margin=dict(l=10, r=10, t=60, b=70), paper_bgcolor="white",
         plot_bgcolor="white", colorway=OKABE_ITO,
     )
     fig.add_annotation(text=wrap_label(source, source_width), xref="paper", yref="paper", x=0, y=0, yanchor="top",

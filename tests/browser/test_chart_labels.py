@@ -77,6 +77,10 @@ def _all_figures(con, framework, monkeypatch) -> tuple[list[tuple[str, object]],
     """(name, figure) for every chart the pages and the board pack draw, from the demo's real data, and the
     chart functions that were called to draw them."""
     called: set[str] = set()
+    # The server has Streamlit imported, and with it Streamlit's plotly template as the default: draw as it does.
+    import plotly.io as pio
+    import streamlit.elements.plotly_chart  # noqa: F401
+    monkeypatch.setattr(pio.templates, "default", "streamlit")
     for module in CHART_MODULES:
         for name in dir(module):
             function = getattr(module, name)
