@@ -12,22 +12,33 @@ from strategy import images
 from strategy.charts import screen_figure
 from strategy.filters import Filters
 from strategy.framework import load_framework
+from strategy.ui import selection
 from strategy.ui.data import cached_indicators
 from strategy.ui.text import plain
 
 
-def chart_block(fig: go.Figure, summary: str, table: pd.DataFrame | pa.Table, key: str) -> None:
+def chart_block(fig: go.Figure, summary: str, table: pd.DataFrame | pa.Table, key: str,
+                targets: selection.Targets | None = None, on_pick=None, hint: str = "",
+                shown: go.Figure | None = None) -> None:
     """A chart with its one-sentence summary, PNG and SVG downloads, and a table view of the same numbers.
 
     The summary sits directly under the chart (screen readers reach it next) and is the alt text of every
     exported image. Images are drawn only when a download is clicked, then cached by the figure.
+    A clickable chart (strategy/ui/selection.py) gets `targets` (what its points stand for) and `on_pick` (what a
+    click does: selection.narrow_filters, or a page's own act) and says so in `hint`; `shown` is the figure drawn
+    on screen when it differs from the one downloaded (a heatmap's click layer).
     """
     with st.container(key=f"chart_{key}"):
+        clickable = bool(targets) and on_pick is not None
+        if clickable and on_pick is selection.narrow_filters:
+            selection.undo_button(st.session_state.get("filters"), key=f"{key}_undo", chart=key)
         # the screen copy follows the viewer's light or dark theme; downloads keep the white original.
         # scrollZoom off: a map otherwise zooms out when the reader scrolls the page past it
-        st.plotly_chart(screen_figure(fig), key=key, alt=summary, theme="streamlit", config={
-            "displaylogo": False, "scrollZoom": False, "toImageButtonOptions": {"format": "png", "scale": 2}})
-        st.caption(plain(summary))
+        st.plotly_chart(screen_figure(shown or fig), key=key, alt=summary, theme="streamlit", config={
+            "displaylogo": False, "scrollZoom": False, "toImageButtonOptions": {"format": "png", "scale": 2}},
+            **({"on_select": selection.on_click(key, targets, on_pick), "selection_mode": "points"} if clickable
+               else {}))
+        st.caption(plain(summary) + (f" {hint}" if clickable and hint else ""))
         downloads = st.container(horizontal=True, gap="small")
         missing = images.unavailable_reason()  # Chromium draws the images: say so rather than fail on the click
         downloads.download_button("Download PNG", data=lambda: images.figure_image(fig, "png"), file_name=f"{key}.png",
@@ -61,12 +72,39 @@ def heatmap_layout(key: str) -> str:
     return choice
 
 
-def heatmap_block(view, rows: str, columns: str, measure: str, key: str) -> None:
-    """A heatmap as a grid (the chart with its summary, downloads and table) or as a sorted list, as chosen."""
+def linked_choice(label: str, options: list[str], default: str, key: str, param: str, format_func=None,
+                  in_link=None, help: str | None = None, container=None) -> str:
+    """A segmented control whose choice lives in the address (?param=...), like the filters: a copied link, or a
+    reload, opens the same choice. `in_link` gives an option's word in the link (default: the option itself); the
+    default choice is left out of the link, as empty filters are. A choice made in this session wins over the
+    address, which it then rewrites."""
+    in_link = in_link or (lambda option: option)
+    by_word = {in_link(option): option for option in options}
+    if key not in st.session_state or st.session_state[key] not in options:
+        st.session_state[key] = by_word.get(st.query_params.get(param), default)
+    choice = (container or st).segmented_control(label, options, key=key, format_func=format_func,
+                                                 help=help) or default
+    if choice != default:
+        st.query_params[param] = in_link(choice)
+    elif param in st.query_params:
+        del st.query_params[param]
+    return choice
+
+
+def heatmap_block(view, rows: str, columns: str, measure: str, key: str, on_pick=None, hint: str = "",
+                  chosen: tuple[str, str] | None = None) -> None:
+    """A heatmap as a grid (the chart with its summary, downloads and table) or as a sorted list, as chosen.
+    With `on_pick`, a click on a cell picks its (row, column) codes (strategy/ui/selection.py); `chosen` is a
+    (row, column) cell to outline on screen."""
     from strategy import analysis
 
     if heatmap_layout(key) == "grid":
-        chart_block(view.figure, view.summary, view.table, key=key)
+        shown, targets = (selection.heatmap_click_layer(view.figure, view.cells, (rows, columns)) if on_pick
+                          else (go.Figure(view.figure) if chosen else view.figure, None))
+        if chosen:
+            selection.outline_cell(shown, view.cells, *chosen)
+        chart_block(view.figure, view.summary, view.table, key=key, targets=targets, on_pick=on_pick, hint=hint,
+                    shown=shown)
         return
     with st.container(key=f"list_{key}"):
         listed = analysis.heatmap_list(view.cells, rows, columns, measure)
