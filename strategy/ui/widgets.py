@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import threading
+from collections import OrderedDict
 
 import pandas as pd
 import pyarrow as pa
@@ -26,7 +28,7 @@ def chart_block(fig: go.Figure, summary: str, table: pd.DataFrame | pa.Table, ke
     exported image. Images are drawn only when a download is clicked, then cached by the figure.
     A clickable chart (strategy/ui/selection.py) gets `targets` (what its points stand for) and `on_pick` (what a
     click does: selection.narrow_filters, or a page's own act) and says so in `hint`; `shown` is the figure drawn
-    on screen when it differs from the one downloaded (a heatmap's click layer).
+    on screen when it differs from the one downloaded (a heatmap's click layer), already made for the screen.
     """
     with st.container(key=f"chart_{key}"):
         clickable = bool(targets) and on_pick is not None
@@ -34,7 +36,7 @@ def chart_block(fig: go.Figure, summary: str, table: pd.DataFrame | pa.Table, ke
             selection.undo_button(st.session_state.get("filters"), key=f"{key}_undo", chart=key)
         # the screen copy follows the viewer's light or dark theme; downloads keep the white original.
         # scrollZoom off: a map otherwise zooms out when the reader scrolls the page past it
-        st.plotly_chart(screen_figure(shown or fig), key=key, alt=summary, theme="streamlit", config={
+        st.plotly_chart(shown or screen_figure(fig), key=key, alt=summary, theme="streamlit", config={
             "displaylogo": False, "scrollZoom": False, "toImageButtonOptions": {"format": "png", "scale": 2}},
             **({"on_select": selection.on_click(key, targets, on_pick), "selection_mode": "points"} if clickable
                else {}))
@@ -91,6 +93,32 @@ def linked_choice(label: str, options: list[str], default: str, key: str, param:
     return choice
 
 
+_SCREEN_HEATMAPS: OrderedDict = OrderedDict()
+_SCREEN_HEATMAPS_LOCK = threading.Lock()
+
+
+def _screen_heatmap(view, rows: str, columns: str, clickable: bool, chosen: tuple[str, str] | None):
+    """The screen copy of a heatmap with its click layer and chosen cell, and the layer's targets; built once per
+    cached view and cell (copying and validating a figure takes tens of milliseconds) and shared by every session.
+    Views are cached objects (data.heatmap_view), so a view's identity is its question and data."""
+    key = (id(view), rows, columns, clickable, chosen)
+    with _SCREEN_HEATMAPS_LOCK:
+        found = _SCREEN_HEATMAPS.get(key)
+        if found is not None and found[0] is view:
+            _SCREEN_HEATMAPS.move_to_end(key)
+            return found[1], found[2]
+    shown, targets = (selection.heatmap_click_layer(view.figure, view.cells, (rows, columns)) if clickable
+                      else (go.Figure(view.figure), None))
+    if chosen:
+        selection.outline_cell(shown, view.cells, *chosen)
+    shown = screen_figure(shown)
+    with _SCREEN_HEATMAPS_LOCK:
+        _SCREEN_HEATMAPS[key] = (view, shown, targets)
+        while len(_SCREEN_HEATMAPS) > 300:
+            _SCREEN_HEATMAPS.popitem(last=False)
+    return shown, targets
+
+
 def heatmap_block(view, rows: str, columns: str, measure: str, key: str, on_pick=None, hint: str = "",
                   chosen: tuple[str, str] | None = None) -> None:
     """A heatmap as a grid (the chart with its summary, downloads and table) or as a sorted list, as chosen.
@@ -99,10 +127,7 @@ def heatmap_block(view, rows: str, columns: str, measure: str, key: str, on_pick
     from strategy import analysis
 
     if heatmap_layout(key) == "grid":
-        shown, targets = (selection.heatmap_click_layer(view.figure, view.cells, (rows, columns)) if on_pick
-                          else (go.Figure(view.figure) if chosen else view.figure, None))
-        if chosen:
-            selection.outline_cell(shown, view.cells, *chosen)
+        shown, targets = _screen_heatmap(view, rows, columns, on_pick is not None, chosen)
         chart_block(view.figure, view.summary, view.table, key=key, targets=targets, on_pick=on_pick, hint=hint,
                     shown=shown)
         return

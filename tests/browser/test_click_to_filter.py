@@ -34,7 +34,8 @@ def test_clicking_a_heatmap_cell_opens_its_activities(page, app_url, test_output
     page.goto(f"{app_url}/Alignment")
     wait_for_app(page)
     chart = page.locator("[class*='st-key-chart_alignment_heatmap'] .stPlotlyChart")
-    page.wait_for_selector("[class*='st-key-chart_alignment_heatmap'] .heatmaplayer", state="attached")
+    page.wait_for_selector("[class*='st-key-chart_alignment_heatmap'] .heatmaplayer", state="attached",
+                           timeout=60_000)  # the first page of a cold server draws slowly on a busy machine
     page.wait_for_timeout(500)  # plotly lays the chart out after drawing it
     page.screenshot(path=test_output / "click-alignment-before.png", full_page=True)
 
