@@ -9,6 +9,7 @@ from strategy.slides import short_money
 from strategy.ui import (cached, headline_indicator_tiles, heatmap_block, heatmap_view, no_activities_yet,
                          page_setup, plain)
 from strategy.ui.loop import record_decision
+from strategy.ui.selection import narrow_filters
 
 page = page_setup("{strategy}: overview", icon=":material/dashboard:")
 st.markdown(f"*The strategy's vision:* **{page.framework.vision}**")
@@ -42,7 +43,8 @@ left, right = st.columns([3, 2], gap="large")
 with left:
     heatmap = heatmap_view(page.filters, "aim", "way", "activities", "Activities by aim and way of working",
                            page.source(), compact=True)
-    heatmap_block(heatmap, "aim", "way", "activities", key="overview_heatmap")
+    heatmap_block(heatmap, "aim", "way", "activities", key="overview_heatmap", on_pick=narrow_filters,
+                  hint="Click a cell to narrow the page to its aim and way of working.")
     st.caption("Ways of working, in the strategy's words: " + " · ".join(way.full for way in page.framework.ways))
     st.page_link("pages/1_Alignment.py", label="Explore alignment", icon=":material/grid_on:")
 with right:

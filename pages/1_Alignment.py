@@ -5,6 +5,8 @@ import streamlit as st
 from strategy import analysis, periods
 from strategy.ui import (cached_table, heatmap_block, heatmap_view, no_activities_yet, page_setup,
                          pinned_quotes, pinned_quotes_for, plain)
+from strategy.ui.selection import choose_cell
+from strategy.ui.widgets import linked_choice
 from strategy.ui.loop import record_decision
 
 VIEWS = {"Aims x ways of working": ("aim", "way"), "Places x aims": ("place", "aim"),
@@ -18,16 +20,26 @@ if no_activities_yet(page):
     st.stop()
 
 left, right = st.columns([3, 2])
-view = left.segmented_control("View", list(VIEWS), default="Aims x ways of working", key="alignment_view") \
-    or "Aims x ways of working"
-measure = right.segmented_control("Measure", list(analysis.MEASURES), default="activities",
-                                  format_func=analysis.MEASURES.get, key="alignment_measure") or "activities"
+# the view and measure live in the address like the filters (?view=place-aim&measure=investment)
+view = linked_choice("View", list(VIEWS), "Aims x ways of working", key="alignment_view", param="view",
+                     in_link=lambda v: "-".join(VIEWS[v]), container=left)
+measure = linked_choice("Measure", list(analysis.MEASURES), "activities", key="alignment_measure", param="measure",
+                        format_func=analysis.MEASURES.get, container=right)
 rows, columns = VIEWS[view]
+row_labels = dict(analysis.dimension_codes(page.framework, rows, page.filters))
+column_labels = dict(analysis.dimension_codes(page.framework, columns, page.filters))
+ROW_KEY, COLUMN_KEY = f"cell_row_{rows}", f"cell_column_{columns}"
+for key, labels in ((ROW_KEY, row_labels), (COLUMN_KEY, column_labels)):
+    if st.session_state.get(key) not in labels:  # the drop-downs' first choice until one is made, or clicked
+        st.session_state[key] = next(iter(labels))
 
 title = f"{analysis.MEASURES[measure]} by {analysis.DIMENSION_NAMES[rows].lower()} and " \
         f"{analysis.DIMENSION_NAMES[columns].lower()}"
 heatmap = heatmap_view(page.filters, rows, columns, measure, title, page.source())
-heatmap_block(heatmap, rows, columns, measure, key="alignment_heatmap")
+# a click on a cell sets the drop-downs below (the keyboard's way to the same cell); the chosen cell is outlined
+heatmap_block(heatmap, rows, columns, measure, key="alignment_heatmap", on_pick=choose_cell(ROW_KEY, COLUMN_KEY),
+              hint="Click a cell to list its activities below.",
+              chosen=(st.session_state[ROW_KEY], st.session_state[COLUMN_KEY]))
 
 if heatmap.empty or heatmap.thin:
     st.warning(f"**{len(heatmap.empty)} empty** and **{len(heatmap.thin)} thin** cells (fewer than "
@@ -36,12 +48,10 @@ if heatmap.empty or heatmap.thin:
 
 st.subheader("Activities behind a cell")
 pick_row, pick_column = st.columns(2)
-row_labels = dict(analysis.dimension_codes(page.framework, rows, page.filters))
-column_labels = dict(analysis.dimension_codes(page.framework, columns, page.filters))
 row_code = pick_row.selectbox(analysis.DIMENSION_NAMES[rows], list(row_labels), format_func=row_labels.get,
-                              key=f"cell_row_{rows}")
+                              key=ROW_KEY)
 column_code = pick_column.selectbox(analysis.DIMENSION_NAMES[columns], list(column_labels),
-                                    format_func=column_labels.get, key=f"cell_column_{columns}")
+                                    format_func=column_labels.get, key=COLUMN_KEY)
 behind = cached_table("activities_in_cell", page.filters, rows, row_code, columns, column_code)
 total = analysis.cell_total(behind)
 st.markdown(f"**{total['activities']:,} activities** address {plain(row_labels[row_code])} and "

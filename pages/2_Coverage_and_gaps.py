@@ -7,6 +7,7 @@ from strategy.rounding import money_per_head
 from strategy.ui import (cached, chart_block, figure, heatmap_block, heatmap_view, no_activities_yet, page_setup,
                          plain)
 from strategy.ui.loop import record_decision, what_if_money
+from strategy.ui.selection import narrow_filters, place_codes, place_targets
 
 page = page_setup("Coverage and gaps", icon=":material/troubleshoot:")
 year = analysis.gap_year(page.filters)
@@ -18,7 +19,8 @@ if no_activities_yet(page):
 st.subheader("Coverage of every aim in every place")
 heatmap = heatmap_view(page.filters, "place", "aim", "activities",
                        "Activities by place and aim (all dates in the filter)", page.source())
-heatmap_block(heatmap, "place", "aim", "activities", key="coverage_grid")
+heatmap_block(heatmap, "place", "aim", "activities", key="coverage_grid", on_pick=narrow_filters,
+              hint="Click a cell to narrow the page to its place and aim.")
 
 st.subheader(f"Gaps in {year}, worst first")
 gaps = cached("gaps", page.filters)
@@ -48,13 +50,15 @@ flagged = table[table.high_need_low_effort]
 summary = (f"{len(flagged)} of {len(table)} places combine more inactive adults than the partnership's middle place "
            f"with less {'investment per head' if effort == 'investment_per_head' else 'activity per head'} than "
            f"the partnership's middle place: {', '.join(flagged.place_name) or 'none'}.")
-chart_block(figure("need_effort_figure", table, effort, "Need (inactive adults) against effort", page.source(
-    "partner activity returns; Active Lives 93015 (OHID Fingertips); ONS mid-2022 population")), summary,
+need_effort = figure("need_effort_figure", table, effort, "Need (inactive adults) against effort", page.source(
+    "partner activity returns; Active Lives 93015 (OHID Fingertips); ONS mid-2022 population"))
+chart_block(need_effort, summary,
     analysis.place_summary(table).assign(**{
         "Adults inactive (%)": [*table.inactive_pct.round(1), None],
         "Activities per 100,000 people": [*table.activities_per_100k.round(1), None],
         "High need, low effort": [*table.high_need_low_effort.map({True: "yes", False: ""}), ""]}),
-    key="need_effort")
+    key="need_effort", targets=place_targets(need_effort, place_codes(page.framework)), on_pick=narrow_filters,
+    hint="Click a place to narrow the page to it.")
 st.caption(analysis.YARDSTICK_NOTE + " In the table, money and participants per place are rounded so they add to "
            "the total; participants are attendances, not unique people.")
 for place in flagged.itertuples():

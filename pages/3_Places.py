@@ -10,6 +10,7 @@ from strategy.indicator_trends import comparison_phrase
 from strategy.rounding import money_per_head
 from strategy.ui import (cached, chart_block, figure, headline_indicator_tiles, no_activities_yet, page_setup,
                          pinned_quotes, pinned_quotes_for, plain)
+from strategy.ui.selection import label_codes, label_targets, narrow_filters, place_codes, place_targets
 
 MEASURES = {"investment_per_head": "Investment per head (£)", "activities_per_100k": "Activities per 100,000 people",
             "inactive_pct": "Adults inactive (%)", "imd2019_score": "IMD 2019 average score",
@@ -32,10 +33,11 @@ except charts.BoundaryFileError as problem:
 ordered = table.sort_values(measure, ascending=False)
 summary = (f"Highest: {ordered.place_name.iloc[0]} ({ordered[measure].iloc[0]:,.1f}); lowest: "
            f"{ordered.place_name.iloc[-1]} ({ordered[measure].iloc[-1]:,.1f}).") if len(table) else "No places."
-chart_block(figure("place_map_figure", table, measure, MEASURES[measure], f"{MEASURES[measure]} by place",
-                   page.source("partner activity returns; ONS boundaries, centre points and population"),
-                   boundaries),
-            summary, analysis.place_table(table, measure, MEASURES[measure]), key="place_map")
+place_map = figure("place_map_figure", table, measure, MEASURES[measure], f"{MEASURES[measure]} by place",
+                   page.source("partner activity returns; ONS boundaries, centre points and population"), boundaries)
+chart_block(place_map, summary, analysis.place_table(table, measure, MEASURES[measure]), key="place_map",
+            targets=place_targets(place_map, place_codes(page.framework)), on_pick=narrow_filters,
+            hint="Click an area to narrow the page to it.")
 if boundary_problem is not None:
     st.caption("The areas' boundaries could not be read, so each area is drawn as a circle at its ONS centre "
                "point. The server's log says which file and what is wrong (see Maps in the README).")
@@ -64,10 +66,11 @@ if chosen:
     aims = cached("heatmap", here, "place", "aim").rename(columns={"column_label": "aim"})
     left, right = st.columns(2)
     with left:
-        chart_block(figure("bar_figure", aims, "activities", "aim", f"Activities by aim in {place.place_name}",
-                                      page.source(), "Activities"),
-                    analysis.aim_balance_summary(aims, place.place_name), aims[["aim", "activities"]],
-                    key="profile_aims")
+        by_aim = figure("bar_figure", aims, "activities", "aim", f"Activities by aim in {place.place_name}",
+                        page.source(), "Activities")
+        chart_block(by_aim, analysis.aim_balance_summary(aims, place.place_name), aims[["aim", "activities"]],
+                    key="profile_aims", targets=label_targets(by_aim, "aims", label_codes(page.framework, "aim")),
+                    on_pick=narrow_filters, hint="Click an aim to narrow the page to it.")
     with right:
         st.subheader("Gaps here")
         gaps = cached("gaps", here)

@@ -15,6 +15,7 @@ from strategy.filters import URL_KEYS, Filters, filters_from_query
 from strategy.framework import Framework, FrameworkError, load_framework
 from strategy.reference import ReferenceDataError, reference_is_fictional
 from strategy.ui.data import cached, open_connection, show_maintenance
+from strategy.ui.selection import undo_button
 from strategy.ui.signin import sign_in_active, signed_in_user
 from strategy.ui.text import plain
 
@@ -302,6 +303,7 @@ def _sidebar(framework: Framework, shown: tuple[str, ...] = ALL_FILTERS) -> Filt
                             for name, key in WIDGET_KEYS.items()})
         if any(getattr(chosen, name) != getattr(Filters(), name) for name in drawn):
             st.button("Clear filters", on_click=_clear_filters, icon=":material/filter_alt_off:")
+        undo_button(chosen, key="filter_undo_sidebar")  # a click on a chart narrowed them: one click back
         hidden = [FILTER_WORDS[name] for name in ALL_FILTERS if name not in shown]
         if hidden:
             st.caption("This page's lists follow the " + ", ".join(FILTER_WORDS[n] for n in shown if n in FILTER_WORDS)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import threading
+from collections import OrderedDict
 
 import pandas as pd
 import pyarrow as pa
@@ -12,22 +14,33 @@ from strategy import images
 from strategy.charts import screen_figure
 from strategy.filters import Filters
 from strategy.framework import load_framework
+from strategy.ui import selection
 from strategy.ui.data import cached_indicators
 from strategy.ui.text import plain
 
 
-def chart_block(fig: go.Figure, summary: str, table: pd.DataFrame | pa.Table, key: str) -> None:
+def chart_block(fig: go.Figure, summary: str, table: pd.DataFrame | pa.Table, key: str,
+                targets: selection.Targets | None = None, on_pick=None, hint: str = "",
+                shown: go.Figure | None = None) -> None:
     """A chart with its one-sentence summary, PNG and SVG downloads, and a table view of the same numbers.
 
     The summary sits directly under the chart (screen readers reach it next) and is the alt text of every
     exported image. Images are drawn only when a download is clicked, then cached by the figure.
+    A clickable chart (strategy/ui/selection.py) gets `targets` (what its points stand for) and `on_pick` (what a
+    click does: selection.narrow_filters, or a page's own act) and says so in `hint`; `shown` is the figure drawn
+    on screen when it differs from the one downloaded (a heatmap's click layer), already made for the screen.
     """
     with st.container(key=f"chart_{key}"):
+        clickable = bool(targets) and on_pick is not None
+        if clickable and on_pick is selection.narrow_filters:
+            selection.undo_button(st.session_state.get("filters"), key=f"{key}_undo", chart=key)
         # the screen copy follows the viewer's light or dark theme; downloads keep the white original.
         # scrollZoom off: a map otherwise zooms out when the reader scrolls the page past it
-        st.plotly_chart(screen_figure(fig), key=key, alt=summary, theme="streamlit", config={
-            "displaylogo": False, "scrollZoom": False, "toImageButtonOptions": {"format": "png", "scale": 2}})
-        st.caption(plain(summary))
+        st.plotly_chart(shown or screen_figure(fig), key=key, alt=summary, theme="streamlit", config={
+            "displaylogo": False, "scrollZoom": False, "toImageButtonOptions": {"format": "png", "scale": 2}},
+            **({"on_select": selection.on_click(key, targets, on_pick), "selection_mode": "points"} if clickable
+               else {}))
+        st.caption(plain(summary) + (f" {hint}" if clickable and hint else ""))
         downloads = st.container(horizontal=True, gap="small")
         missing = images.unavailable_reason()  # Chromium draws the images: say so rather than fail on the click
         downloads.download_button("Download PNG", data=lambda: images.figure_image(fig, "png"), file_name=f"{key}.png",
@@ -61,12 +74,62 @@ def heatmap_layout(key: str) -> str:
     return choice
 
 
-def heatmap_block(view, rows: str, columns: str, measure: str, key: str) -> None:
-    """A heatmap as a grid (the chart with its summary, downloads and table) or as a sorted list, as chosen."""
+def linked_choice(label: str, options: list[str], default: str, key: str, param: str, format_func=None,
+                  in_link=None, help: str | None = None, container=None) -> str:
+    """A segmented control whose choice lives in the address (?param=...), like the filters: a copied link, or a
+    reload, opens the same choice. `in_link` gives an option's word in the link (default: the option itself); the
+    default choice is left out of the link, as empty filters are. A choice made in this session wins over the
+    address, which it then rewrites."""
+    in_link = in_link or (lambda option: option)
+    by_word = {in_link(option): option for option in options}
+    if key not in st.session_state or st.session_state[key] not in options:
+        st.session_state[key] = by_word.get(st.query_params.get(param), default)
+    choice = (container or st).segmented_control(label, options, key=key, format_func=format_func,
+                                                 help=help) or default
+    if choice != default:
+        st.query_params[param] = in_link(choice)
+    elif param in st.query_params:
+        del st.query_params[param]
+    return choice
+
+
+_SCREEN_HEATMAPS: OrderedDict = OrderedDict()
+_SCREEN_HEATMAPS_LOCK = threading.Lock()
+
+
+def _screen_heatmap(view, rows: str, columns: str, clickable: bool, chosen: tuple[str, str] | None):
+    """The screen copy of a heatmap with its click layer and chosen cell, and the layer's targets; built once per
+    cached view and cell (copying and validating a figure takes tens of milliseconds) and shared by every session.
+    Views are cached objects (data.heatmap_view), so a view's identity is its question and data."""
+    key = (id(view), rows, columns, clickable, chosen)
+    with _SCREEN_HEATMAPS_LOCK:
+        found = _SCREEN_HEATMAPS.get(key)
+        if found is not None and found[0] is view:
+            _SCREEN_HEATMAPS.move_to_end(key)
+            return found[1], found[2]
+    shown, targets = (selection.heatmap_click_layer(view.figure, view.cells, (rows, columns)) if clickable
+                      else (go.Figure(view.figure), None))
+    if chosen:
+        selection.outline_cell(shown, view.cells, *chosen)
+    shown = screen_figure(shown)
+    with _SCREEN_HEATMAPS_LOCK:
+        _SCREEN_HEATMAPS[key] = (view, shown, targets)
+        while len(_SCREEN_HEATMAPS) > 300:
+            _SCREEN_HEATMAPS.popitem(last=False)
+    return shown, targets
+
+
+def heatmap_block(view, rows: str, columns: str, measure: str, key: str, on_pick=None, hint: str = "",
+                  chosen: tuple[str, str] | None = None) -> None:
+    """A heatmap as a grid (the chart with its summary, downloads and table) or as a sorted list, as chosen.
+    With `on_pick`, a click on a cell picks its (row, column) codes (strategy/ui/selection.py); `chosen` is a
+    (row, column) cell to outline on screen."""
     from strategy import analysis
 
     if heatmap_layout(key) == "grid":
-        chart_block(view.figure, view.summary, view.table, key=key)
+        shown, targets = _screen_heatmap(view, rows, columns, on_pick is not None, chosen)
+        chart_block(view.figure, view.summary, view.table, key=key, targets=targets, on_pick=on_pick, hint=hint,
+                    shown=shown)
         return
     with st.container(key=f"list_{key}"):
         listed = analysis.heatmap_list(view.cells, rows, columns, measure)
