@@ -147,7 +147,8 @@ def screenshot(page, path) -> None:
     wait_for_app(page)
     size = page.viewport_size
     height = page.evaluate("() => document.querySelector('[data-testid=\"stMain\"]').scrollHeight")
+    page.mouse.move(1, 1)  # no tooltip left over the page
     page.set_viewport_size({"width": size["width"], "height": max(size["height"], min(height + 40, 6000))})
-    page.wait_for_timeout(300)
+    page.wait_for_timeout(1000)  # the data grids draw again at the new size
     page.screenshot(path=str(path))
     page.set_viewport_size(size)
