@@ -142,13 +142,15 @@ def movement_text(row) -> str:
 
 
 def since_last_time_table(table: pd.DataFrame) -> pd.DataFrame:
-    """The board's table: decision, owner, state, due, and what moved since it was recorded."""
+    """The board's table: decision, owner, state, due, and what moved since it was recorded (dates as GOV.UK
+    writes them)."""
+    from strategy.slides import govuk_date
     return pd.DataFrame({
         "Decision": table.what.to_numpy(),
         "Owner": table.owner.to_numpy(),
         "State": table.state.map(STATES).to_numpy(),
-        "Due": [d.strftime("%d/%m/%Y") if pd.notna(d) else "" for d in table.due_date],
-        "Recorded": [d.strftime("%d/%m/%Y") for d in table.decided_on],
+        "Due": [govuk_date(pd.Timestamp(d).date()) if pd.notna(d) else "" for d in table.due_date],
+        "Recorded": [govuk_date(pd.Timestamp(d).date()) for d in table.decided_on],
         "Activities moved": [_signed(v) for v in table.moved_activities],
         "Investment moved": [_signed(v, True) for v in table.moved_investment],
     })

@@ -56,7 +56,7 @@ class Fit:
         if not helped:
             sentence += "."
         elif filled == helped:
-            sentence += "; with them, " + ("it is" if helped == 1 else "none of them is") + " a gap any more."
+            sentence += "; with them, " + ("it is not" if helped == 1 else "none of them is") + " a gap any more."
         elif filled == 0:
             sentence += "; " + ("it is" if helped == 1 else "they are") + " still thin, so more would help."
         else:

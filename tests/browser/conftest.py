@@ -139,3 +139,16 @@ def wait_for_app(page) -> None:
     page.wait_for_selector("[data-testid='stMain']")
     page.wait_for_function(
         "() => !document.querySelector('[data-testid=\"stStatusWidget\"]')", timeout=30_000)
+
+
+def screenshot(page, path) -> None:
+    """The whole page as a picture: Streamlit scrolls its main pane, not the page, so a full-page screenshot stops
+    at the window; the window is made as tall as the main pane's content for the picture, then put back."""
+    wait_for_app(page)
+    size = page.viewport_size
+    height = page.evaluate("() => document.querySelector('[data-testid=\"stMain\"]').scrollHeight")
+    page.mouse.move(1, 1)  # no tooltip left over the page
+    page.set_viewport_size({"width": size["width"], "height": max(size["height"], min(height + 40, 6000))})
+    page.wait_for_timeout(1000)  # the data grids draw again at the new size
+    page.screenshot(path=str(path))
+    page.set_viewport_size(size)

@@ -152,6 +152,18 @@ def test_since_last_time_movement_is_now_minus_the_snapshot(con, framework):
     first = pack[0].table.iloc[0]
     assert first["Owner"] == "Mansfield District Council" and first["State"] == "In progress"
     assert first["Investment moved"] == "+£5,000" and first["Activities moved"] == "+1"
+    # dates as GOV.UK writes them, as everywhere else in the pack
+    assert first["Due"] == "30 September 2026" and first["Recorded"] == f"{DEMO_TODAY.day} {DEMO_TODAY:%B %Y}"
+
+
+@pytest.mark.parametrize("filled, words", [([True], "with them, it is not a gap any more."),
+                                           ([True, True], "with them, none of them is a gap any more."),
+                                           ([False], "it is still thin, so more would help.")])
+def test_the_fit_summary_says_whether_the_gaps_reached_are_filled(filled, words):
+    gaps = pd.DataFrame({"filled": filled})
+    empty = pd.DataFrame()
+    found = fit.Fit("Bolsover Young Movers", 2026, 3, gaps, empty, empty, empty, empty)
+    assert found.summary.endswith(words)
 
 
 def test_decisions_are_recorded_by_leaders_only_and_bad_input_says_what_to_fix(con, framework):
