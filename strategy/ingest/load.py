@@ -12,11 +12,10 @@ from __future__ import annotations
 import json
 import logging
 from dataclasses import dataclass
-from datetime import date
 
 import duckdb
 
-from strategy import db
+from strategy import db, periods
 from strategy.backup import automatic_backup
 from strategy.names import name_key, tidy_name
 from strategy.originals import PendingOriginal
@@ -182,5 +181,5 @@ def _write(cursor: duckdb.DuckDBPyConnection, record: UploadRecord, original_in_
              f"replaced)", upload_id)
     if db.meta(cursor, "dataset") in (None, "empty"):
         db.set_meta(cursor, "dataset", "partner returns")
-    db.set_meta(cursor, "data_as_of", date.today().isoformat())
+    db.set_meta(cursor, "data_as_of", periods.today().isoformat())  # the day figures are worked out on
     return LoadResult(upload_id, partner_id, created, new, replaced)
