@@ -290,11 +290,13 @@ def place_map_figure(table: pd.DataFrame, measure: str, measure_label: str, titl
         # from the internet, and a trace of points needs none (tested: the map draws with no network).
         # (the names are placed by place_map_labels below, once the map's size is known)
         fig.add_trace(go.Scattergeo(
-            lon=drawn.lon, lat=drawn.lat, mode="text", text=list(drawn.place_name), meta=MAP_NAMES,
+            # plain lists: a copy that went through JSON or a cache holds numpy arrays as encoded dicts
+            lon=[float(v) for v in drawn.lon], lat=[float(v) for v in drawn.lat], mode="text",
+            text=list(drawn.place_name), meta=MAP_NAMES,
             hovertext=list(drawn.place_name), hoverinfo="skip", showlegend=False,
             textfont=dict(size=MAP_LABEL_SIZE, color=FONT["color"], shadow=HALO)))
         fig.add_trace(go.Choropleth(
-            geojson=boundaries, featureidkey="properties.area_code", locations=drawn.place_code,
+            geojson=boundaries, featureidkey="properties.area_code", locations=list(drawn.place_code),
             z=drawn[measure].astype(float), zmin=low, zmax=high, colorscale=SEQUENTIAL, colorbar=colorbar,
             marker=dict(line=dict(color="white", width=1)), text=drawn.place_name, customdata=drawn[measure],
             hovertemplate=hover))
