@@ -38,7 +38,8 @@ loadtest: setup
 bench-import: setup
 	$(PY) -m tests.perf.benchmark_import --write-docs
 
-# every page at 1280x720, 1920x1080 and 390 px wide, on the demo database: docs/images/pages/<page>_<width>.png
+# every page at 1280x720, 1920x1080 and 390 px wide, on the demo database: docs/images/pages/<page>_<width>.png;
+# every presentation slide at 1280x720 (docs/images/slides/) and every page of the PDF board pack (docs/images/pack/)
 screenshots: setup system
 	$(PY) scripts/screenshots.py
 

@@ -2,6 +2,7 @@
 # What the tests and exports need outside Python, from Debian and npm (never a downloaded browser):
 #   chromium             browser tests and chart images (kaleido finds /usr/bin/chromium)
 #   libreoffice-impress  converts the board pack from PPTX to PDF
+#   poppler-utils        pdftoppm: the PDF board pack's pages as pictures (make screenshots)
 #   nodejs, npm          install axe-core (pinned in package.json / package-lock.json) for the accessibility tests
 #   nginx-light          the reverse-proxy test (tests/system/test_behind_nginx.py) runs the shipped nginx site
 set -euo pipefail
@@ -10,6 +11,7 @@ cd "$(dirname "$0")/.."
 missing=()
 [ -x /usr/bin/chromium ] || missing+=(chromium)
 command -v soffice >/dev/null || command -v libreoffice >/dev/null || missing+=(libreoffice-impress)
+command -v pdftoppm >/dev/null || missing+=(poppler-utils)
 command -v npm >/dev/null || missing+=(nodejs npm)
 command -v nginx >/dev/null || [ -x /usr/sbin/nginx ] || missing+=(nginx-light)
 

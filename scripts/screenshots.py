@@ -1,10 +1,15 @@
-"""Screenshots of every page at 1280x720, 1920x1080 and phone width (390 px): docs/images/pages/<page>_<width>.png.
+"""Screenshots of every page at 1280x720, 1920x1080 and phone width (390 px): docs/images/pages/<page>_<width>.png;
+of every presentation slide at 1280x720: docs/images/slides/slide-NN.png; and of every page of the PDF board pack:
+docs/images/pack/page-NN.png.
 
-    make screenshots            (or: python scripts/screenshots.py [--dark] [--page Alignment ...])
+    make screenshots            (or: python scripts/screenshots.py [--dark] [--page Alignment ...] [--only pages])
 
 Builds the demo database in a temporary folder (as on a fixed day, so the pictures only change when the pages do),
 starts the dashboard on it, opens every page in Debian's Chromium and saves what a viewer sees: the page from the
-top, down to three screens' height. The PNGs are reduced to 256 colours so they stay small in git.
+top, down to three screens' height. Then opens presentation mode at 1280x720 and saves each slide as the room sees
+it, and builds the PDF board pack as the command line does (python -m strategy board-pack) and turns each page into
+a 1280 px wide picture with pdftoppm (Debian's poppler-utils). The PNGs are reduced to 256 colours so they stay
+small in git.
 """
 
 from __future__ import annotations
@@ -27,6 +32,11 @@ TALLEST = 3  # screens' height at most, so a long page stays a readable picture
 # On a phone the heatmaps are shown in the layout made for it (see docs/decisions.md, "Pages on any screen").
 PHONE_QUERY = "?layout=list"
 OUT = PROJECT_ROOT / "docs" / "images" / "pages"
+SLIDES_OUT = PROJECT_ROOT / "docs" / "images" / "slides"
+PACK_OUT = PROJECT_ROOT / "docs" / "images" / "pack"
+SLIDE_SCREEN = (1280, 720)
+PACK_WIDTH = 1280  # pixels across a PDF page's picture: a 16:9 slide comes out 1280 x 720
+PARTS = ("pages", "slides", "pack")
 
 
 def page_paths() -> dict[str, str]:
@@ -94,11 +104,66 @@ def shoot(url: str, names: list[str], dark: bool, widths: list[int]) -> list[Pat
     return written
 
 
+def shoot_slides(url: str) -> list[Path]:
+    """Each presentation-mode slide at 1280x720, as a projector shows it: docs/images/slides/slide-NN.png."""
+    from playwright.sync_api import sync_playwright
+
+    from tests.browser.conftest import CHROMIUM, CHROMIUM_FLAGS
+
+    SLIDES_OUT.mkdir(parents=True, exist_ok=True)
+    for old in SLIDES_OUT.glob("slide-*.png"):  # a pack with fewer slides leaves none behind
+        old.unlink()
+    written = []
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_FLAGS, headless=True)
+        width, height = SLIDE_SCREEN
+        page = browser.new_context(viewport={"width": width, "height": height}, device_scale_factor=1).new_page()
+        page.set_default_timeout(60_000)
+        number, count = 1, 1
+        while number <= count:
+            page.goto(f"{url}/Presentation?slide={number}")
+            settle(page)
+            position = page.get_by_text(re.compile(r"Slide \d+ of \d+")).first.inner_text()
+            count = int(re.search(r"of (\d+)", position).group(1))
+            target = SLIDES_OUT / f"slide-{number:02d}.png"
+            target.write_bytes(small_png(page.screenshot()))
+            written.append(target)
+            print(f"{target.relative_to(PROJECT_ROOT)}  {target.stat().st_size // 1024} KB", flush=True)
+            number += 1
+        browser.close()
+    return written
+
+
+def shoot_pack(database: Path, folder: Path) -> list[Path]:
+    """Every page of the PDF board pack, built as the command line builds it: docs/images/pack/page-NN.png."""
+    import shutil
+
+    if not shutil.which("pdftoppm"):
+        raise SystemExit("pdftoppm is missing: sudo apt-get install poppler-utils (or run make system)")
+    pdf = folder / "board-pack.pdf"
+    subprocess.run([sys.executable, "-m", "strategy", "board-pack", str(pdf)], cwd=PROJECT_ROOT, check=True,
+                   env={**os.environ, "STRATEGY_DB": str(database)})
+    subprocess.run(["pdftoppm", "-png", "-scale-to-x", str(PACK_WIDTH), "-scale-to-y", "-1", str(pdf),
+                    str(folder / "page")], check=True)
+    PACK_OUT.mkdir(parents=True, exist_ok=True)
+    for old in PACK_OUT.glob("page-*.png"):
+        old.unlink()
+    written = []
+    for number, drawn in enumerate(sorted(folder.glob("page-*.png"), key=lambda p: int(p.stem.split("-")[-1])), 1):
+        target = PACK_OUT / f"page-{number:02d}.png"
+        target.write_bytes(small_png(drawn.read_bytes()))
+        written.append(target)
+        print(f"{target.relative_to(PROJECT_ROOT)}  {target.stat().st_size // 1024} KB", flush=True)
+    return written
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--page", action="append", choices=list(page_paths()), help="only these pages")
     parser.add_argument("--dark", action="store_true", help="the dark theme (files end _dark.png)")
     parser.add_argument("--width", action="append", type=int, choices=list(SCREENS), help="only these widths")
+    parser.add_argument("--only", action="append", choices=PARTS,
+                        help="only these pictures: pages, slides (presentation mode), pack (the PDF's pages)")
     args = parser.parse_args(argv)
     if not Path("/usr/bin/chromium").exists():
         print("Chromium is missing: sudo apt-get install chromium", file=sys.stderr)
@@ -113,9 +178,15 @@ def main(argv: list[str] | None = None) -> int:
         from datetime import date
 
         build_database(database, with_demo=True, today=date.fromisoformat(FIXED_DAY))
+        parts = args.only or list(PARTS)
+        if "pack" in parts:  # before the server opens the database
+            shoot_pack(database, Path(folder))
         process, url = start_server(database, Path(folder) / "server.log")
         try:
-            shoot(url, args.page or list(page_paths()), args.dark, args.width or list(SCREENS))
+            if "pages" in parts:
+                shoot(url, args.page or list(page_paths()), args.dark, args.width or list(SCREENS))
+            if "slides" in parts:
+                shoot_slides(url)
         finally:
             process.terminate()
             try:

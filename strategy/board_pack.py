@@ -355,8 +355,11 @@ def chart_kind(slide: Slide) -> str:
         return "table"
     if types == {"bar"} and all(trace.orientation == "h" for trace in slide.figure.data):
         return "bar"
-    lines = [t for t in slide.figure.data if t.type == "scatter" and "lines" in (t.mode or "")]
-    if lines and types <= {"scatter", "bar"}:
+    # a line over periods (a trend); not a scatter plot's reference line, drawn only for its legend (x = [None])
+    lines = [t for t in slide.figure.data if t.type == "scatter" and "lines" in (t.mode or "")
+             and any(x is not None for x in (t.x or ()))]
+    points = [t for t in slide.figure.data if t.type == "scatter" and "lines" not in (t.mode or "")]
+    if lines and not points and types <= {"scatter", "bar"}:
         return "line"
     return "picture"
 
@@ -388,7 +391,8 @@ def bar_chart_data(slide: Slide) -> tuple[list[str], list[float], list[str]]:
     """(categories, values, colours) of a horizontal bar view, in the order drawn (first at the bottom)."""
     trace = slide.figure.data[0]
     colours = trace.marker.color if isinstance(trace.marker.color, (list, tuple)) else [trace.marker.color] * len(trace.y)
-    return [str(c) for c in trace.y], [float(v) for v in trace.x], list(colours)
+    names = trace.hovertext if trace.hovertext is not None else trace.y  # charts.bar_figure names its bars there
+    return [_plain(c) for c in names], [float(v) for v in trace.x], list(colours)
 
 
 def _add_bar_chart(page, slide: Slide, box: Box) -> None:
@@ -545,6 +549,9 @@ def picture_figures(slide: Slide, box: Box) -> list[go.Figure]:
         big.update_layout(title=None, height=height, width=IMAGE_WIDTH, margin=dict(t=50, b=bottom, l=10, r=30))
         # numbers are printed in every cell: the colour bar only repeats them, and its room goes to the headings
         big.update_traces(showscale=False, selector=dict(type="heatmap"))
+        if any(trace.meta == charts.PLACED_NAMES for trace in big.data):  # a scatter plot: names for this size
+            big.update_yaxes(title_text=charts.wrap_label(_plain(big.layout.yaxis.title.text), 26))
+            charts.place_scatter_labels(big)
         drawn.append(charts.fit_heatmap(big, IMAGE_WIDTH, height, font=19, min_font=15))
     return drawn
 

@@ -288,15 +288,15 @@ def place_map_figure(table: pd.DataFrame, measure: str, measure_label: str, titl
     if boundaries:
         # The names go first: plotly.js decides from the first trace on a map whether to fetch its world outline
         # from the internet, and a trace of points needs none (tested: the map draws with no network).
-        points = _projected(drawn.lon, drawn.lat, boundaries)
-        positions = _label_positions(points, list(drawn.place_name), MAP_LABEL_SIZE, centred=True)
+        # (the names are placed by place_map_labels below, once the map's size is known)
         fig.add_trace(go.Scattergeo(
-            lon=drawn.lon, lat=drawn.lat, mode="text", text=[n if p else "" for n, p in zip(drawn.place_name,
-                                                                                           positions)],
-            textposition=[p or "middle center" for p in positions], hoverinfo="skip", showlegend=False,
+            # plain lists: a copy that went through JSON or a cache holds numpy arrays as encoded dicts
+            lon=[float(v) for v in drawn.lon], lat=[float(v) for v in drawn.lat], mode="text",
+            text=list(drawn.place_name), meta=MAP_NAMES,
+            hovertext=list(drawn.place_name), hoverinfo="skip", showlegend=False,
             textfont=dict(size=MAP_LABEL_SIZE, color=FONT["color"], shadow=HALO)))
         fig.add_trace(go.Choropleth(
-            geojson=boundaries, featureidkey="properties.area_code", locations=drawn.place_code,
+            geojson=boundaries, featureidkey="properties.area_code", locations=list(drawn.place_code),
             z=drawn[measure].astype(float), zmin=low, zmax=high, colorscale=SEQUENTIAL, colorbar=colorbar,
             marker=dict(line=dict(color="white", width=1)), text=drawn.place_name, customdata=drawn[measure],
             hovertemplate=hover))
@@ -317,6 +317,7 @@ def place_map_figure(table: pd.DataFrame, measure: str, measure_label: str, titl
     _frame(fig, title, source, MAP_HEIGHT)
     fig.update_layout(margin=MAP_MARGIN)
     place_scatter_labels(fig)
+    place_map_labels(fig)
     if boundaries:
         fig.add_annotation(text=BOUNDARY_ATTRIBUTION, xref="paper", yref="paper", x=0, y=-0.02, yanchor="top",
                            xanchor="left", showarrow=False, font=dict(size=11, color=MUTED), yshift=-50)
@@ -329,15 +330,68 @@ def _padded(values: pd.Series, share: float) -> list[float]:
     return [low - pad, high + pad]
 
 
-def _projected(lon: pd.Series, lat: pd.Series, boundaries: dict) -> list[tuple[float, float]]:
-    """Points in the map's own proportions (Mercator, scaled so the boundaries' height is the map's)."""
-    def mercator(latitude):
-        return np.degrees(np.log(np.tan(np.pi / 4 + np.radians(np.asarray(latitude, dtype=float)) / 2)))
+def _mercator(latitude) -> np.ndarray:
+    return np.degrees(np.log(np.tan(np.pi / 4 + np.radians(np.asarray(latitude, dtype=float)) / 2)))
 
-    lats = [y for feature in boundaries["features"] for ring in _outer_rings(feature["geometry"]) for _, y in ring]
-    bottom, top = (mercator(min(lats)), mercator(max(lats))) if lats else (0.0, 1.0)
-    pixels = (MAP_HEIGHT - MAP_MARGIN["t"] - MAP_MARGIN["b"]) / ((top - bottom) or 1)
-    return list(zip(np.asarray(lon, dtype=float) * pixels, (mercator(lat) - bottom) * pixels))
+
+# The names trace of a choropleth map carries this meta; its hovertext holds every name.
+MAP_NAMES = "map names"
+# A map is laid out for a figure this wide (pixels) when the figure does not say: the map's column on a 1280 px
+# screen is about 820 px, and wider only gives the areas more room.
+MAP_WIDTH_AT_LEAST = 800
+# plotly fits the areas into this share of the map's frame (measured from drawn maps: about 0.9 each way)
+MAP_FILL = 0.88
+# Names on a map keep this many pixels clear all round: their white halo (HALO) reaches 4 px, and 2 px between.
+HALO_CLEARANCE = 6.0
+
+
+def map_pixels(fig: go.Figure, width: float | None = None) -> tuple[float, float, float, float, float]:
+    """(pixels per degree of longitude, left, bottom, top, right) of a choropleth map as plotly will draw it: the areas
+    fitted (Mercator) into what the margins and the colour bar leave of the figure. `width` when the figure has
+    none of its own (a page column), else MAP_WIDTH_AT_LEAST."""
+    areas = [t for t in fig.data if t.type == "choropleth"]
+    shown = set(areas[0].locations) if areas and areas[0].locations is not None else set()
+    features = [f for f in (areas[0].geojson or {}).get("features", []) if f["properties"]["area_code"] in shown] \
+        if areas else []
+    points = [(x, y) for feature in features for ring in _outer_rings(feature["geometry"]) for x, y, *_ in ring]
+    if not points:
+        return 1.0, 0.0, 0.0, 1.0, 1.0
+    lons, lats = [x for x, _ in points], [y for _, y in points]
+    bottom, top = float(_mercator(min(lats))), float(_mercator(max(lats)))
+    margin = fig.layout.margin
+    size = fig.layout.font.size or FONT["size"]
+    bar_title = str(areas[0].colorbar.title.text or "")
+    longest = max((len(line) for line in bar_title.split("<br>")), default=0)
+    # the colour bar beside the map: its title (on top) or its bar and numbers, whichever is wider, and padding
+    colour_bar = max(0.6 * size * longest, (areas[0].colorbar.thickness or 30) + 0.6 * size * 5) + 30 \
+        if areas[0].showscale is not False else 0
+    plot_width = (fig.layout.width or width or MAP_WIDTH_AT_LEAST) - (margin.l or 0) - (margin.r or 0) - colour_bar
+    plot_height = (fig.layout.height or MAP_HEIGHT) - (margin.t or 0) - (margin.b or 0)
+    pixels = MAP_FILL * min(plot_width / ((max(lons) - min(lons)) or 1), plot_height / ((top - bottom) or 1))
+    return pixels, min(lons), bottom, top, max(lons)
+
+
+def place_map_labels(fig: go.Figure, width: float | None = None) -> go.Figure:
+    """Show each area's name on a choropleth where it, with its halo, clears every other name, laid out for the
+    size the map is drawn at (the figure's height and width, else `width`); the rest are left to the hover and
+    the table view. Run again whenever the map is resized (slides, presentation mode)."""
+    names = [t for t in fig.data if t.type == "scattergeo" and t.meta == MAP_NAMES]
+    if not names:
+        return fig
+    trace = names[0]
+    pixels, left, bottom, top, right = map_pixels(fig, width)
+    points = list(zip((np.asarray(trace.lon, dtype=float) - left) * pixels,
+                      (_mercator(trace.lat) - bottom) * pixels))
+    labels = [str(name) for name in trace.hovertext]
+    # names stay inside the map's square frame (plotly clips there), the areas centred in it
+    across, up = (right - left) * pixels, (top - bottom) * pixels
+    side = max(across, up) / MAP_FILL
+    bounds = ((across - side) / 2, (across + side) / 2, (up - side) / 2, (up + side) / 2)
+    positions = _label_positions(points, labels, trace.textfont.size or MAP_LABEL_SIZE, centred=True,
+                                 clearance=HALO_CLEARANCE, bounds=bounds)
+    trace.text = [name if p else "" for name, p in zip(labels, positions)]
+    trace.textposition = [p or "middle center" for p in positions]
+    return fig
 
 
 # Scatter traces whose names are placed clear of one another carry this meta; their full names are the hovertext.
@@ -390,20 +444,21 @@ _AROUND = [("top center", 0, 1), ("bottom center", 0, -1), ("middle right", 1, 0
 
 def _label_positions(points: list[tuple[float, float]], labels: list[str], size: float, centred: bool,
                      radii: list[float] | None = None,
-                     bounds: tuple[float, float, float, float] | None = None) -> list[str | None]:
+                     bounds: tuple[float, float, float, float] | None = None,
+                     clearance: float = 0.0) -> list[str | None]:
     """A text position for each label so that no two labels overlap (None: leave that label off).
 
     points are in pixels (y up); text widths are estimated from the font size (0.55 em a character, as Arial's
     average), which is what lets a figure be laid out before it is drawn. Names are placed from the first to the
     last in the order given, each at its first free position (the area's centre first for a choropleth),
-    inside bounds (x0, x1, y0, y1) when given.
+    inside bounds (x0, x1, y0, y1) when given, each name keeping `clearance` pixels clear all round (a halo).
     """
     # a circle's own box is in the way of every other circle's name
     placed = [(x - r, x + r, y - r, y + r) for (x, y), r in zip(points, radii)] if radii else []
     positions: list[str | None] = []
     gap = 3.0
     for n, ((x, y), label) in enumerate(zip(points, labels)):
-        width, height = 0.55 * size * len(label) + gap, 1.25 * size + gap
+        width, height = 0.55 * size * len(label) + gap + 2 * clearance, 1.25 * size + gap + 2 * clearance
         radius = (radii[n] if radii else 0.0) + 2
         options = ([("middle center", 0, 0)] if centred else []) + _AROUND
         chosen = None
@@ -430,22 +485,40 @@ def _outer_rings(geometry: dict) -> list[list]:
     return []
 
 
+# Bar charts: each name sits above its bar, starting at the plot's left edge, wrapped at BAR_NAME_WIDTH characters;
+# a bar is BAR_THICKNESS of its row, the rest of the row is the name's. The bars get the chart's whole width, so a
+# half-width chart (the place profile, about 400 px wide in a 1280 px window) keeps its names, numbers and source.
+BAR_NAME_WIDTH = 38
+BAR_THICKNESS = 0.5
+BAR_NAME = "bar name"
+BAR_SOURCE_WIDTH = 50
+
+
 def bar_figure(table: pd.DataFrame, x: str, y: str, title: str, source: str, x_label: str,
                highlight: pd.Series | None = None) -> go.Figure:
-    """Horizontal bars, largest at the top; highlighted bars in the accent colour."""
+    """Horizontal bars, largest at the top, each named above its bar; highlighted bars in the accent colour.
+    The bars are drawn at rows 0, 1, ... (the top one last); their names are the trace's hovertext."""
     ordered = table.sort_values(x)
     colours = [HIGHLIGHT if highlight is not None and highlight.get(i, False) else OKABE_ITO[4]
                for i in ordered.index]
-    # long names (the strategy's own headings) wrap onto lines, so they fit beside a half-width chart
-    names = [wrap_label(str(name), 30) for name in ordered[y]]
-    fig = go.Figure(go.Bar(x=ordered[x], y=names, orientation="h", marker_color=colours,
-                           text=[f"{v:,.0f}" for v in ordered[x]], textposition="outside", cliponaxis=False))
+    names = [str(name) for name in ordered[y]]
+    wrapped = [wrap_label(name, BAR_NAME_WIDTH) for name in names]
+    rows = list(range(len(names)))
+    fig = go.Figure(go.Bar(x=ordered[x], y=rows, orientation="h", width=BAR_THICKNESS, marker_color=colours,
+                           text=[f"{v:,.0f}" for v in ordered[x]], textposition="outside", cliponaxis=False,
+                           hovertext=names, hovertemplate="%{hovertext}: %{x:,.0f}<extra></extra>"))
+    for row, name in zip(rows, wrapped):
+        fig.add_annotation(text=name, x=0, xref="x", xanchor="left", y=row + BAR_THICKNESS / 2, yref="y",
+                           yanchor="bottom", yshift=2, showarrow=False, align="left", name=BAR_NAME)
     longest = float(ordered[x].max()) if len(ordered) and ordered[x].notna().any() else 0.0
     # room beyond the longest bar for its number (plotly's own range leaves none, so "91" was cut to "9")
     fig.update_xaxes(title=x_label, gridcolor="#eeeeee", range=[0, (longest or 1) * 1.15])
-    fig.update_yaxes(title=None, automargin=True)
-    lines = sum(name.count("<br>") + 1 for name in names)
-    fig = _frame(fig, title, source, max(320, 90 + 24 * lines + 16 * len(ordered)))
+    fig.update_yaxes(visible=False, range=[-0.5 - BAR_THICKNESS / 2, len(rows) - 0.5], fixedrange=True)
+    lines = max((name.count("<br>") + 1 for name in wrapped), default=1)
+    # a row: the name's lines and the bar (BAR_THICKNESS of it), so the name never reaches the bar above
+    row_px = (lines * FONT["size"] * LINE_HEIGHT + 8) / (1 - BAR_THICKNESS)
+    fig = _frame(fig, title, source, max(300, int(60 + row_px * (len(rows) + 0.5) + 110)),
+                 source_width=BAR_SOURCE_WIDTH)
     for note in fig.layout.annotations:  # a clear gap between the axis title and the source line below it
         if note.name == SOURCE_NOTE:
             note.yshift = (note.yshift or 0) - 10
@@ -495,7 +568,8 @@ def projector_figure(fig: go.Figure) -> go.Figure:
     _heading_room(big)
     legend_room(big)
     place_scatter_labels(big)
-    return place_source(big)
+    place_source(big)
+    return place_map_labels(big)  # last: the margins are set
 
 
 # Column headings on a projected heatmap are wrapped at this many characters (18 px type).
@@ -541,7 +615,10 @@ def _plain_label(label: object) -> str:
 def fit_heatmap(fig: go.Figure, width: int, height: int, font: int = 18, min_font: int = 13) -> go.Figure:
     """A copy of a heatmap laid out for a box `width` x `height` CSS px: column headings re-wrapped to their
     column's width (they wrap, never overlap), type no larger than the rows leave room for, and the top margin
-    as tall as the headings. Other charts are returned as they are."""
+    as tall as the headings. A map's names are placed again for the box (place_map_labels); other charts are
+    returned as they are."""
+    if any(trace.type == "scattergeo" and trace.meta == MAP_NAMES for trace in fig.data):
+        return place_map_labels(go.Figure(fig), width)
     if not any(trace.type == "heatmap" for trace in fig.data):
         return fig
     fitted = go.Figure(fig)

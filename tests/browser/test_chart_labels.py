@@ -4,29 +4,34 @@ heatmap cell fits inside its cell.
 
 Text boxes are read from the browser (getBBox of each <text>, in the image's own units) rather than estimated
 from the font size: an estimate cannot tell "9" from a clipped "91", and kaleido draws with the same font
-metrics as the measurement here, so the check sees what a reader sees.
+metrics as the measurement here, so the check sees what a reader sees. A text drawn with a halo (the map's names)
+is as large as its halo: two names whose halos run into each other read as one smudge.
+
+Charts are drawn at the widths they really get: slides as the pack draws its pictures (board_pack.picture_figures,
+in the slide's chart box) and as presentation mode draws them; the Places page's map and its half-width bar chart
+at the widths read from that page in Chromium at 1280 x 720.
 """
 
 from __future__ import annotations
 
 import pytest
 
-from strategy import analysis, charts, images, slides, trend_charts
+from strategy import analysis, board_pack, charts, images, slides, trend_charts
 from strategy.filters import Filters
 from strategy.learning import charts as learning_charts
 from strategy.learning import markers, network
 
 CHART_MODULES = (charts, trend_charts, learning_charts)
 # The widths charts are drawn at: slides at the slide width and as the presentation page's download; page charts
-# as a download (images.figure_image), and a chart in half a page's width (the place profile) at 700 px too.
+# as a download (images.figure_image); the Places page's charts also at the widths they get on that page at
+# 1280 px (read from the page: see page_chart_widths), and the pack's pictures at their own width.
 SLIDE_WIDTHS = (images.SLIDE_WIDTH, 1200)
 PAGE_WIDTHS = (1200,)
-HALF_WIDTHS = (1200, 700)
-HALF_WIDTH_CHARTS = ("activities by aim in a place",)
+PLACES_PAGE_CHARTS = {"map": "map investment_per_head", "bars": "activities by aim in a place"}
 # Texts may touch: a box overlapping another by less than this (pixels, each way) is not a collision.
 TOUCH = 1.5
 
-MEASURE_TEXT = """
+MEASURE_TEXT = r"""
 (svg) => {
   const canvas = svg.viewBox.baseVal && svg.viewBox.baseVal.width ? svg.viewBox.baseVal
                  : {x: 0, y: 0, width: svg.width.baseVal.value, height: svg.height.baseVal.value};
@@ -35,8 +40,15 @@ MEASURE_TEXT = """
     const words = (text.textContent || '').trim();
     if (!words || text.closest('defs') || getComputedStyle(text).display === 'none'
         || getComputedStyle(text).visibility === 'hidden' || text.getAttribute('opacity') === '0') continue;
-    const r = text.getBoundingClientRect();
-    if (!r.width || !r.height) continue;
+    const b = text.getBoundingClientRect();
+    if (!b.width || !b.height) continue;
+    // a halo (text-shadow) is part of the name: as far as its furthest offset and blur reach
+    let halo = 0;
+    for (const part of (getComputedStyle(text).textShadow || 'none').split(/,(?![^(]*\))/)) {
+      const lengths = (part.match(/-?[\d.]+px/g) || []).map(v => Math.abs(parseFloat(v)));
+      if (lengths.length >= 3) halo = Math.max(halo, Math.max(lengths[0], lengths[1]) + lengths[2]);
+    }
+    const r = b;
     // A text inside a clipped layer (a plot area) is cut where it leaves the clip: "91" drawn as "9".
     let clip = null;
     for (let node = text; node && node !== svg; node = node.parentElement) {
@@ -54,7 +66,7 @@ MEASURE_TEXT = """
         }
       }
     }
-    boxes.push({words, x0: r.left, x1: r.right, y0: r.top, y1: r.bottom, clip});
+    boxes.push({words, x0: r.left, x1: r.right, y0: r.top, y1: r.bottom, clip, halo});
   }
   const cells = [];
   for (const layer of svg.querySelectorAll('.heatmaplayer')) {
@@ -73,9 +85,11 @@ def _public_figure_functions() -> set[str]:
             and getattr(getattr(module, name), "__module__", None) == module.__name__}
 
 
-def _all_figures(con, framework, monkeypatch) -> tuple[list[tuple[str, object]], set[str]]:
-    """(name, figure) for every chart the pages and the board pack draw, from the demo's real data, and the
-    chart functions that were called to draw them."""
+def _all_figures(con, framework, monkeypatch, page_widths: dict[str, int] | None = None
+                 ) -> tuple[list[tuple[str, object, tuple[int, ...]]], set[str]]:
+    """(name, figure, widths) for every chart the pages and the board pack draw, from the demo's real data, and
+    the chart functions that were called to draw them. page_widths: {'map': px, 'bars': px} as the Places page
+    draws its charts."""
     called: set[str] = set()
     # The server has Streamlit imported, and with it Streamlit's plotly template as the default: draw as it does.
     import plotly.io as pio
@@ -89,10 +103,15 @@ def _all_figures(con, framework, monkeypatch) -> tuple[list[tuple[str, object]],
                     called.add(_n)
                     return _f(*args, **kwargs)
                 monkeypatch.setattr(module, name, recorded)
-    figures = []
+    figures, pictures = [], []
+    width, height = board_pack.WIDESCREEN
     for slide in slides.board_slides(con, framework, Filters()):  # the pack, and presentation mode's copies
         figures.append((f"slide {slide.key}", slide.figure))
         figures.append((f"presentation {slide.key}", charts.projector_figure(slide.figure)))
+        if board_pack.chart_kind(slide) == "picture":  # the pack's own pictures, in the slide's chart box
+            box = board_pack.view_layout(width, height, slide.headline, board_pack._view_footer(slide)).body
+            pictures += [(f"pack picture {slide.key} {n + 1}", part)
+                         for n, part in enumerate(board_pack.picture_figures(slide, box))]
     slide_figures = len(figures)
     table = analysis.need_vs_effort(con, framework, Filters())
     boundaries = charts.read_boundaries()
@@ -127,9 +146,15 @@ def _all_figures(con, framework, monkeypatch) -> tuple[list[tuple[str, object]],
     figures.append(("experiment's indicator", learning_charts.indicator_trend_figure(
         trend, marks.head(1), "Adults inactive: Mansfield, Bolsover and England",
         "Source: OHID Fingertips. Dashed line: the experiment's start.")))
-    return [(name, figure, SLIDE_WIDTHS if n < slide_figures else HALF_WIDTHS if name in HALF_WIDTH_CHARTS
-             else PAGE_WIDTHS)
-            for n, (name, figure) in enumerate(figures)], called
+    on_places_page = {PLACES_PAGE_CHARTS[chart]: width for chart, width in (page_widths or {}).items()}
+
+    def widths(n: int, name: str) -> tuple[int, ...]:
+        if n < slide_figures:
+            return SLIDE_WIDTHS
+        return PAGE_WIDTHS + ((on_places_page[name],) if name in on_places_page else ())
+
+    return ([(name, figure, widths(n, name)) for n, (name, figure) in enumerate(figures)]
+            + [(name, figure, (board_pack.IMAGE_WIDTH,)) for name, figure in pictures]), called
 
 
 def _problems(measured: dict, tolerance: float = TOUCH) -> list[str]:
@@ -148,8 +173,9 @@ def _problems(measured: dict, tolerance: float = TOUCH) -> list[str]:
                          f"{clip['y0']:.0f}-{clip['y1']:.0f})")
     for n, a in enumerate(boxes):
         for b in boxes[n + 1:]:
-            across = min(a["x1"], b["x1"]) - max(a["x0"], b["x0"])
-            down = min(a["y1"], b["y1"]) - max(a["y0"], b["y0"])
+            reach = a.get("halo", 0) + b.get("halo", 0)  # halos count: they must not run into each other
+            across = min(a["x1"], b["x1"]) - max(a["x0"], b["x0"]) + reach
+            down = min(a["y1"], b["y1"]) - max(a["y0"], b["y0"]) + reach
             if across > tolerance and down > tolerance:
                 found.append(f"{a['words']!r} and {b['words']!r} overlap ({across:.0f} x {down:.0f} px)")
     return found
@@ -178,8 +204,38 @@ def test_every_chart_function_is_checked(demo_con, framework, monkeypatch):
     assert _public_figure_functions() - called == set(), "a chart function is not drawn by the label check"
 
 
-def test_no_clipped_or_colliding_labels(demo_con, framework, monkeypatch, page, test_output):
-    figures, _ = _all_figures(demo_con, framework, monkeypatch)
+@pytest.fixture(scope="module")
+def page_chart_widths(browser, app_url) -> dict[str, int]:
+    """The widths the Places page gives its map and its half-width bar chart in a 1280 x 720 window, read from the
+    page: {'map': px, 'bars': px}."""
+    from tests.browser.conftest import wait_for_app
+
+    context = browser.new_context(viewport={"width": 1280, "height": 720})
+    page = context.new_page()
+    page.set_default_timeout(60_000)
+    try:
+        page.goto(app_url + "/Places")
+        wait_for_app(page)
+        charts_drawn = page.locator("[data-testid='stPlotlyChart']")
+        charts_drawn.nth(1).wait_for()
+        wait_for_app(page)
+        found = charts_drawn.evaluate_all(
+            "(all) => all.map(e => [e.textContent, Math.round(e.getBoundingClientRect().width)])")
+    finally:
+        context.close()
+    widths = {"map": next(w for text, w in found if "by place" in text),
+              "bars": next(w for text, w in found if "Activities by aim in" in text)}
+    assert 300 < widths["bars"] < widths["map"] < 1280, widths
+    return widths
+
+
+def test_the_places_page_charts_are_measured_at_their_width_on_the_page(page_chart_widths):
+    # a half-width column at 1280 px is about 400 px wide (not the 700 px the check once assumed)
+    assert page_chart_widths["bars"] < 0.6 * page_chart_widths["map"]
+
+
+def test_no_clipped_or_colliding_labels(demo_con, framework, monkeypatch, page, test_output, page_chart_widths):
+    figures, _ = _all_figures(demo_con, framework, monkeypatch, page_chart_widths)
     problems = []
     for width in sorted({w for _, _, widths in figures for w in widths}):
         drawn = [(name, figure) for name, figure, widths in figures if width in widths]
