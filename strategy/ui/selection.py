@@ -63,7 +63,7 @@ def place_targets(fig: go.Figure, codes: Mapping[str, str]) -> Targets:
         elif trace.type in ("scatter", "scattergeo") and trace.hovertext is not None and trace.hoverinfo != "skip":
             names = [trace.hovertext] if isinstance(trace.hovertext, str) else trace.hovertext
         elif trace.type == "bar":
-            names = trace.y if trace.orientation == "h" else trace.x
+            names = _bar_names(trace)
         else:
             continue
         for index, name in enumerate(names if names is not None else ()):
@@ -79,12 +79,20 @@ def label_targets(fig: go.Figure, field: str, codes: Mapping[str, str]) -> Targe
     for curve, trace in enumerate(fig.data):
         if trace.type != "bar":
             continue
-        labels = trace.y if trace.orientation == "h" else trace.x
-        for index, label in enumerate(labels if labels is not None else ()):
+        for index, label in enumerate(_bar_names(trace)):
             code = codes.get(_unwrapped(label))
             if code:
                 found[(curve, index)] = ((field, code),)
     return found
+
+
+def _bar_names(trace) -> list:
+    """Each bar's name: its hovertext (charts.bar_figure draws names above the bars and keeps the bars at rows
+    0, 1, ...), else its label on the axis."""
+    if trace.hovertext is not None and not isinstance(trace.hovertext, str):
+        return list(trace.hovertext)
+    labels = trace.y if trace.orientation == "h" else trace.x
+    return list(labels) if labels is not None else []
 
 
 def _unwrapped(label: object) -> str:
