@@ -3,7 +3,8 @@
 import streamlit as st
 
 from strategy import periods
-from strategy.analysis import places_in_view
+from strategy.periods import govuk_date
+from strategy.analysis import gap_period_label, investment_words, places_in_view
 from strategy.headlines import number_word
 from strategy.slides import short_money
 from strategy.ui import (cached, headline_indicator_tiles, heatmap_block, heatmap_view, no_activities_yet,
@@ -28,8 +29,9 @@ tiles[2].metric("Places reached", f"{totals['places_reached']} of {places_in_vie
                 border=True, help="Places with at least one activity, of the places in the place filter (every "
                                   "place when there is none).")
 tiles[3].metric("Investment", short_money(totals["investment"]), border=True,
-                help=f"£{totals['investment']:,.0f} in total; {totals['activities_with_investment']:,} of the "
-                     f"activities report money. {periods.counting_rule()}")
+                help=f"{investment_words(totals['investment'], page.filters)}; "
+                     f"{totals['activities_with_investment']:,} of the activities report money. "
+                     f"{periods.counting_rule()}")
 tiles[4].metric("Participants (attendances)", f"{totals['participants']:,.0f}", border=True,
                 help=f"Attendances as partners count them, not unique people (one person at ten sessions may count "
                      f"ten times). {totals['activities_with_participants']:,} of the activities report participants. "
@@ -48,10 +50,11 @@ with left:
     st.caption("Ways of working, in the strategy's words: " + " · ".join(way.full for way in page.framework.ways))
     st.page_link("pages/1_Alignment.py", label="Explore alignment", icon=":material/grid_on:")
 with right:
-    st.subheader("Largest gaps")
+    gap_period = gap_period_label(page.filters)
+    st.subheader(f"Largest gaps in {gap_period}")
     gaps = cached("gaps", page.filters)
     if gaps.empty:
-        st.success("No place lacks activity for any aim this year.")
+        st.success(f"No place lacks activity for any aim in {gap_period}.")
     for gap in gaps.head(3).itertuples():
         st.markdown(f"- {plain(gap.reason)}")
     st.page_link("pages/2_Coverage_and_gaps.py", label="All gaps, and need against effort", icon=":material/troubleshoot:")
@@ -63,9 +66,11 @@ with right:
     else:
         kind = "fictional demo data" if page.is_demo else "partner returns"
         st.markdown(
-            f"{coverage['activities']:,} current activities from {coverage['partners']:,} partners ({kind}), "
-            f"starting between {coverage['first_start']:%d %b %Y} and {coverage['last_start']:%d %b %Y}; "
-            f"{coverage['uploads']:,} upload(s), the latest on {coverage['last_upload']:%d %b %Y}.")
+            f"{coverage['activities']:,} activities on record from {coverage['partners']:,} partners ({kind}): "
+            "every activity reported, whether running, ended or planned, each in its latest upload; whatever the "
+            f"filters. They start between {govuk_date(coverage['first_start'])} and "
+            f"{govuk_date(coverage['last_start'])}; {coverage['uploads']:,} upload(s), the latest on "
+            f"{govuk_date(coverage['last_upload'])}.")
     st.caption(f"Showing: {plain(page.filters.describe(page.framework))}.")
 
 record_decision(page, "Overview")

@@ -19,8 +19,11 @@ today = date.today()
 
 promises = commitments.commitments(page.con, page.framework, page.filters, today)
 tiles = st.columns(3)
-tiles[0].metric("Open commitments", int((promises.state != "kept").sum()), border=True)
-tiles[1].metric("Past their date", int((promises.state == "past its date").sum()), border=True)
+# Each commitment counts in one tile: open and not past its date, past its date (not kept), or kept.
+tiles[0].metric("Open, not past their date", int((promises.state == "open").sum()), border=True,
+                help="Not kept yet, and their date is today or later (or they have none).")
+tiles[1].metric("Past their date, not kept", int((promises.state == "past its date").sum()), border=True,
+                help="Not kept, and their date has passed: overdue.")
 tiles[2].metric("Kept", int((promises.state == "kept").sum()), border=True)
 
 owed, write, log, timeline, download = st.tabs(["Commitments", "Add a reflection", "Learning log", "Timeline by aim",

@@ -63,8 +63,12 @@ MONEY = {"investment_gbp": st.column_config.NumberColumn("Investment (whole)", f
          "investment_in_cell": st.column_config.NumberColumn(
              "Investment in this cell", format="£%.0f",
              help="The part that counts in this cell: the whole x its share in the place(s) x its share in the period"),
-         "participants": st.column_config.NumberColumn("Participants (whole)", format="%.0f"),
-         "participants_in_cell": st.column_config.NumberColumn("Participants in this cell", format="%.1f"),
+         "participants": st.column_config.NumberColumn(
+             "Participants (attendances), whole", format="%.0f",
+             help="The activity's whole participants as reported: " + analysis.ATTENDANCES_NOTE),
+         "participants_in_cell": st.column_config.NumberColumn(
+             "Participants (attendances) in this cell", format="%.1f",
+             help="The part that counts in this cell, as for investment. " + analysis.ATTENDANCES_NOTE),
          "share_in_cell": st.column_config.ProgressColumn(
              "Share in this cell", format="percent", min_value=0.0, max_value=1.0,
              help="Place share (by population) x period share (days of the run in the period / days in the run)")}

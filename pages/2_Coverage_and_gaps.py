@@ -10,7 +10,7 @@ from strategy.ui.loop import record_decision, what_if_money
 from strategy.ui.selection import narrow_filters, place_codes, place_targets
 
 page = page_setup("Coverage and gaps", icon=":material/troubleshoot:")
-year = analysis.gap_year(page.filters)
+year = analysis.gap_period_label(page.filters)
 st.caption(f"Which places each aim reaches, where nothing or little is happening in {year}, and whether effort "
            "follows need. Choose a period in the sidebar to judge another year.")
 if no_activities_yet(page):
@@ -31,6 +31,7 @@ else:
     st.markdown(f"**{none}** place-aim pairs have no activity and **{thin}** have thin activity in {year}. "
                 "Pairs with none come first, then the thinnest for their population; ties go to the place with "
                 "more inactive adults.")
+    st.caption(" ".join(filter(None, [analysis.THIN_RULE, analysis.gap_period_note(page.filters)])))
     for gap in gaps.head(5).itertuples():
         st.markdown(f"{gap.Index + 1}. {plain(gap.reason)}")
     with st.expander(f"All {len(gaps)} gaps"):

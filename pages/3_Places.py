@@ -6,7 +6,8 @@ import streamlit as st
 
 from strategy import analysis, charts, periods
 from strategy.filters import with_changes
-from strategy.indicator_trends import comparison_phrase
+from strategy.headlines import map_extremes
+from strategy.indicator_trends import comparison_phrase, indicator_definition, period_label
 from strategy.rounding import money_per_head
 from strategy.ui import (cached, chart_block, figure, headline_indicator_tiles, no_activities_yet, page_setup,
                          pinned_quotes, pinned_quotes_for, plain)
@@ -30,9 +31,7 @@ try:
 except charts.BoundaryFileError as problem:
     boundaries, boundary_problem = None, problem
     page_log.warning("%s", problem)  # the file's path and what is wrong, for whoever runs the server
-ordered = table.sort_values(measure, ascending=False)
-summary = (f"Highest: {ordered.place_name.iloc[0]} ({ordered[measure].iloc[0]:,.1f}); lowest: "
-           f"{ordered.place_name.iloc[-1]} ({ordered[measure].iloc[-1]:,.1f}).") if len(table) else "No places."
+summary = map_extremes(table, measure)
 place_map = figure("place_map_figure", table, measure, MEASURES[measure], f"{MEASURES[measure]} by place",
                    page.source("partner activity returns; ONS boundaries, centre points and population"), boundaries)
 chart_block(place_map, summary, analysis.place_table(table, measure, MEASURES[measure]), key="place_map",
@@ -53,11 +52,13 @@ names = dict(zip(table.place_code, table.place_name))
 chosen = st.selectbox("Place profile", list(names), format_func=names.get, key="profile_place")
 if chosen:
     place = table.set_index("place_code").loc[chosen]
+    inactive_years = (indicator_definition(page.con, "93015") or {}).get("year_starts")
     st.header(plain(place.place_name))
     tiles = st.columns(4)
     tiles[0].metric("Population (mid-2022)", f"{place.population:,.0f}", border=True)
     tiles[1].metric("Adults inactive", f"{place.inactive_pct:.1f}%", border=True,
-                    help=f"Adults aged 19 and over, Active Lives {place.inactive_period} (OHID Fingertips 93015): "
+                    help=f"Adults aged 19 and over, Active Lives {period_label(place.inactive_period, inactive_years)} "
+                         "(OHID Fingertips 93015): "
                          f"{comparison_phrase(place.compared_to_england, place.comparison_source)}.")
     tiles[2].metric("Activities reaching it", f"{place.activities:,.0f}", border=True)
     tiles[3].metric("Investment per head", money_per_head(place.investment_per_head), border=True)
@@ -72,11 +73,12 @@ if chosen:
                     key="profile_aims", targets=label_targets(by_aim, "aims", label_codes(page.framework, "aim")),
                     on_pick=narrow_filters, hint="Click an aim to narrow the page to it.")
     with right:
-        st.subheader("Gaps here")
+        gap_period = analysis.gap_period_label(here)
+        st.subheader(f"Gaps here in {gap_period}")
         gaps = cached("gaps", here)
         for gap in gaps.head(5).itertuples():
             st.markdown(f"- {plain(gap.reason)}")
         if gaps.empty:
-            st.success("Every aim has activity here this year.")
+            st.success(f"Every aim has activity here in {gap_period}.")
     pinned_quotes(pinned_quotes_for(page.filters, places=(chosen,)),
                   heading=f"In residents' words: {plain(place.place_name)}")

@@ -44,8 +44,7 @@ note = trends.comparison_note(shown)
 if note:
     st.info(plain(note), icon=":material/info:")
 timeline = cached_indicators("activity_timeline", page.filters, indicator_id, tuple(chosen))
-activity_label = f"Activities started for aim {definition.aim or '(any)'}" + (" in the places shown" if chosen else
-                                                                              " across the partnership")
+activity_label = trends.activity_bars_label(definition.aim, bool(chosen), page.filters)
 fig = trend_figure(shown, timeline, f"{definition.short_name}: " + (", ".join(local[c] for c in chosen) or "England"),
                    page.source(f"{definition.source}; partner activity returns"), definition.unit,
                    page.framework.benchmark, activity_label, trends.period_kind(definition.year_starts))
@@ -53,7 +52,8 @@ add_experiment_markers(fig, experiment_markers(page.con, page.framework, page.fi
 table = shown[["place_name", "period", "value", "lower_ci", "upper_ci", "ci_method", "compared_to_england",
                "comparison_source", "recent_trend"]].astype({"value": float, "lower_ci": float, "upper_ci": float})
 table["comparison_source"] = table.comparison_source.map(trends.COMPARISON_SOURCE_WORDS)
-chart_block(fig, trends.trend_summary(assessed, tuple(chosen), timeline, page.framework), table, key="trend_chart")
+chart_block(fig, trends.trend_summary(assessed, tuple(chosen), timeline, page.framework, page.filters), table,
+            key="trend_chart")
 methods = sorted(set(shown.ci_method) - {"none"})
 st.caption("Intervals: " + ("; ".join(trends.CI_METHOD_WORDS[m] for m in methods) if methods else "none available")
            + ". Compared with England: a value with a 95% interval is *similar* when the interval contains England's "

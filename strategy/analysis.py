@@ -24,6 +24,10 @@ ATTENDANCES_NOTE = "Participants are attendances as partners report them, not un
 THIN_CELL = 3
 # Need against effort is judged against the middle of all the partnership's places, on these columns.
 YARDSTICK_COLUMNS = ("inactive_pct", "investment_per_head", "activities_per_100k")
+# The thin rule in words, for the gap list's captions on pages and slides (the rule: gap_kinds, gap_yardstick).
+THIN_RULE = (f"Thin: fewer than {THIN_CELL} activities, or under a quarter of the typical place's activities per "
+             "100,000 people for that aim, the typical place being the middle of all the partnership's places, "
+             "whatever the place filter.")
 YARDSTICK_NOTE = ("'Typical' (the dotted lines) is the middle of all the partnership's places, whatever the place "
                   "filter, so a place is judged the same in every view.")
 
@@ -44,6 +48,19 @@ def high_need_low_effort(table: pd.DataFrame, effort: str = "investment_per_head
     """Places with more inactive adults than the partnership's middle place and less effort (investment per head
     or activities per 100,000 people) than its middle place: need_vs_effort's rule, for either effort measure."""
     return (table.inactive_pct > table.typical_inactive_pct) & (table[effort] < table[f"typical_{effort}"])
+
+
+def investment_words(amount: float, filters: Filters) -> str:
+    """The headline investment and what it is, for the filters: '£1,234 in total', or with a place filter
+    '£1,234: these places' share of ...' (apportioned by population); with a period, the part of each run in it."""
+    if filters.places:
+        text = (f"£{amount:,.0f}: these places' share of the investment of the activities that reach them "
+                "(apportioned by population)")
+    else:
+        text = f"£{amount:,.0f} in total"
+    if filters.date_from or filters.date_to:
+        text += f", the part of each activity's run in {filters.describe_period()}"
+    return text
 
 
 def places_in_view(framework: Framework, filters: Filters) -> int:
@@ -244,23 +261,53 @@ def gap_year(filters: Filters, today: date | None = None) -> int:
     return (filters.date_to or today or periods.today()).year
 
 
+def gap_period(filters: Filters, today: date | None = None) -> tuple[int, date, date, bool]:
+    """The gap year and the days of it the gap list covers: (year, first day, last day, so_far). A chosen period
+    may cover part of the year; a year not over yet is covered up to today (so_far), although an activity planned
+    to start later that year counts already."""
+    day = today or periods.today()
+    year = gap_year(filters, today)
+    first = max(filter(None, [filters.date_from, date(year, 1, 1)]))
+    last = min(filter(None, [filters.date_to, date(year, 12, 31)]))
+    so_far = first <= day < last
+    return year, first, min(last, day) if so_far else last, so_far
+
+
+def gap_period_label(filters: Filters, today: date | None = None) -> str:
+    """The gap year as a label says it: '2025' for a whole year, '2026 (1 January to 30 November)' for part of
+    one (a period that covers part of it, or the year so far)."""
+    year, first, last, _ = gap_period(filters, today)
+    if (first, last) == (date(year, 1, 1), date(year, 12, 31)):
+        return str(year)
+    return f"{year} ({periods.day_and_month(first)} to {periods.day_and_month(last)})"
+
+
+def gap_period_note(filters: Filters, today: date | None = None) -> str:
+    """What the gap year's label leaves out, for captions: empty for a whole year that is over."""
+    year, first, last, so_far = gap_period(filters, today)
+    if not so_far:
+        return ""
+    return (f"{year} is not over: the gaps are judged on the year so far, to today ({periods.govuk_date(last)}); "
+            f"an activity planned to start later in {year} counts already.")
+
+
 def gaps(con: duckdb.DuckDBPyConnection, framework: Framework, filters: Filters, year: int | None = None,
          today: date | None = None) -> pd.DataFrame:
     """Place x aim gaps in one year, worst first, each with a plain-English reason.
 
     A gap is a place where no activity running that year addresses an aim (ranked by the place's inactive
     share, highest first), then places where activity is thin: fewer than THIN_CELL activities, or under a
-    quarter of the typical place's activities per 100,000 people for that aim.
+    quarter of the typical place's activities per 100,000 people for that aim. The typical place is the whole
+    partnership's (gap_yardstick), whatever the place filter, so a place's gaps are the same in every view.
     """
     year = year or gap_year(filters, today)
-    in_year = replace(filters, date_from=max(filter(None, [filters.date_from, date(year, 1, 1)])),
-                      date_to=min(filter(None, [filters.date_to, date(year, 12, 31)])))
+    in_year = year_filters(filters, year)
     cells = heatmap(con, framework, in_year, rows="place", columns="aim", today=today)
     need = need_by_place(con, in_year.as_of(today))[["place_code", "population", "inactive_pct", "inactive_period",
                                                       "imd2019_score"]]
     need = need.merge(_inactive_comparisons(con, framework), on=["place_code", "inactive_period"], how="left")
     cells = cells.merge(need, left_on="row_code", right_on="place_code", how="left")
-    cells["kind"], typical = gap_kinds(cells)
+    cells["kind"], typical = gap_kinds(cells, gap_yardstick(con, framework, in_year, today))
     found = cells[cells.kind.notna()].copy()
     england = benchmark_value(con, framework, "93015")
     found["reason"] = [_gap_reason(r, year, england) for r in found.itertuples()]
@@ -274,11 +321,30 @@ def gaps(con: duckdb.DuckDBPyConnection, framework: Framework, filters: Filters,
     ).reset_index(drop=True)
 
 
-def gap_kinds(cells: pd.DataFrame) -> tuple[pd.Series, pd.Series]:
+def year_filters(filters: Filters, year: int) -> Filters:
+    """The filters limited to one calendar year, as the gap list takes them."""
+    return replace(filters, date_from=max(filter(None, [filters.date_from, date(year, 1, 1)])),
+                   date_to=min(filter(None, [filters.date_to, date(year, 12, 31)])))
+
+
+def gap_yardstick(con: duckdb.DuckDBPyConnection, framework: Framework, in_year: Filters,
+                  today: date | None = None) -> pd.Series:
+    """The typical place's activities per 100,000 people for each aim (by aim code): the middle of all the
+    partnership's places, whatever the place filter (the other filters and the period kept, so like is compared
+    with like). The thin rule's yardstick, for the gap list, the board pack and Where you fit alike."""
+    everywhere = replace(in_year, places=())
+    cells = heatmap(con, framework, everywhere, rows="place", columns="aim", today=today)
+    population = need_by_place(con, everywhere.as_of(today))[["place_code", "population"]]
+    cells = cells.merge(population, left_on="row_code", right_on="place_code", how="inner")
+    return (cells.activities / cells.population * 100_000).groupby(cells.column_code).median()
+
+
+def gap_kinds(cells: pd.DataFrame, yardstick: pd.Series) -> tuple[pd.Series, pd.Series]:
     """The gap rule on place x aim cells (columns activities, population, column_code): each cell's kind ('none',
-    'thin' or None) and the typical place's activities per 100,000 for its aim; adds per_100k to cells."""
+    'thin' or None) and the typical place's activities per 100,000 for its aim (the yardstick, by aim code: see
+    gap_yardstick); adds per_100k to cells."""
     cells["per_100k"] = cells.activities / cells.population * 100_000
-    typical = cells.groupby("column_code").per_100k.transform("median")
+    typical = cells.column_code.map(yardstick).astype(float)
     kind = pd.Series(None, index=cells.index, dtype=object)
     kind[(cells.activities > 0) & ((cells.activities < THIN_CELL) | (cells.per_100k < typical / 4))] = "thin"
     kind[cells.activities == 0] = "none"

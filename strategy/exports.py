@@ -13,6 +13,7 @@ import duckdb
 import pandas as pd
 
 from strategy import db
+from strategy.periods import govuk_date
 from strategy.access import User, require
 from strategy.filters import Filters
 from strategy.framework import Framework
@@ -134,7 +135,7 @@ def table_bytes(table: pd.DataFrame, file_format: str, title: str = "Data", filt
         f"Filters: {filters_text or 'none'}",
         about or ("DEMO DATA: partners and activities are fictional." if is_demo else "Partner activity returns."),
         f"Rows: {len(table)}",
-        f"Made on: {(made_on or date.today()).isoformat()}",
+        f"Made on: {govuk_date(made_on or date.today())}",
         describe_export(len(table), filters_text, is_demo, made_on, about),
     ] + ([ATTENDANCES] if any("participants" in str(c).lower() for c in table.columns) else [])})
     return excel_bytes({title: table, **(summaries or {}), "About": notes})
@@ -145,7 +146,7 @@ def describe_export(rows: int, filters_text: str, is_demo: bool, made_on: date |
     """What an export holds, in one sentence: for the About sheet, the download caption and the command's output."""
     kind = what or ("DEMO DATA (fictional partners and activities)" if is_demo else "partner activity returns")
     return (f"{rows:,} rows of {kind}; filters: {filters_text or 'none'}; made on "
-            f"{(made_on or date.today()).isoformat()}.")
+            f"{govuk_date(made_on or date.today())}.")
 
 
 def export_file_name(stem: str, filters: Filters, framework: Framework, file_format: str,

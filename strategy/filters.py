@@ -76,6 +76,15 @@ class Filters:
             query["to"] = [self.date_to.isoformat()]
         return query
 
+    def describe_period(self) -> str:
+        """The period in words, dates as GOV.UK writes them: '1 January 2024 to 31 December 2024', 'all dates'."""
+        day = periods.govuk_date
+        if self.date_from and self.date_to:
+            return f"{day(self.date_from)} to {day(self.date_to)}"
+        if self.date_from:
+            return f"{day(self.date_from)} onwards"
+        return f"up to {day(self.date_to)}" if self.date_to else "all dates"
+
     def describe(self, framework: Framework) -> str:
         """The filters in plain English, for captions, exports and the board pack's title slide."""
         parts = []
@@ -89,9 +98,7 @@ class Filters:
             parts.append("Partners: " + ", ".join(self.partners))
         if self.date_from or self.date_to:
             # An open end is open: planned days after today count too (docs/decisions.md, over time).
-            parts.append(f"Period: {self.date_from} to {self.date_to}" if self.date_from and self.date_to
-                         else f"Period: {self.date_from} onwards" if self.date_from
-                         else f"Period: up to {self.date_to}")
+            parts.append(f"Period: {self.describe_period()}")
         text = "; ".join(parts) if parts else "All places, sectors, aims and partners; all dates"
         note = framework.reorganisation_note(self.as_of())
         return f"{text}. {note}" if note else text

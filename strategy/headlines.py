@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import pandas as pd
 
+from strategy.rounding import money_per_head
+
 NO_DATA = "No activities match these filters"
 
 
@@ -68,7 +70,7 @@ def empty_cells_headline(cells: pd.DataFrame, row_noun: str, column_noun: str) -
             f"{low.column_label}: {low.activities:,} activities")
 
 
-def gaps_headline(gaps: pd.DataFrame, year: int) -> str:
+def gaps_headline(gaps: pd.DataFrame, year: int | str) -> str:
     """'3 place-aim pairs have no activity in 2026 and 9 are thin; the largest gap: Mansfield, aim A3'."""
     if gaps.empty:
         return f"No place lacks activity for any aim in {year}"
@@ -118,7 +120,7 @@ def totals_summary(figures: list[tuple[str, str]]) -> str:
     return f"{len(figures)} headline figures: " + "; ".join(f"{label} {value}" for label, value in figures) + "."
 
 
-def gaps_summary(per_place: pd.DataFrame, year: int) -> str:
+def gaps_summary(per_place: pd.DataFrame, year: int | str) -> str:
     """For the bar chart of gaps per place: which place has most, and how many places have any."""
     if per_place.empty:
         return f"No place has an aim without activity, or with thin activity, in {year}."
@@ -145,9 +147,41 @@ def map_summary(table: pd.DataFrame, measure: str, measure_label: str) -> str:
             + (spread + "." if spread != NO_DATA else NO_DATA + "."))
 
 
-def trend_headline(latest: pd.DataFrame, short_name: str, benchmark: str, unit: str | None) -> str:
-    """'Inactive adults, 2024/25: Mansfield 24.3%, England 21.8%': the latest value of up to three places shown,
-    then England."""
+# How a place's value of each map measure reads, with its unit.
+MAP_VALUE_WORDS = {
+    "investment_per_head": lambda v: f"{money_per_head(v)} per head",
+    "activities_per_100k": lambda v: f"{v:,.1f} activities per 100,000 people",
+    "inactive_pct": lambda v: f"{v:.1f}% of adults inactive",
+    "imd2019_score": lambda v: f"IMD 2019 score {v:.1f}",
+    "investment": lambda v: f"£{v:,.0f}",
+    "activities": lambda v: f"{v:,.0f} activities",
+}
+APPORTIONED = ("Investment in a place is its share of each activity that reaches it, apportioned between the "
+               "activity's places by population.")
+
+
+def map_extremes(table: pd.DataFrame, measure: str) -> str:
+    """'Highest: Bolsover (£12 per head); lowest: Derby (£4.7 per head).', with the units and, for money, how it
+    is apportioned; the sentence under the place map."""
+    known = table.dropna(subset=[measure]).sort_values(measure, ascending=False)
+    if known.empty:
+        return "No places."
+    words = MAP_VALUE_WORDS[measure]
+    top, low = known.iloc[0], known.iloc[-1]
+    text = f"Highest: {top.place_name} ({words(top[measure])}); lowest: {low.place_name} ({words(low[measure])})."
+    if measure.startswith("investment"):
+        text += " " + APPORTIONED
+    if measure.startswith("activities"):
+        text += " An activity that reaches several places counts in each."
+    return text
+
+
+def trend_headline(latest: pd.DataFrame, short_name: str, benchmark: str, unit: str | None,
+                   year_starts: str | None = None) -> str:
+    """'Inactive adults, 2024/25 (mid-Nov to mid-Nov): Mansfield 24.3%, England 21.8%': the latest value of up to
+    three places shown, then England; the period says what kind of year it is (indicator_trends.period_label)."""
+    from strategy.indicator_trends import period_label
+
     sign = "%" if unit == "%" else ""
     known = latest[latest.value.notna()]
     if known.empty:
@@ -155,4 +189,5 @@ def trend_headline(latest: pd.DataFrame, short_name: str, benchmark: str, unit: 
     ordered = pd.concat([known[known.place_code != benchmark].head(3), known[known.place_code == benchmark]])
     parts = [f"{row.place_name} {row.value:.1f}{sign}" for row in ordered.itertuples()]
     more = len(known[known.place_code != benchmark]) - 3
-    return f"{short_name}, {ordered.period.iloc[0]}: " + ", ".join(parts) + (f" (and {more} more)" if more > 0 else "")
+    return (f"{short_name}, {period_label(ordered.period.iloc[0], year_starts)}: " + ", ".join(parts)
+            + (f" (and {more} more)" if more > 0 else ""))

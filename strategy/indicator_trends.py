@@ -232,6 +232,19 @@ def activity_timeline(con: duckdb.DuckDBPyConnection, framework: Framework, filt
     return timeline
 
 
+def activity_bars_label(aim: str | None, places_shown: bool, filters: Filters) -> str:
+    """The name of the activities-started bars: which aim, which places and, with a period chosen, that only
+    activities running in it are counted (activity_timeline keeps the filters' period)."""
+    label = f"Activities started for aim {aim or '(any)'}" + (" in the places shown" if places_shown else
+                                                             " across the partnership")
+    return label + period_limit(filters)
+
+
+def period_limit(filters: Filters) -> str:
+    """', only those running in 1 January 2024 to 31 December 2024' with a period chosen, else nothing."""
+    return f", only those running in {filters.describe_period()}" if filters.date_from or filters.date_to else ""
+
+
 def headline_place(framework: Framework, filters: Filters) -> str:
     """The place the headline tiles describe: the one local place the filter selects, else England."""
     chosen = filters.local_places(framework)
@@ -308,7 +321,7 @@ def comparison_note(values: pd.DataFrame) -> str | None:
 
 
 def trend_summary(assessed: pd.DataFrame, place_codes: tuple[str, ...], timeline: pd.DataFrame,
-                  framework: Framework) -> str:
+                  framework: Framework, filters: Filters = Filters()) -> str:
     """One plain-English sentence on the trend chart: the latest value of each chosen place against England, and
     the activity started in the same years."""
     period = latest_period(assessed)
@@ -329,4 +342,5 @@ def trend_summary(assessed: pd.DataFrame, place_codes: tuple[str, ...], timeline
     text = f"In {period}, " + ("; ".join(parts) + ". " if parts else "")
     text += f"England {england:.1f}{unit}." if england is not None and pd.notna(england) else "England has no value."
     started = int(timeline.activities_started.sum()) if len(timeline) else 0
-    return text + f" Partners started {started:,} activities for this aim in the places shown over the years charted."
+    return text + (f" Partners started {started:,} activities for this aim in the places shown over the years "
+                   f"charted{period_limit(filters)}.")

@@ -40,6 +40,17 @@ def today() -> date:
                          "or unset it to use today's date") from None
 
 
+def govuk_date(value: date | str) -> str:
+    """A date as GOV.UK writes it: '29 November 2026' (an ISO date string is read first)."""
+    day = date.fromisoformat(value[:10]) if isinstance(value, str) else value
+    return f"{day.day} {day:%B %Y}"
+
+
+def day_and_month(value: date) -> str:
+    """A day in a year already named, as GOV.UK writes it: '30 November'."""
+    return f"{value.day} {value:%B}"
+
+
 def counting_rule() -> str:
     """The period rule and the open-ended rule, as one caption."""
     return f"{PERIOD_RULE} {OPEN_ENDED_RULE}"

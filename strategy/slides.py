@@ -17,6 +17,7 @@ import plotly.graph_objects as go
 
 from strategy import analysis, charts, headlines, periods
 from strategy.filters import Filters
+from strategy.periods import govuk_date
 from strategy.framework import Framework
 from strategy.rounding import per_head_rounded
 
@@ -64,12 +65,6 @@ class PackContext:
     def caveat(self, *parts: str) -> str:
         period = [periods.SHORT_RULE] if self.filters.date_from or self.filters.date_to else []
         return " ".join(([DEMO_CAVEAT] if self.is_demo else []) + [p for p in parts if p] + period)
-
-
-def govuk_date(value: date | str) -> str:
-    """A date as GOV.UK writes it: '29 November 2026' (an ISO date string is read first)."""
-    day = date.fromisoformat(value[:10]) if isinstance(value, str) else value
-    return f"{day.day} {day:%B %Y}"
 
 
 def human_header(name: object) -> str:
@@ -125,7 +120,9 @@ def overview_slide(context: PackContext) -> Slide:
                  headlines.totals_summary(tiles), context.source,
                  context.caveat("Investment and participants are as partners report them; activities that report "
                                 "neither are counted but add nothing to those totals.", analysis.ATTENDANCES_NOTE,
-                               f"Places reached: of the {places_total} places in the filter."), tuple(tiles))
+                               f"Places reached: of the {places_total} places in the filter.",
+                               f"Investment: {analysis.investment_words(totals['investment'], context.filters)}."),
+                 tuple(tiles))
 
 
 def shares_note(shares: pd.Series, noun: str) -> str:
@@ -199,11 +196,12 @@ def themes_aims_slide(context: PackContext) -> Slide:
 
 def gaps_slide(context: PackContext) -> Slide:
     year = analysis.gap_year(context.filters, context.today)
-    gaps = analysis.gaps(context.con, context.framework, context.filters, year=year)
+    period = analysis.gap_period_label(context.filters, context.today)
+    gaps = analysis.gaps(context.con, context.framework, context.filters, year=year, today=context.today)
     per_place = (gaps.groupby("place", sort=False).agg(gaps=("aim", "size"),
                                                        no_activity=("kind", lambda k: int((k == "none").sum())))
                  .reset_index().sort_values(["gaps", "no_activity"], ascending=False).reset_index(drop=True))
-    figure = charts.bar_figure(per_place, "gaps", "place", f"Aims with no or thin activity, per place, {year}",
+    figure = charts.bar_figure(per_place, "gaps", "place", f"Aims with no or thin activity, per place, {period}",
                                context.source, "Aims with a gap (no activity or thin)",
                                highlight=per_place.no_activity > 0)
     figure.update_xaxes(dtick=1)  # whole numbers of aims
@@ -211,10 +209,11 @@ def gaps_slide(context: PackContext) -> Slide:
     table = pd.DataFrame({"Place": top.place.to_numpy(), "Aim": top.aim.to_numpy(),
                           "Activities": top.activities.to_numpy(),
                           "Inactive adults (%)": top.inactive_pct.round(1).to_numpy()})
-    return Slide("gaps", "Gaps", headlines.gaps_headline(gaps, year), figure, table,
-                 headlines.gaps_summary(per_place, year), context.source,
-                 context.caveat(f"Gaps are judged in {year}. Thin: fewer than {analysis.THIN_CELL} activities, or "
-                                "under a quarter of the typical place's activities per 100,000 people for that aim. "
+    return Slide("gaps", "Gaps", headlines.gaps_headline(gaps, period), figure, table,
+                 headlines.gaps_summary(per_place, period), context.source,
+                 context.caveat(f"Gaps are judged in {period}.",
+                                analysis.gap_period_note(context.filters, context.today),
+                                f"{analysis.THIN_RULE} "
                                 "Orange bars: places with at least one aim that has no activity."))
 
 
@@ -289,11 +288,11 @@ def _trend_slide(context: PackContext, chosen: tuple[str, ...], key: str, name: 
     figure = trend_figure(shown, timeline, f"{definition['short_name']}: {names}",
                           source_line(context.coverage, context.today, f"{definition['source']}; partner returns"),
                           definition["unit"], context.framework.benchmark,
-                          f"Activities started for aim {definition['aim']}",
+                          trends.activity_bars_label(definition["aim"], bool(chosen), context.filters),
                           trends.period_kind(definition.get("year_starts")))
     add_experiment_markers(figure, experiment_markers(context.con, context.framework, context.filters,
                                                       HEADLINE_TREND_INDICATOR))
-    summary = trends.trend_summary(assessed, chosen, timeline, context.framework)
+    summary = trends.trend_summary(assessed, chosen, timeline, context.framework, context.filters)
     latest = trends.latest_summary(assessed, context.framework)
     latest = latest[latest.place_code.isin(shown.place_code)]
     # Where each comparison came from, in the heading when it is the same for every row (the table is narrow).
@@ -307,10 +306,13 @@ def _trend_slide(context: PackContext, chosen: tuple[str, ...], key: str, name: 
                                | ({"Comparison by": latest.comparison_source.map(trends.COMPARISON_SOURCE_WORDS)}
                                   if len(sources) > 1 else {})
                                | {"Recent trend": latest.recent_trend}).reset_index(drop=True)
-    return Slide(key, name, headlines.trend_headline(latest, definition["short_name"],
-                                                     context.framework.benchmark, definition["unit"]),
+    return Slide(key, name, headlines.trend_headline(latest, definition["short_name"], context.framework.benchmark,
+                                                     definition["unit"], definition.get("year_starts")),
                  figure, key_figures, summary, context.source,
-                 context.caveat(note, trends.comparison_note(shown) or ""))
+                 context.caveat(note, trends.comparison_note(shown) or "",
+                                "Bars: activities started by the indicator's years"
+                                + trends.period_limit(context.filters) + "."
+                                if context.filters.date_from or context.filters.date_to else ""))
 
 
 def trends_slide(context: PackContext) -> Slide | None:
@@ -379,10 +381,11 @@ def since_last_time_slide(context: PackContext) -> Slide | None:
     found = decisions.since_last_time(context.con, context.framework, context.today)
     if found.empty:
         return None
-    table = decisions.since_last_time_table(found)
+    table = decisions.since_last_time_table(found, context.framework)
     figure = charts.table_figure(table.head(10), "Since last time: the board's decisions", context.source)
     summary = (decisions.since_last_time_headline(found) + " The table lists each decision with its owner, its "
-               "state, and how its view's activities and investment moved since it was recorded.")
+               "state, the view it was made on, and how that view's activities and investment moved since it was "
+               "recorded.")
     return Slide("since_last_time", "Since last time", decisions.since_last_time_headline(found), figure,
                  table.head(12), summary, context.source,
                  context.caveat(decisions.MOVEMENT_NOTE, "Each decision keeps the view it was made on as a link."))
@@ -404,11 +407,14 @@ def scenario_slides(context: PackContext) -> list[Slide]:
         described = scenarios.describe(context.framework, scenarios.saved_settings(row))
         flagged = int(table.scenario_high_need_low_effort.sum())
         headline = (f"{scenarios.SCENARIO_MARK}: {row.name}. High need, low effort places: "
-                    f"{int(table.high_need_low_effort.sum())} today, {flagged} in the scenario.")
+                    f"{int(table.high_need_low_effort.sum())} today, {flagged} in the scenario "
+                    f"(by investment per head, {filters.describe_period()}).")
         built.append(Slide(f"scenario_{row.scenario_id}", f"Scenario: {row.name}", headline, figure,
                            scenarios.per_place_table(table).head(12), f"{headline} {described}", context.source,
                            context.caveat(f"{scenarios.SCENARIO_MARK}: today's figures with the scenario's money "
                                           "added; no activity or reported figure is changed.",
+                                          scenarios.per_head_today_note(filters),
+                                          scenarios.flagged_sentence(table, filters),
                                           scenarios.SPREAD_RULE if row.kind == "spread" else "")))
     return built
 

@@ -65,7 +65,7 @@ def _records(table) -> list[dict]:
 def run_decisions(args: argparse.Namespace) -> int:
     import pandas as pd  # heavy (pandas, DuckDB): loaded only when a command runs, not for --help
 
-    from strategy import db
+    from strategy import db, periods
     from strategy.framework import load_framework
     from strategy.loop import decisions
     framework = load_framework()
@@ -83,10 +83,11 @@ def run_decisions(args: argparse.Namespace) -> int:
                     print("No decisions recorded yet.")
                 else:
                     for row in table.itertuples():
-                        due = f", due {row.due_date:%d/%m/%Y}" if pd.notna(row.due_date) else ""
+                        due = f", due {periods.govuk_date(row.due_date)}" if pd.notna(row.due_date) else ""
                         print(f"{row.decision_id}. {row.what} — {row.owner}, {decisions.STATES[row.state].lower()}"
-                              f"{due}; since {row.decided_on:%d/%m/%Y}: {decisions.movement_text(row)}"
-                              + (f" [view: ?{row.view_query}]" if row.view_query else ""))
+                              f"{due}; since {periods.govuk_date(row.decided_on)}: {decisions.movement_text(row)}"
+                              + f" [view: {decisions.view_words(framework, row.view_query, row.view_page)}"
+                              + (f", link ?{row.view_query}]" if row.view_query else "]"))
                 return 0
             actor = acting_user(args, con)
             if args.action == "add":

@@ -78,7 +78,9 @@ def board_pack_sections(con: duckdb.DuckDBPyConnection, framework: Framework, fi
     promises = commitments.commitments(con, framework, filters, today)
     if len(promises):
         late = promises[promises.state == "past its date"]
-        headline = (f"{int((promises.state != 'kept').sum())} open commitment(s); {len(late)} past its date"
+        still_open = int((promises.state == "open").sum())
+        headline = (f"{still_open + len(late)} commitment(s) not yet kept: {still_open} open and not past their "
+                    f"date, {len(late)} past their date"
                     + (f", the longest by {int(late.days_past.max())} days." if len(late) else "."))
         sections.append(BoardSection("Commitments", headline,
                                      promises[["commitment", "owner", "due_date", "state"]].reset_index(drop=True)))

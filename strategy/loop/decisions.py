@@ -141,16 +141,23 @@ def movement_text(row) -> str:
     return "; ".join(parts)
 
 
-def since_last_time_table(table: pd.DataFrame) -> pd.DataFrame:
-    """The board's table: decision, owner, state, due, and what moved since it was recorded (dates as GOV.UK
-    writes them)."""
-    from strategy.slides import govuk_date
+def view_words(framework: Framework, query: str | None, view_page: str | None = None) -> str:
+    """The view a decision was made on, in words: 'Coverage and gaps: Places: Mansfield; Period: 1 January 2026 to
+    30 June 2026' (the page, then its filters as Filters.describe says them)."""
+    described = filters_of(query or "", framework).describe(framework)
+    return f"{view_page}: {described}" if isinstance(view_page, str) and view_page else described
+
+
+def since_last_time_table(table: pd.DataFrame, framework: Framework) -> pd.DataFrame:
+    """The board's table: decision, owner, state, due, the view it was made on (in words), and what moved in that
+    view's figures since it was recorded."""
     return pd.DataFrame({
         "Decision": table.what.to_numpy(),
         "Owner": table.owner.to_numpy(),
         "State": table.state.map(STATES).to_numpy(),
-        "Due": [govuk_date(pd.Timestamp(d).date()) if pd.notna(d) else "" for d in table.due_date],
-        "Recorded": [govuk_date(pd.Timestamp(d).date()) for d in table.decided_on],
+        "Due": [periods.govuk_date(d) if pd.notna(d) else "" for d in table.due_date],
+        "Recorded": [periods.govuk_date(d) for d in table.decided_on],
+        "View": [view_words(framework, q, p) for q, p in zip(table.view_query, table.view_page)],
         "Activities moved": [_signed(v) for v in table.moved_activities],
         "Investment moved": [_signed(v, True) for v in table.moved_investment],
     })

@@ -1,8 +1,9 @@
 """Where you fit: what a partner's activities add to the partnership, in plain words.
 
-- The gaps they fill: place x aim pairs that would be a gap (no activity, or thin, by the gap list's own rule,
-  analysis.gap_kinds) without this partner's current activities, and in which the partner runs something in the
-  gap year. Each says whether the partner's activities lift it out of the gap list or leave it thin.
+- The gaps they fill: place x aim pairs that would be a gap (no activity, or thin, by the gap list's own rule and
+  yardstick, analysis.gap_kinds and analysis.gap_yardstick) without this partner's current activities, and in
+  which the partner runs something in the gap year. Each says whether the partner's activities lift it out of the
+  gap list or leave it thin.
 - The aims and ways of working they serve, as a share of their activities, beside the partnership's share.
 - Who else works on the same aims in the same places (from the activity returns) and who works with them on the
   learning workspace's purposes and experiments for those aims and places: an invitation to connect.
@@ -67,10 +68,7 @@ class Fit:
         return sentence
 
 
-def year_filters(filters: Filters, year: int) -> Filters:
-    """The filters limited to one calendar year, as the gap list takes them."""
-    return replace(filters, date_from=max(filter(None, [filters.date_from, date(year, 1, 1)])),
-                   date_to=min(filter(None, [filters.date_to, date(year, 12, 31)])))
+year_filters = analysis.year_filters  # the filters limited to one calendar year, as the gap list takes them
 
 
 def _place_aim_cells(con, framework, filters, today) -> pd.DataFrame:
@@ -89,8 +87,11 @@ def gaps_filled(con: duckdb.DuckDBPyConnection, framework: Framework, partner: s
     population = analysis.need_by_place(con, in_year.as_of(today))[["place_code", "population"]]
     cells = cells.merge(population, left_on="row_code", right_on="place_code", how="left")
     without = cells.assign(activities=cells.activities - cells.own)
-    cells["kind_before"], _ = analysis.gap_kinds(without)
-    cells["kind_now"], _ = analysis.gap_kinds(cells)
+    # one yardstick, the whole partnership's as it is (the gap list's): only the pair's own count changes without
+    # the partner, so "now" is exactly the gap list's verdict on Coverage and gaps
+    yardstick = analysis.gap_yardstick(con, framework, in_year, today)
+    cells["kind_before"], _ = analysis.gap_kinds(without, yardstick)
+    cells["kind_now"], _ = analysis.gap_kinds(cells, yardstick)
     found = cells[(cells.own > 0) & cells.kind_before.notna()]
     return pd.DataFrame({
         "place_code": found.row_code, "place": found.row_label, "aim_code": found.column_code,

@@ -153,6 +153,21 @@ def per_place_table(table: pd.DataFrame) -> pd.DataFrame:
     })
 
 
+def flagged_sentence(table: pd.DataFrame, filters: Filters) -> str:
+    """Today's and the scenario's high need, low effort places, counted over the same places (all the
+    partnership's, whatever the place filter) by the same measure (investment per head in the view's period)."""
+    places = len(table)
+    now, then = int(table.high_need_low_effort.sum()), int(table.scenario_high_need_low_effort.sum())
+    return (f"High need, low effort by investment per head ({filters.describe_period()}), of all the partnership's "
+            f"{places} places, whatever the place filter: {now} today, {then} in the scenario.")
+
+
+def per_head_today_note(filters: Filters) -> str:
+    """What 'per head today' is worked out on: the view's money in its period."""
+    return (f"Per head today is the investment reported for {filters.describe_period()} (the view's period) over "
+            "each place's population, before the scenario's money.")
+
+
 def describe(framework: Framework, scenario: Scenario) -> str:
     """The scenario in a sentence."""
     aim = f" for {framework.label('aim', scenario.aim)}" if scenario.aim else ""

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from strategy import charts, periods
+from strategy import analysis, charts, periods
 from strategy.access import PermissionDenied
 from strategy.learning.commitments import commitments
 from strategy.learning.experiments import experiments
@@ -71,9 +71,11 @@ def decision_states(page: Page, key: str = "decision_states") -> None:
     if table.empty:
         st.caption("No decisions recorded yet. Record one on any view or slide.")
         return
-    shown = decisions.since_last_time_table(table)
-    shown["View"] = ["?" + q if q else "(all)" for q in table.view_query]
-    st.dataframe(shown, hide_index=True, width="stretch", key=f"{key}_table")
+    shown = decisions.since_last_time_table(table, page.framework)
+    # the view in words (above); its link beside it, so the view still opens with its filters
+    shown["Link"] = ["?" + q if q else "?" for q in table.view_query]
+    st.dataframe(shown, hide_index=True, width="stretch", key=f"{key}_table",
+                 column_config={"Link": st.column_config.LinkColumn("Link", display_text="Open this view")})
     st.caption(decisions.MOVEMENT_NOTE)
     if page.user.can("record_decisions"):
         left, middle, right = st.columns([3, 2, 1], vertical_alignment="bottom")
@@ -106,8 +108,9 @@ def where_you_fit(page: Page, partner: str, key: str = "fit") -> None:
             "Your activities": filled.partner_activities, "Now": filled.activities_now,
             "Still a gap?": filled.filled.map({True: "no: filled", False: "yes: still thin"})})
         st.dataframe(shown, hide_index=True, width="stretch", key=f"{key}_gaps")
-    st.caption(f"A gap is a place and aim with no activity running in {found.year}, or thin activity (the gap "
-               "list's rule on Coverage and gaps), worked out without this organisation's current activities.")
+    st.caption(f"A gap is a place and aim with no activity running in {analysis.gap_period_label(Filters())}, or "
+               "thin activity (the gap list's rule on Coverage and gaps), worked out without this organisation's "
+               f"current activities. {analysis.THIN_RULE}")
     shares = {"partner_share": "This organisation (% of its activities)",
               "partnership_share": "Whole partnership (% of activities)"}
     aims = found.aims.rename(columns={"aim": "Aim", **shares}).drop(columns="code")
@@ -166,9 +169,10 @@ def what_if_money(page: Page, key: str = "whatif") -> None:
     source = page.source("partner activity returns; Active Lives 93015; ONS mid-2022 population")
     chart_block(charts.need_effort_figure(scenarios.scenario_figure_table(table), "investment_per_head",
                                           f"{scenarios.SCENARIO_MARK}: need against effort", source),
-                f"In the scenario {int(table.scenario_high_need_low_effort.sum())} places are high need, low effort "
-                f"(today {int(today_table.high_need_low_effort.sum())}; today's chart is under Need against effort, "
-                "above).", scenarios.per_place_table(table), key=f"{key}_scenario")
+                scenarios.flagged_sentence(table, page.filters) + " The chart under Need against effort, above, "
+                "shows only the places in the filter, by the effort measure chosen there.",
+                scenarios.per_place_table(table), key=f"{key}_scenario")
+    st.caption(scenarios.per_head_today_note(page.filters))
     pounds = st.column_config.NumberColumn(format="localized")
     st.dataframe(scenarios.per_place_table(table), hide_index=True, width="stretch", key=f"{key}_places",
                  column_config={"Change (£)": pounds})

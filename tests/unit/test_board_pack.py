@@ -218,7 +218,7 @@ def test_pack_carries_the_trend_and_the_learning_workspace(pack):
     else:
         assert keys[-3:] == ["trends", "experiments", "commitments"]
     trend = next(slide for slide in pack["slides"] if slide.key == "trends")
-    assert trend.headline.startswith("Inactive adults, 2024/25:") and "England" in trend.headline
+    assert trend.headline.startswith("Inactive adults, 2024/25 (mid-Nov to mid-Nov):") and "England" in trend.headline
     assert pack["county"] not in trend.headline  # the county's districts are named, not the county
     commitments = next(slide for slide in pack["slides"] if slide.key == "commitments")
-    assert "past its date" in commitments.headline
+    assert "past their date" in commitments.headline

@@ -11,7 +11,7 @@ import pytest
 from pptx import Presentation
 from pptx.util import Pt
 
-from strategy import analysis, board_pack, db, slides
+from strategy import analysis, board_pack, db, periods, slides
 from strategy.filters import Filters
 from tests.conftest import DEMO_TODAY
 
@@ -189,8 +189,8 @@ def test_pack_file_name_carries_the_filter_and_the_day(framework):
 def test_dates_read_as_govuk_writes_them():
     from datetime import date
 
-    assert slides.govuk_date(date(2026, 11, 29)) == "29 November 2026"
-    assert slides.govuk_date("2026-06-05") == "5 June 2026"
+    assert periods.govuk_date(date(2026, 11, 29)) == "29 November 2026"
+    assert periods.govuk_date("2026-06-05") == "5 June 2026"
     assert board_pack.format_cell(__import__("pandas").Timestamp("2026-06-10")) == "10 June 2026"
     assert slides.human_header("lead_partner") == "Lead partner"
     assert slides.human_header("Share of total (%)") == "Share of total (%)"

@@ -44,5 +44,5 @@ def test_filters_describe_themselves_in_plain_english():
     text = Filters(places=("E07000174",), aims=("A3",), date_from=date(2024, 4, 1)).describe(FRAMEWORK)
     # No end date chosen: the period is open, and planned days after today count too, so not "to today".
     assert text == ("Places: Mansfield; Aims: A3 Communities who experience the greatest inequality; "
-                    "Period: 2024-04-01 onwards")
+                    "Period: 1 April 2024 onwards")
     assert Filters().describe(FRAMEWORK).startswith("All places")

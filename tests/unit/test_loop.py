@@ -72,12 +72,14 @@ def _cells_by_partner(con, framework, year):
     return cells, sorted(local)
 
 
-def _kinds(counts: dict, population: dict, places, aims):
-    """The gap rule by hand: none, or thin (fewer than 3, or under a quarter of the aim's median per 100,000)."""
+def _kinds(counts: dict, population: dict, places, aims, yardstick: dict | None = None):
+    """The gap rule by hand: none, or thin (fewer than 3, or under a quarter of the aim's median per 100,000 over
+    all the partnership's places, counted in `yardstick`: the whole partnership's counts, default `counts`)."""
     kinds = {}
+    yardstick = counts if yardstick is None else yardstick
     for aim in aims:
         rates = {p: counts.get((p, aim), 0) / population[p] * 100_000 for p in places}
-        middle = median(rates.values())
+        middle = median(yardstick.get((p, aim), 0) / population[p] * 100_000 for p in places)
         for p in places:
             n = counts.get((p, aim), 0)
             kinds[(p, aim)] = "none" if n == 0 else "thin" if n < 3 or rates[p] < middle / 4 else None
@@ -95,7 +97,8 @@ def test_gaps_filled_are_the_pairs_that_were_a_gap_without_the_partner(con, fram
     aims = [a.code for a in framework.aims]
     everyone = {k: sum(v.values()) for k, v in cells.items()}
     without = {k: sum(n for p, n in v.items() if p != NEWCOMER) for k, v in cells.items()}
-    before, now = _kinds(without, population, places, aims), _kinds(everyone, population, places, aims)
+    # one yardstick, everyone's as it is: without the partner only the pair's own count changes
+    before, now = _kinds(without, population, places, aims, everyone), _kinds(everyone, population, places, aims)
     theirs = {k for k, v in cells.items() if v.get(NEWCOMER)}
     expected = {k: now[k] is None for k in theirs if before[k] is not None}
 

@@ -312,5 +312,5 @@ def test_a_period_with_one_end_open_is_open_so_before_and_after_a_day_add_up(dem
     after_today = sum((r[3] or 0) * days_in(r[1], r[2], date(2026, 7, 1), date.max, DEMO_TODAY)
                       for r in raw_activities(demo_con))
     assert after_today > 0
-    assert onwards.describe(framework) == "Period: 2026-04-01 onwards"
-    assert before.describe(framework) == "Period: up to 2026-03-31"
+    assert onwards.describe(framework) == "Period: 1 April 2026 onwards"
+    assert before.describe(framework) == "Period: up to 31 March 2026"
