@@ -13,6 +13,7 @@ from strategy.rounds import (LATE, NOT_STARTED, RETURNED, RoundProblem, list_rou
 from strategy.rounds.organisations import base_url, partner_names
 from strategy.ui import log_refusal, page_setup
 from strategy.ui.text import plain
+from strategy.periods import govuk_date
 
 PAGE_PATH = "Reporting_round"
 page = page_setup("Reporting round", icon=":material/event_available:", sidebar_filters=False,
@@ -27,9 +28,9 @@ if actor.role == "partner":  # their own organisation's return only
                 icon=":material/event:")
     else:
         mine = status.iloc[0]
-        words = {RETURNED: f"received on {pd.Timestamp(mine.returned_at):%d/%m/%Y}. Thank you.",
+        words = {RETURNED: f"received on {govuk_date(pd.Timestamp(mine.returned_at))}. Thank you.",
                  LATE: "not received yet, and the deadline has passed.", NOT_STARTED: "not received yet."}
-        st.markdown(f"**{plain(found.name)}**: your return is due on {found.deadline:%d/%m/%Y}; "
+        st.markdown(f"**{plain(found.name)}**: your return is due on {govuk_date(found.deadline)}; "
                     f"{words[mine.status]}")
     st.page_link("pages/5_Upload.py", label="Get your pre-filled return and upload it", icon=":material/upload_file:")
     st.stop()
@@ -67,7 +68,7 @@ if rounds.empty:
     st.stop()
 
 choice = st.selectbox("Round", rounds.name.tolist(), key="round_choice",
-                      format_func=lambda n: f"{n} (deadline {pd.Timestamp(rounds.set_index('name').deadline[n]):%d/%m/%Y})")
+                      format_func=lambda n: f"{n} (deadline {govuk_date(pd.Timestamp(rounds.set_index('name').deadline[n]))})")
 found, status = round_status(page.con, actor, choice)
 counts = status.status.value_counts()
 overdue = today > found.deadline
@@ -76,10 +77,10 @@ cells[0].metric("Partners expected", f"{len(status):,}")
 cells[1].metric("Returned", f"{counts.get(RETURNED, 0):,}")
 cells[2].metric("Late", f"{counts.get(LATE, 0):,}")
 cells[3].metric("Not started", f"{counts.get(NOT_STARTED, 0):,}")
-st.caption(f"Deadline {found.deadline:%d/%m/%Y}; today is {today:%d/%m/%Y}"
+st.caption(f"Deadline {govuk_date(found.deadline)}; today is {govuk_date(today)}"
            + (" (the deadline has passed)." if overdue else f" ({(found.deadline - today).days} days to go)."))
 shown = status[["partner", "status", "current_activities"]].assign(
-    returned=[f"{t:%d/%m/%Y %H:%M}" if pd.notna(t) else "" for t in status.returned_at],
+    returned=[f"{govuk_date(t)} {t:%H:%M}" if pd.notna(t) else "" for t in status.returned_at],
     by=status.returned_by.fillna(""),
     upload=[str(int(u)) if pd.notna(u) else "" for u in status.upload_id])
 st.dataframe(shown[["partner", "status", "returned", "by", "upload", "current_activities"]], hide_index=True,

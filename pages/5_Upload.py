@@ -18,6 +18,7 @@ from strategy.rounds.organisations import NEW_ORGANISATION, near_matches, partne
 from strategy.rounds.returns import record_download
 from strategy.ui import data_changed, log_refusal, page_setup, plain, plain_table
 from strategy.ui.loop import where_you_fit
+from strategy.periods import govuk_date
 
 linked_partner = st.query_params.get("partner")  # a reminder's link names the organisation
 page = page_setup("Upload activities", icon=":material/upload_file:", sidebar_filters=False,
@@ -90,7 +91,7 @@ if existing_partner:
         round_name, mine = found.name, status.iloc[0]
         if mine.status == RETURNED:
             st.success(f"Reporting round {plain(found.name)}: your return arrived on "
-                       f"{pd.Timestamp(mine.returned_at):%d/%m/%Y}. Thank you; you can send an update at any time.",
+                       f"{govuk_date(pd.Timestamp(mine.returned_at))}. Thank you; you can send an update at any time.",
                        icon=":material/task_alt:")
         else:
             st.info(f"Reporting round {plain(found.name)}: your return is due on {found.deadline.day} "
