@@ -550,10 +550,7 @@ def picture_figures(slide: Slide, box: Box) -> list[go.Figure]:
         big.update_layout(title=None, height=height, width=IMAGE_WIDTH, margin=dict(t=50, b=bottom, l=10, r=30))
         # numbers are printed in every cell: the colour bar only repeats them, and its room goes to the headings
         big.update_traces(showscale=False, selector=dict(type="heatmap"))
-        if any(trace.meta == charts.PLACED_NAMES for trace in big.data):  # a scatter plot: names for this size
-            big.update_yaxes(title_text=charts.wrap_label(_plain(big.layout.yaxis.title.text), 26))
-            charts.place_scatter_labels(big)
-        drawn.append(charts.fit_heatmap(big, IMAGE_WIDTH, height, font=19, min_font=15))
+        drawn.append(charts.fit_to_box(big, IMAGE_WIDTH, height, font=19, min_font=15))
     return drawn
 
 

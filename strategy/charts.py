@@ -341,8 +341,9 @@ MAP_NAMES = "map names"
 MAP_WIDTH_AT_LEAST = 800
 # plotly fits the areas into this share of the map's frame (measured from drawn maps: about 0.9 each way)
 MAP_FILL = 0.88
-# Names on a map keep this many pixels clear all round: their white halo (HALO) reaches 4 px, and 2 px between.
-HALO_CLEARANCE = 6.0
+# Names on a map keep this many pixels clear all round: their white halo (HALO) reaches 4 px, and 4 px between
+# (2 px was measured to leave two names touching on a short map, the estimate of a text's size being that close).
+HALO_CLEARANCE = 8.0
 
 
 def map_pixels(fig: go.Figure, width: float | None = None) -> tuple[float, float, float, float, float]:
@@ -538,10 +539,14 @@ def totals_figure(figures: list[tuple[str, str]], title: str, source: str) -> go
         fig.add_shape(type="rect", xref="paper", yref="paper", x0=left + 0.015, x1=right - 0.015,
                       y0=bottom + 0.03, y1=top - 0.03, line=dict(color="#c6dbef", width=2), fillcolor="#f7fbff")
         middle = (top + bottom) / 2
-        fig.add_annotation(text=f"<b>{value}</b>", xref="paper", yref="paper", x=(left + right) / 2,
-                           y=middle + 0.06, showarrow=False, font=dict(size=36, color="#08306b"))
-        fig.add_annotation(text=label, xref="paper", yref="paper", x=(left + right) / 2, y=middle - 0.1,
-                           showarrow=False, font=dict(size=19, color=FONT["color"]))
+        # centred on the tile whatever its column (plotly's "auto" anchor would align the outer columns' text to
+        # the tile's middle by its left or right end), and the number above the label by pixels, not by a share
+        # of the height, so that no slide height brings the two together
+        fig.add_annotation(text=f"<b>{value}</b>", xref="paper", yref="paper", x=(left + right) / 2, xanchor="center",
+                           y=middle, yanchor="bottom", yshift=2, showarrow=False,
+                           font=dict(size=36, color="#08306b"))
+        fig.add_annotation(text=label, xref="paper", yref="paper", x=(left + right) / 2, xanchor="center", y=middle,
+                           yanchor="top", yshift=-6, showarrow=False, font=dict(size=19, color=FONT["color"]))
     fig.update_xaxes(visible=False, range=[0, 1])
     fig.update_yaxes(visible=False, range=[0, 1])
     return _frame(fig, title, source, 200 + 160 * rows)
@@ -612,13 +617,18 @@ def _plain_label(label: object) -> str:
     return " ".join(str(label).replace("<br>", " ").split())
 
 
-def fit_heatmap(fig: go.Figure, width: int, height: int, font: int = 18, min_font: int = 13) -> go.Figure:
-    """A copy of a heatmap laid out for a box `width` x `height` CSS px: column headings re-wrapped to their
-    column's width (they wrap, never overlap), type no larger than the rows leave room for, and the top margin
-    as tall as the headings. A map's names are placed again for the box (place_map_labels); other charts are
-    returned as they are."""
+def fit_to_box(fig: go.Figure, width: int, height: int, font: int = 18, min_font: int = 13) -> go.Figure:
+    """A copy of a chart laid out for a box `width` x `height` CSS px (a slide's chart box, presentation mode).
+    A heatmap: column headings re-wrapped to their column's width (they wrap, never overlap), type no larger than
+    the rows leave room for, and the top margin as tall as the headings. A map's or a scatter plot's names placed
+    again for the box, a scatter plot's axis title wrapped to its height; a table's type as large as its rows
+    leave room for. Other charts are returned as they are."""
     if any(trace.type == "scattergeo" and trace.meta == MAP_NAMES for trace in fig.data):
         return place_map_labels(go.Figure(fig), width)
+    if any(trace.type == "scatter" and trace.meta == PLACED_NAMES for trace in fig.data):
+        return _fit_scatter(go.Figure(fig), height)
+    if any(trace.type == "table" for trace in fig.data):
+        return _fit_table(go.Figure(fig), width, height, font, min_font)
     if not any(trace.type == "heatmap" for trace in fig.data):
         return fig
     fitted = go.Figure(fig)
@@ -659,6 +669,37 @@ def fit_heatmap(fig: go.Figure, width: int, height: int, font: int = 18, min_fon
     fitted.update_traces(colorbar=dict(tickfont=dict(size=size), title=dict(font=dict(size=size))),
                          selector=dict(type="heatmap"))
     return fitted
+
+
+def _fit_scatter(fig: go.Figure, height: int) -> go.Figure:
+    """The y axis's title wrapped to the plot's height (it is written sideways), and the names placed again."""
+    margin = fig.layout.margin
+    size = fig.layout.yaxis.title.font.size or fig.layout.font.size or FONT["size"]
+    plot = height - (margin.t or 0) - (margin.b or 0)
+    title = _plain_label(fig.layout.yaxis.title.text or "")
+    fig.update_yaxes(title_text=wrap_label(title, max(12, int(plot / (size * 0.58)))))
+    return place_scatter_labels(fig)
+
+
+def _fit_table(fig: go.Figure, width: int, height: int, font: int, min_font: int) -> go.Figure:
+    """A table's type as large as lets every row, wrapped in its column, fit the height (plotly would otherwise
+    scroll a table inside itself, and a picture of it cuts the last rows off)."""
+    table = next(trace for trace in fig.data if trace.type == "table")
+    columns = [[str(v) for v in column] for column in table.cells.values]
+    headers = [str(h) for h in table.header.values]
+    room = height - (fig.layout.margin.t or 0) - (fig.layout.margin.b or 0)
+    for size in range(font, min_font - 1, -1):
+        chars = max(6, int((width - 20) / max(len(columns), 1) / (size * 0.55)) - 2)
+        def lines(text: str) -> int:
+            return max(1, len(wrap_label(text, chars).split("<br>")))
+        rows = [max(lines(column[n]) for column in columns) for n in range(len(columns[0]) if columns else 0)]
+        row_heights = [int(n * size * LINE_HEIGHT + 10) for n in rows]
+        header = int(max((lines(h) for h in headers), default=1) * size * LINE_HEIGHT + 12)
+        if header + sum(row_heights) <= room:
+            break
+    table.cells.font.size, table.header.font.size = size, size + 1
+    table.cells.height, table.header.height = int(size * LINE_HEIGHT + 10), header
+    return fig
 
 
 def heatmap_parts(fig: go.Figure, most_rows: int) -> list[go.Figure]:

@@ -109,7 +109,7 @@ def presentation_figure(fig, height: int = 380):
     big.update_layout(title=None, height=height, margin=dict(t=30, b=bottom))
     if "yaxis2" in big.layout:  # stacked charts (a trend over its activity bars): axis titles that fit their part
         big.update_yaxes(title_font=dict(size=14), tickfont=dict(size=15))
-    return charts.fit_heatmap(big, SLIDE_CHART_WIDTH, height, font=18, min_font=11)
+    return charts.fit_to_box(big, SLIDE_CHART_WIDTH, height, font=18, min_font=11)
 
 
 def presentation_style() -> None:

@@ -20,6 +20,7 @@ from strategy import analysis, board_pack, charts, images, slides, trend_charts
 from strategy.filters import Filters
 from strategy.learning import charts as learning_charts
 from strategy.learning import markers, network
+from strategy.ui import presentation
 
 CHART_MODULES = (charts, trend_charts, learning_charts)
 # The widths charts are drawn at: slides at the slide width and as the presentation page's download; page charts
@@ -103,7 +104,7 @@ def _all_figures(con, framework, monkeypatch, page_widths: dict[str, int] | None
                     called.add(_n)
                     return _f(*args, **kwargs)
                 monkeypatch.setattr(module, name, recorded)
-    figures, pictures = [], []
+    figures, pictures, on_screen = [], [], []
     width, height = board_pack.WIDESCREEN
     for slide in slides.board_slides(con, framework, Filters()):  # the pack, and presentation mode's copies
         figures.append((f"slide {slide.key}", slide.figure))
@@ -112,6 +113,10 @@ def _all_figures(con, framework, monkeypatch, page_widths: dict[str, int] | None
             box = board_pack.view_layout(width, height, slide.headline, board_pack._view_footer(slide)).body
             pictures += [(f"pack picture {slide.key} {n + 1}", part)
                          for n, part in enumerate(board_pack.picture_figures(slide, box))]
+        # the presentation page's own copy: projector type at the height one 1280 x 720 screen leaves it
+        tall = presentation.slide_chart_height(slide.headline, slide.summary,
+                                               presentation.slide_footer(slide, "All places"))
+        on_screen.append((f"presentation page {slide.key}", presentation.presentation_figure(slide.figure, tall)))
     slide_figures = len(figures)
     table = analysis.need_vs_effort(con, framework, Filters())
     boundaries = charts.read_boundaries()
@@ -154,7 +159,8 @@ def _all_figures(con, framework, monkeypatch, page_widths: dict[str, int] | None
         return PAGE_WIDTHS + ((on_places_page[name],) if name in on_places_page else ())
 
     return ([(name, figure, widths(n, name)) for n, (name, figure) in enumerate(figures)]
-            + [(name, figure, (board_pack.IMAGE_WIDTH,)) for name, figure in pictures]), called
+            + [(name, figure, (board_pack.IMAGE_WIDTH,)) for name, figure in pictures]
+            + [(name, figure, (presentation.SLIDE_CHART_WIDTH,)) for name, figure in on_screen]), called
 
 
 def _problems(measured: dict, tolerance: float = TOUCH) -> list[str]:
