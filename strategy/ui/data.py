@@ -217,6 +217,7 @@ def data_changed() -> None:
     _figure.clear()
     _heatmap_view.clear()
     _table.clear()
+    _decision_choices.clear()
 
 
 # Captions and help text in Streamlit's default grey fall short of WCAG AA contrast (3.8:1); this darker grey
@@ -306,6 +307,26 @@ def _quotes(database: str, version: int, filters: Filters, aims: tuple[str, ...]
 
     return quotes_for(connection(database), load_framework(), filters, aims=list(aims) or None,
                       places=list(places) or None)
+
+
+def decision_choices() -> tuple[dict, dict]:
+    """What a recorded decision may concern: {experiment_id: title} and {reflection_id: commitment}, every one of
+    each (newest experiments first, most urgent commitments first), shared by every session until data changes.
+    The "Record a decision" form is on most pages, and asking for both lists was a third of a warm Overview."""
+    with database_trouble_shown():
+        return _decision_choices(database_file(), data_version(), periods.today())
+
+
+@st.cache_resource(show_spinner=False, max_entries=4)
+def _decision_choices(database: str, version: int, today: date) -> tuple[dict, dict]:
+    from strategy.learning.commitments import commitments
+    from strategy.learning.experiments import experiments
+
+    con, framework = connection(database), load_framework()
+    found = experiments(con, framework, Filters())
+    promised = commitments(con, framework, Filters(), today)
+    return (dict(zip(found.experiment_id.tolist(), found.title.tolist())),
+            dict(zip(promised.reflection_id.tolist(), promised.commitment.tolist())))
 
 
 # --- Indicators: cached answers and headline tiles (Overview, Places, Trends) -----------------------------------
