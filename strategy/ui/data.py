@@ -218,6 +218,7 @@ def data_changed() -> None:
     _heatmap_view.clear()
     _table.clear()
     _decision_choices.clear()
+    _trend_chart.clear()
 
 
 # Captions and help text in Streamlit's default grey fall short of WCAG AA contrast (3.8:1); this darker grey
@@ -350,3 +351,32 @@ def _indicator_answer(database: str, version: int, today: date, question: str, f
     if question in _INDICATOR_QUESTIONS_WITH_FILTERS:
         return function(con, load_framework(), filters, *args)
     return function(con, load_framework(), *args)
+
+
+def trend_chart(filters: Filters, indicator_id: str, places: tuple[str, ...], title: str, source: str,
+                activity_label: str) -> tuple[go.Figure, str]:
+    """The Trends page's chart for one indicator and the places on it (with the experiments' markers) and its
+    one-sentence summary, built once and shared by every session until data changes: building the figure was
+    half of a warm Trends run. Callers must not change the figure they get."""
+    with database_trouble_shown():
+        return _trend_chart(database_file(), data_version(), periods.today(), filters, indicator_id, tuple(places),
+                            title, source, activity_label)
+
+
+@st.cache_resource(show_spinner=False, max_entries=300)
+def _trend_chart(database: str, version: int, today: date, filters: Filters, indicator_id: str,
+                 places: tuple[str, ...], title: str, source: str, activity_label: str) -> tuple[go.Figure, str]:
+    from strategy import indicator_trends as trends
+    from strategy.learning.markers import add_experiment_markers, experiment_markers
+    from strategy.trend_charts import trend_figure
+
+    framework = load_framework()
+    definition = _indicator_answer(database, version, today, "indicator_catalogue", filters).set_index(
+        "indicator_id").loc[indicator_id]
+    assessed = _indicator_answer(database, version, today, "assess_indicator", filters, indicator_id)
+    shown = assessed[assessed.place_code.isin([*places, framework.benchmark])]
+    timeline = _indicator_answer(database, version, today, "activity_timeline", filters, indicator_id, places)
+    fig = trend_figure(shown, timeline, title, source, definition.unit, framework.benchmark, activity_label,
+                       trends.period_kind(definition.year_starts))
+    add_experiment_markers(fig, experiment_markers(connection(database), framework, filters, indicator_id))
+    return fig, trends.trend_summary(assessed, places, timeline, framework)
