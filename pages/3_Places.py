@@ -9,7 +9,8 @@ from strategy.filters import with_changes
 from strategy.indicator_trends import comparison_phrase
 from strategy.rounding import money_per_head
 from strategy.ui import (cached, chart_block, figure, headline_indicator_tiles, no_activities_yet, page_setup,
-                         pinned_quotes, pinned_quotes_for, plain)
+                         pinned_quotes, pinned_quotes_for, place_map, plain)
+from strategy.ui.data import boundaries as read_boundaries
 
 MEASURES = {"investment_per_head": "Investment per head (£)", "activities_per_100k": "Activities per 100,000 people",
             "inactive_pct": "Adults inactive (%)", "imd2019_score": "IMD 2019 average score",
@@ -25,16 +26,15 @@ no_activities_yet(page, "The map still shows each area's population, deprivation
 table = cached("need_vs_effort", page.filters)
 measure = st.selectbox("Colour the map by", list(MEASURES), format_func=MEASURES.get, key="map_measure")
 try:
-    boundaries, boundary_problem = charts.read_boundaries(), None
+    boundaries, boundary_problem = read_boundaries(), None
 except charts.BoundaryFileError as problem:
     boundaries, boundary_problem = None, problem
     page_log.warning("%s", problem)  # the file's path and what is wrong, for whoever runs the server
 ordered = table.sort_values(measure, ascending=False)
 summary = (f"Highest: {ordered.place_name.iloc[0]} ({ordered[measure].iloc[0]:,.1f}); lowest: "
            f"{ordered.place_name.iloc[-1]} ({ordered[measure].iloc[-1]:,.1f}).") if len(table) else "No places."
-chart_block(figure("place_map_figure", table, measure, MEASURES[measure], f"{MEASURES[measure]} by place",
-                   page.source("partner activity returns; ONS boundaries, centre points and population"),
-                   boundaries),
+chart_block(place_map(page.filters, measure, MEASURES[measure], f"{MEASURES[measure]} by place",
+                      page.source("partner activity returns; ONS boundaries, centre points and population")),
             summary, analysis.place_table(table, measure, MEASURES[measure]), key="place_map")
 if boundary_problem is not None:
     st.caption("The areas' boundaries could not be read, so each area is drawn as a circle at its ONS centre "

@@ -219,6 +219,7 @@ def data_changed() -> None:
     _table.clear()
     _decision_choices.clear()
     _trend_chart.clear()
+    _place_map.clear()
 
 
 # Captions and help text in Streamlit's default grey fall short of WCAG AA contrast (3.8:1); this darker grey
@@ -380,3 +381,51 @@ def _trend_chart(database: str, version: int, today: date, filters: Filters, ind
                        trends.period_kind(definition.year_starts))
     add_experiment_markers(fig, experiment_markers(connection(database), framework, filters, indicator_id))
     return fig, trends.trend_summary(assessed, places, timeline, framework)
+
+
+def boundaries() -> dict | None:
+    """charts.read_boundaries(), read once per file (and again when the file changes) rather than on every run of
+    the Places page: reading and rewinding the polygons was a fifth of that page. BoundaryFileError as there."""
+    from strategy import charts
+
+    path = charts.boundaries_path()
+    if path is None or not path.is_file():
+        return None
+    return _boundaries(str(path), path.stat().st_mtime_ns)
+
+
+@st.cache_resource(show_spinner=False, max_entries=4)
+def _boundaries(path: str, modified: int) -> dict | None:
+    from strategy import charts
+
+    return charts.read_boundaries(path)
+
+
+def place_map(filters: Filters, measure: str, label: str, title: str, source: str) -> go.Figure:
+    """The Places page's map of need_vs_effort for one filter set, coloured by one measure: charts.place_map_figure
+    built once and shared by every session until data changes (keyed by the question, so the boundaries are never
+    hashed to find it). Callers must not change the figure they get."""
+    shapes = _drawable_boundaries()
+    with database_trouble_shown():
+        return _place_map(database_file(), data_version(), periods.today(), filters, measure, label, title, source,
+                          id(shapes))
+
+
+@st.cache_resource(show_spinner=False, max_entries=300)
+def _place_map(database: str, version: int, today: date, filters: Filters, measure: str, label: str, title: str,
+               source: str, shapes: int) -> go.Figure:
+    from strategy import charts
+
+    table = _answer(database, version, today, "need_vs_effort", filters)
+    return charts.place_map_figure(table, measure, label, title, source, _drawable_boundaries())
+
+
+def _drawable_boundaries() -> dict | None:
+    """The boundaries, or None (centre points) when the file cannot be read: the page says why."""
+    from strategy import charts
+
+    try:
+        return boundaries()
+    except charts.BoundaryFileError:
+        return None
+
