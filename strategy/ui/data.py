@@ -336,7 +336,10 @@ _INDICATOR_QUESTIONS_WITH_FILTERS = ("activity_timeline", "headline_indicators")
 
 
 def cached_indicators(question: str, filters: Filters, *args) -> object:
-    """The answer to one strategy.indicator_trends question, cached like cached() and cleared by data_changed()."""
+    """The answer to one strategy.indicator_trends question, cached like cached() and cleared by data_changed().
+    A question that does not take the filters is cached once for every view, not once per filter set."""
+    if question not in _INDICATOR_QUESTIONS_WITH_FILTERS:
+        filters = Filters()
     with database_trouble_shown():
         return _indicator_answer(database_file(), data_version(), periods.today(), question, filters, *args)
 
@@ -372,9 +375,9 @@ def _trend_chart(database: str, version: int, today: date, filters: Filters, ind
     from strategy.trend_charts import trend_figure
 
     framework = load_framework()
-    definition = _indicator_answer(database, version, today, "indicator_catalogue", filters).set_index(
+    definition = _indicator_answer(database, version, today, "indicator_catalogue", Filters()).set_index(
         "indicator_id").loc[indicator_id]
-    assessed = _indicator_answer(database, version, today, "assess_indicator", filters, indicator_id)
+    assessed = _indicator_answer(database, version, today, "assess_indicator", Filters(), indicator_id)
     shown = assessed[assessed.place_code.isin([*places, framework.benchmark])]
     timeline = _indicator_answer(database, version, today, "activity_timeline", filters, indicator_id, places)
     fig = trend_figure(shown, timeline, title, source, definition.unit, framework.benchmark, activity_label,
@@ -445,7 +448,8 @@ def shared_views(framework) -> list[Filters]:
 def warm_shared_answers() -> tuple[int, float]:
     """Compute, into the caches the pages read, the answers of every shared view (shared_views): the headline
     totals, the heatmaps, the gaps, need against effort, Alignment's first cell, and the answers every page asks
-    whatever its filters (coverage, partner names, headline indicators, the indicator catalogue). Run once when
+    whatever its filters (coverage, partner names, headline indicators, the indicator catalogue, each indicator's
+    assessment). Run once when
     the server starts, so the first people in are not the ones who wait. (answers computed, seconds)."""
     import time
 
@@ -457,6 +461,9 @@ def warm_shared_answers() -> tuple[int, float]:
         count += 1
     for question in ("headline_indicators_by_place", "indicator_catalogue"):
         _indicator_answer(database, version, today, question, Filters())
+        count += 1
+    for indicator_id in _indicator_answer(database, version, today, "indicator_catalogue", Filters()).indicator_id:
+        _indicator_answer(database, version, today, "assess_indicator", Filters(), indicator_id)  # Trends, any view
         count += 1
     for filters in shared_views(framework):
         for question, *args in _WARMED_QUESTIONS:
