@@ -3,7 +3,9 @@
 - GET /healthz: a real query against the main tables; 200 {"status": "ok"} when healthy, 503
   {"status": "unavailable"} when not (for a reverse proxy or monitor; /_stcore/health only says the web server is
   up). The reason is written to the server log, never to the visitor; `python -m strategy health` shows it too;
-- the backup-request watcher, so `python -m strategy backup DIR` works while the dashboard runs.
+- the backup-request watcher, so `python -m strategy backup DIR` works while the dashboard runs;
+- the shared answers (the unfiltered view, each county and place) computed into the pages' caches as it starts,
+  in the background; "Shared answers warmed: N answers in S s" in its log when done.
 
 It refuses to start, with a plain message, when the mode is in doubt (STRATEGY_MODE unknown, secrets unreadable or
 incomplete for sign-in), when local mode (no sign-in, everyone an admin) would listen beyond this computer, and
@@ -13,6 +15,7 @@ Every answer carries anti-framing headers, and files it writes are readable by i
 
 import logging
 import sys
+import threading
 from contextlib import asynccontextmanager
 
 import streamlit as st
@@ -25,6 +28,7 @@ from strategy import access, backup_requests, db, health
 from strategy.framework import FrameworkError, load_framework
 from strategy.reference import ReferenceDataError, reference_dir
 from strategy.ui import data_changed, database_file, open_connection
+from strategy.ui.data import warm_shared_answers
 
 LOG = logging.getLogger("strategy.serve")
 
@@ -89,9 +93,28 @@ def health_of_running_dashboard() -> health.Health:
         return health.Health(False, str(problem))
 
 
+WARMED = "Shared answers warmed"  # the start of the line the server logs when warming is done (the load test waits)
+
+
+def warm_in_background() -> None:
+    """Warm the shared answers (strategy.ui.data.warm_shared_answers) beside the server: it answers from the
+    start, and a page that asks before its answer is warm computes it itself. A failure is logged, never fatal."""
+    def warm():
+        try:
+            open_connection()
+            count, seconds = warm_shared_answers()
+        except Exception as problem:  # the pages show the maintenance message; warming is only a head start
+            LOG.warning("Warming the shared answers failed: %s", problem)
+            print(f"Warming the shared answers failed: {problem}", file=sys.stderr, flush=True)
+        else:
+            print(f"{WARMED}: {count} answers in {seconds:.1f} s", file=sys.stderr, flush=True)
+    threading.Thread(target=warm, name="warm-shared-answers", daemon=True).start()
+
+
 @asynccontextmanager
 async def lifespan(app):
     backup_requests.start_watcher(open_connection, database_file(), after_write=data_changed)
+    warm_in_background()
     yield
 
 

@@ -10,7 +10,8 @@ from strategy.headlines import map_extremes
 from strategy.indicator_trends import comparison_phrase, indicator_definition, period_label
 from strategy.rounding import money_per_head
 from strategy.ui import (cached, chart_block, figure, headline_indicator_tiles, no_activities_yet, page_setup,
-                         pinned_quotes, pinned_quotes_for, plain)
+                         pinned_quotes, pinned_quotes_for, place_map, plain)
+from strategy.ui.data import boundaries as read_boundaries
 from strategy.ui.selection import label_codes, label_targets, narrow_filters, place_codes, place_targets
 
 MEASURES = {"investment_per_head": "Investment per head (£)", "activities_per_100k": "Activities per 100,000 people",
@@ -27,15 +28,15 @@ no_activities_yet(page, "The map still shows each area's population, deprivation
 table = cached("need_vs_effort", page.filters)
 measure = st.selectbox("Colour the map by", list(MEASURES), format_func=MEASURES.get, key="map_measure")
 try:
-    boundaries, boundary_problem = charts.read_boundaries(), None
+    boundaries, boundary_problem = read_boundaries(), None
 except charts.BoundaryFileError as problem:
     boundaries, boundary_problem = None, problem
     page_log.warning("%s", problem)  # the file's path and what is wrong, for whoever runs the server
 summary = map_extremes(table, measure)
-place_map = figure("place_map_figure", table, measure, MEASURES[measure], f"{MEASURES[measure]} by place",
-                   page.source("partner activity returns; ONS boundaries, centre points and population"), boundaries)
-chart_block(place_map, summary, analysis.place_table(table, measure, MEASURES[measure]), key="place_map",
-            targets=place_targets(place_map, place_codes(page.framework)), on_pick=narrow_filters,
+drawn_map = place_map(page.filters, measure, MEASURES[measure], f"{MEASURES[measure]} by place",
+                      page.source("partner activity returns; ONS boundaries, centre points and population"))
+chart_block(drawn_map, summary, analysis.place_table(table, measure, MEASURES[measure]), key="place_map",
+            targets=place_targets(drawn_map, place_codes(page.framework)), on_pick=narrow_filters,
             hint="Click an area to narrow the page to it.")
 if boundary_problem is not None:
     st.caption("The areas' boundaries could not be read, so each area is drawn as a circle at its ONS centre "

@@ -4,11 +4,10 @@ import streamlit as st
 
 from strategy import indicator_trends as trends
 from strategy.indicator_import import import_indicator_file
-from strategy.learning.markers import add_experiment_markers, experiment_markers
-from strategy.trend_charts import comparison_style, trend_figure
+from strategy.trend_charts import comparison_style
 from strategy.access import PermissionDenied
 from strategy.ui import (cached_indicators, chart_block, data_changed, log_refusal, no_activities_yet, page_setup,
-                         plain)
+                         plain, trend_chart)
 
 POLARITY_WORDS = {"higher_is_better": "higher is better", "lower_is_better": "lower is better",
                   "none": "neither direction is better"}
@@ -43,17 +42,14 @@ shown = assessed[assessed.place_code.isin([*chosen, page.framework.benchmark])]
 note = trends.comparison_note(shown)
 if note:
     st.info(plain(note), icon=":material/info:")
-timeline = cached_indicators("activity_timeline", page.filters, indicator_id, tuple(chosen))
 activity_label = trends.activity_bars_label(definition.aim, bool(chosen), page.filters)
-fig = trend_figure(shown, timeline, f"{definition.short_name}: " + (", ".join(local[c] for c in chosen) or "England"),
-                   page.source(f"{definition.source}; partner activity returns"), definition.unit,
-                   page.framework.benchmark, activity_label, trends.period_kind(definition.year_starts))
-add_experiment_markers(fig, experiment_markers(page.con, page.framework, page.filters, indicator_id))
+fig, summary = trend_chart(page.filters, indicator_id, tuple(chosen),
+                           f"{definition.short_name}: " + (", ".join(local[c] for c in chosen) or "England"),
+                           page.source(f"{definition.source}; partner activity returns"), activity_label)
 table = shown[["place_name", "period", "value", "lower_ci", "upper_ci", "ci_method", "compared_to_england",
                "comparison_source", "recent_trend"]].astype({"value": float, "lower_ci": float, "upper_ci": float})
 table["comparison_source"] = table.comparison_source.map(trends.COMPARISON_SOURCE_WORDS)
-chart_block(fig, trends.trend_summary(assessed, tuple(chosen), timeline, page.framework, page.filters), table,
-            key="trend_chart")
+chart_block(fig, summary, table, key="trend_chart")
 methods = sorted(set(shown.ci_method) - {"none"})
 st.caption("Intervals: " + ("; ".join(trends.CI_METHOD_WORDS[m] for m in methods) if methods else "none available")
            + ". Compared with England: a value with a 95% interval is *similar* when the interval contains England's "

@@ -54,7 +54,12 @@ def need_and_effort(con: duckdb.DuckDBPyConnection, framework: Framework, filter
                     today: date | None = None) -> pd.DataFrame:
     """Today's need against effort for every place of the partnership (the place filter is not applied: money
     moves between any places, and the yardstick is the whole partnership's)."""
-    return analysis.need_vs_effort(con, framework, replace(filters, places=()), today=today)
+    return analysis.need_vs_effort(con, framework, whole_partnership(filters), today=today)
+
+
+def whole_partnership(filters: Filters) -> Filters:
+    """The filters a scenario's table is asked with: every place (see need_and_effort)."""
+    return replace(filters, places=())
 
 
 def spread_shares(table: pd.DataFrame, weights: dict[str, float]) -> pd.Series:

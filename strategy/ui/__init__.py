@@ -10,7 +10,8 @@ learning      the learning workspace pages' shared widgets
 """
 
 from strategy.ui.data import (cached, cached_indicators, cached_table, connection, data_changed, database_file,
-                              figure, heatmap_view, open_connection, pinned_quotes_for)
+                              figure, heatmap_view, open_connection, pinned_quotes_for, place_map,
+                              trend_chart)
 from strategy.ui.learning import (actor, export_button, involvement_editor, pinned_quotes, place_choices,
                                   show_problems, writing)
 from strategy.ui.page import NAVIGATION, NAVIGATION_GROUPS, Page, no_activities_yet, page_setup, show_document
@@ -24,6 +25,6 @@ __all__ = ["NAVIGATION", "NAVIGATION_GROUPS", "Page", "acting_user", "actor", "b
            "board_slides_for", "cached", "cached_indicators", "cached_table", "chart_block", "connection",
            "data_changed", "database_file", "export_button", "figure", "headline_indicator_tiles", "heatmap_block",
            "heatmap_view", "involvement_editor", "log_refusal", "money", "no_activities_yet", "open_connection",
-           "page_setup", "pinned_quotes", "pinned_quotes_for", "place_choices", "plain", "plain_table",
+           "page_setup", "pinned_quotes", "place_map", "pinned_quotes_for", "place_choices", "plain", "plain_table",
            "presentation_style", "show_document", "show_problems", "show_slide",
-           "sign_in_active", "signed_in_user", "slide_number", "writing"]
+           "sign_in_active", "signed_in_user", "slide_number", "trend_chart", "writing"]

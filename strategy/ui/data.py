@@ -217,6 +217,9 @@ def data_changed() -> None:
     _figure.clear()
     _heatmap_view.clear()
     _table.clear()
+    _decision_choices.clear()
+    _trend_chart.clear()
+    _place_map.clear()
 
 
 # Captions and help text in Streamlit's default grey fall short of WCAG AA contrast (3.8:1); this darker grey
@@ -308,12 +311,35 @@ def _quotes(database: str, version: int, filters: Filters, aims: tuple[str, ...]
                       places=list(places) or None)
 
 
+def decision_choices() -> tuple[dict, dict]:
+    """What a recorded decision may concern: {experiment_id: title} and {reflection_id: commitment}, every one of
+    each (newest experiments first, most urgent commitments first), shared by every session until data changes.
+    The "Record a decision" form is on most pages, and asking for both lists was a third of a warm Overview."""
+    with database_trouble_shown():
+        return _decision_choices(database_file(), data_version(), periods.today())
+
+
+@st.cache_resource(show_spinner=False, max_entries=4)
+def _decision_choices(database: str, version: int, today: date) -> tuple[dict, dict]:
+    from strategy.learning.commitments import commitments
+    from strategy.learning.experiments import experiments
+
+    con, framework = connection(database), load_framework()
+    found = experiments(con, framework, Filters())
+    promised = commitments(con, framework, Filters(), today)
+    return (dict(zip(found.experiment_id.tolist(), found.title.tolist())),
+            dict(zip(promised.reflection_id.tolist(), promised.commitment.tolist())))
+
+
 # --- Indicators: cached answers and headline tiles (Overview, Places, Trends) -----------------------------------
 _INDICATOR_QUESTIONS_WITH_FILTERS = ("activity_timeline", "headline_indicators")
 
 
 def cached_indicators(question: str, filters: Filters, *args) -> object:
-    """The answer to one strategy.indicator_trends question, cached like cached() and cleared by data_changed()."""
+    """The answer to one strategy.indicator_trends question, cached like cached() and cleared by data_changed().
+    A question that does not take the filters is cached once for every view, not once per filter set."""
+    if question not in _INDICATOR_QUESTIONS_WITH_FILTERS:
+        filters = Filters()
     with database_trouble_shown():
         return _indicator_answer(database_file(), data_version(), periods.today(), question, filters, *args)
 
@@ -329,3 +355,122 @@ def _indicator_answer(database: str, version: int, today: date, question: str, f
     if question in _INDICATOR_QUESTIONS_WITH_FILTERS:
         return function(con, load_framework(), filters, *args)
     return function(con, load_framework(), *args)
+
+
+def trend_chart(filters: Filters, indicator_id: str, places: tuple[str, ...], title: str, source: str,
+                activity_label: str) -> tuple[go.Figure, str]:
+    """The Trends page's chart for one indicator and the places on it (with the experiments' markers) and its
+    one-sentence summary, built once and shared by every session until data changes: building the figure was
+    half of a warm Trends run. Callers must not change the figure they get."""
+    with database_trouble_shown():
+        return _trend_chart(database_file(), data_version(), periods.today(), filters, indicator_id, tuple(places),
+                            title, source, activity_label)
+
+
+@st.cache_resource(show_spinner=False, max_entries=300)
+def _trend_chart(database: str, version: int, today: date, filters: Filters, indicator_id: str,
+                 places: tuple[str, ...], title: str, source: str, activity_label: str) -> tuple[go.Figure, str]:
+    from strategy import indicator_trends as trends
+    from strategy.learning.markers import add_experiment_markers, experiment_markers
+    from strategy.trend_charts import trend_figure
+
+    framework = load_framework()
+    definition = _indicator_answer(database, version, today, "indicator_catalogue", Filters()).set_index(
+        "indicator_id").loc[indicator_id]
+    assessed = _indicator_answer(database, version, today, "assess_indicator", Filters(), indicator_id)
+    shown = assessed[assessed.place_code.isin([*places, framework.benchmark])]
+    timeline = _indicator_answer(database, version, today, "activity_timeline", filters, indicator_id, places)
+    fig = trend_figure(shown, timeline, title, source, definition.unit, framework.benchmark, activity_label,
+                       trends.period_kind(definition.year_starts))
+    add_experiment_markers(fig, experiment_markers(connection(database), framework, filters, indicator_id))
+    return fig, trends.trend_summary(assessed, places, timeline, framework, filters)
+
+
+def boundaries() -> dict | None:
+    """charts.read_boundaries(), read once per file (and again when the file changes) rather than on every run of
+    the Places page: reading and rewinding the polygons was a fifth of that page. BoundaryFileError as there."""
+    from strategy import charts
+
+    path = charts.boundaries_path()
+    if path is None or not path.is_file():
+        return None
+    return _boundaries(str(path), path.stat().st_mtime_ns)
+
+
+@st.cache_resource(show_spinner=False, max_entries=4)
+def _boundaries(path: str, modified: int) -> dict | None:
+    from strategy import charts
+
+    return charts.read_boundaries(path)
+
+
+def place_map(filters: Filters, measure: str, label: str, title: str, source: str) -> go.Figure:
+    """The Places page's map of need_vs_effort for one filter set, coloured by one measure: charts.place_map_figure
+    built once and shared by every session until data changes (keyed by the question, so the boundaries are never
+    hashed to find it). Callers must not change the figure they get."""
+    shapes = _drawable_boundaries()
+    with database_trouble_shown():
+        return _place_map(database_file(), data_version(), periods.today(), filters, measure, label, title, source,
+                          id(shapes))
+
+
+@st.cache_resource(show_spinner=False, max_entries=300)
+def _place_map(database: str, version: int, today: date, filters: Filters, measure: str, label: str, title: str,
+               source: str, shapes: int) -> go.Figure:
+    from strategy import charts
+
+    table = _answer(database, version, today, "need_vs_effort", filters)
+    return charts.place_map_figure(table, measure, label, title, source, _drawable_boundaries())
+
+
+def _drawable_boundaries() -> dict | None:
+    """The boundaries, or None (centre points) when the file cannot be read: the page says why."""
+    from strategy import charts
+
+    try:
+        return boundaries()
+    except charts.BoundaryFileError:
+        return None
+
+
+# --- Shared answers, warmed when the server starts -------------------------------------------------------------
+# The questions every page asks of a view (Overview, Alignment, Coverage and gaps, Places), by the arguments the
+# pages ask them with, so that the cache entries made here are the ones the pages look up.
+_WARMED_QUESTIONS = (("headline_totals",), ("heatmap", "aim", "way"), ("heatmap", "place", "aim"), ("gaps",),
+                     ("need_vs_effort",))
+
+
+def shared_views(framework) -> list[Filters]:
+    """The views a room of people shares: the unfiltered one and each county and place on its own."""
+    return [Filters()] + [Filters(places=(place.code,)) for place in (*framework.counties(), *framework.local_places())]
+
+
+def warm_shared_answers() -> tuple[int, float]:
+    """Compute, into the caches the pages read, the answers of every shared view (shared_views): the headline
+    totals, the heatmaps, the gaps, need against effort, Alignment's first cell, and the answers every page asks
+    whatever its filters (coverage, partner names, headline indicators, the indicator catalogue, each indicator's
+    assessment). Run once when
+    the server starts, so the first people in are not the ones who wait. (answers computed, seconds)."""
+    import time
+
+    started = time.perf_counter()
+    database, version, today, framework = database_file(), data_version(), periods.today(), load_framework()
+    count = 0
+    for question in ("data_coverage", "partner_names"):
+        _answer(database, version, today, question, Filters())
+        count += 1
+    for question in ("headline_indicators_by_place", "indicator_catalogue"):
+        _indicator_answer(database, version, today, question, Filters())
+        count += 1
+    for indicator_id in _indicator_answer(database, version, today, "indicator_catalogue", Filters()).indicator_id:
+        _indicator_answer(database, version, today, "assess_indicator", Filters(), indicator_id)  # Trends, any view
+        count += 1
+    for filters in shared_views(framework):
+        for question, *args in _WARMED_QUESTIONS:
+            _answer(database, version, today, question, filters, *args)
+            count += 1
+        row = analysis.dimension_codes(framework, "aim", filters)[0][0]
+        column = analysis.dimension_codes(framework, "way", filters)[0][0]
+        _table(database, version, today, "activities_in_cell", filters, "aim", row, "way", column)
+        count += 1
+    return count, time.perf_counter() - started

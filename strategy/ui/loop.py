@@ -3,17 +3,18 @@ on its own page) and what-if money (Coverage and gaps). The rules are in strateg
 
 from __future__ import annotations
 
+from datetime import date
+
 import pandas as pd
+import plotly.graph_objects as go
 import streamlit as st
 
 from strategy import analysis, charts, periods
 from strategy.access import PermissionDenied
-from strategy.learning.commitments import commitments
-from strategy.learning.experiments import experiments
 from strategy.filters import Filters
 from strategy.loop import decisions, fit, scenarios
 from strategy.rounding import money_per_head
-from strategy.ui.data import data_changed
+from strategy.ui.data import cached, data_changed, data_version, database_file, decision_choices
 from strategy.ui.page import Page
 from strategy.ui.signin import log_refusal
 from strategy.ui.text import plain
@@ -37,16 +38,13 @@ def record_decision(page: Page, view_page: str, key: str = "decision") -> None:
             left, right = st.columns(2)
             owner = left.text_input("Who owns it", key=f"{key}_owner", placeholder="a person or organisation")
             due = right.date_input("By when (optional)", value=None, key=f"{key}_due", format="DD/MM/YYYY")
-            found = experiments(page.con, page.framework, Filters())
-            promised = commitments(page.con, page.framework, Filters(), periods.today())
+            found, promised = decision_choices()  # {experiment_id: title}, {reflection_id: commitment}
             left, right = st.columns(2)
-            experiment = left.selectbox("Concerns an experiment (optional)", [None, *found.experiment_id.tolist()],
-                                        format_func=lambda i: "—" if i is None else
-                                        found.set_index("experiment_id").title[i], key=f"{key}_experiment")
-            commitment = right.selectbox("Concerns a commitment (optional)",
-                                         [None, *promised.reflection_id.tolist()],
-                                         format_func=lambda i: "—" if i is None else
-                                         promised.set_index("reflection_id").commitment[i], key=f"{key}_commitment")
+            experiment = left.selectbox("Concerns an experiment (optional)", [None, *found],
+                                        format_func=lambda i: "—" if i is None else found[i], key=f"{key}_experiment")
+            commitment = right.selectbox("Concerns a commitment (optional)", [None, *promised],
+                                         format_func=lambda i: "—" if i is None else promised[i],
+                                         key=f"{key}_commitment")
             submitted = st.form_submit_button("Record the decision", icon=":material/gavel:")
         if submitted:
             try:
@@ -138,7 +136,8 @@ def where_you_fit(page: Page, partner: str, key: str = "fit") -> None:
 
 def what_if_money(page: Page, key: str = "whatif") -> None:
     """Move a sum between places or spread a new budget by need, and see it beside today's figures."""
-    today_table = scenarios.need_and_effort(page.con, page.framework, page.filters)
+    # scenarios.need_and_effort, as a cached answer shared by every session
+    today_table = cached("need_vs_effort", scenarios.whole_partnership(page.filters))
     names = dict(zip(today_table.place_code, today_table.place_name))
     kind = st.segmented_control("What if", list(scenarios.KINDS), default="spread", format_func=scenarios.KINDS.get,
                                 key=f"{key}_kind") or "spread"
@@ -167,8 +166,7 @@ def what_if_money(page: Page, key: str = "whatif") -> None:
     table = scenarios.with_scenario(today_table, added)
     st.markdown(f"**{scenarios.SCENARIO_MARK}.** " + plain(scenarios.describe(page.framework, scenario)))
     source = page.source("partner activity returns; Active Lives 93015; ONS mid-2022 population")
-    chart_block(charts.need_effort_figure(scenarios.scenario_figure_table(table), "investment_per_head",
-                                          f"{scenarios.SCENARIO_MARK}: need against effort", source),
+    chart_block(_scenario_figure(database_file(), data_version(), periods.today(), page.filters, scenario, source),
                 scenarios.flagged_sentence(table, page.filters) + " The chart under Need against effort, above, "
                 "shows only the places in the filter, by the effort measure chosen there.",
                 scenarios.per_place_table(table), key=f"{key}_scenario")
@@ -206,7 +204,16 @@ def what_if_money(page: Page, key: str = "whatif") -> None:
 
 
 def _gaps(page: Page) -> pd.DataFrame:
-    from strategy.ui.data import cached
-
     return cached("gaps", page.filters)
+
+
+@st.cache_resource(show_spinner=False, max_entries=300)
+def _scenario_figure(database: str, version: int, today: date, filters: Filters, scenario: scenarios.Scenario,
+                     source: str) -> go.Figure:
+    """The scenario's need-against-effort chart, built once per view and scenario (every session opening Coverage
+    and gaps sees the default scenario first); its answers come from the shared cache."""
+    today_table = cached("need_vs_effort", scenarios.whole_partnership(filters))
+    table = scenarios.with_scenario(today_table, scenarios.added_money(today_table, scenario))
+    return charts.need_effort_figure(scenarios.scenario_figure_table(table), "investment_per_head",
+                                     f"{scenarios.SCENARIO_MARK}: need against effort", source)
 

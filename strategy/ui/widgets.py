@@ -36,7 +36,7 @@ def chart_block(fig: go.Figure, summary: str, table: pd.DataFrame | pa.Table, ke
             selection.undo_button(st.session_state.get("filters"), key=f"{key}_undo", chart=key)
         # the screen copy follows the viewer's light or dark theme; downloads keep the white original.
         # scrollZoom off: a map otherwise zooms out when the reader scrolls the page past it
-        st.plotly_chart(shown or screen_figure(fig), key=key, alt=summary, theme="streamlit", config={
+        st.plotly_chart(shown or screen_copy(fig), key=key, alt=summary, theme="streamlit", config={
             "displaylogo": False, "scrollZoom": False, "toImageButtonOptions": {"format": "png", "scale": 2}},
             **({"on_select": selection.on_click(key, targets, on_pick), "selection_mode": "points"} if clickable
                else {}))
@@ -51,6 +51,17 @@ def chart_block(fig: go.Figure, summary: str, table: pd.DataFrame | pa.Table, ke
                             help=missing or "The chart as a scalable drawing, for print", disabled=bool(missing))
         with st.expander("Show as table"):
             st.dataframe(table, hide_index=True, width="stretch")
+
+
+def screen_copy(fig: go.Figure) -> go.Figure:
+    """charts.screen_figure(fig), made once per figure and kept with it: the figures pages draw are mostly shared
+    by every session (strategy.ui.data.figure, heatmap_view), and copying one (a map holds every boundary) was a
+    third of a warm page run. A figure is not changed once it has been drawn."""
+    shown = fig.__dict__.get("_screen_copy")
+    if shown is None:
+        shown = screen_figure(fig)
+        fig._screen_copy = shown  # plotly lets private attributes through
+    return shown
 
 
 LAYOUTS = {"grid": "Grid", "list": "List"}

@@ -1,8 +1,12 @@
-"""The load test's floor: one title and one small chart, nothing else (run as its own streamlit app)."""
+"""The load test's yardstick: a small page written as Streamlit's own examples write one, with plotly.express (a
+title, a metric and one bar chart of a small DataFrame), run as its own streamlit app under the same load."""
 
-import plotly.graph_objects as go
+import pandas as pd
+import plotly.express as px
 import streamlit as st
 
-st.title("Trivial page")
-st.plotly_chart(go.Figure(go.Bar(x=list("ABCDEFGHIJ"), y=list(range(10)))), key="trivial")
-st.metric("Sessions see", "10 bars")
+st.title("Activities by aim")
+data = pd.DataFrame({"aim": [f"Aim {n}" for n in range(1, 6)], "activities": [120, 85, 64, 142, 97]})
+st.metric("Activities", f"{data.activities.sum():,}")
+fig = px.bar(data, x="aim", y="activities", title="Activities by aim")
+st.plotly_chart(fig)
