@@ -6,8 +6,15 @@ from strategy import periods
 from strategy.analysis import places_in_view
 from strategy.headlines import number_word
 from strategy.slides import short_money
-from strategy.ui import (cached, headline_indicator_tiles, heatmap_block, heatmap_view, no_activities_yet,
-                         page_setup, plain)
+from strategy.ui import (
+    cached,
+    headline_indicator_tiles,
+    heatmap_block,
+    heatmap_view,
+    no_activities_yet,
+    page_setup,
+    plain,
+)
 from strategy.ui.loop import record_decision
 
 page = page_setup("{strategy}: overview", icon=":material/dashboard:")
@@ -52,7 +59,8 @@ with right:
         st.success("No place lacks activity for any aim this year.")
     for gap in gaps.head(3).itertuples():
         st.markdown(f"- {plain(gap.reason)}")
-    st.page_link("pages/2_Coverage_and_gaps.py", label="All gaps, and need against effort", icon=":material/troubleshoot:")
+    st.page_link("pages/2_Coverage_and_gaps.py", label="All gaps, and need against effort",
+                 icon=":material/troubleshoot:")
 
     st.subheader("About this data")
     coverage = page.coverage

@@ -8,8 +8,17 @@ import streamlit as st
 
 from strategy import periods
 from strategy.access import PermissionDenied
-from strategy.rounds import (LATE, NOT_STARTED, RETURNED, RoundProblem, list_rounds, open_round, record_reminder,
-                             reminder_text, round_status)
+from strategy.rounds import (
+    LATE,
+    NOT_STARTED,
+    RETURNED,
+    RoundProblem,
+    list_rounds,
+    open_round,
+    record_reminder,
+    reminder_text,
+    round_status,
+)
 from strategy.rounds.organisations import base_url, partner_names
 from strategy.ui import log_refusal, page_setup
 from strategy.ui.text import plain
@@ -66,8 +75,9 @@ if rounds.empty:
     st.info("No reporting round has been opened yet.", icon=":material/event:")
     st.stop()
 
+deadlines = rounds.set_index("name").deadline
 choice = st.selectbox("Round", rounds.name.tolist(), key="round_choice",
-                      format_func=lambda n: f"{n} (deadline {pd.Timestamp(rounds.set_index('name').deadline[n]):%d/%m/%Y})")
+                      format_func=lambda n: f"{n} (deadline {pd.Timestamp(deadlines[n]):%d/%m/%Y})")
 found, status = round_status(page.con, actor, choice)
 counts = status.status.value_counts()
 overdue = today > found.deadline

@@ -8,8 +8,17 @@ from strategy import analysis, charts, periods
 from strategy.filters import with_changes
 from strategy.indicator_trends import comparison_phrase
 from strategy.rounding import money_per_head
-from strategy.ui import (cached, chart_block, figure, headline_indicator_tiles, no_activities_yet, page_setup,
-                         pinned_quotes, pinned_quotes_for, plain)
+from strategy.ui import (
+    cached,
+    chart_block,
+    figure,
+    headline_indicator_tiles,
+    no_activities_yet,
+    page_setup,
+    pinned_quotes,
+    pinned_quotes_for,
+    plain,
+)
 
 MEASURES = {"investment_per_head": "Investment per head (£)", "activities_per_100k": "Activities per 100,000 people",
             "inactive_pct": "Adults inactive (%)", "imd2019_score": "IMD 2019 average score",

@@ -301,7 +301,8 @@ def _trend_slide(context: PackContext, chosen: tuple[str, ...], key: str, name: 
     compared = "Compared with England" + (f" ({trends.COMPARISON_SOURCE_WORDS[sources.pop()]})"
                                           if len(sources) == 1 else "")
     key_figures = pd.DataFrame({"Place": latest.place_name,
-                                "Period": [trends.period_label(p, definition.get("year_starts")) for p in latest.period],
+                                "Period": [trends.period_label(p, definition.get("year_starts"))
+                                           for p in latest.period],
                                 "Value": latest.value.round(1),
                                 compared: latest.compared_to_england}
                                | ({"Comparison by": latest.comparison_source.map(trends.COMPARISON_SOURCE_WORDS)}

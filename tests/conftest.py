@@ -16,11 +16,10 @@ from strategy import db
 from strategy.activities import derive_for_upload
 from strategy.build import build_database
 from strategy.framework import FRAMEWORK_FILE, FRAMEWORK_SETTING, load_framework
-from strategy.reference import REFERENCE_DIR, REFERENCE_SETTING
 from strategy.names import name_key
+from strategy.reference import REFERENCE_DIR, REFERENCE_SETTING
 
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
-SHARED_REFERENCE = PROJECT_ROOT.parent / "shared" / "reference"
 # Fixed so every number in the tests is the same on every day the tests run.
 DEMO_TODAY = date(2026, 6, 30)
 # Every view works figures out as on that day too (an activity with no end date runs up to today): strategy.periods.

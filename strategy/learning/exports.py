@@ -69,9 +69,9 @@ def board_pack_sections(con: duckdb.DuckDBPyConnection, framework: Framework, fi
     if len(register):
         running = int(register.status.isin(["running", "reviewing"]).sum())
         decided = register[register.decision.notna()]
+        counts = ", ".join(f"{n} {d}" for d, n in decided.decision.value_counts().items())
         headline = (f"{len(register)} safe-to-fail experiment{'s' if len(register) != 1 else ''}: {running} under way, "
-                    f"{len(decided)} decided" + (f" ({', '.join(f'{n} {d}' for d, n in decided.decision.value_counts().items())})"
-                                                 if len(decided) else "") + ".")
+                    f"{len(decided)} decided" + (f" ({counts})" if len(decided) else "") + ".")
         table = readable_table(register, framework)[["title", "lead_partner", "status", "decision", "start_date",
                                                 "review_date", "places", "aims"]]
         sections.append(BoardSection("Safe-to-fail experiments", headline, table))

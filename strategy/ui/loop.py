@@ -8,9 +8,9 @@ import streamlit as st
 
 from strategy import charts, periods
 from strategy.access import PermissionDenied
+from strategy.filters import Filters
 from strategy.learning.commitments import commitments
 from strategy.learning.experiments import experiments
-from strategy.filters import Filters
 from strategy.loop import decisions, fit, scenarios
 from strategy.rounding import money_per_head
 from strategy.ui.data import data_changed

@@ -9,8 +9,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from strategy import db, slides
-from strategy.ui.text import plain
-from strategy.filters import Filters, filters_from_query
+from strategy.filters import filters_from_query
 from strategy.ui.text import plain
 from tests.conftest import DEMO_TODAY, PROJECT_ROOT
 

@@ -11,8 +11,8 @@ from streamlit.testing.v1 import AppTest
 
 from strategy import db
 from strategy.access import LOCAL_USER
-from strategy.users import add_partner, add_user, deactivate_user
 from strategy.ui.text import plain
+from strategy.users import add_partner, add_user, deactivate_user
 from tests.conftest import PROJECT_ROOT
 
 PARTNER = "Mansfield Community Trust"
@@ -125,7 +125,7 @@ def test_navigation_shows_each_person_only_the_pages_they_may_use(open_as, role,
 def test_the_admin_page_opened_by_its_address_refuses_everyone_but_admins(open_as, role):
     app = open_as(PEOPLE[role], "pages/11_Admin.py")
     assert "Only admins can manage users" in app.error[0].value
-    assert f"you are signed in as" in app.error[0].value
+    assert "you are signed in as" in app.error[0].value
     assert not app.dataframe  # no user list, no audit log
 
 
@@ -208,7 +208,8 @@ def test_a_viewer_who_submits_a_reflection_anyway_is_refused_and_nothing_is_save
     before = audit_rows(signin_db, "reflection added", PEOPLE["viewer"])
     app.text_input[0].input("Board member")
     next(b for b in app.button if "Add to the log" in b.label).click().run()
-    assert any(plain("Only partners, analysts and admins can edit the learning workspace") in e.value for e in app.error)
+    refusal = plain("Only partners, analysts and admins can edit the learning workspace")
+    assert any(refusal in e.value for e in app.error)
     assert audit_rows(signin_db, "reflection added", PEOPLE["viewer"]) == before
 
 

@@ -9,8 +9,6 @@ metrics as the measurement here, so the check sees what a reader sees.
 
 from __future__ import annotations
 
-import pytest
-
 from strategy import analysis, charts, images, slides, trend_charts
 from strategy.filters import Filters
 from strategy.learning import charts as learning_charts

@@ -2,7 +2,8 @@
 
 from datetime import date
 
-from hypothesis import given, strategies as st
+from hypothesis import given
+from hypothesis import strategies as st
 
 from strategy.filters import Filters, filters_from_query
 from strategy.framework import load_framework

@@ -16,10 +16,8 @@ import sys
 import threading
 from concurrent.futures import ThreadPoolExecutor
 
-import pytest
-
-from strategy.access import LOCAL_USER, User
 from strategy import analysis, backup, db
+from strategy.access import LOCAL_USER, User
 from strategy.filters import Filters
 from strategy.ingest import BUSY, LOADED, import_activities, rollback_upload
 from strategy.ingest import load as load_module
@@ -50,7 +48,8 @@ def check_whole(con, reports) -> None:
 
 def run_at_once(con, files):
     with ThreadPoolExecutor(THREADS) as pool:
-        return list(pool.map(lambda n: import_activities(con, files[n], f"t{n}.csv", f"Thread {n}", User(f"user{n}@example.org", "admin")),
+        return list(pool.map(lambda n: import_activities(con, files[n], f"t{n}.csv", f"Thread {n}",
+                                                         User(f"user{n}@example.org", "admin")),
                              range(THREADS)))
 
 

@@ -13,8 +13,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from openpyxl import Workbook
 
-from strategy.access import LOCAL_USER, User
 from strategy import db
+from strategy.access import LOCAL_USER
 from strategy.framework import load_framework
 from strategy.ingest import LOADED, import_activities, rollback_upload
 from tests.unit.test_ingest_files import HEADER, stored_activities

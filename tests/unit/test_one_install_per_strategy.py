@@ -6,7 +6,6 @@ from __future__ import annotations
 import io
 import shutil
 import tomllib
-from datetime import date
 
 import pytest
 from pptx import Presentation

@@ -371,6 +371,7 @@ def test_the_database_backups_and_originals_are_readable_by_this_account_only(de
         assert mode_of(new) == 0o600 and mode_of(new.parent) == 0o700
         con = db.connect(demo_db_copy)
         import hashlib
+
         from strategy import originals
         data = b"a partner's file, as received\n" * 1000
         kept = originals.PendingOriginal(con, data, hashlib.sha256(data).hexdigest())
