@@ -13,7 +13,7 @@ from strategy import db
 from strategy.access import LOCAL_USER
 from strategy.ui.text import plain
 from strategy.users import add_partner, add_user, deactivate_user
-from tests.conftest import PROJECT_ROOT
+from tests.apptest import forget_answers, open_app
 
 PARTNER = "Mansfield Community Trust"
 PEOPLE = {"viewer": "viewer@example.org", "partner": "partner@example.org", "analyst": "analyst@example.org",
@@ -50,22 +50,11 @@ def open_as(monkeypatch, signin_db):
         monkeypatch.setenv("STRATEGY_DB", str(signin_db))
         monkeypatch.setenv("STRATEGY_MODE", mode)
         monkeypatch.delenv("STRATEGY_AUTH", raising=False)
-        app = AppTest.from_file(str(PROJECT_ROOT / "app.py"), default_timeout=60)
-        if auth is not None:
-            app.secrets["auth"] = auth
-        app.user = {"is_logged_in": email is not None, **(claims(email, **changes) if email else {})}
-        if script != "app.py":
-            app.switch_page(script)
-        app.run()
-        assert not app.exception, app.exception
-        return app
+        return open_app(script, secrets=None if auth is None else {"auth": auth},
+                        user={"is_logged_in": email is not None, **(claims(email, **changes) if email else {})})
 
     yield open_
-    import streamlit as st
-
-    from strategy.ui import connection
-    connection.clear()
-    st.cache_data.clear()
+    forget_answers()
     streamlit.config.set_option("client.showErrorDetails", "full")
     streamlit.config.set_option("client.disableDataExport", False)
 

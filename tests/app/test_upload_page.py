@@ -7,16 +7,12 @@ from streamlit.testing.v1 import AppTest
 
 from strategy.rounds.organisations import NEW_ORGANISATION
 from strategy.ui.text import plain
-from tests.conftest import PROJECT_ROOT
+from tests.apptest import open_app
 from tests.unit.test_ingest_files import HOSTILE_DESCRIPTION, csv_bytes, row
-
-APP = str(PROJECT_ROOT / "app.py")
 
 
 def open_upload_page() -> AppTest:
-    """The page as the app serves it (from app.py, so links to other pages resolve)."""
-    at = AppTest.from_file(APP, default_timeout=60).run()
-    return at.switch_page("pages/5_Upload.py").run()
+    return open_app("pages/5_Upload.py", check=False)
 
 
 @pytest.fixture

@@ -20,6 +20,7 @@ from strategy import access, backup, db
 from strategy.__main__ import main
 from strategy.access import LOCAL_USER, ModeProblem, PermissionDenied
 from strategy.users import add_user, deactivate_user, email_verified, identified_user
+from tests.apptest import open_app
 from tests.browser.conftest import free_port
 from tests.conftest import PROJECT_ROOT, SIGN_IN_SECRETS
 
@@ -130,12 +131,7 @@ def page_app(monkeypatch, demo_db_copy):
         no_mode(monkeypatch)
         for name, value in environment.items():
             monkeypatch.setenv(name, value)
-        app = AppTest.from_file(str(PROJECT_ROOT / "app.py"), default_timeout=60)
-        if secrets:
-            app.secrets.update(secrets)
-        app.run()
-        assert not app.exception, app.exception
-        return app
+        return open_app(secrets=secrets)
 
     yield open_
     for name, value in restore.items():
