@@ -2,6 +2,7 @@
 
 from datetime import date
 
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -26,6 +27,7 @@ filters_strategy = st.builds(
 )
 
 
+@pytest.mark.slow
 @given(filters_strategy)
 def test_filters_round_trip_through_the_query_string(filters):
     assert filters_from_query(filters.to_query(), FRAMEWORK) == filters

@@ -16,6 +16,8 @@ import sys
 import threading
 from concurrent.futures import ThreadPoolExecutor
 
+import pytest
+
 from strategy import analysis, backup, db
 from strategy.access import LOCAL_USER, User
 from strategy.filters import Filters
@@ -53,6 +55,7 @@ def run_at_once(con, files):
                              range(THREADS)))
 
 
+@pytest.mark.slow
 def test_imports_at_once_each_land_whole(demo_db_copy):
     con = db.connect(demo_db_copy)
     try:
@@ -128,6 +131,7 @@ def test_queries_answer_during_a_large_import_with_the_state_before_or_after(dem
     assert seen[0] == before and seen[-1] == after
 
 
+@pytest.mark.slow
 def test_a_command_line_import_while_another_program_holds_the_file_says_what_to_do(demo_db_copy, tmp_path):
     upload = tmp_path / "partner.csv"
     upload.write_bytes(partner_file(0))
