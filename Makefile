@@ -21,7 +21,7 @@ test: setup system
 # The quick check before a commit. The code is not yet laid out by `ruff format` (that comes in one commit of its
 # own, so branches in flight do not conflict): until then only `ruff check` runs.
 check: setup lint
-	$(PY) -m pytest tests/unit tests/app tests/test_docs.py -q -m "not slow and not browser"
+	$(PY) -m pytest tests/unit tests/app tests/test_docs.py -q -m "not slow and not browser" -n auto
 
 lint: setup
 	$(VENV)/bin/ruff check .
