@@ -3,12 +3,19 @@
 import streamlit as st
 
 from strategy import periods
-from strategy.periods import govuk_date
 from strategy.analysis import gap_period_label, investment_words, places_in_view
 from strategy.headlines import number_word
+from strategy.periods import govuk_date
 from strategy.slides import short_money
-from strategy.ui import (cached, headline_indicator_tiles, heatmap_block, heatmap_view, no_activities_yet,
-                         page_setup, plain)
+from strategy.ui import (
+    cached,
+    headline_indicator_tiles,
+    heatmap_block,
+    heatmap_view,
+    no_activities_yet,
+    page_setup,
+    plain,
+)
 from strategy.ui.loop import record_decision
 from strategy.ui.selection import narrow_filters
 
@@ -57,7 +64,8 @@ with right:
         st.success(f"No place lacks activity for any aim in {gap_period}.")
     for gap in gaps.head(3).itertuples():
         st.markdown(f"- {plain(gap.reason)}")
-    st.page_link("pages/2_Coverage_and_gaps.py", label="All gaps, and need against effort", icon=":material/troubleshoot:")
+    st.page_link("pages/2_Coverage_and_gaps.py", label="All gaps, and need against effort",
+                 icon=":material/troubleshoot:")
 
     st.subheader("About this data")
     coverage = page.coverage

@@ -5,11 +5,11 @@ from datetime import date
 import streamlit as st
 
 from strategy.exports import table_bytes
+from strategy.filters import Filters
 from strategy.learning import commitments, purposes
 from strategy.learning.exports import EXPORT_NAMES, learning_tables, readable_table
+from strategy.ui import actor, export_button, page_setup, place_choices, plain, show_problems, writing
 from strategy.ui.page import LEARNING_FILTERS
-from strategy.ui import export_button, actor, page_setup, place_choices, plain, show_problems, writing
-from strategy.filters import Filters
 
 page = page_setup("Learning log", icon=":material/menu_book:", writes="edit_learning",
                   sidebar_filters=LEARNING_FILTERS)

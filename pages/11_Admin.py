@@ -4,9 +4,8 @@ import streamlit as st
 
 from strategy.access import ROLES, PermissionDenied
 from strategy.audit import audit_entries, audit_export
-from strategy.users import (UserProblem, add_partner, add_user, change_user, deactivate_user, list_partners,
-                            list_users)
 from strategy.ui import log_refusal, page_setup, plain
+from strategy.users import UserProblem, add_partner, add_user, change_user, deactivate_user, list_partners, list_users
 
 ROLE_HELP = {"viewer": "reads every dashboard", "partner": "reads, and uploads and rolls back their own "
              "organisation's activities", "analyst": "reads, exports, imports indicator values",

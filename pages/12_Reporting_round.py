@@ -8,12 +8,21 @@ import streamlit as st
 
 from strategy import periods
 from strategy.access import PermissionDenied
-from strategy.rounds import (LATE, NOT_STARTED, RETURNED, RoundProblem, list_rounds, open_round, record_reminder,
-                             reminder_text, round_status)
+from strategy.periods import govuk_date
+from strategy.rounds import (
+    LATE,
+    NOT_STARTED,
+    RETURNED,
+    RoundProblem,
+    list_rounds,
+    open_round,
+    record_reminder,
+    reminder_text,
+    round_status,
+)
 from strategy.rounds.organisations import base_url, partner_names
 from strategy.ui import log_refusal, page_setup
 from strategy.ui.text import plain
-from strategy.periods import govuk_date
 
 PAGE_PATH = "Reporting_round"
 page = page_setup("Reporting round", icon=":material/event_available:", sidebar_filters=False,
@@ -68,7 +77,8 @@ if rounds.empty:
     st.stop()
 
 choice = st.selectbox("Round", rounds.name.tolist(), key="round_choice",
-                      format_func=lambda n: f"{n} (deadline {govuk_date(pd.Timestamp(rounds.set_index('name').deadline[n]))})")
+                      format_func=lambda n: f"{n} (deadline "
+                                            f"{govuk_date(pd.Timestamp(rounds.set_index('name').deadline[n]))})")
 found, status = round_status(page.con, actor, choice)
 counts = status.status.value_counts()
 overdue = today > found.deadline

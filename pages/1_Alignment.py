@@ -3,11 +3,19 @@
 import streamlit as st
 
 from strategy import analysis, periods
-from strategy.ui import (cached_table, heatmap_block, heatmap_view, no_activities_yet, page_setup,
-                         pinned_quotes, pinned_quotes_for, plain)
+from strategy.ui import (
+    cached_table,
+    heatmap_block,
+    heatmap_view,
+    no_activities_yet,
+    page_setup,
+    pinned_quotes,
+    pinned_quotes_for,
+    plain,
+)
+from strategy.ui.loop import record_decision
 from strategy.ui.selection import choose_cell
 from strategy.ui.widgets import linked_choice
-from strategy.ui.loop import record_decision
 
 VIEWS = {"Aims x ways of working": ("aim", "way"), "Places x aims": ("place", "aim"),
          "Sectors x aims": ("sector", "aim"), "Themes x aims": ("theme", "aim")}

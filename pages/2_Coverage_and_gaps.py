@@ -4,8 +4,7 @@ import streamlit as st
 
 from strategy import analysis
 from strategy.rounding import money_per_head
-from strategy.ui import (cached, chart_block, figure, heatmap_block, heatmap_view, no_activities_yet, page_setup,
-                         plain)
+from strategy.ui import cached, chart_block, figure, heatmap_block, heatmap_view, no_activities_yet, page_setup, plain
 from strategy.ui.loop import record_decision, what_if_money
 from strategy.ui.selection import narrow_filters, place_codes, place_targets
 

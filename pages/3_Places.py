@@ -9,8 +9,18 @@ from strategy.filters import with_changes
 from strategy.headlines import map_extremes
 from strategy.indicator_trends import comparison_phrase, indicator_definition, period_label
 from strategy.rounding import money_per_head
-from strategy.ui import (cached, chart_block, figure, headline_indicator_tiles, no_activities_yet, page_setup,
-                         pinned_quotes, pinned_quotes_for, place_map, plain)
+from strategy.ui import (
+    cached,
+    chart_block,
+    figure,
+    headline_indicator_tiles,
+    no_activities_yet,
+    page_setup,
+    pinned_quotes,
+    pinned_quotes_for,
+    place_map,
+    plain,
+)
 from strategy.ui.data import boundaries as read_boundaries
 from strategy.ui.selection import label_codes, label_targets, narrow_filters, place_codes, place_targets
 

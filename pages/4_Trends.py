@@ -3,11 +3,19 @@
 import streamlit as st
 
 from strategy import indicator_trends as trends
+from strategy.access import PermissionDenied
 from strategy.indicator_import import import_indicator_file
 from strategy.trend_charts import comparison_style
-from strategy.access import PermissionDenied
-from strategy.ui import (cached_indicators, chart_block, data_changed, log_refusal, no_activities_yet, page_setup,
-                         plain, trend_chart)
+from strategy.ui import (
+    cached_indicators,
+    chart_block,
+    data_changed,
+    log_refusal,
+    no_activities_yet,
+    page_setup,
+    plain,
+    trend_chart,
+)
 
 POLARITY_WORDS = {"higher_is_better": "higher is better", "lower_is_better": "lower is better",
                   "none": "neither direction is better"}
@@ -34,8 +42,9 @@ chosen = pick_places.multiselect("Places on the chart", list(local), format_func
 st.query_params["indicator"] = indicator_id  # the address names the indicator too, so a link reopens this view
 definition = catalogue.set_index("indicator_id").loc[indicator_id]
 aim = page.framework.label("aim", definition.aim) if definition.aim else "no single aim"
-st.markdown(f"**{plain(definition['name'])}** ({plain(definition.unit)}; {POLARITY_WORDS.get(definition.polarity, '')}; "
-            f"aim {plain(aim)}). {plain(definition.definition)} *Source: {plain(definition.source)}.*")
+st.markdown(f"**{plain(definition['name'])}** ({plain(definition.unit)}; "
+            f"{POLARITY_WORDS.get(definition.polarity, '')}; aim {plain(aim)}). {plain(definition.definition)} "
+            f"*Source: {plain(definition.source)}.*")
 
 assessed = cached_indicators("assess_indicator", page.filters, indicator_id)
 shown = assessed[assessed.place_code.isin([*chosen, page.framework.benchmark])]

@@ -4,21 +4,20 @@ what it changes, fix every problem at once, load it whole."""
 import hashlib
 
 import pandas as pd
-
 import streamlit as st
 
 from strategy.access import PermissionDenied, require
 from strategy.ingest import VALID, import_activities, rollback_upload, upload_history
-from strategy.ingest.rollback import RollbackReport
 from strategy.ingest.feedback import partner_preview, problem_tables, read_as
 from strategy.ingest.report import Limits
+from strategy.ingest.rollback import RollbackReport
 from strategy.ingest.template import template_csv, template_xlsx
+from strategy.periods import govuk_date
 from strategy.rounds import CHANGE_KINDS, RETURNED, prefilled_return, return_file_name, round_status
 from strategy.rounds.organisations import NEW_ORGANISATION, near_matches, partner_names, same_organisation
 from strategy.rounds.returns import record_download
 from strategy.ui import data_changed, log_refusal, page_setup, plain, plain_table
 from strategy.ui.loop import where_you_fit
-from strategy.periods import govuk_date
 
 linked_partner = st.query_params.get("partner")  # a reminder's link names the organisation
 page = page_setup("Upload activities", icon=":material/upload_file:", sidebar_filters=False,
@@ -196,7 +195,8 @@ if file is not None and partner and not refusal:
             with st.expander(f"{kind.capitalize()}: {len(shown):,}", expanded=True):
                 # A static table wraps long messages; a long list stays scrollable. The row is a column of its own.
                 if len(shown) <= 50:
-                    st.table(plain_table(shown), hide_index=True)  # st.table reads text as Markdown: the file's values stay text
+                    # st.table reads text as Markdown: the file's values stay text
+                    st.table(plain_table(shown), hide_index=True)
                 else:
                     st.dataframe(shown, width="stretch", hide_index=True)
         if report.errors_total > len(report.errors):

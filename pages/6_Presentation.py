@@ -2,9 +2,16 @@
 
 import streamlit as st
 
-from strategy.charts import projector_figure
-from strategy.ui import (board_pack_download, board_slides_for, chart_block, no_activities_yet, page_setup, plain,
-                         presentation_style, slide_number, show_slide)
+from strategy.ui import (
+    board_pack_download,
+    board_slides_for,
+    no_activities_yet,
+    page_setup,
+    plain,
+    presentation_style,
+    show_slide,
+    slide_number,
+)
 from strategy.ui.loop import decision_states, record_decision
 from strategy.ui.presentation import slide_chart, slide_controls, slide_footer
 

@@ -1,4 +1,5 @@
-"""Shared purpose: a group's three short answers, its versions, a printable card, its allies, and who bridges sectors."""
+"""Shared purpose: a group's three short answers, its versions, a printable card, its allies, and who bridges
+sectors."""
 
 import streamlit as st
 
@@ -7,9 +8,18 @@ from strategy.learning import charts as learning_charts
 from strategy.learning import involvements, network, purposes
 from strategy.learning.exports import readable_table
 from strategy.learning.records import codes_text, places_text
+from strategy.ui import (
+    actor,
+    chart_block,
+    export_button,
+    involvement_editor,
+    page_setup,
+    place_choices,
+    plain,
+    show_problems,
+    writing,
+)
 from strategy.ui.page import LEARNING_FILTERS
-from strategy.ui import (export_button, actor, chart_block, involvement_editor, page_setup, place_choices, plain,
-                         show_problems, writing)
 
 NEW = 0
 page = page_setup("Shared purpose", icon=":material/flag:", writes="edit_learning",
@@ -106,5 +116,5 @@ with room:
         chart_block(figure, summary, table, key="learning_network")
         st.caption(f"Linked: named as involved or as an ally (or leading) on the same purpose or experiment. "
                    f"A bridge links to {network.BRIDGE_MIN_SECTORS} or more sectors other than its own.")
-export_button("Download shared purposes (CSV)", table_bytes(readable_table(shown, page.framework), "csv"), file_name="shared-purposes.csv",
-                   mime="text/csv", icon=":material/download:")
+export_button("Download shared purposes (CSV)", table_bytes(readable_table(shown, page.framework), "csv"),
+              file_name="shared-purposes.csv", mime="text/csv", icon=":material/download:")

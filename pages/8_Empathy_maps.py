@@ -7,8 +7,8 @@ from strategy.exports import table_bytes
 from strategy.learning import empathy, purposes
 from strategy.learning.exports import readable_table
 from strategy.learning.records import codes_text, places_text
+from strategy.ui import actor, export_button, page_setup, place_choices, plain, show_problems, writing
 from strategy.ui.page import LEARNING_FILTERS
-from strategy.ui import export_button, actor, page_setup, place_choices, plain, show_problems, writing
 
 NEW = 0
 page = page_setup("Empathy maps", icon=":material/diversity_3:", writes="edit_learning",
@@ -33,7 +33,8 @@ options, place_names = place_choices(page.framework)
 aim_codes = [a.code for a in page.framework.aims]
 aim_label = lambda c: page.framework.label("aim", c)  # noqa: E731
 
-with st.expander("Who the map is about" + ("" if current is None else f": {plain(current.subject)}"), expanded=current is None):
+with st.expander("Who the map is about" + ("" if current is None else f": {plain(current.subject)}"),
+                 expanded=current is None):
     with st.form(f"map_{chosen}"):
         left, right = st.columns(2)
         subject = left.text_input("Who or where", value=current.subject if current is not None else "",
@@ -48,7 +49,8 @@ with st.expander("Who the map is about" + ("" if current is None else f": {plain
                                  format_func=aim_label)
         purpose_list = purposes.purposes(page.con, page.framework, page.filters)
         purpose_names = dict(zip(purpose_list.purpose_id.astype(int), purpose_list.group_name))
-        purpose = st.selectbox("Shared purpose it informs (optional)", list(purpose_names), format_func=purpose_names.get,
+        purpose = st.selectbox("Shared purpose it informs (optional)", list(purpose_names),
+                               format_func=purpose_names.get,
                                index=list(purpose_names).index(int(current.purpose_id)) if current is not None
                                and pd.notna(current.purpose_id) and int(current.purpose_id) in purpose_names
                                else None, placeholder="None")
@@ -88,7 +90,8 @@ if current is not None:
         quadrant = left.selectbox("Quadrant", quadrant_codes, format_func=lambda q: empathy.QUADRANTS[q][0])
         text = right.text_area("Note, or a resident's own words", height=80)
         source = right.text_input("Source (optional)", placeholder="e.g. resident interview, May 2025; insight report")
-        is_quote = left.checkbox("Resident quote", help="A person's own words. Quotes can be pinned to aims and places.")
+        is_quote = left.checkbox("Resident quote",
+                                 help="A person's own words. Quotes can be pinned to aims and places.")
         pin_left, pin_right = st.columns(2)
         pin_aims = pin_left.multiselect("Pin to aims (quotes only)", aim_codes, format_func=aim_label)
         pin_places = pin_right.multiselect("Pin to places (quotes only)", options, format_func=place_names.get)

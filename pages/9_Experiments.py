@@ -1,16 +1,27 @@
-"""Safe-to-fail experiments: the register, each one's signals and decision, and its marker on the indicators it watches."""
+"""Safe-to-fail experiments: the register, each one's signals and decision, and its marker on the indicators it
+watches."""
 
 import pandas as pd
 import streamlit as st
 
 from strategy.exports import table_bytes
+from strategy.filters import Filters
 from strategy.learning import charts as learning_charts
 from strategy.learning import experiments, markers, purposes
 from strategy.learning.exports import readable_table
+from strategy.ui import (
+    actor,
+    cached,
+    chart_block,
+    export_button,
+    involvement_editor,
+    page_setup,
+    place_choices,
+    plain,
+    show_problems,
+    writing,
+)
 from strategy.ui.page import LEARNING_FILTERS
-from strategy.ui import (export_button, actor, cached, chart_block, involvement_editor, page_setup, place_choices, plain,
-                         show_problems, writing)
-from strategy.filters import Filters
 
 NEW = 0
 page = page_setup("Experiments", icon=":material/science:", writes="edit_learning",

@@ -92,7 +92,8 @@ class PermissionDenied(Exception):
 
 @dataclass(frozen=True)
 class User:
-    """Someone acting on the dashboard: their email (its key, strategy/names.py), role, partner organisation (partners only)."""
+    """Someone acting on the dashboard: their email (its key, strategy/names.py), role, partner organisation
+    (partners only)."""
 
     email: str
     role: str

@@ -9,9 +9,9 @@ import duckdb
 import pandas as pd
 
 from strategy import db, periods
-from strategy.indicator_trends import comparison_phrase, indicator_comparisons
 from strategy.filters import Filters
 from strategy.framework import Framework
+from strategy.indicator_trends import comparison_phrase, indicator_comparisons
 from strategy.rounding import per_head_rounded, rounded_parts
 
 DIMENSIONS = ("aim", "way", "theme", "place", "sector")
@@ -38,7 +38,8 @@ def headline_totals(con: duckdb.DuckDBPyConnection, framework: Framework, filter
     each activity's share in the chosen places and period; today: see periods.today())."""
     row = db.query(con, "headline_totals", **filters.sql_parameters(framework, today)).astype(object).iloc[0]
     totals = {key: (0 if pd.isna(value) else value) for key, value in row.items()}
-    for key in ("activities", "partners", "places_reached", "activities_with_investment", "activities_with_participants"):
+    for key in ("activities", "partners", "places_reached", "activities_with_investment",
+                "activities_with_participants"):
         totals[key] = int(totals[key])
     totals["investment"], totals["participants"] = float(totals["investment"]), float(totals["participants"])
     return totals
@@ -126,7 +127,8 @@ def heatmap_summary(cells: pd.DataFrame, measure: str) -> str:
     low = cells.loc[cells[measure].idxmin()]
     strongest = f"The strongest cell is {top.row_label} x {top.column_label} ({format_measure(top[measure], measure)})."
     if len(empty):
-        return f"{strongest} {len(empty)} of {len(cells)} cells have no activity at all, including {low.row_label} x {low.column_label}."
+        return (f"{strongest} {len(empty)} of {len(cells)} cells have no activity at all, including "
+                f"{low.row_label} x {low.column_label}.")
     return f"{strongest} The weakest is {low.row_label} x {low.column_label} ({format_measure(low[measure], measure)})."
 
 
@@ -185,7 +187,8 @@ def need_by_place(con: duckdb.DuckDBPyConnection, day: date | None = None) -> pd
     return db.query(con, "need_by_place", day=day)
 
 
-def benchmark_value(con: duckdb.DuckDBPyConnection, framework: Framework, indicator_id: str) -> tuple[str, float] | None:
+def benchmark_value(con: duckdb.DuckDBPyConnection, framework: Framework,
+                    indicator_id: str) -> tuple[str, float] | None:
     """England's latest (period, value) for an indicator."""
     found = db.query(con, "latest_indicator_value", indicator_id=indicator_id, place_code=framework.benchmark)
     return (found.period[0], float(found.value[0])) if len(found) else None

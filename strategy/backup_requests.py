@@ -80,7 +80,8 @@ def answer_requests(connection: Callable[[], duckdb.DuckDBPyConnection], databas
                 answered += 1
                 continue
             if wanted.get("action") != "backup":
-                raise ValueError(f"the dashboard answers backup requests and commands only, not {wanted.get('action')!r}")
+                raise ValueError("the dashboard answers backup requests and commands only, not "
+                                 f"{wanted.get('action')!r}")
             # who asks is checked and audited exactly as on the command line (a request naming nobody is the local
             # user in local mode, and refused when sign-in is on)
             manifest = backup.backup_as(connection(), wanted.get("as"), Path(wanted["directory"]),

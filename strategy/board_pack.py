@@ -253,7 +253,8 @@ def _add_title_slide(prs: Presentation, title: PackTitle, slide_count: int, keep
     slide = prs.slides.add_slide(_layout(prs, "Title Slide", 0))
     margin = int(width * 0.08)
     lines = ([f"Our vision: {title.vision}"] if title.vision else []) + [
-             filter_statement(title), f"Data as of {govuk_date(title.as_of)}. Pack made on {govuk_date(title.made_on)}.",
+             filter_statement(title),
+             f"Data as of {govuk_date(title.as_of)}. Pack made on {govuk_date(title.made_on)}.",
              f"{slide_count} views, each with its key figures, source and caveats."]
     if title.is_demo:
         lines.append(DEMO_CAVEAT)
@@ -391,7 +392,8 @@ def _axis_title(axis, text: str, size: int = CHART_PT) -> None:
 def bar_chart_data(slide: Slide) -> tuple[list[str], list[float], list[str]]:
     """(categories, values, colours) of a horizontal bar view, in the order drawn (first at the bottom)."""
     trace = slide.figure.data[0]
-    colours = trace.marker.color if isinstance(trace.marker.color, (list, tuple)) else [trace.marker.color] * len(trace.y)
+    colours = trace.marker.color if isinstance(trace.marker.color, (list, tuple)) \
+        else [trace.marker.color] * len(trace.y)
     names = trace.hovertext if trace.hovertext is not None else trace.y  # charts.bar_figure names its bars there
     return [_plain(c) for c in names], [float(v) for v in trace.x], list(colours)
 

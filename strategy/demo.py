@@ -173,10 +173,12 @@ def demo_tables(framework: Framework, activities: int = DEFAULT_ACTIVITIES, part
     for scope_value in range(4):
         idx = np.flatnonzero(scope == scope_value)
         if scope_value == 0:
-            place_rows_key.append(keys[idx]); place_rows_code.append(home_pick[idx])
+            place_rows_key.append(keys[idx])
+            place_rows_code.append(home_pick[idx])
         elif scope_value == 1:
             second = local_codes[rng.choice(len(local), size=len(idx), p=district_p)]
-            place_rows_key += [keys[idx], keys[idx]]; place_rows_code += [home_pick[idx], second]
+            place_rows_key += [keys[idx], keys[idx]]
+            place_rows_code += [home_pick[idx], second]
         else:
             for i in idx:
                 if scope_value == 2:
@@ -184,7 +186,8 @@ def demo_tables(framework: Framework, activities: int = DEFAULT_ACTIVITIES, part
                     codes = framework.places_within(home_county)
                 else:
                     codes = local_codes
-                place_rows_key.append(np.full(len(codes), keys[i])); place_rows_code.append(np.array(codes))
+                place_rows_key.append(np.full(len(codes), keys[i]))
+                place_rows_code.append(np.array(codes))
     places = pd.DataFrame({"activity_key": np.concatenate(place_rows_key),
                            "place_code": np.concatenate(place_rows_code)}).drop_duplicates()
 

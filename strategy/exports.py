@@ -13,10 +13,10 @@ import duckdb
 import pandas as pd
 
 from strategy import db
-from strategy.periods import govuk_date
 from strategy.access import User, require
 from strategy.filters import Filters
 from strategy.framework import Framework
+from strategy.periods import govuk_date
 
 # A cell starting with one of these is run as a formula by Excel, LibreOffice and Google Sheets; the fullwidth
 # forms (＝ ＋ － ＠) are read as their plain forms by spreadsheets in East Asian locales.
@@ -25,7 +25,8 @@ ATTENDANCES = ("Participants are attendances as partners report them (one person
                "unique people.")
 FORMULA_SIGNS = "=+-@\uff1d\uff0b\uff0d\uff20"
 # Spreadsheets skip these before a formula sign (" =1+1" and "\u00a0=1+1" are formulas once the cell is edited).
-LEADING_BLANKS = " \t\r\n\u00a0\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a\u200b\u202f\u205f\u3000\ufeff"
+LEADING_BLANKS = (" \t\r\n\u00a0\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a\u200b\u202f"
+                  "\u205f\u3000\ufeff")
 
 
 def looks_like_formula(value: object) -> bool:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, fields, replace
+from dataclasses import dataclass, replace
 from datetime import date
 from typing import Any, Iterable, Mapping
 
@@ -135,6 +135,3 @@ def with_changes(filters: Filters, **changes: Any) -> Filters:
     """A copy with some fields changed (lists become tuples)."""
     cleaned = {k: tuple(v) if isinstance(v, list) else v for k, v in changes.items()}
     return replace(filters, **cleaned)
-
-
-FILTER_FIELDS = tuple(f.name for f in fields(Filters))

@@ -46,7 +46,8 @@ PERSONS = "persons"
 
 
 def header_key(text: str) -> str:
-    """A header as compared: no BOM, case, spaces, underscores, hyphens or dots ('Lower CI 95.0 limit' -> 'lowerci950limit')."""
+    """A header as compared: no BOM, case, spaces, underscores, hyphens or dots
+    ('Lower CI 95.0 limit' -> 'lowerci950limit')."""
     return re.sub(r"[^0-9a-z]", "", str(text).replace("\ufeff", "").lower())
 
 

@@ -20,8 +20,16 @@ import pandas as pd
 from strategy import db
 from strategy.access import User, require
 from strategy.framework import Framework
-from strategy.indicator_files import (FINGERTIPS, TEMPLATE, TEMPLATE_REQUIRED, decode_file, detect_layout,
-                                      fingertips_columns, fingertips_rows_to_keep, template_columns)
+from strategy.indicator_files import (
+    FINGERTIPS,
+    TEMPLATE,
+    TEMPLATE_REQUIRED,
+    decode_file,
+    detect_layout,
+    fingertips_columns,
+    fingertips_rows_to_keep,
+    template_columns,
+)
 from strategy.ingest.load import could_not_write
 from strategy.originals import keep_original
 from strategy.statistics import published_verdict
@@ -141,8 +149,8 @@ def validate_rows(rows: pd.DataFrame, framework: Framework,
                 errors.append(_error(number, "polarity", row.get("polarity"), "Write higher_is_better, "
                                      "lower_is_better or none."))
             else:
-                new_indicators[indicator] = {"indicator_id": indicator, "indicator_name": name, "unit": row.get("unit") or None,
-                                             "polarity": polarity}
+                new_indicators[indicator] = {"indicator_id": indicator, "indicator_name": name,
+                                             "unit": row.get("unit") or None, "polarity": polarity}
         parsed = {}
         for column in NUMBER_COLUMNS:
             parsed[column] = _number(row.get(column, ""))
@@ -174,8 +182,8 @@ def validate_rows(rows: pd.DataFrame, framework: Framework,
                         "values are loaded without Fingertips' verdict.")
     for indicator, details in new_indicators.items():
         details["unit"] = details["unit"] or _unit_from_counts(values, indicator)
-        warnings.append(f"Indicator {indicator} ({details['indicator_name']}) is new to the dashboard and was added with "
-                        f"polarity '{details['polarity']}' and unit '{details['unit'] or 'not known'}'.")
+        warnings.append(f"Indicator {indicator} ({details['indicator_name']}) is new to the dashboard and was added "
+                        f"with polarity '{details['polarity']}' and unit '{details['unit'] or 'not known'}'.")
     return pd.DataFrame(values), list(new_indicators.values()), warnings, errors
 
 
@@ -198,8 +206,8 @@ def _consistency_errors(row: int, v: dict) -> list[dict]:
 
 def _unit_from_counts(values: list[dict], indicator: str) -> str | None:
     """'%' when every value with a count and denominator is their percentage (to rounding), else not known."""
-    pairs = [v for v in values if v["indicator_id"] == indicator and None not in (v["value"], v["count"], v["denominator"])
-             and v["denominator"]]
+    pairs = [v for v in values if v["indicator_id"] == indicator
+             and None not in (v["value"], v["count"], v["denominator"]) and v["denominator"]]
     if pairs and all(abs(100 * v["count"] / v["denominator"] - v["value"]) < 0.6 for v in pairs):
         return "%"
     return None

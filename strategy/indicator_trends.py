@@ -15,9 +15,21 @@ import pandas as pd
 from strategy import db
 from strategy.filters import Filters
 from strategy.framework import Framework
-from strategy.statistics import (CI_NONE, CI_PUBLISHED, CI_WILSON, COMPARISON_COMPUTED, COMPARISON_PUBLISHED,
-                                 COMPARISON_SOURCE_WORDS, NOT_COMPARED, TrendPoint, compare_with_benchmark,
-                                 period_sort_key, recent_trend, sorted_periods, wilson_interval)
+from strategy.statistics import (
+    CI_NONE,
+    CI_PUBLISHED,
+    CI_WILSON,
+    COMPARISON_COMPUTED,
+    COMPARISON_PUBLISHED,
+    COMPARISON_SOURCE_WORDS,
+    NOT_COMPARED,
+    TrendPoint,
+    compare_with_benchmark,
+    period_sort_key,
+    recent_trend,
+    sorted_periods,
+    wilson_interval,
+)
 
 # How far a published percentage may sit from count/denominator x 100 (rounding) for Wilson to apply.
 WILSON_TOLERANCE = 0.6

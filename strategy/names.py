@@ -10,9 +10,8 @@ with a bound one, never to apply a rule of its own.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 import unicodedata
+from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:  # only for annotations: the command line's --help loads no DuckDB
     import duckdb

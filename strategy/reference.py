@@ -34,13 +34,15 @@ def reference_dir() -> Path:
     folder = Path(setting).expanduser() if setting else REFERENCE_DIR
     where = f" (set by {REFERENCE_SETTING})" if setting else ""
     if not folder.is_dir():
-        raise ReferenceDataError(f"The reference data folder {folder}{where} does not exist. Give the folder that holds "
-                             f"the partnership's indicators.toml, population.csv and area_centroids.csv, or unset "
+        raise ReferenceDataError(f"The reference data folder {folder}{where} does not exist. Give the folder that "
+                             f"holds the partnership's indicators.toml, population.csv and area_centroids.csv, or "
+                             f"unset "
                              f"{REFERENCE_SETTING} to use {REFERENCE_DIR}.")
     missing = [name for name in REQUIRED_FILES if not (folder / name).is_file()]
     if missing:
-        raise ReferenceDataError(f"The reference data folder {folder}{where} has no {', '.join(missing)}. Every reference "
-                             f"folder needs {', '.join(REQUIRED_FILES)} (see {REFERENCE_DIR} for their layout).")
+        raise ReferenceDataError(f"The reference data folder {folder}{where} has no {', '.join(missing)}. Every "
+                             f"reference folder needs {', '.join(REQUIRED_FILES)} "
+                             f"(see {REFERENCE_DIR} for their layout).")
     return folder
 
 

@@ -17,8 +17,8 @@ import plotly.graph_objects as go
 
 from strategy import analysis, charts, headlines, periods
 from strategy.filters import Filters
-from strategy.periods import govuk_date
 from strategy.framework import Framework
+from strategy.periods import govuk_date
 from strategy.rounding import per_head_rounded
 
 OVERLAP_CAVEAT = "An activity counts in every cell it names, so cells overlap and do not add up to the total."
@@ -300,7 +300,8 @@ def _trend_slide(context: PackContext, chosen: tuple[str, ...], key: str, name: 
     compared = "Compared with England" + (f" ({trends.COMPARISON_SOURCE_WORDS[sources.pop()]})"
                                           if len(sources) == 1 else "")
     key_figures = pd.DataFrame({"Place": latest.place_name,
-                                "Period": [trends.period_label(p, definition.get("year_starts")) for p in latest.period],
+                                "Period": [trends.period_label(p, definition.get("year_starts"))
+                                           for p in latest.period],
                                 "Value": latest.value.round(1),
                                 compared: latest.compared_to_england}
                                | ({"Comparison by": latest.comparison_source.map(trends.COMPARISON_SOURCE_WORDS)}

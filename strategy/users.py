@@ -13,8 +13,16 @@ import duckdb
 import pandas as pd
 
 from strategy import db
-from strategy.access import (LOCAL_EMAIL, LOCAL_USER, ROLES, PermissionDenied, User, normalised_email, require,
-                             sign_in_mode)
+from strategy.access import (
+    LOCAL_EMAIL,
+    LOCAL_USER,
+    ROLES,
+    PermissionDenied,
+    User,
+    normalised_email,
+    require,
+    sign_in_mode,
+)
 from strategy.names import name_key, tidy_name
 
 EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
@@ -171,7 +179,8 @@ def add_user(con: duckdb.DuckDBPyConnection, actor: User, email: str, role: str,
                        actor=actor.email)
             db.execute(con, "clear_user_identity", email_key=email)  # the next sign-in records the account afresh
         else:
-            db.execute(con, "insert_user", email=email, email_key=email, role=role, partner_id=partner_id, actor=actor.email)
+            db.execute(con, "insert_user", email=email, email_key=email, role=role, partner_id=partner_id,
+                       actor=actor.email)
         db.audit(con, actor, "add user", f"{email} as {role}" + (f" for {partner}" if partner else ""))
     return find_user(con, email)
 
@@ -207,8 +216,8 @@ def deactivate_user(con: duckdb.DuckDBPyConnection, actor: User, email: str) -> 
     if before.partner:
         partner_id = int(db.query(con, "partner_by_name", partner_key=name_key(before.partner)).partner_id.iloc[0])
     with db.transaction(con):
-        db.execute(con, "update_user", email_key=normalised_email(before.email), role=before.role, partner_id=partner_id, active=False,
-                   actor=actor.email)
+        db.execute(con, "update_user", email_key=normalised_email(before.email), role=before.role,
+                   partner_id=partner_id, active=False, actor=actor.email)
         db.audit(con, actor, "deactivate user", f"{before.email} ({before.role})")
 
 

@@ -6,8 +6,16 @@ import argparse
 from pathlib import Path
 
 from strategy.access import PermissionDenied
-from strategy.commands.common import (UsageError, acting_user, add_acting_user_option, add_filter_options,
-                                      database_argument, fail, filters_from_arguments, refused)
+from strategy.commands.common import (
+    UsageError,
+    acting_user,
+    add_acting_user_option,
+    add_filter_options,
+    database_argument,
+    fail,
+    filters_from_arguments,
+    refused,
+)
 from strategy.framework import load_framework
 
 

@@ -7,7 +7,14 @@ import sys
 from pathlib import Path
 
 from strategy.access import PermissionDenied
-from strategy.commands.common import UsageError, acting_user, add_acting_user_option, database_argument, fail, print_json
+from strategy.commands.common import (
+    UsageError,
+    acting_user,
+    add_acting_user_option,
+    database_argument,
+    fail,
+    print_json,
+)
 
 
 def register_import(kinds) -> None:

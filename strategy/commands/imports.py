@@ -2,7 +2,7 @@
 
 Each kind names the function that adds its sub-parser, as "module:function" (function defaults to
 register_import); it is called with the group's subparsers. Add a kind with a line in IMPORT_KINDS, e.g.
-"indicators": "strategy.commands.indicators:register_import_indicators", or with add_import_kind.
+"indicators": "strategy.commands.indicators:register_import_indicators".
 """
 
 from __future__ import annotations
@@ -13,11 +13,6 @@ IMPORT_KINDS: dict[str, str] = {
     "activities": "strategy.commands.import_activities:register_import",
     "indicators": "strategy.commands.indicators:register_import_indicators",
 }
-
-
-def add_import_kind(kind: str, registrar: str) -> None:
-    """Make `import KIND` available; registrar is "module:function" (function(import_subparsers))."""
-    IMPORT_KINDS[kind] = registrar
 
 
 def register(subparsers) -> None:

@@ -8,8 +8,15 @@ import math
 from pathlib import Path
 
 from strategy.access import PermissionDenied
-from strategy.commands.common import (UsageError, acting_user, add_acting_user_option, database_argument, fail,
-                                      print_json, refused)
+from strategy.commands.common import (
+    UsageError,
+    acting_user,
+    add_acting_user_option,
+    database_argument,
+    fail,
+    print_json,
+    refused,
+)
 from strategy.framework import load_framework
 
 # compared_to_england: the verdict shown; comparison_source: "computed" (our rule on the value's 95% interval),
@@ -26,7 +33,8 @@ def register(subparsers) -> None:
     parser.add_argument("--indicator", metavar="ID", help="one indicator, for example 93015 (default: all)")
     parser.add_argument("--place", metavar="CODE_OR_NAME", help="one place, or England (default: all)")
     parser.add_argument("--period", metavar="P", help="one period as labelled, for example 2023/24")
-    parser.add_argument("--json", action="store_true", help="print a JSON list (fields: docs/architecture.md, the command line's JSON)")
+    parser.add_argument("--json", action="store_true",
+                        help="print a JSON list (fields: docs/architecture.md, the command line's JSON)")
     parser.set_defaults(run=run_indicators)
 
 

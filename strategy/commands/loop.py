@@ -6,8 +6,17 @@ import argparse
 from datetime import date
 
 from strategy.access import PermissionDenied
-from strategy.commands.common import (UsageError, acting_user, add_acting_user_option, add_filter_options,
-                                      database_argument, fail, filters_from_arguments, print_json, refused)
+from strategy.commands.common import (
+    UsageError,
+    acting_user,
+    add_acting_user_option,
+    add_filter_options,
+    database_argument,
+    fail,
+    filters_from_arguments,
+    print_json,
+    refused,
+)
 from strategy.loop.states import STATES
 
 

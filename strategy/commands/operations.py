@@ -6,9 +6,14 @@ import argparse
 import json
 from pathlib import Path
 
-from strategy.access import PermissionDenied, require
-from strategy.commands.common import (UsageError, acting_user, add_acting_user_option, database_argument, fail,
-                                      print_json, refused)
+from strategy.access import PermissionDenied
+from strategy.commands.common import (
+    add_acting_user_option,
+    database_argument,
+    fail,
+    print_json,
+    refused,
+)
 
 
 def register(subparsers) -> None:

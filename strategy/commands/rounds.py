@@ -7,8 +7,15 @@ import argparse
 from pathlib import Path
 
 from strategy.access import PermissionDenied
-from strategy.commands.common import (UsageError, acting_user, add_acting_user_option, database_argument, fail,
-                                      print_json, refused)
+from strategy.commands.common import (
+    UsageError,
+    acting_user,
+    add_acting_user_option,
+    database_argument,
+    fail,
+    print_json,
+    refused,
+)
 
 
 def register(subparsers) -> None:
@@ -40,11 +47,7 @@ def register(subparsers) -> None:
 
 
 def _today_or_usage() -> None:
-    from strategy import db, exports, periods  # heavy (pandas, DuckDB): loaded only when a command runs
-    from strategy.names import name_key
-    from strategy.rounds import RoundProblem, list_rounds, open_round, prefilled_return, round_status
-    from strategy.rounds.returns import record_download
-    from strategy.rounds.round import find_round
+    from strategy import periods  # heavy (pandas, DuckDB): loaded only when a command runs
     try:
         periods.today()
     except ValueError as problem:
@@ -52,11 +55,8 @@ def _today_or_usage() -> None:
 
 
 def run_open(args: argparse.Namespace) -> int:
-    from strategy import db, exports, periods  # heavy (pandas, DuckDB): loaded only when a command runs
-    from strategy.names import name_key
-    from strategy.rounds import RoundProblem, list_rounds, open_round, prefilled_return, round_status
-    from strategy.rounds.returns import record_download
-    from strategy.rounds.round import find_round
+    from strategy import db  # heavy (pandas, DuckDB): loaded only when a command runs
+    from strategy.rounds import RoundProblem, open_round, round_status
     try:
         con = db.connect(database_argument(args))
     except db.DatabaseUnavailable as problem:
@@ -78,11 +78,8 @@ def run_open(args: argparse.Namespace) -> int:
 
 
 def run_list(args: argparse.Namespace) -> int:
-    from strategy import db, exports, periods  # heavy (pandas, DuckDB): loaded only when a command runs
-    from strategy.names import name_key
-    from strategy.rounds import RoundProblem, list_rounds, open_round, prefilled_return, round_status
-    from strategy.rounds.returns import record_download
-    from strategy.rounds.round import find_round
+    from strategy import db  # heavy (pandas, DuckDB): loaded only when a command runs
+    from strategy.rounds import list_rounds
     try:
         con = db.connect(database_argument(args), read_only=True)
     except db.DatabaseUnavailable as problem:
@@ -104,11 +101,8 @@ def run_list(args: argparse.Namespace) -> int:
 
 
 def run_status(args: argparse.Namespace) -> int:
-    from strategy import db, exports, periods  # heavy (pandas, DuckDB): loaded only when a command runs
-    from strategy.names import name_key
-    from strategy.rounds import RoundProblem, list_rounds, open_round, prefilled_return, round_status
-    from strategy.rounds.returns import record_download
-    from strategy.rounds.round import find_round
+    from strategy import db, periods  # heavy (pandas, DuckDB): loaded only when a command runs
+    from strategy.rounds import RoundProblem, round_status
     try:
         con = db.connect(database_argument(args), read_only=True)
     except db.DatabaseUnavailable as problem:
@@ -139,9 +133,9 @@ def run_status(args: argparse.Namespace) -> int:
 
 
 def run_return(args: argparse.Namespace) -> int:
-    from strategy import db, exports, periods  # heavy (pandas, DuckDB): loaded only when a command runs
+    from strategy import db, exports  # heavy (pandas, DuckDB): loaded only when a command runs
     from strategy.names import name_key
-    from strategy.rounds import RoundProblem, list_rounds, open_round, prefilled_return, round_status
+    from strategy.rounds import prefilled_return
     from strategy.rounds.returns import record_download
     from strategy.rounds.round import find_round
     target = Path(args.file)

@@ -5,8 +5,15 @@ from __future__ import annotations
 import argparse
 
 from strategy.access import PermissionDenied
-from strategy.commands.common import (UsageError, acting_user, add_acting_user_option, database_argument, fail,
-                                      print_json, refused)
+from strategy.commands.common import (
+    UsageError,
+    acting_user,
+    add_acting_user_option,
+    database_argument,
+    fail,
+    print_json,
+    refused,
+)
 
 
 def register(subparsers) -> None:

@@ -8,8 +8,15 @@ from pathlib import Path
 
 from strategy import access
 from strategy.access import ROLES, PermissionDenied, User
-from strategy.commands.common import (UsageError, acting_user, add_acting_user_option, database_argument, fail,
-                                      print_json, refused)
+from strategy.commands.common import (
+    UsageError,
+    acting_user,
+    add_acting_user_option,
+    database_argument,
+    fail,
+    print_json,
+    refused,
+)
 
 # Before anyone can sign in, someone on the server must add the first admin. While the database has no active
 # admin, the command line may do that one thing without --as; it is recorded under this name.

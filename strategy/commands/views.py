@@ -6,8 +6,17 @@ import argparse
 from pathlib import Path
 
 from strategy.access import PermissionDenied
-from strategy.commands.common import (UsageError, acting_user, add_acting_user_option, add_filter_options,
-                                      database_argument, fail, filters_from_arguments, print_json, refused)
+from strategy.commands.common import (
+    UsageError,
+    acting_user,
+    add_acting_user_option,
+    add_filter_options,
+    database_argument,
+    fail,
+    filters_from_arguments,
+    print_json,
+    refused,
+)
 from strategy.framework import load_framework
 
 # Heavy modules (pandas, DuckDB, plotly, ...) are imported inside the handlers, so `--help` starts quickly.
@@ -50,7 +59,8 @@ def run_heatmap(args: argparse.Namespace) -> int:
                     "filters": filters.describe(framework),
                     "cells": [{"row": r.row_code, "row_label": r.row_label, "column": r.column_code,
                                "column_label": r.column_label, "activities": int(r.activities),
-                               "investment": round(float(r.investment), 2), "participants": round(float(r.participants), 2),
+                               "investment": round(float(r.investment), 2),
+                               "participants": round(float(r.participants), 2),
                                "value": float(getattr(r, args.measure))} for r in cells.itertuples()]})
     else:
         print(f"{analysis.MEASURES[args.measure]} by {args.rows} and {args.cols} — {filters.describe(framework)}")

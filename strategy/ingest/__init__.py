@@ -1,4 +1,5 @@
-"""Partner activity files in, validated, loaded whole or not at all (columns: docs/upload.md; outcomes: docs/architecture.md).
+"""Partner activity files in, validated, loaded whole or not at all (columns: docs/upload.md; outcomes:
+docs/architecture.md).
 
 file bytes -> decode (encoding, delimiter) -> read (raw text table) -> validate (typed rows + problems)
 -> load (one transaction); rollback undoes one upload; template makes the files partners fill in.

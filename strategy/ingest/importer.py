@@ -13,11 +13,17 @@ from strategy.backup import BackupFailed
 from strategy.framework import Framework, load_framework
 from strategy.ingest.decode import decode_file, has_control_characters
 from strategy.ingest.feedback import annotated_file, preview, problems_in_order
-from strategy.ingest.load import (WRITE_FAILURES, Busy, LoadResult, UploadRecord, could_not_write, earlier_upload_of,
-                                  write_upload)
+from strategy.ingest.load import (
+    WRITE_FAILURES,
+    Busy,
+    LoadResult,
+    UploadRecord,
+    could_not_write,
+    earlier_upload_of,
+    write_upload,
+)
 from strategy.ingest.read import RawTable, read_raw_table
-from strategy.ingest.report import (BUSY, DUPLICATE, LOADED, REJECTED, VALID, FileRejected, ImportReport, Limits,
-                                    Problem)
+from strategy.ingest.report import BUSY, DUPLICATE, LOADED, REJECTED, VALID, FileRejected, ImportReport, Limits, Problem
 from strategy.ingest.stages import reached
 from strategy.ingest.validate import validate
 from strategy.originals import PendingOriginal

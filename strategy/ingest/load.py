@@ -17,9 +17,9 @@ import duckdb
 
 from strategy import db, periods
 from strategy.backup import automatic_backup
+from strategy.ingest.stages import reached
 from strategy.names import name_key, tidy_name
 from strategy.originals import PendingOriginal
-from strategy.ingest.stages import reached
 
 log = logging.getLogger(__name__)
 WRITE_LOCK, BUSY_WAIT_SECONDS = db.WRITE_LOCK, db.BUSY_WAIT_SECONDS

@@ -8,7 +8,8 @@ from typing import Any
 
 import pandas as pd
 
-# The import's statuses (docs/architecture.md, the command line's JSON), with "busy" when another upload is being written at that moment.
+# The import's statuses (docs/architecture.md, the command line's JSON), with "busy" when another upload is being
+# written at that moment.
 LOADED, REJECTED, VALID, DUPLICATE, BUSY = "loaded", "rejected", "valid", "duplicate", "busy"
 # The report keeps this many problems in full (the annotated file always has every one).
 PROBLEMS_KEPT = 5000

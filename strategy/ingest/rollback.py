@@ -12,12 +12,18 @@ from dataclasses import dataclass
 import duckdb
 import pandas as pd
 
-from strategy.access import User, require
 from strategy import db
-from strategy.names import name_key
+from strategy.access import User, require
 from strategy.backup import BackupFailed, automatic_backup
-from strategy.ingest.load import (BUSY_MESSAGE, BUSY_WAIT_SECONDS, WRITE_FAILURES, WRITE_LOCK, could_not_write,
-                                  refused_for_lack_of_room)
+from strategy.ingest.load import (
+    BUSY_MESSAGE,
+    BUSY_WAIT_SECONDS,
+    WRITE_FAILURES,
+    WRITE_LOCK,
+    could_not_write,
+    refused_for_lack_of_room,
+)
+from strategy.names import name_key
 
 
 @dataclass(frozen=True)

@@ -14,8 +14,16 @@ from dataclasses import dataclass, field
 import duckdb
 
 from strategy.framework import Framework
-from strategy.ingest.columns import COLUMN_NAMES, HEADER_NAMES, LIST_SEPARATORS, REQUIRED, TICKED, UNTICKED, \
-    header_key, match_header
+from strategy.ingest.columns import (
+    COLUMN_NAMES,
+    HEADER_NAMES,
+    LIST_SEPARATORS,
+    REQUIRED,
+    TICKED,
+    UNTICKED,
+    header_key,
+    match_header,
+)
 from strategy.ingest.lookups import LIST_KINDS, NORMALISE_SQL, create_lookup_tables, how_to_write, suggestion
 from strategy.ingest.read import RawTable
 from strategy.ingest.report import Limits, Problem
@@ -151,7 +159,8 @@ def validate(cursor: duckdb.DuckDBPyConnection, raw: RawTable, framework: Framew
     return result
 
 
-def _map_headers(cursor, raw: RawTable, framework: Framework, result: Validation) -> tuple[dict[str, int], dict[str, int]]:
+def _map_headers(cursor, raw: RawTable, framework: Framework,
+                 result: Validation) -> tuple[dict[str, int], dict[str, int]]:
     """Which raw column holds each named column and each tick-box code; header problems and warnings noted."""
     mapping: dict[str, int] = {}
     ticks: dict[str, int] = {}
@@ -351,7 +360,8 @@ def _typed(cursor, mapping, ticks) -> None:
                CASE WHEN TRY_CAST(s.investment_gbp AS DECIMAL(38, 6)) IS NOT NULL
                     THEN TRY_CAST(s.investment_gbp AS DECIMAL(38, 6))
                     ELSE coalesce(TRY_CAST({investment} AS DECIMAL(38, 6)),
-                                  TRY_CAST(TRY_CAST({investment} AS DOUBLE) AS DECIMAL(38, 6))) END AS investment_number,
+                                  TRY_CAST(TRY_CAST({investment} AS DOUBLE) AS DECIMAL(38, 6)))
+               END AS investment_number,
                tg.groups AS target_groups, {profile_columns}
         FROM staged s
         {profile_joins}
@@ -397,8 +407,9 @@ def _row_problems(cursor, framework: Framework, mapping, ticks, result: Validati
             (column, cell, shown, _unknown_message(framework, kind, shown)) for kind, column, cell, shown in unknown])
         for column in LIST_KINDS:
             if column in mapping:
-                _problem(cursor, f"SELECT s.row_number, u.shown AS value, u.message FROM staged s JOIN unknown_values u "
-                         f"ON u.column_name = '{column}' AND u.cell = s.{column}", header[column], "",
+                _problem(cursor, "SELECT s.row_number, u.shown AS value, u.message FROM staged s "
+                         f"JOIN unknown_values u ON u.column_name = '{column}' AND u.cell = s.{column}",
+                         header[column], "",
                          "unknown place" if column == "places" else "unknown code", own_message=True)
     if "places" in mapping and any(p.successor for p in framework.places):
         # A place replaced by a successor cannot be named for an activity starting after the change. The few
@@ -428,7 +439,8 @@ def _row_problems(cursor, framework: Framework, mapping, ticks, result: Validati
             continue
         # each distinct date is judged once; the rows holding a wrong one are found by a join
         dates = f"SELECT s.row_number, d.value FROM staged s JOIN date_values d ON d.text = s.{name} WHERE"
-        _problem(cursor, f"{dates} d.day IS NULL AND NOT regexp_full_match({date_part_sql('d.value')}, '{MONTH_FIRST}')",
+        _problem(cursor, f"{dates} d.day IS NULL "
+                         f"AND NOT regexp_full_match({date_part_sql('d.value')}, '{MONTH_FIRST}')",
                  header[name], "This is not a date, or not one that exists. " + DATE_HOW, "not a date")
         _problem(cursor, f"{dates} d.day IS NULL AND regexp_full_match({date_part_sql('d.value')}, '{MONTH_FIRST}')",
                  header[name],

@@ -7,12 +7,18 @@ from datetime import date
 import duckdb
 import pandas as pd
 
-from strategy.access import User, require
 from strategy import db
+from strategy.access import User, require
 from strategy.filters import Filters
 from strategy.framework import Framework
-from strategy.learning.records import (SaveResult, clean_text, code_problems, filter_parameters, local_place_codes,
-                                       refused)
+from strategy.learning.records import (
+    SaveResult,
+    clean_text,
+    code_problems,
+    filter_parameters,
+    local_place_codes,
+    refused,
+)
 
 KINDS = {"individual": "Individual", "group": "Group"}
 # Section headings from the partnership's workshop series; a reflection files under one.

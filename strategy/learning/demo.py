@@ -12,8 +12,8 @@ from datetime import date, timedelta
 
 import duckdb
 
-from strategy.access import User
 from strategy import db
+from strategy.access import User
 from strategy.framework import Framework, FrameworkError
 from strategy.learning import commitments, empathy, experiments, involvements, purposes
 
@@ -28,7 +28,9 @@ def _partner(con: duckdb.DuckDBPyConnection, preferred: str, sector: str) -> str
     if found:
         return found[0][0]
     found = con.execute("SELECT name FROM partners WHERE sector = ? ORDER BY partner_id LIMIT 1", [sector]).fetchall()
-    return found[0][0] if found else con.execute("SELECT name FROM partners ORDER BY partner_id LIMIT 1").fetchall()[0][0]
+    if found:
+        return found[0][0]
+    return con.execute("SELECT name FROM partners ORDER BY partner_id LIMIT 1").fetchall()[0][0]
 
 
 def _checked(result):
@@ -130,16 +132,18 @@ def load_learning_demo(con: duckdb.DuckDBPyConnection, framework: Framework, tod
 
     young_carers = _checked(empathy.save_map(
         **common, subject=f"Young carers in {focus} (demo)", subject_kind="group", purpose_id=carers_purpose,
-        description="Children and teenagers who look after a parent or sibling.", places=[mansfield], aims=[children, inequality]))
+        description="Children and teenagers who look after a parent or sibling.", places=[mansfield],
+        aims=[children, inequality]))
     notes = [
-        ("see", "Leisure centre timetables that clash with school pick-up and medicine times.", "Workshop, March", False),
+        ("see", "Leisure centre timetables that clash with school pick-up and medicine times.", "Workshop, March",
+         False),
         ("hear", "Most information comes from school staff and other young carers, not from services.",
          "Young carers' forum", False),
         ("think_feel", "I can't do after-school clubs, I have to get home for my mum.", f"Young carer, 13, {focus}",
          True),
         ("think_feel", "Worry about what happens at home while they are out.", "Insight report 2024", False),
-        ("do_expect", "If it's not free and I can't bring my little brother, I can't come.", f"Young carer, 15, {focus}",
-         True),
+        ("do_expect", "If it's not free and I can't bring my little brother, I can't come.",
+         f"Young carer, 15, {focus}", True),
     ]
     for quadrant, text, source, is_quote in notes:
         _checked(empathy.add_note(con, framework, ACTOR, young_carers, quadrant, text, source, is_quote,
@@ -149,19 +153,21 @@ def load_learning_demo(con: duckdb.DuckDBPyConnection, framework: Framework, tod
         dict(title="Free swim and walk pass for carers (demo)", lead_partner=carers, purpose_id=carers_purpose,
              hypothesis="If carers get a free pass that works at any time, more of them will be active each week, "
                         "because cost and fixed session times are what stop them.",
-             aims=[inequality, health_aim], ways=[together, learning], places=[mansfield, bassetlaw], start_date=day(420),
-             review_date=day(30), indicators=["93015"], status="reviewing",
+             aims=[inequality, health_aim], ways=[together, learning], places=[mansfield, bassetlaw],
+             start_date=day(420), review_date=day(30), indicators=["93015"], status="reviewing",
              working_signals="Passes used at least weekly by half of holders.",
              failing_signals="Fewer than 1 in 5 passes used after two months.", involved=[(leisure, "involved"),
                                                                                          (public_health, "ally")]),
         dict(title="Young carers' Saturday club (demo)", lead_partner=youth, purpose_id=carers_purpose,
              hypothesis="If young carers can bring a sibling to a Saturday club, they will come regularly.",
-             aims=[children, inequality], ways=[insight, together], places=[mansfield], start_date=day(160), review_date=day(-60),
+             aims=[children, inequality], ways=[insight, together], places=[mansfield], start_date=day(160),
+             review_date=day(-60),
              indicators=["93570"], status="running", working_signals="Ten regulars by the third month.",
              failing_signals="Nobody comes back a second time.", involved=[(carers, "involved"), (sport, "ally")]),
         dict(title="Walking meetings for health staff (demo)", lead_partner=health, purpose_id=None,
              hypothesis="If team meetings become walking meetings once a week, staff will move more at work.",
-             aims=[culture, health_aim], ways=[learning], places=[nottingham], start_date=day(760), review_date=day(520),
+             aims=[culture, health_aim], ways=[learning], places=[nottingham], start_date=day(760),
+             review_date=day(520),
              indicators=["93014"], status="closed", decision="adapt",
              learned="Popular in summer, dropped in winter; adapt to indoor standing meetings from November.",
              involved=[(public_health, "ally")]),
@@ -177,7 +183,8 @@ def load_learning_demo(con: duckdb.DuckDBPyConnection, framework: Framework, tod
              resonated="Starting from purpose, not from the funding pot.",
              learned="Carers describe themselves as parents, daughters, husbands — rarely as 'carers'.",
              commitment="Ask every partner to add 'do you look after someone?' to their sign-up form.",
-             owner=carers, due_date=day(20), aims=[inequality], places=[mansfield, bassetlaw], purpose_id=carers_purpose),
+             owner=carers, due_date=day(20), aims=[inequality], places=[mansfield, bassetlaw],
+             purpose_id=carers_purpose),
         dict(author="Sam (leisure trust)", kind="individual", heading="empathy", reflected_on=day(90),
              resonated="The young carers' quotes.", learned="Our timetable is built around our staff, not our users.",
              commitment="Try one session at 10am on a Saturday with a free sibling place.", owner=leisure,

@@ -5,12 +5,18 @@ from __future__ import annotations
 import duckdb
 import pandas as pd
 
-from strategy.access import User, require
 from strategy import db
+from strategy.access import User, require
 from strategy.filters import Filters
 from strategy.framework import Framework
-from strategy.learning.records import (SaveResult, clean_text, code_problems, filter_parameters, local_place_codes,
-                                       refused)
+from strategy.learning.records import (
+    SaveResult,
+    clean_text,
+    code_problems,
+    filter_parameters,
+    local_place_codes,
+    refused,
+)
 
 # The workshop's four questions, in the order a group works through them.
 QUADRANTS = {
@@ -74,7 +80,8 @@ def add_note(con: duckdb.DuckDBPyConnection, framework: Framework, actor: User, 
         note_id = con.execute(
             "INSERT INTO empathy_notes (map_id, quadrant, text, source, is_quote, pinned_aims, pinned_places, "
             "created_by) VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING note_id",
-            [map_id, quadrant, clean_text(text), clean_text(source), bool(is_quote), list(pinned_aims), local, actor.email]
+            [map_id, quadrant, clean_text(text), clean_text(source), bool(is_quote), list(pinned_aims), local,
+             actor.email]
         ).fetchall()[0][0]
         db.audit(con, actor, "empathy note added", f"map {map_id}, {quadrant}, note {note_id}")
     return SaveResult(note_id)

@@ -13,14 +13,20 @@ from datetime import date
 import duckdb
 import pandas as pd
 
-from strategy.access import User, require
 from strategy import db
+from strategy.access import User, require
 from strategy.activities import derive_for_upload
 from strategy.filters import Filters
 from strategy.framework import Framework
+from strategy.learning.records import (
+    SaveResult,
+    clean_text,
+    code_problems,
+    filter_parameters,
+    local_place_codes,
+    refused,
+)
 from strategy.names import name_key
-from strategy.learning.records import (SaveResult, clean_text, code_problems, filter_parameters, local_place_codes,
-                                       refused)
 
 STATUSES = {"planned": "Planned", "running": "Running", "reviewing": "Reviewing", "closed": "Closed"}
 DECISIONS = {"amplify": "Amplify", "adapt": "Adapt", "stop": "Stop"}
@@ -130,8 +136,8 @@ def _write_linked_activity(con, actor, experiment_id, partner_id, sector, fields
                 "AND replaced_by_upload IS NULL", [upload_id, reference])
     key = con.execute("SELECT coalesce(max(activity_key), 0) + 1 FROM activities").fetchall()[0][0]
     con.execute(
-        "INSERT INTO activities (activity_key, partner_id, activity_id, version, upload_id, title, description, sector, "
-        "start_date, end_date, status, is_experiment) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, true)",
+        "INSERT INTO activities (activity_key, partner_id, activity_id, version, upload_id, title, description, "
+        "sector, start_date, end_date, status, is_experiment) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, true)",
         [key, partner_id, reference, (previous[0][1] + 1) if previous else 1, upload_id, f"Experiment: {title}",
          hypothesis, sector, start, review if status == "closed" else None, ACTIVITY_STATUS[status]])
     con.executemany("INSERT INTO activity_aims VALUES (?, ?)", [[key, a] for a in aims])

@@ -69,9 +69,9 @@ def board_pack_sections(con: duckdb.DuckDBPyConnection, framework: Framework, fi
     if len(register):
         running = int(register.status.isin(["running", "reviewing"]).sum())
         decided = register[register.decision.notna()]
+        counts = ", ".join(f"{n} {d}" for d, n in decided.decision.value_counts().items())
         headline = (f"{len(register)} safe-to-fail experiment{'s' if len(register) != 1 else ''}: {running} under way, "
-                    f"{len(decided)} decided" + (f" ({', '.join(f'{n} {d}' for d, n in decided.decision.value_counts().items())})"
-                                                 if len(decided) else "") + ".")
+                    f"{len(decided)} decided" + (f" ({counts})" if len(decided) else "") + ".")
         table = readable_table(register, framework)[["title", "lead_partner", "status", "decision", "start_date",
                                                 "review_date", "places", "aims"]]
         sections.append(BoardSection("Safe-to-fail experiments", headline, table))
@@ -79,8 +79,10 @@ def board_pack_sections(con: duckdb.DuckDBPyConnection, framework: Framework, fi
     if len(promises):
         late = promises[promises.state == "past its date"]
         still_open = int((promises.state == "open").sum())
-        headline = (f"{still_open + len(late)} commitment(s) not yet kept: {still_open} open and not past their "
-                    f"date, {len(late)} past their date"
+        unkept = still_open + len(late)
+        headline = (f"{unkept} commitment{'s' if unkept != 1 else ''} not yet kept: {still_open} open and not "
+                    f"past {'its' if still_open == 1 else 'their'} date, {len(late)} past "
+                    f"{'its' if len(late) == 1 else 'their'} date"
                     + (f", the longest by {int(late.days_past.max())} days." if len(late) else "."))
         sections.append(BoardSection("Commitments", headline,
                                      promises[["commitment", "owner", "due_date", "state"]].reset_index(drop=True)))

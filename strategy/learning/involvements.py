@@ -5,11 +5,11 @@ from __future__ import annotations
 import duckdb
 import pandas as pd
 
-from strategy.access import User, require
 from strategy import db
+from strategy.access import User, require
 from strategy.framework import Framework
-from strategy.names import name_key
 from strategy.learning.records import SaveResult, clean_text, code_problems, refused
+from strategy.names import name_key
 
 RECORD_KINDS = ("purpose", "experiment")
 # The workshops' words for who a group needs: doing it with us, on our side, to persuade, missing from the room.
@@ -62,7 +62,8 @@ def remove_involvement(con: duckdb.DuckDBPyConnection, actor: User, involvement_
 
 def involvements_for(con: duckdb.DuckDBPyConnection, framework: Framework, record_kind: str,
                      record_id: int) -> pd.DataFrame:
-    """Everyone named for one purpose or experiment (an experiment's lead partner first), with role and sector labels."""
+    """Everyone named for one purpose or experiment (an experiment's lead partner first), with role and sector
+    labels."""
     table = db.query(con, "learning_involvements", record_kind=record_kind, record_id=record_id)
     table["role_label"] = table.role.map(ROLES)
     table["sector_label"] = table.sector.map(lambda c: framework.label("sector", c) if c else "Not known")

@@ -115,5 +115,6 @@ def trend_summary(trend: pd.DataFrame, experiment: pd.Series) -> str:
             sentences.append(f"{name} {latest.value:.1f} in {latest.period}")
     unit = trend.unit.iloc[0] if len(trend) else ""
     return (f"{trend.indicator_name.iloc[0]} ({unit}): " + "; ".join(sentences) + ". The experiment started in "
-            f"{start_period} (Active Lives years run mid-November to mid-November). Survey figures move slowly and reflect many things: read them as context, not as "
+            f"{start_period} (Active Lives years run mid-November to mid-November). Survey figures move slowly and "
+            "reflect many things: read them as context, not as "
             "the experiment's effect.") if sentences else "No values to show."

@@ -64,7 +64,8 @@ def network_layout(graph: nx.Graph) -> dict[str, tuple[float, float]]:
     """Stable positions for drawing (a seeded spring layout, so the picture does not jump between reruns)."""
     if graph.number_of_nodes() == 0:
         return {}
-    positions = nx.spring_layout(graph, seed=LAYOUT_SEED, weight="weight", k=1.6 / max(1, graph.number_of_nodes()) ** 0.5)
+    spacing = 1.6 / max(1, graph.number_of_nodes()) ** 0.5
+    positions = nx.spring_layout(graph, seed=LAYOUT_SEED, weight="weight", k=spacing)
     return {name: (float(x), float(y)) for name, (x, y) in positions.items()}
 
 
@@ -80,4 +81,6 @@ def sectors_in_room_summary(framework: Framework, measures: pd.DataFrame) -> str
                 f"{BRIDGE_MIN_SECTORS} or more other sectors")
     if len(bridges):
         sentence += f" (most: {bridges.name.iloc[0]}, {bridges.sectors_linked.iloc[0]} sectors)"
-    return sentence + (f". Missing from the room: {', '.join(missing)}." if missing else ". Every sector is in the room.")
+    if missing:
+        return sentence + f". Missing from the room: {', '.join(missing)}."
+    return sentence + ". Every sector is in the room."

@@ -8,12 +8,20 @@ import re
 import duckdb
 import pandas as pd
 
-from strategy.access import User, require
 from strategy import db
+from strategy.access import User, require
 from strategy.filters import Filters
 from strategy.framework import Framework
-from strategy.learning.records import (SaveResult, clean_text, code_problems, codes_text, filter_parameters,
-                                       local_place_codes, places_text, refused)
+from strategy.learning.records import (
+    SaveResult,
+    clean_text,
+    code_problems,
+    codes_text,
+    filter_parameters,
+    local_place_codes,
+    places_text,
+    refused,
+)
 
 # The workshops' guide: about 100 words; "good enough for now" beats perfect.
 WORD_GUIDE = 100
@@ -56,9 +64,9 @@ def save_purpose(con: duckdb.DuckDBPyConnection, framework: Framework, actor: Us
     with db.transaction(con):
         if purpose_id is None:
             purpose_id = con.execute(
-                "INSERT INTO purposes (group_name, members, places, aims, is_demo, created_by) VALUES (?, ?, ?, ?, ?, ?) "
-                "RETURNING purpose_id", [clean_text(group_name), clean_text(members), local, list(aims), is_demo,
-                                         actor.email]).fetchall()[0][0]
+                "INSERT INTO purposes (group_name, members, places, aims, is_demo, created_by) "
+                "VALUES (?, ?, ?, ?, ?, ?) RETURNING purpose_id",
+                [clean_text(group_name), clean_text(members), local, list(aims), is_demo, actor.email]).fetchall()[0][0]
             current = None
         else:
             con.execute("UPDATE purposes SET group_name = ?, members = ?, places = ?, aims = ? WHERE purpose_id = ?",

@@ -17,10 +17,10 @@ import duckdb
 import pandas as pd
 
 from strategy import analysis, db, periods
-from strategy.loop.states import STATES
 from strategy.access import User, require
 from strategy.filters import Filters, filters_from_query
 from strategy.framework import Framework
+from strategy.loop.states import STATES
 
 # The headline totals kept with a decision, in the order they are shown, with their labels.
 SNAPSHOT_FIGURES = {"activities": "Activities", "partners": "Partners", "places_reached": "Places reached",

@@ -17,12 +17,12 @@ from datetime import date
 import duckdb
 import pandas as pd
 
-from strategy.names import name_key
 from strategy import analysis, db
 from strategy.access import User, require
 from strategy.filters import Filters
 from strategy.framework import Framework
 from strategy.learning import network
+from strategy.names import name_key
 
 
 @dataclass(frozen=True)

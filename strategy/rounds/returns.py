@@ -15,12 +15,12 @@ from datetime import date
 import duckdb
 import pandas as pd
 
-from strategy.names import name_key
 from strategy import db, periods
 from strategy.access import User, require
 from strategy.framework import Framework, load_framework
 from strategy.ingest.columns import COLUMN_NAMES, LIST_SEPARATORS
 from strategy.ingest.template import template_xlsx
+from strategy.names import name_key
 
 # The kinds of change a return makes, in the order the preview lists them (see return_changes.sql).
 CHANGE_KINDS = ("new", "ended", "changed", "not in this return", "unchanged")

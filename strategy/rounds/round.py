@@ -15,10 +15,10 @@ from urllib.parse import quote
 import duckdb
 import pandas as pd
 
-from strategy.names import name_key
 from strategy import db, periods
 from strategy.access import User, require
 from strategy.framework import load_framework
+from strategy.names import name_key
 
 RETURNED, LATE, NOT_STARTED = "returned", "late", "not started"
 OPEN_ROUND, REMINDER = "open reporting round", "round reminder sent"
@@ -71,7 +71,8 @@ def open_round(con: duckdb.DuckDBPyConnection, actor: User, name: str, deadline:
         raise RoundProblem(f"A round called {name!r} is already open; choose another name.")
     ids = [int(db.query(con, "partner_by_name", partner_key=name_key(p)).partner_id.iloc[0]) for p in chosen]
     with db.transaction(con):
-        round_id, opened_at = db.execute(con, "round_open", round_name=name, deadline=deadline, opened_by=actor.email)[0]
+        round_id, opened_at = db.execute(con, "round_open", round_name=name, deadline=deadline,
+                                         opened_by=actor.email)[0]
         db.execute(con, "round_expect_partners", round_id=round_id, partner_ids=ids)
         db.audit(con, actor, OPEN_ROUND, f"{name}: deadline {deadline.isoformat()}, {len(ids)} partner"
                  f"{'s' if len(ids) != 1 else ''} expected")

@@ -9,14 +9,31 @@ presentation  presentation mode and the board pack downloads
 learning      the learning workspace pages' shared widgets
 """
 
-from strategy.ui.data import (cached, cached_indicators, cached_table, connection, data_changed, database_file,
-                              figure, heatmap_view, open_connection, pinned_quotes_for, place_map,
-                              trend_chart)
-from strategy.ui.learning import (actor, export_button, involvement_editor, pinned_quotes, place_choices,
-                                  show_problems, writing)
+from strategy.ui.data import (
+                              cached,
+                              cached_indicators,
+                              cached_table,
+                              connection,
+                              data_changed,
+                              database_file,
+                              figure,
+                              heatmap_view,
+                              open_connection,
+                              pinned_quotes_for,
+                              place_map,
+                              trend_chart,
+)
+from strategy.ui.learning import (
+                              actor,
+                              export_button,
+                              involvement_editor,
+                              pinned_quotes,
+                              place_choices,
+                              show_problems,
+                              writing,
+)
 from strategy.ui.page import NAVIGATION, NAVIGATION_GROUPS, Page, no_activities_yet, page_setup, show_document
-from strategy.ui.presentation import (board_pack_download, board_slides_for, presentation_style, show_slide,
-                                      slide_number)
+from strategy.ui.presentation import board_pack_download, board_slides_for, presentation_style, show_slide, slide_number
 from strategy.ui.signin import acting_user, log_refusal, sign_in_active, signed_in_user
 from strategy.ui.text import plain, plain_table
 from strategy.ui.widgets import chart_block, headline_indicator_tiles, heatmap_block, money

@@ -21,7 +21,6 @@ from strategy import access, analysis, db, health, periods
 from strategy.filters import Filters
 from strategy.framework import load_framework
 
-
 # --- How many answers each cache keeps ---------------------------------------------------------------------------
 # Answers are cached per (database, question, filters): every distinct link adds entries, and 450 links once held
 # 92 MB. Each cache of answers keeps at most CACHE_ENTRIES of them (the least recently used go first), and none

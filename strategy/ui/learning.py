@@ -13,11 +13,10 @@ from strategy import db
 from strategy.access import PermissionDenied, User
 from strategy.filters import Filters
 from strategy.framework import Framework
-from strategy.ui.text import plain
 from strategy.ui.data import cached, connection, data_changed, database_file
 from strategy.ui.page import Page
 from strategy.ui.signin import acting_user, log_refusal
-
+from strategy.ui.text import plain
 
 # --- Learning workspace widgets (shared by the purpose, empathy map, experiment and learning log pages) -------------
 

@@ -50,7 +50,6 @@ NAVIGATION_GROUPS = {"app.py": "Dashboard", "pages/5_Upload.py": "Partners", "pa
 WIDGET_KEYS = {"places": "filter_places", "sectors": "filter_sectors", "aims": "filter_aims", "ways": "filter_ways",
                "themes": "filter_themes", "partners": "filter_partners", "date_from": "filter_from",
                "date_to": "filter_to"}
-FILTER_URL_KEYS = frozenset(URL_KEYS.values()) | {"from", "to"}
 # The sidebar's filters by the names pages pass to page_setup(sidebar_filters=...); "period" is both dates.
 ALL_FILTERS = ("places", "sectors", "aims", "ways", "themes", "partners", "period")
 # The learning workspace's lists are narrowed by place, aim and partner only (strategy.learning.records).

@@ -14,7 +14,6 @@ from strategy.framework import load_framework
 from strategy.ui.data import connection, database_file
 from strategy.ui.text import plain
 
-
 # --- Sign-in (Streamlit's st.login with an OpenID Connect provider) ---------------------------------------------
 
 LOG = logging.getLogger("strategy.signin")

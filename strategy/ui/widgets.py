@@ -6,8 +6,8 @@ import threading
 from collections import OrderedDict
 
 import pandas as pd
-import pyarrow as pa
 import plotly.graph_objects as go
+import pyarrow as pa
 import streamlit as st
 
 from strategy import images
@@ -179,7 +179,8 @@ def headline_indicator_tiles(filters: Filters) -> None:
 
     for tile, row in zip(st.columns(len(table)), table.itertuples()):
         unit = "%" if row.unit == "%" else ""
-        delta = None if pd.isna(row.change) else f"{row.change:+.1f}{' points' if unit else ''} since {row.previous_period}"
+        delta = None if pd.isna(row.change) else \
+            f"{row.change:+.1f}{' points' if unit else ''} since {row.previous_period}"
         england = "" if pd.isna(row.england_value) or row.place_name == "England" else \
             f" England: {row.england_value:.1f}{unit}."
         tile.metric(plain(f"{row.short_name} ({row.period_label or row.period})"), f"{row.value:.1f}{unit}",

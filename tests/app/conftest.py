@@ -7,6 +7,7 @@ import shutil
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from tests.apptest import forget_answers, open_app
 from tests.conftest import PROJECT_ROOT
 
 PAGES = ["app.py", *sorted(str(p.relative_to(PROJECT_ROOT)) for p in (PROJECT_ROOT / "pages").glob("*.py"))]
@@ -43,17 +44,7 @@ def open_page(monkeypatch):
 
     def open_(script: str, database, query: dict | None = None) -> AppTest:
         monkeypatch.setenv("STRATEGY_DB", str(database))
-        app = AppTest.from_file(str(PROJECT_ROOT / "app.py"), default_timeout=60)
-        if script != "app.py":  # pages run as part of the app, as in the browser
-            app.switch_page(script)
-        for key, value in (query or {}).items():
-            app.query_params[key] = value
-        app.run()
-        return app
+        return open_app(script, query, check=False)
 
     yield open_
-    import streamlit as st
-
-    from strategy.ui import connection
-    connection.clear()
-    st.cache_data.clear()
+    forget_answers()

@@ -35,7 +35,7 @@ def test_dashboard_page_on_an_empty_database_says_there_is_no_data_and_links_to_
 
 def test_empty_overview_lists_no_gaps(open_page, app_empty_db):
     app = open_page("app.py", app_empty_db)
-    assert "Largest gaps" not in [h.value for h in app.subheader]
+    assert not [h.value for h in app.subheader if h.value.startswith("Largest gaps")]
     assert not any("no activit" in m.value.lower() for m in app.markdown if m.value.startswith("- "))
     assert not app.get("plotly_chart")
 
@@ -49,7 +49,7 @@ def test_empty_coverage_page_ranks_no_gaps(open_page, app_empty_db):
 def test_demo_overview_keeps_its_figures(open_page, app_demo_db):
     app = open_page("app.py", app_demo_db)
     assert not any("No activities yet" in i.value for i in app.info)
-    assert "Largest gaps" in [h.value for h in app.subheader]
+    assert [h.value for h in app.subheader if h.value.startswith("Largest gaps")]
 
 
 @pytest.mark.parametrize("script", LEARNING_PAGES)

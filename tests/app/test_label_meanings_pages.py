@@ -6,11 +6,12 @@ import json
 from datetime import date
 
 from strategy import analysis, periods
+from strategy.access import User
 from strategy.filters import Filters
 from strategy.indicator_trends import period_label
 from strategy.loop import decisions
-from strategy.access import User
-from tests.app.test_loop_pages import database, open_page as open_loop_page, server_connection  # noqa: F401
+from tests.app.test_loop_pages import database, server_connection  # noqa: F401
+from tests.app.test_loop_pages import open_page as open_loop_page
 from tests.conftest import DEMO_TODAY
 
 MANSFIELD = "E07000174"

@@ -1,4 +1,5 @@
-"""AppTest of the learning workspace pages: they render on demo and empty data, follow the filters, and save."""
+"""AppTest of the learning workspace pages: they follow the filters and save (that they render on demo and empty
+data: tests/app/test_pages.py)."""
 
 from pathlib import Path
 
@@ -6,18 +7,12 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from strategy.ui import connection
-from tests.conftest import PROJECT_ROOT
-
-PAGES = ["pages/7_Shared_purpose.py", "pages/8_Empathy_maps.py", "pages/9_Experiments.py",
-         "pages/10_Learning_log.py"]
+from tests.apptest import open_app
 
 
 def run(page: str, monkeypatch, database: Path) -> AppTest:
     monkeypatch.setenv("STRATEGY_DB", str(database))
-    monkeypatch.chdir(PROJECT_ROOT)
-    at = AppTest.from_file(str(PROJECT_ROOT / page), default_timeout=60)
-    at.run()
-    return at
+    return open_app(page, check=False)
 
 
 @pytest.fixture(autouse=True)
@@ -29,21 +24,6 @@ def fresh_cache():
     yield
     st.cache_resource.clear()
     st.cache_data.clear()
-
-
-@pytest.mark.parametrize("page", PAGES)
-def test_page_renders_on_demo_data(page, monkeypatch, demo_db_copy):
-    at = run(page, monkeypatch, demo_db_copy)
-    assert not at.exception, at.exception
-    assert not at.error
-
-
-@pytest.mark.parametrize("page", PAGES)
-def test_page_renders_on_an_empty_database(page, monkeypatch, empty_db_file, tmp_path):
-    copy = tmp_path / "empty.duckdb"
-    copy.write_bytes(empty_db_file.read_bytes())
-    at = run(page, monkeypatch, copy)
-    assert not at.exception, at.exception
 
 
 def test_place_filter_narrows_the_experiment_register(monkeypatch, demo_db_copy):

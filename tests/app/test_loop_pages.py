@@ -12,10 +12,8 @@ from strategy.framework import load_framework
 from strategy.loop import scenarios
 from strategy.ui.text import plain
 from tests.app.test_upload_page import choose_organisation
-from tests.conftest import PROJECT_ROOT
+from tests.apptest import open_app
 from tests.unit.test_ingest_files import csv_bytes, row
-
-APP = str(PROJECT_ROOT / "app.py")
 
 
 @pytest.fixture
@@ -38,13 +36,7 @@ def server_connection():
 
 
 def open_page(script: str, query: dict | None = None) -> AppTest:
-    at = AppTest.from_file(APP, default_timeout=90)
-    at.switch_page(script)
-    for key, value in (query or {}).items():
-        at.query_params[key] = value
-    at.run()
-    assert not at.exception, at.exception
-    return at
+    return open_app(script, query, timeout=90)
 
 
 def test_a_decision_recorded_on_a_view_opens_the_next_pack_with_its_state(database):

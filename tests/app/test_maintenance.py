@@ -3,8 +3,6 @@ back by themselves once the file is usable again, without restarting the server.
 
 from __future__ import annotations
 
-from tests.conftest import DEMO_CURRENT_ACTIVITIES
-
 import shutil
 import subprocess
 import sys
@@ -12,6 +10,7 @@ import sys
 import pytest
 
 from strategy.ui import connection
+from tests.conftest import DEMO_CURRENT_ACTIVITIES
 
 HOLD_DATABASE = """
 import sys, time, duckdb

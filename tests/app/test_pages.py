@@ -14,6 +14,7 @@ def test_page_renders_on_demo_data_with_the_demo_banner(open_page, app_installed
     install, demo, _ = app_installed
     app = open_page(script, demo)
     assert not app.exception, [e.value for e in app.exception]
+    assert not app.error, [e.value for e in app.error]
     assert any("Demo data" in w.value for w in app.warning)
     name = install.toml()["strategy"]["short_name"]
     sidebar = [m.value for m in app.sidebar.markdown]

@@ -9,10 +9,10 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from strategy import db, slides
+from strategy.filters import filters_from_query
 from strategy.ui.text import plain
-from strategy.filters import Filters, filters_from_query
-from strategy.ui.text import plain
-from tests.conftest import DEMO_TODAY, PROJECT_ROOT
+from tests.apptest import open_app
+from tests.conftest import DEMO_TODAY
 
 PRESENTATION = "pages/6_Presentation.py"
 OVERVIEW = "app.py"
@@ -20,14 +20,7 @@ REFERENCE: list = []  # the reference database of the running module (see refere
 
 
 def _run(script: str, database, query: dict | None = None) -> AppTest:
-    at = AppTest.from_file(str(PROJECT_ROOT / "app.py"), default_timeout=60)
-    if script != "app.py":  # pages run as part of the app, as in the browser
-        at.switch_page(script)
-    for key, value in (query or {}).items():
-        at.query_params[key] = value
-    at.run()
-    assert not at.exception, at.exception
-    return at
+    return open_app(script, query)
 
 
 @pytest.fixture
@@ -106,13 +99,6 @@ def test_without_chromium_the_downloads_say_why_instead_of_failing_on_click(demo
     pack = [b for b in at.button if b.label == "Board pack (PowerPoint)"]
     assert pack and pack[0].disabled
     assert any("cannot be made on this server" in c.value and "Chromium" in c.value for c in at.caption)
-
-
-def test_page_renders_on_an_empty_database(app_empty_db, monkeypatch):
-    monkeypatch.setenv("STRATEGY_DB", str(app_empty_db))
-    at = _run(PRESENTATION, app_empty_db)
-    assert not at.exception
-    assert any("No activities yet" in i.value for i in at.info)  # an empty database says so and links to Upload
 
 
 ALIGNMENT = "pages/1_Alignment.py"

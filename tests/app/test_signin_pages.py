@@ -11,9 +11,9 @@ from streamlit.testing.v1 import AppTest
 
 from strategy import db
 from strategy.access import LOCAL_USER
-from strategy.users import add_partner, add_user, deactivate_user
 from strategy.ui.text import plain
-from tests.conftest import PROJECT_ROOT
+from strategy.users import add_partner, add_user, deactivate_user
+from tests.apptest import forget_answers, open_app
 
 PARTNER = "Mansfield Community Trust"
 PEOPLE = {"viewer": "viewer@example.org", "partner": "partner@example.org", "analyst": "analyst@example.org",
@@ -50,22 +50,11 @@ def open_as(monkeypatch, signin_db):
         monkeypatch.setenv("STRATEGY_DB", str(signin_db))
         monkeypatch.setenv("STRATEGY_MODE", mode)
         monkeypatch.delenv("STRATEGY_AUTH", raising=False)
-        app = AppTest.from_file(str(PROJECT_ROOT / "app.py"), default_timeout=60)
-        if auth is not None:
-            app.secrets["auth"] = auth
-        app.user = {"is_logged_in": email is not None, **(claims(email, **changes) if email else {})}
-        if script != "app.py":
-            app.switch_page(script)
-        app.run()
-        assert not app.exception, app.exception
-        return app
+        return open_app(script, secrets=None if auth is None else {"auth": auth},
+                        user={"is_logged_in": email is not None, **(claims(email, **changes) if email else {})})
 
     yield open_
-    import streamlit as st
-
-    from strategy.ui import connection
-    connection.clear()
-    st.cache_data.clear()
+    forget_answers()
     streamlit.config.set_option("client.showErrorDetails", "full")
     streamlit.config.set_option("client.disableDataExport", False)
 
@@ -125,7 +114,7 @@ def test_navigation_shows_each_person_only_the_pages_they_may_use(open_as, role,
 def test_the_admin_page_opened_by_its_address_refuses_everyone_but_admins(open_as, role):
     app = open_as(PEOPLE[role], "pages/11_Admin.py")
     assert "Only admins can manage users" in app.error[0].value
-    assert f"you are signed in as" in app.error[0].value
+    assert "you are signed in as" in app.error[0].value
     assert not app.dataframe  # no user list, no audit log
 
 
@@ -208,7 +197,8 @@ def test_a_viewer_who_submits_a_reflection_anyway_is_refused_and_nothing_is_save
     before = audit_rows(signin_db, "reflection added", PEOPLE["viewer"])
     app.text_input[0].input("Board member")
     next(b for b in app.button if "Add to the log" in b.label).click().run()
-    assert any(plain("Only partners, analysts and admins can edit the learning workspace") in e.value for e in app.error)
+    refusal = plain("Only partners, analysts and admins can edit the learning workspace")
+    assert any(refusal in e.value for e in app.error)
     assert audit_rows(signin_db, "reflection added", PEOPLE["viewer"]) == before
 
 

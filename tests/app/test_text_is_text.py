@@ -18,7 +18,7 @@ from strategy.ingest import import_activities
 from strategy.ingest.report import LOADED
 from strategy.learning import commitments, empathy, experiments, involvements, purposes
 from tests.app.conftest import PAGES
-from tests.conftest import PROJECT_ROOT
+from tests.apptest import open_app
 from tests.unit.test_ingest_files import GOOD, csv_bytes
 
 # Each payload tries one way to make text do something: an outside image, a link, raw HTML, emphasis, Streamlit's
@@ -103,15 +103,7 @@ def rendered_text(app: AppTest) -> list[tuple[str, str]]:
 def open_page(script: str, database, monkeypatch, query: dict | None, state: dict) -> AppTest:
     monkeypatch.setenv("STRATEGY_DB", str(database))
     monkeypatch.setenv("STRATEGY_AUTH", "local")
-    app = AppTest.from_file(str(PROJECT_ROOT / "app.py"), default_timeout=90)
-    if script != "app.py":
-        app.switch_page(script)
-    for key, value in (query or {}).items():
-        app.query_params[key] = value
-    for key, value in state.items():
-        app.session_state[key] = value
-    app.run()
-    return app
+    return open_app(script, query, state=state, timeout=90, check=False)
 
 
 @pytest.fixture(autouse=True)

@@ -4,10 +4,9 @@ import json
 import shutil
 from pathlib import Path
 
-import pytest
 from streamlit.testing.v1 import AppTest
 
-from tests.conftest import PROJECT_ROOT
+from tests.apptest import open_app
 
 PAGE = "pages/4_Trends.py"
 FINGERTIPS_DOWNLOAD = (Path(__file__).resolve().parents[1] / "fixtures" / "fingertips_93015_download.csv").read_bytes()
@@ -17,13 +16,7 @@ def _page(monkeypatch, database, **query) -> AppTest:
     """The page on a private copy of a database: the app's cached read-write connection to a file would clash
     with the read-only demo_con other tests in this process hold on the shared demo file."""
     monkeypatch.setenv("STRATEGY_DB", str(database))
-    at = AppTest.from_file(str(PROJECT_ROOT / "app.py"), default_timeout=60)
-    at.switch_page(PAGE)
-    for key, value in query.items():
-        at.query_params[key] = value
-    at.run()
-    assert not at.exception, [e.value for e in at.exception]
-    return at
+    return open_app(PAGE, query)
 
 
 def _chart(at) -> dict:

@@ -5,19 +5,14 @@ from __future__ import annotations
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from strategy import db
-from strategy.ui.text import plain
 from strategy.rounds.organisations import NEW_ORGANISATION
-from tests.conftest import PROJECT_ROOT
+from strategy.ui.text import plain
+from tests.apptest import open_app
 from tests.unit.test_ingest_files import HOSTILE_DESCRIPTION, csv_bytes, row
-
-APP = str(PROJECT_ROOT / "app.py")
 
 
 def open_upload_page() -> AppTest:
-    """The page as the app serves it (from app.py, so links to other pages resolve)."""
-    at = AppTest.from_file(APP, default_timeout=60).run()
-    return at.switch_page("pages/5_Upload.py").run()
+    return open_app("pages/5_Upload.py", check=False)
 
 
 @pytest.fixture
@@ -84,7 +79,8 @@ def test_file_with_mistakes_lists_every_problem_grouped_and_writes_nothing(uploa
     assert [e.label for e in at.expander] == ["Unknown place: 1", "Not a date: 1", "Negative number: 1"]
     problems = at.table[0].value
     assert problems["row"].tolist() == ["2"]
-    assert plain(f"Did you mean '{example_place}'?") in problems["what is wrong and how to fix it"].iloc[0]  # text, not Markdown
+    # text, not Markdown
+    assert plain(f"Did you mean '{example_place}'?") in problems["what is wrong and how to fix it"].iloc[0]
     assert [b.label for b in at.get("download_button")][-1] == "Download your file with a 'problems' column"
     assert all(b.key != "upload_load" for b in at.button)
 

@@ -4,8 +4,8 @@ once in two browsers each see only what they should."""
 
 from __future__ import annotations
 
-import os
 import json
+import os
 import secrets
 import shutil
 import subprocess

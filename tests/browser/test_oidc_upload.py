@@ -10,8 +10,7 @@ import io
 import pytest
 
 from tests.browser.conftest import choose_organisation, wait_for_app
-from tests.browser.test_oidc_signin import (OWN, PEOPLE, new_person, provider, sign_in,  # noqa: F401 (fixtures)
-                                            signin_db, signin_url)
+from tests.browser.test_oidc_signin import OWN, PEOPLE, new_person, provider, sign_in, signin_db, signin_url  # noqa: F401 (fixtures)
 
 pytestmark = pytest.mark.browser
 

@@ -75,6 +75,7 @@ def test_partner_fixes_their_file_and_sees_it_in_the_heatmap(page, app_url, test
 
     page.goto(f"{app_url}/Alignment?partner={quote(PARTNER)}")
     wait_for_app(page)
-    page.get_by_text("The strongest cell is A3 Communities who experience the greatest inequality x W4 Targeting and aligning investment (3 activities)").wait_for()
+    page.get_by_text("The strongest cell is A3 Communities who experience the greatest inequality x "
+                     "W4 Targeting and aligning investment (3 activities)").wait_for()
     page.locator(".js-plotly-plot").first.wait_for()
     page.screenshot(path=str(test_output / "partner-journey-heatmap.png"), full_page=True)

@@ -22,8 +22,7 @@ from strategy.filters import Filters
 from strategy.framework import load_framework
 from strategy.users import add_user
 from tests.browser.conftest import screenshot, wait_for_app
-from tests.browser.test_oidc_signin import (PEOPLE, new_person, provider, sign_in, signin_url,  # noqa: F401
-                                            vouch)
+from tests.browser.test_oidc_signin import PEOPLE, new_person, provider, sign_in, signin_url, vouch  # noqa: F401
 from tests.conftest import DEMO_TODAY
 
 pytestmark = pytest.mark.browser

@@ -93,7 +93,8 @@ def build(size: int, folder: Path) -> tuple[Path, float, int]:
 def report(rows: dict[int, dict], repeat: int) -> str:
     sizes = sorted(rows)
     head = "| | " + " | ".join(f"{s:,} activities" for s in sizes) + " |\n|---|" + "---|" * len(sizes) + "\n"
-    lines = [f"Measured {date.today().isoformat()} on {os.cpu_count()} cores ({platform.processor() or platform.machine()}), "
+    processor = platform.processor() or platform.machine()
+    lines = [f"Measured {date.today().isoformat()} on {os.cpu_count()} cores ({processor}), "
              f"Python {platform.python_version()}; medians of {repeat} runs.\n", "### Heatmap query (ms)\n", head]
     for case in HEATMAP_CASES:
         lines.append(f"| {case} | " + " | ".join(str(rows[s]["heatmap_ms"][case]) for s in sizes) + " |\n")
@@ -106,7 +107,8 @@ def report(rows: dict[int, dict], repeat: int) -> str:
     lines += ["\n### Build and memory\n", head,
               "| build demo database (s) | " + " | ".join(str(rows[s]["build_s"]) for s in sizes) + " |\n",
               "| peak memory, building (MiB) | " + " | ".join(str(rows[s]["build_peak_mib"]) for s in sizes) + " |\n",
-              "| peak memory, queries and pages (MiB) | " + " | ".join(str(rows[s]["peak_rss_mib"]) for s in sizes) + " |\n"]
+              "| peak memory, queries and pages (MiB) | " + " | ".join(str(rows[s]["peak_rss_mib"]) for s in sizes)
+              + " |\n"]
     return "".join(lines)
 
 

@@ -85,8 +85,8 @@ def child_duckdb_read(file: str, database: str | None = None) -> dict:
 
 def child_import(file: str, database: str, dry_run: bool) -> dict:
     from strategy import db
-    from strategy.build import build_database
     from strategy.access import LOCAL_USER
+    from strategy.build import build_database
     from strategy.ingest import import_activities
     from strategy.ingest.report import Limits
 
@@ -156,7 +156,8 @@ def main() -> None:
         print(f"generated {args.rows:,} rows, {file.stat().st_size / 1048576:.0f} MiB in "
               f"{time.perf_counter() - started:.1f} s", flush=True)
         yardstick = measure(args.repeat, "duckdb", str(file))
-        print(f"duckdb read_csv (typed): {yardstick['seconds']:.2f} s, peak {yardstick['peak_mib']:.0f} MiB", flush=True)
+        print(f"duckdb read_csv (typed): {yardstick['seconds']:.2f} s, peak {yardstick['peak_mib']:.0f} MiB",
+              flush=True)
         on_disk = measure(args.repeat, "duckdb", str(file), str(Path(folder) / "read.duckdb"))
         print(f"duckdb read_csv (typed) into a database file: {on_disk['seconds']:.2f} s", flush=True)
         dry = measure(args.repeat, "dry", str(file), str(Path(folder) / "dry.duckdb"))

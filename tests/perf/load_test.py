@@ -15,7 +15,8 @@ place on its own), warm (the same links again), and "while one partner upload la
 links while one more person uploads a partner file through the Upload page in a real Chromium (the file chosen and
 checked beforehand; Load pressed as the wave opens) and two more open Overview then Alignment in real Chromium
 (tests/perf/chromium_sessions.py), timed to the page drawn. During the upload wave each page must show the
-numbers from before the upload or after it (computed from a copy with the same file imported), never anything else. Servers run as `streamlit run serve.py` (and
+numbers from before the upload or after it (computed from a copy with the same file imported), never anything else.
+Servers run as `streamlit run serve.py` (and
 trivial_page.py) on copies of a demo database; the server's resident memory is sampled from /proc while the waves
 run. Results are printed and written to test-output/load_test.json.
 

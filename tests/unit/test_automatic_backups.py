@@ -8,8 +8,8 @@ from datetime import datetime, timedelta, timezone
 
 import pytest
 
-from strategy.access import LOCAL_USER
 from strategy import backup, db
+from strategy.access import LOCAL_USER
 from strategy.ingest import DUPLICATE, LOADED, REJECTED, VALID, import_activities, rollback_upload
 from tests.unit.test_ingest_files import csv_bytes, row
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import re
 from datetime import date
 
 import pytest
@@ -60,6 +61,7 @@ def _key_figures(pack, key: str):
     return next(s for s in pack["deck"].slides if s.shapes.title.text == f"Key figures: {slide.name}")
 
 
+@pytest.mark.slow
 def test_a_title_slide_then_every_view_in_order_then_the_key_figures(pack):
     # Nottinghamshire's 7 districts: 6 on the Trends slide, the seventh on one appendix slide
     appendix = (len(pack["districts"]) - 1) // 6  # the Trends slide draws six places; the rest follow
@@ -133,6 +135,7 @@ def test_view_slides_carry_chart_alt_text_footer_and_notes(pack):
         assert "Key figures:" in notes
 
 
+@pytest.mark.slow
 def test_pdf_has_the_same_slides_and_words(pack):
     pdf = PdfReader(io.BytesIO(board_pack.pdf_from_pptx(pack["pptx"])))
     assert len(pdf.pages) == len(pack["deck"].slides)
@@ -166,6 +169,7 @@ def test_a_file_that_is_not_a_presentation_is_refused_as_a_template(pack, tmp_pa
         board_pack.pptx_bytes(pack["slides"][:1], pack["title"], template=bad)
 
 
+@pytest.mark.slow
 def test_an_empty_database_gives_a_pack_that_says_there_is_no_data(empty_con, framework):
     built = slides.board_slides(empty_con, framework, Filters(), today=date(2026, 6, 30))
     deck = Presentation(io.BytesIO(board_pack.pptx_bytes(built, board_pack.pack_title(empty_con, framework,
@@ -182,11 +186,13 @@ def test_format_cell_reads_like_the_dashboard():
     assert board_pack.format_cell("Mansfield") == "Mansfield"
 
 
+@pytest.mark.slow
 def test_command_writes_a_pptx_for_the_filters(demo_db_copy, tmp_path, capsys):
     target = tmp_path / "pack.pptx"
     assert main(["--db", str(demo_db_copy), "board-pack", str(target), "--place", "Mansfield", "--aim", "A3"]) == 0
     deck = Presentation(target)
-    assert "Showing: Places: Mansfield; Aims: A3 Communities who experience the greatest inequality." in _texts(deck.slides[0])
+    showing = "Showing: Places: Mansfield; Aims: A3 Communities who experience the greatest inequality."
+    assert showing in _texts(deck.slides[0])
     assert "Wrote the board pack" in capsys.readouterr().out
 
 
@@ -221,4 +227,4 @@ def test_pack_carries_the_trend_and_the_learning_workspace(pack):
     assert trend.headline.startswith("Inactive adults, 2024/25 (mid-Nov to mid-Nov):") and "England" in trend.headline
     assert pack["county"] not in trend.headline  # the county's districts are named, not the county
     commitments = next(slide for slide in pack["slides"] if slide.key == "commitments")
-    assert "past their date" in commitments.headline
+    assert re.search(r"\d+ past (its|their) date", commitments.headline)

@@ -73,6 +73,7 @@ def _all_text(slide) -> str:
     return "\n".join(parts)
 
 
+@pytest.mark.slow
 def test_every_run_of_text_is_large_enough_to_read_from_the_back_of_the_room(any_pack):
     for number, slide in enumerate(any_pack["deck"].slides, start=1):
         for shape in slide.shapes:

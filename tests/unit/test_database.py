@@ -10,7 +10,8 @@ from strategy import db
 from strategy.build import build_database
 
 # Another process (like the running dashboard) holding the database file open for writing.
-HOLD_THE_FILE = "import sys, time, duckdb; c = duckdb.connect(sys.argv[1]); print('holding', flush=True); time.sleep(60)"
+HOLD_THE_FILE = ("import sys, time, duckdb; c = duckdb.connect(sys.argv[1]); print('holding', flush=True); "
+                 "time.sleep(60)")
 
 
 def test_init_creates_every_table_of_the_data_model(empty_con):
@@ -103,7 +104,8 @@ SQL_PARAMETERS = {"row_dimension": "aim", "column_dimension": "way", "row_code":
                   "roles": ["ally"], "partner": None, "email": "someone@example.org", "partner_name": "Nobody",
                   "action": None, "actor": None, "limit": 10, "detail": "x", "day": None}
 SQL_PARAMETERS["table_name"] = "activities"  # table_blocks_in_use.sql (the health check's file size)
-SQL_PARAMETERS.update(partner_key="nobody", email_key="someone@example.org", partner_keys=[])  # keys from strategy/names.py
+# keys from strategy/names.py
+SQL_PARAMETERS.update(partner_key="nobody", email_key="someone@example.org", partner_keys=[])
 SQL_PARAMETERS.update(round_id=1, round_name="2026/27 Q2")  # the reporting round's queries
 SQL_PARAMETERS.update(states=["open"], cells=["E07000174|A1"], in_board_pack_only=False)  # decisions, fit, scenarios
 # Reads of the import's temporary staged table, which exists only inside an import (run by the round-trip tests of

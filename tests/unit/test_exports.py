@@ -10,7 +10,6 @@ from strategy import analysis, db, exports
 from strategy.access import LOCAL_USER
 from strategy.filters import Filters
 
-
 FORMULA_LIKE = ["=HYPERLINK(\"http://x\")", "+1", "-2+3", "@SUM(A1)", "\tcmd", "\rcmd", "\n=1+1", "  =1+1",
                 "\u00a0=1+1", " \u00a0 +1", "\uff1d1+1", "\uff0b1", "\uff0d1", "\uff20SUM(A1)", "-5k challenge"]
 

@@ -2,7 +2,9 @@
 
 from datetime import date
 
-from hypothesis import given, strategies as st
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from strategy.filters import Filters, filters_from_query
 from strategy.framework import load_framework
@@ -25,6 +27,7 @@ filters_strategy = st.builds(
 )
 
 
+@pytest.mark.slow
 @given(filters_strategy)
 def test_filters_round_trip_through_the_query_string(filters):
     assert filters_from_query(filters.to_query(), FRAMEWORK) == filters

@@ -1,4 +1,5 @@
-"""Importing indicator files: the Fingertips download unchanged, the product's template, and every way a file can be wrong."""
+"""Importing indicator files: the Fingertips download unchanged, the product's template, and every way a file can be
+wrong."""
 
 import hashlib
 import json
@@ -9,8 +10,8 @@ import pytest
 
 from strategy import db
 from strategy.access import LOCAL_USER, User
-from strategy.originals import original_bytes
 from strategy.indicator_import import import_indicator_file
+from strategy.originals import original_bytes
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
 FINGERTIPS_DOWNLOAD = (FIXTURES / "fingertips_93015_download.csv").read_bytes()
@@ -53,7 +54,8 @@ def _current(con, indicator_id, place_code):
                        [indicator_id, place_code]).df()
 
 
-def test_a_fingertips_download_imports_unchanged_keeping_persons_rows_of_the_partnerships_places(writable_con, framework):
+def test_a_fingertips_download_imports_unchanged_keeping_persons_rows_of_the_partnerships_places(writable_con,
+                                                                                                  framework):
     report = import_indicator_file(writable_con, framework, FINGERTIPS_DOWNLOAD, "indicator-data.csv", actor=LOCAL_USER)
     assert report.status == "loaded", report.errors
     assert report.layout == "fingertips"
@@ -104,7 +106,8 @@ def test_an_upload_keeps_the_original_bytes_its_checksum_and_an_audit_entry(writ
     assert original is None and original_bytes(writable_con, report.upload_id) == FINGERTIPS_DOWNLOAD
     assert sha256 == hashlib.sha256(FINGERTIPS_DOWNLOAD).hexdigest()
     assert json.loads(stored_report)["upload_id"] == report.upload_id
-    audit = writable_con.execute("SELECT actor, action FROM audit_log WHERE upload_id = ?", [report.upload_id]).fetchall()
+    audit = writable_con.execute("SELECT actor, action FROM audit_log WHERE upload_id = ?",
+                                 [report.upload_id]).fetchall()
     assert audit == [("analyst@example.org", "import indicators")]
 
 
@@ -118,7 +121,8 @@ def test_the_same_file_twice_is_reported_as_a_duplicate_and_not_loaded_again(wri
 
 def test_a_dry_run_validates_without_writing(writable_con, framework):
     before = writable_con.execute("SELECT count(*) FROM indicator_values").fetchall()[0][0]
-    report = import_indicator_file(writable_con, framework, FINGERTIPS_DOWNLOAD, "a.csv", actor=LOCAL_USER, dry_run=True)
+    report = import_indicator_file(writable_con, framework, FINGERTIPS_DOWNLOAD, "a.csv", actor=LOCAL_USER,
+                                   dry_run=True)
     assert report.status == "valid" and report.rows == 20 and report.upload_id is None
     assert writable_con.execute("SELECT count(*) FROM indicator_values").fetchall()[0][0] == before
     assert writable_con.execute("SELECT count(*) FROM uploads").fetchall()[0][0] == 0
@@ -150,7 +154,8 @@ def test_every_problem_in_the_file_is_reported_at_once_and_nothing_is_written(wr
                      (8, "indicator_id"), (9, "period")}
     assert all(e["message"] for e in report.errors)
     assert writable_con.execute("SELECT count(*) FROM uploads").fetchall()[0][0] == 0
-    assert writable_con.execute("SELECT count(*) FROM indicator_values WHERE upload_id IS NOT NULL").fetchall()[0][0] == 0
+    imported = writable_con.execute("SELECT count(*) FROM indicator_values WHERE upload_id IS NOT NULL").fetchall()
+    assert imported[0][0] == 0
 
 
 def test_a_file_that_is_not_an_indicator_file_is_rejected_with_what_columns_it_needs(writable_con, framework):

@@ -3,6 +3,7 @@
 from datetime import date
 
 import pandas as pd
+import pytest
 
 from strategy import indicator_trends
 from strategy.filters import Filters
@@ -75,6 +76,7 @@ def test_headline_tiles_depend_only_on_the_place_they_describe(demo_con, framewo
         pd.testing.assert_frame_equal(shown, indicator_trends.headline_indicators(demo_con, framework, place_only))
 
 
+@pytest.mark.slow
 def test_every_place_at_once_gives_each_place_exactly_its_own_headline_rows(demo_con, framework):
     """The Overview reads each place's tiles from one table of every place (computed once, shared by sessions)."""
     every_place = indicator_trends.headline_indicators_by_place(demo_con, framework)

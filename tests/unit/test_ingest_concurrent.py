@@ -18,8 +18,8 @@ from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
-from strategy.access import LOCAL_USER, User
 from strategy import analysis, backup, db
+from strategy.access import LOCAL_USER, User
 from strategy.filters import Filters
 from strategy.ingest import BUSY, LOADED, import_activities, rollback_upload
 from strategy.ingest import load as load_module
@@ -50,10 +50,12 @@ def check_whole(con, reports) -> None:
 
 def run_at_once(con, files):
     with ThreadPoolExecutor(THREADS) as pool:
-        return list(pool.map(lambda n: import_activities(con, files[n], f"t{n}.csv", f"Thread {n}", User(f"user{n}@example.org", "admin")),
+        return list(pool.map(lambda n: import_activities(con, files[n], f"t{n}.csv", f"Thread {n}",
+                                                         User(f"user{n}@example.org", "admin")),
                              range(THREADS)))
 
 
+@pytest.mark.slow
 def test_imports_at_once_each_land_whole(demo_db_copy):
     con = db.connect(demo_db_copy)
     try:
@@ -129,6 +131,7 @@ def test_queries_answer_during_a_large_import_with_the_state_before_or_after(dem
     assert seen[0] == before and seen[-1] == after
 
 
+@pytest.mark.slow
 def test_a_command_line_import_while_another_program_holds_the_file_says_what_to_do(demo_db_copy, tmp_path):
     upload = tmp_path / "partner.csv"
     upload.write_bytes(partner_file(0))

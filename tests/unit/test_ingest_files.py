@@ -16,8 +16,8 @@ from typing import Callable
 import pytest
 from openpyxl import Workbook, load_workbook
 
-from strategy.access import LOCAL_USER, User
 from strategy import db
+from strategy.access import LOCAL_USER
 from strategy.ingest import LOADED, REJECTED, Limits, import_activities
 
 HEADER = ["activity_id", "title", "description", "sector", "places", "aims", "ways_of_working", "themes",
@@ -179,7 +179,8 @@ CASES = [
          LOADED, name="own.xlsx", warning_kinds=["other sheet"], stored=stored_one(title="Walking for health")),
     Case("semicolon_delimited_european_excel", csv_bytes([row(places="Mansfield, Ashfield")], delimiter=";"), LOADED,
          stored=stored_one(places=["E07000170", "E07000174"])),
-    Case("tab_delimited_copied_from_a_sheet", csv_bytes([GOOD], delimiter="\t"), LOADED, stored=stored_one(aims=["A1"])),
+    Case("tab_delimited_copied_from_a_sheet", csv_bytes([GOOD], delimiter="\t"), LOADED,
+         stored=stored_one(aims=["A1"])),
     Case("crlf_line_endings", csv_bytes([GOOD, row(activity_id="MM-2")], line_end="\r\n"), LOADED),
     Case("quoted_cell_with_embedded_newline_and_commas",
          csv_bytes([row(description="Line one, with a comma\nline two \"quoted\""), row(activity_id="MM-2")]), LOADED,
@@ -219,14 +220,16 @@ CASES = [
          + b",,,,,,,,,,,,,,,,\n,,,,,,,,,,,,,,,,\n", LOADED, stored=stored_one(activity_id="MM-1")),
     Case("spaces_and_no_break_spaces_around_every_value",
          csv_bytes([row(sector="  Sport ", places="\u00a0Mansfield ", aims=" A1 ", start_date=" 01/04/2024 ",
-                        end_date="\t", status=" active ", participants=" 1,200\u00a0", investment_gbp=" £5,000 GBP\u00a0",
+                        end_date="\t", status=" active ", participants=" 1,200\u00a0",
+                        investment_gbp=" £5,000 GBP\u00a0",
                         target_groups="  ", title=" Walking for health\u00a0")]), LOADED,
          stored=stored_one(sector="sport", places=["E07000174"], aims=["A1"], start_date=date(2024, 4, 1),
                            end_date=None, status="active", participants=1200, investment_gbp=Decimal("5000.00"),
                            target_groups=None, title="Walking for health")),
     Case("row_of_spaces_below_the_data_is_ignored",
          csv_bytes([GOOD]) + b" , ,\t, ,  , , , , , \xc2\xa0, , , , \n", LOADED, stored=stored_one(activity_id="MM-1")),
-    Case("unknown_extra_column_is_ignored_with_a_note", csv_bytes([{**GOOD, "Notes": "call Sam"}], header=HEADER + ["Notes"]),
+    Case("unknown_extra_column_is_ignored_with_a_note",
+         csv_bytes([{**GOOD, "Notes": "call Sam"}], header=HEADER + ["Notes"]),
          LOADED, warning_kinds=["ignored column"]),
     Case("title_row_above_the_headers",
          b"Activities return 2024,,\n" + csv_bytes([GOOD]), LOADED, warning_kinds=["ignored rows"]),
@@ -323,7 +326,8 @@ CASES = [
     # a sheet's <dimension> may understate it: what is actually there is bounded as it is read
     Case("workbook_with_one_value_a_million_rows_down",
          rewritten_xlsx(xlsx_bytes([xlsx_row()]), SHEET, lambda body: body.replace(
-             b"</sheetData>", b'<row r="1048576"><c r="A1048576" t="inlineStr"><is><t>x</t></is></c></row></sheetData>')),
+             b"</sheetData>",
+             b'<row r="1048576"><c r="A1048576" t="inlineStr"><is><t>x</t></is></c></row></sheetData>')),
          REJECTED, name="far.xlsx", errors=[(0, "", "too many rows")], limits=Limits(max_megabytes=50, max_rows=100)),
     Case("workbook_with_one_value_in_the_last_excel_column",
          rewritten_xlsx(xlsx_bytes([xlsx_row()]), SHEET, lambda body: body.replace(
@@ -414,8 +418,8 @@ def test_formula_text_is_neutralised_in_the_problems_file(writable_con):
 
 
 def test_windows_1252_is_said_in_the_report(writable_con):
-    report = import_activities(writable_con, csv_bytes([row(title="Café")], encoding="cp1252"), "a.csv", "P", LOCAL_USER,
-                               dry_run=True)
+    report = import_activities(writable_con, csv_bytes([row(title="Café")], encoding="cp1252"), "a.csv", "P",
+                               LOCAL_USER, dry_run=True)
     assert report.assumed["encoding"] == "Windows-1252"
     assert report.preview.title.tolist() == ["Café"]
 

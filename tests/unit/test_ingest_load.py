@@ -15,11 +15,10 @@ from pathlib import Path
 import pytest
 from openpyxl import load_workbook
 
-from strategy.access import LOCAL_USER, User
 from strategy import db, exports
+from strategy.access import LOCAL_USER, User
 from strategy.filters import Filters
-from strategy.ingest import DUPLICATE, LOADED, Limits, import_activities, rollback_upload, upload_history
-from strategy.ingest import read
+from strategy.ingest import DUPLICATE, LOADED, Limits, import_activities, read, rollback_upload, upload_history
 from strategy.ingest.template import template_csv, template_xlsx
 from strategy.originals import database_file, original_bytes, originals_folder
 from tests.conftest import PROJECT_ROOT
@@ -126,8 +125,8 @@ def test_loaded_activities_appear_in_the_heatmap_with_place_shares(demo_writable
 
 
 def test_new_partner_gets_the_most_common_sector_of_its_activities(demo_writable):
-    import_activities(demo_writable, csv_bytes([row(sector="Housing"), row(activity_id="MM-2", sector="Housing"),
-                                                row(activity_id="MM-3", sector="Sport")]), "s.csv", "Homes Ltd", LOCAL_USER)
+    rows = [row(sector="Housing"), row(activity_id="MM-2", sector="Housing"), row(activity_id="MM-3", sector="Sport")]
+    import_activities(demo_writable, csv_bytes(rows), "s.csv", "Homes Ltd", LOCAL_USER)
     assert demo_writable.execute("SELECT sector FROM partners WHERE name = 'Homes Ltd'").fetchall() == [("housing",)]
 
 

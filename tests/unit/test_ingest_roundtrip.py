@@ -13,8 +13,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from openpyxl import Workbook
 
-from strategy.access import LOCAL_USER, User
 from strategy import db
+from strategy.access import LOCAL_USER
 from strategy.framework import load_framework
 from strategy.ingest import LOADED, import_activities, rollback_upload
 from tests.unit.test_ingest_files import HEADER, stored_activities
@@ -26,6 +26,7 @@ TEXT = st.text(st.characters(codec="utf-8", exclude_categories=("Cc", "Cs", "Zl"
                              include_characters="\n"), min_size=1, max_size=40) \
     .map(lambda s: s.strip(" \t\r\n\u00a0")).filter(lambda s: s and s == s.strip())
 GROUP = TEXT.filter(lambda s: not any(c in s for c in ";,|")).filter(lambda s: s == s.strip(" \t\r\n\u00a0"))
+pytestmark = pytest.mark.slow  # property tests: 75 generated files, a few minutes on a busy machine
 NAMES = {"aim": [a for a in FRAMEWORK.aims], "way": [w for w in FRAMEWORK.ways], "theme": [t for t in FRAMEWORK.themes]}
 
 

@@ -11,7 +11,8 @@ from statistics import median
 import pandas as pd
 import pytest
 
-from strategy import analysis, db, exports, headlines, indicator_trends as trends, slides
+from strategy import analysis, db, exports, headlines, slides
+from strategy import indicator_trends as trends
 from strategy.access import LOCAL_USER, User
 from strategy.filters import Filters
 from strategy.loop import decisions, fit, scenarios
@@ -258,5 +259,8 @@ def test_the_commitments_slide_does_not_count_overdue_ones_as_open(con, framewor
     due = pd.to_datetime(promises.due_date)
     late = int(((promises.state != "kept") & (due < pd.Timestamp(DEMO_TODAY))).sum())
     still_open = int(((promises.state != "kept") & ~(due < pd.Timestamp(DEMO_TODAY))).sum())
-    assert section.headline.startswith(f"{late + still_open} commitment(s) not yet kept: {still_open} open and not "
-                                       f"past their date, {late} past their date")
+    def its(n: int) -> str:
+        return "its" if n == 1 else "their"
+    unkept = late + still_open
+    assert section.headline.startswith(f"{unkept} commitment{'' if unkept == 1 else 's'} not yet kept: {still_open} "
+                                       f"open and not past {its(still_open)} date, {late} past {its(late)} date")

@@ -4,8 +4,8 @@ from datetime import date
 
 import pytest
 
-from strategy.access import LOCAL_USER, User
 from strategy import db
+from strategy.access import LOCAL_USER
 from strategy.filters import Filters
 from strategy.learning import commitments, empathy
 from strategy.ui.text import plain
@@ -104,8 +104,8 @@ def test_timeline_lists_learning_under_each_aim_in_date_order(con, framework):
 
 
 def test_demo_holds_two_purposes_three_experiments_and_one_commitment_past_its_date(demo_con, framework):
-    from tests.conftest import DEMO_TODAY
     from strategy.learning import experiments, purposes
+    from tests.conftest import DEMO_TODAY
     assert len(purposes.purposes(demo_con, framework, Filters())) == 2
     assert len(experiments.experiments(demo_con, framework, Filters())) == 3
     states = commitments.commitments(demo_con, framework, Filters(), DEMO_TODAY).state.tolist()

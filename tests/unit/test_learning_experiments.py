@@ -5,8 +5,8 @@ from datetime import date
 import plotly.graph_objects as go
 import pytest
 
-from strategy.access import LOCAL_USER, User
 from strategy import analysis, db
+from strategy.access import User
 from strategy.filters import Filters
 from strategy.learning import experiments, markers
 
@@ -21,7 +21,8 @@ def con(demo_db_copy):
 
 
 def a_partner(con, sector="sport"):
-    return con.execute("SELECT name FROM partners WHERE sector = ? ORDER BY partner_id LIMIT 1", [sector]).fetchall()[0][0]
+    return con.execute("SELECT name FROM partners WHERE sector = ? ORDER BY partner_id LIMIT 1",
+                       [sector]).fetchall()[0][0]
 
 
 def register(con, framework, **changes):

@@ -5,8 +5,8 @@ from datetime import date
 import pandas as pd
 import pytest
 
-from strategy.access import LOCAL_USER, User
 from strategy import db
+from strategy.access import LOCAL_USER
 from strategy.exports import table_bytes
 from strategy.filters import Filters
 from strategy.learning import exports, involvements, network

@@ -2,8 +2,8 @@
 
 import pytest
 
-from strategy.access import LOCAL_USER, User
 from strategy import db
+from strategy.access import LOCAL_USER, User
 from strategy.filters import Filters
 from strategy.learning import purposes
 
@@ -30,8 +30,9 @@ def test_long_purpose_gets_a_gentle_prompt_and_short_one_none():
 
 
 def test_new_purpose_is_version_one_with_its_word_count_and_an_audit_row(con, framework):
-    saved = purposes.save_purpose(con, framework, User("lead@example.org", "partner", "Walking group"), "Walking group", "Walk more together.",
-                                  "Loneliness.", "Friends and fitness.", places=["E07000174"], aims=["A1"])
+    saved = purposes.save_purpose(con, framework, User("lead@example.org", "partner", "Walking group"),
+                                  "Walking group", "Walk more together.", "Loneliness.", "Friends and fitness.",
+                                  places=["E07000174"], aims=["A1"])
     assert saved.ok
     versions = purposes.purpose_versions(con, saved.record_id)
     assert versions.version.tolist() == [1] and versions.words[0] == 7

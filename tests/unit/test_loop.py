@@ -9,11 +9,11 @@ from statistics import median
 import pandas as pd
 import pytest
 
-from strategy.names import name_key
 from strategy import analysis, db, slides
 from strategy.access import LOCAL_USER, PermissionDenied, User
 from strategy.filters import Filters
 from strategy.loop import decisions, fit, scenarios
+from strategy.names import name_key
 from tests.conftest import DEMO_TODAY, add_activity
 
 BOLSOVER, MANSFIELD, DERBY = "E07000033", "E07000174", "E06000015"

@@ -9,6 +9,7 @@ import csv
 import re
 
 import pandas as pd
+import pytest
 
 from strategy import analysis
 from strategy.filters import Filters
@@ -37,6 +38,7 @@ def _numbers_in(text: str) -> set[int]:
     return {int(n.replace(",", "")) for n in re.findall(r"\d[\d,]*\d|\d", text)}
 
 
+@pytest.mark.slow
 def test_no_table_sentence_or_slide_counts_inactive_people_with_an_all_ages_population(demo_con, framework):
     by_place = all_ages_head_counts()
     assert by_place["E06000015"] == 67_717  # Derby, the overstated figure the dashboard used to show

@@ -6,7 +6,6 @@ from __future__ import annotations
 import io
 import shutil
 import tomllib
-from datetime import date
 
 import pytest
 from pptx import Presentation
@@ -146,6 +145,7 @@ def test_an_upload_naming_the_strategys_places_and_codes_loads_for_each_strategy
 
 
 # --- the board pack -----------------------------------------------------------------------------------------------
+@pytest.mark.slow
 def test_the_board_pack_is_titled_with_each_strategys_name_and_shows_its_own_places(installed):
     raw = installed.toml()
     county = next(p for p in raw["places"] if p["level"] == "county")

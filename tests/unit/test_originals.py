@@ -14,8 +14,7 @@ import pytest
 from strategy import backup, db, originals
 from strategy.access import LOCAL_USER
 from strategy.ingest import LOADED, REJECTED, import_activities
-from strategy.originals import (OriginalMissing, keep_original, original_bytes, originals_folder,
-                                referenced_hashes)
+from strategy.originals import OriginalMissing, keep_original, original_bytes, originals_folder, referenced_hashes
 from tests.unit.test_ingest_files import GOOD, csv_bytes, row
 
 

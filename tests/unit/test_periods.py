@@ -58,7 +58,8 @@ def test_yearly_totals_add_up_to_the_all_time_total_on_the_demo(demo_con, framew
     by_year = {}
     for y in range(first_year, last_year + 1):
         totals = analysis.headline_totals(demo_con, framework, year(y), today=DEMO_TODAY)
-        expected_money = sum((r[3] or 0) * days_in(r[1], r[2], date(y, 1, 1), date(y, 12, 31), DEMO_TODAY) for r in rows)
+        expected_money = sum((r[3] or 0) * days_in(r[1], r[2], date(y, 1, 1), date(y, 12, 31), DEMO_TODAY)
+                             for r in rows)
         expected_people = sum((r[4] or 0) * days_in(r[1], r[2], date(y, 1, 1), date(y, 12, 31), DEMO_TODAY)
                               for r in rows)
         expected_running = sum(days_in(r[1], r[2], date(y, 1, 1), date(y, 12, 31), DEMO_TODAY) > 0 for r in rows)

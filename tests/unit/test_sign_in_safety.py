@@ -20,6 +20,7 @@ from strategy import access, backup, db
 from strategy.__main__ import main
 from strategy.access import LOCAL_USER, ModeProblem, PermissionDenied
 from strategy.users import add_user, deactivate_user, email_verified, identified_user
+from tests.apptest import open_app
 from tests.browser.conftest import free_port
 from tests.conftest import PROJECT_ROOT, SIGN_IN_SECRETS
 
@@ -130,12 +131,7 @@ def page_app(monkeypatch, demo_db_copy):
         no_mode(monkeypatch)
         for name, value in environment.items():
             monkeypatch.setenv(name, value)
-        app = AppTest.from_file(str(PROJECT_ROOT / "app.py"), default_timeout=60)
-        if secrets:
-            app.secrets.update(secrets)
-        app.run()
-        assert not app.exception, app.exception
-        return app
+        return open_app(secrets=secrets)
 
     yield open_
     for name, value in restore.items():
@@ -371,6 +367,7 @@ def test_the_database_backups_and_originals_are_readable_by_this_account_only(de
         assert mode_of(new) == 0o600 and mode_of(new.parent) == 0o700
         con = db.connect(demo_db_copy)
         import hashlib
+
         from strategy import originals
         data = b"a partner's file, as received\n" * 1000
         kept = originals.PendingOriginal(con, data, hashlib.sha256(data).hexdigest())

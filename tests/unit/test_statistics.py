@@ -6,8 +6,14 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from strategy.statistics import (TrendPoint, compare_with_benchmark, period_sort_key, recent_trend,
-                                 sorted_periods, wilson_interval)
+from strategy.statistics import (
+    TrendPoint,
+    compare_with_benchmark,
+    period_sort_key,
+    recent_trend,
+    sorted_periods,
+    wilson_interval,
+)
 
 
 # Worked values: 20 of 100 is 13.3% to 28.9% (PHE technical guide's Wilson example; also

@@ -220,15 +220,14 @@ def test_participants_are_labelled_as_attendances(demo_con, framework):
     from strategy.ingest.columns import COLUMNS
 
     assert "attendances" in analysis.MEASURES["participants"]
-    overview = slides.overview_slide(slides.PackContext(demo_con, framework, Filters(), analysis.data_coverage(demo_con),
-                                                        DEMO_TODAY))
+    context = slides.PackContext(demo_con, framework, Filters(), analysis.data_coverage(demo_con), DEMO_TODAY)
+    overview = slides.overview_slide(context)
     assert "Participants (attendances)" in list(overview.table.Measure)
     assert "not unique people" in overview.caveat
     assert "Attendances" in next(c for c in COLUMNS if c.name == "participants").accepts
 
 
 def test_exports_say_what_they_hold(demo_db_copy, framework, tmp_path, capsys):
-    import io
 
     import openpyxl
 

@@ -11,8 +11,7 @@ from strategy import db
 from strategy.__main__ import main
 from strategy.access import LOCAL_USER, PermissionDenied, User
 from strategy.audit import audit_entries
-from strategy.users import (UserProblem, add_partner, add_user, change_user, deactivate_user, find_user,
-                            signed_in_user)
+from strategy.users import UserProblem, add_partner, add_user, change_user, deactivate_user, find_user, signed_in_user
 
 PARTNER = "Mansfield Community Trust"
 
