@@ -4,9 +4,9 @@ import streamlit as st
 
 from strategy import periods
 from strategy.analysis import gap_period_label, investment_words, places_in_view
-from strategy.headlines import number_word
+from strategy.board.headlines import number_word
+from strategy.board.slides import short_money
 from strategy.periods import govuk_date
-from strategy.slides import short_money
 from strategy.ui import (
     cached,
     headline_indicator_tiles,

@@ -24,9 +24,11 @@ from starlette.middleware import Middleware
 from starlette.responses import JSONResponse
 from starlette.routing import Route
 
-from strategy import access, backup_requests, db, health
+from strategy import access, db
+from strategy.build.reference import ReferenceDataError, reference_dir
 from strategy.framework import FrameworkError, load_framework
-from strategy.reference import ReferenceDataError, reference_dir
+from strategy.safekeeping import backup_beside_server as backup_requests
+from strategy.safekeeping import health
 from strategy.ui import data_changed, database_file, open_connection
 from strategy.ui.data import warm_shared_answers
 

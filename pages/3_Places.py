@@ -5,9 +5,9 @@ import logging
 import streamlit as st
 
 from strategy import analysis, charts, periods
+from strategy.board.headlines import map_extremes
 from strategy.filters import with_changes
-from strategy.headlines import map_extremes
-from strategy.indicator_trends import comparison_phrase, indicator_definition, period_label
+from strategy.indicators.trends import comparison_phrase, indicator_definition, period_label
 from strategy.rounding import money_per_head
 from strategy.ui import (
     cached,

@@ -2,10 +2,10 @@
 
 import streamlit as st
 
-from strategy import indicator_trends as trends
 from strategy.access import PermissionDenied
-from strategy.indicator_import import import_indicator_file
-from strategy.trend_charts import comparison_style
+from strategy.indicators import trends
+from strategy.indicators.importer import import_indicator_file
+from strategy.indicators.trend_charts import comparison_style
 from strategy.ui import (
     cached_indicators,
     chart_block,

@@ -11,7 +11,7 @@ import pandas as pd
 from strategy import db, periods
 from strategy.filters import Filters
 from strategy.framework import Framework
-from strategy.indicator_trends import comparison_phrase, indicator_comparisons
+from strategy.indicators.trends import comparison_phrase, indicator_comparisons
 from strategy.rounding import per_head_rounded, rounded_parts
 
 DIMENSIONS = ("aim", "way", "theme", "place", "sector")

@@ -11,7 +11,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from strategy.analysis import DIMENSION_NAMES, MEASURES, THIN_CELL
-from strategy.reference import reference_dir
+from strategy.build.reference import reference_dir
 
 # Okabe-Ito: distinguishable with every common colour-vision deficiency.
 OKABE_ITO = ["#E69F00", "#56B4E9", "#009E73", "#F0E442", "#0072B2", "#D55E00", "#CC79A7", "#000000"]

@@ -44,7 +44,7 @@ DEFAULT_TIMEOUT = 600.0
 
 
 def requests_folder(database: str | os.PathLike | None = None) -> Path:
-    from strategy import backup_requests
+    from strategy.safekeeping import backup_beside_server as backup_requests
 
     return backup_requests.requests_folder(database)
 

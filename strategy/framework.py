@@ -59,7 +59,7 @@ class Place:
     valid_to: date | None = None
     synonyms: tuple[str, ...] = ()
     # The area that took this one over the day after valid_to (a reorganisation), and a population figure that,
-    # when given, is used instead of the reference data's (strategy.reference.place_population).
+    # when given, is used instead of the reference data's (strategy.build.reference.place_population).
     successor: str | None = None
     population: int | None = None
 

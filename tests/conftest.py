@@ -15,9 +15,9 @@ import pytest
 from strategy import db
 from strategy.activities import derive_for_upload
 from strategy.build import build_database
+from strategy.build.reference import REFERENCE_DIR, REFERENCE_SETTING
 from strategy.framework import FRAMEWORK_FILE, FRAMEWORK_SETTING, load_framework
 from strategy.names import name_key
-from strategy.reference import REFERENCE_DIR, REFERENCE_SETTING
 
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
 # Fixed so every number in the tests is the same on every day the tests run.

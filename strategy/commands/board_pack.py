@@ -33,7 +33,8 @@ def register(subparsers) -> None:
 
 
 def run_board_pack(args: argparse.Namespace) -> int:
-    from strategy import board_pack, db  # heavy (plotly, pptx): not needed for --help
+    from strategy import db  # heavy (plotly, pptx): not needed for --help
+    from strategy.board import pack as board_pack
 
     framework = load_framework()
     target = Path(args.file)

@@ -56,7 +56,8 @@ def _plain(value):
 
 
 def run_indicators(args: argparse.Namespace) -> int:
-    from strategy import db, indicator_trends  # heavy (pandas, DuckDB): not needed for --help
+    from strategy import db  # heavy (pandas, DuckDB): not needed for --help
+    from strategy.indicators import trends as indicator_trends
 
     framework = load_framework()
     try:
@@ -91,7 +92,7 @@ def run_indicators(args: argparse.Namespace) -> int:
 
 def run_import_indicators(args: argparse.Namespace) -> int:
     from strategy import db
-    from strategy.indicator_import import import_indicator_file
+    from strategy.indicators.importer import import_indicator_file
 
     path = Path(args.file)
     if not path.is_file():

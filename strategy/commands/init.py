@@ -19,8 +19,8 @@ def register(subparsers) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from strategy import db, demo  # heavy (pandas, DuckDB): not needed for --help
-    from strategy.build import build_database
+    from strategy import db  # heavy (pandas, DuckDB): not needed for --help
+    from strategy.build import build_database, demo
     from strategy.db import DatabaseUnavailable
 
     if args.activities is None:

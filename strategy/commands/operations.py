@@ -39,7 +39,9 @@ def register(subparsers) -> None:
 
 
 def run_backup(args: argparse.Namespace) -> int:
-    from strategy import backup, backup_requests, db  # heavy (pandas, DuckDB): not needed for --help
+    from strategy import db  # heavy (pandas, DuckDB): not needed for --help
+    from strategy.safekeeping import backup
+    from strategy.safekeeping import backup_beside_server as backup_requests
 
     directory, database = Path(args.directory), database_argument(args)
     if not db.database_path(database, needed_for="A backup").exists():
@@ -77,7 +79,8 @@ def run_backup(args: argparse.Namespace) -> int:
 
 
 def run_restore(args: argparse.Namespace) -> int:
-    from strategy import backup, db
+    from strategy import db
+    from strategy.safekeeping import backup
 
     actor = None
     db.database_path(database_argument(args), needed_for="A restore")  # a named database has no file to restore
@@ -106,7 +109,8 @@ def _sound(database) -> bool:
     """Whether the database file exists and passes the health command's checks of the file itself. A damaged one
     is not opened for writing before the restore (that could change it before it is set aside), and cannot say
     who may replace it: restoring over damage is the repair."""
-    from strategy import db, health
+    from strategy import db
+    from strategy.safekeeping import health
 
     if not db.database_path(database).exists():
         return False
@@ -114,7 +118,7 @@ def _sound(database) -> bool:
 
 
 def run_list(args: argparse.Namespace) -> int:
-    from strategy import backup
+    from strategy.safekeeping import backup
 
     root = backup.backup_root(database_argument(args))
     found = backup.list_backups(root) if root.exists() else []
@@ -131,7 +135,7 @@ def run_list(args: argparse.Namespace) -> int:
 
 
 def run_health(args: argparse.Namespace) -> int:
-    from strategy import health
+    from strategy.safekeeping import health
 
     if args.url:
         report = _health_over_http(args.url.rstrip("/") + "/healthz")
@@ -150,7 +154,7 @@ def _health_over_http(url: str):
     import urllib.error
     import urllib.request
 
-    from strategy import health
+    from strategy.safekeeping import health
 
     try:
         with urllib.request.urlopen(url, timeout=10) as answer:

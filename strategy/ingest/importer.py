@@ -9,7 +9,6 @@ from typing import Callable
 import duckdb
 
 from strategy.access import User, require
-from strategy.backup import BackupFailed
 from strategy.framework import Framework, load_framework
 from strategy.ingest.decode import decode_file, has_control_characters
 from strategy.ingest.feedback import annotated_file, preview, problems_in_order
@@ -26,7 +25,8 @@ from strategy.ingest.read import RawTable, read_raw_table
 from strategy.ingest.report import BUSY, DUPLICATE, LOADED, REJECTED, VALID, FileRejected, ImportReport, Limits, Problem
 from strategy.ingest.stages import reached
 from strategy.ingest.validate import validate
-from strategy.originals import PendingOriginal
+from strategy.safekeeping.backup import BackupFailed
+from strategy.safekeeping.originals import PendingOriginal
 
 Progress = Callable[[float, str], None]
 STAGING_TABLES = ("replacing", "typed", "cell_pieces", "cell_codes", "cell_profiles", "unknown_sectors",

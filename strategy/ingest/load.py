@@ -1,8 +1,8 @@
-"""One transaction that writes a validated file: the upload record (naming the original file, kept just before
-by strategy/originals.py), the partner, new versions of re-uploaded activities, the activities and their links,
-place shares and the audit entry.
+"""One transaction that writes a validated file: the upload record (naming the original file, kept just
+before by strategy/safekeeping/originals.py), the partner, new versions of re-uploaded activities, the activities
+and their links, place shares and the audit entry.
 
-An automatic backup (strategy/backup.py) comes first; if it cannot be written the upload is refused, nothing
+An automatic backup (strategy/safekeeping/backup.py) comes first; if it cannot be written the upload is refused, nothing
 written. Writes from this process go one at a time (WRITE_LOCK); a write that cannot start within BUSY_WAIT_SECONDS,
 or that DuckDB refuses because another transaction changed the same rows, is reported as busy and writes nothing.
 """
@@ -16,10 +16,10 @@ from dataclasses import dataclass
 import duckdb
 
 from strategy import db, periods
-from strategy.backup import automatic_backup
 from strategy.ingest.stages import reached
 from strategy.names import name_key, tidy_name
-from strategy.originals import PendingOriginal
+from strategy.safekeeping.backup import automatic_backup
+from strategy.safekeeping.originals import PendingOriginal
 
 log = logging.getLogger(__name__)
 WRITE_LOCK, BUSY_WAIT_SECONDS = db.WRITE_LOCK, db.BUSY_WAIT_SECONDS

@@ -20,7 +20,7 @@ import pandas as pd
 from strategy.ingest.columns import REQUIRED, match_header
 from strategy.ingest.decode import SAVE_AS_CSV, DecodedFile, reject
 from strategy.ingest.report import FileRejected, Limits, Problem
-from strategy.leftovers import remove_leftovers
+from strategy.safekeeping.scratch_files import remove_leftovers
 
 HEADER_SEARCH_ROWS = 10  # a title or note above the headers is skipped if the headers are within this many rows
 MEMORY_FOLDER = "/dev/shm"
@@ -132,7 +132,7 @@ SCRATCH_STEM = "strategy-upload"
 def _scratch_copy(text: bytes | memoryview) -> str:
     """The path of a temporary copy of the text for DuckDB to read: in memory-backed /dev/shm where there is room
     (a disk-backed copy of a large file was a tenth of the import's time), else in the temporary folder. Copies
-    left by an import that was killed are removed here (strategy/leftovers.py)."""
+    left by an import that was killed are removed here (strategy/safekeeping/scratch_files.py)."""
     memory = os.path.isdir(MEMORY_FOLDER) and os.access(MEMORY_FOLDER, os.W_OK)
     for folder in ([MEMORY_FOLDER] if memory else []) + [tempfile.gettempdir()]:
         remove_leftovers(folder, f"{SCRATCH_STEM}.*.csv")

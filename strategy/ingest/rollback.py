@@ -14,7 +14,6 @@ import pandas as pd
 
 from strategy import db
 from strategy.access import User, require
-from strategy.backup import BackupFailed, automatic_backup
 from strategy.ingest.load import (
     BUSY_MESSAGE,
     BUSY_WAIT_SECONDS,
@@ -24,6 +23,7 @@ from strategy.ingest.load import (
     refused_for_lack_of_room,
 )
 from strategy.names import name_key
+from strategy.safekeeping.backup import BackupFailed, automatic_backup
 
 
 @dataclass(frozen=True)

@@ -17,9 +17,10 @@ import plotly.graph_objects as go
 import pyarrow as pa
 import streamlit as st
 
-from strategy import access, analysis, db, health, periods
+from strategy import access, analysis, db, periods
 from strategy.filters import Filters
 from strategy.framework import load_framework
+from strategy.safekeeping import health
 
 # --- How many answers each cache keeps ---------------------------------------------------------------------------
 # Answers are cached per (database, question, filters): every distinct link adds entries, and 450 links once held
@@ -335,7 +336,7 @@ _INDICATOR_QUESTIONS_WITH_FILTERS = ("activity_timeline", "headline_indicators")
 
 
 def cached_indicators(question: str, filters: Filters, *args) -> object:
-    """The answer to one strategy.indicator_trends question, cached like cached() and cleared by data_changed().
+    """The answer to one strategy.indicators.trends question, cached like cached() and cleared by data_changed().
     A question that does not take the filters is cached once for every view, not once per filter set."""
     if question not in _INDICATOR_QUESTIONS_WITH_FILTERS:
         filters = Filters()
@@ -345,7 +346,7 @@ def cached_indicators(question: str, filters: Filters, *args) -> object:
 
 @st.cache_data(show_spinner=False, ttl=CACHE_TTL_SECONDS, max_entries=CACHE_ENTRIES)
 def _indicator_answer(database: str, version: int, today: date, question: str, filters: Filters, *args) -> object:
-    from strategy import indicator_trends
+    from strategy.indicators import trends as indicator_trends
 
     con = connection(database)
     function = getattr(indicator_trends, question)
@@ -369,9 +370,9 @@ def trend_chart(filters: Filters, indicator_id: str, places: tuple[str, ...], ti
 @st.cache_resource(show_spinner=False, max_entries=300)
 def _trend_chart(database: str, version: int, today: date, filters: Filters, indicator_id: str,
                  places: tuple[str, ...], title: str, source: str, activity_label: str) -> tuple[go.Figure, str]:
-    from strategy import indicator_trends as trends
+    from strategy.indicators import trends
+    from strategy.indicators.trend_charts import trend_figure
     from strategy.learning.markers import add_experiment_markers, experiment_markers
-    from strategy.trend_charts import trend_figure
 
     framework = load_framework()
     definition = _indicator_answer(database, version, today, "indicator_catalogue", Filters()).set_index(

@@ -9,11 +9,12 @@ import duckdb
 import streamlit as st
 from streamlit.errors import StreamlitPageNotFoundError
 
-from strategy import access, db, slides
+from strategy import access, db
 from strategy.access import LOCAL_USER, PermissionDenied, User
+from strategy.board import slides
+from strategy.build.reference import ReferenceDataError, reference_is_fictional
 from strategy.filters import URL_KEYS, Filters, filters_from_query
 from strategy.framework import Framework, FrameworkError, load_framework
-from strategy.reference import ReferenceDataError, reference_is_fictional
 from strategy.ui.data import cached, open_connection, show_maintenance
 from strategy.ui.selection import undo_button
 from strategy.ui.signin import sign_in_active, signed_in_user

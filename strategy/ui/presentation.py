@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import streamlit as st
 
-from strategy import board_pack, charts, images, periods, slides
+from strategy import charts, images, periods
 from strategy.access import User
+from strategy.board import pack as board_pack
+from strategy.board import slides
 from strategy.filters import Filters
 from strategy.framework import load_framework
 from strategy.ui.data import CACHE_ENTRIES, CACHE_TTL_SECONDS, connection, database_file

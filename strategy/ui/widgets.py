@@ -161,7 +161,7 @@ DELTA_COLOURS = {"higher_is_better": "normal", "lower_is_better": "inverse"}
 def headline_indicator_tiles(filters: Filters) -> None:
     """Metric tiles of the headline indicators for the filtered place: latest value, change since the previous
     period (green when it moved the good way, by the indicator's polarity), comparison and trend in the help."""
-    from strategy.indicator_trends import headline_place
+    from strategy.indicators.trends import headline_place
 
     # The tiles depend only on the one place they describe; every place's are computed together once and shared by
     # all sessions (one place at a time, they were most of a first Overview's time under load).
@@ -175,7 +175,7 @@ def headline_indicator_tiles(filters: Filters) -> None:
     place = table.place_name.iloc[0]
     st.markdown(f"**Population indicators: {place}**" + ("" if len(filters.places) == 1 or place != "England"
                                                          else " — choose one place in the filters to see its own"))
-    from strategy.indicator_trends import COMPARISON_SOURCE_WORDS, comparison_phrase
+    from strategy.indicators.trends import COMPARISON_SOURCE_WORDS, comparison_phrase
 
     for tile, row in zip(st.columns(len(table)), table.itertuples()):
         unit = "%" if row.unit == "%" else ""

@@ -8,7 +8,7 @@ from datetime import date
 from strategy import analysis, periods
 from strategy.access import User
 from strategy.filters import Filters
-from strategy.indicator_trends import period_label
+from strategy.indicators.trends import period_label
 from strategy.loop import decisions
 from tests.app.test_loop_pages import database, server_connection  # noqa: F401
 from tests.app.test_loop_pages import open_page as open_loop_page

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from strategy import slides
+from strategy.board import slides
 from strategy.filters import Filters
 from strategy.framework import load_framework
 from strategy.loop import scenarios

@@ -8,7 +8,8 @@ import shutil
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from strategy import db, slides
+from strategy import db
+from strategy.board import slides
 from strategy.filters import filters_from_query
 from strategy.ui.text import plain
 from tests.apptest import open_app
@@ -141,7 +142,7 @@ def test_pack_totals_equal_the_overview_tiles(demo_app, query):
 
 
 def test_making_the_pack_shows_its_steps_then_offers_it_named_for_the_filter_and_day(demo_app, monkeypatch):
-    from strategy import board_pack
+    from strategy.board import pack as board_pack
 
     steps: list[str] = []
     real = board_pack.board_pack_bytes

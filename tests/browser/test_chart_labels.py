@@ -16,8 +16,11 @@ from __future__ import annotations
 
 import pytest
 
-from strategy import analysis, board_pack, charts, images, slides, trend_charts
+from strategy import analysis, charts, images
+from strategy.board import pack as board_pack
+from strategy.board import slides
 from strategy.filters import Filters
+from strategy.indicators import trend_charts
 from strategy.learning import charts as learning_charts
 from strategy.learning import markers, network
 from strategy.ui import presentation

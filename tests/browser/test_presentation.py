@@ -7,7 +7,7 @@ import re
 import pytest
 from pptx import Presentation
 
-from strategy import slides
+from strategy.board import slides
 from tests.browser.conftest import wait_for_app
 
 pytestmark = pytest.mark.browser

@@ -18,7 +18,9 @@ from pathlib import Path
 
 from pptx import Presentation
 
-from strategy import board_pack, db, images, slides
+from strategy import db, images
+from strategy.board import pack as board_pack
+from strategy.board import slides
 from strategy.build import build_database
 from strategy.filters import Filters
 from strategy.framework import load_framework

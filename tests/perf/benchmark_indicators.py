@@ -8,12 +8,13 @@ import tempfile
 import time
 from pathlib import Path
 
-from strategy import db, indicator_trends
+from strategy import db
 from strategy.access import LOCAL_USER
 from strategy.build import build_database
 from strategy.filters import Filters
 from strategy.framework import load_framework
-from strategy.indicator_import import import_indicator_file
+from strategy.indicators import trends as indicator_trends
+from strategy.indicators.importer import import_indicator_file
 
 FIXTURE = Path(__file__).resolve().parents[1] / "fixtures" / "fingertips_93015_download.csv"
 

@@ -13,8 +13,10 @@ from datetime import datetime, timedelta, timezone
 
 import pytest
 
-from strategy import analysis, backup, backup_requests, db
+from strategy import analysis, db
 from strategy.filters import Filters
+from strategy.safekeeping import backup
+from strategy.safekeeping import backup_beside_server as backup_requests
 from tests.conftest import DEMO_CURRENT_ACTIVITIES, PROJECT_ROOT
 
 

@@ -18,7 +18,8 @@ import sys
 
 import pytest
 
-from strategy import backup, db
+from strategy import db
+from strategy.safekeeping import backup
 from tests.conftest import DEMO_CURRENT_ACTIVITIES, PROJECT_ROOT
 
 MAINTENANCE_TITLE = "The dashboard is being looked after"

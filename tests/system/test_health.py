@@ -13,7 +13,8 @@ import urllib.request
 
 import pytest
 
-from strategy import db, health
+from strategy import db
+from strategy.safekeeping import health
 from tests.browser.conftest import free_port
 from tests.conftest import DEMO_CURRENT_ACTIVITIES, PROJECT_ROOT
 

@@ -9,7 +9,7 @@ from strategy import access, db, exports
 from strategy.access import LOCAL_USER, PERMISSIONS, ROLES, PermissionDenied, User, require
 from strategy.audit import audit_entries
 from strategy.filters import Filters
-from strategy.indicator_import import import_indicator_file
+from strategy.indicators.importer import import_indicator_file
 from strategy.users import add_partner, add_user, list_users
 from tests.unit.test_indicator_import import FINGERTIPS_DOWNLOAD
 
@@ -145,7 +145,7 @@ def _edit_learning(con, framework, user):
 
 
 def _export_board_pack(con, framework, user):
-    from strategy import board_pack
+    from strategy.board import pack as board_pack
     try:
         return board_pack.board_pack_bytes(con, framework, Filters(), ".docx", actor=user)
     except board_pack.BoardPackError:  # allowed, then refused for the format: the role check came first

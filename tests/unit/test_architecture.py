@@ -19,7 +19,7 @@ STREAMLIT_CONFIG_READERS = {
 RUNS_COMMANDS_FOR_THE_SERVER = {
     # the dashboard runs the command line's own command functions for it (same role checks and audit); the
     # request folder (backup_requests) hands such requests over
-    "strategy/command_requests.py", "strategy/backup_requests.py",
+    "strategy/command_requests.py", "strategy/safekeeping/backup_beside_server.py",
 }
 
 

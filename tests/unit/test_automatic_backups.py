@@ -8,9 +8,10 @@ from datetime import datetime, timedelta, timezone
 
 import pytest
 
-from strategy import backup, db
+from strategy import db
 from strategy.access import LOCAL_USER
 from strategy.ingest import DUPLICATE, LOADED, REJECTED, VALID, import_activities, rollback_upload
+from strategy.safekeeping import backup
 from tests.unit.test_ingest_files import csv_bytes, row
 
 FILE = csv_bytes([row(activity_id=f"AB-{i}", places="Ashfield") for i in range(40)])

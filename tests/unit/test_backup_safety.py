@@ -8,9 +8,11 @@ import json
 
 import pytest
 
-from strategy import backup, backup_requests, db
+from strategy import db
 from strategy.__main__ import main
 from strategy.access import LOCAL_USER
+from strategy.safekeeping import backup
+from strategy.safekeeping import backup_beside_server as backup_requests
 from strategy.users import add_user
 
 ADMIN, VIEWER = "ada@example.org", "vic@example.org"

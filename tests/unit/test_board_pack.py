@@ -11,8 +11,10 @@ from pptx import Presentation
 from pptx.util import Emu
 from pypdf import PdfReader
 
-from strategy import analysis, board_pack, db, slides
+from strategy import analysis, db
 from strategy.__main__ import main
+from strategy.board import pack as board_pack
+from strategy.board import slides
 from strategy.filters import Filters
 from strategy.framework import load_framework
 from tests.conftest import DEMO_TODAY, strategy_settings

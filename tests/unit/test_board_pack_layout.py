@@ -11,7 +11,9 @@ import pytest
 from pptx import Presentation
 from pptx.util import Pt
 
-from strategy import analysis, board_pack, db, periods, slides
+from strategy import analysis, db, periods
+from strategy.board import pack as board_pack
+from strategy.board import slides
 from strategy.filters import Filters
 from tests.conftest import DEMO_TODAY
 

@@ -5,7 +5,7 @@ from datetime import date
 import pytest
 
 from strategy import analysis
-from strategy.demo import demo_tables
+from strategy.build.demo import demo_tables
 from strategy.filters import Filters
 from tests.conftest import DEMO_CURRENT_ACTIVITIES, DEMO_EXPERIMENTS, DEMO_TODAY
 

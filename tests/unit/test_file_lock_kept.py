@@ -6,7 +6,8 @@ import sys
 
 import pytest
 
-from strategy import db, health
+from strategy import db
+from strategy.safekeeping import health
 
 OPEN_ELSEWHERE = "import duckdb, sys; duckdb.connect(sys.argv[1], read_only=True); print('opened')"
 

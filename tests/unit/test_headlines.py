@@ -3,7 +3,7 @@
 import pandas as pd
 import pytest
 
-from strategy import headlines
+from strategy.board import headlines
 
 
 def test_fewest_names_the_smallest_item_with_count_total_and_share():

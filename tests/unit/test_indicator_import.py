@@ -10,8 +10,8 @@ import pytest
 
 from strategy import db
 from strategy.access import LOCAL_USER, User
-from strategy.indicator_import import import_indicator_file
-from strategy.originals import original_bytes
+from strategy.indicators.importer import import_indicator_file
+from strategy.safekeeping.originals import original_bytes
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
 FINGERTIPS_DOWNLOAD = (FIXTURES / "fingertips_93015_download.csv").read_bytes()

@@ -5,9 +5,9 @@ from datetime import date
 import pandas as pd
 import pytest
 
-from strategy import indicator_trends
 from strategy.filters import Filters
-from strategy.trend_charts import trend_figure
+from strategy.indicators import trends as indicator_trends
+from strategy.indicators.trend_charts import trend_figure
 
 
 def _survey_year(day: date, month: int, first_day: int) -> str:

@@ -18,11 +18,12 @@ from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
-from strategy import analysis, backup, db
+from strategy import analysis, db
 from strategy.access import LOCAL_USER, User
 from strategy.filters import Filters
 from strategy.ingest import BUSY, LOADED, import_activities, rollback_upload
 from strategy.ingest import load as load_module
+from strategy.safekeeping import backup
 from tests.conftest import PROJECT_ROOT
 from tests.unit.test_database import HOLD_THE_FILE
 from tests.unit.test_ingest_files import csv_bytes, row

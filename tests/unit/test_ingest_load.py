@@ -20,7 +20,7 @@ from strategy.access import LOCAL_USER, User
 from strategy.filters import Filters
 from strategy.ingest import DUPLICATE, LOADED, Limits, import_activities, read, rollback_upload, upload_history
 from strategy.ingest.template import template_csv, template_xlsx
-from strategy.originals import database_file, original_bytes, originals_folder
+from strategy.safekeeping.originals import database_file, original_bytes, originals_folder
 from tests.conftest import PROJECT_ROOT
 from tests.unit.test_ingest_files import GOOD, HEADER, HOSTILE_DESCRIPTION, HOSTILE_TITLE, csv_bytes, row
 
@@ -55,7 +55,7 @@ def test_upload_keeps_the_original_file_its_hash_and_who(demo_writable):
         "SELECT original, sha256, uploaded_by, rows_loaded FROM uploads WHERE upload_id = ?",
         [report.upload_id]).fetchall()[0]
     assert sha == hashlib.sha256(data).hexdigest() and who == "sam@example.org" and rows == 1
-    # Kept beside the database, named by its hash, not inside the row (see strategy/originals.py).
+    # Kept beside the database, named by its hash, not inside the row (see strategy/safekeeping/originals.py).
     assert in_row is None
     assert (originals_folder(database_file(demo_writable)) / sha).read_bytes() == data
     assert original_bytes(demo_writable, report.upload_id) == data

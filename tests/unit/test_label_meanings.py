@@ -11,10 +11,11 @@ from statistics import median
 import pandas as pd
 import pytest
 
-from strategy import analysis, db, exports, headlines, slides
-from strategy import indicator_trends as trends
+from strategy import analysis, db, exports
 from strategy.access import LOCAL_USER, User
+from strategy.board import headlines, slides
 from strategy.filters import Filters
+from strategy.indicators import trends
 from strategy.loop import decisions, fit, scenarios
 from tests.conftest import DEMO_TODAY
 from tests.unit.test_loop import _cells_by_partner, _kinds, add

@@ -9,8 +9,9 @@ from statistics import median
 import pandas as pd
 import pytest
 
-from strategy import analysis, db, slides
+from strategy import analysis, db
 from strategy.access import LOCAL_USER, PermissionDenied, User
+from strategy.board import slides
 from strategy.filters import Filters
 from strategy.loop import decisions, fit, scenarios
 from strategy.names import name_key

@@ -10,7 +10,9 @@ import duckdb
 import pytest
 
 from strategy import __main__ as cli
-from strategy import backup, backup_requests, db, health, originals
+from strategy import db
+from strategy.safekeeping import backup, health, originals
+from strategy.safekeeping import backup_beside_server as backup_requests
 
 NAME = "md:making_our_move_east_midlands?motherduck_token=not-a-real-token&attach_mode=single"
 

@@ -12,8 +12,8 @@ import pandas as pd
 import pytest
 
 from strategy import analysis
+from strategy.board.slides import board_slides
 from strategy.filters import Filters
-from strategy.slides import board_slides
 from tests.conftest import DEMO_TODAY, PROJECT_ROOT
 
 REFERENCE = PROJECT_ROOT / "data" / "reference"

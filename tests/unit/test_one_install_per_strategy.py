@@ -10,14 +10,16 @@ import tomllib
 import pytest
 from pptx import Presentation
 
-from strategy import analysis, board_pack, db, slides
+from strategy import analysis, db
 from strategy.__main__ import main
 from strategy.access import LOCAL_USER
+from strategy.board import pack as board_pack
+from strategy.board import slides
 from strategy.build import build_database
+from strategy.build.reference import REFERENCE_DIR, ReferenceDataError, reference_dir
 from strategy.filters import Filters
 from strategy.framework import FrameworkError, load_framework
 from strategy.ingest import LOADED, import_activities
-from strategy.reference import REFERENCE_DIR, ReferenceDataError, reference_dir
 from tests.conftest import DEMO_TODAY, STRATEGIES
 from tests.unit.test_ingest_files import csv_bytes, row
 

@@ -11,10 +11,17 @@ import sys
 import duckdb
 import pytest
 
-from strategy import backup, db, originals
+from strategy import db
 from strategy.access import LOCAL_USER
 from strategy.ingest import LOADED, REJECTED, import_activities
-from strategy.originals import OriginalMissing, keep_original, original_bytes, originals_folder, referenced_hashes
+from strategy.safekeeping import backup, originals
+from strategy.safekeeping.originals import (
+    OriginalMissing,
+    keep_original,
+    original_bytes,
+    originals_folder,
+    referenced_hashes,
+)
 from tests.unit.test_ingest_files import GOOD, csv_bytes, row
 
 

@@ -13,7 +13,7 @@ import time
 
 import pytest
 
-from strategy import board_pack
+from strategy.board import pack as board_pack
 from tests.conftest import PROJECT_ROOT
 
 DRAW_ONE_CHART = """
@@ -69,7 +69,7 @@ def test_board_pack_command_without_chromium_says_so_instead_of_waiting(demo_db_
 
 CONVERT_A_PACK = """
 import json, time
-from strategy import board_pack
+from strategy.board import pack as board_pack
 started = time.monotonic()
 try:
     board_pack.pdf_from_pptx(b"not really a pack", timeout=2)

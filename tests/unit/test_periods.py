@@ -282,7 +282,7 @@ def test_export_carries_each_activitys_share_of_the_period(demo_db_copy, framewo
 
 
 def test_board_pack_overview_counts_the_period_share_and_says_so(demo_con, framework):
-    from strategy import slides
+    from strategy.board import slides
 
     filters = Filters(date_from=date(2025, 1, 1), date_to=date(2025, 12, 31))
     context = slides.PackContext(demo_con, framework, filters, analysis.data_coverage(demo_con), DEMO_TODAY)

@@ -17,13 +17,15 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from strategy import analysis, db, indicator_trends, reference
+from strategy import analysis, db
 from strategy.access import LOCAL_USER
+from strategy.board.slides import board_slides
+from strategy.build import reference
 from strategy.filters import Filters
-from strategy.indicator_import import import_indicator_file
-from strategy.slides import board_slides
-from strategy.statistics import published_verdict
-from strategy.trend_charts import trend_figure
+from strategy.indicators import trends as indicator_trends
+from strategy.indicators.importer import import_indicator_file
+from strategy.indicators.statistics import published_verdict
+from strategy.indicators.trend_charts import trend_figure
 from tests.conftest import DEMO_TODAY, PROJECT_ROOT
 
 REFERENCE = PROJECT_ROOT / "data" / "reference"

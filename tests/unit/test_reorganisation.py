@@ -14,10 +14,10 @@ from strategy import analysis, db
 from strategy import build as build_module
 from strategy.__main__ import main
 from strategy.access import LOCAL_USER
+from strategy.build.reference import load_reference
 from strategy.filters import Filters
 from strategy.framework import FRAMEWORK_FILE, load_framework
 from strategy.ingest import LOADED, REJECTED, import_activities
-from strategy.reference import load_reference
 from tests.conftest import add_activity
 from tests.unit.test_ingest_files import csv_bytes, row
 

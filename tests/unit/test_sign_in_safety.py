@@ -16,9 +16,10 @@ import pytest
 import streamlit.config
 from streamlit.testing.v1 import AppTest
 
-from strategy import access, backup, db
+from strategy import access, db
 from strategy.__main__ import main
 from strategy.access import LOCAL_USER, ModeProblem, PermissionDenied
+from strategy.safekeeping import backup
 from strategy.users import add_user, deactivate_user, email_verified, identified_user
 from tests.apptest import open_app
 from tests.browser.conftest import free_port
@@ -368,7 +369,7 @@ def test_the_database_backups_and_originals_are_readable_by_this_account_only(de
         con = db.connect(demo_db_copy)
         import hashlib
 
-        from strategy import originals
+        from strategy.safekeeping import originals
         data = b"a partner's file, as received\n" * 1000
         kept = originals.PendingOriginal(con, data, hashlib.sha256(data).hexdigest())
         kept.keep()

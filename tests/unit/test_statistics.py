@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from strategy.statistics import (
+from strategy.indicators.statistics import (
     TrendPoint,
     compare_with_benchmark,
     period_sort_key,

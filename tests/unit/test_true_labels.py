@@ -5,7 +5,8 @@ from statistics import median
 
 import pytest
 
-from strategy import analysis, charts, slides
+from strategy import analysis, charts
+from strategy.board import slides
 from strategy.filters import Filters
 from strategy.framework import FRAMEWORK_FILE
 from tests.conftest import DEMO_TODAY
@@ -138,7 +139,7 @@ VISION = "Together, we will address inequality and empower everyone to be active
 def test_the_strategys_vision_is_on_the_pack_title_slide(demo_con, framework):
     from pptx import Presentation
 
-    from strategy import board_pack
+    from strategy.board import pack as board_pack
 
     assert framework.vision.startswith(VISION)
     deck = Presentation()
@@ -267,7 +268,7 @@ def _year_starts() -> dict:
 
 
 def test_adult_and_children_indicator_periods_say_what_year_they_are(demo_con, framework):
-    from strategy import indicator_trends as trends
+    from strategy.indicators import trends
 
     starts = _year_starts()
     assert (starts["93015"], starts["93570"]) == ("11-16", "09-01")
@@ -283,7 +284,7 @@ def test_the_year_still_running_is_marked_partial_and_the_indicator_axis_says_it
         demo_con, framework):
     from datetime import date
 
-    from strategy import indicator_trends as trends
+    from strategy.indicators import trends
 
     timeline = trends.activity_timeline(demo_con, framework, Filters(), "93015", (), today=DEMO_TODAY)
     # Active Lives adult years start on 16 November: on 30 June 2026 the year 2025/26 is still running

@@ -6,10 +6,11 @@ import os
 from dataclasses import dataclass
 from datetime import date
 
-from strategy import db, demo
+from strategy import db
 from strategy.activities import derive_for_upload
+from strategy.build import demo
+from strategy.build.reference import load_reference
 from strategy.framework import FrameworkError, load_framework
-from strategy.reference import load_reference
 
 
 @dataclass

@@ -18,10 +18,10 @@ import pandas as pd
 
 from strategy import db
 from strategy.activities import derive_for_upload
+from strategy.build.reference import place_rows
 from strategy.framework import Framework, FrameworkError
 from strategy.learning.demo import load_learning_demo
 from strategy.names import name_key
-from strategy.reference import place_rows
 
 SEED = 20210401
 DEMO_START = date(2021, 1, 1)

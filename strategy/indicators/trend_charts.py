@@ -8,7 +8,7 @@ import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
 from strategy.charts import FONT, OKABE_ITO, _frame
-from strategy.statistics import COMPARISON_SOURCE_WORDS, sorted_periods
+from strategy.indicators.statistics import COMPARISON_SOURCE_WORDS, sorted_periods
 
 ENGLAND_COLOUR = "#000000"
 # Comparison with England: colour-blind safe (blue / pale / orange, as Fingertips' accessible palette), always

@@ -11,7 +11,8 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
-from strategy import db, originals
+from strategy import db
+from strategy.safekeeping import originals
 
 # DuckDB's file starts with three 4 KiB headers (the main one carries the word DUCK at byte 8), then its blocks.
 HEADER_BYTES = 4096

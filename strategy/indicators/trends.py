@@ -15,7 +15,7 @@ import pandas as pd
 from strategy import db
 from strategy.filters import Filters
 from strategy.framework import Framework
-from strategy.statistics import (
+from strategy.indicators.statistics import (
     CI_NONE,
     CI_PUBLISHED,
     CI_WILSON,

@@ -2,7 +2,7 @@
 
 Same rules as activity uploads: every problem is reported at once (row as the spreadsheet numbers it, column,
 value, what is wrong, how to fix it) and nothing is written unless the whole file is good; the same bytes are
-not loaded twice; the original file is kept with the upload (strategy/originals.py).
+not loaded twice; the original file is kept with the upload (strategy/safekeeping/originals.py).
 """
 
 from __future__ import annotations
@@ -20,7 +20,7 @@ import pandas as pd
 from strategy import db
 from strategy.access import User, require
 from strategy.framework import Framework
-from strategy.indicator_files import (
+from strategy.indicators.files import (
     FINGERTIPS,
     TEMPLATE,
     TEMPLATE_REQUIRED,
@@ -30,9 +30,9 @@ from strategy.indicator_files import (
     fingertips_rows_to_keep,
     template_columns,
 )
+from strategy.indicators.statistics import published_verdict
 from strategy.ingest.load import could_not_write
-from strategy.originals import keep_original
-from strategy.statistics import published_verdict
+from strategy.safekeeping.originals import keep_original
 
 # One comma not followed by exactly three digits is a decimal comma.
 DECIMAL_COMMA = re.compile(r"-?\d+,(\d{1,2}|\d{4,})")

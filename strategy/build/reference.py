@@ -11,9 +11,9 @@ import duckdb
 import pandas as pd
 
 from strategy.framework import Framework
-from strategy.statistics import published_verdict
+from strategy.indicators.statistics import published_verdict
 
-REFERENCE_DIR = Path(__file__).resolve().parents[1] / "data" / "reference"
+REFERENCE_DIR = Path(__file__).resolve().parents[2] / "data" / "reference"
 REFERENCE_SETTING = "STRATEGY_REFERENCE"  # another reference data folder: one install per strategy
 # Every reference folder holds these; indicators.toml names the rest.
 REQUIRED_FILES = ("indicators.toml", "population.csv", "area_centroids.csv")

@@ -35,11 +35,11 @@ from pptx.util import Emu, Pt
 
 from strategy import analysis, charts, db, images
 from strategy.access import User, require
+from strategy.board.slides import DEMO_CAVEAT, Slide, board_slides, human_header
 from strategy.exports import export_file_name, write_atomically
 from strategy.filters import Filters
 from strategy.framework import Framework
 from strategy.periods import govuk_date
-from strategy.slides import DEMO_CAVEAT, Slide, board_slides, human_header
 
 PACK_TITLE = "{strategy}: board pack"  # {strategy}: the framework's name (PackTitle.heading)
 INK = RGBColor(0x26, 0x27, 0x30)

@@ -22,7 +22,7 @@ from pathlib import Path
 import duckdb
 
 from strategy import db
-from strategy.leftovers import name_for_this_process, remove_leftovers
+from strategy.safekeeping.scratch_files import name_for_this_process, remove_leftovers
 
 HASH = re.compile(r"[0-9a-f]{64}")
 

@@ -180,7 +180,7 @@ def trend_headline(latest: pd.DataFrame, short_name: str, benchmark: str, unit: 
                    year_starts: str | None = None) -> str:
     """'Inactive adults, 2024/25 (mid-Nov to mid-Nov): Mansfield 24.3%, England 21.8%': the latest value of up to
     three places shown, then England; the period says what kind of year it is (indicator_trends.period_label)."""
-    from strategy.indicator_trends import period_label
+    from strategy.indicators.trends import period_label
 
     sign = "%" if unit == "%" else ""
     known = latest[latest.value.notna()]

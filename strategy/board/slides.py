@@ -15,7 +15,8 @@ import duckdb
 import pandas as pd
 import plotly.graph_objects as go
 
-from strategy import analysis, charts, headlines, periods
+from strategy import analysis, charts, periods
+from strategy.board import headlines
 from strategy.filters import Filters
 from strategy.framework import Framework
 from strategy.periods import govuk_date
@@ -271,9 +272,9 @@ def _names(context: PackContext, codes) -> str:
 
 
 def _trend_slide(context: PackContext, chosen: tuple[str, ...], key: str, name: str, note: str) -> Slide | None:
-    from strategy import indicator_trends as trends
+    from strategy.indicators import trends
+    from strategy.indicators.trend_charts import trend_figure
     from strategy.learning.markers import add_experiment_markers, experiment_markers
-    from strategy.trend_charts import trend_figure
 
     definition = trends.indicator_definition(context.con, HEADLINE_TREND_INDICATOR)
     if definition is None:

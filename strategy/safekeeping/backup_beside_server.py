@@ -4,7 +4,7 @@ Another process cannot open a DuckDB file the dashboard has open, so the command
 folder beside the database; the dashboard (serve.py starts the watcher) writes the backup with its own connection
 and leaves an answer file. Nothing is reachable over the network. A request names who is asking (--as EMAIL, or
 nobody in local mode) and the dashboard makes the same check as for a backup from the command line
-(strategy.backup.backup_as): admins only, the local user in local mode; refusals and backups are audited.
+(strategy.safekeeping.backup.backup_as): admins only, the local user in local mode; refusals and backups are audited.
 """
 
 from __future__ import annotations
@@ -20,7 +20,8 @@ from typing import Callable
 
 import duckdb
 
-from strategy import backup, db
+from strategy import db
+from strategy.safekeeping import backup
 
 log = logging.getLogger(__name__)
 POLL_SECONDS = 1.0

@@ -7,9 +7,9 @@ admin's (in local mode, the local user's) and pass the same access check as ever
 may_back_up, which audit refusals as well as backups. Restore never runs SQL from the backup folder: it builds the
 schema from this code's own migrations in a scratch file, loads only the data (Parquet) into it, and checks it there.
 
-The running dashboard holds the database file, so it is the dashboard that writes backups while it runs (see
-strategy/backup_requests.py for how the command line asks it to); every import and roll back is preceded by an
-automatic backup kept for STRATEGY_BACKUP_KEEP_DAYS days.
+The running dashboard holds the database file, so it is the dashboard that writes backups while it runs
+(see strategy/safekeeping/backup_beside_server.py for how the command line asks it to); every import and roll
+back is preceded by an automatic backup kept for STRATEGY_BACKUP_KEEP_DAYS days.
 """
 
 from __future__ import annotations
@@ -25,15 +25,16 @@ from pathlib import Path
 
 import duckdb
 
-from strategy import db, originals
+from strategy import db
 from strategy.access import PermissionDenied, User, normalised_email, require
+from strategy.safekeeping import originals
 from strategy.users import acting_user
 
 FORMAT = "making-our-move-backup/1"
 MANIFEST = "manifest.json"
 SCHEMA = "schema.sql"
 AUTOMATIC = "automatic"
-ORIGINALS = "originals"  # the uploads' original files (strategy/originals.py), by hash
+ORIGINALS = "originals"  # the uploads' original files (strategy/safekeeping/originals.py), by hash
 DEFAULT_KEEP_DAYS = 30
 
 

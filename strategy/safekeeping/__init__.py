@@ -1,0 +1,1 @@
+"""Keeping the data safe: backups and restores, the uploaded originals, health checks, scratch files."""
