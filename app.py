@@ -2,13 +2,13 @@
 
 import streamlit as st
 
-from strategy import periods
+from strategy import analysis, periods
 from strategy.analysis import gap_period_label, investment_words, places_in_view
 from strategy.board.headlines import number_word
 from strategy.board.slides import short_money
 from strategy.periods import govuk_date
 from strategy.ui import (
-    cached,
+    answer,
     headline_indicator_tiles,
     heatmap_block,
     heatmap_view,
@@ -28,7 +28,7 @@ if no_activities_yet(page, "The population indicators below are published figure
     st.page_link("pages/4_Trends.py", label="Indicator trends against England", icon=":material/trending_up:")
     st.stop()
 
-totals = cached("headline_totals", page.filters)
+totals = answer(analysis.headline_totals, page.filters)
 tiles = st.columns(5)
 tiles[0].metric("Activities", f"{totals['activities']:,}", border=True)
 tiles[1].metric("Partners", f"{totals['partners']:,}", border=True)
@@ -59,7 +59,7 @@ with left:
 with right:
     gap_period = gap_period_label(page.filters)
     st.subheader(f"Largest gaps in {gap_period}")
-    gaps = cached("gaps", page.filters)
+    gaps = answer(analysis.gaps, page.filters)
     if gaps.empty:
         st.success(f"No place lacks activity for any aim in {gap_period}.")
     for gap in gaps.head(3).itertuples():

@@ -2,7 +2,8 @@
 
 import streamlit as st
 
-from strategy.ui import cached, page_setup
+from strategy import analysis
+from strategy.ui import answer, page_setup
 from strategy.ui.loop import where_you_fit
 
 page = page_setup("Where you fit", icon=":material/hub:", sidebar_filters=False, action="see_partner_fit")
@@ -11,7 +12,7 @@ st.caption("What an organisation's activities add to the partnership this year: 
 if page.user.role == "partner":  # partners see their own organisation; analysts and admins any
     partner = page.user.partner
 else:
-    names = cached("partner_names", page.filters)
+    names = answer(analysis.partner_names, page.filters)
     partner = st.selectbox("Partner organisation", names, index=None, key="fit_partner",
                            placeholder="Choose an organisation")
 if partner:

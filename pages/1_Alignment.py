@@ -4,7 +4,7 @@ import streamlit as st
 
 from strategy import analysis, periods
 from strategy.ui import (
-    cached_table,
+    answer_table,
     heatmap_block,
     heatmap_view,
     no_activities_yet,
@@ -60,7 +60,7 @@ row_code = pick_row.selectbox(analysis.DIMENSION_NAMES[rows], list(row_labels), 
                               key=ROW_KEY)
 column_code = pick_column.selectbox(analysis.DIMENSION_NAMES[columns], list(column_labels),
                                     format_func=column_labels.get, key=COLUMN_KEY)
-behind = cached_table("activities_in_cell", page.filters, rows, row_code, columns, column_code)
+behind = answer_table(analysis.activities_in_cell, page.filters, rows, row_code, columns, column_code)
 total = analysis.cell_total(behind)
 st.markdown(f"**{total['activities']:,} activities** address {plain(row_labels[row_code])} and "
             f"{plain(column_labels[column_code])}"

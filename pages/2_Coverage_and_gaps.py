@@ -2,9 +2,9 @@
 
 import streamlit as st
 
-from strategy import analysis
+from strategy import analysis, charts
 from strategy.rounding import money_per_head
-from strategy.ui import cached, chart_block, figure, heatmap_block, heatmap_view, no_activities_yet, page_setup, plain
+from strategy.ui import answer, chart_block, figure, heatmap_block, heatmap_view, no_activities_yet, page_setup, plain
 from strategy.ui.loop import record_decision, what_if_money
 from strategy.ui.selection import narrow_filters, place_codes, place_targets
 
@@ -22,7 +22,7 @@ heatmap_block(heatmap, "place", "aim", "activities", key="coverage_grid", on_pic
               hint="Click a cell to narrow the page to its place and aim.")
 
 st.subheader(f"Gaps in {year}, worst first")
-gaps = cached("gaps", page.filters)
+gaps = answer(analysis.gaps, page.filters)
 if gaps.empty:
     st.success(f"Every place has activity for every aim in {year}.")
 else:
@@ -44,13 +44,13 @@ effort = st.segmented_control("Effort measured as", ["investment_per_head", "act
                               format_func={"investment_per_head": "Investment per head",
                                            "activities_per_100k": "Activities per 100,000 people"}.get) \
     or "investment_per_head"
-table = cached("need_vs_effort", page.filters)
+table = answer(analysis.need_vs_effort, page.filters)
 table = table.assign(high_need_low_effort=analysis.high_need_low_effort(table, effort))  # by the effort chosen
 flagged = table[table.high_need_low_effort]
 summary = (f"{len(flagged)} of {len(table)} places combine more inactive adults than the partnership's middle place "
            f"with less {'investment per head' if effort == 'investment_per_head' else 'activity per head'} than "
            f"the partnership's middle place: {', '.join(flagged.place_name) or 'none'}.")
-need_effort = figure("need_effort_figure", table, effort, "Need (inactive adults) against effort", page.source(
+need_effort = figure(charts.need_effort_figure, table, effort, "Need (inactive adults) against effort", page.source(
     "partner activity returns; Active Lives 93015 (OHID Fingertips); ONS mid-2022 population"))
 chart_block(need_effort, summary,
     analysis.place_summary(table).assign(**{

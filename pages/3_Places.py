@@ -10,7 +10,7 @@ from strategy.filters import with_changes
 from strategy.indicators.trends import comparison_phrase, indicator_definition, period_label
 from strategy.rounding import money_per_head
 from strategy.ui import (
-    cached,
+    answer,
     chart_block,
     figure,
     headline_indicator_tiles,
@@ -35,7 +35,7 @@ st.caption(f"Each of the partnership's {len(page.framework.local_places())} area
            "share of the activities that reach it (apportioned by population). " + periods.SHORT_RULE)
 no_activities_yet(page, "The map still shows each area's population, deprivation and inactive adults.")
 
-table = cached("need_vs_effort", page.filters)
+table = answer(analysis.need_vs_effort, page.filters)
 measure = st.selectbox("Colour the map by", list(MEASURES), format_func=MEASURES.get, key="map_measure")
 try:
     boundaries, boundary_problem = read_boundaries(), None
@@ -75,10 +75,10 @@ if chosen:
     tiles[3].metric("Investment per head", money_per_head(place.investment_per_head), border=True)
     here = with_changes(page.filters, places=[chosen])
     headline_indicator_tiles(here)
-    aims = cached("heatmap", here, "place", "aim").rename(columns={"column_label": "aim"})
+    aims = answer(analysis.heatmap, here, "place", "aim").rename(columns={"column_label": "aim"})
     left, right = st.columns(2)
     with left:
-        by_aim = figure("bar_figure", aims, "activities", "aim", f"Activities by aim in {place.place_name}",
+        by_aim = figure(charts.bar_figure, aims, "activities", "aim", f"Activities by aim in {place.place_name}",
                         page.source(), "Activities")
         chart_block(by_aim, analysis.aim_balance_summary(aims, place.place_name), aims[["aim", "activities"]],
                     key="profile_aims", targets=label_targets(by_aim, "aims", label_codes(page.framework, "aim")),
@@ -86,7 +86,7 @@ if chosen:
     with right:
         gap_period = analysis.gap_period_label(here)
         st.subheader(f"Gaps here in {gap_period}")
-        gaps = cached("gaps", here)
+        gaps = answer(analysis.gaps, here)
         for gap in gaps.head(5).itertuples():
             st.markdown(f"- {plain(gap.reason)}")
         if gaps.empty:

@@ -7,7 +7,7 @@ from strategy.indicators import trends
 from strategy.indicators.importer import import_indicator_file
 from strategy.indicators.trend_charts import comparison_style
 from strategy.ui import (
-    cached_indicators,
+    answer,
     chart_block,
     data_changed,
     log_refusal,
@@ -27,7 +27,7 @@ st.caption("How the population indicators the strategy is judged by have moved i
 no_activities_yet(page, "The indicators below are published figures; the partnership's own activity joins them "
                   "on the same charts once uploaded.")
 
-catalogue = cached_indicators("indicator_catalogue", page.filters)
+catalogue = answer(trends.indicator_catalogue, page.filters)
 catalogue = catalogue[catalogue.unit != "people"]
 names = dict(zip(catalogue.indicator_id, catalogue.name))
 pick_indicator, pick_places = st.columns([2, 3])
@@ -46,7 +46,7 @@ st.markdown(f"**{plain(definition['name'])}** ({plain(definition.unit)}; "
             f"{POLARITY_WORDS.get(definition.polarity, '')}; aim {plain(aim)}). {plain(definition.definition)} "
             f"*Source: {plain(definition.source)}.*")
 
-assessed = cached_indicators("assess_indicator", page.filters, indicator_id)
+assessed = answer(trends.assess_indicator, page.filters, indicator_id)
 shown = assessed[assessed.place_code.isin([*chosen, page.framework.benchmark])]
 note = trends.comparison_note(shown)
 if note:

@@ -4,6 +4,7 @@ watches."""
 import pandas as pd
 import streamlit as st
 
+from strategy import analysis
 from strategy.exports import table_bytes
 from strategy.filters import Filters
 from strategy.learning import charts as learning_charts
@@ -11,7 +12,7 @@ from strategy.learning import experiments, markers, purposes
 from strategy.learning.exports import readable_table
 from strategy.ui import (
     actor,
-    cached,
+    answer,
     chart_block,
     export_button,
     involvement_editor,
@@ -65,7 +66,7 @@ def value(field: str, default=None):
 details, watch, people = st.tabs(["Details", "Indicators it watches", "Who is involved"])
 with details, st.form(f"experiment_{chosen}"):
     options, place_names = place_choices(page.framework)
-    partners = cached("partner_names", Filters())
+    partners = answer(analysis.partner_names, Filters())
     purpose_list = purposes.purposes(page.con, page.framework, Filters())
     purpose_names = dict(zip(purpose_list.purpose_id.astype(int), purpose_list.group_name))
     title = st.text_input("Title", value=value("title", ""))

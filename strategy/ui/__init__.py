@@ -10,9 +10,8 @@ learning      the learning workspace pages' shared widgets
 """
 
 from strategy.ui.data import (
-                              cached,
-                              cached_indicators,
-                              cached_table,
+                              answer,
+                              answer_table,
                               connection,
                               data_changed,
                               database_file,
@@ -39,7 +38,7 @@ from strategy.ui.text import plain, plain_table
 from strategy.ui.widgets import chart_block, headline_indicator_tiles, heatmap_block, money
 
 __all__ = ["NAVIGATION", "NAVIGATION_GROUPS", "Page", "acting_user", "actor", "board_pack_download",
-           "board_slides_for", "cached", "cached_indicators", "cached_table", "chart_block", "connection",
+           "board_slides_for", "answer", "answer_table", "chart_block", "connection",
            "data_changed", "database_file", "export_button", "figure", "headline_indicator_tiles", "heatmap_block",
            "heatmap_view", "involvement_editor", "log_refusal", "money", "no_activities_yet", "open_connection",
            "page_setup", "pinned_quotes", "place_map", "pinned_quotes_for", "place_choices", "plain", "plain_table",

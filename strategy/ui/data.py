@@ -3,13 +3,15 @@ message when the database cannot be read."""
 
 from __future__ import annotations
 
+import importlib
+import inspect
 import itertools
 import logging
 import os
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date
-from typing import Iterator
+from typing import Callable, Iterator
 
 import duckdb
 import pandas as pd
@@ -20,6 +22,7 @@ import streamlit as st
 from strategy import access, analysis, db, periods
 from strategy.filters import Filters
 from strategy.framework import load_framework
+from strategy.indicators import trends
 from strategy.safekeeping import health
 
 # --- How many answers each cache keeps ---------------------------------------------------------------------------
@@ -113,11 +116,36 @@ def _drop_connection(con: duckdb.DuckDBPyConnection) -> None:
         pass
 
 
-def cached(question: str, filters: Filters, *args) -> object:
-    """The answer to one analysis question for one filter set, shared across sessions until data changes or the
-    day changes (an activity with no end date runs up to today, so its share of a period moves with the day)."""
+def answer(question: Callable, filters: Filters, *args) -> object:
+    """question(con, ..., *args): the answer of one strategy function (analysis.gaps, trends.assess_indicator, ...)
+    for one filter set, shared across sessions until data changes or the day changes (an activity with no end date
+    runs up to today, so its share of a period moves with the day). The function is passed itself, so a reader
+    can follow it; it is given what its signature names (see _call). A question that takes no filters is cached
+    once for every view, not once per filter set."""
     with database_trouble_shown():
-        return _answer(database_file(), data_version(), periods.today(), question, filters, *args)
+        return _answer(database_file(), data_version(), periods.today(), _name(question),
+                       _asked_with(question, filters), *args)
+
+
+def _name(function: Callable) -> str:
+    """The cache's key for a function: its module and name (hashing a function object would hash its code)."""
+    return f"{function.__module__}:{function.__qualname__}"
+
+
+def _function(name: str) -> Callable:
+    module, _, qualname = name.partition(":")
+    return getattr(importlib.import_module(module), qualname)
+
+
+def _asked_with(question: Callable, filters: Filters) -> Filters:
+    return filters if "filters" in inspect.signature(question).parameters else Filters()
+
+
+def _call(function: Callable, con: duckdb.DuckDBPyConnection, today: date, filters: Filters, *args) -> object:
+    """function(con, [framework], [filters], *args, [today=today]): each given when the signature names it."""
+    parameters = inspect.signature(function).parameters
+    leading = [value for name, value in (("framework", load_framework()), ("filters", filters)) if name in parameters]
+    return function(con, *leading, *args, **({"today": today} if "today" in parameters else {}))
 
 
 @contextmanager
@@ -184,20 +212,9 @@ def _retry_when_readable() -> None:
     st.session_state["_maintenance_checks"] = st.session_state.get("_maintenance_checks", 0) + 1
 
 
-# Questions whose answer depends on the day (periods.today()): they are asked with the day in their cache key.
-_DATED_QUESTIONS = ("headline_totals", "heatmap", "activities_in_cell", "need_vs_effort", "gaps")
-
-
 @st.cache_data(show_spinner=False, ttl=CACHE_TTL_SECONDS, max_entries=CACHE_ENTRIES)
 def _answer(database: str, version: int, today: date, question: str, filters: Filters, *args) -> object:
-    con = connection(database)
-    framework = load_framework()
-    function = getattr(analysis, question)
-    if question in ("data_coverage", "need_by_place", "partner_names"):
-        return function(con)
-    if question in _DATED_QUESTIONS:
-        return function(con, framework, filters, *args, today=today)
-    return function(con, framework, filters, *args)
+    return _call(_function(question), connection(database), today, filters, *args)
 
 
 # Part of every cached answer's key, bumped by data_changed(): an answer computed from data read before a write,
@@ -226,20 +243,19 @@ def data_changed() -> None:
 # gives 6:1 on white and on the sidebar. A fixed style block: no user text ever goes into it.
 
 
-def figure(chart: str, *args, **kwargs) -> go.Figure:
-    """charts.<chart>(*args, **kwargs), built once and shared by every session until data changes.
+def figure(chart: Callable[..., go.Figure], *args, **kwargs) -> go.Figure:
+    """chart(*args, **kwargs) (a strategy.charts function), built once and shared by every session until data
+    changes.
 
     Building a plotly figure (which validates every property) costs more than the rest of a page run put together,
     so with a room full of people on the same view it is built once. Callers must not change the figure they get.
     """
-    return _figure(database_file(), chart, *args, **kwargs)
+    return _figure(database_file(), _name(chart), *args, **kwargs)
 
 
 @st.cache_resource(show_spinner=False, max_entries=300)
 def _figure(database: str, chart: str, *args, **kwargs) -> go.Figure:
-    from strategy import charts
-
-    return getattr(charts, chart)(*args, **kwargs)
+    return _function(chart)(*args, **kwargs)
 
 
 @dataclass(frozen=True)
@@ -273,7 +289,7 @@ def _heatmap_view(database: str, version: int, today: date, filters: Filters, ro
                   title: str, source: str, compact: bool) -> HeatmapView:
     from strategy import charts
 
-    cells = _answer(database, version, today, "heatmap", filters, rows, columns)
+    cells = _answer(database, version, today, _name(analysis.heatmap), filters, rows, columns)
     labels = cells.row_label.astype(str) + " x " + cells.column_label.astype(str)
     return HeatmapView(cells, charts.heatmap_figure(cells, measure, title, source, compact=compact),
                        analysis.heatmap_summary(cells, measure),
@@ -283,11 +299,12 @@ def _heatmap_view(database: str, version: int, today: date, filters: Filters, ro
                        tuple(labels[(cells.activities > 0) & (cells.activities < analysis.THIN_CELL)]))
 
 
-def cached_table(question: str, filters: Filters, *args) -> pa.Table:
-    """cached(), as an Arrow table shared by every session: what st.dataframe draws, without converting a pandas
+def answer_table(question: Callable, filters: Filters, *args) -> pa.Table:
+    """answer(), as an Arrow table shared by every session: what st.dataframe draws, without converting a pandas
     table on every page run (most of the cost of showing a few hundred rows)."""
     with database_trouble_shown():
-        return _table(database_file(), data_version(), periods.today(), question, filters, *args)
+        return _table(database_file(), data_version(), periods.today(), _name(question),
+                      _asked_with(question, filters), *args)
 
 
 @st.cache_resource(show_spinner=False, max_entries=500)
@@ -297,7 +314,7 @@ def _table(database: str, version: int, today: date, question: str, filters: Fil
 
 def pinned_quotes_for(filters: Filters, aims: tuple[str, ...] = (), places: tuple[str, ...] = ()) -> pd.DataFrame:
     """Resident quotes pinned to any of the aims and places (strategy.learning.empathy.quotes_for), cached like
-    cached(): the learning pages' writes clear it."""
+    answer(): the learning pages' writes clear it."""
     with database_trouble_shown():
         return _quotes(database_file(), data_version(), filters, tuple(aims), tuple(places))
 
@@ -331,32 +348,7 @@ def _decision_choices(database: str, version: int, today: date) -> tuple[dict, d
             dict(zip(promised.reflection_id.tolist(), promised.commitment.tolist())))
 
 
-# --- Indicators: cached answers and headline tiles (Overview, Places, Trends) -----------------------------------
-_INDICATOR_QUESTIONS_WITH_FILTERS = ("activity_timeline", "headline_indicators")
-
-
-def cached_indicators(question: str, filters: Filters, *args) -> object:
-    """The answer to one strategy.indicators.trends question, cached like cached() and cleared by data_changed().
-    A question that does not take the filters is cached once for every view, not once per filter set."""
-    if question not in _INDICATOR_QUESTIONS_WITH_FILTERS:
-        filters = Filters()
-    with database_trouble_shown():
-        return _indicator_answer(database_file(), data_version(), periods.today(), question, filters, *args)
-
-
-@st.cache_data(show_spinner=False, ttl=CACHE_TTL_SECONDS, max_entries=CACHE_ENTRIES)
-def _indicator_answer(database: str, version: int, today: date, question: str, filters: Filters, *args) -> object:
-    from strategy.indicators import trends as indicator_trends
-
-    con = connection(database)
-    function = getattr(indicator_trends, question)
-    if question == "indicator_catalogue":
-        return function(con)
-    if question in _INDICATOR_QUESTIONS_WITH_FILTERS:
-        return function(con, load_framework(), filters, *args)
-    return function(con, load_framework(), *args)
-
-
+# --- Indicators: charts shared by every session (Trends) --------------------------------------------------------
 def trend_chart(filters: Filters, indicator_id: str, places: tuple[str, ...], title: str, source: str,
                 activity_label: str) -> tuple[go.Figure, str]:
     """The Trends page's chart for one indicator and the places on it (with the experiments' markers) and its
@@ -370,16 +362,15 @@ def trend_chart(filters: Filters, indicator_id: str, places: tuple[str, ...], ti
 @st.cache_resource(show_spinner=False, max_entries=300)
 def _trend_chart(database: str, version: int, today: date, filters: Filters, indicator_id: str,
                  places: tuple[str, ...], title: str, source: str, activity_label: str) -> tuple[go.Figure, str]:
-    from strategy.indicators import trends
     from strategy.indicators.trend_charts import trend_figure
     from strategy.learning.markers import add_experiment_markers, experiment_markers
 
     framework = load_framework()
-    definition = _indicator_answer(database, version, today, "indicator_catalogue", Filters()).set_index(
+    definition = _answer(database, version, today, _name(trends.indicator_catalogue), Filters()).set_index(
         "indicator_id").loc[indicator_id]
-    assessed = _indicator_answer(database, version, today, "assess_indicator", Filters(), indicator_id)
+    assessed = _answer(database, version, today, _name(trends.assess_indicator), Filters(), indicator_id)
     shown = assessed[assessed.place_code.isin([*places, framework.benchmark])]
-    timeline = _indicator_answer(database, version, today, "activity_timeline", filters, indicator_id, places)
+    timeline = _answer(database, version, today, _name(trends.activity_timeline), filters, indicator_id, places)
     fig = trend_figure(shown, timeline, title, source, definition.unit, framework.benchmark, activity_label,
                        trends.period_kind(definition.year_starts))
     add_experiment_markers(fig, experiment_markers(connection(database), framework, filters, indicator_id))
@@ -419,7 +410,7 @@ def _place_map(database: str, version: int, today: date, filters: Filters, measu
                source: str, shapes: int) -> go.Figure:
     from strategy import charts
 
-    table = _answer(database, version, today, "need_vs_effort", filters)
+    table = _answer(database, version, today, _name(analysis.need_vs_effort), filters)
     return charts.place_map_figure(table, measure, label, title, source, _drawable_boundaries())
 
 
@@ -436,8 +427,8 @@ def _drawable_boundaries() -> dict | None:
 # --- Shared answers, warmed when the server starts -------------------------------------------------------------
 # The questions every page asks of a view (Overview, Alignment, Coverage and gaps, Places), by the arguments the
 # pages ask them with, so that the cache entries made here are the ones the pages look up.
-_WARMED_QUESTIONS = (("headline_totals",), ("heatmap", "aim", "way"), ("heatmap", "place", "aim"), ("gaps",),
-                     ("need_vs_effort",))
+_WARMED_QUESTIONS = ((analysis.headline_totals,), (analysis.heatmap, "aim", "way"), (analysis.heatmap, "place", "aim"),
+                     (analysis.gaps,), (analysis.need_vs_effort,))
 
 
 def shared_views(framework) -> list[Filters]:
@@ -456,21 +447,20 @@ def warm_shared_answers() -> tuple[int, float]:
     started = time.perf_counter()
     database, version, today, framework = database_file(), data_version(), periods.today(), load_framework()
     count = 0
-    for question in ("data_coverage", "partner_names"):
-        _answer(database, version, today, question, Filters())
+    for question in (analysis.data_coverage, analysis.partner_names, trends.headline_indicators_by_place,
+                     trends.indicator_catalogue):
+        _answer(database, version, today, _name(question), Filters())
         count += 1
-    for question in ("headline_indicators_by_place", "indicator_catalogue"):
-        _indicator_answer(database, version, today, question, Filters())
-        count += 1
-    for indicator_id in _indicator_answer(database, version, today, "indicator_catalogue", Filters()).indicator_id:
-        _indicator_answer(database, version, today, "assess_indicator", Filters(), indicator_id)  # Trends, any view
+    catalogue = _answer(database, version, today, _name(trends.indicator_catalogue), Filters())
+    for indicator_id in catalogue.indicator_id:  # Trends, any view
+        _answer(database, version, today, _name(trends.assess_indicator), Filters(), indicator_id)
         count += 1
     for filters in shared_views(framework):
         for question, *args in _WARMED_QUESTIONS:
-            _answer(database, version, today, question, filters, *args)
+            _answer(database, version, today, _name(question), filters, *args)
             count += 1
         row = analysis.dimension_codes(framework, "aim", filters)[0][0]
         column = analysis.dimension_codes(framework, "way", filters)[0][0]
-        _table(database, version, today, "activities_in_cell", filters, "aim", row, "way", column)
+        _table(database, version, today, _name(analysis.activities_in_cell), filters, "aim", row, "way", column)
         count += 1
     return count, time.perf_counter() - started

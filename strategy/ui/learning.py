@@ -9,11 +9,11 @@ import duckdb
 import pandas as pd
 import streamlit as st
 
-from strategy import db
+from strategy import analysis, db
 from strategy.access import PermissionDenied, User
 from strategy.filters import Filters
 from strategy.framework import Framework
-from strategy.ui.data import cached, connection, data_changed, database_file
+from strategy.ui.data import answer, connection, data_changed, database_file
 from strategy.ui.page import Page
 from strategy.ui.signin import acting_user, log_refusal
 from strategy.ui.text import plain
@@ -91,7 +91,7 @@ def involvement_editor(page: Page, record_kind: str, record_id: int) -> None:
     if missing:
         st.markdown("**Sectors missing from the room:** "
                     + ", ".join(page.framework.label("sector", c) for c in missing))
-    partners = cached("partner_names", Filters())
+    partners = answer(analysis.partner_names, Filters())
     with st.form(f"involve_{record_kind}_{record_id}", clear_on_submit=True, border=True):
         st.markdown("**Name someone**")
         left, middle, right = st.columns([3, 2, 2])

@@ -14,7 +14,7 @@ from strategy.access import PermissionDenied
 from strategy.filters import Filters
 from strategy.loop import decisions, fit, scenarios
 from strategy.rounding import money_per_head
-from strategy.ui.data import cached, data_changed, data_version, database_file, decision_choices
+from strategy.ui.data import answer, data_changed, data_version, database_file, decision_choices
 from strategy.ui.page import Page
 from strategy.ui.signin import log_refusal
 from strategy.ui.text import plain
@@ -137,7 +137,7 @@ def where_you_fit(page: Page, partner: str, key: str = "fit") -> None:
 def what_if_money(page: Page, key: str = "whatif") -> None:
     """Move a sum between places or spread a new budget by need, and see it beside today's figures."""
     # scenarios.need_and_effort, as a cached answer shared by every session
-    today_table = cached("need_vs_effort", scenarios.whole_partnership(page.filters))
+    today_table = answer(analysis.need_vs_effort, scenarios.whole_partnership(page.filters))
     names = dict(zip(today_table.place_code, today_table.place_name))
     kind = st.segmented_control("What if", list(scenarios.KINDS), default="spread", format_func=scenarios.KINDS.get,
                                 key=f"{key}_kind") or "spread"
@@ -204,7 +204,7 @@ def what_if_money(page: Page, key: str = "whatif") -> None:
 
 
 def _gaps(page: Page) -> pd.DataFrame:
-    return cached("gaps", page.filters)
+    return answer(analysis.gaps, page.filters)
 
 
 @st.cache_resource(show_spinner=False, max_entries=300)
@@ -212,7 +212,7 @@ def _scenario_figure(database: str, version: int, today: date, filters: Filters,
                      source: str) -> go.Figure:
     """The scenario's need-against-effort chart, built once per view and scenario (every session opening Coverage
     and gaps sees the default scenario first); its answers come from the shared cache."""
-    today_table = cached("need_vs_effort", scenarios.whole_partnership(filters))
+    today_table = answer(analysis.need_vs_effort, scenarios.whole_partnership(filters))
     table = scenarios.with_scenario(today_table, scenarios.added_money(today_table, scenario))
     return charts.need_effort_figure(scenarios.scenario_figure_table(table), "investment_per_head",
                                      f"{scenarios.SCENARIO_MARK}: need against effort", source)

@@ -9,13 +9,13 @@ import duckdb
 import streamlit as st
 from streamlit.errors import StreamlitPageNotFoundError
 
-from strategy import access, db
+from strategy import access, analysis, db
 from strategy.access import LOCAL_USER, PermissionDenied, User
 from strategy.board import slides
 from strategy.build.reference import ReferenceDataError, reference_is_fictional
 from strategy.filters import URL_KEYS, Filters, filters_from_query
 from strategy.framework import Framework, FrameworkError, load_framework
-from strategy.ui.data import cached, open_connection, show_maintenance
+from strategy.ui.data import answer, open_connection, show_maintenance
 from strategy.ui.selection import undo_button
 from strategy.ui.signin import sign_in_active, signed_in_user
 from strategy.ui.text import plain
@@ -127,7 +127,7 @@ def page_setup(title: str, icon: str = ":material/bar_chart:", sidebar_filters: 
     st.session_state["_maintenance_checks"] = 0
     st.html(READABLE_TEXT_CSS)
     user = signed_in_user(con) if signing_in else LOCAL_USER
-    coverage = cached("data_coverage", Filters())
+    coverage = answer(analysis.data_coverage, Filters())
     _navigation(user, framework)
     require_page_permission(user, action, title, con)
     shown_filters = ALL_FILTERS if sidebar_filters is True else tuple(sidebar_filters or ())
@@ -269,7 +269,7 @@ def _sidebar(framework: Framework, shown: tuple[str, ...] = ALL_FILTERS) -> Filt
     place_options += [c for c in current.places if c not in place_options]
     place_names = {p.code: p.name + (" (county, all districts)" if p.level == "county" else "")
                    + (f" (replaced on {p.replaced_on:%d/%m/%Y})" if p.replaced_on else "") for p in framework.places}
-    partners = cached("partner_names", Filters())
+    partners = answer(analysis.partner_names, Filters())
     with st.sidebar:
         st.header("Filters")
         if "places" in shown:

@@ -14,8 +14,9 @@ from strategy import images
 from strategy.charts import screen_figure
 from strategy.filters import Filters
 from strategy.framework import load_framework
+from strategy.indicators import trends
 from strategy.ui import selection
-from strategy.ui.data import cached_indicators
+from strategy.ui.data import answer
 from strategy.ui.text import plain
 
 
@@ -166,7 +167,7 @@ def headline_indicator_tiles(filters: Filters) -> None:
     # The tiles depend only on the one place they describe; every place's are computed together once and shared by
     # all sessions (one place at a time, they were most of a first Overview's time under load).
     place_code = headline_place(load_framework(), filters)
-    every_place = cached_indicators("headline_indicators_by_place", Filters())
+    every_place = answer(trends.headline_indicators_by_place, Filters())
     if every_place.empty:  # no headline indicator has values yet
         return
     table = every_place[every_place.place_code == place_code].reset_index(drop=True)

@@ -3,6 +3,8 @@ to open a county's or a place's link is served from the cache, with the same num
 
 from __future__ import annotations
 
+import functools
+
 from strategy import analysis, db
 from strategy.filters import Filters
 from strategy.framework import load_framework
@@ -17,6 +19,7 @@ def counting(monkeypatch) -> list[str]:
     for name in COUNTED:
         original = getattr(analysis, name)
 
+        @functools.wraps(original)  # the same name and signature: the caches key and call a question by them
         def counted(*args, _name=name, _original=original, **kwargs):
             calls.append(_name)
             return _original(*args, **kwargs)

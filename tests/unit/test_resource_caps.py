@@ -71,7 +71,7 @@ from strategy.ui import data
 computed = []
 analysis.counted_question = lambda con, framework, filters: computed.append(filters) or len(computed)
 for aim in ("A1", "A2", "A3", "A4", "A5", "A1"):  # five links, then the first again
-    data._answer(sys.argv[1], 0, None, "counted_question", Filters(aims=(aim,)))  # no day: not a dated question
+    data._answer(sys.argv[1], 0, None, "strategy.analysis:counted_question", Filters(aims=(aim,)))
 print(len(computed))
 """
 
