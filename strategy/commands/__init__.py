@@ -3,22 +3,12 @@
 from __future__ import annotations
 
 import argparse
-import importlib
 
+from strategy.commands import board_pack, imports, indicators, init, loop, operations, rounds, uploads, users, views
 from strategy.commands.common import add_acting_user_option, add_database_option
 
-COMMAND_MODULES = [
-    "strategy.commands.init",
-    "strategy.commands.views",
-    "strategy.commands.indicators",
-    "strategy.commands.board_pack",
-    "strategy.commands.operations",
-    "strategy.commands.imports",
-    "strategy.commands.uploads",
-    "strategy.commands.users",
-    "strategy.commands.rounds",
-    "strategy.commands.loop",
-]
+# In the order `--help` lists them. Each module imports its heavy libraries inside its run_ functions.
+COMMAND_MODULES = (init, views, indicators, board_pack, operations, imports, uploads, users, rounds, loop)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -27,6 +17,6 @@ def build_parser() -> argparse.ArgumentParser:
     add_database_option(parser)
     add_acting_user_option(parser)
     subparsers = parser.add_subparsers(title="commands", metavar="COMMAND", dest="command")
-    for name in COMMAND_MODULES:
-        importlib.import_module(name).register(subparsers)
+    for module in COMMAND_MODULES:
+        module.register(subparsers)
     return parser
