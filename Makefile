@@ -25,6 +25,7 @@ check: setup lint
 
 lint: setup
 	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
 
 setup:
 	@bash scripts/setup.sh "$(VENV)"

@@ -53,8 +53,11 @@ def refuse_unsafe_start() -> str:
         print(f"The dashboard will not start: {problem}", file=sys.stderr, flush=True)
         raise SystemExit(2) from None
     for file in access.secrets_readable_by_others():
-        print(f"Warning: other accounts on this computer can read the secrets file {file}; run chmod 600 {file}",
-              file=sys.stderr, flush=True)
+        print(
+            f"Warning: other accounts on this computer can read the secrets file {file}; run chmod 600 {file}",
+            file=sys.stderr,
+            flush=True,
+        )
     return mode
 
 
@@ -72,8 +75,10 @@ class AntiFramingHeaders:
         async def send_with_headers(message):
             if message["type"] == "http.response.start":
                 names = {name.lower() for name, _value in message.get("headers", [])}
-                message = {**message, "headers": [*message.get("headers", []),
-                                                  *[h for h in ANTI_FRAMING_HEADERS if h[0] not in names]]}
+                message = {
+                    **message,
+                    "headers": [*message.get("headers", []), *[h for h in ANTI_FRAMING_HEADERS if h[0] not in names]],
+                }
             await send(message)
 
         await self.app(scope, receive, send_with_headers)
@@ -101,6 +106,7 @@ WARMED = "Shared answers warmed"  # the start of the line the server logs when w
 def warm_in_background() -> None:
     """Warm the shared answers (strategy.ui.data.warm_shared_answers) beside the server: it answers from the
     start, and a page that asks before its answer is warm computes it itself. A failure is logged, never fatal."""
+
     def warm():
         try:
             open_connection()
@@ -110,6 +116,7 @@ def warm_in_background() -> None:
             print(f"Warming the shared answers failed: {problem}", file=sys.stderr, flush=True)
         else:
             print(f"{WARMED}: {count} answers in {seconds:.1f} s", file=sys.stderr, flush=True)
+
     threading.Thread(target=warm, name="warm-shared-answers", daemon=True).start()
 
 
@@ -123,5 +130,9 @@ async def lifespan(app):
 db.keep_files_private()
 MODE = refuse_unsafe_start()
 
-app = st.App("app.py", routes=[Route("/healthz", healthz, methods=["GET", "HEAD"])], lifespan=lifespan,
-             middleware=[Middleware(AntiFramingHeaders)])
+app = st.App(
+    "app.py",
+    routes=[Route("/healthz", healthz, methods=["GET", "HEAD"])],
+    lifespan=lifespan,
+    middleware=[Middleware(AntiFramingHeaders)],
+)

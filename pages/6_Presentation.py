@@ -17,20 +17,35 @@ from strategy.ui.presentation import slide_chart, slide_controls, slide_footer
 
 page = page_setup("Board presentation", icon=":material/slideshow:")
 presentation_style()
-if no_activities_yet(page, 'The slides and the board pack are made from them.'):
+if no_activities_yet(page, "The slides and the board pack are made from them."):
     st.stop()
 slides = board_slides_for(page.filters)
 number = slide_number(len(slides))
 slide = slides[number - 1]
 
 back, position, forward = st.columns([1, 4, 1], vertical_alignment="center")
-back.button("Previous", icon=":material/arrow_back:", on_click=show_slide, args=(number - 1,),
-            disabled=number == 1, key="previous_slide", width="stretch", shortcut="PageUp")
-position.markdown(f"Slide **{number} of {len(slides)}**: {plain(slide.name)}", width="stretch",
-                  text_alignment="center")
-forward.button("Next", icon=":material/arrow_forward:", icon_position="right", on_click=show_slide,
-               args=(number + 1,), disabled=number == len(slides), key="next_slide", width="stretch",
-               shortcut="PageDown")
+back.button(
+    "Previous",
+    icon=":material/arrow_back:",
+    on_click=show_slide,
+    args=(number - 1,),
+    disabled=number == 1,
+    key="previous_slide",
+    width="stretch",
+    shortcut="PageUp",
+)
+position.markdown(f"Slide **{number} of {len(slides)}**: {plain(slide.name)}", width="stretch", text_alignment="center")
+forward.button(
+    "Next",
+    icon=":material/arrow_forward:",
+    icon_position="right",
+    on_click=show_slide,
+    args=(number + 1,),
+    disabled=number == len(slides),
+    key="next_slide",
+    width="stretch",
+    shortcut="PageDown",
+)
 
 footer = slide_footer(slide, page.filters.describe(page.framework))
 st.header(plain(slide.headline), anchor=False)  # a scenario's headline carries its name

@@ -41,8 +41,7 @@ PARTS = ("pages", "slides", "pack")
 
 def page_paths() -> dict[str, str]:
     """{name: URL path} of every page: 'Overview' is '/', pages/N_Name.py is '/Name' (Streamlit's own rule)."""
-    pages = sorted((PROJECT_ROOT / "pages").glob("*.py"),
-                   key=lambda p: (int(re.match(r"\d*", p.stem)[0] or 0), p.stem))
+    pages = sorted((PROJECT_ROOT / "pages").glob("*.py"), key=lambda p: (int(re.match(r"\d*", p.stem)[0] or 0), p.stem))
     return {"Overview": "/", **{re.sub(r"^\d+_", "", p.stem): "/" + re.sub(r"^\d+_", "", p.stem) for p in pages}}
 
 
@@ -82,15 +81,17 @@ def shoot(url: str, names: list[str], dark: bool, widths: list[int]) -> list[Pat
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_FLAGS, headless=True)
         for width, (w, h) in ((width, SCREENS[width]) for width in widths):
-            context = browser.new_context(viewport={"width": w, "height": h},
-                                          color_scheme="dark" if dark else "light", device_scale_factor=1)
+            context = browser.new_context(
+                viewport={"width": w, "height": h}, color_scheme="dark" if dark else "light", device_scale_factor=1
+            )
             page = context.new_page()
             page.set_default_timeout(60_000)
             for name in names:
                 page.goto(url + paths[name] + (PHONE_QUERY if width == 390 else ""))
                 settle(page)
-                height = min(page.evaluate("() => document.querySelector('[data-testid=\"stMain\"]').scrollHeight"),
-                             h * TALLEST)
+                height = min(
+                    page.evaluate("() => document.querySelector('[data-testid=\"stMain\"]').scrollHeight"), h * TALLEST
+                )
                 page.set_viewport_size({"width": w, "height": max(h, height)})
                 page.wait_for_timeout(2500)  # charts redraw at the new size
                 png = page.screenshot(clip={"x": 0, "y": 0, "width": w, "height": max(h, height)})
@@ -141,10 +142,16 @@ def shoot_pack(database: Path, folder: Path) -> list[Path]:
     if not shutil.which("pdftoppm"):
         raise SystemExit("pdftoppm is missing: sudo apt-get install poppler-utils (or run make system)")
     pdf = folder / "board-pack.pdf"
-    subprocess.run([sys.executable, "-m", "strategy", "board-pack", str(pdf)], cwd=PROJECT_ROOT, check=True,
-                   env={**os.environ, "STRATEGY_DB": str(database)})
-    subprocess.run(["pdftoppm", "-png", "-scale-to-x", str(PACK_WIDTH), "-scale-to-y", "-1", str(pdf),
-                    str(folder / "page")], check=True)
+    subprocess.run(
+        [sys.executable, "-m", "strategy", "board-pack", str(pdf)],
+        cwd=PROJECT_ROOT,
+        check=True,
+        env={**os.environ, "STRATEGY_DB": str(database)},
+    )
+    subprocess.run(
+        ["pdftoppm", "-png", "-scale-to-x", str(PACK_WIDTH), "-scale-to-y", "-1", str(pdf), str(folder / "page")],
+        check=True,
+    )
     PACK_OUT.mkdir(parents=True, exist_ok=True)
     for old in PACK_OUT.glob("page-*.png"):
         old.unlink()
@@ -162,8 +169,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--page", action="append", choices=list(page_paths()), help="only these pages")
     parser.add_argument("--dark", action="store_true", help="the dark theme (files end _dark.png)")
     parser.add_argument("--width", action="append", type=int, choices=list(SCREENS), help="only these widths")
-    parser.add_argument("--only", action="append", choices=PARTS,
-                        help="only these pictures: pages, slides (presentation mode), pack (the PDF's pages)")
+    parser.add_argument(
+        "--only",
+        action="append",
+        choices=PARTS,
+        help="only these pictures: pages, slides (presentation mode), pack (the PDF's pages)",
+    )
     args = parser.parse_args(argv)
     if not Path("/usr/bin/chromium").exists():
         print("Chromium is missing: sudo apt-get install chromium", file=sys.stderr)

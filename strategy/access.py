@@ -156,21 +156,29 @@ def require(user: User, action: str, partner: str | None = None) -> User:
 def _require(user: User, action: str, partner: str | None) -> User:
     allowed = roles_allowed(action)
     if not isinstance(user, User):
-        raise PermissionDenied(f"To {ACTION_WORDS[action]} the dashboard must know who is acting; "
-                               "sign in (or name yourself with --as EMAIL on the command line).")
+        raise PermissionDenied(
+            f"To {ACTION_WORDS[action]} the dashboard must know who is acting; "
+            "sign in (or name yourself with --as EMAIL on the command line)."
+        )
     if user.role not in allowed:
         who = who_may(action)
         wanted = next((r for r in allowed if r != "admin"), "admin")
-        raise PermissionDenied(f"Only {who} can {ACTION_WORDS[action]}; you are signed in as "
-                               f"{ROLE_WORDS.get(user.role, user.role)}. Ask your administrator for the "
-                               f"{wanted} role.")
+        raise PermissionDenied(
+            f"Only {who} can {ACTION_WORDS[action]}; you are signed in as "
+            f"{ROLE_WORDS.get(user.role, user.role)}. Ask your administrator for the "
+            f"{wanted} role."
+        )
     if action in PARTNER_SCOPED and user.role == "partner":
         if not user.partner:
-            raise PermissionDenied(f"Your partner account is not linked to an organisation, so you cannot "
-                                   f"{ACTION_WORDS[action]}. Ask your administrator to link it.")
+            raise PermissionDenied(
+                f"Your partner account is not linked to an organisation, so you cannot "
+                f"{ACTION_WORDS[action]}. Ask your administrator to link it."
+            )
         if partner is None or not same_partner(partner, user.partner):
-            raise PermissionDenied(f"You can {ACTION_WORDS[action]} only for your own organisation, "
-                                   f"{user.partner}" + (f", not for {partner}." if partner else "."))
+            raise PermissionDenied(
+                f"You can {ACTION_WORDS[action]} only for your own organisation, "
+                f"{user.partner}" + (f", not for {partner}." if partner else ".")
+            )
     return user
 
 
@@ -181,6 +189,7 @@ def secrets_files() -> list[Path]:
     use this list, so they agree on the mode."""
     try:
         from streamlit import config
+
         configured = [Path(name).expanduser() for name in config.get_option("secrets.files") or []]
     except ImportError:  # the core works without Streamlit: its default places
         configured = [Path.home() / ".streamlit" / "secrets.toml", Path.cwd() / ".streamlit" / "secrets.toml"]
@@ -200,15 +209,21 @@ def chosen_mode(environ: dict | None = None, files: list[Path] | None = None) ->
     wanted = (environ.get(MODE_ENVIRONMENT) or "").strip().lower()
     older = (environ.get(AUTH_ENVIRONMENT) or "").strip().lower()
     if wanted and wanted not in MODES:
-        raise ModeProblem(f"{MODE_ENVIRONMENT}={environ.get(MODE_ENVIRONMENT)!r} is not a mode. Set "
-                          f"{MODE_ENVIRONMENT}=signin for a shared server (sign-in with the organisation's accounts) "
-                          f"or {MODE_ENVIRONMENT}=local for one person on this computer.")
+        raise ModeProblem(
+            f"{MODE_ENVIRONMENT}={environ.get(MODE_ENVIRONMENT)!r} is not a mode. Set "
+            f"{MODE_ENVIRONMENT}=signin for a shared server (sign-in with the organisation's accounts) "
+            f"or {MODE_ENVIRONMENT}=local for one person on this computer."
+        )
     if older and older not in _OLDER_MODE_NAMES:
-        raise ModeProblem(f"{AUTH_ENVIRONMENT}={environ.get(AUTH_ENVIRONMENT)!r} is not a mode. Remove it and set "
-                          f"{MODE_ENVIRONMENT}=signin or {MODE_ENVIRONMENT}=local.")
+        raise ModeProblem(
+            f"{AUTH_ENVIRONMENT}={environ.get(AUTH_ENVIRONMENT)!r} is not a mode. Remove it and set "
+            f"{MODE_ENVIRONMENT}=signin or {MODE_ENVIRONMENT}=local."
+        )
     if wanted and older and _OLDER_MODE_NAMES[older] != wanted:
-        raise ModeProblem(f"{MODE_ENVIRONMENT}={wanted} and {AUTH_ENVIRONMENT}={older} disagree. Remove "
-                          f"{AUTH_ENVIRONMENT} and keep {MODE_ENVIRONMENT}.")
+        raise ModeProblem(
+            f"{MODE_ENVIRONMENT}={wanted} and {AUTH_ENVIRONMENT}={older} disagree. Remove "
+            f"{AUTH_ENVIRONMENT} and keep {MODE_ENVIRONMENT}."
+        )
     if wanted or older:
         return wanted or _OLDER_MODE_NAMES[older]
     files = secrets_files() if files is None else files
@@ -227,11 +242,15 @@ def read_secrets(files: list[Path]) -> dict:
         try:
             content = tomllib.loads(file.read_text(encoding="utf-8"))
         except OSError as error:
-            raise ModeProblem(f"The secrets file {file} cannot be read ({error.strerror or error}). Make it "
-                              "readable by the account that runs the dashboard.") from error
+            raise ModeProblem(
+                f"The secrets file {file} cannot be read ({error.strerror or error}). Make it "
+                "readable by the account that runs the dashboard."
+            ) from error
         except (tomllib.TOMLDecodeError, UnicodeDecodeError) as error:
-            raise ModeProblem(f"The secrets file {file} is not valid TOML ({error}). Correct it (compare with "
-                              ".streamlit/secrets.toml.example).") from error
+            raise ModeProblem(
+                f"The secrets file {file} is not valid TOML ({error}). Correct it (compare with "
+                ".streamlit/secrets.toml.example)."
+            ) from error
         merged.update(content)
     return merged
 
@@ -246,34 +265,48 @@ def sign_in_problems(secrets: dict) -> list[str]:
     """What stops sign-in from working safely with these secrets, one sentence each (empty when all is well)."""
     auth = secrets.get("auth")
     if not isinstance(auth, dict):
-        return ["The secrets have no [auth] section. Add one (copy .streamlit/secrets.toml.example), or set "
-                f"{MODE_ENVIRONMENT}=local if this is one person's own computer."]
+        return [
+            "The secrets have no [auth] section. Add one (copy .streamlit/secrets.toml.example), or set "
+            f"{MODE_ENVIRONMENT}=local if this is one person's own computer."
+        ]
     problems = []
-    for key, what in (("redirect_uri", "the dashboard's address followed by /oauth2callback"),
-                      ("cookie_secret", "a long random secret")):
+    for key, what in (
+        ("redirect_uri", "the dashboard's address followed by /oauth2callback"),
+        ("cookie_secret", "a long random secret"),
+    ):
         value = auth.get(key)
         if not isinstance(value, str) or not value.strip() or value.startswith("replace-with"):
             problems.append(f"[auth] {key} is missing; set it to {what}.")
     secret = auth.get("cookie_secret")
     if isinstance(secret, str) and secret.strip() and not secret.startswith("replace-with") and len(secret) < 32:
-        problems.append("[auth] cookie_secret is shorter than 32 characters; make a new one with "
-                        "python -c \"import secrets; print(secrets.token_hex(32))\".")
+        problems.append(
+            "[auth] cookie_secret is shorter than 32 characters; make a new one with "
+            'python -c "import secrets; print(secrets.token_hex(32))".'
+        )
     found = providers(auth)
     if not found:
-        problems.append("[auth] names no provider; add [auth.microsoft] (or another provider) with client_id, "
-                        "client_secret and server_metadata_url.")
+        problems.append(
+            "[auth] names no provider; add [auth.microsoft] (or another provider) with client_id, "
+            "client_secret and server_metadata_url."
+        )
     for provider in found:
         section = auth if provider is None else auth[provider]
         where = "[auth]" if provider is None else f"[auth.{provider}]"
-        missing = [key for key in PROVIDER_KEYS
-                   if not isinstance(section.get(key), str) or not section[key].strip()
-                   or section[key].startswith("replace-with")]
+        missing = [
+            key
+            for key in PROVIDER_KEYS
+            if not isinstance(section.get(key), str)
+            or not section[key].strip()
+            or section[key].startswith("replace-with")
+        ]
         if missing:
             problems.append(f"{where} lacks {', '.join(missing)}; copy them from the provider's app registration.")
     issuers = auth.get("trusted_issuers", [])
     if not isinstance(issuers, list) or not all(isinstance(issuer, str) and issuer.strip() for issuer in issuers):
-        problems.append("[auth] trusted_issuers must be a list of issuer addresses, e.g. "
-                        "[\"https://login.microsoftonline.com/YOUR-TENANT-ID/v2.0\"].")
+        problems.append(
+            "[auth] trusted_issuers must be a list of issuer addresses, e.g. "
+            '["https://login.microsoftonline.com/YOUR-TENANT-ID/v2.0"].'
+        )
     return problems
 
 
@@ -281,15 +314,17 @@ def refuse_unless_usable(secrets: dict) -> None:
     """ModeProblem listing every problem with the sign-in settings, if there is any."""
     problems = sign_in_problems(secrets)
     if problems:
-        raise ModeProblem("Sign-in is on but cannot work safely, so the dashboard will not start: "
-                          + " ".join(problems))
+        raise ModeProblem(
+            "Sign-in is on but cannot work safely, so the dashboard will not start: " + " ".join(problems)
+        )
 
 
 def trusted_issuers(secrets: dict) -> frozenset[str]:
     """Issuers trusted to verify email addresses themselves (their tokens carry no email_verified claim)."""
     auth = secrets.get("auth") if isinstance(secrets.get("auth"), dict) else {}
-    return frozenset(issuer.strip().rstrip("/") for issuer in auth.get("trusted_issuers", []) or []
-                     if isinstance(issuer, str))
+    return frozenset(
+        issuer.strip().rstrip("/") for issuer in auth.get("trusted_issuers", []) or [] if isinstance(issuer, str)
+    )
 
 
 def dashboard_mode(environ: dict | None = None, files: list[Path] | None = None) -> str:
@@ -332,7 +367,9 @@ def refuse_local_mode_on_network(mode: str, address: str | None) -> None:
     """Local mode makes everyone an admin, so it listens on this computer only; ModeProblem otherwise."""
     if mode == "local" and not is_loopback(address):
         where = f"address {address}" if address else "every network interface"
-        raise ModeProblem(f"Local mode (no sign-in, everyone is an admin) would listen on {where}, so anyone on "
-                          "the network would be an admin. Start it with --server.address 127.0.0.1 (as make run "
-                          f"does), or turn sign-in on ({MODE_ENVIRONMENT}=signin and .streamlit/secrets.toml) for a "
-                          "shared server.")
+        raise ModeProblem(
+            f"Local mode (no sign-in, everyone is an admin) would listen on {where}, so anyone on "
+            "the network would be an admin. Start it with --server.address 127.0.0.1 (as make run "
+            f"does), or turn sign-in on ({MODE_ENVIRONMENT}=signin and .streamlit/secrets.toml) for a "
+            "shared server."
+        )

@@ -25,21 +25,31 @@ THIN_CELL = 3
 # Need against effort is judged against the middle of all the partnership's places, on these columns.
 YARDSTICK_COLUMNS = ("inactive_pct", "investment_per_head", "activities_per_100k")
 # The thin rule in words, for the gap list's captions on pages and slides (the rule: gap_kinds, gap_yardstick).
-THIN_RULE = (f"Thin: fewer than {THIN_CELL} activities, or under a quarter of the typical place's activities per "
-             "100,000 people for that aim, the typical place being the middle of all the partnership's places, "
-             "whatever the place filter.")
-YARDSTICK_NOTE = ("'Typical' (the dotted lines) is the middle of all the partnership's places, whatever the place "
-                  "filter, so a place is judged the same in every view.")
+THIN_RULE = (
+    f"Thin: fewer than {THIN_CELL} activities, or under a quarter of the typical place's activities per "
+    "100,000 people for that aim, the typical place being the middle of all the partnership's places, "
+    "whatever the place filter."
+)
+YARDSTICK_NOTE = (
+    "'Typical' (the dotted lines) is the middle of all the partnership's places, whatever the place "
+    "filter, so a place is judged the same in every view."
+)
 
 
-def headline_totals(con: duckdb.DuckDBPyConnection, framework: Framework, filters: Filters, *,
-                    today: date | None = None) -> dict:
+def headline_totals(
+    con: duckdb.DuckDBPyConnection, framework: Framework, filters: Filters, *, today: date | None = None
+) -> dict:
     """Activities, partners, places reached, investment and participants for the filters (money and participants:
     each activity's share in the chosen places and period; today: see periods.today())."""
     row = db.query(con, "headline_totals", **filters.sql_parameters(framework, today)).astype(object).iloc[0]
     totals = {key: (0 if pd.isna(value) else value) for key, value in row.items()}
-    for key in ("activities", "partners", "places_reached", "activities_with_investment",
-                "activities_with_participants"):
+    for key in (
+        "activities",
+        "partners",
+        "places_reached",
+        "activities_with_investment",
+        "activities_with_participants",
+    ):
         totals[key] = int(totals[key])
     totals["investment"], totals["participants"] = float(totals["investment"]), float(totals["participants"])
     return totals
@@ -55,8 +65,10 @@ def investment_words(amount: float, filters: Filters) -> str:
     """The headline investment and what it is, for the filters: '£1,234 in total', or with a place filter
     '£1,234: these places' share of ...' (apportioned by population); with a period, the part of each run in it."""
     if filters.places:
-        text = (f"£{amount:,.0f}: these places' share of the investment of the activities that reach them "
-                "(apportioned by population)")
+        text = (
+            f"£{amount:,.0f}: these places' share of the investment of the activities that reach them "
+            "(apportioned by population)"
+        )
     else:
         text = f"£{amount:,.0f} in total"
     if filters.date_from or filters.date_to:
@@ -79,16 +91,28 @@ def dimension_codes(framework: Framework, dimension: str, filters: Filters | Non
     return [(item.code, framework.label(dimension, item.code)) for item in framework.items(dimension)]
 
 
-def heatmap(con: duckdb.DuckDBPyConnection, framework: Framework, filters: Filters, rows: str = "aim",
-            columns: str = "way", *, today: date | None = None) -> pd.DataFrame:
+def heatmap(
+    con: duckdb.DuckDBPyConnection,
+    framework: Framework,
+    filters: Filters,
+    rows: str = "aim",
+    columns: str = "way",
+    *,
+    today: date | None = None,
+) -> pd.DataFrame:
     """Every (row, column) cell with its activities, investment and participants, zeros included."""
     if rows not in DIMENSIONS or columns not in DIMENSIONS or rows == columns:
         raise ValueError(f"rows and columns must be two different dimensions of {', '.join(DIMENSIONS)}")
-    cells = db.query(con, "heatmap_cells", row_dimension=rows, column_dimension=columns,
-                     **filters.sql_parameters(framework, today))
-    grid = pd.MultiIndex.from_product([[c for c, _ in dimension_codes(framework, rows, filters)],
-                                       [c for c, _ in dimension_codes(framework, columns, filters)]],
-                                      names=["row_code", "column_code"]).to_frame(index=False)
+    cells = db.query(
+        con, "heatmap_cells", row_dimension=rows, column_dimension=columns, **filters.sql_parameters(framework, today)
+    )
+    grid = pd.MultiIndex.from_product(
+        [
+            [c for c, _ in dimension_codes(framework, rows, filters)],
+            [c for c, _ in dimension_codes(framework, columns, filters)],
+        ],
+        names=["row_code", "column_code"],
+    ).to_frame(index=False)
     full = grid.merge(cells, on=["row_code", "column_code"], how="left")
     full[["activities", "investment", "participants"]] = full[["activities", "investment", "participants"]].fillna(0)
     full["activities"] = full["activities"].astype(int)
@@ -112,9 +136,13 @@ def heatmap_matrix(cells: pd.DataFrame, measure: str) -> pd.DataFrame:
 def heatmap_list(cells: pd.DataFrame, rows: str, columns: str, measure: str) -> pd.DataFrame:
     """The heatmap's cells as a list for a narrow screen: the measure (first, so a phone shows it), row and column,
     largest first (ties in the heatmap's own order); empty cells last, with 0."""
-    listed = pd.DataFrame({MEASURES[measure]: cells[measure].fillna(0).to_numpy(),  # first: seen on a phone
-                           DIMENSION_NAMES[rows]: cells.row_label.astype(str).to_numpy(),
-                           DIMENSION_NAMES[columns]: cells.column_label.astype(str).to_numpy()})
+    listed = pd.DataFrame(
+        {
+            MEASURES[measure]: cells[measure].fillna(0).to_numpy(),  # first: seen on a phone
+            DIMENSION_NAMES[rows]: cells.row_label.astype(str).to_numpy(),
+            DIMENSION_NAMES[columns]: cells.column_label.astype(str).to_numpy(),
+        }
+    )
     return listed.sort_values(MEASURES[measure], ascending=False, kind="stable").reset_index(drop=True)
 
 
@@ -127,8 +155,10 @@ def heatmap_summary(cells: pd.DataFrame, measure: str) -> str:
     low = cells.loc[cells[measure].idxmin()]
     strongest = f"The strongest cell is {top.row_label} x {top.column_label} ({format_measure(top[measure], measure)})."
     if len(empty):
-        return (f"{strongest} {len(empty)} of {len(cells)} cells have no activity at all, including "
-                f"{low.row_label} x {low.column_label}.")
+        return (
+            f"{strongest} {len(empty)} of {len(cells)} cells have no activity at all, including "
+            f"{low.row_label} x {low.column_label}."
+        )
     return f"{strongest} The weakest is {low.row_label} x {low.column_label} ({format_measure(low[measure], measure)})."
 
 
@@ -138,8 +168,10 @@ def aim_balance_summary(by_aim: pd.DataFrame, place_name: str) -> str:
         return f"No activities reach {place_name} with these filters."
     most = by_aim.loc[by_aim.activities.idxmax()]
     least = by_aim.loc[by_aim.activities.idxmin()]
-    return (f"In {place_name}, {most.aim} is addressed most ({most.activities:,} activities) and "
-            f"{least.aim} least ({least.activities:,}).")
+    return (
+        f"In {place_name}, {most.aim} is addressed most ({most.activities:,} activities) and "
+        f"{least.aim} least ({least.activities:,})."
+    )
 
 
 def format_measure(value: float, measure: str) -> str:
@@ -152,18 +184,39 @@ def format_measure(value: float, measure: str) -> str:
 
 # The most activities the drill-down lists; its total is still the whole cell's.
 CELL_ROWS_SHOWN = 500
-CELL_TOTAL_COLUMNS = ("cell_activities", "cell_investment", "cell_participants", "cell_investment_whole",
-                      "cell_participants_whole")
+CELL_TOTAL_COLUMNS = (
+    "cell_activities",
+    "cell_investment",
+    "cell_participants",
+    "cell_investment_whole",
+    "cell_participants_whole",
+)
 
 
-def activities_in_cell(con: duckdb.DuckDBPyConnection, framework: Framework, filters: Filters, rows: str,
-                       row_code: str, columns: str, column_code: str, *, today: date | None = None) -> pd.DataFrame:
+def activities_in_cell(
+    con: duckdb.DuckDBPyConnection,
+    framework: Framework,
+    filters: Filters,
+    rows: str,
+    row_code: str,
+    columns: str,
+    column_code: str,
+    *,
+    today: date | None = None,
+) -> pd.DataFrame:
     """The activities behind one heatmap cell (at most CELL_ROWS_SHOWN, newest first), each with its whole
     investment and participants and the part that counts in this cell (investment_in_cell, participants_in_cell:
     share_in_cell = place share x period share). Every row also carries the cell's own figures over all its
     activities (CELL_TOTAL_COLUMNS); cell_total() reads them."""
-    found = db.query(con, "activities_in_cell", row_dimension=rows, row_code=row_code, column_dimension=columns,
-                     column_code=column_code, **filters.sql_parameters(framework, today))
+    found = db.query(
+        con,
+        "activities_in_cell",
+        row_dimension=rows,
+        row_code=row_code,
+        column_dimension=columns,
+        column_code=column_code,
+        **filters.sql_parameters(framework, today),
+    )
     found["sector"] = found.sector.map(lambda c: framework.label("sector", c))
     return found
 
@@ -174,12 +227,23 @@ def cell_total(behind) -> dict:
     shows), and investment_whole and participants_whole (the same activities' whole amounts)."""
     first = behind.slice(0, 1).to_pandas() if hasattr(behind, "slice") else behind.head(1)
     if len(first) == 0:
-        return {"activities": 0, "shown": 0, "investment": 0.0, "participants": 0.0, "investment_whole": 0.0,
-                "participants_whole": 0.0}
+        return {
+            "activities": 0,
+            "shown": 0,
+            "investment": 0.0,
+            "participants": 0.0,
+            "investment_whole": 0.0,
+            "participants_whole": 0.0,
+        }
     row = first.iloc[0]
-    return {"activities": int(row.cell_activities), "shown": len(behind), "investment": float(row.cell_investment),
-            "participants": float(row.cell_participants), "investment_whole": float(row.cell_investment_whole),
-            "participants_whole": float(row.cell_participants_whole)}
+    return {
+        "activities": int(row.cell_activities),
+        "shown": len(behind),
+        "investment": float(row.cell_investment),
+        "participants": float(row.cell_participants),
+        "investment_whole": float(row.cell_investment_whole),
+        "participants_whole": float(row.cell_participants_whole),
+    }
 
 
 def need_by_place(con: duckdb.DuckDBPyConnection, day: date | None = None) -> pd.DataFrame:
@@ -187,15 +251,17 @@ def need_by_place(con: duckdb.DuckDBPyConnection, day: date | None = None) -> pd
     return db.query(con, "need_by_place", day=day)
 
 
-def benchmark_value(con: duckdb.DuckDBPyConnection, framework: Framework,
-                    indicator_id: str) -> tuple[str, float] | None:
+def benchmark_value(
+    con: duckdb.DuckDBPyConnection, framework: Framework, indicator_id: str
+) -> tuple[str, float] | None:
     """England's latest (period, value) for an indicator."""
     found = db.query(con, "latest_indicator_value", indicator_id=indicator_id, place_code=framework.benchmark)
     return (found.period[0], float(found.value[0])) if len(found) else None
 
 
-def need_vs_effort(con: duckdb.DuckDBPyConnection, framework: Framework, filters: Filters, *,
-                   today: date | None = None) -> pd.DataFrame:
+def need_vs_effort(
+    con: duckdb.DuckDBPyConnection, framework: Framework, filters: Filters, *, today: date | None = None
+) -> pd.DataFrame:
     """Per place: need (inactive adults with its comparison with England, IMD) against effort (investment per head,
     activities per 100,000).
 
@@ -224,9 +290,12 @@ def need_vs_effort(con: duckdb.DuckDBPyConnection, framework: Framework, filters
     return table.reset_index(drop=True)
 
 
-PLACE_SUMMARY_COLUMNS = {"place_name": "Place", "investment": "Investment (£)",
-                         "participants": "Participants (attendances)",
-                         "investment_per_head": "Investment per head (£)"}
+PLACE_SUMMARY_COLUMNS = {
+    "place_name": "Place",
+    "investment": "Investment (£)",
+    "participants": "Participants (attendances)",
+    "investment_per_head": "Investment per head (£)",
+}
 
 
 def place_summary(table: pd.DataFrame) -> pd.DataFrame:
@@ -238,9 +307,12 @@ def place_summary(table: pd.DataFrame) -> pd.DataFrame:
         summary[PLACE_SUMMARY_COLUMNS[column]] = rounded_parts(table[column].astype(float))
     summary[PLACE_SUMMARY_COLUMNS["investment_per_head"]] = [per_head_rounded(v) for v in table.investment_per_head]
     total_per_head = table.investment.sum() / table.population.sum() if len(table) else float("nan")
-    total = {"Place": "Total", PLACE_SUMMARY_COLUMNS["investment"]: round(float(table.investment.sum())),
-             PLACE_SUMMARY_COLUMNS["participants"]: round(float(table.participants.sum())),
-             PLACE_SUMMARY_COLUMNS["investment_per_head"]: per_head_rounded(total_per_head)}
+    total = {
+        "Place": "Total",
+        PLACE_SUMMARY_COLUMNS["investment"]: round(float(table.investment.sum())),
+        PLACE_SUMMARY_COLUMNS["participants"]: round(float(table.participants.sum())),
+        PLACE_SUMMARY_COLUMNS["investment_per_head"]: per_head_rounded(total_per_head),
+    }
     return pd.concat([summary, pd.DataFrame([total])], ignore_index=True)
 
 
@@ -253,10 +325,14 @@ def place_table(table: pd.DataFrame, measure: str, label: str) -> pd.DataFrame:
         if measure != "activities":  # an activity reaching two places counts in both, so activities have no total
             shown = pd.concat([shown, pd.DataFrame([{"Place": "Total", label: round(float(table[measure].sum()))}])])
         return shown.reset_index(drop=True)
-    values = [per_head_rounded(v) for v in table[measure]] if measure == "investment_per_head" else \
-        table[measure].round(1)
-    return pd.DataFrame({"Place": table.place_name, label: values}).sort_values(label, ascending=False) \
+    values = (
+        [per_head_rounded(v) for v in table[measure]] if measure == "investment_per_head" else table[measure].round(1)
+    )
+    return (
+        pd.DataFrame({"Place": table.place_name, label: values})
+        .sort_values(label, ascending=False)
         .reset_index(drop=True)
+    )
 
 
 def gap_year(filters: Filters, today: date | None = None) -> int:
@@ -290,12 +366,19 @@ def gap_period_note(filters: Filters, today: date | None = None) -> str:
     year, first, last, so_far = gap_period(filters, today)
     if not so_far:
         return ""
-    return (f"{year} is not over: the gaps are judged on the year so far, to today ({periods.govuk_date(last)}); "
-            f"an activity planned to start later in {year} counts already.")
+    return (
+        f"{year} is not over: the gaps are judged on the year so far, to today ({periods.govuk_date(last)}); "
+        f"an activity planned to start later in {year} counts already."
+    )
 
 
-def gaps(con: duckdb.DuckDBPyConnection, framework: Framework, filters: Filters, year: int | None = None,
-         today: date | None = None) -> pd.DataFrame:
+def gaps(
+    con: duckdb.DuckDBPyConnection,
+    framework: Framework,
+    filters: Filters,
+    year: int | None = None,
+    today: date | None = None,
+) -> pd.DataFrame:
     """Place x aim gaps in one year, worst first, each with a plain-English reason.
 
     A gap is a place where no activity running that year addresses an aim (ranked by the place's inactive
@@ -306,8 +389,9 @@ def gaps(con: duckdb.DuckDBPyConnection, framework: Framework, filters: Filters,
     year = year or gap_year(filters, today)
     in_year = year_filters(filters, year)
     cells = heatmap(con, framework, in_year, rows="place", columns="aim", today=today)
-    need = need_by_place(con, in_year.as_of(today))[["place_code", "population", "inactive_pct", "inactive_period",
-                                                      "imd2019_score"]]
+    need = need_by_place(con, in_year.as_of(today))[
+        ["place_code", "population", "inactive_pct", "inactive_period", "imd2019_score"]
+    ]
     need = need.merge(_inactive_comparisons(con, framework), on=["place_code", "inactive_period"], how="left")
     cells = cells.merge(need, left_on="row_code", right_on="place_code", how="left")
     cells["kind"], typical = gap_kinds(cells, gap_yardstick(con, framework, in_year, today))
@@ -318,20 +402,40 @@ def gaps(con: duckdb.DuckDBPyConnection, framework: Framework, filters: Filters,
     found["shortfall"] = (found.per_100k / typical[found.index]).fillna(0)
     found = found.sort_values(["rank_key", "shortfall", "inactive_pct"], ascending=[True, True, False])
     found["year"] = year
-    return found[["row_code", "row_label", "column_code", "column_label", "kind", "activities", "per_100k",
-                  "inactive_pct", "year", "reason"]].rename(columns={
-        "row_code": "place_code", "row_label": "place", "column_code": "aim_code", "column_label": "aim"}
-    ).reset_index(drop=True)
+    return (
+        found[
+            [
+                "row_code",
+                "row_label",
+                "column_code",
+                "column_label",
+                "kind",
+                "activities",
+                "per_100k",
+                "inactive_pct",
+                "year",
+                "reason",
+            ]
+        ]
+        .rename(
+            columns={"row_code": "place_code", "row_label": "place", "column_code": "aim_code", "column_label": "aim"}
+        )
+        .reset_index(drop=True)
+    )
 
 
 def year_filters(filters: Filters, year: int) -> Filters:
     """The filters limited to one calendar year, as the gap list takes them."""
-    return replace(filters, date_from=max(filter(None, [filters.date_from, date(year, 1, 1)])),
-                   date_to=min(filter(None, [filters.date_to, date(year, 12, 31)])))
+    return replace(
+        filters,
+        date_from=max(filter(None, [filters.date_from, date(year, 1, 1)])),
+        date_to=min(filter(None, [filters.date_to, date(year, 12, 31)])),
+    )
 
 
-def gap_yardstick(con: duckdb.DuckDBPyConnection, framework: Framework, in_year: Filters,
-                  today: date | None = None) -> pd.Series:
+def gap_yardstick(
+    con: duckdb.DuckDBPyConnection, framework: Framework, in_year: Filters, today: date | None = None
+) -> pd.Series:
     """The typical place's activities per 100,000 people for each aim (by aim code): the middle of all the
     partnership's places, whatever the place filter (the other filters and the period kept, so like is compared
     with like). The thin rule's yardstick, for the gap list, the board pack and Where you fit alike."""
@@ -365,8 +469,10 @@ def _gap_reason(row, year: int, england: tuple[str, float] | None) -> str:
         sentence = f"No activity in {row.row_label} addresses aim {aim} in {year}"
     else:
         word = "activity" if row.activities == 1 else "activities"
-        sentence = (f"Only {row.activities} {word} in {row.row_label} address aim {aim} in {year} "
-                    f"({row.per_100k:.1f} per 100,000 people)")
+        sentence = (
+            f"Only {row.activities} {word} in {row.row_label} address aim {aim} in {year} "
+            f"({row.per_100k:.1f} per 100,000 people)"
+        )
     if pd.notna(row.inactive_pct):
         sentence += f"; {row.inactive_pct:.1f}% of adults there are inactive"
         if england:

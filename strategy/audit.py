@@ -19,16 +19,20 @@ REFUSED = "refused"
 def record_sign_in(con: duckdb.DuckDBPyConnection, user: User, issued_at: object = None) -> bool:
     """Log a sign-in once per identity token (issued_at, from the provider), not once per page load; whether a
     row was written."""
-    detail = f"{user.role}" + (f" for {user.partner}" if user.partner else "") + \
-        (f"; identity token issued {issued_at}" if issued_at else "")
+    detail = (
+        f"{user.role}"
+        + (f" for {user.partner}" if user.partner else "")
+        + (f"; identity token issued {issued_at}" if issued_at else "")
+    )
     if issued_at and int(db.query(con, "sign_in_recorded", actor=user.email, detail=detail).entries[0]):
         return False
     db.audit(con, user, SIGN_IN, detail)
     return True
 
 
-def record_refused_sign_in(con: duckdb.DuckDBPyConnection, email: str,
-                          reason: str = "not an active user of this dashboard") -> None:
+def record_refused_sign_in(
+    con: duckdb.DuckDBPyConnection, email: str, reason: str = "not an active user of this dashboard"
+) -> None:
     """A sign-in that was refused (unknown or inactive user, unverified email, another provider account), and why."""
     db.audit(con, normalised_email(email) or "(no email)", SIGN_IN_REFUSED, reason)
 
@@ -43,16 +47,23 @@ def record_refusal(con: duckdb.DuckDBPyConnection, actor: object, action: str, d
         pass
 
 
-def audit_entries(con: duckdb.DuckDBPyConnection, actor: User, action: str | None = None,
-                  who: str | None = None, limit: int = 10_000) -> pd.DataFrame:
+def audit_entries(
+    con: duckdb.DuckDBPyConnection, actor: User, action: str | None = None, who: str | None = None, limit: int = 10_000
+) -> pd.DataFrame:
     """The newest entries first, optionally of one action or one person (admins only)."""
     require(actor, "view_audit_log")
-    return db.query(con, "audit_log_entries", action=action or None, actor=normalised_email(who) or None,
-                    limit=int(limit))  # actors are recorded by their email key (strategy/names.py)
+    return db.query(
+        con, "audit_log_entries", action=action or None, actor=normalised_email(who) or None, limit=int(limit)
+    )  # actors are recorded by their email key (strategy/names.py)
 
 
-def audit_export(con: duckdb.DuckDBPyConnection, actor: User, file_format: str = "csv", action: str | None = None,
-                 who: str | None = None) -> bytes:
+def audit_export(
+    con: duckdb.DuckDBPyConnection,
+    actor: User,
+    file_format: str = "csv",
+    action: str | None = None,
+    who: str | None = None,
+) -> bytes:
     """The audit log as formula-safe CSV or XLSX bytes; the export itself is logged."""
     entries = audit_entries(con, actor, action, who, limit=1_000_000)
     entries["logged_at"] = entries.logged_at.dt.strftime("%Y-%m-%d %H:%M:%S")  # the time matters, not only the day

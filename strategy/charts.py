@@ -33,12 +33,27 @@ def _frame(fig: go.Figure, title: str, source: str, height: int, source_width: i
         title=dict(text=title, x=0, xanchor="left", y=1, yanchor="top", font=dict(size=19), pad=dict(l=10, t=14)),
         # plotly's own template, named: importing Streamlit makes its template the default, which has no axis
         # automargin, so a pack built by the server would otherwise clip labels that one built by the CLI does not
-        template="plotly", font=FONT, height=height, margin=dict(l=10, r=10, t=60, b=70), paper_bgcolor="white",
-        plot_bgcolor="white", colorway=OKABE_ITO,
+        template="plotly",
+        font=FONT,
+        height=height,
+        margin=dict(l=10, r=10, t=60, b=70),
+        paper_bgcolor="white",
+        plot_bgcolor="white",
+        colorway=OKABE_ITO,
     )
-    fig.add_annotation(text=wrap_label(source, source_width), xref="paper", yref="paper", x=0, y=0, yanchor="top",
-                       xanchor="left", showarrow=False, font=dict(size=12, color=MUTED), align="left",
-                       name=SOURCE_NOTE)
+    fig.add_annotation(
+        text=wrap_label(source, source_width),
+        xref="paper",
+        yref="paper",
+        x=0,
+        y=0,
+        yanchor="top",
+        xanchor="left",
+        showarrow=False,
+        font=dict(size=12, color=MUTED),
+        align="left",
+        name=SOURCE_NOTE,
+    )
     return place_source(legend_room(fig))
 
 
@@ -100,34 +115,65 @@ def heatmap_figure(cells: pd.DataFrame, measure: str, title: str, source: str, c
     row_ticks = [wrap_label(r, ROW_LABEL_WIDTH) for r in rows]  # the strategy's headings can be long
     # The strategy's full wording of each row and column, for the hover text beside the short labels.
     row_words = dict(zip(cells.row_label, cells.row_wording if "row_wording" in cells else cells.row_label))
-    column_words = dict(zip(cells.column_label, cells.column_wording if "column_wording" in cells
-                            else cells.column_label))
-    wording = [[f"{wrap_label(row_words[r], 60)}<br>{wrap_label(column_words[c], 60)}" for c in columns]
-               for r in rows]
+    column_words = dict(
+        zip(cells.column_label, cells.column_wording if "column_wording" in cells else cells.column_label)
+    )
+    wording = [[f"{wrap_label(row_words[r], 60)}<br>{wrap_label(column_words[c], 60)}" for c in columns] for r in rows]
     rows = row_ticks
     fig = go.Figure()
-    fig.add_trace(go.Heatmap(
-        z=np.where(is_empty, np.nan, values), x=column_ticks, y=rows, text=np.where(is_empty | is_thin, "", text),
-        texttemplate="%{text}", customdata=wording,
-        colorscale=SEQUENTIAL, zmin=0, xgap=2, ygap=2, textfont=dict(size=14),
-        colorbar=dict(title=dict(text=MEASURES[measure], side="right"), thickness=14),
-        hovertemplate="%{customdata}<br>" + MEASURES[measure] + ": %{text}<extra></extra>",
-    ))
-    if is_thin.any():  # thin cells keep their colour but their number turns the accent colour and bold
-        fig.add_trace(go.Heatmap(
-            z=np.where(is_thin, values, np.nan), x=column_ticks, y=rows, text=np.where(is_thin, text, ""),
-            texttemplate="<b>%{text}</b>", colorscale=SEQUENTIAL, zmin=0, zmax=np.nanmax(values) or 1,
-            showscale=False, xgap=2, ygap=2, textfont=dict(size=14, color=HIGHLIGHT), customdata=wording,
-            hovertemplate="%{customdata}<br>" + MEASURES[measure] + ": %{text} (thin)<extra></extra>",
-        ))
-    if is_empty.any():  # a second layer so empty cells are tinted, labelled and never read as "low"
-        fig.add_trace(go.Heatmap(
-            z=np.where(is_empty, 1.0, np.nan), x=column_ticks, y=rows, text=np.where(is_empty, "none", ""),
+    fig.add_trace(
+        go.Heatmap(
+            z=np.where(is_empty, np.nan, values),
+            x=column_ticks,
+            y=rows,
+            text=np.where(is_empty | is_thin, "", text),
             texttemplate="%{text}",
-            colorscale=[[0, EMPTY_CELL], [1, EMPTY_CELL]], showscale=False, xgap=2, ygap=2,
-            textfont=dict(size=14, color=HIGHLIGHT), customdata=wording,
-            hovertemplate="%{customdata}<br>no activity<extra></extra>",
-        ))
+            customdata=wording,
+            colorscale=SEQUENTIAL,
+            zmin=0,
+            xgap=2,
+            ygap=2,
+            textfont=dict(size=14),
+            colorbar=dict(title=dict(text=MEASURES[measure], side="right"), thickness=14),
+            hovertemplate="%{customdata}<br>" + MEASURES[measure] + ": %{text}<extra></extra>",
+        )
+    )
+    if is_thin.any():  # thin cells keep their colour but their number turns the accent colour and bold
+        fig.add_trace(
+            go.Heatmap(
+                z=np.where(is_thin, values, np.nan),
+                x=column_ticks,
+                y=rows,
+                text=np.where(is_thin, text, ""),
+                texttemplate="<b>%{text}</b>",
+                colorscale=SEQUENTIAL,
+                zmin=0,
+                zmax=np.nanmax(values) or 1,
+                showscale=False,
+                xgap=2,
+                ygap=2,
+                textfont=dict(size=14, color=HIGHLIGHT),
+                customdata=wording,
+                hovertemplate="%{customdata}<br>" + MEASURES[measure] + ": %{text} (thin)<extra></extra>",
+            )
+        )
+    if is_empty.any():  # a second layer so empty cells are tinted, labelled and never read as "low"
+        fig.add_trace(
+            go.Heatmap(
+                z=np.where(is_empty, 1.0, np.nan),
+                x=column_ticks,
+                y=rows,
+                text=np.where(is_empty, "none", ""),
+                texttemplate="%{text}",
+                colorscale=[[0, EMPTY_CELL], [1, EMPTY_CELL]],
+                showscale=False,
+                xgap=2,
+                ygap=2,
+                textfont=dict(size=14, color=HIGHLIGHT),
+                customdata=wording,
+                hovertemplate="%{customdata}<br>no activity<extra></extra>",
+            )
+        )
     fig.update_yaxes(autorange="reversed", title=DIMENSION_NAMES[cells.attrs.get("rows", "aim")], showgrid=False)
     fig.update_xaxes(side="top", title=None, showgrid=False, tickangle=0)
     row_height = 54 if any("<br>" in r for r in rows) else 40  # room for headings wrapped onto two lines
@@ -170,29 +216,50 @@ def _cell_text(value: float, count: int, measure: str) -> str:
 
 def need_effort_figure(table: pd.DataFrame, effort: str, title: str, source: str) -> go.Figure:
     """Need (inactive adults) against effort per head; high-need, low-effort places stand out in colour and label."""
-    effort_label = {"investment_per_head": "Investment per head (£)",
-                    "activities_per_100k": "Activities per 100,000 people"}[effort]
+    effort_label = {
+        "investment_per_head": "Investment per head (£)",
+        "activities_per_100k": "Activities per 100,000 people",
+    }[effort]
     fig = go.Figure()
     # the flagged places first, so their names are placed first and are the last to be left off
-    for flagged, colour, name in ((True, HIGHLIGHT, "High need, low effort"),
-                                  (False, OKABE_ITO[4], "Other places")):
+    for flagged, colour, name in ((True, HIGHLIGHT, "High need, low effort"), (False, OKABE_ITO[4], "Other places")):
         part = table[table.high_need_low_effort == flagged]
-        fig.add_trace(go.Scatter(
-            x=list(part.inactive_pct), y=list(part[effort]), mode="markers+text", name=name,
-            hovertext=list(part.place_name), meta=PLACED_NAMES,
-            marker=dict(size=14, color=colour, symbol="diamond" if flagged else "circle",
-                        line=dict(width=1, color="white")),
-            hovertemplate="%{hovertext}<br>Inactive adults: %{x:.1f}%<br>" + effort_label
-                          + ": %{y:,.1f}<extra></extra>",
-        ))
-    typical = (table.typical_inactive_pct.iloc[0], table[f"typical_{effort}"].iloc[0]) \
-        if len(table) and "typical_inactive_pct" in table else \
-        (table.inactive_pct.median(), table[effort].median()) if len(table) else None
+        fig.add_trace(
+            go.Scatter(
+                x=list(part.inactive_pct),
+                y=list(part[effort]),
+                mode="markers+text",
+                name=name,
+                hovertext=list(part.place_name),
+                meta=PLACED_NAMES,
+                marker=dict(
+                    size=14, color=colour, symbol="diamond" if flagged else "circle", line=dict(width=1, color="white")
+                ),
+                hovertemplate="%{hovertext}<br>Inactive adults: %{x:.1f}%<br>"
+                + effort_label
+                + ": %{y:,.1f}<extra></extra>",
+            )
+        )
+    typical = (
+        (table.typical_inactive_pct.iloc[0], table[f"typical_{effort}"].iloc[0])
+        if len(table) and "typical_inactive_pct" in table
+        else (table.inactive_pct.median(), table[effort].median())
+        if len(table)
+        else None
+    )
     if typical is not None:  # the partnership-wide yardstick (analysis.need_vs_effort), named in the legend
         fig.add_vline(x=typical[0], line=dict(color=MUTED, dash="dot"))
         fig.add_hline(y=typical[1], line=dict(color=MUTED, dash="dot"))
-        fig.add_trace(go.Scatter(x=[None], y=[None], mode="lines", line=dict(color=MUTED, dash="dot"),
-                                 name="Typical: the middle of all the partnership's places", hoverinfo="skip"))
+        fig.add_trace(
+            go.Scatter(
+                x=[None],
+                y=[None],
+                mode="lines",
+                line=dict(color=MUTED, dash="dot"),
+                name="Typical: the middle of all the partnership's places",
+                hoverinfo="skip",
+            )
+        )
     x_range = _padded(table.inactive_pct, 0.08) if len(table) else [0, 1]
     top = float(np.nanmax(table[effort])) if len(table) and table[effort].notna().any() else 1.0
     fig.update_xaxes(range=x_range)
@@ -239,11 +306,16 @@ def read_boundaries(path: str | Path | None = None) -> dict | None:
     except (OSError, UnicodeDecodeError, json.JSONDecodeError) as problem:
         raise BoundaryFileError(f"The boundary file {path} could not be read as GeoJSON ({problem}).") from problem
     features = geojson.get("features") if isinstance(geojson, dict) else None
-    if not features or not all(isinstance(f, dict) and (f.get("properties") or {}).get("area_code")
-                               and (f.get("geometry") or {}).get("type") in ("Polygon", "MultiPolygon")
-                               for f in features):
-        raise BoundaryFileError(f"The boundary file {path} is not a GeoJSON FeatureCollection whose features are "
-                                "polygons with an 'area_code' property (the ONS code of each area).")
+    if not features or not all(
+        isinstance(f, dict)
+        and (f.get("properties") or {}).get("area_code")
+        and (f.get("geometry") or {}).get("type") in ("Polygon", "MultiPolygon")
+        for f in features
+    ):
+        raise BoundaryFileError(
+            f"The boundary file {path} is not a GeoJSON FeatureCollection whose features are "
+            "polygons with an 'area_code' property (the ONS code of each area)."
+        )
     return _wound_for_plotly(geojson)
 
 
@@ -251,6 +323,7 @@ def _wound_for_plotly(geojson: dict) -> dict:
     """A copy with every polygon's outline clockwise and its holes anticlockwise, as plotly's map projection
     reads them. GeoJSON files are often wound the other way (RFC 7946's rule), which plotly draws as the whole
     world except the area."""
+
     def signed_area(ring):
         return sum(x0 * y1 - x1 * y0 for (x0, y0, *_), (x1, y1, *_) in zip(ring, ring[1:]))
 
@@ -263,14 +336,18 @@ def _wound_for_plotly(geojson: dict) -> dict:
     features = []
     for feature in geojson["features"]:
         geometry = feature["geometry"]
-        coordinates = polygon(geometry["coordinates"]) if geometry["type"] == "Polygon" else \
-            [polygon(p) for p in geometry["coordinates"]]
+        coordinates = (
+            polygon(geometry["coordinates"])
+            if geometry["type"] == "Polygon"
+            else [polygon(p) for p in geometry["coordinates"]]
+        )
         features.append({**feature, "geometry": {**geometry, "coordinates": coordinates}})
     return {**geojson, "features": features}
 
 
-def place_map_figure(table: pd.DataFrame, measure: str, measure_label: str, title: str, source: str,
-                     boundaries: dict | None = None) -> go.Figure:
+def place_map_figure(
+    table: pd.DataFrame, measure: str, measure_label: str, title: str, source: str, boundaries: dict | None = None
+) -> go.Figure:
     """A map of the places coloured by a measure: a choropleth of the areas' boundaries when given, else circles
     at the ONS centre points sized and coloured by the measure.
 
@@ -283,44 +360,92 @@ def place_map_figure(table: pd.DataFrame, measure: str, measure_label: str, titl
     colorbar = dict(title=dict(text=wrap_label(measure_label, 16)), thickness=14, len=0.8)
     hover = "%{text}<br>" + measure_label + ": %{customdata:,.1f}<extra></extra>"
     fig = go.Figure()
-    drawn = table[table.place_code.isin([f["properties"]["area_code"] for f in boundaries["features"]])] \
-        if boundaries else table
+    drawn = (
+        table[table.place_code.isin([f["properties"]["area_code"] for f in boundaries["features"]])]
+        if boundaries
+        else table
+    )
     if boundaries:
         # The names go first: plotly.js decides from the first trace on a map whether to fetch its world outline
         # from the internet, and a trace of points needs none (tested: the map draws with no network).
         # (the names are placed by place_map_labels below, once the map's size is known)
-        fig.add_trace(go.Scattergeo(
-            # plain lists: a copy that went through JSON or a cache holds numpy arrays as encoded dicts
-            lon=[float(v) for v in drawn.lon], lat=[float(v) for v in drawn.lat], mode="text",
-            text=list(drawn.place_name), meta=MAP_NAMES,
-            hovertext=list(drawn.place_name), hoverinfo="skip", showlegend=False,
-            textfont=dict(size=MAP_LABEL_SIZE, color=FONT["color"], shadow=HALO)))
-        fig.add_trace(go.Choropleth(
-            geojson=boundaries, featureidkey="properties.area_code", locations=list(drawn.place_code),
-            z=drawn[measure].astype(float), zmin=low, zmax=high, colorscale=SEQUENTIAL, colorbar=colorbar,
-            marker=dict(line=dict(color="white", width=1)), text=drawn.place_name, customdata=drawn[measure],
-            hovertemplate=hover))
+        fig.add_trace(
+            go.Scattergeo(
+                # plain lists: a copy that went through JSON or a cache holds numpy arrays as encoded dicts
+                lon=[float(v) for v in drawn.lon],
+                lat=[float(v) for v in drawn.lat],
+                mode="text",
+                text=list(drawn.place_name),
+                meta=MAP_NAMES,
+                hovertext=list(drawn.place_name),
+                hoverinfo="skip",
+                showlegend=False,
+                textfont=dict(size=MAP_LABEL_SIZE, color=FONT["color"], shadow=HALO),
+            )
+        )
+        fig.add_trace(
+            go.Choropleth(
+                geojson=boundaries,
+                featureidkey="properties.area_code",
+                locations=list(drawn.place_code),
+                z=drawn[measure].astype(float),
+                zmin=low,
+                zmax=high,
+                colorscale=SEQUENTIAL,
+                colorbar=colorbar,
+                marker=dict(line=dict(color="white", width=1)),
+                text=drawn.place_name,
+                customdata=drawn[measure],
+                hovertemplate=hover,
+            )
+        )
         fig.update_geos(fitbounds="locations", visible=False, projection_type="mercator")
     else:
         sizes = 14 + 30 * (values.reindex(table.place_code).fillna(low) - low) / ((high - low) or 1)
         mid_lat = float(table.lat.mean()) if len(table) else 53.0
         lat_range = _padded(table.lat, 0.1)
-        fig.add_trace(go.Scatter(
-            x=list(table.lon), y=list(table.lat), mode="markers+text", showlegend=False, meta=PLACED_NAMES,
-            textfont=dict(size=MAP_LABEL_SIZE), customdata=table[measure], hovertext=list(table.place_name),
-            marker=dict(size=list(sizes), color=table[measure], colorscale=SEQUENTIAL, cmin=low, cmax=high,
-                        showscale=True, colorbar=colorbar, line=dict(width=1, color="#08306b")),
-            hovertemplate="%{hovertext}<br>" + measure_label + ": %{customdata:,.1f}<extra></extra>"))
+        fig.add_trace(
+            go.Scatter(
+                x=list(table.lon),
+                y=list(table.lat),
+                mode="markers+text",
+                showlegend=False,
+                meta=PLACED_NAMES,
+                textfont=dict(size=MAP_LABEL_SIZE),
+                customdata=table[measure],
+                hovertext=list(table.place_name),
+                marker=dict(
+                    size=list(sizes),
+                    color=table[measure],
+                    colorscale=SEQUENTIAL,
+                    cmin=low,
+                    cmax=high,
+                    showscale=True,
+                    colorbar=colorbar,
+                    line=dict(width=1, color="#08306b"),
+                ),
+                hovertemplate="%{hovertext}<br>" + measure_label + ": %{customdata:,.1f}<extra></extra>",
+            )
+        )
         fig.update_xaxes(visible=False, range=_padded(table.lon, 0.15))
-        fig.update_yaxes(visible=False, range=lat_range, scaleanchor="x",
-                         scaleratio=1 / np.cos(np.radians(mid_lat)))
+        fig.update_yaxes(visible=False, range=lat_range, scaleanchor="x", scaleratio=1 / np.cos(np.radians(mid_lat)))
     _frame(fig, title, source, MAP_HEIGHT)
     fig.update_layout(margin=MAP_MARGIN)
     place_scatter_labels(fig)
     place_map_labels(fig)
     if boundaries:
-        fig.add_annotation(text=BOUNDARY_ATTRIBUTION, xref="paper", yref="paper", x=0, y=-0.02, yanchor="top",
-                           xanchor="left", showarrow=False, font=dict(size=11, color=MUTED), yshift=-50)
+        fig.add_annotation(
+            text=BOUNDARY_ATTRIBUTION,
+            xref="paper",
+            yref="paper",
+            x=0,
+            y=-0.02,
+            yanchor="top",
+            xanchor="left",
+            showarrow=False,
+            font=dict(size=11, color=MUTED),
+            yshift=-50,
+        )
     return fig
 
 
@@ -352,8 +477,11 @@ def map_pixels(fig: go.Figure, width: float | None = None) -> tuple[float, float
     none of its own (a page column), else MAP_WIDTH_AT_LEAST."""
     areas = [t for t in fig.data if t.type == "choropleth"]
     shown = set(areas[0].locations) if areas and areas[0].locations is not None else set()
-    features = [f for f in (areas[0].geojson or {}).get("features", []) if f["properties"]["area_code"] in shown] \
-        if areas else []
+    features = (
+        [f for f in (areas[0].geojson or {}).get("features", []) if f["properties"]["area_code"] in shown]
+        if areas
+        else []
+    )
     points = [(x, y) for feature in features for ring in _outer_rings(feature["geometry"]) for x, y, *_ in ring]
     if not points:
         return 1.0, 0.0, 0.0, 1.0, 1.0
@@ -364,8 +492,11 @@ def map_pixels(fig: go.Figure, width: float | None = None) -> tuple[float, float
     bar_title = str(areas[0].colorbar.title.text or "")
     longest = max((len(line) for line in bar_title.split("<br>")), default=0)
     # the colour bar beside the map: its title (on top) or its bar and numbers, whichever is wider, and padding
-    colour_bar = max(0.6 * size * longest, (areas[0].colorbar.thickness or 30) + 0.6 * size * 5) + 30 \
-        if areas[0].showscale is not False else 0
+    colour_bar = (
+        max(0.6 * size * longest, (areas[0].colorbar.thickness or 30) + 0.6 * size * 5) + 30
+        if areas[0].showscale is not False
+        else 0
+    )
     plot_width = (fig.layout.width or width or MAP_WIDTH_AT_LEAST) - (margin.l or 0) - (margin.r or 0) - colour_bar
     plot_height = (fig.layout.height or MAP_HEIGHT) - (margin.t or 0) - (margin.b or 0)
     pixels = MAP_FILL * min(plot_width / ((max(lons) - min(lons)) or 1), plot_height / ((top - bottom) or 1))
@@ -381,15 +512,15 @@ def place_map_labels(fig: go.Figure, width: float | None = None) -> go.Figure:
         return fig
     trace = names[0]
     pixels, left, bottom, top, right = map_pixels(fig, width)
-    points = list(zip((np.asarray(trace.lon, dtype=float) - left) * pixels,
-                      (_mercator(trace.lat) - bottom) * pixels))
+    points = list(zip((np.asarray(trace.lon, dtype=float) - left) * pixels, (_mercator(trace.lat) - bottom) * pixels))
     labels = [str(name) for name in trace.hovertext]
     # names stay inside the map's square frame (plotly clips there), the areas centred in it
     across, up = (right - left) * pixels, (top - bottom) * pixels
     side = max(across, up) / MAP_FILL
     bounds = ((across - side) / 2, (across + side) / 2, (up - side) / 2, (up + side) / 2)
-    positions = _label_positions(points, labels, trace.textfont.size or MAP_LABEL_SIZE, centred=True,
-                                 clearance=HALO_CLEARANCE, bounds=bounds)
+    positions = _label_positions(
+        points, labels, trace.textfont.size or MAP_LABEL_SIZE, centred=True, clearance=HALO_CLEARANCE, bounds=bounds
+    )
     trace.text = [name if p else "" for name, p in zip(labels, positions)]
     trace.textposition = [p or "middle center" for p in positions]
     return fig
@@ -439,14 +570,27 @@ def place_scatter_labels(fig: go.Figure) -> go.Figure:
 
 
 # Where a name may sit against its point, in order of preference, as (plotly position, x side, y side).
-_AROUND = [("top center", 0, 1), ("bottom center", 0, -1), ("middle right", 1, 0), ("middle left", -1, 0),
-           ("top right", 1, 1), ("top left", -1, 1), ("bottom right", 1, -1), ("bottom left", -1, -1)]
+_AROUND = [
+    ("top center", 0, 1),
+    ("bottom center", 0, -1),
+    ("middle right", 1, 0),
+    ("middle left", -1, 0),
+    ("top right", 1, 1),
+    ("top left", -1, 1),
+    ("bottom right", 1, -1),
+    ("bottom left", -1, -1),
+]
 
 
-def _label_positions(points: list[tuple[float, float]], labels: list[str], size: float, centred: bool,
-                     radii: list[float] | None = None,
-                     bounds: tuple[float, float, float, float] | None = None,
-                     clearance: float = 0.0) -> list[str | None]:
+def _label_positions(
+    points: list[tuple[float, float]],
+    labels: list[str],
+    size: float,
+    centred: bool,
+    radii: list[float] | None = None,
+    bounds: tuple[float, float, float, float] | None = None,
+    clearance: float = 0.0,
+) -> list[str | None]:
     """A text position for each label so that no two labels overlap (None: leave that label off).
 
     points are in pixels (y up); text widths are estimated from the font size (0.55 em a character, as Arial's
@@ -467,10 +611,12 @@ def _label_positions(points: list[tuple[float, float]], labels: list[str], size:
             cx = x + side_x * (radius + width / 2)
             cy = y + side_y * (radius + height / 2)
             box = (cx - width / 2, cx + width / 2, cy - height / 2, cy + height / 2)
-            outside = bounds is not None and (box[0] < bounds[0] or box[1] > bounds[1] or box[2] < bounds[2]
-                                              or box[3] > bounds[3])
-            if not outside and not any(box[0] < b[1] and b[0] < box[1] and box[2] < b[3] and b[2] < box[3]
-                                       for b in placed):
+            outside = bounds is not None and (
+                box[0] < bounds[0] or box[1] > bounds[1] or box[2] < bounds[2] or box[3] > bounds[3]
+            )
+            if not outside and not any(
+                box[0] < b[1] and b[0] < box[1] and box[2] < b[3] and b[2] < box[3] for b in placed
+            ):
                 chosen = name
                 placed.append(box)
                 break
@@ -495,22 +641,44 @@ BAR_NAME = "bar name"
 BAR_SOURCE_WIDTH = 50
 
 
-def bar_figure(table: pd.DataFrame, x: str, y: str, title: str, source: str, x_label: str,
-               highlight: pd.Series | None = None) -> go.Figure:
+def bar_figure(
+    table: pd.DataFrame, x: str, y: str, title: str, source: str, x_label: str, highlight: pd.Series | None = None
+) -> go.Figure:
     """Horizontal bars, largest at the top, each named above its bar; highlighted bars in the accent colour.
     The bars are drawn at rows 0, 1, ... (the top one last); their names are the trace's hovertext."""
     ordered = table.sort_values(x)
-    colours = [HIGHLIGHT if highlight is not None and highlight.get(i, False) else OKABE_ITO[4]
-               for i in ordered.index]
+    colours = [HIGHLIGHT if highlight is not None and highlight.get(i, False) else OKABE_ITO[4] for i in ordered.index]
     names = [str(name) for name in ordered[y]]
     wrapped = [wrap_label(name, BAR_NAME_WIDTH) for name in names]
     rows = list(range(len(names)))
-    fig = go.Figure(go.Bar(x=ordered[x], y=rows, orientation="h", width=BAR_THICKNESS, marker_color=colours,
-                           text=[f"{v:,.0f}" for v in ordered[x]], textposition="outside", cliponaxis=False,
-                           hovertext=names, hovertemplate="%{hovertext}: %{x:,.0f}<extra></extra>"))
+    fig = go.Figure(
+        go.Bar(
+            x=ordered[x],
+            y=rows,
+            orientation="h",
+            width=BAR_THICKNESS,
+            marker_color=colours,
+            text=[f"{v:,.0f}" for v in ordered[x]],
+            textposition="outside",
+            cliponaxis=False,
+            hovertext=names,
+            hovertemplate="%{hovertext}: %{x:,.0f}<extra></extra>",
+        )
+    )
     for row, name in zip(rows, wrapped):
-        fig.add_annotation(text=name, x=0, xref="x", xanchor="left", y=row + BAR_THICKNESS / 2, yref="y",
-                           yanchor="bottom", yshift=2, showarrow=False, align="left", name=BAR_NAME)
+        fig.add_annotation(
+            text=name,
+            x=0,
+            xref="x",
+            xanchor="left",
+            y=row + BAR_THICKNESS / 2,
+            yref="y",
+            yanchor="bottom",
+            yshift=2,
+            showarrow=False,
+            align="left",
+            name=BAR_NAME,
+        )
     longest = float(ordered[x].max()) if len(ordered) and ordered[x].notna().any() else 0.0
     # room beyond the longest bar for its number (plotly's own range leaves none, so "91" was cut to "9")
     fig.update_xaxes(title=x_label, gridcolor="#eeeeee", range=[0, (longest or 1) * 1.15])
@@ -518,8 +686,9 @@ def bar_figure(table: pd.DataFrame, x: str, y: str, title: str, source: str, x_l
     lines = max((name.count("<br>") + 1 for name in wrapped), default=1)
     # a row: the name's lines and the bar (BAR_THICKNESS of it), so the name never reaches the bar above
     row_px = (lines * FONT["size"] * LINE_HEIGHT + 8) / (1 - BAR_THICKNESS)
-    fig = _frame(fig, title, source, max(300, int(60 + row_px * (len(rows) + 0.5) + 110)),
-                 source_width=BAR_SOURCE_WIDTH)
+    fig = _frame(
+        fig, title, source, max(300, int(60 + row_px * (len(rows) + 0.5) + 110)), source_width=BAR_SOURCE_WIDTH
+    )
     for note in fig.layout.annotations:  # a clear gap between the axis title and the source line below it
         if note.name == SOURCE_NOTE:
             note.yshift = (note.yshift or 0) - 10
@@ -536,17 +705,45 @@ def totals_figure(figures: list[tuple[str, str]], title: str, source: str) -> go
         row, column = divmod(n, per_row)
         left, right = column / per_row, (column + 1) / per_row
         top, bottom = 1 - row / rows, 1 - (row + 1) / rows
-        fig.add_shape(type="rect", xref="paper", yref="paper", x0=left + 0.015, x1=right - 0.015,
-                      y0=bottom + 0.03, y1=top - 0.03, line=dict(color="#c6dbef", width=2), fillcolor="#f7fbff")
+        fig.add_shape(
+            type="rect",
+            xref="paper",
+            yref="paper",
+            x0=left + 0.015,
+            x1=right - 0.015,
+            y0=bottom + 0.03,
+            y1=top - 0.03,
+            line=dict(color="#c6dbef", width=2),
+            fillcolor="#f7fbff",
+        )
         middle = (top + bottom) / 2
         # centred on the tile whatever its column (plotly's "auto" anchor would align the outer columns' text to
         # the tile's middle by its left or right end), and the number above the label by pixels, not by a share
         # of the height, so that no slide height brings the two together
-        fig.add_annotation(text=f"<b>{value}</b>", xref="paper", yref="paper", x=(left + right) / 2, xanchor="center",
-                           y=middle, yanchor="bottom", yshift=2, showarrow=False,
-                           font=dict(size=36, color="#08306b"))
-        fig.add_annotation(text=label, xref="paper", yref="paper", x=(left + right) / 2, xanchor="center", y=middle,
-                           yanchor="top", yshift=-6, showarrow=False, font=dict(size=19, color=FONT["color"]))
+        fig.add_annotation(
+            text=f"<b>{value}</b>",
+            xref="paper",
+            yref="paper",
+            x=(left + right) / 2,
+            xanchor="center",
+            y=middle,
+            yanchor="bottom",
+            yshift=2,
+            showarrow=False,
+            font=dict(size=36, color="#08306b"),
+        )
+        fig.add_annotation(
+            text=label,
+            xref="paper",
+            yref="paper",
+            x=(left + right) / 2,
+            xanchor="center",
+            y=middle,
+            yanchor="top",
+            yshift=-6,
+            showarrow=False,
+            font=dict(size=19, color=FONT["color"]),
+        )
     fig.update_xaxes(visible=False, range=[0, 1])
     fig.update_yaxes(visible=False, range=[0, 1])
     return _frame(fig, title, source, 200 + 160 * rows)
@@ -555,8 +752,12 @@ def totals_figure(figures: list[tuple[str, str]], title: str, source: str) -> go
 def projector_figure(fig: go.Figure) -> go.Figure:
     """A copy of a chart with larger type and height, readable from the back of a board room."""
     big = go.Figure(fig)
-    big.update_layout(font=dict(size=20), height=max(int((fig.layout.height or 450) * 1.35), 560),
-                      title=dict(font=dict(size=26)), margin=dict(b=120))
+    big.update_layout(
+        font=dict(size=20),
+        height=max(int((fig.layout.height or 450) * 1.35), 560),
+        title=dict(font=dict(size=26)),
+        margin=dict(b=120),
+    )
     # Set explicitly: the dashboard's chart theme would otherwise draw axis labels small and light.
     big.update_xaxes(tickfont=dict(size=18, color=FONT["color"]), title_font=dict(size=19, color=FONT["color"]))
     big.update_yaxes(tickfont=dict(size=18, color=FONT["color"]), title_font=dict(size=19, color=FONT["color"]))
@@ -595,11 +796,14 @@ def table_figure(table: pd.DataFrame, title: str, source: str) -> go.Figure:
     lines = [max([1] + [-(-len(column[n]) // int(column_chars)) for column in cells]) for n in range(len(shown))]
     header_lines = max([1] + [-(-len(h) // int(column_chars)) for h in headers])
     rows_height = sum(max(28, 8 + 17 * n) for n in lines) + max(28, 8 + 18 * header_lines)
-    fig = go.Figure(go.Table(
-        header=dict(values=headers, fill_color="#deebf7", align="left", font=dict(size=14, color="#08306b")),
-        cells=dict(values=cells, align="left", height=28, font=dict(size=13), fill_color="white",
-                   line_color="#dddddd"),
-    ))
+    fig = go.Figure(
+        go.Table(
+            header=dict(values=headers, fill_color="#deebf7", align="left", font=dict(size=14, color="#08306b")),
+            cells=dict(
+                values=cells, align="left", height=28, font=dict(size=13), fill_color="white", line_color="#dddddd"
+            ),
+        )
+    )
     return _frame(fig, title, source, max(320, 150 + rows_height))
 
 
@@ -652,8 +856,18 @@ def fit_to_box(fig: go.Figure, width: int, height: int, font: int = 18, min_font
         header = lines * size * 1.3 + 24
         row_px = (height - header - 30) / plot_rows
         columns_fit, rows_fit = longest * size * 0.58 <= column_px, row_px >= row_lines * size * 1.25
-        candidates.append((not (columns_fit and rows_fit), not columns_fit, row_lines * size * 1.25 - row_px,
-                           -size, size, rows, wrapped, header))
+        candidates.append(
+            (
+                not (columns_fit and rows_fit),
+                not columns_fit,
+                row_lines * size * 1.25 - row_px,
+                -size,
+                size,
+                rows,
+                wrapped,
+                header,
+            )
+        )
     # the largest type at which headings neither overlap nor crowd the rows; failing that, the least crowded
     *_, size, rows, wrapped, header = min(candidates, key=lambda c: c[:4])
     for trace in fitted.data:
@@ -662,12 +876,14 @@ def fit_to_box(fig: go.Figure, width: int, height: int, font: int = 18, min_font
             trace.textfont.size = size + 1
     fitted.update_xaxes(tickfont=dict(size=size))
     # every row named: plotly leaves out category labels it thinks crowded
-    fitted.update_yaxes(tickfont=dict(size=size), title_font=dict(size=size), tickmode="array", tickvals=rows,
-                        ticktext=rows)
+    fitted.update_yaxes(
+        tickfont=dict(size=size), title_font=dict(size=size), tickmode="array", tickvals=rows, ticktext=rows
+    )
     title_room = 60 if fitted.layout.title.text else 0
     fitted.update_layout(height=height, margin=dict(t=int(header) + title_room, b=30))
-    fitted.update_traces(colorbar=dict(tickfont=dict(size=size), title=dict(font=dict(size=size))),
-                         selector=dict(type="heatmap"))
+    fitted.update_traces(
+        colorbar=dict(tickfont=dict(size=size), title=dict(font=dict(size=size))), selector=dict(type="heatmap")
+    )
     return fitted
 
 
@@ -690,8 +906,10 @@ def _fit_table(fig: go.Figure, width: int, height: int, font: int, min_font: int
     room = height - (fig.layout.margin.t or 0) - (fig.layout.margin.b or 0)
     for size in range(font, min_font - 1, -1):
         chars = max(6, int((width - 20) / max(len(columns), 1) / (size * 0.55)) - 2)
+
         def lines(text: str) -> int:
             return max(1, len(wrap_label(text, chars).split("<br>")))
+
         rows = [max(lines(column[n]) for column in columns) for n in range(len(columns[0]) if columns else 0)]
         row_heights = [int(n * size * LINE_HEIGHT + 10) for n in rows]
         header = int(max((lines(h) for h in headers), default=1) * size * LINE_HEIGHT + 12)
@@ -715,8 +933,10 @@ def heatmap_parts(fig: go.Figure, most_rows: int) -> list[go.Figure]:
     for n, trace in enumerate(fig.data):
         if trace.type == "heatmap":
             z = np.array(trace.z, dtype=float)
-            scales[n] = (trace.zmin if trace.zmin is not None else np.nanmin(z),
-                         trace.zmax if trace.zmax is not None else np.nanmax(z))
+            scales[n] = (
+                trace.zmin if trace.zmin is not None else np.nanmin(z),
+                trace.zmax if trace.zmax is not None else np.nanmax(z),
+            )
     found = []
     for start in range(0, count, size):
         part = go.Figure(fig)
@@ -726,7 +946,7 @@ def heatmap_parts(fig: go.Figure, most_rows: int) -> list[go.Figure]:
             for name in ("z", "y", "text", "customdata"):
                 values = getattr(trace, name)
                 if values is not None and len(values) == count:
-                    setattr(trace, name, list(values)[start:start + size])
+                    setattr(trace, name, list(values)[start : start + size])
             low, high = scales[n]
             trace.zmin, trace.zmax, trace.zauto = float(np.nan_to_num(low)), float(np.nan_to_num(high, nan=1.0)), False
         found.append(part)
@@ -738,8 +958,9 @@ def screen_figure(fig: go.Figure) -> go.Figure:
     background and the fixed dark text that image downloads and board packs keep. Cell colours, the orange of thin
     and empty cells and the data colours stay as they are."""
     shown = go.Figure(fig)
-    shown.update_layout(paper_bgcolor="rgba(0,0,0,0)", plot_bgcolor="rgba(0,0,0,0)", font_color=None,
-                        title_font_color=None)
+    shown.update_layout(
+        paper_bgcolor="rgba(0,0,0,0)", plot_bgcolor="rgba(0,0,0,0)", font_color=None, title_font_color=None
+    )
     shown.update_xaxes(gridcolor=None, tickfont_color=None, title_font_color=None)
     shown.update_yaxes(gridcolor=None, tickfont_color=None, title_font_color=None)
     for annotation in shown.layout.annotations or ():

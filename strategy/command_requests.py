@@ -27,8 +27,19 @@ from typing import Callable, Iterator
 
 # Commands that use the database and may run inside the dashboard. Not handed over: init and restore (they
 # replace the file: stop the dashboard first), backup (it has its own request), backups (it reads no database).
-HANDED_OVER = {"heatmap", "export", "indicators", "import", "uploads", "rollback", "users", "partners", "audit",
-               "board-pack", "health"}
+HANDED_OVER = {
+    "heatmap",
+    "export",
+    "indicators",
+    "import",
+    "uploads",
+    "rollback",
+    "users",
+    "partners",
+    "audit",
+    "board-pack",
+    "health",
+}
 # Of those, the ones that change nothing the dashboard's cached answers depend on.
 READ_ONLY_ACTIONS = {"heatmap", "indicators", "uploads", "health", "users list", "partners list", "audit list"}
 # Arguments that name files: made absolute against the folder the command was typed in.
@@ -38,7 +49,7 @@ HEARTBEAT = "dashboard.heartbeat"
 HEARTBEAT_SECONDS = 1.0
 STALE_SECONDS = 15.0  # a heartbeat older than this means the dashboard is not running: commands run on their own
 GIVE_UP_SECONDS = 60.0  # a command waiting for its answer stops waiting when the heartbeat is this old (a busy
-                        # server may be slow to touch it; a stopped one never will)
+# server may be slow to touch it; a stopped one never will)
 TIMEOUT_SETTING = "STRATEGY_COMMAND_TIMEOUT"
 DEFAULT_TIMEOUT = 600.0
 
@@ -56,6 +67,7 @@ def command_name(args) -> str:
 
 
 # --- the command line's side -----------------------------------------------------------------------------------
+
 
 def dashboard_running(database: str | os.PathLike | None = None, within: float = STALE_SECONDS) -> bool:
     """Whether a dashboard answering requests for this database file has touched its heartbeat in the last
@@ -89,8 +101,10 @@ def command_timeout() -> float:
             return seconds
     except ValueError:
         pass
-    raise ValueError(f"{TIMEOUT_SETTING}={text!r} is not a number of seconds: write a number above 0, such as 600, "
-                     f"or leave it unset for {DEFAULT_TIMEOUT:.0f} seconds.")
+    raise ValueError(
+        f"{TIMEOUT_SETTING}={text!r} is not a number of seconds: write a number above 0, such as 600, "
+        f"or leave it unset for {DEFAULT_TIMEOUT:.0f} seconds."
+    )
 
 
 def hand_over(argv: list[str], args, timeout: float | None = None) -> int:
@@ -125,16 +139,21 @@ def hand_over(argv: list[str], args, timeout: float | None = None) -> int:
         time.sleep(0.1)
     if request.exists():  # never picked up: take it back, so it cannot run later by surprise
         request.unlink(missing_ok=True)
-        return fail(f"The dashboard did not take up `{command_name(args)}` (it was not answering, or was busy for "
-                    f"{timeout:.0f} s); nothing was changed. Check it is running (`streamlit run serve.py`, see "
-                    "docs/operations.md) and try again, or stop it and run the command on its own.")
+        return fail(
+            f"The dashboard did not take up `{command_name(args)}` (it was not answering, or was busy for "
+            f"{timeout:.0f} s); nothing was changed. Check it is running (`streamlit run serve.py`, see "
+            "docs/operations.md) and try again, or stop it and run the command on its own."
+        )
     state = "is still running it" if running.exists() else "stopped before it answered"
-    return fail(f"The dashboard took up `{command_name(args)}` but {state} after {timeout:.0f} s. Whether it "
-                "finished shows in the audit log (`python -m strategy audit list`) or in `python -m strategy "
-                f"uploads`; set {TIMEOUT_SETTING} to wait longer.")
+    return fail(
+        f"The dashboard took up `{command_name(args)}` but {state} after {timeout:.0f} s. Whether it "
+        "finished shows in the audit log (`python -m strategy audit list`) or in `python -m strategy "
+        f"uploads`; set {TIMEOUT_SETTING} to wait longer."
+    )
 
 
 # --- the dashboard's side --------------------------------------------------------------------------------------
+
 
 class _ThreadOutput(io.TextIOBase):
     """sys.stdout / sys.stderr for the dashboard process while it runs commands: a thread running a command
@@ -179,8 +198,9 @@ def _captured() -> Iterator[tuple[io.StringIO, io.StringIO]]:
         out.local.buffer = err.local.buffer = None
 
 
-def run_request(wanted: dict, connection: Callable, database: str | os.PathLike,
-                after_write: Callable[[], None] | None = None) -> dict:
+def run_request(
+    wanted: dict, connection: Callable, database: str | os.PathLike, after_write: Callable[[], None] | None = None
+) -> dict:
     """Run one handed-over command with the dashboard's connection: {"status", "stdout", "stderr"}."""
     with _captured() as (out, err):
         status = _run(wanted, connection, database)
@@ -199,8 +219,10 @@ def _run(wanted: dict, connection: Callable, database: str | os.PathLike) -> int
     except SystemExit as stop:  # argparse has printed what is wrong
         return int(stop.code or 0)
     if args.command not in HANDED_OVER:
-        print(f"error: `{args.command}` is not run by the dashboard; stop it and run the command on its own.",
-              file=sys.stderr)
+        print(
+            f"error: `{args.command}` is not run by the dashboard; stop it and run the command on its own.",
+            file=sys.stderr,
+        )
         return 2
     wanted["_name"] = command_name(args)
     try:
@@ -209,9 +231,12 @@ def _run(wanted: dict, connection: Callable, database: str | os.PathLike) -> int
         print(str(problem), file=sys.stderr)
         return 2
     if wanted.get("mode") != mode:
-        print(f"error: the dashboard runs in {mode} mode and this command line decided {wanted.get('mode')} mode: "
-              "they read the same settings (STRATEGY_MODE and the secrets files), so run the command with the "
-              "dashboard's settings.", file=sys.stderr)
+        print(
+            f"error: the dashboard runs in {mode} mode and this command line decided {wanted.get('mode')} mode: "
+            "they read the same settings (STRATEGY_MODE and the secrets files), so run the command with the "
+            "dashboard's settings.",
+            file=sys.stderr,
+        )
         return 2
     folder = Path(wanted.get("cwd") or ".")
     for name in PATH_ARGUMENTS:

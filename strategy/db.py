@@ -49,8 +49,10 @@ class SettingError(DatabaseUnavailable):
 
 
 # The repair for a file that is damaged, in the words every command, the health check and the maintenance page use.
-REPAIR = ("The file is damaged: stop the dashboard, list the backups with `python -m strategy backups` and restore "
-          "the latest with `python -m strategy restore DIR` (the damaged files are moved aside, never deleted).")
+REPAIR = (
+    "The file is damaged: stop the dashboard, list the backups with `python -m strategy backups` and restore "
+    "the latest with `python -m strategy restore DIR` (the damaged files are moved aside, never deleted)."
+)
 
 
 def missing_database(file: Path) -> DatabaseUnavailable:
@@ -59,14 +61,25 @@ def missing_database(file: Path) -> DatabaseUnavailable:
         f"There is no database at {file}. If the dashboard has run here before, its file has gone: bring back the "
         "latest backup with `python -m strategy restore DIR` (`python -m strategy backups` lists them). To start a "
         "new one, run `python -m strategy init --demo` (the demonstration data) or `python -m strategy init` (an "
-        "empty one); `make run` builds the demonstration database on a machine that has none.", missing=True)
+        "empty one); `make run` builds the demonstration database on a machine that has none.",
+        missing=True,
+    )
 
 
 # --- Memory: DuckDB's own limit (its default, 80% of the machine, leaves too little for the dashboard itself) -----
 MEMORY_LIMIT_SETTING = "STRATEGY_MEMORY_LIMIT"
 _MEMORY_SIZE = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(B|KB|MB|GB|TB|KiB|MiB|GiB|TiB)\s*$", re.IGNORECASE)
-_MEMORY_UNITS = {"b": 1, "kb": 10**3, "mb": 10**6, "gb": 10**9, "tb": 10**12, "kib": 2**10, "mib": 2**20,
-                 "gib": 2**30, "tib": 2**40}
+_MEMORY_UNITS = {
+    "b": 1,
+    "kb": 10**3,
+    "mb": 10**6,
+    "gb": 10**9,
+    "tb": 10**12,
+    "kib": 2**10,
+    "mib": 2**20,
+    "gib": 2**30,
+    "tib": 2**40,
+}
 MINIMUM_MEMORY = 100 * 10**6  # below this DuckDB cannot run the dashboard's queries
 
 
@@ -81,7 +94,8 @@ def memory_limit() -> str:
         raise SettingError(
             f"{MEMORY_LIMIT_SETTING}={text!r} is not a memory size the dashboard can use: write a number of at least "
             f"100MB with its unit, such as 2GB, 512MB or 1.5GiB, or leave it unset for half of this machine's memory "
-            f"({default_memory_limit_bytes() // 10**6:,}MB).")
+            f"({default_memory_limit_bytes() // 10**6:,}MB)."
+        )
     return f"{match.group(1)}{match.group(2).upper().replace('I', 'i')}"
 
 
@@ -151,7 +165,8 @@ def database_path(path: str | os.PathLike | None = None, needed_for: str = "This
         raise NotAFileDatabase(
             f"{needed_for} works only on a database file on this computer, and the database is "
             f"{shown_location(location)}, a MotherDuck database (STRATEGY_DB or --db). Use MotherDuck's own "
-            "tools for this (docs/operations.md, \"Beyond one machine\"), or point STRATEGY_DB at a .duckdb file.")
+            'tools for this (docs/operations.md, "Beyond one machine"), or point STRATEGY_DB at a .duckdb file.'
+        )
     return Path(location)
 
 
@@ -179,14 +194,16 @@ def _served_cursor(location: str) -> duckdb.DuckDBPyConnection | None:
     try:
         return served[1]().cursor()
     except duckdb.Error as error:
-        raise DatabaseUnavailable(f"The dashboard's connection to {shown_location(location)} cannot be used: "
-                                  f"{error}") from error
+        raise DatabaseUnavailable(
+            f"The dashboard's connection to {shown_location(location)} cannot be used: {error}"
+        ) from error
     finally:
         _served.value = served
 
 
-def connect(path: str | os.PathLike | None = None, read_only: bool = False,
-            create: bool = False) -> duckdb.DuckDBPyConnection:
+def connect(
+    path: str | os.PathLike | None = None, read_only: bool = False, create: bool = False
+) -> duckdb.DuckDBPyConnection:
     """An open connection with the memory limit applied, or DatabaseUnavailable saying what to do: the file is
     missing (only `init` creates one: create=True), held by another process, or cannot be opened (damaged). A named
     database (MotherDuck, 'md:NAME') is opened by its name, untouched. Inside served_by(), a cursor of the
@@ -200,8 +217,10 @@ def connect(path: str | os.PathLike | None = None, read_only: bool = False,
         try:
             return duckdb.connect(location, read_only=read_only)
         except duckdb.Error as error:
-            raise DatabaseUnavailable(f"The database {shown_location(location)} could not be opened: "
-                                      f"{str(error).replace(location, shown_location(location))}") from error
+            raise DatabaseUnavailable(
+                f"The database {shown_location(location)} could not be opened: "
+                f"{str(error).replace(location, shown_location(location))}"
+            ) from error
     file = Path(location)
     if not file.exists() and not create:
         raise missing_database(file)
@@ -220,7 +239,9 @@ def connect(path: str | os.PathLike | None = None, read_only: bool = False,
                 "program may have it open. Make this change from the dashboard's own pages (uploads and roll backs "
                 "are on its Upload page; `python -m strategy backup DIR` works while it runs), or stop the "
                 "dashboard, run this command, and start it again. If another import is running, wait for it to "
-                "finish and try again.", in_use=True) from error
+                "finish and try again.",
+                in_use=True,
+            ) from error
         raise DatabaseUnavailable(f"The database {file} could not be opened: {error}. {REPAIR}") from error
     except duckdb.ConnectionException:  # already open in this process with other settings: a mistake in the code
         raise
@@ -288,7 +309,8 @@ def migration_files() -> list[tuple[int, str, Path]]:
 
 def schema_version(con: duckdb.DuckDBPyConnection) -> int:
     exists = con.execute(
-        "SELECT count(*) FROM information_schema.tables WHERE table_name = 'schema_migrations'").fetchall()[0][0]
+        "SELECT count(*) FROM information_schema.tables WHERE table_name = 'schema_migrations'"
+    ).fetchall()[0][0]
     if not exists:
         return 0
     return con.execute("SELECT coalesce(max(version), 0) FROM schema_migrations").fetchall()[0][0]
@@ -320,8 +342,12 @@ def migrate(con: duckdb.DuckDBPyConnection, up_to: int | None = None) -> list[st
 
 def base_table_names(con: duckdb.DuckDBPyConnection) -> list[str]:
     """The name of every base table."""
-    return [r[0] for r in con.execute(
-        "SELECT table_name FROM information_schema.tables WHERE table_type = 'BASE TABLE' ORDER BY 1").fetchall()]
+    return [
+        r[0]
+        for r in con.execute(
+            "SELECT table_name FROM information_schema.tables WHERE table_type = 'BASE TABLE' ORDER BY 1"
+        ).fetchall()
+    ]
 
 
 def read_every_value(con: duckdb.DuckDBPyConnection, table: str) -> None:
@@ -345,9 +371,12 @@ def set_meta(con: duckdb.DuckDBPyConnection, key: str, value: str) -> None:
     con.execute("INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)", [key, value])
 
 
-def audit(con: duckdb.DuckDBPyConnection, actor: Any, action: str, detail: str = "",
-          upload_id: int | None = None) -> None:
+def audit(
+    con: duckdb.DuckDBPyConnection, actor: Any, action: str, detail: str = "", upload_id: int | None = None
+) -> None:
     """Record who did what in the audit log (inside the caller's transaction); actor is a strategy.access.User
     (its email is recorded) or, for a refused sign-in, the email that was refused."""
-    con.execute("INSERT INTO audit_log (actor, action, detail, upload_id) VALUES (?, ?, ?, ?)",
-                [getattr(actor, "email", actor), action, detail, upload_id])
+    con.execute(
+        "INSERT INTO audit_log (actor, action, detail, upload_id) VALUES (?, ?, ?, ?)",
+        [getattr(actor, "email", actor), action, detail, upload_id],
+    )

@@ -21,12 +21,14 @@ from strategy.periods import govuk_date
 # A cell starting with one of these is run as a formula by Excel, LibreOffice and Google Sheets; the fullwidth
 # forms (＝ ＋ － ＠) are read as their plain forms by spreadsheets in East Asian locales.
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "\n", "\uff1d", "\uff0b", "\uff0d", "\uff20")
-ATTENDANCES = ("Participants are attendances as partners report them (one person at ten sessions counts ten), not "
-               "unique people.")
+ATTENDANCES = (
+    "Participants are attendances as partners report them (one person at ten sessions counts ten), not unique people."
+)
 FORMULA_SIGNS = "=+-@\uff1d\uff0b\uff0d\uff20"
 # Spreadsheets skip these before a formula sign (" =1+1" and "\u00a0=1+1" are formulas once the cell is edited).
-LEADING_BLANKS = (" \t\r\n\u00a0\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a\u200b\u202f"
-                  "\u205f\u3000\ufeff")
+LEADING_BLANKS = (
+    " \t\r\n\u00a0\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a\u200b\u202f\u205f\u3000\ufeff"
+)
 
 
 def looks_like_formula(value: object) -> bool:
@@ -108,8 +110,9 @@ def excel_bytes(sheets: dict[str, pd.DataFrame], header: bool = True) -> bytes:
     return buffer.getvalue()
 
 
-def activities_export(con: duckdb.DuckDBPyConnection, framework: Framework, filters: Filters,
-                      actor: User) -> pd.DataFrame:
+def activities_export(
+    con: duckdb.DuckDBPyConnection, framework: Framework, filters: Filters, actor: User
+) -> pd.DataFrame:
     """The activities the filters select, in the activity CSV's columns plus their share in the selected places.
 
     An export: analysts and admins only, and written to the audit log (so the connection must be writable)."""
@@ -120,9 +123,16 @@ def activities_export(con: duckdb.DuckDBPyConnection, framework: Framework, filt
     return table
 
 
-def table_bytes(table: pd.DataFrame, file_format: str, title: str = "Data", filters_text: str = "",
-                is_demo: bool = False, about: str | None = None, made_on: date | None = None,
-                summaries: dict[str, pd.DataFrame] | None = None) -> bytes:
+def table_bytes(
+    table: pd.DataFrame,
+    file_format: str,
+    title: str = "Data",
+    filters_text: str = "",
+    is_demo: bool = False,
+    about: str | None = None,
+    made_on: date | None = None,
+    summaries: dict[str, pd.DataFrame] | None = None,
+) -> bytes:
     """The table as CSV (UTF-8 with BOM, so Excel reads it right) or XLSX bytes, formula-safe.
 
     A CSV is pure data, so it round-trips into other tools (its file name and the caption or command output that
@@ -132,42 +142,64 @@ def table_bytes(table: pd.DataFrame, file_format: str, title: str = "Data", filt
         return formula_safe_table(table).to_csv(index=False, date_format="%Y-%m-%d").encode("utf-8-sig")
     if file_format != "xlsx":
         raise ValueError("format must be csv or xlsx")
-    notes = pd.DataFrame({"About this export": [
-        f"Filters: {filters_text or 'none'}",
-        about or ("DEMO DATA: partners and activities are fictional." if is_demo else "Partner activity returns."),
-        f"Rows: {len(table)}",
-        f"Made on: {govuk_date(made_on or date.today())}",
-        describe_export(len(table), filters_text, is_demo, made_on, about),
-    ] + ([ATTENDANCES] if any("participants" in str(c).lower() for c in table.columns) else [])})
+    notes = pd.DataFrame(
+        {
+            "About this export": [
+                f"Filters: {filters_text or 'none'}",
+                about
+                or ("DEMO DATA: partners and activities are fictional." if is_demo else "Partner activity returns."),
+                f"Rows: {len(table)}",
+                f"Made on: {govuk_date(made_on or date.today())}",
+                describe_export(len(table), filters_text, is_demo, made_on, about),
+            ]
+            + ([ATTENDANCES] if any("participants" in str(c).lower() for c in table.columns) else [])
+        }
+    )
     return excel_bytes({title: table, **(summaries or {}), "About": notes})
 
 
-def describe_export(rows: int, filters_text: str, is_demo: bool, made_on: date | None = None,
-                    what: str | None = None) -> str:
+def describe_export(
+    rows: int, filters_text: str, is_demo: bool, made_on: date | None = None, what: str | None = None
+) -> str:
     """What an export holds, in one sentence: for the About sheet, the download caption and the command's output."""
     kind = what or ("DEMO DATA (fictional partners and activities)" if is_demo else "partner activity returns")
-    return (f"{rows:,} rows of {kind}; filters: {filters_text or 'none'}; made on "
-            f"{govuk_date(made_on or date.today())}.")
+    return f"{rows:,} rows of {kind}; filters: {filters_text or 'none'}; made on {govuk_date(made_on or date.today())}."
 
 
-def export_file_name(stem: str, filters: Filters, framework: Framework, file_format: str,
-                     made_on: date | None = None) -> str:
+def export_file_name(
+    stem: str, filters: Filters, framework: Framework, file_format: str, made_on: date | None = None
+) -> str:
     """A file name that carries the filter and the date: 'activities_mansfield_a3_2026-06-30.csv'."""
-    parts = [p.name for p in map(framework.place, filters.places)] + [*filters.sectors, *filters.aims, *filters.ways,
-                                                                        *filters.themes, *filters.partners]
+    parts = [p.name for p in map(framework.place, filters.places)] + [
+        *filters.sectors,
+        *filters.aims,
+        *filters.ways,
+        *filters.themes,
+        *filters.partners,
+    ]
     if filters.date_from or filters.date_to:
         parts.append(f"{filters.date_from or 'start'}-to-{filters.date_to or 'today'}")
     words = "_".join(re.sub(r"[^a-z0-9]+", "-", str(p).lower()).strip("-") for p in parts or ["all"])[:80].strip("-_")
     return f"{stem}_{words}_{(made_on or date.today()).isoformat()}.{file_format}"
 
 
-def write_table(table: pd.DataFrame, target: str | os.PathLike, title: str = "Data", filters_text: str = "",
-                is_demo: bool = False, summaries: dict[str, pd.DataFrame] | None = None,
-                made_on: date | None = None) -> Path:
+def write_table(
+    table: pd.DataFrame,
+    target: str | os.PathLike,
+    title: str = "Data",
+    filters_text: str = "",
+    is_demo: bool = False,
+    summaries: dict[str, pd.DataFrame] | None = None,
+    made_on: date | None = None,
+) -> Path:
     """Write CSV or XLSX (by the file's ending), whole or not at all."""
     target = Path(target)
-    return write_atomically(target, table_bytes(table, target.suffix.lower().lstrip("."), title, filters_text, is_demo,
-                                                made_on=made_on, summaries=summaries))
+    return write_atomically(
+        target,
+        table_bytes(
+            table, target.suffix.lower().lstrip("."), title, filters_text, is_demo, made_on=made_on, summaries=summaries
+        ),
+    )
 
 
 def write_atomically(target: str | os.PathLike, data: bytes) -> Path:

@@ -11,8 +11,14 @@ from strategy.framework import Framework
 from strategy.names import name_key
 
 # URL key for each list field; dates use 'from' and 'to'.
-URL_KEYS = {"places": "place", "sectors": "sector", "aims": "aim", "ways": "way", "themes": "theme",
-            "partners": "partner"}
+URL_KEYS = {
+    "places": "place",
+    "sectors": "sector",
+    "aims": "aim",
+    "ways": "way",
+    "themes": "theme",
+    "partners": "partner",
+}
 KIND_OF = {"sectors": "sector", "aims": "aim", "ways": "way", "themes": "theme"}
 
 
@@ -57,12 +63,18 @@ class Filters:
         """The bound parameters of filtered_activities(); today (the day an activity with no end date runs to)
         defaults to periods.today(); place_successors: [replaced place, area it counts in] pairs for the view's
         day (the place dimension's roll-up, strategy/sql/place_successor_macros.sql)."""
-        return {"places": list(self.counted_places(framework)), "sectors": list(self.sectors),
-                "aims": list(self.aims), "ways": list(self.ways), "themes": list(self.themes),
-                "partners": [name_key(p) for p in self.partners],  # matched by key: strategy/names.py
-                "date_from": self.date_from, "date_to": self.date_to,
-                "today": today or periods.today(),
-                "place_successors": [list(pair) for pair in framework.rolled_up(self.as_of(today))]}
+        return {
+            "places": list(self.counted_places(framework)),
+            "sectors": list(self.sectors),
+            "aims": list(self.aims),
+            "ways": list(self.ways),
+            "themes": list(self.themes),
+            "partners": [name_key(p) for p in self.partners],  # matched by key: strategy/names.py
+            "date_from": self.date_from,
+            "date_to": self.date_to,
+            "today": today or periods.today(),
+            "place_successors": [list(pair) for pair in framework.rolled_up(self.as_of(today))],
+        }
 
     def is_empty(self) -> bool:
         return self == Filters()

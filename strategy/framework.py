@@ -141,9 +141,13 @@ class Framework:
         them from earlier periods (activities go back to 1990)."""
         day = on or periods.today()
         successors = {p.successor for p in self.places if p.successor}
-        return tuple(p for p in self.places if p.level in ("district", "unitary")
-                     and (p.valid_to is None or day <= p.valid_to)
-                     and not (p.code in successors and p.valid_from is not None and day < p.valid_from))
+        return tuple(
+            p
+            for p in self.places
+            if p.level in ("district", "unitary")
+            and (p.valid_to is None or day <= p.valid_to)
+            and not (p.code in successors and p.valid_from is not None and day < p.valid_from)
+        )
 
     def counties(self) -> tuple[Place, ...]:
         return tuple(p for p in self.places if p.level == "county")
@@ -169,8 +173,11 @@ class Framework:
 
     def rolled_up(self, day: date) -> tuple[tuple[str, str], ...]:
         """(predecessor, area) for every local place replaced by ``day``: whose activity counts in which area."""
-        return tuple((p.code, self.area_on(p.code, day)) for p in self.places
-                     if p.level in ("district", "unitary") and self.area_on(p.code, day) != p.code)
+        return tuple(
+            (p.code, self.area_on(p.code, day))
+            for p in self.places
+            if p.level in ("district", "unitary") and self.area_on(p.code, day) != p.code
+        )
 
     def predecessors(self, code: str, day: date) -> tuple[str, ...]:
         """The replaced places whose activity counts in ``code`` on ``day`` (empty for an unreorganised place)."""
@@ -189,8 +196,10 @@ class Framework:
             words = [f"{p.name} (replaced on {p.replaced_on.day} {p.replaced_on:%B %Y})" for p in places]
             return ", ".join(words[:-1]) + " and " + words[-1] if len(words) > 1 else words[0]
 
-        return " ".join(f"{names(places)} {'are' if len(places) > 1 else 'is'} counted in {self.place(area).name}."
-                        for area, places in by_area.items())
+        return " ".join(
+            f"{names(places)} {'are' if len(places) > 1 else 'is'} counted in {self.place(area).name}."
+            for area, places in by_area.items()
+        )
 
     def resolve_places(self, text: str) -> tuple[str, ...] | None:
         """The local areas a partner's place word stands for ('All', a county, a name or a code), or None."""
@@ -204,8 +213,13 @@ class Framework:
 
 
 def _item(raw: dict) -> Item:
-    return Item(code=raw["code"], label=raw["label"], description=raw["description"],
-                colour=raw.get("colour", "#999999"), synonyms=tuple(raw.get("synonyms", ())))
+    return Item(
+        code=raw["code"],
+        label=raw["label"],
+        description=raw["description"],
+        colour=raw.get("colour", "#999999"),
+        synonyms=tuple(raw.get("synonyms", ())),
+    )
 
 
 def _place(raw: dict) -> Place:
@@ -213,9 +227,17 @@ def _place(raw: dict) -> Place:
         value = raw.get(key)
         return date.fromisoformat(str(value)) if value else None
 
-    return Place(code=raw["code"], name=raw["name"], level=raw["level"], parent=raw.get("parent"),
-                 valid_from=day("valid_from"), valid_to=day("valid_to"), synonyms=tuple(raw.get("synonyms", ())),
-                 successor=raw.get("successor"), population=raw.get("population"))
+    return Place(
+        code=raw["code"],
+        name=raw["name"],
+        level=raw["level"],
+        parent=raw.get("parent"),
+        valid_from=day("valid_from"),
+        valid_to=day("valid_to"),
+        synonyms=tuple(raw.get("synonyms", ())),
+        successor=raw.get("successor"),
+        population=raw.get("population"),
+    )
 
 
 class FrameworkError(ValueError):
@@ -229,31 +251,42 @@ def _check_successors(places: tuple[Place, ...]) -> None:
     local = ("district", "unitary")
     for place in places:
         if place.population is not None and (not isinstance(place.population, int) or place.population <= 0):
-            raise FrameworkError(f"framework.toml: {place.name} ({place.code}) has population {place.population!r}; "
-                                 "write a whole number of people, or leave it out.")
+            raise FrameworkError(
+                f"framework.toml: {place.name} ({place.code}) has population {place.population!r}; "
+                "write a whole number of people, or leave it out."
+            )
         if place.successor is None:
             continue
         new = by_code.get(place.successor)
         where = f"framework.toml: {place.name} ({place.code}) names successor {place.successor!r}"
         if new is None:
-            raise FrameworkError(f"{where}, which is not a place in the file. Add the new area as a [[places]] entry "
-                                 "or correct the code.")
+            raise FrameworkError(
+                f"{where}, which is not a place in the file. Add the new area as a [[places]] entry "
+                "or correct the code."
+            )
         if place.level not in local or new.level not in local:
-            raise FrameworkError(f"{where}: only districts and unitary authorities can be replaced by a successor, "
-                                 "and only by another district or unitary authority.")
+            raise FrameworkError(
+                f"{where}: only districts and unitary authorities can be replaced by a successor, "
+                "and only by another district or unitary authority."
+            )
         if place.valid_to is None:
-            raise FrameworkError(f"{where} but no valid_to. Give it valid_to = the last day before {new.name} "
-                                 "took over.")
+            raise FrameworkError(
+                f"{where} but no valid_to. Give it valid_to = the last day before {new.name} took over."
+            )
         if new.valid_from != place.replaced_on:
-            raise FrameworkError(f"{where}, which should start the day after {place.name} ends ({place.replaced_on}); "
-                                 f"its valid_from is {new.valid_from}. Make {new.name}'s valid_from "
-                                 f"{place.replaced_on} or correct {place.name}'s valid_to.")
+            raise FrameworkError(
+                f"{where}, which should start the day after {place.name} ends ({place.replaced_on}); "
+                f"its valid_from is {new.valid_from}. Make {new.name}'s valid_from "
+                f"{place.replaced_on} or correct {place.name}'s valid_to."
+            )
         seen: set[str] = set()
         step: Place | None = place
         while step is not None:
             if step.code in seen:
-                raise FrameworkError(f"framework.toml: the successors of {place.name} ({place.code}) go round in "
-                                     "a circle. Each place may only be replaced by a newer one.")
+                raise FrameworkError(
+                    f"framework.toml: the successors of {place.name} ({place.code}) go round in "
+                    "a circle. Each place may only be replaced by a newer one."
+                )
             seen.add(step.code)
             step = by_code.get(step.successor) if step.successor else None
 
@@ -284,10 +317,13 @@ def load_framework(path: Path | str | None = None) -> Framework:
     try:
         file = file.resolve(strict=True)
     except OSError:
-        where = f" (set by {FRAMEWORK_SETTING})" if path is None and os.environ.get(FRAMEWORK_SETTING, "").strip() \
-            else ""
-        raise FrameworkError(f"The framework file {file}{where} does not exist. Give the path of the strategy's "
-                             f"framework TOML file, or unset {FRAMEWORK_SETTING} to use {FRAMEWORK_FILE}.") from None
+        where = (
+            f" (set by {FRAMEWORK_SETTING})" if path is None and os.environ.get(FRAMEWORK_SETTING, "").strip() else ""
+        )
+        raise FrameworkError(
+            f"The framework file {file}{where} does not exist. Give the path of the strategy's "
+            f"framework TOML file, or unset {FRAMEWORK_SETTING} to use {FRAMEWORK_FILE}."
+        ) from None
     return _load_framework(file)
 
 
@@ -304,13 +340,15 @@ def _load_framework(path: Path) -> Framework:
         raise FrameworkError(f"The framework file {path} is not valid TOML: {error}. Correct that line.") from None
     missing = [table for table in REQUIRED_TABLES if not raw.get(table)]
     if missing:
-        raise FrameworkError(f"The framework file {path} has no {', '.join(f'[{t}]' for t in missing)}; every "
-                             "framework needs [strategy] (name, benchmark) and at least one each of [[aims]], "
-                             "[[ways]], [[themes]], [[sectors]] and [[places]] (see strategy/framework.toml).")
+        raise FrameworkError(
+            f"The framework file {path} has no {', '.join(f'[{t}]' for t in missing)}; every "
+            "framework needs [strategy] (name, benchmark) and at least one each of [[aims]], "
+            "[[ways]], [[themes]], [[sectors]] and [[places]] (see strategy/framework.toml)."
+        )
     head = raw["strategy"]
     for key in ("name", "benchmark"):
         if not str(head.get(key, "")).strip():
-            raise FrameworkError(f"The framework file {path} has no {key} in [strategy]; add {key} = \"...\".")
+            raise FrameworkError(f'The framework file {path} has no {key} in [strategy]; add {key} = "...".')
     try:
         aims = tuple(_item(r) for r in raw["aims"])
         ways = tuple(_item(r) for r in raw["ways"])
@@ -318,21 +356,29 @@ def _load_framework(path: Path) -> Framework:
         sectors = tuple(_item(r) for r in raw["sectors"])
         places = tuple(_place(r) for r in raw["places"])
     except KeyError as error:
-        raise FrameworkError(f"The framework file {path}: an entry has no {error.args[0]}; every aim, way, theme and "
-                             "sector needs code, label and description, and every place code, name and level.") \
-            from None
+        raise FrameworkError(
+            f"The framework file {path}: an entry has no {error.args[0]}; every aim, way, theme and "
+            "sector needs code, label and description, and every place code, name and level."
+        ) from None
     for kind, items, letter in (("aims", aims, "A"), ("ways", ways, "W"), ("themes", themes, "T")):
-        wrong = [i.code for i in items
-                 if not (i.code[:1] == letter and i.code[1:].isdigit() and 0 < int(i.code[1:]) < 64)]
+        wrong = [
+            i.code for i in items if not (i.code[:1] == letter and i.code[1:].isdigit() and 0 < int(i.code[1:]) < 64)
+        ]
         if wrong:
-            raise FrameworkError(f"The framework file {path}: {kind} codes must be {letter}1, {letter}2, ... "
-                                 f"(up to {letter}63); {', '.join(wrong)} is not.")
+            raise FrameworkError(
+                f"The framework file {path}: {kind} codes must be {letter}1, {letter}2, ... "
+                f"(up to {letter}63); {', '.join(wrong)} is not."
+            )
     if head["benchmark"] not in {p.code for p in places}:
-        raise FrameworkError(f"The framework file {path}: the benchmark {head['benchmark']!r} is not one of its "
-                             "[[places]]; add it (level = \"country\") or correct the code.")
+        raise FrameworkError(
+            f"The framework file {path}: the benchmark {head['benchmark']!r} is not one of its "
+            '[[places]]; add it (level = "country") or correct the code.'
+        )
     if head.get("example_place") and head["example_place"] not in {p.code for p in places}:
-        raise FrameworkError(f"The framework file {path}: example_place {head['example_place']!r} is not one of its "
-                             "[[places]]; give a place's code.")
+        raise FrameworkError(
+            f"The framework file {path}: example_place {head['example_place']!r} is not one of its "
+            "[[places]]; give a place's code."
+        )
     _check_successors(places)
     lookup = {
         "aim": _lookup_for(aims, "aim"),
@@ -345,8 +391,20 @@ def _load_framework(path: Path) -> Framework:
         for word in (place.code, place.name, *place.synonyms):
             lookup["place"].setdefault(normalise(word), place.code)
     name = str(head["name"]).strip()
-    return Framework(name=name, benchmark=head["benchmark"], aims=aims, ways=ways, themes=themes, sectors=sectors,
-                     places=places, vision=head.get("vision", ""), short_name=head.get("short_name") or name,
-                     partnership=head.get("partnership") or head.get("region", ""), demo=raw.get("demo", {}),
-                     source=str(path), everywhere=tuple(head.get("everywhere", ())),
-                     example=head.get("example_place"), _lookup=lookup)
+    return Framework(
+        name=name,
+        benchmark=head["benchmark"],
+        aims=aims,
+        ways=ways,
+        themes=themes,
+        sectors=sectors,
+        places=places,
+        vision=head.get("vision", ""),
+        short_name=head.get("short_name") or name,
+        partnership=head.get("partnership") or head.get("region", ""),
+        demo=raw.get("demo", {}),
+        source=str(path),
+        everywhere=tuple(head.get("everywhere", ())),
+        example=head.get("example_place"),
+        _lookup=lookup,
+    )

@@ -33,9 +33,11 @@ FORMATS = {"png": "image/png", "svg": "image/svg+xml"}
 START_SECONDS = float(os.environ.get("STRATEGY_CHROMIUM_START_SECONDS", 20))
 # Drawing: a few tenths of a second an image; this long for a batch means the browser has stopped answering.
 DRAW_SECONDS, DRAW_SECONDS_PER_IMAGE = 30.0, 10.0
-INSTALL = ("Chart images and board packs need Chromium (Debian package 'chromium'): install it with "
-           "`sudo apt-get install chromium` (or run `make test` as root). Set BROWSER_PATH to use another "
-           "Chromium or Chrome.")
+INSTALL = (
+    "Chart images and board packs need Chromium (Debian package 'chromium'): install it with "
+    "`sudo apt-get install chromium` (or run `make test` as root). Set BROWSER_PATH to use another "
+    "Chromium or Chrome."
+)
 
 _server_lock = threading.Lock()  # one start at a time
 _draw_lock = threading.Lock()  # one batch at a time through the one browser
@@ -162,13 +164,17 @@ def _ensure_server() -> kaleido.Kaleido:
         try:
             _server = _run(_open(), START_SECONDS)
         except TimeoutError:
-            _last_failure = (f"Chromium ({browser_path()}) did not start within {START_SECONDS:g} seconds, so "
-                             f"chart images cannot be made. Check that it runs (`chromium --version`). {INSTALL}")
+            _last_failure = (
+                f"Chromium ({browser_path()}) did not start within {START_SECONDS:g} seconds, so "
+                f"chart images cannot be made. Check that it runs (`chromium --version`). {INSTALL}"
+            )
         except Exception as problem:  # noqa: BLE001 - kaleido and choreographer report failures in several ways
             said = problem.args[0] if problem.args and isinstance(problem.args[0], str) else str(problem)
             first_line = (said.strip().splitlines() or [type(problem).__name__])[0][:300]
-            _last_failure = (f"Chromium ({browser_path()}) could not be started, so chart images cannot be made "
-                             f"({first_line}). {INSTALL}")
+            _last_failure = (
+                f"Chromium ({browser_path()}) could not be started, so chart images cannot be made "
+                f"({first_line}). {INSTALL}"
+            )
         else:
             _last_failure = None
             if not _stop_registered:
@@ -190,8 +196,13 @@ def _stop_server() -> None:
                 pass
 
 
-def figure_images(figures: list[go.Figure], file_format: str = "png", width: int = SLIDE_WIDTH,
-                  height: int | None = None, scale: float = SLIDE_SCALE) -> list[bytes]:
+def figure_images(
+    figures: list[go.Figure],
+    file_format: str = "png",
+    width: int = SLIDE_WIDTH,
+    height: int | None = None,
+    scale: float = SLIDE_SCALE,
+) -> list[bytes]:
     """Images of several figures in one batch, in order; height None keeps each figure's own height.
 
     ImageExportUnavailable, within seconds, if Chromium is missing, will not start or stops answering."""
@@ -203,9 +214,19 @@ def figure_images(figures: list[go.Figure], file_format: str = "png", width: int
     server = _ensure_server()
     with tempfile.TemporaryDirectory(prefix="chart-images-") as folder:
         paths = [Path(folder) / f"figure-{n}.{file_format}" for n in range(len(figures))]
-        jobs = [{"fig": fig, "path": str(path),
-                 "opts": {"format": file_format, "width": width, "height": height or fig.layout.height or 500,
-                          "scale": scale}} for fig, path in zip(figures, paths)]
+        jobs = [
+            {
+                "fig": fig,
+                "path": str(path),
+                "opts": {
+                    "format": file_format,
+                    "width": width,
+                    "height": height or fig.layout.height or 500,
+                    "scale": scale,
+                },
+            }
+            for fig, path in zip(figures, paths)
+        ]
         if not _draw_lock.acquire(timeout=seconds):
             raise ImageExportUnavailable("Chart images are busy being made for someone else; try again shortly.")
         try:
@@ -213,8 +234,10 @@ def figure_images(figures: list[go.Figure], file_format: str = "png", width: int
         except TimeoutError:
             with _server_lock:
                 _discard_server()
-            raise ImageExportUnavailable(f"Chromium did not draw the chart images within {seconds:g} seconds; "
-                                         "try again (it is restarted for the next attempt).") from None
+            raise ImageExportUnavailable(
+                f"Chromium did not draw the chart images within {seconds:g} seconds; "
+                "try again (it is restarted for the next attempt)."
+            ) from None
         except Exception as problem:
             raise ImageExportUnavailable(f"A chart image could not be made: {problem}") from problem
         finally:
@@ -224,8 +247,7 @@ def figure_images(figures: list[go.Figure], file_format: str = "png", width: int
 
 @lru_cache(maxsize=64)
 def _image_from_json(figure_json: str, file_format: str, width: int, scale: float) -> bytes:
-    return figure_images([go.Figure(json.loads(figure_json))],
-                         file_format, width=width, scale=scale)[0]
+    return figure_images([go.Figure(json.loads(figure_json))], file_format, width=width, scale=scale)[0]
 
 
 def figure_image(fig: go.Figure, file_format: str = "png", width: int = 1200, scale: float = 2) -> bytes:

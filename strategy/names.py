@@ -17,7 +17,6 @@ if TYPE_CHECKING:  # only for annotations: the command line's --help loads no Du
     import duckdb
 
 
-
 def name_key(text: str | None) -> str:
     """The key two names share exactly when they are the same organisation (or the same email address)."""
     folded = unicodedata.normalize("NFKC", unicodedata.normalize("NFKC", text or "").casefold())
@@ -46,18 +45,27 @@ def fill_missing_keys(con: duckdb.DuckDBPyConnection) -> int:
     if _has_column(con, "partners", "name_key"):
         rows = con.execute("SELECT partner_id, name FROM partners WHERE name_key IS NULL").fetchall()
         if rows:
-            con.executemany("UPDATE partners SET name_key = ? WHERE partner_id = ?",
-                            [[name_key(name), partner_id] for partner_id, name in rows])
+            con.executemany(
+                "UPDATE partners SET name_key = ? WHERE partner_id = ?",
+                [[name_key(name), partner_id] for partner_id, name in rows],
+            )
         filled += len(rows)
     if _has_column(con, "users", "email_key"):
         rows = con.execute("SELECT user_id, email FROM users WHERE email_key IS NULL").fetchall()
         if rows:
-            con.executemany("UPDATE users SET email_key = ? WHERE user_id = ?",
-                            [[email_key(email), user_id] for user_id, email in rows])
+            con.executemany(
+                "UPDATE users SET email_key = ? WHERE user_id = ?",
+                [[email_key(email), user_id] for user_id, email in rows],
+            )
         filled += len(rows)
     return filled
 
 
 def _has_column(con: duckdb.DuckDBPyConnection, table: str, column: str) -> bool:
-    return bool(con.execute("SELECT count(*) FROM information_schema.columns WHERE table_schema = 'main' AND "
-                            "table_name = ? AND column_name = ?", [table, column]).fetchall()[0][0])
+    return bool(
+        con.execute(
+            "SELECT count(*) FROM information_schema.columns WHERE table_schema = 'main' AND "
+            "table_name = ? AND column_name = ?",
+            [table, column],
+        ).fetchall()[0][0]
+    )

@@ -15,15 +15,21 @@ from datetime import date
 # to give tests a fixed day. Unset (the normal case), today is the computer's date.
 TODAY_VARIABLE = "STRATEGY_TODAY"
 
-PERIOD_RULE = ("With a period chosen, an activity's investment and participants count in proportion to the days of "
-               "its run that fall in the period, so per-period figures add up to the total.")
-OPEN_ENDED_RULE = ("An activity with no end date is running up to today; its money and participants are spread "
-                   "evenly from its start to today, so older periods' shares shrink a little as time passes.")
+PERIOD_RULE = (
+    "With a period chosen, an activity's investment and participants count in proportion to the days of "
+    "its run that fall in the period, so per-period figures add up to the total."
+)
+OPEN_ENDED_RULE = (
+    "An activity with no end date is running up to today; its money and participants are spread "
+    "evenly from its start to today, so older periods' shares shrink a little as time passes."
+)
 
 
 # The rule in one line, for footers and tiles.
-SHORT_RULE = ("Money and participants in a period are each activity's share by days of its run in it "
-              "(no end date: running to today).")
+SHORT_RULE = (
+    "Money and participants in a period are each activity's share by days of its run in it "
+    "(no end date: running to today)."
+)
 
 
 def today() -> date:
@@ -36,8 +42,9 @@ def today() -> date:
     try:
         return date.fromisoformat(text)
     except ValueError:
-        raise ValueError(f"{TODAY_VARIABLE}={text!r} is not a date: write it as YYYY-MM-DD, "
-                         "or unset it to use today's date") from None
+        raise ValueError(
+            f"{TODAY_VARIABLE}={text!r} is not a date: write it as YYYY-MM-DD, or unset it to use today's date"
+        ) from None
 
 
 def govuk_date(value: date | str) -> str:

@@ -17,13 +17,13 @@ def rounded_parts(values: Iterable[float], decimals: int = 0) -> list[float]:
     lost most in rounding down (ties to the earlier value). Missing values (None, NaN) stay missing and count as 0.
     """
     values = list(values)
-    scale = 10 ** decimals
+    scale = 10**decimals
     present = [i for i, v in enumerate(values) if v is not None and not math.isnan(v)]
     scaled = {i: float(values[i]) * scale for i in present}
     floors = {i: math.floor(scaled[i] + 1e-9) for i in present}
     target = round(sum(scaled.values()))
     short = target - sum(floors.values())
-    for i in sorted(present, key=lambda i: (-(scaled[i] - floors[i]), i))[:max(short, 0)]:
+    for i in sorted(present, key=lambda i: (-(scaled[i] - floors[i]), i))[: max(short, 0)]:
         floors[i] += 1
     result = [None if i not in floors else floors[i] / scale for i in range(len(values))]
     return [int(v) if v is not None and decimals == 0 else v for v in result]

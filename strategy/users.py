@@ -45,8 +45,10 @@ def signed_in_user(con: duckdb.DuckDBPyConnection, email: str) -> User:
     """The user for a signed-in email, or PermissionDenied (polite) when they are unknown or inactive."""
     user = find_user(con, email) if email else None
     if user is None:
-        raise PermissionDenied(f"{normalised_email(email) or 'Your account'} is not yet a user of this dashboard. "
-                               "Ask your administrator to add you, with the role you need.")
+        raise PermissionDenied(
+            f"{normalised_email(email) or 'Your account'} is not yet a user of this dashboard. "
+            "Ask your administrator to add you, with the role you need."
+        )
     return user
 
 
@@ -80,8 +82,12 @@ def email_verified(claims: Mapping, trusted_issuers: frozenset[str] | set[str] =
     return verified is None and bool(issuer) and issuer in {i.strip().rstrip("/") for i in trusted_issuers}
 
 
-def identified_user(con: duckdb.DuckDBPyConnection, claims: Mapping,
-                    trusted_issuers: frozenset[str] | set[str] = frozenset(), record_refusal: bool = True) -> User:
+def identified_user(
+    con: duckdb.DuckDBPyConnection,
+    claims: Mapping,
+    trusted_issuers: frozenset[str] | set[str] = frozenset(),
+    record_refusal: bool = True,
+) -> User:
     """The user a sign-in identifies, from the provider's claims (email, email_verified, iss, sub); otherwise
     SignInRefused (a PermissionDenied) saying why, written to the audit log ('sign in refused') unless
     record_refusal is False.
@@ -95,24 +101,32 @@ def identified_user(con: duckdb.DuckDBPyConnection, claims: Mapping,
     not_a_user = False
     if not email:
         reason = "no email address in the sign-in"
-        message = ("Your sign-in did not include an email address, so the dashboard cannot tell who you are. Ask "
-                   "your administrator which account to sign in with.")
+        message = (
+            "Your sign-in did not include an email address, so the dashboard cannot tell who you are. Ask "
+            "your administrator which account to sign in with."
+        )
     elif not issuer or not subject:
         reason = f"{email}: the sign-in named no issuer or subject"
-        message = ("Your sign-in did not say which provider and account it came from, so it cannot be trusted. "
-                   "Ask your administrator to check the sign-in provider.")
+        message = (
+            "Your sign-in did not say which provider and account it came from, so it cannot be trusted. "
+            "Ask your administrator to check the sign-in provider."
+        )
     elif not email_verified(claims, trusted_issuers):
         reason = f"{email}: email not verified by {issuer}"
-        message = (f"Your sign-in provider has not verified that {email} is yours. Verify the address with your "
-                   "provider (or sign in with your organisation's account), then sign in again.")
+        message = (
+            f"Your sign-in provider has not verified that {email} is yours. Verify the address with your "
+            "provider (or sign in with your organisation's account), then sign in again."
+        )
     else:
         found = db.query(con, "user_by_email", email_key=email)
         row = found.iloc[0] if len(found) else None
         if row is None or not bool(row.active):
             not_a_user = True
             reason = f"{email}: not an active user of this dashboard"
-            message = (f"{email} is not yet a user of this dashboard. Ask your administrator to add you, with the "
-                       "role you need.")
+            message = (
+                f"{email} is not yet a user of this dashboard. Ask your administrator to add you, with the "
+                "role you need."
+            )
         elif pd.isna(row.issuer) or pd.isna(row.subject):
             with db.transaction(con):
                 db.execute(con, "record_user_identity", email_key=email, issuer=issuer, subject=subject)
@@ -121,11 +135,14 @@ def identified_user(con: duckdb.DuckDBPyConnection, claims: Mapping,
             return User(email=row.email, role=row.role, partner=None if pd.isna(row.partner) else row.partner)
         else:
             reason = f"{email}: a different provider account ({issuer}, {subject}) from the one first used"
-            message = (f"{email} first signed in here with a different account, so this one is refused. Sign in "
-                       "with the account you used before; if your account has changed, ask your administrator to "
-                       "add you again.")
+            message = (
+                f"{email} first signed in here with a different account, so this one is refused. Sign in "
+                "with the account you used before; if your account has changed, ask your administrator to "
+                "add you again."
+            )
     if record_refusal:
         from strategy.audit import record_refused_sign_in
+
         with db.transaction(con):
             record_refused_sign_in(con, email, reason)
     raise SignInRefused(message, not_a_user)
@@ -148,21 +165,27 @@ def _checked(con: duckdb.DuckDBPyConnection, email: str, role: str, partner: str
     if email == LOCAL_EMAIL or not EMAIL.fullmatch(email):
         raise UserProblem(f"{email!r} is not an email address; write it as name@organisation.org.uk.")
     if email != email.lower():  # a few scripts' case folding is upper case (Cherokee); the table stores lower case
-        raise UserProblem(f"{email!r} holds letters the user table cannot store in lower case; write the address "
-                          "in Latin letters as the mail system also accepts it.")
+        raise UserProblem(
+            f"{email!r} holds letters the user table cannot store in lower case; write the address "
+            "in Latin letters as the mail system also accepts it."
+        )
     if role not in ROLES:
         raise UserProblem(f"{role!r} is not a role; use one of {', '.join(ROLES)}.")
     if role == "partner" and not (partner or "").strip():
         raise UserProblem("A partner user must belong to a partner organisation; give its name (--partner NAME).")
     if role != "partner" and partner:
-        raise UserProblem(f"Only partner users belong to an organisation; a {role} acts for the whole partnership. "
-                          "Leave the partner out.")
+        raise UserProblem(
+            f"Only partner users belong to an organisation; a {role} acts for the whole partnership. "
+            "Leave the partner out."
+        )
     if role != "partner":
         return email, None
     found = db.query(con, "partner_by_name", partner_key=name_key(partner))
     if found.empty:
-        raise UserProblem(f"There is no partner organisation called {partner!r}. Add it first (Admin page, "
-                          "Partners), or check the spelling against the partner list.")
+        raise UserProblem(
+            f"There is no partner organisation called {partner!r}. Add it first (Admin page, "
+            "Partners), or check the spelling against the partner list."
+        )
     return email, int(found.partner_id.iloc[0])
 
 
@@ -175,18 +198,19 @@ def add_user(con: duckdb.DuckDBPyConnection, actor: User, email: str, role: str,
         raise UserProblem(f"{email} is already a user ({existing.role.iloc[0]}); change their role instead.")
     with db.transaction(con):
         if len(existing):
-            db.execute(con, "update_user", email_key=email, role=role, partner_id=partner_id, active=True,
-                       actor=actor.email)
+            db.execute(
+                con, "update_user", email_key=email, role=role, partner_id=partner_id, active=True, actor=actor.email
+            )
             db.execute(con, "clear_user_identity", email_key=email)  # the next sign-in records the account afresh
         else:
-            db.execute(con, "insert_user", email=email, email_key=email, role=role, partner_id=partner_id,
-                       actor=actor.email)
+            db.execute(
+                con, "insert_user", email=email, email_key=email, role=role, partner_id=partner_id, actor=actor.email
+            )
         db.audit(con, actor, "add user", f"{email} as {role}" + (f" for {partner}" if partner else ""))
     return find_user(con, email)
 
 
-def change_user(con: duckdb.DuckDBPyConnection, actor: User, email: str, role: str,
-                partner: str | None = None) -> User:
+def change_user(con: duckdb.DuckDBPyConnection, actor: User, email: str, role: str, partner: str | None = None) -> User:
     """Give an active user a new role (and partner organisation); the user as they now are."""
     require(actor, "manage_users")
     email, partner_id = _checked(con, email, role, partner)
@@ -195,11 +219,18 @@ def change_user(con: duckdb.DuckDBPyConnection, actor: User, email: str, role: s
         raise UserProblem(f"{email} is not an active user; add them instead.")
     _keep_an_admin(con, before, role)
     with db.transaction(con):
-        db.execute(con, "update_user", email_key=email, role=role, partner_id=partner_id, active=True,
-                   actor=actor.email)
-        db.audit(con, actor, "change user", f"{email}: {before.role}"
-                 + (f" for {before.partner}" if before.partner else "") + f" -> {role}"
-                 + (f" for {partner}" if partner else ""))
+        db.execute(
+            con, "update_user", email_key=email, role=role, partner_id=partner_id, active=True, actor=actor.email
+        )
+        db.audit(
+            con,
+            actor,
+            "change user",
+            f"{email}: {before.role}"
+            + (f" for {before.partner}" if before.partner else "")
+            + f" -> {role}"
+            + (f" for {partner}" if partner else ""),
+        )
     return find_user(con, email)
 
 
@@ -216,8 +247,15 @@ def deactivate_user(con: duckdb.DuckDBPyConnection, actor: User, email: str) -> 
     if before.partner:
         partner_id = int(db.query(con, "partner_by_name", partner_key=name_key(before.partner)).partner_id.iloc[0])
     with db.transaction(con):
-        db.execute(con, "update_user", email_key=normalised_email(before.email), role=before.role,
-                   partner_id=partner_id, active=False, actor=actor.email)
+        db.execute(
+            con,
+            "update_user",
+            email_key=normalised_email(before.email),
+            role=before.role,
+            partner_id=partner_id,
+            active=False,
+            actor=actor.email,
+        )
         db.audit(con, actor, "deactivate user", f"{before.email} ({before.role})")
 
 
@@ -248,8 +286,10 @@ def add_partner(con: duckdb.DuckDBPyConnection, actor: User, name: str, sector: 
         with db.transaction(con):
             existing = db.query(con, "partner_by_name", partner_key=name_key(name))
             if len(existing):  # the same key is the same organisation, however it is spelt
-                raise UserProblem(f"{existing.name.iloc[0]!r} is already a partner organisation"
-                                  + ("." if existing.name.iloc[0] == name else f" (the same name as {name!r})."))
+                raise UserProblem(
+                    f"{existing.name.iloc[0]!r} is already a partner organisation"
+                    + ("." if existing.name.iloc[0] == name else f" (the same name as {name!r}).")
+                )
             db.execute(con, "insert_partner", partner_name=name, partner_key=name_key(name), sector=sector)
             db.audit(con, actor, "add partner", name + (f" ({sector})" if sector else ""))
     finally:

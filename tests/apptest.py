@@ -11,9 +11,16 @@ from tests.conftest import PROJECT_ROOT
 APP = str(PROJECT_ROOT / "app.py")
 
 
-def open_app(script: str = "app.py", query: dict | None = None, *, state: dict | None = None,
-             secrets: dict | None = None, user: dict | None = None, timeout: float = 60,
-             check: bool = True) -> AppTest:
+def open_app(
+    script: str = "app.py",
+    query: dict | None = None,
+    *,
+    state: dict | None = None,
+    secrets: dict | None = None,
+    user: dict | None = None,
+    timeout: float = 60,
+    check: bool = True,
+) -> AppTest:
     """The page `script` (a path from the project root) run once: with the query string, session state, secrets
     and signed-in user (st.user's claims) given; with check, a test fails here if the page raised."""
     app = AppTest.from_file(APP, default_timeout=timeout)

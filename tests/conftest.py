@@ -36,13 +36,19 @@ TEST_OUTPUT = PROJECT_ROOT / "test-output"
 # (make test) or this setting set to 1. With --browser a missing Chromium is an error, so the full gate cannot pass
 # without them; with the setting alone they are skipped, naming the package to install (tests/browser/conftest.py).
 BROWSER_SETTING = "STRATEGY_BROWSER_TESTS"
-NOT_ASKED = ("a browser test: run `pytest --browser` (or set STRATEGY_BROWSER_TESTS=1) to include it; "
-             "`make test` runs every test")
+NOT_ASKED = (
+    "a browser test: run `pytest --browser` (or set STRATEGY_BROWSER_TESTS=1) to include it; "
+    "`make test` runs every test"
+)
 
 
 def pytest_addoption(parser):
-    parser.addoption("--browser", action="store_true", default=False,
-                     help="also run the tests marked browser (Chromium must be installed: without it they fail)")
+    parser.addoption(
+        "--browser",
+        action="store_true",
+        default=False,
+        help="also run the tests marked browser (Chromium must be installed: without it they fail)",
+    )
 
 
 def browser_tests_asked(config) -> bool:
@@ -60,8 +66,10 @@ def pytest_collection_modifyitems(config, items):
 # Every strategy the tests that take the `install` fixture run for: Making our Move and the fictional example.
 STRATEGIES = {
     "making-our-move": (FRAMEWORK_FILE, REFERENCE_DIR),
-    "riverside": (PROJECT_ROOT / "examples" / "riverside" / "framework.toml",
-                  PROJECT_ROOT / "examples" / "riverside" / "reference"),
+    "riverside": (
+        PROJECT_ROOT / "examples" / "riverside" / "framework.toml",
+        PROJECT_ROOT / "examples" / "riverside" / "reference",
+    ),
 }
 
 
@@ -165,20 +173,37 @@ def test_output() -> Path:
     return TEST_OUTPUT
 
 
-def add_activity(con, *, activity_id: str, partner: str, sector: str, places: list[str], aims: list[str],
-                 ways: list[str] = (), themes: list[str] = (), start: str = "2025-05-01", end: str | None = None,
-                 investment: float | None = None, participants: int | None = None) -> int:
+def add_activity(
+    con,
+    *,
+    activity_id: str,
+    partner: str,
+    sector: str,
+    places: list[str],
+    aims: list[str],
+    ways: list[str] = (),
+    themes: list[str] = (),
+    start: str = "2025-05-01",
+    end: str | None = None,
+    investment: float | None = None,
+    participants: int | None = None,
+) -> int:
     """Insert one activity directly (for tests of the counting rules); its activity_key."""
-    con.execute("INSERT INTO partners (name, name_key, sector) SELECT ?, ?, ? WHERE NOT EXISTS "
-                "(SELECT 1 FROM partners WHERE name = ?)", [partner, name_key(partner), sector, partner])
+    con.execute(
+        "INSERT INTO partners (name, name_key, sector) SELECT ?, ?, ? WHERE NOT EXISTS "
+        "(SELECT 1 FROM partners WHERE name = ?)",
+        [partner, name_key(partner), sector, partner],
+    )
     partner_id = con.execute("SELECT partner_id FROM partners WHERE name = ?", [partner]).fetchall()[0][0]
-    upload_id = con.execute("INSERT INTO uploads (kind, status, file_name) VALUES ('test', 'loaded', ?) "
-                            "RETURNING upload_id", [activity_id]).fetchall()[0][0]
+    upload_id = con.execute(
+        "INSERT INTO uploads (kind, status, file_name) VALUES ('test', 'loaded', ?) RETURNING upload_id", [activity_id]
+    ).fetchall()[0][0]
     key = con.execute("SELECT coalesce(max(activity_key), 0) + 1 FROM activities").fetchall()[0][0]
-    con.execute("INSERT INTO activities (activity_key, partner_id, activity_id, upload_id, title, sector, start_date, "
-                "end_date, investment_gbp, participants) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                [key, partner_id, activity_id, upload_id, f"Test {activity_id}", sector, start, end, investment,
-                 participants])
+    con.execute(
+        "INSERT INTO activities (activity_key, partner_id, activity_id, upload_id, title, sector, start_date, "
+        "end_date, investment_gbp, participants) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        [key, partner_id, activity_id, upload_id, f"Test {activity_id}", sector, start, end, investment, participants],
+    )
     con.executemany("INSERT INTO activity_aims VALUES (?, ?)", [[key, a] for a in aims])
     if ways:
         con.executemany("INSERT INTO activity_ways VALUES (?, ?)", [[key, w] for w in ways])
@@ -197,14 +222,41 @@ def small_con(empty_db_file, tmp_path, framework):
     path = tmp_path / "small.duckdb"
     shutil.copy(empty_db_file, path)
     con = db.connect(path)
-    add_activity(con, activity_id="WALK-1", partner="Walk Derbyshire", sector="voluntary_community",
-                 places=list(framework.places_within("E10000007")), aims=["A1", "A4"], ways=["W2"], themes=["T1"],
-                 investment=8000, participants=800)
-    add_activity(con, activity_id="YOUTH-1", partner="Mansfield Youth", sector="young_people_education",
-                 places=["E07000174"], aims=["A2"], ways=["W3"], investment=500, participants=40)
-    add_activity(con, activity_id="PAIR-1", partner="Mansfield Youth", sector="young_people_education",
-                 places=["E07000033", "E07000174"], aims=["A3"], ways=["W2", "W4"], start="2023-01-10",
-                 end="2023-12-31", investment=1000)
+    add_activity(
+        con,
+        activity_id="WALK-1",
+        partner="Walk Derbyshire",
+        sector="voluntary_community",
+        places=list(framework.places_within("E10000007")),
+        aims=["A1", "A4"],
+        ways=["W2"],
+        themes=["T1"],
+        investment=8000,
+        participants=800,
+    )
+    add_activity(
+        con,
+        activity_id="YOUTH-1",
+        partner="Mansfield Youth",
+        sector="young_people_education",
+        places=["E07000174"],
+        aims=["A2"],
+        ways=["W3"],
+        investment=500,
+        participants=40,
+    )
+    add_activity(
+        con,
+        activity_id="PAIR-1",
+        partner="Mansfield Youth",
+        sector="young_people_education",
+        places=["E07000033", "E07000174"],
+        aims=["A3"],
+        ways=["W2", "W4"],
+        start="2023-01-10",
+        end="2023-12-31",
+        investment=1000,
+    )
     yield con
     con.close()
 

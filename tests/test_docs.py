@@ -82,7 +82,7 @@ def named_commands(document: Path) -> set[tuple[str, ...]]:
         at = span.find("python -m strategy")
         if at < 0:
             continue
-        for part in span[at + len("python -m strategy"):].split(" / "):
+        for part in span[at + len("python -m strategy") :].split(" / "):
             words = []
             for word in part.split():
                 if not re.fullmatch(r"[a-z][a-z-]*(\|[a-z][a-z-]*)*", word) or len(words) == 2:
@@ -130,6 +130,7 @@ def test_the_checks_find_what_they_look_for(tmp_path):
     assert "strategy/sql/heatmap_cells.sql" in named_paths(page)
     assert {"run", "test"} <= named_make_targets(PROJECT_ROOT / "README.md")
     assert {("backup",), ("restore",), ("backups",), ("health",), ("decisions", "set-state")} <= named_commands(
-        PROJECT_ROOT / "README.md")
+        PROJECT_ROOT / "README.md"
+    )
     assert accepted(("rounds", "open")) and not accepted(("rounds", "reopen")) and not accepted(("no-such-command",))
     assert "no-such-target" not in make_targets() and "check" in make_targets()

@@ -47,17 +47,28 @@ def write(name: str, rows: list[list]) -> None:
 def england(file_name: str, match: str, indicator: str) -> list[list]:
     """England's real rows of one series, relabelled with this folder's indicator text (source kept)."""
     with open(REAL / file_name, encoding="utf-8") as file:
-        return [["E92000001", "England", indicator, r["period"], r["value"], "", "", r["source_url"]]
-                for r in csv.DictReader(file) if r["area_code"] == "E92000001" and match in r["indicator"]]
+        return [
+            ["E92000001", "England", indicator, r["period"], r["value"], "", "", r["source_url"]]
+            for r in csv.DictReader(file)
+            if r["area_code"] == "E92000001" and match in r["indicator"]
+        ]
 
 
 def main() -> None:
     OUT.mkdir(exist_ok=True)
     rng = random.Random(20240401)
     write("population.csv", [[c, n, POPULATION, "mid-2022", p, "", "", SOURCE] for c, n, p, *_ in PLACES])
-    write("area_centroids.csv", [row for c, n, _, lat, lon, *_ in PLACES for row in (
-        [c, n, "Latitude (WGS84) of the area's centre [FICTIONAL]", "fictional", lat, "", "", SOURCE],
-        [c, n, "Longitude (WGS84) of the area's centre [FICTIONAL]", "fictional", lon, "", "", SOURCE])])
+    write(
+        "area_centroids.csv",
+        [
+            row
+            for c, n, _, lat, lon, *_ in PLACES
+            for row in (
+                [c, n, "Latitude (WGS84) of the area's centre [FICTIONAL]", "fictional", lat, "", "", SOURCE],
+                [c, n, "Longitude (WGS84) of the area's centre [FICTIONAL]", "fictional", lon, "", "", SOURCE],
+            )
+        ],
+    )
     adults, children = [], []
     for c, n, _, _, _, inactive, _ in PLACES:
         for back, year in enumerate(reversed(YEARS)):
@@ -71,8 +82,7 @@ def main() -> None:
     children += england("active_lives_children_fingertips.csv", "Fingertips 93570", CHILDREN)
     write("active_lives_adults_fictional.csv", adults)
     write("active_lives_children_fictional.csv", children)
-    write("deprivation_fictional.csv", [[c, n, IMD, "IoD2019", score, "", "", SOURCE]
-                                         for c, n, *_, score in PLACES])
+    write("deprivation_fictional.csv", [[c, n, IMD, "IoD2019", score, "", "", SOURCE] for c, n, *_, score in PLACES])
 
 
 if __name__ == "__main__":

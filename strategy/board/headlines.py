@@ -39,12 +39,20 @@ def overview_headline(totals: dict, places_total: int) -> str:
     partner_word = "partner" if totals["partners"] == 1 else "partners"
     verb = "reaches" if totals["activities"] == 1 else "reach"
     place_word = "place" if places_total == 1 else "places"
-    return (f"{totals['activities']:,} {activity_word} from {totals['partners']:,} {partner_word} "
-            f"{verb} {totals['places_reached']} of {places_total} {place_word}")
+    return (
+        f"{totals['activities']:,} {activity_word} from {totals['partners']:,} {partner_word} "
+        f"{verb} {totals['places_reached']} of {places_total} {place_word}"
+    )
 
 
-def fewest_headline(counts: pd.Series, total: float, noun: str, measure_word: str = "activities",
-                    least_word: str = "fewest", money: bool = False) -> str:
+def fewest_headline(
+    counts: pd.Series,
+    total: float,
+    noun: str,
+    measure_word: str = "activities",
+    least_word: str = "fewest",
+    money: bool = False,
+) -> str:
     """The item with the least, its amount, the total and its share: 'Aim A3 Communities who experience the
     greatest inequality has the fewest activities: 41 of 1,512, 3%'. Ties go to the first item in strategy order."""
     if counts.empty or not total:
@@ -52,8 +60,10 @@ def fewest_headline(counts: pd.Series, total: float, noun: str, measure_word: st
     label = counts.idxmin()
     least = counts.min()
     pound = "£" if money else ""
-    return (f"{noun} {label} has the {least_word} {measure_word}: {pound}{least:,.0f} of {pound}{total:,.0f}, "
-            f"{share(least, total)}")
+    return (
+        f"{noun} {label} has the {least_word} {measure_word}: {pound}{least:,.0f} of {pound}{total:,.0f}, "
+        f"{share(least, total)}"
+    )
 
 
 def empty_cells_headline(cells: pd.DataFrame, row_noun: str, column_noun: str) -> str:
@@ -63,11 +73,15 @@ def empty_cells_headline(cells: pd.DataFrame, row_noun: str, column_noun: str) -
     empty = cells[cells.activities == 0]
     if len(empty):
         first = empty.iloc[0]
-        return (f"{len(empty)} of {len(cells)} {row_noun}-{column_noun} pairs have no activity, "
-                f"including {first.row_label} with {first.column_label}")
+        return (
+            f"{len(empty)} of {len(cells)} {row_noun}-{column_noun} pairs have no activity, "
+            f"including {first.row_label} with {first.column_label}"
+        )
     low = cells.loc[cells.activities.idxmin()]
-    return (f"Every {row_noun} has activity for every {column_noun}; the thinnest is {low.row_label} with "
-            f"{low.column_label}: {low.activities:,} activities")
+    return (
+        f"Every {row_noun} has activity for every {column_noun}; the thinnest is {low.row_label} with "
+        f"{low.column_label}: {low.activities:,} activities"
+    )
 
 
 def gaps_headline(gaps: pd.DataFrame, year: int | str) -> str:
@@ -82,8 +96,11 @@ def gaps_headline(gaps: pd.DataFrame, year: int | str) -> str:
         parts.append(f"{none} place-aim {'pair has' if none == 1 else 'pairs have'} no activity in {year}")
     if thin:
         verb = "is" if thin == 1 else "are"
-        parts.append(f"{thin} {verb} thin" if none else f"{thin} place-aim {'pair is' if thin == 1 else 'pairs are'} "
-                                                        f"thin in {year}")
+        parts.append(
+            f"{thin} {verb} thin"
+            if none
+            else f"{thin} place-aim {'pair is' if thin == 1 else 'pairs are'} thin in {year}"
+        )
     return " and ".join(parts) + f"; the largest gap: {worst.place}, aim {worst.aim}"
 
 
@@ -96,8 +113,10 @@ def need_effort_headline(table: pd.DataFrame) -> str:
         return "No place combines above-typical inactivity with below-typical investment per head"
     names = ", ".join(flagged.place_name.head(3)) + (f" and {len(flagged) - 3} more" if len(flagged) > 3 else "")
     count = len(flagged)
-    return (f"{count} high-need {'place gets' if count == 1 else 'places get'} less than the typical investment "
-            f"per head: {names}")
+    return (
+        f"{count} high-need {'place gets' if count == 1 else 'places get'} less than the typical investment "
+        f"per head: {names}"
+    )
 
 
 def place_spread_headline(table: pd.DataFrame, measure: str, measure_label: str) -> str:
@@ -109,11 +128,14 @@ def place_spread_headline(table: pd.DataFrame, measure: str, measure_label: str)
     low = known.loc[known[measure].idxmin()]
     if len(known) == 1:
         return f"{top.place_name} has {top[measure]:,.0f} {measure_label.lower()}"
-    return (f"{top.place_name} has the most {measure_label.lower()} ({top[measure]:,.0f}); "
-            f"{low.place_name} the fewest ({low[measure]:,.0f})")
+    return (
+        f"{top.place_name} has the most {measure_label.lower()} ({top[measure]:,.0f}); "
+        f"{low.place_name} the fewest ({low[measure]:,.0f})"
+    )
 
 
 # --- one-sentence chart summaries (shown under charts, used as alt text and speaker notes) ---------------------
+
 
 def totals_summary(figures: list[tuple[str, str]]) -> str:
     """'Five headline figures: Activities 1,512; Partners 48; ...'."""
@@ -125,26 +147,34 @@ def gaps_summary(per_place: pd.DataFrame, year: int | str) -> str:
     if per_place.empty:
         return f"No place has an aim without activity, or with thin activity, in {year}."
     top = per_place.iloc[0]
-    return (f"A bar chart of the aims with no or thin activity in each place in {year}: {len(per_place)} places "
-            f"have at least one; {top.place} has the most ({top.gaps:,}).")
+    return (
+        f"A bar chart of the aims with no or thin activity in each place in {year}: {len(per_place)} places "
+        f"have at least one; {top.place} has the most ({top.gaps:,})."
+    )
 
 
 def need_effort_summary(table: pd.DataFrame, effort_label: str) -> str:
     """For the need against effort scatter chart."""
     flagged = table[table.high_need_low_effort].place_name.tolist() if len(table) else []
-    marked = f"{len(flagged)} marked as high need, low effort ({', '.join(flagged)})" if flagged else \
-        "none marked as high need, low effort"
+    marked = (
+        f"{len(flagged)} marked as high need, low effort ({', '.join(flagged)})"
+        if flagged
+        else "none marked as high need, low effort"
+    )
     places = "1 place" if len(table) == 1 else f"{len(table)} places"
-    return (f"A scatter chart of {places}: adults inactive (%) across, {effort_label.lower()} up; "
-            f"dotted lines at the partnership's middle place; {marked}.")
+    return (
+        f"A scatter chart of {places}: adults inactive (%) across, {effort_label.lower()} up; "
+        f"dotted lines at the partnership's middle place; {marked}."
+    )
 
 
 def map_summary(table: pd.DataFrame, measure: str, measure_label: str) -> str:
     """For the place map: what shades the places, and the extremes."""
     spread = place_spread_headline(table, measure, measure_label)
     places = "1 place" if len(table) == 1 else f"{len(table)} places"
-    return (f"A map of {places}, each circle shaded and sized by {measure_label.lower()}. "
-            + (spread + "." if spread != NO_DATA else NO_DATA + "."))
+    return f"A map of {places}, each circle shaded and sized by {measure_label.lower()}. " + (
+        spread + "." if spread != NO_DATA else NO_DATA + "."
+    )
 
 
 # How a place's value of each map measure reads, with its unit.
@@ -156,8 +186,10 @@ MAP_VALUE_WORDS = {
     "investment": lambda v: f"£{v:,.0f}",
     "activities": lambda v: f"{v:,.0f} activities",
 }
-APPORTIONED = ("Investment in a place is its share of each activity that reaches it, apportioned between the "
-               "activity's places by population.")
+APPORTIONED = (
+    "Investment in a place is its share of each activity that reaches it, apportioned between the "
+    "activity's places by population."
+)
 
 
 def map_extremes(table: pd.DataFrame, measure: str) -> str:
@@ -176,8 +208,9 @@ def map_extremes(table: pd.DataFrame, measure: str) -> str:
     return text
 
 
-def trend_headline(latest: pd.DataFrame, short_name: str, benchmark: str, unit: str | None,
-                   year_starts: str | None = None) -> str:
+def trend_headline(
+    latest: pd.DataFrame, short_name: str, benchmark: str, unit: str | None, year_starts: str | None = None
+) -> str:
     """'Inactive adults, 2024/25 (mid-Nov to mid-Nov): Mansfield 24.3%, England 21.8%': the latest value of up to
     three places shown, then England; the period says what kind of year it is (indicator_trends.period_label)."""
     from strategy.indicators.trends import period_label
@@ -189,5 +222,8 @@ def trend_headline(latest: pd.DataFrame, short_name: str, benchmark: str, unit: 
     ordered = pd.concat([known[known.place_code != benchmark].head(3), known[known.place_code == benchmark]])
     parts = [f"{row.place_name} {row.value:.1f}{sign}" for row in ordered.itertuples()]
     more = len(known[known.place_code != benchmark]) - 3
-    return (f"{short_name}, {period_label(ordered.period.iloc[0], year_starts)}: " + ", ".join(parts)
-            + (f" (and {more} more)" if more > 0 else ""))
+    return (
+        f"{short_name}, {period_label(ordered.period.iloc[0], year_starts)}: "
+        + ", ".join(parts)
+        + (f" (and {more} more)" if more > 0 else "")
+    )

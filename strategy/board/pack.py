@@ -62,8 +62,10 @@ CHAR_WIDTH, BOLD_CHAR_WIDTH, LINE_SPACING = 0.56, 0.64, 1.2
 HEATMAP_ROWS_PER_SLIDE = 9
 BOX_INSET_X, BOX_INSET_Y = 91_440, 45_720  # a text box's inner margins (PowerPoint's defaults)
 CELL_INSET_X, CELL_INSET_Y = 91_440, 45_720
-FORMATS = {".pptx": "application/vnd.openxmlformats-officedocument.presentationml.presentation",
-           ".pdf": "application/pdf"}
+FORMATS = {
+    ".pptx": "application/vnd.openxmlformats-officedocument.presentationml.presentation",
+    ".pdf": "application/pdf",
+}
 
 
 class BoardPackError(RuntimeError):
@@ -87,12 +89,19 @@ class PackTitle:
         return PACK_TITLE.format(strategy=self.strategy or "Strategy")
 
 
-def pack_title(con: duckdb.DuckDBPyConnection, framework: Framework, filters: Filters,
-               today: date | None = None) -> PackTitle:
+def pack_title(
+    con: duckdb.DuckDBPyConnection, framework: Framework, filters: Filters, today: date | None = None
+) -> PackTitle:
     coverage = analysis.data_coverage(con)
     made_on = today or date.today()
-    return PackTitle(filters.describe(framework), coverage.get("data_as_of") or made_on.isoformat(),
-                     coverage.get("dataset") == "demo", made_on, framework.vision, framework.name)
+    return PackTitle(
+        filters.describe(framework),
+        coverage.get("data_as_of") or made_on.isoformat(),
+        coverage.get("dataset") == "demo",
+        made_on,
+        framework.vision,
+        framework.name,
+    )
 
 
 def filter_statement(title: PackTitle) -> str:
@@ -123,8 +132,9 @@ def _open_presentation(template: str | Path | None) -> Presentation:
     try:
         prs = Presentation(str(template))
     except Exception as problem:
-        raise BoardPackError(f"{Path(template).name} is not a PowerPoint file (.pptx) that can be opened: "
-                             f"{problem}") from None
+        raise BoardPackError(
+            f"{Path(template).name} is not a PowerPoint file (.pptx) that can be opened: {problem}"
+        ) from None
     # A template's own sample slides are not part of the pack: keep its layouts, masters and theme only.
     slide_ids = prs.slides._sldIdLst
     for slide_id in list(slide_ids):
@@ -179,8 +189,19 @@ def fitting_size(text: str, sizes: tuple[int, ...], width: int, height: int, bol
     return sizes[-1]
 
 
-def _text_box(slide, left, top, width, height, text: str, size: int, colour: RGBColor | None,
-              keep_template: bool, bold: bool = False, align=None) -> None:
+def _text_box(
+    slide,
+    left,
+    top,
+    width,
+    height,
+    text: str,
+    size: int,
+    colour: RGBColor | None,
+    keep_template: bool,
+    bold: bool = False,
+    align=None,
+) -> None:
     frame = slide.shapes.add_textbox(left, top, width, height).text_frame
     frame.word_wrap = True
     frame.auto_size = MSO_AUTO_SIZE.NONE
@@ -253,15 +274,21 @@ def _add_title_slide(prs: Presentation, title: PackTitle, slide_count: int, keep
     slide = prs.slides.add_slide(_layout(prs, "Title Slide", 0))
     margin = int(width * 0.08)
     lines = ([f"Our vision: {title.vision}"] if title.vision else []) + [
-             filter_statement(title),
-             f"Data as of {govuk_date(title.as_of)}. Pack made on {govuk_date(title.made_on)}.",
-             f"{slide_count} views, each with its key figures, source and caveats."]
+        filter_statement(title),
+        f"Data as of {govuk_date(title.as_of)}. Pack made on {govuk_date(title.made_on)}.",
+        f"{slide_count} views, each with its key figures, source and caveats.",
+    ]
     if title.is_demo:
         lines.append(DEMO_CAVEAT)
     heading = Box(margin, int(height * 0.1), width - 2 * margin, int(height * 0.25))
     body = Box(margin, int(height * 0.4), width - 2 * margin, int(height * 0.52))
-    _set_title(slide, heading, title.heading,
-               fitting_size(title.heading, (40, 36, 32, 28), heading.width, heading.height, True), keep_template)
+    _set_title(
+        slide,
+        heading,
+        title.heading,
+        fitting_size(title.heading, (40, 36, 32, 28), heading.width, heading.height, True),
+        keep_template,
+    )
     slide.shapes.title.text_frame.paragraphs[0].alignment = PP_ALIGN.CENTER
     text = "\n".join(lines)
     size = fitting_size(text, (20, 18, 16, 14), body.width, body.height)
@@ -275,8 +302,9 @@ def _add_title_slide(prs: Presentation, title: PackTitle, slide_count: int, keep
             paragraph.alignment = PP_ALIGN.CENTER
             _style(paragraph, size, INK, keep_template=keep_template)
     else:
-        _text_box(slide, body.left, body.top, body.width, body.height, text, size, INK, keep_template,
-                  align=PP_ALIGN.CENTER)
+        _text_box(
+            slide, body.left, body.top, body.width, body.height, text, size, INK, keep_template, align=PP_ALIGN.CENTER
+        )
     slide.notes_slide.notes_text_frame.text = "\n".join(lines)
 
 
@@ -284,10 +312,18 @@ def table_row_heights(table: pd.DataFrame, width: int, size: int) -> tuple[int, 
     """(header height, each row's height) in EMU for a table `width` EMU wide at `size` points, columns sharing
     the width in proportion to their longest word and text (so no heading breaks inside a word when avoidable)."""
     widths = column_widths(table, width)
-    cells = [[human_header(c) for c in table.columns]] + [[format_cell(v) for v in row]
-                                                          for row in table.itertuples(index=False)]
-    heights = [max(text_height(text, size, w + 2 * BOX_INSET_X - 2 * CELL_INSET_X, bold=n == 0) - 2 * BOX_INSET_Y
-                   + 2 * CELL_INSET_Y for text, w in zip(row, widths)) for n, row in enumerate(cells)]
+    cells = [[human_header(c) for c in table.columns]] + [
+        [format_cell(v) for v in row] for row in table.itertuples(index=False)
+    ]
+    heights = [
+        max(
+            text_height(text, size, w + 2 * BOX_INSET_X - 2 * CELL_INSET_X, bold=n == 0)
+            - 2 * BOX_INSET_Y
+            + 2 * CELL_INSET_Y
+            for text, w in zip(row, widths)
+        )
+        for n, row in enumerate(cells)
+    ]
     return heights[0], heights[1:]
 
 
@@ -311,8 +347,9 @@ def column_widths(table: pd.DataFrame, width: int) -> list[int]:
     return widths
 
 
-def table_pages(table: pd.DataFrame, width: int, height: int, size: int = TABLE_PT,
-                rows_per_page: int = TABLE_ROWS_PER_SLIDE) -> list[pd.DataFrame]:
+def table_pages(
+    table: pd.DataFrame, width: int, height: int, size: int = TABLE_PT, rows_per_page: int = TABLE_ROWS_PER_SLIDE
+) -> list[pd.DataFrame]:
     """The table in slide-sized pieces: at most rows_per_page rows each, and no more than fit `height`."""
     header, rows = table_row_heights(table, width, size)
     pages, start, used = [], 0, header
@@ -327,8 +364,9 @@ def table_pages(table: pd.DataFrame, width: int, height: int, size: int = TABLE_
 
 def _add_table(slide, table: pd.DataFrame, box: Box, size: int = TABLE_PT) -> None:
     header, rows = table_row_heights(table, box.width, size)
-    shape = slide.shapes.add_table(len(table) + 1, max(len(table.columns), 1), box.left, box.top, box.width,
-                                   header + sum(rows))
+    shape = slide.shapes.add_table(
+        len(table) + 1, max(len(table.columns), 1), box.left, box.top, box.width, header + sum(rows)
+    )
     grid = shape.table
     for c, column_width in enumerate(column_widths(table, box.width)):
         grid.columns[c].width = column_width
@@ -358,8 +396,11 @@ def chart_kind(slide: Slide) -> str:
     if types == {"bar"} and all(trace.orientation == "h" for trace in slide.figure.data):
         return "bar"
     # a line over periods (a trend); not a scatter plot's reference line, drawn only for its legend (x = [None])
-    lines = [t for t in slide.figure.data if t.type == "scatter" and "lines" in (t.mode or "")
-             and any(x is not None for x in (t.x or ()))]
+    lines = [
+        t
+        for t in slide.figure.data
+        if t.type == "scatter" and "lines" in (t.mode or "") and any(x is not None for x in (t.x or ()))
+    ]
     points = [t for t in slide.figure.data if t.type == "scatter" and "lines" not in (t.mode or "")]
     if lines and not points and types <= {"scatter", "bar"}:
         return "line"
@@ -392,8 +433,9 @@ def _axis_title(axis, text: str, size: int = CHART_PT) -> None:
 def bar_chart_data(slide: Slide) -> tuple[list[str], list[float], list[str]]:
     """(categories, values, colours) of a horizontal bar view, in the order drawn (first at the bottom)."""
     trace = slide.figure.data[0]
-    colours = trace.marker.color if isinstance(trace.marker.color, (list, tuple)) \
-        else [trace.marker.color] * len(trace.y)
+    colours = (
+        trace.marker.color if isinstance(trace.marker.color, (list, tuple)) else [trace.marker.color] * len(trace.y)
+    )
     names = trace.hovertext if trace.hovertext is not None else trace.y  # charts.bar_figure names its bars there
     return [_plain(c) for c in names], [float(v) for v in trace.x], list(colours)
 
@@ -446,8 +488,11 @@ def line_chart_data(slide: Slide) -> tuple[list[str], list[tuple[str, list[float
         return [None if values.get(p) is None or pd.isna(values.get(p)) else float(values[p]) for p in periods]
 
     bars = next((t for t in figure.data if t.type == "bar"), None)
-    return (periods, [(_plain(t.name), on_axis(t)) for t in lines],
-            (_plain(bars.name), on_axis(bars)) if bars is not None else None)
+    return (
+        periods,
+        [(_plain(t.name), on_axis(t)) for t in lines],
+        (_plain(bars.name), on_axis(bars)) if bars is not None else None,
+    )
 
 
 def _add_line_chart(page, slide: Slide, box: Box) -> None:
@@ -466,8 +511,9 @@ def _add_line_chart(page, slide: Slide, box: Box) -> None:
     chart.legend.position = XL_LEGEND_POSITION.TOP
     chart.legend.include_in_layout = False
     chart.legend.font.size = Pt(CHART_PT)
-    drawn = [t for t in slide.figure.data if t.type == "scatter" and "lines" in (t.mode or "")
-             and t.showlegend is not False]
+    drawn = [
+        t for t in slide.figure.data if t.type == "scatter" and "lines" in (t.mode or "") and t.showlegend is not False
+    ]
     for series, trace in zip(chart.plots[0].series, drawn):
         series.smooth = False
         rgb = _hex(trace.line.color)
@@ -488,8 +534,9 @@ def _add_line_chart(page, slide: Slide, box: Box) -> None:
     data = CategoryChartData(number_format="#,##0")
     data.categories = periods
     data.add_series(name, [v if v is not None else None for v in values])
-    frame = page.shapes.add_chart(XL_CHART_TYPE.COLUMN_CLUSTERED, box.left, box.top + line_height, box.width,
-                                  box.height - line_height, data)
+    frame = page.shapes.add_chart(
+        XL_CHART_TYPE.COLUMN_CLUSTERED, box.left, box.top + line_height, box.width, box.height - line_height, data
+    )
     frame._element.nvGraphicFramePr.cNvPr.set("descr", f"{name}, per period")
     chart = frame.chart
     _chart_fonts(chart)
@@ -510,7 +557,7 @@ def _add_line_chart(page, slide: Slide, box: Box) -> None:
 def _add_tiles(page, slide: Slide, box: Box, keep_template: bool) -> None:
     """Headline numbers as tiles in rows of three, each row centred, the value as large as fits its tile."""
     per_row = 3
-    rows = [slide.tiles[i:i + per_row] for i in range(0, len(slide.tiles), per_row)]
+    rows = [slide.tiles[i : i + per_row] for i in range(0, len(slide.tiles), per_row)]
     gap = int(box.width * 0.03)
     tile_width = int((box.width - gap * (per_row - 1)) / per_row)
     tile_height = int(min((box.height - gap * (len(rows) - 1)) / max(len(rows), 1), box.height * 0.48))
@@ -562,8 +609,10 @@ def _view_footer(slide: Slide) -> str:
 
 def _notes(page, slide: Slide, footer: str) -> None:
     notes = [slide.summary, "", "Key figures:"]
-    notes += ["; ".join(f"{human_header(name)}: {format_cell(value)}" for name, value in zip(slide.table.columns, row))
-              for row in slide.table.itertuples(index=False)]
+    notes += [
+        "; ".join(f"{human_header(name)}: {format_cell(value)}" for name, value in zip(slide.table.columns, row))
+        for row in slide.table.itertuples(index=False)
+    ]
     notes += ["", footer]
     page.notes_slide.notes_text_frame.text = "\n".join(notes)
 
@@ -573,10 +622,28 @@ def _new_view_page(prs: Presentation, headline: str, subtitle: str, footer: str,
     page = prs.slides.add_slide(_layout(prs, "Title Only", 5))
     _set_title(page, layout.title, headline, layout.title_size, keep_template)
     if subtitle:
-        _text_box(page, layout.subtitle.left, layout.subtitle.top, layout.subtitle.width, layout.subtitle.height,
-                  subtitle, SUBTITLE_PT, MUTED, keep_template)
-    _text_box(page, layout.footer.left, layout.footer.top, layout.footer.width, layout.footer.height, footer,
-              layout.footer_size, MUTED, keep_template)
+        _text_box(
+            page,
+            layout.subtitle.left,
+            layout.subtitle.top,
+            layout.subtitle.width,
+            layout.subtitle.height,
+            subtitle,
+            SUBTITLE_PT,
+            MUTED,
+            keep_template,
+        )
+    _text_box(
+        page,
+        layout.footer.left,
+        layout.footer.top,
+        layout.footer.width,
+        layout.footer.height,
+        footer,
+        layout.footer_size,
+        MUTED,
+        keep_template,
+    )
     return page, layout
 
 
@@ -593,8 +660,17 @@ def _add_view_slides(prs: Presentation, slide: Slide, pictures: list[bytes] | No
             headline = slide.headline if n == 0 else f"{slide.name} (continued)"
             page, layout = _new_view_page(prs, headline, "", footer, keep_template)
             if len(pieces) > 1:
-                _text_box(page, layout.subtitle.left, layout.subtitle.top, layout.subtitle.width,
-                          layout.subtitle.height, f"Part {n + 1} of {len(pieces)}", SUBTITLE_PT, MUTED, keep_template)
+                _text_box(
+                    page,
+                    layout.subtitle.left,
+                    layout.subtitle.top,
+                    layout.subtitle.width,
+                    layout.subtitle.height,
+                    f"Part {n + 1} of {len(pieces)}",
+                    SUBTITLE_PT,
+                    MUTED,
+                    keep_template,
+                )
             _add_table(page, piece, layout.body)
             _notes(page, slide, footer)
         return
@@ -603,8 +679,9 @@ def _add_view_slides(prs: Presentation, slide: Slide, pictures: list[bytes] | No
             headline = slide.headline if n == 0 else f"{slide.name} (continued)"
             part = f" (part {n + 1} of {len(pictures)})" if len(pictures) > 1 else ""
             page, layout = _new_view_page(prs, headline, subtitle + part, footer, keep_template)
-            picture = page.shapes.add_picture(io.BytesIO(image), layout.body.left, layout.body.top,
-                                              layout.body.width, layout.body.height)
+            picture = page.shapes.add_picture(
+                io.BytesIO(image), layout.body.left, layout.body.top, layout.body.width, layout.body.height
+            )
             picture._element.nvPicPr.cNvPr.set("descr", slide.summary)  # alt text for screen readers
             _notes(page, slide, footer)
         return
@@ -612,8 +689,18 @@ def _add_view_slides(prs: Presentation, slide: Slide, pictures: list[bytes] | No
     if kind == "tiles":
         _add_tiles(page, slide, layout.body, keep_template)
     elif kind == "bar" and not bar_chart_data(slide)[0]:  # nothing to draw: say so in words
-        _text_box(page, layout.body.left, layout.body.top + int(layout.body.height * 0.3), layout.body.width,
-                  int(layout.body.height * 0.4), slide.summary, 24, INK, keep_template, align=PP_ALIGN.CENTER)
+        _text_box(
+            page,
+            layout.body.left,
+            layout.body.top + int(layout.body.height * 0.3),
+            layout.body.width,
+            int(layout.body.height * 0.4),
+            slide.summary,
+            24,
+            INK,
+            keep_template,
+            align=PP_ALIGN.CENTER,
+        )
     elif kind == "bar":
         _add_bar_chart(page, slide, layout.body)
     elif kind == "line":
@@ -631,8 +718,13 @@ def _add_key_figures_slides(prs: Presentation, slide: Slide, keep_template: bool
     probe = view_layout(prs.slide_width, prs.slide_height, title, footer)
     pieces = table_pages(slide.table, probe.body.width, probe.body.height)
     for n, piece in enumerate(pieces):
-        page, layout = _new_view_page(prs, title + (" (continued)" if n else ""),
-                                      f"The figures behind the '{slide.name}' slide's headline", footer, keep_template)
+        page, layout = _new_view_page(
+            prs,
+            title + (" (continued)" if n else ""),
+            f"The figures behind the '{slide.name}' slide's headline",
+            footer,
+            keep_template,
+        )
         _add_table(page, piece, Box(layout.body.left, layout.body.top, layout.body.width, layout.body.height))
         _notes(page, slide, footer)
 
@@ -642,8 +734,12 @@ def has_key_figures_slide(slide: Slide) -> bool:
     return chart_kind(slide) != "table" and not slide.table.empty
 
 
-def pptx_bytes(slides: list[Slide], title: PackTitle, template: str | Path | None = None,
-               progress: Callable[[str], None] | None = None) -> bytes:
+def pptx_bytes(
+    slides: list[Slide],
+    title: PackTitle,
+    template: str | Path | None = None,
+    progress: Callable[[str], None] | None = None,
+) -> bytes:
     """The board pack as a .pptx file's bytes: the title slide, one slide per view (a list runs over several),
     then the appendix of key figures. `progress` is told each step as it starts."""
     say = progress or (lambda step: None)
@@ -674,8 +770,10 @@ def libreoffice() -> str:
     """The LibreOffice program that converts PPTX to PDF, or BoardPackError saying how to install it."""
     found = shutil.which("soffice") or shutil.which("libreoffice")
     if not found:
-        raise BoardPackError("PDF board packs need LibreOffice Impress: run `bash scripts/install_system_packages.sh` "
-                             "as root, or `sudo apt-get install libreoffice-impress`. A .pptx pack works without it.")
+        raise BoardPackError(
+            "PDF board packs need LibreOffice Impress: run `bash scripts/install_system_packages.sh` "
+            "as root, or `sudo apt-get install libreoffice-impress`. A .pptx pack works without it."
+        )
     return found
 
 
@@ -694,25 +792,44 @@ def pdf_from_pptx(pptx: bytes, timeout: float | None = None) -> bytes:
         source = Path(folder) / "board-pack.pptx"
         source.write_bytes(pptx)
         profile = Path(folder) / "profile"
-        command = [program, f"-env:UserInstallation={profile.as_uri()}", "--headless", "--norestore",
-                   "--convert-to", "pdf", "--outdir", folder, str(source)]
+        command = [
+            program,
+            f"-env:UserInstallation={profile.as_uri()}",
+            "--headless",
+            "--norestore",
+            "--convert-to",
+            "pdf",
+            "--outdir",
+            folder,
+            str(source),
+        ]
         try:
-            process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-                                       stdin=subprocess.DEVNULL, env={**os.environ, "HOME": folder},
-                                       start_new_session=True)
+            process = subprocess.Popen(
+                command,
+                stdout=subprocess.PIPE,
+                stderr=subprocess.STDOUT,
+                stdin=subprocess.DEVNULL,
+                env={**os.environ, "HOME": folder},
+                start_new_session=True,
+            )
         except OSError as problem:
-            raise BoardPackError(f"LibreOffice ({program}) could not be started: {problem}. A .pptx pack works "
-                                 "without it.") from None
+            raise BoardPackError(
+                f"LibreOffice ({program}) could not be started: {problem}. A .pptx pack works without it."
+            ) from None
         try:
             output, _ = process.communicate(timeout=seconds)
         except subprocess.TimeoutExpired:
             _end_process_group(process)
-            raise BoardPackError(f"LibreOffice did not finish converting the pack to PDF within {seconds:g} seconds, "
-                                 "so it was stopped. Try again, or make a .pptx pack.") from None
+            raise BoardPackError(
+                f"LibreOffice did not finish converting the pack to PDF within {seconds:g} seconds, "
+                "so it was stopped. Try again, or make a .pptx pack."
+            ) from None
         if process.returncode != 0:
             said = output.decode("utf-8", "replace").strip().splitlines()[-1:] or ["no message"]
-            raise BoardPackError(f"LibreOffice could not convert the pack to PDF (exit status {process.returncode}: "
-                                 f"{said[0][:300]}). Try again, or make a .pptx pack.")
+            raise BoardPackError(
+                f"LibreOffice could not convert the pack to PDF (exit status {process.returncode}: "
+                f"{said[0][:300]}). Try again, or make a .pptx pack."
+            )
         target = source.with_suffix(".pdf")
         if not target.exists():
             raise BoardPackError("LibreOffice finished but wrote no PDF; try again, or make a .pptx pack.")
@@ -731,9 +848,17 @@ def _end_process_group(process: subprocess.Popen) -> None:
         pass
 
 
-def board_pack_bytes(con: duckdb.DuckDBPyConnection, framework: Framework, filters: Filters, file_format: str,
-                     template: str | Path | None = None, today: date | None = None, *, actor: User,
-                     progress: Callable[[str], None] | None = None) -> bytes:
+def board_pack_bytes(
+    con: duckdb.DuckDBPyConnection,
+    framework: Framework,
+    filters: Filters,
+    file_format: str,
+    template: str | Path | None = None,
+    today: date | None = None,
+    *,
+    actor: User,
+    progress: Callable[[str], None] | None = None,
+) -> bytes:
     """The pack for the filters as '.pptx' or '.pdf' bytes: the one function the page and the command call.
 
     An export: analysts and admins only, written to the audit log (so the connection must be writable).

@@ -100,30 +100,58 @@ def short_money(value: float) -> str:
 
 def totals_tiles(totals: dict, places_total: int) -> list[tuple[str, str]]:
     """The Overview page's five tiles as (label, value) text."""
-    return [("Activities", f"{totals['activities']:,}"), ("Partners", f"{totals['partners']:,}"),
-            ("Places reached", f"{totals['places_reached']} of {places_total}"),
-            ("Investment", short_money(totals["investment"])),
-            ("Participants (attendances)", f"{totals['participants']:,.0f}")]
+    return [
+        ("Activities", f"{totals['activities']:,}"),
+        ("Partners", f"{totals['partners']:,}"),
+        ("Places reached", f"{totals['places_reached']} of {places_total}"),
+        ("Investment", short_money(totals["investment"])),
+        ("Participants (attendances)", f"{totals['participants']:,.0f}"),
+    ]
 
 
 def overview_slide(context: PackContext) -> Slide:
     totals = analysis.headline_totals(context.con, context.framework, context.filters)
     places_total = analysis.places_in_view(context.framework, context.filters)
     tiles = totals_tiles(totals, places_total)
-    table = pd.DataFrame({
-        "Measure": ["Activities", "Partners", "Places reached", "Investment (£)", "Participants (attendances)",
-                    "Activities reporting money", "Activities reporting participants"],
-        "Value": [totals["activities"], totals["partners"], totals["places_reached"], round(totals["investment"]),
-                  round(totals["participants"]), totals["activities_with_investment"],
-                  totals["activities_with_participants"]]})
-    return Slide("overview", "Overview", headlines.overview_headline(totals, places_total),
-                 charts.totals_figure(tiles, "The partnership's activity at a glance", context.source), table,
-                 headlines.totals_summary(tiles), context.source,
-                 context.caveat("Investment and participants are as partners report them; activities that report "
-                                "neither are counted but add nothing to those totals.", analysis.ATTENDANCES_NOTE,
-                               f"Places reached: of the {places_total} places in the filter.",
-                               f"Investment: {analysis.investment_words(totals['investment'], context.filters)}."),
-                 tuple(tiles))
+    table = pd.DataFrame(
+        {
+            "Measure": [
+                "Activities",
+                "Partners",
+                "Places reached",
+                "Investment (£)",
+                "Participants (attendances)",
+                "Activities reporting money",
+                "Activities reporting participants",
+            ],
+            "Value": [
+                totals["activities"],
+                totals["partners"],
+                totals["places_reached"],
+                round(totals["investment"]),
+                round(totals["participants"]),
+                totals["activities_with_investment"],
+                totals["activities_with_participants"],
+            ],
+        }
+    )
+    return Slide(
+        "overview",
+        "Overview",
+        headlines.overview_headline(totals, places_total),
+        charts.totals_figure(tiles, "The partnership's activity at a glance", context.source),
+        table,
+        headlines.totals_summary(tiles),
+        context.source,
+        context.caveat(
+            "Investment and participants are as partners report them; activities that report "
+            "neither are counted but add nothing to those totals.",
+            analysis.ATTENDANCES_NOTE,
+            f"Places reached: of the {places_total} places in the filter.",
+            f"Investment: {analysis.investment_words(totals['investment'], context.filters)}.",
+        ),
+        tuple(tiles),
+    )
 
 
 def shares_note(shares: pd.Series, noun: str) -> str:
@@ -131,8 +159,9 @@ def shares_note(shares: pd.Series, noun: str) -> str:
     added = float(sum(shares))
     if added <= 100.5:
         return ""
-    return (f"The shares add to {added:.0f}%, not 100%, because an activity can serve several {noun}s and counts "
-            f"in each.")
+    return (
+        f"The shares add to {added:.0f}%, not 100%, because an activity can serve several {noun}s and counts in each."
+    )
 
 
 def _per_item(context: PackContext, dimension: str, measure: str) -> pd.Series:
@@ -146,8 +175,10 @@ def _per_item(context: PackContext, dimension: str, measure: str) -> pd.Series:
 
 def _heatmap_slide(context: PackContext, key: str, name: str, rows: str, columns: str, measure: str) -> Slide:
     cells = analysis.heatmap(context.con, context.framework, context.filters, rows=rows, columns=columns)
-    title = (f"{analysis.MEASURES[measure]} by {analysis.DIMENSION_NAMES[rows].lower()} and "
-             f"{analysis.DIMENSION_NAMES[columns].lower()}")
+    title = (
+        f"{analysis.MEASURES[measure]} by {analysis.DIMENSION_NAMES[rows].lower()} and "
+        f"{analysis.DIMENSION_NAMES[columns].lower()}"
+    )
     figure = charts.heatmap_figure(cells, measure, title, context.source)
     summary = analysis.heatmap_summary(cells, measure)
     row_noun, column_noun = analysis.DIMENSION_NAMES[rows].lower(), analysis.DIMENSION_NAMES[columns].lower()
@@ -156,23 +187,34 @@ def _heatmap_slide(context: PackContext, key: str, name: str, rows: str, columns
         per_item = _per_item(context, rows, measure)
         totals = analysis.headline_totals(context.con, context.framework, context.filters)
         total = totals["investment"] if measure == "investment" else totals["activities"]
-        headline = headlines.fewest_headline(per_item, total, analysis.DIMENSION_NAMES[rows],
-                                             "investment" if measure == "investment" else "activities",
-                                             least_word="least" if measure == "investment" else "fewest",
-                                             money=measure == "investment")
+        headline = headlines.fewest_headline(
+            per_item,
+            total,
+            analysis.DIMENSION_NAMES[rows],
+            "investment" if measure == "investment" else "activities",
+            least_word="least" if measure == "investment" else "fewest",
+            money=measure == "investment",
+        )
         label = "Investment (£)" if measure == "investment" else "Activities"
-        table = pd.DataFrame({analysis.DIMENSION_NAMES[rows]: per_item.index, label: per_item.round().astype(int)
-                              .to_numpy(), "Share of total (%)": [round(100 * v / total, 1) if total else 0.0
-                                                                  for v in per_item]})
+        table = pd.DataFrame(
+            {
+                analysis.DIMENSION_NAMES[rows]: per_item.index,
+                label: per_item.round().astype(int).to_numpy(),
+                "Share of total (%)": [round(100 * v / total, 1) if total else 0.0 for v in per_item],
+            }
+        )
         caveats.append(shares_note(table["Share of total (%)"], analysis.DIMENSION_NAMES[rows].lower()))
     else:
         headline = headlines.empty_cells_headline(cells, row_noun, column_noun)
         weakest = cells.sort_values(["activities", measure]).head(6)
-        table = pd.DataFrame({analysis.DIMENSION_NAMES[rows]: weakest.row_label.to_numpy(),
-                              analysis.DIMENSION_NAMES[columns]: weakest.column_label.to_numpy(),
-                              "Activities": weakest.activities.to_numpy()})
-    return Slide(key, name, headline, figure, table, summary, context.source,
-                 context.caveat(OVERLAP_CAVEAT, *caveats))
+        table = pd.DataFrame(
+            {
+                analysis.DIMENSION_NAMES[rows]: weakest.row_label.to_numpy(),
+                analysis.DIMENSION_NAMES[columns]: weakest.column_label.to_numpy(),
+                "Activities": weakest.activities.to_numpy(),
+            }
+        )
+    return Slide(key, name, headline, figure, table, summary, context.source, context.caveat(OVERLAP_CAVEAT, *caveats))
 
 
 def aims_ways_slide(context: PackContext) -> Slide:
@@ -199,23 +241,46 @@ def gaps_slide(context: PackContext) -> Slide:
     year = analysis.gap_year(context.filters, context.today)
     period = analysis.gap_period_label(context.filters, context.today)
     gaps = analysis.gaps(context.con, context.framework, context.filters, year=year, today=context.today)
-    per_place = (gaps.groupby("place", sort=False).agg(gaps=("aim", "size"),
-                                                       no_activity=("kind", lambda k: int((k == "none").sum())))
-                 .reset_index().sort_values(["gaps", "no_activity"], ascending=False).reset_index(drop=True))
-    figure = charts.bar_figure(per_place, "gaps", "place", f"Aims with no or thin activity, per place, {period}",
-                               context.source, "Aims with a gap (no activity or thin)",
-                               highlight=per_place.no_activity > 0)
+    per_place = (
+        gaps.groupby("place", sort=False)
+        .agg(gaps=("aim", "size"), no_activity=("kind", lambda k: int((k == "none").sum())))
+        .reset_index()
+        .sort_values(["gaps", "no_activity"], ascending=False)
+        .reset_index(drop=True)
+    )
+    figure = charts.bar_figure(
+        per_place,
+        "gaps",
+        "place",
+        f"Aims with no or thin activity, per place, {period}",
+        context.source,
+        "Aims with a gap (no activity or thin)",
+        highlight=per_place.no_activity > 0,
+    )
     figure.update_xaxes(dtick=1)  # whole numbers of aims
     top = gaps.head(8)
-    table = pd.DataFrame({"Place": top.place.to_numpy(), "Aim": top.aim.to_numpy(),
-                          "Activities": top.activities.to_numpy(),
-                          "Inactive adults (%)": top.inactive_pct.round(1).to_numpy()})
-    return Slide("gaps", "Gaps", headlines.gaps_headline(gaps, period), figure, table,
-                 headlines.gaps_summary(per_place, period), context.source,
-                 context.caveat(f"Gaps are judged in {period}.",
-                                analysis.gap_period_note(context.filters, context.today),
-                                f"{analysis.THIN_RULE} "
-                                "Orange bars: places with at least one aim that has no activity."))
+    table = pd.DataFrame(
+        {
+            "Place": top.place.to_numpy(),
+            "Aim": top.aim.to_numpy(),
+            "Activities": top.activities.to_numpy(),
+            "Inactive adults (%)": top.inactive_pct.round(1).to_numpy(),
+        }
+    )
+    return Slide(
+        "gaps",
+        "Gaps",
+        headlines.gaps_headline(gaps, period),
+        figure,
+        table,
+        headlines.gaps_summary(per_place, period),
+        context.source,
+        context.caveat(
+            f"Gaps are judged in {period}.",
+            analysis.gap_period_note(context.filters, context.today),
+            f"{analysis.THIN_RULE} Orange bars: places with at least one aim that has no activity.",
+        ),
+    )
 
 
 def need_effort_slide(context: PackContext) -> Slide:
@@ -223,15 +288,28 @@ def need_effort_slide(context: PackContext) -> Slide:
     effort_label = "Investment per head (£)"
     figure = charts.need_effort_figure(table, "investment_per_head", "Need against effort, by place", context.source)
     shown = table.sort_values("inactive_pct", ascending=False).head(8)
-    key_figures = pd.DataFrame({"Place": shown.place_name.to_numpy(),
-                                "Inactive adults (%)": shown.inactive_pct.round(1).to_numpy(),
-                                "Investment per head (£)": [per_head_rounded(v) for v in shown.investment_per_head],
-                                "High need, low effort": shown.high_need_low_effort.map({True: "yes", False: ""})
-                                .to_numpy()})
-    return Slide("need_effort", "Need vs effort", headlines.need_effort_headline(table), figure, key_figures,
-                 headlines.need_effort_summary(table, effort_label), context.source,
-                 context.caveat("Need: adults inactive, latest Active Lives (OHID Fingertips 93015). Investment in a "
-                                "place is its apportioned share of multi-place activities.", analysis.YARDSTICK_NOTE))
+    key_figures = pd.DataFrame(
+        {
+            "Place": shown.place_name.to_numpy(),
+            "Inactive adults (%)": shown.inactive_pct.round(1).to_numpy(),
+            "Investment per head (£)": [per_head_rounded(v) for v in shown.investment_per_head],
+            "High need, low effort": shown.high_need_low_effort.map({True: "yes", False: ""}).to_numpy(),
+        }
+    )
+    return Slide(
+        "need_effort",
+        "Need vs effort",
+        headlines.need_effort_headline(table),
+        figure,
+        key_figures,
+        headlines.need_effort_summary(table, effort_label),
+        context.source,
+        context.caveat(
+            "Need: adults inactive, latest Active Lives (OHID Fingertips 93015). Investment in a "
+            "place is its apportioned share of multi-place activities.",
+            analysis.YARDSTICK_NOTE,
+        ),
+    )
 
 
 def place_map_slide(context: PackContext) -> Slide:
@@ -241,17 +319,33 @@ def place_map_slide(context: PackContext) -> Slide:
         boundaries = charts.read_boundaries()
     except charts.BoundaryFileError:
         boundaries = None  # the pack is still made, with centre points; the Places page says what is wrong
-    figure = charts.place_map_figure(table, measure, label, "Activities per 100,000 people, by place",
-                                     context.source, boundaries)
+    figure = charts.place_map_figure(
+        table, measure, label, "Activities per 100,000 people, by place", context.source, boundaries
+    )
     ranked = table.sort_values(measure, ascending=False)
     shown = pd.concat([ranked.head(4), ranked.tail(4)]).drop_duplicates("place_code")
-    key_figures = pd.DataFrame({"Place": shown.place_name.to_numpy(), "Activities": shown.activities.to_numpy(),
-                                label: shown[measure].round(1).to_numpy()})
-    return Slide("place_map", "Map", headlines.place_spread_headline(table, measure, label), figure, key_figures,
-                 headlines.map_summary(table, measure, label), context.source,
-                 context.caveat("Areas drawn from ONS district boundaries (December 2019)." if boundaries else
-                                "Circles at ONS area centre points (the boundary file was not found).",
-                                "A multi-place activity counts in every place it reaches."))
+    key_figures = pd.DataFrame(
+        {
+            "Place": shown.place_name.to_numpy(),
+            "Activities": shown.activities.to_numpy(),
+            label: shown[measure].round(1).to_numpy(),
+        }
+    )
+    return Slide(
+        "place_map",
+        "Map",
+        headlines.place_spread_headline(table, measure, label),
+        figure,
+        key_figures,
+        headlines.map_summary(table, measure, label),
+        context.source,
+        context.caveat(
+            "Areas drawn from ONS district boundaries (December 2019)."
+            if boundaries
+            else "Circles at ONS area centre points (the boundary file was not found).",
+            "A multi-place activity counts in every place it reaches.",
+        ),
+    )
 
 
 HEADLINE_TREND_INDICATOR = "93015"  # adults inactive: the need measure the strategy is read by
@@ -263,7 +357,7 @@ TREND_APPENDIX_NAME = "Trends (continued)"
 def _trend_groups(context: PackContext) -> list[tuple[str, ...]]:
     """The filtered places in groups of at most TREND_PLACES_PER_SLIDE (one empty group: England alone)."""
     chosen = tuple(context.filters.local_places(context.framework))
-    return [chosen[i:i + TREND_PLACES_PER_SLIDE] for i in range(0, len(chosen), TREND_PLACES_PER_SLIDE)] or [()]
+    return [chosen[i : i + TREND_PLACES_PER_SLIDE] for i in range(0, len(chosen), TREND_PLACES_PER_SLIDE)] or [()]
 
 
 def _names(context: PackContext, codes) -> str:
@@ -283,38 +377,63 @@ def _trend_slide(context: PackContext, chosen: tuple[str, ...], key: str, name: 
     shown = assessed[assessed.place_code.isin([*chosen, context.framework.benchmark])]
     if shown.empty:
         return None
-    timeline = trends.activity_timeline(context.con, context.framework, context.filters, HEADLINE_TREND_INDICATOR,
-                                        chosen, context.today)
+    timeline = trends.activity_timeline(
+        context.con, context.framework, context.filters, HEADLINE_TREND_INDICATOR, chosen, context.today
+    )
     names = ", ".join(context.framework.place(c).name for c in chosen) or "England"
-    figure = trend_figure(shown, timeline, f"{definition['short_name']}: {names}",
-                          source_line(context.coverage, context.today, f"{definition['source']}; partner returns"),
-                          definition["unit"], context.framework.benchmark,
-                          trends.activity_bars_label(definition["aim"], bool(chosen), context.filters),
-                          trends.period_kind(definition.get("year_starts")))
-    add_experiment_markers(figure, experiment_markers(context.con, context.framework, context.filters,
-                                                      HEADLINE_TREND_INDICATOR))
+    figure = trend_figure(
+        shown,
+        timeline,
+        f"{definition['short_name']}: {names}",
+        source_line(context.coverage, context.today, f"{definition['source']}; partner returns"),
+        definition["unit"],
+        context.framework.benchmark,
+        trends.activity_bars_label(definition["aim"], bool(chosen), context.filters),
+        trends.period_kind(definition.get("year_starts")),
+    )
+    add_experiment_markers(
+        figure, experiment_markers(context.con, context.framework, context.filters, HEADLINE_TREND_INDICATOR)
+    )
     summary = trends.trend_summary(assessed, chosen, timeline, context.framework, context.filters)
     latest = trends.latest_summary(assessed, context.framework)
     latest = latest[latest.place_code.isin(shown.place_code)]
     # Where each comparison came from, in the heading when it is the same for every row (the table is narrow).
     sources = set(latest.comparison_source.dropna())
-    compared = "Compared with England" + (f" ({trends.COMPARISON_SOURCE_WORDS[sources.pop()]})"
-                                          if len(sources) == 1 else "")
-    key_figures = pd.DataFrame({"Place": latest.place_name,
-                                "Period": [trends.period_label(p, definition.get("year_starts"))
-                                           for p in latest.period],
-                                "Value": latest.value.round(1),
-                                compared: latest.compared_to_england}
-                               | ({"Comparison by": latest.comparison_source.map(trends.COMPARISON_SOURCE_WORDS)}
-                                  if len(sources) > 1 else {})
-                               | {"Recent trend": latest.recent_trend}).reset_index(drop=True)
-    return Slide(key, name, headlines.trend_headline(latest, definition["short_name"], context.framework.benchmark,
-                                                     definition["unit"], definition.get("year_starts")),
-                 figure, key_figures, summary, context.source,
-                 context.caveat(note, trends.comparison_note(shown) or "",
-                                "Bars: activities started by the indicator's years"
-                                + trends.period_limit(context.filters) + "."
-                                if context.filters.date_from or context.filters.date_to else ""))
+    compared = "Compared with England" + (
+        f" ({trends.COMPARISON_SOURCE_WORDS[sources.pop()]})" if len(sources) == 1 else ""
+    )
+    key_figures = pd.DataFrame(
+        {
+            "Place": latest.place_name,
+            "Period": [trends.period_label(p, definition.get("year_starts")) for p in latest.period],
+            "Value": latest.value.round(1),
+            compared: latest.compared_to_england,
+        }
+        | ({"Comparison by": latest.comparison_source.map(trends.COMPARISON_SOURCE_WORDS)} if len(sources) > 1 else {})
+        | {"Recent trend": latest.recent_trend}
+    ).reset_index(drop=True)
+    return Slide(
+        key,
+        name,
+        headlines.trend_headline(
+            latest,
+            definition["short_name"],
+            context.framework.benchmark,
+            definition["unit"],
+            definition.get("year_starts"),
+        ),
+        figure,
+        key_figures,
+        summary,
+        context.source,
+        context.caveat(
+            note,
+            trends.comparison_note(shown) or "",
+            "Bars: activities started by the indicator's years" + trends.period_limit(context.filters) + "."
+            if context.filters.date_from or context.filters.date_to
+            else "",
+        ),
+    )
 
 
 def trends_slide(context: PackContext) -> Slide | None:
@@ -328,9 +447,11 @@ def trends_slide(context: PackContext) -> Slide | None:
     if rest:
         total = sum(len(g) for g in groups)
         slide_word = "slide" if len(groups) == 2 else "slides"
-        note = (f"Lines for {len(groups[0])} of the {total} places chosen; {_names(context, rest)} "
-                f"{'is' if len(rest) == 1 else 'are'} on the '{TREND_APPENDIX_NAME}' {slide_word} at the end of the "
-                f"pack.")
+        note = (
+            f"Lines for {len(groups[0])} of the {total} places chosen; {_names(context, rest)} "
+            f"{'is' if len(rest) == 1 else 'are'} on the '{TREND_APPENDIX_NAME}' {slide_word} at the end of the "
+            f"pack."
+        )
     return _trend_slide(context, groups[0], "trends", "Trends", note)
 
 
@@ -338,8 +459,13 @@ def trends_appendix_slides(context: PackContext) -> list[Slide]:
     """The places the Trends slide had no room for, at most TREND_PLACES_PER_SLIDE to a slide."""
     found = []
     for number, group in enumerate(_trend_groups(context)[1:], start=2):
-        slide = _trend_slide(context, group, f"trends_{number}", TREND_APPENDIX_NAME,
-                             "Continued from the Trends slide: the rest of the places chosen.")
+        slide = _trend_slide(
+            context,
+            group,
+            f"trends_{number}",
+            TREND_APPENDIX_NAME,
+            "Continued from the Trends slide: the rest of the places chosen.",
+        )
         if slide is not None:
             found.append(slide)
     return found
@@ -348,21 +474,37 @@ def trends_appendix_slides(context: PackContext) -> list[Slide]:
 def _learning_slide(context: PackContext, title: str, key: str) -> Slide | None:
     from strategy.learning.exports import board_pack_sections
 
-    section = next((s for s in board_pack_sections(context.con, context.framework, context.filters, context.today)
-                    if s.title == title), None)
+    section = next(
+        (
+            s
+            for s in board_pack_sections(context.con, context.framework, context.filters, context.today)
+            if s.title == title
+        ),
+        None,
+    )
     if section is None:
         return None
     figure = charts.table_figure(readable_table(section.table.head(10)), title, context.source)
-    return Slide(key, title, section.headline, figure, section.table, section.headline, context.source,
-                 context.caveat("From the learning workspace."))
+    return Slide(
+        key,
+        title,
+        section.headline,
+        figure,
+        section.table,
+        section.headline,
+        context.source,
+        context.caveat("From the learning workspace."),
+    )
 
 
 def readable_table(table: pd.DataFrame) -> pd.DataFrame:
     """A list as a person reads it: headings in words ('Lead partner'), dates as GOV.UK writes them."""
     shown = table.copy()
     for column in shown.columns:
-        if pd.api.types.is_datetime64_any_dtype(shown[column]) or shown[column].map(
-                lambda v: isinstance(v, date)).any():
+        if (
+            pd.api.types.is_datetime64_any_dtype(shown[column])
+            or shown[column].map(lambda v: isinstance(v, date)).any()
+        ):
             shown[column] = [govuk_date(pd.Timestamp(v).date()) if pd.notna(v) else "" for v in shown[column]]
     return shown.rename(columns=human_header)
 
@@ -385,12 +527,21 @@ def since_last_time_slide(context: PackContext) -> Slide | None:
         return None
     table = decisions.since_last_time_table(found, context.framework)
     figure = charts.table_figure(table.head(10), "Since last time: the board's decisions", context.source)
-    summary = (decisions.since_last_time_headline(found) + " The table lists each decision with its owner, its "
-               "state, the view it was made on, and how that view's activities and investment moved since it was "
-               "recorded.")
-    return Slide("since_last_time", "Since last time", decisions.since_last_time_headline(found), figure,
-                 table.head(12), summary, context.source,
-                 context.caveat(decisions.MOVEMENT_NOTE, "Each decision keeps the view it was made on as a link."))
+    summary = (
+        decisions.since_last_time_headline(found) + " The table lists each decision with its owner, its "
+        "state, the view it was made on, and how that view's activities and investment moved since it was "
+        "recorded."
+    )
+    return Slide(
+        "since_last_time",
+        "Since last time",
+        decisions.since_last_time_headline(found),
+        figure,
+        table.head(12),
+        summary,
+        context.source,
+        context.caveat(decisions.MOVEMENT_NOTE, "Each decision keeps the view it was made on as a link."),
+    )
 
 
 def scenario_slides(context: PackContext) -> list[Slide]:
@@ -404,20 +555,34 @@ def scenario_slides(context: PackContext) -> list[Slide]:
         today_table = scenarios.need_and_effort(context.con, context.framework, filters, context.today)
         table = scenarios.with_scenario(today_table, scenarios.saved_added(row))
         title = f"{scenarios.SCENARIO_MARK}: {row.name}"
-        figure = charts.need_effort_figure(scenarios.scenario_figure_table(table), "investment_per_head",
-                                           title, context.source)
+        figure = charts.need_effort_figure(
+            scenarios.scenario_figure_table(table), "investment_per_head", title, context.source
+        )
         described = scenarios.describe(context.framework, scenarios.saved_settings(row))
         flagged = int(table.scenario_high_need_low_effort.sum())
-        headline = (f"{scenarios.SCENARIO_MARK}: {row.name}. High need, low effort places: "
-                    f"{int(table.high_need_low_effort.sum())} today, {flagged} in the scenario "
-                    f"(by investment per head, {filters.describe_period()}).")
-        built.append(Slide(f"scenario_{row.scenario_id}", f"Scenario: {row.name}", headline, figure,
-                           scenarios.per_place_table(table).head(12), f"{headline} {described}", context.source,
-                           context.caveat(f"{scenarios.SCENARIO_MARK}: today's figures with the scenario's money "
-                                          "added; no activity or reported figure is changed.",
-                                          scenarios.per_head_today_note(filters),
-                                          scenarios.flagged_sentence(table, filters),
-                                          scenarios.SPREAD_RULE if row.kind == "spread" else "")))
+        headline = (
+            f"{scenarios.SCENARIO_MARK}: {row.name}. High need, low effort places: "
+            f"{int(table.high_need_low_effort.sum())} today, {flagged} in the scenario "
+            f"(by investment per head, {filters.describe_period()})."
+        )
+        built.append(
+            Slide(
+                f"scenario_{row.scenario_id}",
+                f"Scenario: {row.name}",
+                headline,
+                figure,
+                scenarios.per_place_table(table).head(12),
+                f"{headline} {described}",
+                context.source,
+                context.caveat(
+                    f"{scenarios.SCENARIO_MARK}: today's figures with the scenario's money "
+                    "added; no activity or reported figure is changed.",
+                    scenarios.per_head_today_note(filters),
+                    scenarios.flagged_sentence(table, filters),
+                    scenarios.SPREAD_RULE if row.kind == "spread" else "",
+                ),
+            )
+        )
     return built
 
 
@@ -446,8 +611,9 @@ APPENDIX_BUILDERS = (trends_appendix_slides,)
 RECORDED_BUILDERS = (since_last_time_slide, scenario_slides)
 
 
-def board_slides(con: duckdb.DuckDBPyConnection, framework: Framework, filters: Filters,
-                 today: date | None = None) -> list[Slide]:
+def board_slides(
+    con: duckdb.DuckDBPyConnection, framework: Framework, filters: Filters, today: date | None = None
+) -> list[Slide]:
     """Every view of the board pack for the filters, in order."""
     context = PackContext(con, framework, filters, analysis.data_coverage(con), today)
     built = [build(context) for build in SLIDE_BUILDERS]

@@ -21,8 +21,12 @@ class BuildReport:
     table_counts: dict[str, int]
 
 
-def build_database(path: str | os.PathLike | None = None, with_demo: bool = False,
-                   activities: int = demo.DEFAULT_ACTIVITIES, today: date | None = None) -> BuildReport:
+def build_database(
+    path: str | os.PathLike | None = None,
+    with_demo: bool = False,
+    activities: int = demo.DEFAULT_ACTIVITIES,
+    today: date | None = None,
+) -> BuildReport:
     """Create or migrate the database, refresh reference data, and load the demo if asked; what was done.
 
     Safe to run again: migrations already applied are skipped and existing activities are kept
@@ -34,10 +38,12 @@ def build_database(path: str | os.PathLike | None = None, with_demo: bool = Fals
         applied = db.migrate(con)
         built_for = db.meta(con, "strategy")
         if built_for is not None and built_for != framework.name:
-            raise FrameworkError(f"{db.shown_location(db.database_location(path))} holds {built_for}'s data, but the "
-                                 f"framework file ({framework.source}) is {framework.name}'s. Set STRATEGY_FRAMEWORK "
-                                 "and STRATEGY_REFERENCE to that strategy's files, or STRATEGY_DB to this strategy's "
-                                 "own database.")
+            raise FrameworkError(
+                f"{db.shown_location(db.database_location(path))} holds {built_for}'s data, but the "
+                f"framework file ({framework.source}) is {framework.name}'s. Set STRATEGY_FRAMEWORK "
+                "and STRATEGY_REFERENCE to that strategy's files, or STRATEGY_DB to this strategy's "
+                "own database."
+            )
         with db.transaction(con):
             db.set_meta(con, "strategy", framework.name)
             load_reference(con, framework)

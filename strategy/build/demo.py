@@ -64,16 +64,19 @@ def demo_settings(framework: Framework) -> DemoSettings:
         given = dict(raw.get(key, {}))
         unknown = set(given) - {i.code for i in items}
         if unknown:
-            raise FrameworkError(f"{where} {key} names {', '.join(sorted(unknown))}, which the framework does not "
-                                 "have; use its codes.")
+            raise FrameworkError(
+                f"{where} {key} names {', '.join(sorted(unknown))}, which the framework does not have; use its codes."
+            )
         return {i.code: float(given.get(i.code, default)) for i in items}
 
     places = {}
     for name, value in dict(raw.get("place_effort", {})).items():
         found = framework.resolve_places(name)
         if not found or len(found) != 1:
-            raise FrameworkError(f"{where} place_effort names {name!r}, which is not one local place of the "
-                                 "framework; use a district's name or code.")
+            raise FrameworkError(
+                f"{where} place_effort names {name!r}, which is not one local place of the "
+                "framework; use a district's name or code."
+            )
         places[found[0]] = float(value)
     kinds = {s.code: list(raw.get("partner_kinds", {}).get(s.code) or [s.label]) for s in framework.sectors}
     titles = {a.code: list(raw.get("titles", {}).get(a.code) or [f"{a.label} activity"]) for a in framework.aims}
@@ -83,23 +86,38 @@ def demo_settings(framework: Framework) -> DemoSettings:
         place = framework.resolve_places(str(spec.get("place", "")))
         codes = {a.code for a in framework.aims}
         if not place or len(place) != 1 or spec.get("aim") not in codes or spec.get("instead") not in codes:
-            raise FrameworkError(f"{where}.gap needs place = one local place, aim and instead = two of the "
-                                 "framework's aim codes, and from = a date.")
+            raise FrameworkError(
+                f"{where}.gap needs place = one local place, aim and instead = two of the "
+                "framework's aim codes, and from = a date."
+            )
         try:
             start = date.fromisoformat(str(spec["from"]))
         except (KeyError, ValueError):
             raise FrameworkError(f"{where}.gap: from must be a date written YYYY-MM-DD.") from None
         gap = DemoGap(place[0], spec["aim"], spec["instead"], start)
-    return DemoSettings(aim_weights=weights("aim_weights", framework.aims, DEFAULT_WEIGHT),
-                        way_weights=weights("way_weights", framework.ways, DEFAULT_WEIGHT),
-                        theme_weights=weights("theme_weights", framework.themes, DEFAULT_WEIGHT / 2),
-                        place_effort=places,
-                        sector_weights=weights("sector_weights", framework.sectors, 1.0),
-                        partner_kinds=kinds, titles=titles, gap=gap)
+    return DemoSettings(
+        aim_weights=weights("aim_weights", framework.aims, DEFAULT_WEIGHT),
+        way_weights=weights("way_weights", framework.ways, DEFAULT_WEIGHT),
+        theme_weights=weights("theme_weights", framework.themes, DEFAULT_WEIGHT / 2),
+        place_effort=places,
+        sector_weights=weights("sector_weights", framework.sectors, 1.0),
+        partner_kinds=kinds,
+        titles=titles,
+        gap=gap,
+    )
 
 
-TARGET_GROUPS = ["older people", "carers", "young people", "women and girls", "disabled people", "low income families",
-                 "people with long-term conditions", "ethnically diverse communities", "new parents"]
+TARGET_GROUPS = [
+    "older people",
+    "carers",
+    "young people",
+    "women and girls",
+    "disabled people",
+    "low income families",
+    "people with long-term conditions",
+    "ethnically diverse communities",
+    "new parents",
+]
 
 
 def _pick_many(rng: np.random.Generator, n: int, weights: dict[str, float], at_least_one: bool) -> np.ndarray:
@@ -118,16 +136,22 @@ def _bridge(keys: np.ndarray, chosen: np.ndarray, codes: list[str]) -> pd.DataFr
     return pd.DataFrame({"activity_key": keys[rows], "code": np.array(codes)[cols]})
 
 
-def demo_partners(framework: Framework, count: int, rng: np.random.Generator, place_weights: np.ndarray,
-                  settings: DemoSettings | None = None) -> pd.DataFrame:
+def demo_partners(
+    framework: Framework,
+    count: int,
+    rng: np.random.Generator,
+    place_weights: np.ndarray,
+    settings: DemoSettings | None = None,
+) -> pd.DataFrame:
     """Invented partner organisations, each with a sector and a home place (a district, city or county)."""
     settings = settings or demo_settings(framework)
     sectors = list(settings.sector_weights)
     weights = np.array(list(settings.sector_weights.values()), dtype=float)
     homes = [p for p in framework.local_places()] + list(framework.counties())
     counties = len(homes) - len(place_weights)
-    home_weights = np.concatenate([place_weights * (0.85 if counties else 1.0),
-                                   np.full(counties, 0.15 / max(counties, 1))])
+    home_weights = np.concatenate(
+        [place_weights * (0.85 if counties else 1.0), np.full(counties, 0.15 / max(counties, 1))]
+    )
     names, rows = set(), []
     while len(rows) < count:
         sector = sectors[rng.choice(len(sectors), p=weights / weights.sum())]
@@ -141,8 +165,13 @@ def demo_partners(framework: Framework, count: int, rng: np.random.Generator, pl
     return pd.DataFrame(rows)
 
 
-def demo_tables(framework: Framework, activities: int = DEFAULT_ACTIVITIES, partners: int = DEFAULT_PARTNERS,
-                today: date | None = None, seed: int = SEED) -> dict[str, pd.DataFrame]:
+def demo_tables(
+    framework: Framework,
+    activities: int = DEFAULT_ACTIVITIES,
+    partners: int = DEFAULT_PARTNERS,
+    today: date | None = None,
+    seed: int = SEED,
+) -> dict[str, pd.DataFrame]:
     """The demo's partners, activities and bridge tables as DataFrames (vectorised, so 1M rows take seconds)."""
     rng = np.random.default_rng(seed)
     settings = demo_settings(framework)
@@ -155,8 +184,9 @@ def demo_tables(framework: Framework, activities: int = DEFAULT_ACTIVITIES, part
 
     # Places: mostly the partner's home district; county partners spread over their county; a few partnership-wide.
     population = place_rows(framework).set_index("code").population
-    effort = np.array([settings.place_effort.get(p.code, 1.0) * population.get(p.code, 100_000) for p in local],
-                      dtype=float)
+    effort = np.array(
+        [settings.place_effort.get(p.code, 1.0) * population.get(p.code, 100_000) for p in local], dtype=float
+    )
     district_p = effort / effort.sum()
     partner_table = demo_partners(framework, partners, rng, district_p, settings)
     # Partners: a few large ones run many activities.
@@ -166,8 +196,11 @@ def demo_tables(framework: Framework, activities: int = DEFAULT_ACTIVITIES, part
 
     scope = rng.choice(4, size=n, p=[0.72, 0.14, 0.10, 0.04])  # 0 one place, 1 a few, 2 a county, 3 all
     home_is_local = partner.home.isin(local_codes).to_numpy()
-    home_pick = np.where(home_is_local & (rng.random(n) < 0.8), partner.home.to_numpy(),
-                         local_codes[rng.choice(len(local), size=n, p=district_p)])
+    home_pick = np.where(
+        home_is_local & (rng.random(n) < 0.8),
+        partner.home.to_numpy(),
+        local_codes[rng.choice(len(local), size=n, p=district_p)],
+    )
     place_rows_key, place_rows_code = [], []
     county_codes = [c.code for c in framework.counties()]
     for scope_value in range(4):
@@ -188,14 +221,14 @@ def demo_tables(framework: Framework, activities: int = DEFAULT_ACTIVITIES, part
                     codes = local_codes
                 place_rows_key.append(np.full(len(codes), keys[i]))
                 place_rows_code.append(np.array(codes))
-    places = pd.DataFrame({"activity_key": np.concatenate(place_rows_key),
-                           "place_code": np.concatenate(place_rows_code)}).drop_duplicates()
+    places = pd.DataFrame(
+        {"activity_key": np.concatenate(place_rows_key), "place_code": np.concatenate(place_rows_code)}
+    ).drop_duplicates()
 
     # Aims, ways and themes: uneven on purpose.
     aims = _pick_many(rng, n, settings.aim_weights, at_least_one=True)
     ways = _pick_many(rng, n, settings.way_weights, at_least_one=True)
     themes = _pick_many(rng, n, settings.theme_weights, at_least_one=False)
-
 
     # Dates: 2021 to today, more activity in later years.
     span = (today - DEMO_START).days
@@ -212,8 +245,11 @@ def demo_tables(framework: Framework, activities: int = DEFAULT_ACTIVITIES, part
     # 2025): single-place activities there move to the `instead` aim; wider activities for the aim leave it out.
     aim_codes = list(settings.aim_weights)
     if settings.gap is not None:
-        gap_place, gap_aim, instead = (settings.gap.place, aim_codes.index(settings.gap.aim),
-                                       aim_codes.index(settings.gap.instead))
+        gap_place, gap_aim, instead = (
+            settings.gap.place,
+            aim_codes.index(settings.gap.aim),
+            aim_codes.index(settings.gap.instead),
+        )
         from_gap = open_ended | (end >= np.datetime64(settings.gap.start))
         places_per_activity = places.groupby("activity_key").size()
         single_place = places_per_activity[places_per_activity == 1].index.to_numpy()
@@ -236,20 +272,22 @@ def demo_tables(framework: Framework, activities: int = DEFAULT_ACTIVITIES, part
     participants = np.where(rng.random(n) < 0.1, np.nan, participants)
     target = [[TARGET_GROUPS[(k * 7 + j) % len(TARGET_GROUPS)] for j in range(k % 3)] for k in title_choice]
 
-    activity_table = pd.DataFrame({
-        "activity_key": keys,
-        "partner_id": partner.partner_id.to_numpy(),
-        "activity_id": [f"DEMO-{k:07d}" for k in keys],
-        "title": titles,
-        "description": "Fictional demo activity.",
-        "sector": partner.sector.to_numpy(),
-        "start_date": start.astype("datetime64[D]"),
-        "end_date": np.where(open_ended, np.datetime64("NaT"), end).astype("datetime64[D]"),
-        "status": status,
-        "participants": participants,
-        "investment_gbp": investment,
-        "target_groups": target,
-    })
+    activity_table = pd.DataFrame(
+        {
+            "activity_key": keys,
+            "partner_id": partner.partner_id.to_numpy(),
+            "activity_id": [f"DEMO-{k:07d}" for k in keys],
+            "title": titles,
+            "description": "Fictional demo activity.",
+            "sector": partner.sector.to_numpy(),
+            "start_date": start.astype("datetime64[D]"),
+            "end_date": np.where(open_ended, np.datetime64("NaT"), end).astype("datetime64[D]"),
+            "status": status,
+            "participants": participants,
+            "investment_gbp": investment,
+            "target_groups": target,
+        }
+    )
     return {
         "partners": partner_table[["partner_id", "name", "sector"]],
         "activities": activity_table,
@@ -260,33 +298,51 @@ def demo_tables(framework: Framework, activities: int = DEFAULT_ACTIVITIES, part
     }
 
 
-def load_demo(con: duckdb.DuckDBPyConnection, framework: Framework, activities: int = DEFAULT_ACTIVITIES,
-              partners: int = DEFAULT_PARTNERS, today: date | None = None) -> int:
+def load_demo(
+    con: duckdb.DuckDBPyConnection,
+    framework: Framework,
+    activities: int = DEFAULT_ACTIVITIES,
+    partners: int = DEFAULT_PARTNERS,
+    today: date | None = None,
+) -> int:
     """Replace all activity data with the demo (in one transaction); the number of activities loaded."""
     tables = demo_tables(framework, activities, partners, today)
     with db.transaction(con):
-        for table in ("activity_aims", "activity_ways", "activity_themes", "activity_places", "activities",
-                      "partners", "uploads"):
+        for table in (
+            "activity_aims",
+            "activity_ways",
+            "activity_themes",
+            "activity_places",
+            "activities",
+            "partners",
+            "uploads",
+        ):
             con.execute(f"DELETE FROM {table}")  # fixed table names, no user input
         upload_id = con.execute(
             "INSERT INTO uploads (kind, uploaded_by, file_name, rows_read, rows_loaded, rows_rejected, status) "
             "VALUES ('demo', 'demo generator', 'demo data', ?, ?, 0, 'loaded') RETURNING upload_id",
-            [activities, activities]).fetchall()[0][0]
+            [activities, activities],
+        ).fetchall()[0][0]
         for name, frame in tables.items():
             if name == "partners":
                 frame = frame.assign(name_key=frame["name"].map(name_key))
             con.register("demo_frame", frame)
             if name == "activities":
-                con.execute("INSERT INTO activities (activity_key, partner_id, activity_id, version, upload_id, title, "
-                            "description, sector, start_date, end_date, status, participants, investment_gbp, "
-                            "target_groups) SELECT activity_key, partner_id, activity_id, 1, ?, title, description, "
-                            "sector, start_date, end_date, status, participants, investment_gbp, target_groups "
-                            "FROM demo_frame", [upload_id])
+                con.execute(
+                    "INSERT INTO activities (activity_key, partner_id, activity_id, version, upload_id, title, "
+                    "description, sector, start_date, end_date, status, participants, investment_gbp, "
+                    "target_groups) SELECT activity_key, partner_id, activity_id, 1, ?, title, description, "
+                    "sector, start_date, end_date, status, participants, investment_gbp, target_groups "
+                    "FROM demo_frame",
+                    [upload_id],
+                )
             elif name == "activity_places":
                 con.execute("INSERT INTO activity_places SELECT activity_key, place_code, NULL FROM demo_frame")
             elif name == "partners":  # each name with its key (strategy/names.py)
-                con.execute("INSERT INTO partners (partner_id, name, name_key, sector) SELECT partner_id, name, "
-                            "name_key, sector FROM demo_frame")
+                con.execute(
+                    "INSERT INTO partners (partner_id, name, name_key, sector) SELECT partner_id, name, "
+                    "name_key, sector FROM demo_frame"
+                )
             else:
                 con.execute(f"INSERT INTO {name} BY NAME SELECT * FROM demo_frame")  # name from the fixed dict above
             con.unregister("demo_frame")

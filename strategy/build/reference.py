@@ -34,15 +34,19 @@ def reference_dir() -> Path:
     folder = Path(setting).expanduser() if setting else REFERENCE_DIR
     where = f" (set by {REFERENCE_SETTING})" if setting else ""
     if not folder.is_dir():
-        raise ReferenceDataError(f"The reference data folder {folder}{where} does not exist. Give the folder that "
-                             f"holds the partnership's indicators.toml, population.csv and area_centroids.csv, or "
-                             f"unset "
-                             f"{REFERENCE_SETTING} to use {REFERENCE_DIR}.")
+        raise ReferenceDataError(
+            f"The reference data folder {folder}{where} does not exist. Give the folder that "
+            f"holds the partnership's indicators.toml, population.csv and area_centroids.csv, or "
+            f"unset "
+            f"{REFERENCE_SETTING} to use {REFERENCE_DIR}."
+        )
     missing = [name for name in REQUIRED_FILES if not (folder / name).is_file()]
     if missing:
-        raise ReferenceDataError(f"The reference data folder {folder}{where} has no {', '.join(missing)}. Every "
-                             f"reference folder needs {', '.join(REQUIRED_FILES)} "
-                             f"(see {REFERENCE_DIR} for their layout).")
+        raise ReferenceDataError(
+            f"The reference data folder {folder}{where} has no {', '.join(missing)}. Every "
+            f"reference folder needs {', '.join(REQUIRED_FILES)} "
+            f"(see {REFERENCE_DIR} for their layout)."
+        )
     return folder
 
 
@@ -50,15 +54,21 @@ def reference_file(file_name: str) -> Path:
     """A file of the reference folder; one that is missing raises ReferenceDataError naming it."""
     path = reference_dir() / file_name
     if not path.is_file():
-        raise ReferenceDataError(f"The reference data folder {path.parent} has no {file_name}, which indicators.toml "
-                             "names. Add the file or correct the name in indicators.toml.")
+        raise ReferenceDataError(
+            f"The reference data folder {path.parent} has no {file_name}, which indicators.toml "
+            "names. Add the file or correct the name in indicators.toml."
+        )
     return path
 
 
 def read_reference(file_name: str) -> pd.DataFrame:
     """One long-format reference CSV (area_code, area_name, indicator, period, value, ..., source_url)."""
-    return pd.read_csv(reference_file(file_name), dtype={"area_code": "string", "value": "string"},
-                       keep_default_na=False, na_values=[""])
+    return pd.read_csv(
+        reference_file(file_name),
+        dtype={"area_code": "string", "value": "string"},
+        keep_default_na=False,
+        na_values=[""],
+    )
 
 
 def period_label(raw: str) -> str:
@@ -99,10 +109,20 @@ def place_rows(framework: Framework) -> pd.DataFrame:
     rows = []
     for place in framework.places:
         people, source = place_population(framework, place.code, pop)
-        rows.append({"code": place.code, "name": place.name, "level": place.level, "parent": place.parent,
-                     "valid_from": place.valid_from, "valid_to": place.valid_to, "population": people,
-                     "population_source": source,
-                     "lat": lat.get(place.code), "lon": lon.get(place.code)})
+        rows.append(
+            {
+                "code": place.code,
+                "name": place.name,
+                "level": place.level,
+                "parent": place.parent,
+                "valid_from": place.valid_from,
+                "valid_to": place.valid_to,
+                "population": people,
+                "population_source": source,
+                "lat": lat.get(place.code),
+                "lon": lon.get(place.code),
+            }
+        )
     return pd.DataFrame(rows)
 
 
@@ -132,15 +152,17 @@ def indicator_value_rows(definition: dict, known_places: set[str]) -> pd.DataFra
     data = read_reference(definition["file"])
     data = data[data.indicator.str.contains(definition["match"], regex=False)]
     data = data[data.area_code.isin(known_places)]
-    return pd.DataFrame({
-        "indicator_id": definition["id"],
-        "place_code": data.area_code.astype(str),
-        "period": data.period.map(period_label),
-        "value": pd.to_numeric(data.value, errors="coerce"),
-        "lower_ci": pd.to_numeric(data.lower_ci, errors="coerce"),
-        "upper_ci": pd.to_numeric(data.upper_ci, errors="coerce"),
-        "source": data.source_url,
-    })
+    return pd.DataFrame(
+        {
+            "indicator_id": definition["id"],
+            "place_code": data.area_code.astype(str),
+            "period": data.period.map(period_label),
+            "value": pd.to_numeric(data.value, errors="coerce"),
+            "lower_ci": pd.to_numeric(data.lower_ci, errors="coerce"),
+            "upper_ci": pd.to_numeric(data.upper_ci, errors="coerce"),
+            "source": data.source_url,
+        }
+    )
 
 
 def with_published_comparisons(definition: dict, values: pd.DataFrame) -> pd.DataFrame:
@@ -168,13 +190,17 @@ def with_published_comparisons(definition: dict, values: pd.DataFrame) -> pd.Dat
         if key not in loaded:
             problems.append(f"{r.area_code} {r.period}: no value of {definition['id']} to put the verdict beside")
         elif pd.isna(loaded[key]) or abs(float(r.value) - loaded[key]) > 1e-9:
-            problems.append(f"{r.area_code} {r.period}: the verdict was published with the value {r.value}, but "
-                            f"the value loaded is {loaded[key]}")
+            problems.append(
+                f"{r.area_code} {r.period}: the verdict was published with the value {r.value}, but "
+                f"the value loaded is {loaded[key]}"
+            )
         else:
             words[key] = word
     if problems:
-        raise ValueError(f"{file_name} does not match the values of indicator {definition['id']} "
-                         f"({len(problems)} rows); correct one of the files: " + "; ".join(problems[:5]))
+        raise ValueError(
+            f"{file_name} does not match the values of indicator {definition['id']} "
+            f"({len(problems)} rows); correct one of the files: " + "; ".join(problems[:5])
+        )
     values["published_comparison"] = [words.get((r.place_code, r.period)) for r in values.itertuples()]
     return values
 
@@ -184,20 +210,36 @@ def load_reference(con: duckdb.DuckDBPyConnection, framework: Framework) -> None
     places = place_rows(framework)
     con.register("reference_places", places)
     con.execute("DELETE FROM places")
-    con.execute("INSERT INTO places SELECT code, name, level, parent, valid_from, valid_to, population, "
-                "population_source, lat, lon FROM reference_places")
+    con.execute(
+        "INSERT INTO places SELECT code, name, level, parent, valid_from, valid_to, population, "
+        "population_source, lat, lon FROM reference_places"
+    )
     con.unregister("reference_places")
     known = set(places.code)
     for order, definition in enumerate(indicator_definitions(), start=1):
         con.execute("DELETE FROM indicator_values WHERE indicator_id = ? AND upload_id IS NULL", [definition["id"]])
-        con.execute("INSERT OR REPLACE INTO indicators (indicator_id, name, short_name, unit, polarity, aim, source, "
-                    "definition, headline, year_starts, display_order) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", [
-            definition["id"], definition["name"], definition.get("short_name"), definition["unit"],
-            definition["polarity"], definition.get("aim"), definition["source"], definition["definition"],
-            bool(definition.get("headline", False)), definition.get("year_starts"), order])
+        con.execute(
+            "INSERT OR REPLACE INTO indicators (indicator_id, name, short_name, unit, polarity, aim, source, "
+            "definition, headline, year_starts, display_order) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            [
+                definition["id"],
+                definition["name"],
+                definition.get("short_name"),
+                definition["unit"],
+                definition["polarity"],
+                definition.get("aim"),
+                definition["source"],
+                definition["definition"],
+                bool(definition.get("headline", False)),
+                definition.get("year_starts"),
+                order,
+            ],
+        )
         values = with_published_comparisons(definition, indicator_value_rows(definition, known))
         con.register("reference_values", values)
-        con.execute("INSERT INTO indicator_values (indicator_id, place_code, period, value, lower_ci, upper_ci, "
-                    "source, published_comparison) SELECT indicator_id, place_code, period, value, lower_ci, "
-                    "upper_ci, source, published_comparison FROM reference_values")
+        con.execute(
+            "INSERT INTO indicator_values (indicator_id, place_code, period, value, lower_ci, upper_ci, "
+            "source, published_comparison) SELECT indicator_id, place_code, period, value, lower_ci, "
+            "upper_ci, source, published_comparison FROM reference_values"
+        )
         con.unregister("reference_values")

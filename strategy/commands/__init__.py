@@ -12,8 +12,9 @@ COMMAND_MODULES = (init, views, indicators, board_pack, operations, imports, upl
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="python -m strategy",
-                                     description="The strategy alignment dashboard: data and exports.")
+    parser = argparse.ArgumentParser(
+        prog="python -m strategy", description="The strategy alignment dashboard: data and exports."
+    )
     add_database_option(parser)
     add_acting_user_option(parser)
     subparsers = parser.add_subparsers(title="commands", metavar="COMMAND", dest="command")

@@ -21,12 +21,17 @@ from strategy.framework import load_framework
 
 def register(subparsers) -> None:
     command = subparsers.add_parser(
-        "board-pack", help="the board pack (PowerPoint or PDF) for the filters",
+        "board-pack",
+        help="the board pack (PowerPoint or PDF) for the filters",
         description="Writes one slide per view (overview, alignment, gaps, need against effort, map) with the "
-                    "headline as the title, the chart, its key figures as an editable table, source and caveats.")
+        "headline as the title, the chart, its key figures as an editable table, source and caveats.",
+    )
     command.add_argument("file", metavar="FILE.pptx|FILE.pdf")
-    command.add_argument("--template", metavar="FILE.pptx",
-                         help="a PowerPoint file whose layouts supply the partnership's logo, fonts and colours")
+    command.add_argument(
+        "--template",
+        metavar="FILE.pptx",
+        help="a PowerPoint file whose layouts supply the partnership's logo, fonts and colours",
+    )
     add_filter_options(command)
     add_acting_user_option(command)
     command.set_defaults(run=run_board_pack)
@@ -55,8 +60,9 @@ def run_board_pack(args: argparse.Namespace) -> int:
     try:
         with con:
             db.migrate(con)
-            pack = board_pack.board_pack_bytes(con, framework, filters, target.suffix.lower(), template,
-                                               actor=acting_user(args, con))
+            pack = board_pack.board_pack_bytes(
+                con, framework, filters, target.suffix.lower(), template, actor=acting_user(args, con)
+            )
     except UsageError as problem:
         return fail(str(problem), 2)
     except PermissionDenied as problem:

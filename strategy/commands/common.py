@@ -19,8 +19,12 @@ class UsageError(Exception):
 
 
 def add_database_option(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--db", metavar="PATH", default=argparse.SUPPRESS,
-                        help="database file (default: $STRATEGY_DB or data/strategy.duckdb)")
+    parser.add_argument(
+        "--db",
+        metavar="PATH",
+        default=argparse.SUPPRESS,
+        help="database file (default: $STRATEGY_DB or data/strategy.duckdb)",
+    )
 
 
 def database_argument(args: argparse.Namespace) -> str | None:
@@ -29,8 +33,13 @@ def database_argument(args: argparse.Namespace) -> str | None:
 
 def add_acting_user_option(parser: argparse.ArgumentParser) -> None:
     """--as EMAIL: who is acting. Accepted before the command (a global option) and after it."""
-    parser.add_argument("--as", dest="as_email", metavar="EMAIL", default=argparse.SUPPRESS,
-                        help="act as this user (required when sign-in is on; in local mode the local user acts)")
+    parser.add_argument(
+        "--as",
+        dest="as_email",
+        metavar="EMAIL",
+        default=argparse.SUPPRESS,
+        help="act as this user (required when sign-in is on; in local mode the local user acts)",
+    )
 
 
 def acting_user(args: argparse.Namespace, con) -> User:
@@ -54,6 +63,7 @@ def refused(problem: PermissionDenied, args: argparse.Namespace | None = None) -
     if args is not None and isinstance(problem.user, User) and problem.action:
         from strategy import db
         from strategy.audit import record_refusal
+
         try:
             con = db.connect(database_argument(args))
         except db.DatabaseUnavailable:
@@ -66,12 +76,16 @@ def refused(problem: PermissionDenied, args: argparse.Namespace | None = None) -
 
 def add_filter_options(parser: argparse.ArgumentParser) -> None:
     group = parser.add_argument_group("filters (repeat an option to choose several)")
-    group.add_argument("--place", action="append", default=[], metavar="CODE_OR_NAME",
-                       help="a district, city or county (name or ONS code); a county includes its districts")
+    group.add_argument(
+        "--place",
+        action="append",
+        default=[],
+        metavar="CODE_OR_NAME",
+        help="a district, city or county (name or ONS code); a county includes its districts",
+    )
     group.add_argument("--sector", action="append", default=[], metavar="NAME")
     group.add_argument("--aim", action="append", default=[], metavar="AIM", help="an aim's code: A1, A2, ...")
-    group.add_argument("--way", action="append", default=[], metavar="WAY",
-                       help="a way of working's code: W1, W2, ...")
+    group.add_argument("--way", action="append", default=[], metavar="WAY", help="a way of working's code: W1, W2, ...")
     group.add_argument("--theme", action="append", default=[], metavar="THEME", help="a theme's code: T1, T2, ...")
     group.add_argument("--partner", action="append", default=[], metavar="NAME")
     group.add_argument("--from", dest="date_from", metavar="YYYY-MM-DD")
@@ -86,8 +100,10 @@ def filters_from_arguments(args: argparse.Namespace, framework: Framework | None
         code = framework.resolve("place", text)
         if not code or framework.place(code).level == "country":
             example = framework.example_place() or framework.local_places()[0]
-            raise UsageError(f"--place {text!r} is not a place of the partnership; use a name such as "
-                             f"'{example.name}' or an ONS code such as {example.code}")
+            raise UsageError(
+                f"--place {text!r} is not a place of the partnership; use a name such as "
+                f"'{example.name}' or an ONS code such as {example.code}"
+            )
         places.append(code)
 
     def codes(kind: str, values: list[str], option: str) -> tuple[str, ...]:
@@ -112,10 +128,16 @@ def filters_from_arguments(args: argparse.Namespace, framework: Framework | None
         periods.today()  # a period's figures depend on today: a bad STRATEGY_TODAY is reported here
     except ValueError as problem:
         raise UsageError(str(problem)) from None
-    return Filters(places=tuple(places), sectors=codes("sector", args.sector, "--sector"),
-                   aims=codes("aim", args.aim, "--aim"), ways=codes("way", args.way, "--way"),
-                   themes=codes("theme", args.theme, "--theme"), partners=tuple(args.partner),
-                   date_from=day(args.date_from, "--from"), date_to=day(args.date_to, "--to"))
+    return Filters(
+        places=tuple(places),
+        sectors=codes("sector", args.sector, "--sector"),
+        aims=codes("aim", args.aim, "--aim"),
+        ways=codes("way", args.way, "--way"),
+        themes=codes("theme", args.theme, "--theme"),
+        partners=tuple(args.partner),
+        date_from=day(args.date_from, "--from"),
+        date_to=day(args.date_to, "--to"),
+    )
 
 
 def print_json(value: Any) -> None:

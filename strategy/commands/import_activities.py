@@ -46,8 +46,16 @@ def run(args: argparse.Namespace) -> int:
     try:
         db.migrate(con)
         progress = None if args.json else (lambda fraction, text: print(f"{text} ...", file=sys.stderr, flush=True))
-        report = import_activities(con, data, path.name, args.partner, acting_user(args, con),
-                                   dry_run=args.dry_run, limits=limits, progress=progress)
+        report = import_activities(
+            con,
+            data,
+            path.name,
+            args.partner,
+            acting_user(args, con),
+            dry_run=args.dry_run,
+            limits=limits,
+            progress=progress,
+        )
     except UsageError as problem:
         return fail(str(problem), 2)
     except PermissionDenied as problem:  # the role, or another partner's organisation: nothing was read
@@ -62,8 +70,10 @@ def run(args: argparse.Namespace) -> int:
     else:
         print(report.message)
         if report.change_counts:
-            print("  compared with the partner's current activities: "
-                  + ", ".join(f"{count:,} {kind}" for kind, count in report.change_counts.items()))
+            print(
+                "  compared with the partner's current activities: "
+                + ", ".join(f"{count:,} {kind}" for kind, count in report.change_counts.items())
+            )
         for key, value in report.assumed.items():
             print(f"  assumed {key}: {value}")
         for warning in report.warnings:
@@ -79,8 +89,17 @@ def refused(args: argparse.Namespace, status: str, message: str) -> int:
     """A refusal before or around the import: one JSON object with --json (status busy or rejected), else a line
     on stderr; exit status 1 either way."""
     if args.json:
-        print_json({"status": status, "rows": 0, "upload_id": None, "errors": [], "errors_total": 0, "warnings": [],
-                    "message": message})
+        print_json(
+            {
+                "status": status,
+                "rows": 0,
+                "upload_id": None,
+                "errors": [],
+                "errors_total": 0,
+                "warnings": [],
+                "message": message,
+            }
+        )
         return 1
     return fail(message)
 
@@ -93,5 +112,8 @@ def close(con) -> None:
     try:
         con.close()
     except WRITE_FAILURES as failed:
-        print(f"note: the database file could not be tidied up on closing ({failed}); what was saved is kept in "
-              "its write-ahead log and applied when it is next opened. Free space on the server.", file=sys.stderr)
+        print(
+            f"note: the database file could not be tidied up on closing ({failed}); what was saved is kept in "
+            "its write-ahead log and applied when it is next opened. Free space on the server.",
+            file=sys.stderr,
+        )

@@ -12,8 +12,9 @@ from strategy.framework import FrameworkError
 def register(subparsers) -> None:
     parser = subparsers.add_parser("init", help="create or upgrade the database; --demo loads the demo data")
     parser.add_argument("--demo", action="store_true", help="replace all activities with the fictional demo")
-    parser.add_argument("--activities", type=int, default=None,
-                        help="how many demo activities (default 1,500; for benchmarks: 1000000)")
+    parser.add_argument(
+        "--activities", type=int, default=None, help="how many demo activities (default 1,500; for benchmarks: 1000000)"
+    )
     add_acting_user_option(parser)
     parser.set_defaults(run=run)
 
@@ -39,8 +40,14 @@ def run(args: argparse.Namespace) -> int:
         report = build_database(database_argument(args), with_demo=args.demo, activities=args.activities)
         if actor is not None:
             with db.connect(database_argument(args)) as con:
-                db.audit(con, actor, "init database", ("demo data loaded; " if args.demo else "")
-                         + "migrations: " + (", ".join(report.migrations_applied) or "none"))
+                db.audit(
+                    con,
+                    actor,
+                    "init database",
+                    ("demo data loaded; " if args.demo else "")
+                    + "migrations: "
+                    + (", ".join(report.migrations_applied) or "none"),
+                )
     except DatabaseUnavailable as problem:
         return fail(str(problem))
     except UsageError as problem:

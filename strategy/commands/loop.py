@@ -61,6 +61,7 @@ def _day(text: str | None) -> date | None:
 
 def _open(args: argparse.Namespace):
     from strategy import db
+
     """The database, upgraded to the decisions and scenarios tables if it predates them."""
     con = db.connect(database_argument(args), read_only=False)
     db.migrate(con)
@@ -77,6 +78,7 @@ def run_decisions(args: argparse.Namespace) -> int:
     from strategy import db, periods
     from strategy.framework import load_framework
     from strategy.loop import decisions
+
     framework = load_framework()
     try:
         con = _open(args)
@@ -93,17 +95,28 @@ def run_decisions(args: argparse.Namespace) -> int:
                 else:
                     for row in table.itertuples():
                         due = f", due {periods.govuk_date(row.due_date)}" if pd.notna(row.due_date) else ""
-                        print(f"{row.decision_id}. {row.what} — {row.owner}, {decisions.STATES[row.state].lower()}"
-                              f"{due}; since {periods.govuk_date(row.decided_on)}: {decisions.movement_text(row)}"
-                              + f" [view: {decisions.view_words(framework, row.view_query, row.view_page)}"
-                              + (f", link ?{row.view_query}]" if row.view_query else "]"))
+                        print(
+                            f"{row.decision_id}. {row.what} — {row.owner}, {decisions.STATES[row.state].lower()}"
+                            f"{due}; since {periods.govuk_date(row.decided_on)}: {decisions.movement_text(row)}"
+                            + f" [view: {decisions.view_words(framework, row.view_query, row.view_page)}"
+                            + (f", link ?{row.view_query}]" if row.view_query else "]")
+                        )
                 return 0
             actor = acting_user(args, con)
             if args.action == "add":
                 filters = filters_from_arguments(args, framework)
-                made = decisions.record_decision(con, framework, actor, args.what, args.owner, filters,
-                                                 due_date=_day(args.due), view_page=args.view,
-                                                 experiment_id=args.experiment, reflection_id=args.commitment)
+                made = decisions.record_decision(
+                    con,
+                    framework,
+                    actor,
+                    args.what,
+                    args.owner,
+                    filters,
+                    due_date=_day(args.due),
+                    view_page=args.view,
+                    experiment_id=args.experiment,
+                    reflection_id=args.commitment,
+                )
                 print(f"Recorded decision {made.decision_id}: {made.what} (owner {made.owner}, open).")
             else:
                 made = decisions.set_state(con, actor, args.decision_id, args.state)
@@ -119,6 +132,7 @@ def run_scenarios(args: argparse.Namespace) -> int:
     from strategy import db
     from strategy.framework import load_framework
     from strategy.loop import scenarios
+
     framework = load_framework()
     try:
         con = _open(args)
@@ -133,6 +147,8 @@ def run_scenarios(args: argparse.Namespace) -> int:
         else:
             for row in table.itertuples():
                 pack = "in the board pack" if row.in_board_pack else "not in the board pack"
-                print(f"{row.scenario_id}. {row.name} ({scenarios.SCENARIO_MARK.lower()}, {pack}): "
-                      f"{scenarios.describe(framework, scenarios.saved_settings(row))}")
+                print(
+                    f"{row.scenario_id}. {row.name} ({scenarios.SCENARIO_MARK.lower()}, {pack}): "
+                    f"{scenarios.describe(framework, scenarios.saved_settings(row))}"
+                )
     return 0

@@ -17,14 +17,16 @@ from strategy.commands.common import (
 
 
 def register(subparsers) -> None:
-    make = subparsers.add_parser("backup", help="write a checked copy of the whole database to a new folder "
-                                                "(works while the dashboard runs)")
+    make = subparsers.add_parser(
+        "backup", help="write a checked copy of the whole database to a new folder (works while the dashboard runs)"
+    )
     make.add_argument("directory", metavar="DIR", help="a new or empty folder")
     make.add_argument("--json", action="store_true", help="print the manifest")
     add_acting_user_option(make)
     make.set_defaults(run=run_backup)
-    restore = subparsers.add_parser("restore", help="rebuild the database from a backup folder and verify it "
-                                                    "(stop the dashboard first)")
+    restore = subparsers.add_parser(
+        "restore", help="rebuild the database from a backup folder and verify it (stop the dashboard first)"
+    )
     restore.add_argument("directory", metavar="DIR")
     add_acting_user_option(restore)
     restore.set_defaults(run=run_restore)
@@ -32,8 +34,11 @@ def register(subparsers) -> None:
     listing.add_argument("--json", action="store_true")
     listing.set_defaults(run=run_list)
     check = subparsers.add_parser("health", help="run a real query against the main tables; exit 0 when healthy")
-    check.add_argument("--url", metavar="URL", help="ask the running dashboard (e.g. http://127.0.0.1:8501) "
-                                                  "instead of opening the file")
+    check.add_argument(
+        "--url",
+        metavar="URL",
+        help="ask the running dashboard (e.g. http://127.0.0.1:8501) instead of opening the file",
+    )
     check.add_argument("--json", action="store_true")
     check.set_defaults(run=run_health)
 
@@ -52,8 +57,9 @@ def run_backup(args: argparse.Namespace) -> int:
         if not problem.in_use:
             return fail(str(problem))
         print("The dashboard has the database open; asking it to write the backup ...")
-        reply = backup_requests.ask_dashboard_for_backup(directory, database,
-                                                         acting_email=getattr(args, "as_email", None))
+        reply = backup_requests.ask_dashboard_for_backup(
+            directory, database, acting_email=getattr(args, "as_email", None)
+        )
         if not reply["ok"]:
             return fail(reply["message"])
         manifest = reply["manifest"]
@@ -73,8 +79,10 @@ def run_backup(args: argparse.Namespace) -> int:
         print_json(manifest)
     else:
         rows = sum(t["rows"] for t in manifest["tables"].values())
-        print(f"Backup written to {directory}: {len(manifest['tables'])} tables, {rows:,} rows "
-              "(row counts and content hashes in manifest.json).")
+        print(
+            f"Backup written to {directory}: {len(manifest['tables'])} tables, {rows:,} rows "
+            "(row counts and content hashes in manifest.json)."
+        )
     return 0
 
 
@@ -97,8 +105,12 @@ def run_restore(args: argparse.Namespace) -> int:
     if report.ok:
         with db.connect(database_argument(args)) as con:
             db.migrate(con)
-            db.audit(con, actor or getattr(args, "as_email", None) or "command line (database was unreadable)",
-                     "restore", f"from {args.directory}")
+            db.audit(
+                con,
+                actor or getattr(args, "as_email", None) or "command line (database was unreadable)",
+                "restore",
+                f"from {args.directory}",
+            )
     print(report.message)
     for problem in report.problems:
         print(f"  {problem}")
@@ -129,8 +141,10 @@ def run_list(args: argparse.Namespace) -> int:
     else:
         print(f"Backups in {root} (automatic ones kept {backup.keep_days()} days):")
         for item in found:
-            print(f"  {item['created_at']}  {item['reason']:<22} {item['activities'] or 0:>9,} activity rows  "
-                  f"{item['folder']}")
+            print(
+                f"  {item['created_at']}  {item['reason']:<22} {item['activities'] or 0:>9,} activity rows  "
+                f"{item['folder']}"
+            )
     return 0
 
 
@@ -170,6 +184,8 @@ def _parts(body: dict) -> dict:
     log (or run this command without --url on the server, which reads the file and shows the figures)."""
     status = str(body.get("status", "unavailable"))
     message = body.pop("message", "") or (
-        "ok: the dashboard answered and its data is readable." if status == "ok" else
-        "unavailable: the dashboard's data cannot be read. The reason is in the server's log.")
+        "ok: the dashboard answered and its data is readable."
+        if status == "ok"
+        else "unavailable: the dashboard's data cannot be read. The reason is in the server's log."
+    )
     return {"message": message, "figures": {k: v for k, v in body.items() if k != "status"}}

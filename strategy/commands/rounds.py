@@ -25,8 +25,9 @@ def register(subparsers) -> None:
     opening.add_argument("name", metavar="NAME", help="the round's name, e.g. '2026/27 Q2'")
     opening.add_argument("--deadline", required=True, metavar="YYYY-MM-DD")
     expected = opening.add_mutually_exclusive_group(required=True)
-    expected.add_argument("--partner", action="append", metavar="NAME", help="a partner expected to return "
-                          "(repeat for several)")
+    expected.add_argument(
+        "--partner", action="append", metavar="NAME", help="a partner expected to return (repeat for several)"
+    )
     expected.add_argument("--all", action="store_true", help="every partner is expected to return")
     opening.set_defaults(run=run_open)
     listing = actions.add_parser("list", help="every round, newest first")
@@ -48,6 +49,7 @@ def register(subparsers) -> None:
 
 def _today_or_usage() -> None:
     from strategy import periods  # heavy (pandas, DuckDB): loaded only when a command runs
+
     try:
         periods.today()
     except ValueError as problem:
@@ -57,6 +59,7 @@ def _today_or_usage() -> None:
 def run_open(args: argparse.Namespace) -> int:
     from strategy import db  # heavy (pandas, DuckDB): loaded only when a command runs
     from strategy.rounds import RoundProblem, open_round, round_status
+
     try:
         con = db.connect(database_argument(args))
     except db.DatabaseUnavailable as problem:
@@ -64,22 +67,26 @@ def run_open(args: argparse.Namespace) -> int:
     with con:
         try:
             db.migrate(con)
-            opened = open_round(con, acting_user(args, con), args.name, args.deadline, partners=args.partner,
-                                all_partners=args.all)
+            opened = open_round(
+                con, acting_user(args, con), args.name, args.deadline, partners=args.partner, all_partners=args.all
+            )
             _, table = round_status(con, acting_user(args, con), opened.name)
         except (UsageError, RoundProblem) as problem:
             return fail(str(problem), 2)
         except PermissionDenied as problem:
             return refused(problem, args)
-    names = ", ".join(table.partner) if len(table) <= 10 else f"see: python -m strategy rounds status \"{opened.name}\""
-    print(f"Opened the round {opened.name}: deadline {opened.deadline:%d/%m/%Y}, {len(table):,} partner"
-          f"{'s' if len(table) != 1 else ''} expected ({names}).")
+    names = ", ".join(table.partner) if len(table) <= 10 else f'see: python -m strategy rounds status "{opened.name}"'
+    print(
+        f"Opened the round {opened.name}: deadline {opened.deadline:%d/%m/%Y}, {len(table):,} partner"
+        f"{'s' if len(table) != 1 else ''} expected ({names})."
+    )
     return 0
 
 
 def run_list(args: argparse.Namespace) -> int:
     from strategy import db  # heavy (pandas, DuckDB): loaded only when a command runs
     from strategy.rounds import list_rounds
+
     try:
         con = db.connect(database_argument(args), read_only=True)
     except db.DatabaseUnavailable as problem:
@@ -103,6 +110,7 @@ def run_list(args: argparse.Namespace) -> int:
 def run_status(args: argparse.Namespace) -> int:
     from strategy import db, periods  # heavy (pandas, DuckDB): loaded only when a command runs
     from strategy.rounds import RoundProblem, round_status
+
     try:
         con = db.connect(database_argument(args), read_only=True)
     except db.DatabaseUnavailable as problem:
@@ -116,16 +124,28 @@ def run_status(args: argparse.Namespace) -> int:
         except PermissionDenied as problem:
             return refused(problem, args)
     if found is None:
-        return fail("There are no reporting rounds yet; open one with: python -m strategy rounds open NAME "
-                    "--deadline YYYY-MM-DD --all", 1)
+        return fail(
+            "There are no reporting rounds yet; open one with: python -m strategy rounds open NAME "
+            "--deadline YYYY-MM-DD --all",
+            1,
+        )
     counts = table.status.value_counts().to_dict()
     if args.json:
-        print_json({"round": found.name, "deadline": found.deadline.isoformat(), "opened_at": found.opened_at,
-                    "today": periods.today().isoformat(), "counts": counts,
-                    "partners": table.astype(object).where(table.notna(), None).to_dict(orient="records")})
+        print_json(
+            {
+                "round": found.name,
+                "deadline": found.deadline.isoformat(),
+                "opened_at": found.opened_at,
+                "today": periods.today().isoformat(),
+                "counts": counts,
+                "partners": table.astype(object).where(table.notna(), None).to_dict(orient="records"),
+            }
+        )
     else:
-        print(f"{found.name}: deadline {found.deadline:%d/%m/%Y}; "
-              + ", ".join(f"{counts.get(s, 0)} {s}" for s in ("returned", "late", "not started")))
+        print(
+            f"{found.name}: deadline {found.deadline:%d/%m/%Y}; "
+            + ", ".join(f"{counts.get(s, 0)} {s}" for s in ("returned", "late", "not started"))
+        )
         shown = table[["partner", "status", "returned_at", "returned_by", "upload_id"]].astype(object)
         shown["returned_at"] = [f"{t:%d/%m/%Y %H:%M}" if t == t and t is not None else "" for t in table.returned_at]
         print(shown.where(shown.notna(), "").to_string(index=False))
@@ -138,6 +158,7 @@ def run_return(args: argparse.Namespace) -> int:
     from strategy.rounds import prefilled_return
     from strategy.rounds.returns import record_download
     from strategy.rounds.round import find_round
+
     target = Path(args.file)
     if target.suffix.lower() != ".xlsx":
         return fail(f"{target}: a return is an Excel workbook; name the file ….xlsx", 2)
@@ -162,6 +183,8 @@ def run_return(args: argparse.Namespace) -> int:
         except PermissionDenied as problem:
             return refused(problem, args)
     exports.write_atomically(target, data)
-    print(f"Wrote {target}: the {count:,} current activities of {partner}, ready to update and upload "
-          f"(python -m strategy import activities {target} --partner \"{partner}\").")
+    print(
+        f"Wrote {target}: the {count:,} current activities of {partner}, ready to update and upload "
+        f'(python -m strategy import activities {target} --partner "{partner}").'
+    )
     return 0

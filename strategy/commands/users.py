@@ -77,8 +77,13 @@ def _records(table) -> list[dict]:
 def _actor(args: argparse.Namespace, con) -> User:
     from strategy.users import has_active_admin
 
-    if (args.action == "add" and args.role == "admin" and not getattr(args, "as_email", None)
-            and access.sign_in_mode() and not has_active_admin(con)):
+    if (
+        args.action == "add"
+        and args.role == "admin"
+        and not getattr(args, "as_email", None)
+        and access.sign_in_mode()
+        and not has_active_admin(con)
+    ):
         return FIRST_ADMIN_SETUP
     return acting_user(args, con)
 

@@ -55,13 +55,27 @@ def run_heatmap(args: argparse.Namespace) -> int:
     with con:
         cells = analysis.heatmap(con, framework, filters, rows=args.rows, columns=args.cols)
     if args.json:
-        print_json({"rows": args.rows, "columns": args.cols, "measure": args.measure,
-                    "filters": filters.describe(framework),
-                    "cells": [{"row": r.row_code, "row_label": r.row_label, "column": r.column_code,
-                               "column_label": r.column_label, "activities": int(r.activities),
-                               "investment": round(float(r.investment), 2),
-                               "participants": round(float(r.participants), 2),
-                               "value": float(getattr(r, args.measure))} for r in cells.itertuples()]})
+        print_json(
+            {
+                "rows": args.rows,
+                "columns": args.cols,
+                "measure": args.measure,
+                "filters": filters.describe(framework),
+                "cells": [
+                    {
+                        "row": r.row_code,
+                        "row_label": r.row_label,
+                        "column": r.column_code,
+                        "column_label": r.column_label,
+                        "activities": int(r.activities),
+                        "investment": round(float(r.investment), 2),
+                        "participants": round(float(r.participants), 2),
+                        "value": float(getattr(r, args.measure)),
+                    }
+                    for r in cells.itertuples()
+                ],
+            }
+        )
     else:
         print(f"{analysis.MEASURES[args.measure]} by {args.rows} and {args.cols} — {filters.describe(framework)}")
         print(analysis.heatmap_matrix(cells, args.measure).round(0).to_string())
@@ -93,7 +107,8 @@ def run_export(args: argparse.Namespace) -> int:
         coverage = analysis.data_coverage(con)
         by_place = analysis.place_summary(analysis.need_vs_effort(con, framework, filters))
     is_demo, filters_text = coverage.get("dataset") == "demo", filters.describe(framework)
-    exports.write_table(table, target, title="Activities", filters_text=filters_text, is_demo=is_demo,
-                        summaries={"By place": by_place})
+    exports.write_table(
+        table, target, title="Activities", filters_text=filters_text, is_demo=is_demo, summaries={"By place": by_place}
+    )
     print(f"Wrote {len(table):,} activities to {target}: {exports.describe_export(len(table), filters_text, is_demo)}")
     return 0

@@ -31,10 +31,22 @@ TEMPLATE_REQUIRED = ("indicator_id", "place_code", "period", "value")
 
 # The columns of the CSV behind Fingertips' "download data" button that the import reads.
 FINGERTIPS_COLUMNS = {
-    "indicator_id": "indicatorid", "indicator_name": "indicatorname", "place_code": "areacode",
-    "area_name": "areaname", "area_type": "areatype", "sex": "sex", "age": "age", "category_type": "categorytype",
-    "category": "category", "period": "timeperiod", "value": "value", "lower_ci": "lowerci950limit",
-    "upper_ci": "upperci950limit", "count": "count", "denominator": "denominator", "value_note": "valuenote",
+    "indicator_id": "indicatorid",
+    "indicator_name": "indicatorname",
+    "place_code": "areacode",
+    "area_name": "areaname",
+    "area_type": "areatype",
+    "sex": "sex",
+    "age": "age",
+    "category_type": "categorytype",
+    "category": "category",
+    "period": "timeperiod",
+    "value": "value",
+    "lower_ci": "lowerci950limit",
+    "upper_ci": "upperci950limit",
+    "count": "count",
+    "denominator": "denominator",
+    "value_note": "valuenote",
     # Fingertips' own verdicts, kept and shown beside ours: "Compared to England value or percentiles" (older
     # downloads: "Compared to England") and "Recent Trend".
     "published_comparison": ("comparedtoenglandvalueorpercentiles", "comparedtoengland"),
@@ -67,8 +79,10 @@ def decode_file(data: bytes, file_name: str) -> DecodedFile:
         try:
             cells = pd.read_excel(io.BytesIO(data), dtype=str, header=None, keep_default_na=False)
         except Exception as error:  # openpyxl raises many kinds for a damaged workbook
-            return DecodedFile(pd.DataFrame(), problems=[f"The Excel file could not be read ({error}). "
-                                                         "Save it again from Excel, or as CSV."])
+            return DecodedFile(
+                pd.DataFrame(),
+                problems=[f"The Excel file could not be read ({error}). Save it again from Excel, or as CSV."],
+            )
         return DecodedFile(cells.fillna(""), encoding="xlsx", delimiter=None)
     for encoding in ("utf-8-sig", "cp1252"):
         try:
@@ -77,8 +91,12 @@ def decode_file(data: bytes, file_name: str) -> DecodedFile:
         except UnicodeDecodeError:
             continue
     else:
-        return DecodedFile(pd.DataFrame(), problems=["The file is not text in UTF-8 or Windows-1252. Save it as "
-                                                     "'CSV UTF-8' from Excel and upload it again."])
+        return DecodedFile(
+            pd.DataFrame(),
+            problems=[
+                "The file is not text in UTF-8 or Windows-1252. Save it as 'CSV UTF-8' from Excel and upload it again."
+            ],
+        )
     if not text.strip():
         return DecodedFile(pd.DataFrame(), encoding, problems=["The file is empty."])
     first_line = text.splitlines()[0]
@@ -142,14 +160,23 @@ def fingertips_rows_to_keep(rows: pd.DataFrame, known_places: set[str]) -> tuple
         keep &= ~mask
 
     category_type = rows.get("category_type", pd.Series("", index=rows.index)).str.strip()
-    drop(category_type != "", "broken down by a category such as deprivation decile (" +
-         ", ".join(sorted(set(category_type[category_type != ""]))[:3]) + ")")
+    drop(
+        category_type != "",
+        "broken down by a category such as deprivation decile ("
+        + ", ".join(sorted(set(category_type[category_type != ""]))[:3])
+        + ")",
+    )
     sex = rows.get("sex", pd.Series("Persons", index=rows.index)).str.strip()
-    drop(sex.str.lower() != PERSONS, "for " + " or ".join(sorted(set(sex[sex.str.lower() != PERSONS]))) +
-         " (Persons kept)")
+    drop(
+        sex.str.lower() != PERSONS,
+        "for " + " or ".join(sorted(set(sex[sex.str.lower() != PERSONS]))) + " (Persons kept)",
+    )
     outside = ~rows.place_code.str.strip().isin(known_places)
-    drop(outside, "for areas outside the partnership, such as " +
-         ", ".join(sorted(set(rows.get("area_name", rows.place_code)[outside]))[:3]))
+    drop(
+        outside,
+        "for areas outside the partnership, such as "
+        + ", ".join(sorted(set(rows.get("area_name", rows.place_code)[outside]))[:3]),
+    )
     age = rows.get("age", pd.Series(ALL_AGES, index=rows.index)).str.strip()
     for indicator, ages in age[keep].groupby(rows.indicator_id[keep]):
         counts = Counter(ages)

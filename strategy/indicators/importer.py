@@ -39,17 +39,24 @@ DECIMAL_COMMA = re.compile(r"-?\d+,(\d{1,2}|\d{4,})")
 NUMBER_COLUMNS = ("value", "lower_ci", "upper_ci", "count", "denominator")
 # Cells publishers write instead of a number when a value is withheld or not available: stored as missing.
 MISSING_MARKERS = {"", "suppressed", "*", "x", "..", ":", "-", "na", "n/a", "nan", "null", "c", "[c]", "[x]"}
-POLARITY_WORDS = {"higher_is_better": "higher_is_better", "higher": "higher_is_better", "high": "higher_is_better",
-                  "lower_is_better": "lower_is_better", "lower": "lower_is_better", "low": "lower_is_better",
-                  "none": "none", "": "none"}
+POLARITY_WORDS = {
+    "higher_is_better": "higher_is_better",
+    "higher": "higher_is_better",
+    "high": "higher_is_better",
+    "lower_is_better": "lower_is_better",
+    "lower": "lower_is_better",
+    "low": "lower_is_better",
+    "none": "none",
+    "": "none",
+}
 
 
 @dataclass
 class IndicatorImportReport:
     """The outcome of one import, as the command line's JSON gives it (docs/architecture.md)."""
 
-    status: str                      # loaded, rejected, valid (dry run), duplicate
-    rows: int = 0                    # values that are (or would be) loaded
+    status: str  # loaded, rejected, valid (dry run), duplicate
+    rows: int = 0  # values that are (or would be) loaded
     upload_id: int | None = None
     errors: list[dict] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
@@ -96,11 +103,20 @@ def staged_rows(data: bytes, file_name: str, framework: Framework) -> tuple[pd.D
     layout = detect_layout(headers)
     report.layout = layout
     if layout is None:
-        report.errors = [_error(1, None, ", ".join(h for h in headers if h), (
-            "The header row is neither the indicator template nor a Fingertips download. The template needs "
-            "columns indicator_id, place_code, period and value (optional: lower_ci, upper_ci, count, denominator, "
-            "indicator_name, unit, polarity); a Fingertips file needs Indicator ID, Area Code, Sex, Age, "
-            "Time period and Value."))]
+        report.errors = [
+            _error(
+                1,
+                None,
+                ", ".join(h for h in headers if h),
+                (
+                    "The header row is neither the indicator template nor a Fingertips download. The template needs "
+                    "columns indicator_id, place_code, period and value (optional: lower_ci, upper_ci, count, "
+                    "denominator, "
+                    "indicator_name, unit, polarity); a Fingertips file needs Indicator ID, Area Code, Sex, Age, "
+                    "Time period and Value."
+                ),
+            )
+        ]
         return pd.DataFrame(), report
     if layout == TEMPLATE:
         positions, ignored = template_columns(headers)
@@ -118,8 +134,9 @@ def staged_rows(data: bytes, file_name: str, framework: Framework) -> tuple[pd.D
     return rows.reset_index(drop=True), report
 
 
-def validate_rows(rows: pd.DataFrame, framework: Framework,
-                  known_indicators: dict[str, dict]) -> tuple[pd.DataFrame, list[dict], list[str], list[dict]]:
+def validate_rows(
+    rows: pd.DataFrame, framework: Framework, known_indicators: dict[str, dict]
+) -> tuple[pd.DataFrame, list[dict], list[str], list[dict]]:
     """(values ready to load, new indicators, warnings, errors): every problem in every row."""
     errors: list[dict] = []
     warnings: list[str] = []
@@ -136,27 +153,53 @@ def validate_rows(rows: pd.DataFrame, framework: Framework,
         indicator, place, period = row.get("indicator_id", ""), row.get("place_code", ""), row.get("period", "")
         if place and place not in places:
             example = framework.example_place() or framework.local_places()[0]
-            errors.append(_error(number, "place_code", place, "Not a place of the partnership. Use the ONS code of "
-                                 f"a district, city, county or England ({framework.benchmark}), for example "
-                                 f"{example.code}."))
+            errors.append(
+                _error(
+                    number,
+                    "place_code",
+                    place,
+                    "Not a place of the partnership. Use the ONS code of "
+                    f"a district, city, county or England ({framework.benchmark}), for example "
+                    f"{example.code}.",
+                )
+            )
         if indicator and indicator not in known_indicators and indicator not in new_indicators:
             name = row.get("indicator_name", "")
             polarity = POLARITY_WORDS.get(row.get("polarity", "").lower().replace(" ", "_"))
             if not name:
-                errors.append(_error(number, "indicator_id", indicator, "A new indicator needs its name: add an "
-                                     "indicator_name column, or use an indicator ID the dashboard knows."))
+                errors.append(
+                    _error(
+                        number,
+                        "indicator_id",
+                        indicator,
+                        "A new indicator needs its name: add an "
+                        "indicator_name column, or use an indicator ID the dashboard knows.",
+                    )
+                )
             elif polarity is None:
-                errors.append(_error(number, "polarity", row.get("polarity"), "Write higher_is_better, "
-                                     "lower_is_better or none."))
+                errors.append(
+                    _error(number, "polarity", row.get("polarity"), "Write higher_is_better, lower_is_better or none.")
+                )
             else:
-                new_indicators[indicator] = {"indicator_id": indicator, "indicator_name": name,
-                                             "unit": row.get("unit") or None, "polarity": polarity}
+                new_indicators[indicator] = {
+                    "indicator_id": indicator,
+                    "indicator_name": name,
+                    "unit": row.get("unit") or None,
+                    "polarity": polarity,
+                }
         parsed = {}
         for column in NUMBER_COLUMNS:
             parsed[column] = _number(row.get(column, ""))
             if parsed[column] is not None and math.isnan(parsed[column]):
-                errors.append(_error(number, column, row.get(column), f"{column} is not a number. Write a number "
-                                     "such as 23.4, or leave it blank (or 'Suppressed') when there is no value."))
+                errors.append(
+                    _error(
+                        number,
+                        column,
+                        row.get(column),
+                        f"{column} is not a number. Write a number "
+                        "such as 23.4, or leave it blank (or 'Suppressed') when there is no value.",
+                    )
+                )
         note = row.get("value_note", "") or None
         if note and "suppress" in note.lower():
             parsed["value"] = None  # withheld values are missing, whatever the cell holds
@@ -165,8 +208,15 @@ def validate_rows(rows: pd.DataFrame, framework: Framework,
         errors += _consistency_errors(number, parsed)
         key = (indicator, place, period)
         if key in seen:
-            errors.append(_error(number, "period", period, f"{indicator} for {place} in {period} is also on row "
-                                 f"{seen[key]}; keep one row per indicator, place and period."))
+            errors.append(
+                _error(
+                    number,
+                    "period",
+                    period,
+                    f"{indicator} for {place} in {period} is also on row "
+                    f"{seen[key]}; keep one row per indicator, place and period.",
+                )
+            )
         seen.setdefault(key, number)
         try:
             published = published_verdict(row.get("published_comparison"))
@@ -174,29 +224,57 @@ def validate_rows(rows: pd.DataFrame, framework: Framework,
             published = None
             not_comparisons[row["published_comparison"].strip()] += 1
         trend = " ".join(str(row.get("published_trend") or "").split()).lower() or None
-        values.append({"indicator_id": indicator, "place_code": place, "period": period, **parsed,
-                       "value_note": note, "published_comparison": published, "published_trend": trend})
+        values.append(
+            {
+                "indicator_id": indicator,
+                "place_code": place,
+                "period": period,
+                **parsed,
+                "value_note": note,
+                "published_comparison": published,
+                "published_trend": trend,
+            }
+        )
     if not_comparisons:
-        warnings.append(f"{sum(not_comparisons.values())} value(s) carry a Fingertips comparison that is not better, "
-                        "similar, worse, higher or lower (" + ", ".join(sorted(not_comparisons)[:3]) + "); the "
-                        "values are loaded without Fingertips' verdict.")
+        warnings.append(
+            f"{sum(not_comparisons.values())} value(s) carry a Fingertips comparison that is not better, "
+            "similar, worse, higher or lower (" + ", ".join(sorted(not_comparisons)[:3]) + "); the "
+            "values are loaded without Fingertips' verdict."
+        )
     for indicator, details in new_indicators.items():
         details["unit"] = details["unit"] or _unit_from_counts(values, indicator)
-        warnings.append(f"Indicator {indicator} ({details['indicator_name']}) is new to the dashboard and was added "
-                        f"with polarity '{details['polarity']}' and unit '{details['unit'] or 'not known'}'.")
+        warnings.append(
+            f"Indicator {indicator} ({details['indicator_name']}) is new to the dashboard and was added "
+            f"with polarity '{details['polarity']}' and unit '{details['unit'] or 'not known'}'."
+        )
     return pd.DataFrame(values), list(new_indicators.values()), warnings, errors
 
 
 def _consistency_errors(row: int, v: dict) -> list[dict]:
     found = []
-    if v["lower_ci"] is not None and v["upper_ci"] is not None and not (math.isnan(v["lower_ci"]) or
-                                                                        math.isnan(v["upper_ci"])):
+    if (
+        v["lower_ci"] is not None
+        and v["upper_ci"] is not None
+        and not (math.isnan(v["lower_ci"]) or math.isnan(v["upper_ci"]))
+    ):
         if v["lower_ci"] > v["upper_ci"]:
-            found.append(_error(row, "lower_ci", v["lower_ci"], "The lower limit is above the upper limit; "
-                                "check the two columns are not swapped."))
+            found.append(
+                _error(
+                    row,
+                    "lower_ci",
+                    v["lower_ci"],
+                    "The lower limit is above the upper limit; check the two columns are not swapped.",
+                )
+            )
         elif v["value"] is not None and not math.isnan(v["value"]) and not v["lower_ci"] <= v["value"] <= v["upper_ci"]:
-            found.append(_error(row, "value", v["value"], f"The value is outside its interval "
-                                f"({v['lower_ci']} to {v['upper_ci']}); check the columns."))
+            found.append(
+                _error(
+                    row,
+                    "value",
+                    v["value"],
+                    f"The value is outside its interval ({v['lower_ci']} to {v['upper_ci']}); check the columns.",
+                )
+            )
     count, size = v["count"], v["denominator"]
     if count is not None and size is not None and not (math.isnan(count) or math.isnan(size)):
         if size <= 0 or count < 0 or count > size:
@@ -206,8 +284,13 @@ def _consistency_errors(row: int, v: dict) -> list[dict]:
 
 def _unit_from_counts(values: list[dict], indicator: str) -> str | None:
     """'%' when every value with a count and denominator is their percentage (to rounding), else not known."""
-    pairs = [v for v in values if v["indicator_id"] == indicator
-             and None not in (v["value"], v["count"], v["denominator"]) and v["denominator"]]
+    pairs = [
+        v
+        for v in values
+        if v["indicator_id"] == indicator
+        and None not in (v["value"], v["count"], v["denominator"])
+        and v["denominator"]
+    ]
     if pairs and all(abs(100 * v["count"] / v["denominator"] - v["value"]) < 0.6 for v in pairs):
         return "%"
     return None
@@ -217,8 +300,14 @@ def known_indicators(con: duckdb.DuckDBPyConnection) -> dict[str, dict]:
     return {r["indicator_id"]: r for r in db.query(con, "indicator_definitions").to_dict("records")}
 
 
-def import_indicator_file(con: duckdb.DuckDBPyConnection, framework: Framework, data: bytes, file_name: str,
-                          actor: User, dry_run: bool = False) -> IndicatorImportReport:
+def import_indicator_file(
+    con: duckdb.DuckDBPyConnection,
+    framework: Framework,
+    data: bytes,
+    file_name: str,
+    actor: User,
+    dry_run: bool = False,
+) -> IndicatorImportReport:
     """Validate a whole file and, unless dry_run or anything is wrong, load it in one transaction; the report.
 
     Analysts and admins only (PermissionDenied otherwise, before the file is read)."""
@@ -230,8 +319,10 @@ def import_indicator_file(con: duckdb.DuckDBPyConnection, framework: Framework, 
     previous = db.query(con, "indicator_upload_with_checksum", sha256=sha256)
     if len(previous):
         report.status, report.upload_id = "duplicate", int(previous.upload_id[0])
-        report.warnings.append(f"This file was already loaded as upload {report.upload_id} on "
-                               f"{previous.uploaded_at[0]:%d %b %Y}; nothing was loaded again.")
+        report.warnings.append(
+            f"This file was already loaded as upload {report.upload_id} on "
+            f"{previous.uploaded_at[0]:%d %b %Y}; nothing was loaded again."
+        )
         return report
     values, new_indicators, warnings, errors = validate_rows(rows, framework, known_indicators(con))
     report.warnings += warnings
@@ -255,10 +346,19 @@ def import_indicator_file(con: duckdb.DuckDBPyConnection, framework: Framework, 
         return report
     with db.transaction(con):
         report.status = "loaded"
-        upload_id = db.execute(con, "insert_indicator_upload", uploaded_by=actor.email, file_name=file_name,
-                               sha256=sha256, encoding=report.encoding, delimiter=report.delimiter,
-                               rows_read=len(rows), rows_loaded=len(values),
-                               report=json.dumps(report.as_dict(), default=str), original=original_in_row)[0][0]
+        upload_id = db.execute(
+            con,
+            "insert_indicator_upload",
+            uploaded_by=actor.email,
+            file_name=file_name,
+            sha256=sha256,
+            encoding=report.encoding,
+            delimiter=report.delimiter,
+            rows_read=len(rows),
+            rows_loaded=len(values),
+            report=json.dumps(report.as_dict(), default=str),
+            original=original_in_row,
+        )[0][0]
         report.upload_id = int(upload_id)
         for indicator in new_indicators:
             db.execute(con, "insert_imported_indicator", **indicator, source=f"Imported from {file_name}")

@@ -21,15 +21,21 @@ BETTER, SIMILAR, WORSE, NOT_COMPARED = "better", "similar", "worse", "not compar
 # For indicators with no polarity (neither direction is "good"), as Fingertips does.
 HIGHER, LOWER = "higher", "lower"
 INCREASING, DECREASING, NO_CHANGE, CANNOT_CALCULATE = (
-    "increasing", "decreasing", "no significant change", "cannot be calculated")
+    "increasing",
+    "decreasing",
+    "no significant change",
+    "cannot be calculated",
+)
 
 CI_PUBLISHED, CI_WILSON, CI_NONE = "published", "wilson", "none"
 
 # Where a comparison with England came from: the publisher's own verdict, or our rule applied to a 95% interval.
 COMPARISON_PUBLISHED, COMPARISON_COMPUTED = "published", "computed"
 # ... in the words shown beside every verdict.
-COMPARISON_SOURCE_WORDS = {COMPARISON_PUBLISHED: "Fingertips' published comparison",
-                           COMPARISON_COMPUTED: "our rule on the 95% interval"}
+COMPARISON_SOURCE_WORDS = {
+    COMPARISON_PUBLISHED: "Fingertips' published comparison",
+    COMPARISON_COMPUTED: "our rule on the 95% interval",
+}
 COMPARISON_WORDS = (BETTER, SIMILAR, WORSE, HIGHER, LOWER, NOT_COMPARED)
 _CONFIDENCE_SUFFIX = re.compile(r"\s*\(?\s*(95|99\.8)(\.0)?\s*%\s*\)?\s*$")
 
@@ -45,8 +51,10 @@ def published_verdict(text: object) -> str | None:
         return None
     if word in COMPARISON_WORDS:
         return word
-    raise ValueError(f"{str(text).strip()!r} is not a comparison with England; expected one of "
-                     + ", ".join(w.capitalize() for w in COMPARISON_WORDS))
+    raise ValueError(
+        f"{str(text).strip()!r} is not a comparison with England; expected one of "
+        + ", ".join(w.capitalize() for w in COMPARISON_WORDS)
+    )
 
 
 def wilson_interval(count: float, denominator: float, z: float = WILSON_Z) -> tuple[float, float]:
@@ -56,8 +64,10 @@ def wilson_interval(count: float, denominator: float, z: float = WILSON_Z) -> tu
     leaves 0-1 and behaves at 0 and at the denominator.
     """
     if denominator is None or count is None or denominator <= 0 or count < 0 or count > denominator:
-        raise ValueError(f"a proportion needs 0 <= count <= denominator and denominator > 0 "
-                         f"(got count {count}, denominator {denominator})")
+        raise ValueError(
+            f"a proportion needs 0 <= count <= denominator and denominator > 0 "
+            f"(got count {count}, denominator {denominator})"
+        )
     p = count / denominator
     centre = 2 * count + z * z
     spread = z * math.sqrt(z * z + 4 * count * (1 - p))
@@ -71,8 +81,9 @@ def _missing(*values) -> bool:
     return any(v is None or (isinstance(v, float) and math.isnan(v)) for v in values)
 
 
-def compare_with_benchmark(value: float | None, lower: float | None, upper: float | None,
-                           benchmark: float | None, polarity: str) -> str:
+def compare_with_benchmark(
+    value: float | None, lower: float | None, upper: float | None, benchmark: float | None, polarity: str
+) -> str:
     """better / similar / worse (or higher / similar / lower without polarity), else 'not compared'.
 
     The Fingertips rule: similar when the area's 95% interval contains the benchmark's value; otherwise
@@ -139,7 +150,7 @@ def _chi_squared_trend(points: Sequence[TrendPoint]) -> Trend:
         return Trend(NO_CHANGE, method)
     statistic = sum(x * (r - n * pooled) for x, r, n in zip(scores, counts, sizes))
     spread = sum(n * x * x for x, n in zip(scores, sizes)) - sum(n * x for x, n in zip(scores, sizes)) ** 2 / total
-    chi_squared = statistic ** 2 / (pooled * (1 - pooled) * spread)
+    chi_squared = statistic**2 / (pooled * (1 - pooled) * spread)
     if chi_squared <= CHI_SQUARED_95:
         return Trend(NO_CHANGE, method)
     return Trend(INCREASING if statistic > 0 else DECREASING, method)
@@ -160,11 +171,13 @@ def _weighted_regression_trend(points: Sequence[TrendPoint], z: float) -> Trend:
     return Trend(INCREASING if slope > 0 else DECREASING, method)
 
 
-_SPLIT_YEAR = re.compile(r"^(\d{4})\s*/\s*(\d{2}|\d{4})")          # 2015/16, 2015/2016
-_YEAR_RANGE = re.compile(r"^(\d{4})\s*-\s*(\d{2}|\d{4})(?!\d)")      # 2016 - 18, 2019-20
+_SPLIT_YEAR = re.compile(r"^(\d{4})\s*/\s*(\d{2}|\d{4})")  # 2015/16, 2015/2016
+_YEAR_RANGE = re.compile(r"^(\d{4})\s*-\s*(\d{2}|\d{4})(?!\d)")  # 2016 - 18, 2019-20
 _QUARTER = re.compile(r"\bQ([1-4])\b", re.IGNORECASE)
-_MONTHS = {m: i for i, m in enumerate(
-    ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"], start=1)}
+_MONTHS = {
+    m: i
+    for i, m in enumerate(["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"], start=1)
+}
 
 
 def _full_year(start: int, end_text: str) -> int:

@@ -33,18 +33,35 @@ from strategy.indicators.statistics import (
 
 # How far a published percentage may sit from count/denominator x 100 (rounding) for Wilson to apply.
 WILSON_TOLERANCE = 0.6
-CI_METHOD_WORDS = {CI_PUBLISHED: "95% confidence interval as published",
-                   CI_WILSON: "95% Wilson score interval computed from count and denominator",
-                   CI_NONE: "no interval: not published and no count and denominator to compute one"}
-ASSESSMENT_COLUMNS = ["indicator_id", "indicator_name", "place_code", "place_name", "period", "value", "lower_ci",
-                      "upper_ci", "ci_method", "england_value", "compared_to_england", "comparison_source",
-                      "recent_trend", "trend_method"]
+CI_METHOD_WORDS = {
+    CI_PUBLISHED: "95% confidence interval as published",
+    CI_WILSON: "95% Wilson score interval computed from count and denominator",
+    CI_NONE: "no interval: not published and no count and denominator to compute one",
+}
+ASSESSMENT_COLUMNS = [
+    "indicator_id",
+    "indicator_name",
+    "place_code",
+    "place_name",
+    "period",
+    "value",
+    "lower_ci",
+    "upper_ci",
+    "ci_method",
+    "england_value",
+    "compared_to_england",
+    "comparison_source",
+    "recent_trend",
+    "trend_method",
+]
 
 
 # What an indicator's years are, by the day they start (indicators.toml's year_starts): adult Active Lives years
 # run mid-November to mid-November, the children's survey follows the school year.
-YEAR_KINDS = {"11-16": ("Active Lives adult years, mid-November to mid-November", "mid-Nov to mid-Nov"),
-              "09-01": ("school years, September to August", "school year")}
+YEAR_KINDS = {
+    "11-16": ("Active Lives adult years, mid-November to mid-November", "mid-Nov to mid-Nov"),
+    "09-01": ("school years, September to August", "school year"),
+}
 
 
 def period_kind(year_starts: str | None) -> str:
@@ -90,9 +107,15 @@ def _interval(row, unit: str | None) -> tuple[float | None, float | None, str]:
     """The row's 95% interval and where it came from: published, Wilson from counts (percentages only), or none."""
     if _present(row.lower_ci) and _present(row.upper_ci):
         return row.lower_ci, row.upper_ci, CI_PUBLISHED
-    if unit == "%" and _present(row.value) and _present(row["count"]) and _present(row.denominator) \
-            and 0 <= row["count"] <= row.denominator and row.denominator > 0 \
-            and abs(100 * row["count"] / row.denominator - row.value) <= WILSON_TOLERANCE:
+    if (
+        unit == "%"
+        and _present(row.value)
+        and _present(row["count"])
+        and _present(row.denominator)
+        and 0 <= row["count"] <= row.denominator
+        and row.denominator > 0
+        and abs(100 * row["count"] / row.denominator - row.value) <= WILSON_TOLERANCE
+    ):
         lower, upper = wilson_interval(row["count"], row.denominator)
         return 100 * lower, 100 * upper, CI_WILSON
     return None, None, CI_NONE
@@ -129,8 +152,9 @@ def indicator_comparisons(con: duckdb.DuckDBPyConnection, framework: Framework, 
     return _compared(values, definition, framework.benchmark)[columns]
 
 
-def assess_indicator(con: duckdb.DuckDBPyConnection, framework: Framework, indicator_id: str,
-                     places: tuple[str, ...] = ()) -> pd.DataFrame:
+def assess_indicator(
+    con: duckdb.DuckDBPyConnection, framework: Framework, indicator_id: str, places: tuple[str, ...] = ()
+) -> pd.DataFrame:
     """Every place (or the given places, and England) and period of one indicator: value, 95% interval and its
     method, England's value, the comparison with England (Fingertips rule) and the recent trend up to that
     period. Periods in time order."""
@@ -139,9 +163,20 @@ def assess_indicator(con: duckdb.DuckDBPyConnection, framework: Framework, indic
     if places:
         values = values[values.place_code.isin([*places, framework.benchmark])].reset_index(drop=True)
     if definition is None or values.empty:
-        return pd.DataFrame(columns=ASSESSMENT_COLUMNS + ["count", "denominator", "value_note", "source", "unit",
-                                                          "polarity", "place_level", "published_comparison",
-                                                          "published_trend"])
+        return pd.DataFrame(
+            columns=ASSESSMENT_COLUMNS
+            + [
+                "count",
+                "denominator",
+                "value_note",
+                "source",
+                "unit",
+                "polarity",
+                "place_level",
+                "published_comparison",
+                "published_trend",
+            ]
+        )
     values = _compared(values, definition, framework.benchmark)
     periods = sorted_periods(values.period)
     trends = {}
@@ -151,7 +186,7 @@ def assess_indicator(con: duckdb.DuckDBPyConnection, framework: Framework, indic
         points = [TrendPoint(*(None if pd.isna(v) else v for v in row)) for row in full.itertuples(index=False)]
         for index, period in enumerate(periods):
             if period in by_period.index:
-                trends[(place, period)] = recent_trend(points[:index + 1])
+                trends[(place, period)] = recent_trend(points[: index + 1])
     values["recent_trend"] = [trends[(r.place_code, r.period)].direction for r in values.itertuples()]
     values["trend_method"] = [trends[(r.place_code, r.period)].method for r in values.itertuples()]
     values["indicator_name"] = definition["name"]
@@ -180,15 +215,25 @@ def _comparison(row, benchmark: str, polarity: str) -> tuple[str, str | None]:
 
 def comparison_phrase(verdict: str | None, source: str | None) -> str:
     """'worse than England (Fingertips' published comparison)'; 'not compared with England' without a verdict."""
-    words = {"better": "better than England", "worse": "worse than England", "similar": "similar to England",
-             "higher": "higher than England", "lower": "lower than England"}
+    words = {
+        "better": "better than England",
+        "worse": "worse than England",
+        "similar": "similar to England",
+        "higher": "higher than England",
+        "lower": "lower than England",
+    }
     if verdict not in words:
         return "not compared with England"
     return words[verdict] + (f" ({COMPARISON_SOURCE_WORDS[source]})" if source in COMPARISON_SOURCE_WORDS else "")
 
 
-def indicator_assessments(con: duckdb.DuckDBPyConnection, framework: Framework, indicator_id: str | None = None,
-                          place_code: str | None = None, period: str | None = None) -> pd.DataFrame:
+def indicator_assessments(
+    con: duckdb.DuckDBPyConnection,
+    framework: Framework,
+    indicator_id: str | None = None,
+    place_code: str | None = None,
+    period: str | None = None,
+) -> pd.DataFrame:
     """The assessment of one indicator or all, optionally for one place and one period (the CLI's answer)."""
     ids = [indicator_id] if indicator_id else list(indicator_catalogue(con).indicator_id)
     chosen = (place_code,) if place_code else ()
@@ -212,9 +257,21 @@ def latest_summary(assessed: pd.DataFrame, framework: Framework, period: str | N
     codes = [framework.benchmark] + [p.code for p in framework.local_places()]
     names = {p.code: p.name for p in framework.places}
     table = pd.DataFrame({"place_code": codes, "place_name": [names[c] for c in codes]})
-    chosen = assessed[assessed.period == period][["place_code", "period", "value", "lower_ci", "upper_ci",
-                                                  "ci_method", "compared_to_england", "comparison_source",
-                                                  "recent_trend", "published_comparison", "published_trend"]]
+    chosen = assessed[assessed.period == period][
+        [
+            "place_code",
+            "period",
+            "value",
+            "lower_ci",
+            "upper_ci",
+            "ci_method",
+            "compared_to_england",
+            "comparison_source",
+            "recent_trend",
+            "published_comparison",
+            "published_trend",
+        ]
+    ]
     table = table.merge(chosen, on="place_code", how="left")
     table["period"] = period
     for column in ("value", "lower_ci", "upper_ci"):
@@ -224,8 +281,14 @@ def latest_summary(assessed: pd.DataFrame, framework: Framework, period: str | N
     return table
 
 
-def activity_timeline(con: duckdb.DuckDBPyConnection, framework: Framework, filters: Filters, indicator_id: str,
-                      place_codes: tuple[str, ...], today: date | None = None) -> pd.DataFrame:
+def activity_timeline(
+    con: duckdb.DuckDBPyConnection,
+    framework: Framework,
+    filters: Filters,
+    indicator_id: str,
+    place_codes: tuple[str, ...],
+    today: date | None = None,
+) -> pd.DataFrame:
     """Activities started per indicator period in the chosen places (all when none) that address the indicator's aim.
 
     Counts activities by start date in the indicator's own years (Active Lives: mid-November to mid-November),
@@ -235,10 +298,16 @@ def activity_timeline(con: duckdb.DuckDBPyConnection, framework: Framework, filt
     definition = indicator_definition(con, indicator_id) or {}
     aim = definition.get("aim")
     scoped = replace(filters, places=tuple(place_codes) or filters.places, aims=(aim,) if aim else filters.aims)
-    month, day = (int(part) for part in definition["year_starts"].split("-")) if definition.get("year_starts") \
-        else (None, None)
-    timeline = db.query(con, "activities_started_by_indicator_year", year_start_month=month, year_start_day=day,
-                        **scoped.sql_parameters(framework))
+    month, day = (
+        (int(part) for part in definition["year_starts"].split("-")) if definition.get("year_starts") else (None, None)
+    )
+    timeline = db.query(
+        con,
+        "activities_started_by_indicator_year",
+        year_start_month=month,
+        year_start_day=day,
+        **scoped.sql_parameters(framework),
+    )
     as_of = today or date.today()
     timeline["partial"] = [period_end(p, definition.get("year_starts")) >= as_of for p in timeline.period]
     return timeline
@@ -247,8 +316,9 @@ def activity_timeline(con: duckdb.DuckDBPyConnection, framework: Framework, filt
 def activity_bars_label(aim: str | None, places_shown: bool, filters: Filters) -> str:
     """The name of the activities-started bars: which aim, which places and, with a period chosen, that only
     activities running in it are counted (activity_timeline keeps the filters' period)."""
-    label = f"Activities started for aim {aim or '(any)'}" + (" in the places shown" if places_shown else
-                                                             " across the partnership")
+    label = f"Activities started for aim {aim or '(any)'}" + (
+        " in the places shown" if places_shown else " across the partnership"
+    )
     return label + period_limit(filters)
 
 
@@ -276,15 +346,19 @@ def headline_indicators_by_place(con: duckdb.DuckDBPyConnection, framework: Fram
     return _headline_rows(con, framework, None)
 
 
-def _headline_rows(con: duckdb.DuckDBPyConnection, framework: Framework, wanted: tuple[str, ...] | None,
-                   places: tuple[str, ...] = ()) -> pd.DataFrame:
+def _headline_rows(
+    con: duckdb.DuckDBPyConnection, framework: Framework, wanted: tuple[str, ...] | None, places: tuple[str, ...] = ()
+) -> pd.DataFrame:
     """The headline rows of the wanted places (None: every place with values), place by place."""
     rows = []
     catalogue = indicator_catalogue(con)
     headline = catalogue[catalogue.headline].to_dict("records")
     assessed = {d["indicator_id"]: assess_indicator(con, framework, d["indicator_id"], places) for d in headline}
-    order = list(wanted) if wanted is not None else list(dict.fromkeys(
-        code for table in assessed.values() for code in table.place_code))
+    order = (
+        list(wanted)
+        if wanted is not None
+        else list(dict.fromkeys(code for table in assessed.values() for code in table.place_code))
+    )
     for place in order:
         for definition in headline:
             series = assessed[definition["indicator_id"]]
@@ -292,18 +366,31 @@ def _headline_rows(con: duckdb.DuckDBPyConnection, framework: Framework, wanted:
             if series.empty:
                 continue
             latest, previous = series.iloc[-1], series.iloc[-2] if len(series) > 1 else None
-            rows.append({"indicator_id": definition["indicator_id"], "short_name": definition["short_name"],
-                         "period_label": period_label(latest.period, definition.get("year_starts")),
-                         "unit": definition["unit"], "polarity": definition["polarity"], "aim": definition["aim"],
-                         "place_code": place, "place_name": latest.place_name, "period": latest.period,
-                         "value": latest.value, "previous_period": None if previous is None else previous.period,
-                         "change": None if previous is None else latest.value - previous.value,
-                         "england_value": latest.england_value, "compared_to_england": latest.compared_to_england,
-                         "comparison_source": latest.comparison_source, "recent_trend": latest.recent_trend})
+            rows.append(
+                {
+                    "indicator_id": definition["indicator_id"],
+                    "short_name": definition["short_name"],
+                    "period_label": period_label(latest.period, definition.get("year_starts")),
+                    "unit": definition["unit"],
+                    "polarity": definition["polarity"],
+                    "aim": definition["aim"],
+                    "place_code": place,
+                    "place_name": latest.place_name,
+                    "period": latest.period,
+                    "value": latest.value,
+                    "previous_period": None if previous is None else previous.period,
+                    "change": None if previous is None else latest.value - previous.value,
+                    "england_value": latest.england_value,
+                    "compared_to_england": latest.compared_to_england,
+                    "comparison_source": latest.comparison_source,
+                    "recent_trend": latest.recent_trend,
+                }
+            )
     found = pd.DataFrame(rows)
     if "comparison_source" in found:  # None for England: the same dtype whichever places are asked for
-        found["comparison_source"] = pd.Series([c if isinstance(c, str) else None for c in found.comparison_source],
-                                               index=found.index, dtype=object)
+        found["comparison_source"] = pd.Series(
+            [c if isinstance(c, str) else None for c in found.comparison_source], index=found.index, dtype=object
+        )
     return found
 
 
@@ -317,23 +404,37 @@ def comparison_note(values: pd.DataFrame) -> str | None:
     local = without[without.place_level != "country"] if "place_level" in without else without
     published = int((local.comparison_source == COMPARISON_PUBLISHED).sum())
     unjudged = len(local) - published
-    intro = ("Intervals are not published in this extract" if len(without) == len(with_values) else
-             f"{len(without)} of the {len(with_values)} values shown have no interval")
+    intro = (
+        "Intervals are not published in this extract"
+        if len(without) == len(with_values)
+        else f"{len(without)} of the {len(with_values)} values shown have no interval"
+    )
     text = intro + ", and there are no counts and denominators to compute them from"
     if published and not unjudged:
-        return text + (". The comparison with England shown is Fingertips' published comparison (OHID's own verdict, "
-                       "decided from the intervals it holds); the recent trend needs the intervals, so it is "
-                       "'cannot be calculated'.")
+        return text + (
+            ". The comparison with England shown is Fingertips' published comparison (OHID's own verdict, "
+            "decided from the intervals it holds); the recent trend needs the intervals, so it is "
+            "'cannot be calculated'."
+        )
     if published:
-        return text + (f". For {published} of them the comparison shown is Fingertips' published comparison; the "
-                       f"other {unjudged} have no published verdict, so they are 'not compared'. The recent trend "
-                       "needs the intervals, so it is 'cannot be calculated'.")
-    return text + ("; comparison with England and the recent trend need them, so they are shown as 'not compared' "
-                   "and 'cannot be calculated'.")
+        return text + (
+            f". For {published} of them the comparison shown is Fingertips' published comparison; the "
+            f"other {unjudged} have no published verdict, so they are 'not compared'. The recent trend "
+            "needs the intervals, so it is 'cannot be calculated'."
+        )
+    return text + (
+        "; comparison with England and the recent trend need them, so they are shown as 'not compared' "
+        "and 'cannot be calculated'."
+    )
 
 
-def trend_summary(assessed: pd.DataFrame, place_codes: tuple[str, ...], timeline: pd.DataFrame,
-                  framework: Framework, filters: Filters = Filters()) -> str:
+def trend_summary(
+    assessed: pd.DataFrame,
+    place_codes: tuple[str, ...],
+    timeline: pd.DataFrame,
+    framework: Framework,
+    filters: Filters = Filters(),
+) -> str:
     """One plain-English sentence on the trend chart: the latest value of each chosen place against England, and
     the activity started in the same years."""
     period = latest_period(assessed)
@@ -345,14 +446,18 @@ def trend_summary(assessed: pd.DataFrame, place_codes: tuple[str, ...], timeline
     for code in place_codes:
         if code in latest.index and pd.notna(latest.loc[code, "value"]):
             row = latest.loc[code]
-            parts.append(f"{row.place_name} {row.value:.1f}{unit}, "
-                         f"{comparison_phrase(row.compared_to_england, row.comparison_source)}, recent trend "
-                         f"{row.recent_trend}")
+            parts.append(
+                f"{row.place_name} {row.value:.1f}{unit}, "
+                f"{comparison_phrase(row.compared_to_england, row.comparison_source)}, recent trend "
+                f"{row.recent_trend}"
+            )
         else:
             parts.append(f"{framework.place(code).name} has no value for {period}")
     england = latest.value.get(framework.benchmark)
     text = f"In {period}, " + ("; ".join(parts) + ". " if parts else "")
     text += f"England {england:.1f}{unit}." if england is not None and pd.notna(england) else "England has no value."
     started = int(timeline.activities_started.sum()) if len(timeline) else 0
-    return text + (f" Partners started {started:,} activities for this aim in the places shown over the years "
-                   f"charted{period_limit(filters)}.")
+    return text + (
+        f" Partners started {started:,} activities for this aim in the places shown over the years "
+        f"charted{period_limit(filters)}."
+    )

@@ -9,5 +9,17 @@ from strategy.ingest.importer import import_activities
 from strategy.ingest.report import BUSY, DUPLICATE, LOADED, REJECTED, VALID, ImportReport, Limits, Problem
 from strategy.ingest.rollback import RollbackReport, rollback_upload, upload_history
 
-__all__ = ["import_activities", "rollback_upload", "upload_history", "ImportReport", "RollbackReport", "Limits",
-           "Problem", "LOADED", "REJECTED", "VALID", "DUPLICATE", "BUSY"]
+__all__ = [
+    "import_activities",
+    "rollback_upload",
+    "upload_history",
+    "ImportReport",
+    "RollbackReport",
+    "Limits",
+    "Problem",
+    "LOADED",
+    "REJECTED",
+    "VALID",
+    "DUPLICATE",
+    "BUSY",
+]

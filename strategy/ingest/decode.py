@@ -48,8 +48,11 @@ def reject(message: str, kind: str = "unreadable file") -> FileRejected:
 def decode_file(data: bytes, file_name: str = "") -> DecodedFile:
     """What kind of file the bytes are and how to read them; FileRejected with the reason otherwise."""
     if not data[:65536].strip(b" \t\r\n\xef\xbb\xbf,;") and not data.strip(b" \t\r\n\xef\xbb\xbf,;"):
-        raise reject("The file is empty. Download the template, add one row per activity under the headers, "
-                     "and upload it again.", "empty file")
+        raise reject(
+            "The file is empty. Download the template, add one row per activity under the headers, "
+            "and upload it again.",
+            "empty file",
+        )
     if data.startswith(b"PK\x03\x04"):
         return DecodedFile("xlsx")
     if data.startswith((b"\xff\xfe", b"\xfe\xff", b"\x00\x00\xfe\xff")):
@@ -62,13 +65,17 @@ def decode_file(data: bytes, file_name: str = "") -> DecodedFile:
         if data.startswith(signature):
             raise reject(message, "not a spreadsheet")
     if _mostly_control(data[:65536].count(b"\x00"), len(data[:65536])):  # a few NULs are a cell's problem (row, column)
-        raise reject("This is not a spreadsheet (it holds binary data). Upload a CSV or an Excel .xlsx file.",
-                     "not a spreadsheet")
+        raise reject(
+            "This is not a spreadsheet (it holds binary data). Upload a CSV or an Excel .xlsx file.",
+            "not a spreadsheet",
+        )
     encoding, utf8 = transcode(data)
     head = bytes(utf8[:65536]).decode("utf-8", errors="ignore")
     if _mostly_control(len(CONTROL_CHARACTERS.findall(head)), len(head)):
-        raise reject("This is not a spreadsheet (it holds control characters). Upload a CSV or an Excel .xlsx "
-                     "file.", "not a spreadsheet")
+        raise reject(
+            "This is not a spreadsheet (it holds control characters). Upload a CSV or an Excel .xlsx file.",
+            "not a spreadsheet",
+        )
     return DecodedFile("csv", encoding, detect_delimiter(head), utf8)
 
 
@@ -88,7 +95,7 @@ def has_control_characters(text: bytes | memoryview) -> bool:
 
     values = np.frombuffer(text, dtype=np.uint8)
     for start in range(0, len(values), CHUNK):
-        chunk = values[start:start + CHUNK]
+        chunk = values[start : start + CHUNK]
         low = chunk[chunk < 32]
         if len(low) and ((low != 9) & (low != 10) & (low != 13)).any():
             return True
@@ -106,14 +113,15 @@ def transcode(data: bytes) -> tuple[str, bytes | memoryview]:
     try:
         checker = codecs.getincrementaldecoder("utf-8")()
         for start in range(0, len(body), CHUNK):
-            checker.decode(body[start:start + CHUNK])
+            checker.decode(body[start : start + CHUNK])
         checker.decode(b"", final=True)
         return ("UTF-8 with BOM" if has_bom else "UTF-8"), body
     except UnicodeDecodeError:
         pass
     try:  # Windows-1252 is one byte per character, so chunks can be converted independently
-        return "Windows-1252", b"".join(bytes(body[start:start + CHUNK]).decode("cp1252").encode("utf-8")
-                                        for start in range(0, len(body), CHUNK))
+        return "Windows-1252", b"".join(
+            bytes(body[start : start + CHUNK]).decode("cp1252").encode("utf-8") for start in range(0, len(body), CHUNK)
+        )
     except UnicodeDecodeError:
         decode_text(data)  # raises with the line numbers
         raise
@@ -125,10 +133,13 @@ def unicode_to_utf8(data: bytes, codec: str = "utf-16") -> bytes:
     try:
         return data.decode(codec).encode("utf-8")
     except UnicodeDecodeError as problem:
-        line = data[:problem.start].decode(codec, errors="replace").count("\n") + 1
+        line = data[: problem.start].decode(codec, errors="replace").count("\n") + 1
         name = codec.upper()
-        raise reject(f"The file starts as 'Unicode text' ({name}) but line {line} cannot be read as {name}. "
-                     f"Nothing was guessed or replaced. {SAVE_AS_CSV}", "unreadable characters") from None
+        raise reject(
+            f"The file starts as 'Unicode text' ({name}) but line {line} cannot be read as {name}. "
+            f"Nothing was guessed or replaced. {SAVE_AS_CSV}",
+            "unreadable characters",
+        ) from None
 
 
 def decode_text(data: bytes) -> tuple[str, str]:
@@ -141,13 +152,14 @@ def decode_text(data: bytes) -> tuple[str, str]:
         try:
             return data.decode("cp1252"), "Windows-1252"
         except UnicodeDecodeError as not_windows:
-            line = data[:not_windows.start].count(b"\n") + 1
-            first_utf8_line = data[:not_utf8.start].count(b"\n") + 1
+            line = data[: not_windows.start].count(b"\n") + 1
+            first_utf8_line = data[: not_utf8.start].count(b"\n") + 1
             raise reject(
                 f"The file's characters could not be read (line {line} holds byte 0x{data[not_windows.start]:02X}, "
                 f"which is neither UTF-8 nor Windows-1252; the first UTF-8 problem is on line "
                 f"{first_utf8_line}). Nothing was guessed or replaced. {SAVE_AS_CSV}",
-                "unreadable characters") from None
+                "unreadable characters",
+            ) from None
 
 
 HEADER_CELLS_MATCHED = 2000
@@ -160,8 +172,10 @@ def detect_delimiter(text: str) -> str:
     for delimiter in DELIMITERS:
         cells = header.split(delimiter)
         # the names are looked for among the first cells only: a header of 500,000 cells is refused as too wide later
-        score = (sum(match_header(cell.strip().strip('"')) is not None for cell in cells[:HEADER_CELLS_MATCHED]),
-                 len(cells))
+        score = (
+            sum(match_header(cell.strip().strip('"')) is not None for cell in cells[:HEADER_CELLS_MATCHED]),
+            len(cells),
+        )
         if score > best_score:
             best, best_score = delimiter, score
     return best

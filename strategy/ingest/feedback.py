@@ -22,8 +22,10 @@ PREVIEW_ROWS = 200
 def problems_in_order(cursor: duckdb.DuckDBPyConnection) -> tuple[list[Problem], int]:
     """The first PROBLEMS_KEPT problems by row and the total count."""
     total = cursor.execute("SELECT count(*) FROM problems").fetchall()[0][0]
-    rows = cursor.execute("SELECT row_number, column_name, coalesce(value, ''), message, kind FROM problems "
-                          f"ORDER BY row_number, column_name LIMIT {PROBLEMS_KEPT}").fetchall()
+    rows = cursor.execute(
+        "SELECT row_number, column_name, coalesce(value, ''), message, kind FROM problems "
+        f"ORDER BY row_number, column_name LIMIT {PROBLEMS_KEPT}"
+    ).fetchall()
     return [Problem(*row) for row in rows], total
 
 
@@ -68,17 +70,21 @@ def preview(cursor: duckdb.DuckDBPyConnection) -> pd.DataFrame:
         ORDER BY t.row_number""").df()
 
 
-def annotated_file(cursor: duckdb.DuckDBPyConnection, raw: RawTable, file_name: str, kind: str,
-                   delimiter: str | None) -> tuple[bytes, str]:
+def annotated_file(
+    cursor: duckdb.DuckDBPyConnection, raw: RawTable, file_name: str, kind: str, delimiter: str | None
+) -> tuple[bytes, str]:
     """The partner's own rows with a 'problems' column saying what to fix in each; (bytes, file name)."""
     raw.raw_cells(cursor)
     columns = ", ".join(raw.columns)
-    table = cursor.execute(f"""
+    table = cursor.execute(
+        f"""
         SELECT r.row_number, {columns}, coalesce(p.text, '') AS problems FROM raw_cells r
         LEFT JOIN (SELECT row_number, string_agg(column_name || ' ''' || coalesce(value, '') || ''': ' || message,
                                                  ' | ' ORDER BY column_name) AS text
                    FROM problems GROUP BY row_number) p USING (row_number)
-        WHERE r.row_number >= $header ORDER BY r.row_number""", {"header": raw.header_row}).df()
+        WHERE r.row_number >= $header ORDER BY r.row_number""",
+        {"header": raw.header_row},
+    ).df()
     table.loc[table.row_number == raw.header_row, "problems"] = "problems"
     body = table.drop(columns="row_number")
     stem = PurePath(file_name or "activities").stem
@@ -95,8 +101,13 @@ def annotated_file(cursor: duckdb.DuckDBPyConnection, raw: RawTable, file_name: 
 # What the page shows of a checked file, in the partner's words. Codes stay in the stored data and in each
 # column's help (shown on hover over the column heading).
 LIST_COLUMNS = {"places": "place", "aims": "aim", "ways_of_working": "way", "themes": "theme"}
-FILE_KINDS = {"UTF-8": "CSV (UTF-8)", "UTF-8 with BOM": "Excel CSV UTF-8", "Windows-1252": "Excel CSV (Windows)",
-              "UTF-16": "Excel Unicode Text", "UTF-32": "Unicode text (UTF-32)"}
+FILE_KINDS = {
+    "UTF-8": "CSV (UTF-8)",
+    "UTF-8 with BOM": "Excel CSV UTF-8",
+    "Windows-1252": "Excel CSV (Windows)",
+    "UTF-16": "Excel Unicode Text",
+    "UTF-32": "Unicode text (UTF-32)",
+}
 SEPARATORS = {"comma": "commas", "semicolon": "semicolons", "tab": "tabs"}
 CODES_IN_HELP = 40
 
@@ -109,10 +120,17 @@ def problem_tables(problems: list[Problem]) -> list[tuple[str, pd.DataFrame]]:
     groups: dict[str, list[dict]] = {}
     for problem in problems:
         groups.setdefault(problem.kind, []).append(
-            {"row": str(problem.row) if problem.row else "whole file", "column": problem.column,
-             "value": problem.value, "what is wrong and how to fix it": problem.message})
-    return [(kind, pd.DataFrame(rows, columns=["row", "column", "value", "what is wrong and how to fix it"]))
-            for kind, rows in groups.items()]
+            {
+                "row": str(problem.row) if problem.row else "whole file",
+                "column": problem.column,
+                "value": problem.value,
+                "what is wrong and how to fix it": problem.message,
+            }
+        )
+    return [
+        (kind, pd.DataFrame(rows, columns=["row", "column", "value", "what is wrong and how to fix it"]))
+        for kind, rows in groups.items()
+    ]
 
 
 def read_as(assumed: dict) -> str:
@@ -171,18 +189,23 @@ def partner_preview(table: pd.DataFrame, framework) -> tuple[pd.DataFrame, dict[
                 values.append("")
             codes_seen[column].update({code: _name(framework, kind, code) for code in codes})
         shown[column] = values
-    shown["sector"] = [written if _name(framework, "sector", code).casefold() == str(written).casefold()
-                       else f"{written} → {_name(framework, 'sector', code)}"
-                       for written, code in zip(table["sector_written"], table["sector_code"])]
+    shown["sector"] = [
+        written
+        if _name(framework, "sector", code).casefold() == str(written).casefold()
+        else f"{written} → {_name(framework, 'sector', code)}"
+        for written, code in zip(table["sector_written"], table["sector_code"])
+    ]
     codes_seen["sector"] = {code: _name(framework, "sector", code) for code in table["sector_code"].dropna()}
-    shown = shown.drop(columns=[c for c in shown.columns if c.endswith(("_pairs", "_ticked"))]
-                       + ["sector_written", "sector_code"])
+    shown = shown.drop(
+        columns=[c for c in shown.columns if c.endswith(("_pairs", "_ticked"))] + ["sector_written", "sector_code"]
+    )
     helps = {}
     for column, codes in codes_seen.items():
         listed = sorted(codes.items())
         words = "; ".join(f"{code} = {name}" for code, name in listed[:CODES_IN_HELP])
         more = f"; and {len(listed) - CODES_IN_HELP:,} more" if len(listed) > CODES_IN_HELP else ""
         what = "ONS codes" if column == "places" else "codes"
-        helps[column] = (f"As you wrote it, with the strategy's name after → where it differs. Stored as {what}"
-                         + (f": {words}{more}." if words else "."))
+        helps[column] = f"As you wrote it, with the strategy's name after → where it differs. Stored as {what}" + (
+            f": {words}{more}." if words else "."
+        )
     return shown, helps

@@ -29,15 +29,41 @@ from strategy.safekeeping.backup import BackupFailed
 from strategy.safekeeping.originals import PendingOriginal
 
 Progress = Callable[[float, str], None]
-STAGING_TABLES = ("replacing", "typed", "cell_pieces", "cell_codes", "cell_profiles", "unknown_sectors",
-                  "date_values", "group_values", "word_values", "staged", "staged_rows", "problems",
-                  "unknown_values", "code_lookup", "place_lookup", "status_lookup", "replaced_place_lookup", "raw_csv",
-                  "raw_cells", "return_changes")
+STAGING_TABLES = (
+    "replacing",
+    "typed",
+    "cell_pieces",
+    "cell_codes",
+    "cell_profiles",
+    "unknown_sectors",
+    "date_values",
+    "group_values",
+    "word_values",
+    "staged",
+    "staged_rows",
+    "problems",
+    "unknown_values",
+    "code_lookup",
+    "place_lookup",
+    "status_lookup",
+    "replaced_place_lookup",
+    "raw_csv",
+    "raw_cells",
+    "return_changes",
+)
 
 
-def import_activities(con: duckdb.DuckDBPyConnection, data: bytes, file_name: str, partner_name: str, actor: User,
-                      dry_run: bool = False, limits: Limits | None = None, framework: Framework | None = None,
-                      progress: Progress | None = None) -> ImportReport:
+def import_activities(
+    con: duckdb.DuckDBPyConnection,
+    data: bytes,
+    file_name: str,
+    partner_name: str,
+    actor: User,
+    dry_run: bool = False,
+    limits: Limits | None = None,
+    framework: Framework | None = None,
+    progress: Progress | None = None,
+) -> ImportReport:
     """Check a partner's activity file and, unless dry_run or it has problems, load it whole; what happened.
 
     Never raises for anything in the file: every problem is in the report and nothing is written.
@@ -51,14 +77,24 @@ def import_activities(con: duckdb.DuckDBPyConnection, data: bytes, file_name: st
     digest = _sha256_in_background(data)
     if not partner_name:
         report.sha256 = digest.result()
-        return _rejected(report, Problem(0, "", "", "Say which partner organisation the activities belong to.",
-                                         "no partner"))
+        return _rejected(
+            report, Problem(0, "", "", "Say which partner organisation the activities belong to.", "no partner")
+        )
     if len(data) > limits.max_bytes:
         report.sha256 = digest.result()
-        return _rejected(report, Problem(0, "", f"{len(data) / 1048576:.1f} MB", f"The file is "
-                                         f"{len(data) / 1048576:.1f} MB; the largest accepted is "
-                                         f"{limits.max_megabytes:g} MB. Split it into smaller files, or save it as "
-                                         "CSV, which is smaller.", "file too large"))
+        return _rejected(
+            report,
+            Problem(
+                0,
+                "",
+                f"{len(data) / 1048576:.1f} MB",
+                f"The file is "
+                f"{len(data) / 1048576:.1f} MB; the largest accepted is "
+                f"{limits.max_megabytes:g} MB. Split it into smaller files, or save it as "
+                "CSV, which is smaller.",
+                "file too large",
+            ),
+        )
     cursor = con.cursor()  # its own connection: staging tables are private to this import
     original: PendingOriginal | None = None
     raw: RawTable | None = None
@@ -67,8 +103,9 @@ def import_activities(con: duckdb.DuckDBPyConnection, data: bytes, file_name: st
         reached("reading")
         try:
             decoded = decode_file(data, file_name)
-            report.assumed.update({"file_type": decoded.kind.upper(), "encoding": decoded.encoding,
-                                   "delimiter": decoded.delimiter_name})
+            report.assumed.update(
+                {"file_type": decoded.kind.upper(), "encoding": decoded.encoding, "delimiter": decoded.delimiter_name}
+            )
             raw = read_raw_table(cursor, decoded, data, limits)
             if decoded.kind == "csv":  # checked on another core while the rows are staged
                 controls = _in_background(has_control_characters, decoded.utf8)
@@ -85,9 +122,17 @@ def import_activities(con: duckdb.DuckDBPyConnection, data: bytes, file_name: st
         if raw.sheet_note:
             report.warnings.append(Problem(0, "", "", raw.sheet_note, "other sheet"))
         if decoded.encoding == "Windows-1252":
-            report.warnings.append(Problem(0, "", "", "The file is not UTF-8, so it was read as Windows-1252 "
-                                           "(Excel's 'CSV (Comma delimited)'). Check that accented letters and £ "
-                                           "signs look right in the preview.", "encoding assumed"))
+            report.warnings.append(
+                Problem(
+                    0,
+                    "",
+                    "",
+                    "The file is not UTF-8, so it was read as Windows-1252 "
+                    "(Excel's 'CSV (Comma delimited)'). Check that accented letters and £ "
+                    "signs look right in the preview.",
+                    "encoding assumed",
+                )
+            )
         step(0.3, "Checking every row")
         try:
             checked = validate(cursor, raw, framework, limits)
@@ -102,16 +147,20 @@ def import_activities(con: duckdb.DuckDBPyConnection, data: bytes, file_name: st
             report.errors_total += len(checked.header_problems)
         if report.errors:
             step(0.9, "Listing the problems")
-            report.message = (f"{report.errors_total:,} problem(s) found; nothing was loaded. Fix them in your "
-                              "file and upload it again.")
+            report.message = (
+                f"{report.errors_total:,} problem(s) found; nothing was loaded. Fix them in your "
+                "file and upload it again."
+            )
             if checked.data_rows:
                 report.annotated_file, report.annotated_file_name = annotated_file(
-                    cursor, raw, file_name, decoded.kind, decoded.delimiter)
+                    cursor, raw, file_name, decoded.kind, decoded.delimiter
+                )
             return report
         report.preview = preview(cursor)
         raw.close()  # the checked rows are in tables now; a memory-backed copy of the file need not wait for loading
         if dry_run:
             from strategy.rounds.returns import return_changes  # rounds builds on the ingest package
+
             report.changes, report.change_counts = return_changes(cursor, partner_name)
             report.status = VALID
             report.message = f"{report.rows:,} activities are ready to load."
@@ -121,24 +170,44 @@ def import_activities(con: duckdb.DuckDBPyConnection, data: bytes, file_name: st
         reached("validated")
         _drop_staging(cursor, keep=("typed",))  # what loading needs; the rest would only hold memory
         try:
-            written = write_upload(cursor, UploadRecord(
-                file_name, partner_name, actor.email, report.sha256, decoded.encoding, decoded.delimiter_name,
-                report.rows, {"warnings": [w.as_dict() for w in report.warnings], "assumed": report.assumed},
-                original))
+            written = write_upload(
+                cursor,
+                UploadRecord(
+                    file_name,
+                    partner_name,
+                    actor.email,
+                    report.sha256,
+                    decoded.encoding,
+                    decoded.delimiter_name,
+                    report.rows,
+                    {"warnings": [w.as_dict() for w in report.warnings], "assumed": report.assumed},
+                    original,
+                ),
+            )
         except Busy as busy:
             report.status, report.message = BUSY, str(busy)
             return report
         except BackupFailed as failed:
-            return _rejected(report, Problem(0, "", "", "Nothing was loaded: every import is preceded by an automatic "
-                                             f"backup, and it failed. {failed}", "backup failed"))
+            return _rejected(
+                report,
+                Problem(
+                    0,
+                    "",
+                    "",
+                    f"Nothing was loaded: every import is preceded by an automatic backup, and it failed. {failed}",
+                    "backup failed",
+                ),
+            )
         if not isinstance(written, LoadResult):
             return _duplicate(report, written)
         report.status, report.upload_id = LOADED, written.upload_id
         report.partner_created = written.partner_created
         report.new_activities, report.replaced_activities = written.new_activities, written.replaced_activities
-        report.message = (f"Loaded {report.rows:,} activities for {partner_name} ({written.new_activities:,} new, "
-                          f"{written.replaced_activities:,} replacing earlier versions) as upload "
-                          f"{written.upload_id}." + (" A new partner was added." if written.partner_created else ""))
+        report.message = (
+            f"Loaded {report.rows:,} activities for {partner_name} ({written.new_activities:,} new, "
+            f"{written.replaced_activities:,} replacing earlier versions) as upload "
+            f"{written.upload_id}." + (" A new partner was added." if written.partner_created else "")
+        )
         step(1.0, "Loaded")
         return report
     except WRITE_FAILURES as failed:  # a full disk, a file that cannot grow: on reading, staging or loading
@@ -181,14 +250,18 @@ def _rejected(report: ImportReport, *problems: Problem) -> ImportReport:
 def _duplicate(report: ImportReport, earlier: tuple[int, str]) -> ImportReport:
     report.status = DUPLICATE
     report.upload_id = earlier[0]
-    report.message = (f"This exact file was already loaded as upload {earlier[0]} (for {earlier[1]}), so it was "
-                      "not loaded again. To load it once more, roll that upload back first.")
+    report.message = (
+        f"This exact file was already loaded as upload {earlier[0]} (for {earlier[1]}), so it was "
+        "not loaded again. To load it once more, roll that upload back first."
+    )
     return report
 
 
 def _drop_staging(cursor: duckdb.DuckDBPyConnection, keep: tuple[str, ...] = ()) -> None:
-    found = cursor.execute("SELECT table_name, table_type FROM information_schema.tables WHERE table_catalog = "
-                           "'temp' ORDER BY table_type DESC").fetchall()  # views first: they read the tables
+    found = cursor.execute(
+        "SELECT table_name, table_type FROM information_schema.tables WHERE table_catalog = "
+        "'temp' ORDER BY table_type DESC"
+    ).fetchall()  # views first: they read the tables
     for name, kind in found:
         if name in STAGING_TABLES and name not in keep:  # fixed names
             cursor.execute(f"DROP {'VIEW' if kind == 'VIEW' else 'TABLE'} IF EXISTS temp.{name}")

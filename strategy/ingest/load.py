@@ -23,8 +23,9 @@ from strategy.safekeeping.originals import PendingOriginal
 
 log = logging.getLogger(__name__)
 WRITE_LOCK, BUSY_WAIT_SECONDS = db.WRITE_LOCK, db.BUSY_WAIT_SECONDS
-BUSY_MESSAGE = ("Another upload is being saved at this moment, so nothing from this file was written. "
-                "Try again in a minute.")
+BUSY_MESSAGE = (
+    "Another upload is being saved at this moment, so nothing from this file was written. Try again in a minute."
+)
 
 
 class Busy(Exception):
@@ -43,11 +44,15 @@ def could_not_write(error: BaseException) -> str:
     """What to tell someone whose change could not be written (usually a full disk): nothing was saved."""
     detail = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
     if isinstance(error, PermissionError):
-        return ("The server could not write the change (it is not allowed to write in its data folder), so nothing "
-                "was saved. Ask whoever looks after the server to check the folder's permissions, then try again. "
-                f"Details: {detail}")
-    return ("The server could not write the change (its disk is full, or a file cannot grow), so nothing was saved. "
-            f"Free space on the server (or ask whoever looks after it), then try again. Details: {detail}")
+        return (
+            "The server could not write the change (it is not allowed to write in its data folder), so nothing "
+            "was saved. Ask whoever looks after the server to check the folder's permissions, then try again. "
+            f"Details: {detail}"
+        )
+    return (
+        "The server could not write the change (its disk is full, or a file cannot grow), so nothing was saved. "
+        f"Free space on the server (or ask whoever looks after it), then try again. Details: {detail}"
+    )
 
 
 def refused_for_lack_of_room(error: duckdb.Error) -> bool:
@@ -80,9 +85,12 @@ class UploadRecord:
 
 def earlier_upload_of(cursor: duckdb.DuckDBPyConnection, sha256: str) -> tuple[int, str] | None:
     """(upload_id, partner name) of a loaded activity upload with the same bytes, if any."""
-    rows = cursor.execute("SELECT u.upload_id, coalesce(p.name, '') FROM uploads u LEFT JOIN partners p USING "
-                          "(partner_id) WHERE u.sha256 = $sha AND u.kind = 'activities' AND u.status = 'loaded' "
-                          "ORDER BY u.upload_id LIMIT 1", {"sha": sha256}).fetchall()
+    rows = cursor.execute(
+        "SELECT u.upload_id, coalesce(p.name, '') FROM uploads u LEFT JOIN partners p USING "
+        "(partner_id) WHERE u.sha256 = $sha AND u.kind = 'activities' AND u.status = 'loaded' "
+        "ORDER BY u.upload_id LIMIT 1",
+        {"sha": sha256},
+    ).fetchall()
     return rows[0] if rows else None
 
 
@@ -121,8 +129,13 @@ def _write(cursor: duckdb.DuckDBPyConnection, record: UploadRecord, original_in_
     created = not partner
     if created:
         # max + 1 rather than the sequence: the demo loader writes its own ids without advancing it.
-        partner_id = db.execute(cursor, "insert_partner", partner_name=tidy_name(record.partner_name),
-                                partner_key=name_key(record.partner_name), sector=None)[0][0]
+        partner_id = db.execute(
+            cursor,
+            "insert_partner",
+            partner_name=tidy_name(record.partner_name),
+            partner_key=name_key(record.partner_name),
+            sector=None,
+        )[0][0]
         sector_before = None
     else:
         partner_id, _, sector_before = partner[0]
@@ -131,28 +144,43 @@ def _write(cursor: duckdb.DuckDBPyConnection, record: UploadRecord, original_in_
         "INSERT INTO uploads (kind, partner_id, uploaded_by, file_name, sha256, encoding, delimiter, rows_read, "
         "rows_loaded, rows_rejected, status, report, original) VALUES ('activities', $partner, $actor, $file, $sha, "
         "$encoding, $delimiter, $rows, $rows, 0, 'loaded', $report, $original) RETURNING upload_id",
-        {"partner": partner_id, "actor": record.actor, "file": record.file_name, "sha": record.sha256,
-         "encoding": record.encoding, "delimiter": record.delimiter, "rows": record.rows,
-         "report": json.dumps(report, default=str), "original": original_in_row}).fetchall()[0][0]
+        {
+            "partner": partner_id,
+            "actor": record.actor,
+            "file": record.file_name,
+            "sha": record.sha256,
+            "encoding": record.encoding,
+            "delimiter": record.delimiter,
+            "rows": record.rows,
+            "report": json.dumps(report, default=str),
+            "original": original_in_row,
+        },
+    ).fetchall()[0][0]
     reached("upload recorded")
     # New keys are the largest so far plus the row's spreadsheet row number (unique within the file; gaps are
     # harmless), so every table below takes its keys by arithmetic instead of joining a million rows.
     base = cursor.execute("SELECT coalesce(max(activity_key), 0) FROM activities").fetchall()[0][0]
     params = {"partner": partner_id, "upload": upload_id, "base": base}
     # Rows that give an activity_id this partner loaded before: they become its next version.
-    cursor.execute("""CREATE OR REPLACE TEMP TABLE replacing AS
+    cursor.execute(
+        """CREATE OR REPLACE TEMP TABLE replacing AS
         SELECT t.row_number, previous.version + 1 AS version, previous.activity_key AS previous_key
         FROM typed t
         JOIN (SELECT activity_id, max(version) AS version,
                      max(activity_key) FILTER (WHERE replaced_by_upload IS NULL) AS activity_key
               FROM activities WHERE partner_id = $partner GROUP BY activity_id) previous
-          ON previous.activity_id = t.activity_id""", {"partner": partner_id})
-    replaced = cursor.execute("UPDATE activities SET replaced_by_upload = $upload WHERE activity_key IN "
-                              "(SELECT previous_key FROM replacing WHERE previous_key IS NOT NULL)",
-                              {"upload": upload_id}).fetchall()[0][0]
+          ON previous.activity_id = t.activity_id""",
+        {"partner": partner_id},
+    )
+    replaced = cursor.execute(
+        "UPDATE activities SET replaced_by_upload = $upload WHERE activity_key IN "
+        "(SELECT previous_key FROM replacing WHERE previous_key IS NOT NULL)",
+        {"upload": upload_id},
+    ).fetchall()[0][0]
     # The derived columns (strategy/activities.py) come with the typed rows (computed per distinct cell during
     # validation): far faster on a large upload than inserting and then updating a million rows.
-    cursor.execute("""INSERT INTO activities (activity_key, partner_id, activity_id, version, upload_id, title,
+    cursor.execute(
+        """INSERT INTO activities (activity_key, partner_id, activity_id, version, upload_id, title,
             description, sector, start_date, end_date, status, participants, investment_gbp, target_groups,
             aim_mask, way_mask, theme_mask, place_set)
         SELECT $base + t.row_number, $partner, t.activity_id, coalesce(r.version, 1), $upload, t.title,
@@ -161,24 +189,35 @@ def _write(cursor: duckdb.DuckDBPyConnection, record: UploadRecord, original_in_
                CAST(round(CAST(t.investment_number AS DECIMAL(18, 6)), 2) AS DECIMAL(14, 2)),
                CASE WHEN len(t.target_groups) > 0 THEN t.target_groups END,
                t.aim_mask, t.way_mask, t.theme_mask, t.place_set
-        FROM typed t LEFT JOIN replacing r USING (row_number)""", params)
+        FROM typed t LEFT JOIN replacing r USING (row_number)""",
+        params,
+    )
     reached("activities written")
     # Aims, ways and themes are linked from the masks the rows carry (each distinct mask's codes worked out once),
     # so the links and the masks cannot disagree.
-    for table, column, letter in (("activity_aims", "aim", "A"), ("activity_ways", "way", "W"),
-                                  ("activity_themes", "theme", "T")):
-        cursor.execute(f"""INSERT INTO {table} (activity_key, {column})
+    for table, column, letter in (
+        ("activity_aims", "aim", "A"),
+        ("activity_ways", "way", "W"),
+        ("activity_themes", "theme", "T"),
+    ):
+        cursor.execute(
+            f"""INSERT INTO {table} (activity_key, {column})
             SELECT $base + t.row_number, m.code FROM typed t
             JOIN (SELECT mask, unnest(mask_codes(mask, '{letter}')) AS code
                   FROM (SELECT DISTINCT {column}_mask AS mask FROM typed)) m ON m.mask = t.{column}_mask""",
-                       {"base": base})  # fixed names
+            {"base": base},
+        )  # fixed names
     db.execute(cursor, "insert_places_for_upload", base=base)
     reached("links written")
     db.execute(cursor, "set_partner_sector_from_activities", partner_id=partner_id)
     new = record.rows - replaced
-    db.audit(cursor, record.actor, "upload activities",
-             f"{record.file_name}: {record.rows} activities for {record.partner_name} ({new} new, {replaced} "
-             f"replaced)", upload_id)
+    db.audit(
+        cursor,
+        record.actor,
+        "upload activities",
+        f"{record.file_name}: {record.rows} activities for {record.partner_name} ({new} new, {replaced} replaced)",
+        upload_id,
+    )
     if db.meta(cursor, "dataset") in (None, "empty"):
         db.set_meta(cursor, "dataset", "partner returns")
     db.set_meta(cursor, "data_as_of", periods.today().isoformat())  # the day figures are worked out on

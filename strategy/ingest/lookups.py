@@ -16,6 +16,8 @@ STATUS_WORDS = {
     "completed": ["completed", "complete", "finished", "done", "ended", "closed"],
     "paused": ["paused", "on hold", "suspended", "pause"],
 }
+
+
 def how_to_write(framework: Framework, kind: str) -> str:
     """How a kind is written, from the framework's own items, for messages that say how to fix an unknown value."""
     if kind in ("aim", "way"):
@@ -24,8 +26,10 @@ def how_to_write(framework: Framework, kind: str) -> str:
         count = len(items)
         example = items[1 if count > 1 else 0].label
         numbers = f"1-{count}, 'Aim 2'" if kind == "aim" else f"1-{count}"
-        return f"Use {first}-{last} (or {numbers}) or {'an aim' if kind == 'aim' else 'a way'}'s heading or wording " \
-               f"such as '{example}'."
+        return (
+            f"Use {first}-{last} (or {numbers}) or {'an aim' if kind == 'aim' else 'a way'}'s heading or wording "
+            f"such as '{example}'."
+        )
     if kind == "theme":
         themes = framework.themes
         words = [t.synonyms[0] if t.synonyms else t.label for t in themes]
@@ -35,9 +39,15 @@ def how_to_write(framework: Framework, kind: str) -> str:
         local = framework.local_places()
         example = framework.example_place() or (local[0] if local else None)
         counties = framework.counties()
-        return (f"Use a district or city name (e.g. '{example.name}'), "
+        return (
+            (
+                f"Use a district or city name (e.g. '{example.name}'), "
                 + (f"a county ('{counties[0].name}'), " if counties else "")
-                + f"an ONS code (e.g. {example.code}) or 'All'.") if example else "Use a place name or 'All'."
+                + f"an ONS code (e.g. {example.code}) or 'All'."
+            )
+            if example
+            else "Use a place name or 'All'."
+        )
     labels = [s.label for s in framework.sectors[:3]]
     return "Use one of the sectors by name, e.g. " + ", ".join(f"'{label}'" for label in labels) + "."
 
@@ -78,22 +88,34 @@ def replaced_place_spellings(framework: Framework) -> pd.DataFrame:
         while step.replaced_on is not None:
             new = framework.place(step.successor)
             day = step.replaced_on
-            rows.append((word, day, new.replaced_on,
-                         f"{place.name} was replaced by {new.name} on {day.day} {day:%B %Y}: write {new.name} for "
-                         "an activity starting on or after that day (activities that started earlier keep "
-                         f"{place.name} and count in {new.name} from then)."))
+            rows.append(
+                (
+                    word,
+                    day,
+                    new.replaced_on,
+                    f"{place.name} was replaced by {new.name} on {day.day} {day:%B %Y}: write {new.name} for "
+                    "an activity starting on or after that day (activities that started earlier keep "
+                    f"{place.name} and count in {new.name} from then).",
+                )
+            )
             step = new
     return pd.DataFrame(rows, columns=["word", "date_from", "date_to", "message"]).astype(
-        {"date_from": "datetime64[s]", "date_to": "datetime64[s]"})
+        {"date_from": "datetime64[s]", "date_to": "datetime64[s]"}
+    )
 
 
 def create_lookup_tables(cursor: duckdb.DuckDBPyConnection, framework: Framework) -> None:
     """Temporary tables code_lookup(kind, word, code), place_lookup(word, code), status_lookup(word, status) and
     replaced_place_lookup(word, date_from, date_to, message)."""
-    status = pd.DataFrame([(normalise(w), s) for s, words in STATUS_WORDS.items() for w in words],
-                          columns=["word", "status"])
-    for name, frame in (("code_lookup", code_spellings(framework)), ("place_lookup", place_spellings(framework)),
-                        ("status_lookup", status), ("replaced_place_lookup", replaced_place_spellings(framework))):
+    status = pd.DataFrame(
+        [(normalise(w), s) for s, words in STATUS_WORDS.items() for w in words], columns=["word", "status"]
+    )
+    for name, frame in (
+        ("code_lookup", code_spellings(framework)),
+        ("place_lookup", place_spellings(framework)),
+        ("status_lookup", status),
+        ("replaced_place_lookup", replaced_place_spellings(framework)),
+    ):
         cursor.register("lookup_frame", frame)
         cursor.execute(f"CREATE OR REPLACE TEMP TABLE {name} AS SELECT * FROM lookup_frame")  # fixed names
         cursor.unregister("lookup_frame")

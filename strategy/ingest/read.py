@@ -48,21 +48,28 @@ class RawTable:
         self._materialised = csv_path is None
         self._closed = False
 
-    def query(self, cursor: duckdb.DuckDBPyConnection, sql: str,
-              params: dict | None = None) -> duckdb.DuckDBPyConnection:
+    def query(
+        self, cursor: duckdb.DuckDBPyConnection, sql: str, params: dict | None = None
+    ) -> duckdb.DuckDBPyConnection:
         """Run sql with {rows} standing for the file's rows; FileRejected if the file cannot be read as a CSV."""
         if self.csv_path is None:
-            return cursor.execute(sql.replace("{rows}", f"(SELECT {', '.join(self.columns)} FROM raw_cells "
-                                                        "ORDER BY row_number)"), params or {})
+            return cursor.execute(
+                sql.replace("{rows}", f"(SELECT {', '.join(self.columns)} FROM raw_cells ORDER BY row_number)"),
+                params or {},
+            )
         columns = "{" + ", ".join(f"'{c}': 'VARCHAR'" for c in self.columns) + "}"
         while True:
             # strict mode makes a longer row an error, never a silently cut one
-            rows = (f"read_csv($raw_path, auto_detect = false, columns = {columns}, header = false, null_padding = "
-                    f"true, parallel = {str(self.parallel).lower()}, strict_mode = true, delim = $raw_delimiter, "
-                    "quote = '\"', escape = '\"')")
+            rows = (
+                f"read_csv($raw_path, auto_detect = false, columns = {columns}, header = false, null_padding = "
+                f"true, parallel = {str(self.parallel).lower()}, strict_mode = true, delim = $raw_delimiter, "
+                "quote = '\"', escape = '\"')"
+            )
             try:
-                return cursor.execute(sql.replace("{rows}", rows), {**(params or {}), "raw_path": self.csv_path,
-                                                                    "raw_delimiter": self.delimiter})
+                return cursor.execute(
+                    sql.replace("{rows}", rows),
+                    {**(params or {}), "raw_path": self.csv_path, "raw_delimiter": self.delimiter},
+                )
             except duckdb.Error as problem:
                 # The parallel reader refuses (never misreads) quoted newlines together with short rows, and is
                 # stricter about a quote left open; the one-thread reader reads those, and its errors are reported.
@@ -80,8 +87,11 @@ class RawTable:
             return
         self.query(cursor, "CREATE OR REPLACE TEMP TABLE raw_csv AS SELECT * FROM {rows}")
         # rowid follows the file's order (insertion order is preserved): records numbered as a spreadsheet does.
-        cursor.execute("CREATE OR REPLACE TEMP VIEW raw_cells AS SELECT CAST(rowid + 1 AS INTEGER) AS row_number, "
-                       + ", ".join(self.columns) + " FROM raw_csv")
+        cursor.execute(
+            "CREATE OR REPLACE TEMP VIEW raw_cells AS SELECT CAST(rowid + 1 AS INTEGER) AS row_number, "
+            + ", ".join(self.columns)
+            + " FROM raw_csv"
+        )
         self._materialised = True
 
     def close(self) -> None:
@@ -105,8 +115,11 @@ def read_raw_table(cursor: duckdb.DuckDBPyConnection, decoded: DecodedFile, data
         # the width comes from the first rows.
         width = _column_count(decoded)
         if width > limits.max_columns:  # before DuckDB is asked to read a table that wide
-            raise reject(f"A row near the top of the file has more than {limits.max_columns:,} cells. "
-                         + TOO_WIDE.format(limit=limits.max_columns), "too many columns")
+            raise reject(
+                f"A row near the top of the file has more than {limits.max_columns:,} cells. "
+                + TOO_WIDE.format(limit=limits.max_columns),
+                "too many columns",
+            )
         raw = RawTable(tuple(f"c{i}" for i in range(width)), _scratch_copy(decoded.utf8), decoded.delimiter)
     try:
         _find_header(cursor, raw)
@@ -120,10 +133,16 @@ def _unreadable(message: str) -> FileRejected:
     line = _line_of(message)
     where = f" (line {line} of the file)" if line else ""
     if "Expected Number of Columns" in message:
-        return reject(f"A row{where} has more cells than the header row. Give every column a header, or remove the "
-                      "extra cells (often a stray comma or semicolon).", "unreadable file")
-    return reject(f"The file could not be read as a CSV{where}: usually a cell that opens a quote (\") and never "
-                  "closes it. Check that line, or " + SAVE_AS_CSV[0].lower() + SAVE_AS_CSV[1:], "unreadable file")
+        return reject(
+            f"A row{where} has more cells than the header row. Give every column a header, or remove the "
+            "extra cells (often a stray comma or semicolon).",
+            "unreadable file",
+        )
+    return reject(
+        f'The file could not be read as a CSV{where}: usually a cell that opens a quote (") and never '
+        "closes it. Check that line, or " + SAVE_AS_CSV[0].lower() + SAVE_AS_CSV[1:],
+        "unreadable file",
+    )
 
 
 SCRATCH_STEM = "strategy-upload"
@@ -193,15 +212,20 @@ def cell_text(value: object) -> str | None:
     return text if text.strip() else None
 
 
-TOO_WIDE = ("A spreadsheet of activities has one column per field (the template has 14); this one has more than "
-            "{limit:,}. Copy only the activity columns to a new sheet or file, and upload that.")
-DAMAGED_WORKBOOK = ("This Excel file could not be read: its contents are damaged, or hold XML a workbook never needs "
-                    "(definitions of entities or links to outside files). Open it in Excel, choose File > Save As > "
-                    "'Excel Workbook (.xlsx)' and upload the new file, or " + SAVE_AS_CSV[0].lower() + SAVE_AS_CSV[1:])
+TOO_WIDE = (
+    "A spreadsheet of activities has one column per field (the template has 14); this one has more than "
+    "{limit:,}. Copy only the activity columns to a new sheet or file, and upload that."
+)
+DAMAGED_WORKBOOK = (
+    "This Excel file could not be read: its contents are damaged, or hold XML a workbook never needs "
+    "(definitions of entities or links to outside files). Open it in Excel, choose File > Save As > "
+    "'Excel Workbook (.xlsx)' and upload the new file, or " + SAVE_AS_CSV[0].lower() + SAVE_AS_CSV[1:]
+)
 
 
-def _xlsx_to_raw_cells(cursor: duckdb.DuckDBPyConnection, data: bytes,
-                       limits: Limits) -> tuple[tuple[str, ...], str | None]:
+def _xlsx_to_raw_cells(
+    cursor: duckdb.DuckDBPyConnection, data: bytes, limits: Limits
+) -> tuple[tuple[str, ...], str | None]:
     """The temporary table raw_cells(row_number, c0, ...) from the sheet holding the activities; (its text columns,
     a note naming the sheet when it is not the first).
 
@@ -214,8 +238,10 @@ def _xlsx_to_raw_cells(cursor: duckdb.DuckDBPyConnection, data: bytes,
         # data_only: the values Excel shows, not the formulas behind them.
         workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except (zipfile.BadZipFile, KeyError, ValueError, OSError) as problem:
-        raise reject(f"This is not an Excel workbook that can be read ({type(problem).__name__}). "
-                     + SAVE_AS_CSV, "not a spreadsheet") from None
+        raise reject(
+            f"This is not an Excel workbook that can be read ({type(problem).__name__}). " + SAVE_AS_CSV,
+            "not a spreadsheet",
+        ) from None
     except MemoryError:
         raise
     except Exception:  # noqa: BLE001 - malformed or hostile XML (ParseError, lxml errors, ...)
@@ -226,9 +252,12 @@ def _xlsx_to_raw_cells(cursor: duckdb.DuckDBPyConnection, data: bytes,
         most = limits.max_rows + HEADER_SEARCH_ROWS + 1
         for values in sheet.iter_rows(min_row=1, values_only=True):
             if len(rows) == most:  # a value this far down, even below empty rows: no need to read the rest
-                raise reject(f"The sheet '{sheet.title}' has values below row {most:,}; at most "
-                             f"{limits.max_rows:,} activities can be loaded at once. Delete anything below your "
-                             "activities, or split the file.", "too many rows")
+                raise reject(
+                    f"The sheet '{sheet.title}' has values below row {most:,}; at most "
+                    f"{limits.max_rows:,} activities can be loaded at once. Delete anything below your "
+                    "activities, or split the file.",
+                    "too many rows",
+                )
             rows.append(_bounded_row(values, limits, len(rows) + 1))
     except (FileRejected, MemoryError):
         raise
@@ -240,15 +269,22 @@ def _xlsx_to_raw_cells(cursor: duckdb.DuckDBPyConnection, data: bytes,
     while rows and not any(rows[-1]):
         rows.pop()
     if not rows or width == 0:
-        raise reject(f"The workbook's sheet '{sheet.title}' is empty. Put the headers in row 1 and one activity "
-                     "per row below them.", "empty file")
-    frame = pd.DataFrame([r[:width] + [None] * (width - len(r)) for r in rows],
-                         columns=[f"c{i}" for i in range(width)], dtype="object")
+        raise reject(
+            f"The workbook's sheet '{sheet.title}' is empty. Put the headers in row 1 and one activity "
+            "per row below them.",
+            "empty file",
+        )
+    frame = pd.DataFrame(
+        [r[:width] + [None] * (width - len(r)) for r in rows], columns=[f"c{i}" for i in range(width)], dtype="object"
+    )
     frame.insert(0, "row_number", range(1, len(rows) + 1))
     cursor.register("xlsx_frame", frame)
     try:
-        cursor.execute("CREATE OR REPLACE TEMP TABLE raw_cells AS SELECT CAST(row_number AS INTEGER) AS row_number, "
-                       + ", ".join(f"CAST(c{i} AS VARCHAR) AS c{i}" for i in range(width)) + " FROM xlsx_frame")
+        cursor.execute(
+            "CREATE OR REPLACE TEMP TABLE raw_cells AS SELECT CAST(row_number AS INTEGER) AS row_number, "
+            + ", ".join(f"CAST(c{i} AS VARCHAR) AS c{i}" for i in range(width))
+            + " FROM xlsx_frame"
+        )
     finally:
         cursor.unregister("xlsx_frame")
     return tuple(f"c{i}" for i in range(width)), note
@@ -256,10 +292,13 @@ def _xlsx_to_raw_cells(cursor: duckdb.DuckDBPyConnection, data: bytes,
 
 def _bounded_row(values: tuple, limits: Limits, number: int) -> list[str | None]:
     """A row's cells as text, refused if a cell lies beyond the column limit (never padded to a declared width)."""
-    if len(values) > limits.max_columns and any(v is not None for v in values[limits.max_columns:]):
-        raise reject(f"Row {number} has a value beyond column {limits.max_columns:,}. "
-                     + TOO_WIDE.format(limit=limits.max_columns), "too many columns")
-    return [cell_text(v) for v in values[:limits.max_columns]]
+    if len(values) > limits.max_columns and any(v is not None for v in values[limits.max_columns :]):
+        raise reject(
+            f"Row {number} has a value beyond column {limits.max_columns:,}. "
+            + TOO_WIDE.format(limit=limits.max_columns),
+            "too many columns",
+        )
+    return [cell_text(v) for v in values[: limits.max_columns]]
 
 
 def _activity_sheet(workbook, limits: Limits):
@@ -278,7 +317,7 @@ def _activity_sheet(workbook, limits: Limits):
             continue  # a hidden sheet holds lists or workings, not what the partner sees
         score = (0, 0)
         for values in sheet.iter_rows(min_row=1, max_row=HEADER_SEARCH_ROWS, values_only=True):
-            matched = [match_header(cell_text(v)) for v in values[:limits.max_columns] if cell_text(v)]
+            matched = [match_header(cell_text(v)) for v in values[: limits.max_columns] if cell_text(v)]
             named = {m[0] for m in matched if m is not None and m[1] is None}
             ticks_aims = any(m is not None and m[1] and m[1].startswith("A") for m in matched)
             required = len(named & set(REQUIRED)) + (ticks_aims and "aims" not in named)
@@ -288,17 +327,25 @@ def _activity_sheet(workbook, limits: Limits):
     chosen = best or workbook.worksheets[0]
     rows, columns = declared[chosen.title]
     if columns and columns > limits.max_columns:
-        raise reject(f"The sheet '{chosen.title}' says it uses {columns:,} columns. "
-                     + TOO_WIDE.format(limit=limits.max_columns)
-                     + " If the extra columns are empty, delete them and save again.", "too many columns")
+        raise reject(
+            f"The sheet '{chosen.title}' says it uses {columns:,} columns. "
+            + TOO_WIDE.format(limit=limits.max_columns)
+            + " If the extra columns are empty, delete them and save again.",
+            "too many columns",
+        )
     if rows and rows > limits.max_rows + HEADER_SEARCH_ROWS + 1:
-        raise reject(f"The sheet '{chosen.title}' says it uses {rows:,} rows; at most {limits.max_rows:,} "
-                     "activities can be loaded at once. If most of those rows are empty, delete the empty rows "
-                     "below your activities and save again; otherwise split the file.", "too many rows")
+        raise reject(
+            f"The sheet '{chosen.title}' says it uses {rows:,} rows; at most {limits.max_rows:,} "
+            "activities can be loaded at once. If most of those rows are empty, delete the empty rows "
+            "below your activities and save again; otherwise split the file.",
+            "too many rows",
+        )
     note = None
     if chosen is not workbook.worksheets[0]:
-        note = (f"The activities were read from the sheet '{chosen.title}', whose headers name the template's "
-                "columns; the other sheets were ignored.")
+        note = (
+            f"The activities were read from the sheet '{chosen.title}', whose headers name the template's "
+            "columns; the other sheets were ignored."
+        )
     return chosen, note
 
 
@@ -306,8 +353,16 @@ def _find_header(cursor: duckdb.DuckDBPyConnection, raw: RawTable) -> None:
     """The header row: the first of the top rows naming two or more known columns (else row 1)."""
     top = raw.query(cursor, f"SELECT * FROM {{rows}} LIMIT {HEADER_SEARCH_ROWS}").fetchall()
     if not top:
-        raise FileRejected(Problem(0, "", "", "The file is empty. Download the template, add one row per "
-                                   "activity under the headers, and upload it again.", "empty file"))
+        raise FileRejected(
+            Problem(
+                0,
+                "",
+                "",
+                "The file is empty. Download the template, add one row per "
+                "activity under the headers, and upload it again.",
+                "empty file",
+            )
+        )
     raw.top_rows = [(number, *cells) for number, cells in enumerate(top, start=1)]
     header = raw.top_rows[0]
     for row in raw.top_rows:

@@ -48,8 +48,7 @@ class Problem:
     kind: str = "problem"
 
     def as_dict(self) -> dict[str, Any]:
-        return {"row": self.row, "column": self.column, "value": self.value, "message": self.message,
-                "kind": self.kind}
+        return {"row": self.row, "column": self.column, "value": self.value, "message": self.message, "kind": self.kind}
 
 
 class FileRejected(Exception):
@@ -92,10 +91,20 @@ class ImportReport:
 
     def as_json(self) -> dict[str, Any]:
         """The CLI's JSON object (docs/architecture.md), with a few more keys that explain the outcome."""
-        return {"status": self.status, "rows": self.rows, "upload_id": self.upload_id,
-                "errors": [p.as_dict() for p in self.errors], "errors_total": self.errors_total,
-                "warnings": [p.as_dict() for p in self.warnings], "message": self.message,
-                "file_name": self.file_name, "partner": self.partner, "partner_created": self.partner_created,
-                "new_activities": self.new_activities, "replaced_activities": self.replaced_activities,
-                "assumed": self.assumed, "sha256": self.sha256,
-                **({"changes": self.change_counts} if self.change_counts else {})}
+        return {
+            "status": self.status,
+            "rows": self.rows,
+            "upload_id": self.upload_id,
+            "errors": [p.as_dict() for p in self.errors],
+            "errors_total": self.errors_total,
+            "warnings": [p.as_dict() for p in self.warnings],
+            "message": self.message,
+            "file_name": self.file_name,
+            "partner": self.partner,
+            "partner_created": self.partner_created,
+            "new_activities": self.new_activities,
+            "replaced_activities": self.replaced_activities,
+            "assumed": self.assumed,
+            "sha256": self.sha256,
+            **({"changes": self.change_counts} if self.change_counts else {}),
+        }

@@ -35,8 +35,13 @@ class RollbackReport:
     restored: int = 0
 
     def as_json(self) -> dict:
-        return {"status": "rolled back" if self.ok else "refused", "upload_id": self.upload_id,
-                "message": self.message, "removed": self.removed, "restored": self.restored}
+        return {
+            "status": "rolled back" if self.ok else "refused",
+            "upload_id": self.upload_id,
+            "message": self.message,
+            "removed": self.removed,
+            "restored": self.restored,
+        }
 
 
 def upload_history(con: duckdb.DuckDBPyConnection, partner: str | None = None) -> pd.DataFrame:
@@ -48,8 +53,9 @@ def rollback_upload(con: duckdb.DuckDBPyConnection, upload_id: int, actor: User)
     """Roll one activity upload back in one transaction, or say why not."""
     cursor = con.cursor()
     try:
-        found = cursor.execute("SELECT kind, status, partner_id, report FROM uploads WHERE upload_id = $id",
-                               {"id": upload_id}).fetchall()
+        found = cursor.execute(
+            "SELECT kind, status, partner_id, report FROM uploads WHERE upload_id = $id", {"id": upload_id}
+        ).fetchall()
         if not found:
             return RollbackReport(False, upload_id, f"There is no upload {upload_id}. See the list of uploads.")
         kind, status, partner_id, report_text = found[0]
@@ -57,17 +63,29 @@ def rollback_upload(con: duckdb.DuckDBPyConnection, upload_id: int, actor: User)
         # a partner rolls back only their own organisation's uploads (PermissionDenied otherwise)
         require(actor, "rollback_activities", partner=owner.partner[0] if len(owner) and owner.partner[0] else None)
         if kind != "activities":
-            return RollbackReport(False, upload_id, f"Upload {upload_id} is {kind} data, not a partner's activity "
-                                  "file; it cannot be rolled back here.")
+            return RollbackReport(
+                False,
+                upload_id,
+                f"Upload {upload_id} is {kind} data, not a partner's activity file; it cannot be rolled back here.",
+            )
         if status != "loaded":
             return RollbackReport(False, upload_id, f"Upload {upload_id} is already {status}.")
-        later = [row[0] for row in cursor.execute(
-            "SELECT DISTINCT replaced_by_upload FROM activities WHERE upload_id = $id AND replaced_by_upload IS NOT "
-            "NULL ORDER BY 1", {"id": upload_id}).fetchall()]
+        later = [
+            row[0]
+            for row in cursor.execute(
+                "SELECT DISTINCT replaced_by_upload FROM activities "
+                "WHERE upload_id = $id AND replaced_by_upload IS NOT NULL ORDER BY 1",
+                {"id": upload_id},
+            ).fetchall()
+        ]
         if later:
             names = ", ".join(str(u) for u in later)
-            return RollbackReport(False, upload_id, f"Upload {upload_id} cannot be rolled back yet: later upload(s) "
-                                  f"{names} replaced some of its activities. Roll back {names} first.")
+            return RollbackReport(
+                False,
+                upload_id,
+                f"Upload {upload_id} cannot be rolled back yet: later upload(s) "
+                f"{names} replaced some of its activities. Roll back {names} first.",
+            )
         if not WRITE_LOCK.acquire(timeout=BUSY_WAIT_SECONDS):
             return RollbackReport(False, upload_id, BUSY_MESSAGE)
         try:
@@ -75,34 +93,54 @@ def rollback_upload(con: duckdb.DuckDBPyConnection, upload_id: int, actor: User)
             with db.transaction(cursor):
                 removed, restored = _undo(cursor, upload_id, partner_id, json.loads(report_text or "{}"), actor)
         except BackupFailed as failed:
-            return RollbackReport(False, upload_id, "Nothing was rolled back: every roll back is preceded by an "
-                                  f"automatic backup, and it failed. {failed}")
+            return RollbackReport(
+                False,
+                upload_id,
+                f"Nothing was rolled back: every roll back is preceded by an automatic backup, and it failed. {failed}",
+            )
         except (duckdb.TransactionException, duckdb.ConstraintException) as refused:
-            return RollbackReport(False, upload_id, could_not_write(refused) if refused_for_lack_of_room(refused)
-                                  else BUSY_MESSAGE)
+            return RollbackReport(
+                False, upload_id, could_not_write(refused) if refused_for_lack_of_room(refused) else BUSY_MESSAGE
+            )
         except WRITE_FAILURES as failed:
             return RollbackReport(False, upload_id, could_not_write(failed))
         finally:
             WRITE_LOCK.release()
-        return RollbackReport(True, upload_id, f"Upload {upload_id} was rolled back: {removed:,} activities removed"
-                              + (f", {restored:,} earlier versions made current again." if restored else "."),
-                              removed, restored)
+        return RollbackReport(
+            True,
+            upload_id,
+            f"Upload {upload_id} was rolled back: {removed:,} activities removed"
+            + (f", {restored:,} earlier versions made current again." if restored else "."),
+            removed,
+            restored,
+        )
     finally:
         cursor.close()
 
 
-def _undo(cursor: duckdb.DuckDBPyConnection, upload_id: int, partner_id: int, report: dict,
-          actor: User) -> tuple[int, int]:
+def _undo(
+    cursor: duckdb.DuckDBPyConnection, upload_id: int, partner_id: int, report: dict, actor: User
+) -> tuple[int, int]:
     params = {"id": upload_id}
     for table in ("activity_aims", "activity_ways", "activity_themes", "activity_places"):  # fixed names
-        cursor.execute(f"DELETE FROM {table} WHERE activity_key IN "
-                       "(SELECT activity_key FROM activities WHERE upload_id = $id)", params)
+        cursor.execute(
+            f"DELETE FROM {table} WHERE activity_key IN (SELECT activity_key FROM activities WHERE upload_id = $id)",
+            params,
+        )
     removed = cursor.execute("DELETE FROM activities WHERE upload_id = $id", params).fetchall()[0][0]
-    restored = cursor.execute("UPDATE activities SET replaced_by_upload = NULL WHERE replaced_by_upload = $id",
-                              params).fetchall()[0][0]
-    cursor.execute("UPDATE partners SET sector = $sector WHERE partner_id = $partner",
-                   {"sector": report.get("partner_sector_before"), "partner": partner_id})
+    restored = cursor.execute(
+        "UPDATE activities SET replaced_by_upload = NULL WHERE replaced_by_upload = $id", params
+    ).fetchall()[0][0]
+    cursor.execute(
+        "UPDATE partners SET sector = $sector WHERE partner_id = $partner",
+        {"sector": report.get("partner_sector_before"), "partner": partner_id},
+    )
     cursor.execute("UPDATE uploads SET status = 'rolled back' WHERE upload_id = $id", params)
-    db.audit(cursor, actor, "roll back upload", f"upload {upload_id}: {removed} activities removed, {restored} "
-             "earlier versions restored", upload_id)
+    db.audit(
+        cursor,
+        actor,
+        "roll back upload",
+        f"upload {upload_id}: {removed} activities removed, {restored} earlier versions restored",
+        upload_id,
+    )
     return removed, restored

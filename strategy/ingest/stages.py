@@ -12,8 +12,19 @@ import time
 
 PAUSE_VARIABLE = "STRATEGY_TEST_PAUSE_AT"
 # In the order an import passes them (the command line adds "closed" after the file is let go).
-STAGES = ("reading", "validated", "write lock", "backed up", "original kept", "upload recorded", "activities written",
-          "links written", "before commit", "committed", "closed")
+STAGES = (
+    "reading",
+    "validated",
+    "write lock",
+    "backed up",
+    "original kept",
+    "upload recorded",
+    "activities written",
+    "links written",
+    "before commit",
+    "committed",
+    "closed",
+)
 
 
 def reached(stage: str) -> None:

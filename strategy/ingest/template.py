@@ -69,11 +69,17 @@ def template_xlsx(framework: Framework, rows: list[list] = (), note: str | None 
         target = get_column_letter(COLUMN_NAMES.index(name) + 1)
         single = name in ("sector", "status")
         validation = DataValidation(
-            type="list", formula1=f"=Lists!${letter}$2:${letter}${len(values) + 1}", allow_blank=True,
+            type="list",
+            formula1=f"=Lists!${letter}$2:${letter}${len(values) + 1}",
+            allow_blank=True,
             # Lists accept several values ('A1; A4'), so typing beyond the drop-down must stay allowed.
-            showErrorMessage=single, errorTitle="Not in the list", error="Pick a value from the list.",
-            showInputMessage=True, promptTitle=name,
-            prompt="Pick from the list." if single else "Pick one, or type several separated by ;")
+            showErrorMessage=single,
+            errorTitle="Not in the list",
+            error="Pick a value from the list.",
+            showInputMessage=True,
+            promptTitle=name,
+            prompt="Pick from the list." if single else "Pick one, or type several separated by ;",
+        )
         validation.add(f"{target}2:{target}{validated_rows + 1}")
         sheet.add_data_validation(validation)
     if note:
@@ -85,9 +91,16 @@ def template_xlsx(framework: Framework, rows: list[list] = (), note: str | None 
     for column in guide_columns(framework):
         guide.append([column.name, "yes" if column.required else "no", column.accepts, column.example])
     guide.append([])
-    guide.append(["", "", "One row per activity. Row 1 holds the headers. Upload this workbook as it is (.xlsx), "
-                  "or save it as CSV UTF-8. Every problem is listed at once with how to fix it; nothing is loaded "
-                  "until the whole file is right.", ""])
+    guide.append(
+        [
+            "",
+            "",
+            "One row per activity. Row 1 holds the headers. Upload this workbook as it is (.xlsx), "
+            "or save it as CSV UTF-8. Every problem is listed at once with how to fix it; nothing is loaded "
+            "until the whole file is right.",
+            "",
+        ]
+    )
     for letter, width in zip("ABCD", (18, 10, 90, 34)):
         guide.column_dimensions[letter].width = width
     for row in guide.iter_rows(min_row=2):

@@ -22,25 +22,51 @@ from strategy.learning.records import (
 
 KINDS = {"individual": "Individual", "group": "Group"}
 # Section headings from the partnership's workshop series; a reflection files under one.
-HEADINGS = {"purpose": "Shared purpose", "empathy": "Empathy and insight", "practical": "Getting practical",
-            "landscape": "Understanding the landscape", "influence": "Influence and narrative",
-            "keeping_going": "Keeping change going through uncertainty", "experiment": "Experiment review"}
+HEADINGS = {
+    "purpose": "Shared purpose",
+    "empathy": "Empathy and insight",
+    "practical": "Getting practical",
+    "landscape": "Understanding the landscape",
+    "influence": "Influence and narrative",
+    "keeping_going": "Keeping change going through uncertainty",
+    "experiment": "Experiment review",
+}
 # The workshops' prompts for each heading, as the partnership asks them: shown where a reflection is written.
 PROMPTS = {
     "purpose": ("What do we want to do?", "Why?", "What will the benefits be?"),
     "empathy": ("What is it like to be on the receiving end of us, as a system?",),
-    "practical": ("Which safe-to-fail experiments could we try?", "Who are our allies?",
-                  "Which stakeholders do we need to influence?", "Who else needs to be in the room?",
-                  "Which indicators would help?", "Which meetings aren't helpful?", "Who can we learn from?"),
+    "practical": (
+        "Which safe-to-fail experiments could we try?",
+        "Who are our allies?",
+        "Which stakeholders do we need to influence?",
+        "Who else needs to be in the room?",
+        "Which indicators would help?",
+        "Which meetings aren't helpful?",
+        "Who can we learn from?",
+    ),
     "experiment": ("What happened, against what we expected?", "Amplify, adapt or stop?"),
 }
 
 
-def save_reflection(con: duckdb.DuckDBPyConnection, framework: Framework, actor: User, author: str, kind: str,
-                    heading: str, reflected_on: date | None, resonated: str = "", learned: str = "",
-                    commitment: str = "", owner: str = "", due_date: date | None = None, aims: list[str] = (),
-                    places: list[str] = (), purpose_id: int | None = None, experiment_id: int | None = None,
-                    is_demo: bool = False) -> SaveResult:
+def save_reflection(
+    con: duckdb.DuckDBPyConnection,
+    framework: Framework,
+    actor: User,
+    author: str,
+    kind: str,
+    heading: str,
+    reflected_on: date | None,
+    resonated: str = "",
+    learned: str = "",
+    commitment: str = "",
+    owner: str = "",
+    due_date: date | None = None,
+    aims: list[str] = (),
+    places: list[str] = (),
+    purpose_id: int | None = None,
+    experiment_id: int | None = None,
+    is_demo: bool = False,
+) -> SaveResult:
     """Add a reflection to the learning log; a commitment needs an owner and a date to be kept to."""
     require(actor, "edit_learning")
     problems = [] if clean_text(author) else ["Say whose reflection this is (a name, or the group's name)."]
@@ -70,23 +96,40 @@ def save_reflection(con: duckdb.DuckDBPyConnection, framework: Framework, actor:
             "INSERT INTO reflections (kind, author, heading, purpose_id, experiment_id, aims, places, resonated, "
             "learned, commitment, owner, due_date, reflected_on, is_demo, created_by) "
             "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING reflection_id",
-            [kind, clean_text(author), heading, purpose_id, experiment_id, list(aims), local, clean_text(resonated),
-             clean_text(learned), clean_text(commitment) or None, clean_text(owner) or None, due_date, reflected_on,
-             is_demo, actor.email]).fetchall()[0][0]
+            [
+                kind,
+                clean_text(author),
+                heading,
+                purpose_id,
+                experiment_id,
+                list(aims),
+                local,
+                clean_text(resonated),
+                clean_text(learned),
+                clean_text(commitment) or None,
+                clean_text(owner) or None,
+                due_date,
+                reflected_on,
+                is_demo,
+                actor.email,
+            ],
+        ).fetchall()[0][0]
         db.audit(con, actor, "reflection added", f"reflection {reflection_id} by {clean_text(author)}")
     return SaveResult(reflection_id)
 
 
-def mark_commitment_done(con: duckdb.DuckDBPyConnection, actor: User, reflection_id: int, done_on: date,
-                         done: bool = True) -> SaveResult:
+def mark_commitment_done(
+    con: duckdb.DuckDBPyConnection, actor: User, reflection_id: int, done_on: date, done: bool = True
+) -> SaveResult:
     """Record a commitment as kept on a date (or reopen it)."""
     require(actor, "edit_learning")
     found = con.execute("SELECT commitment FROM reflections WHERE reflection_id = ?", [reflection_id]).fetchall()
     if not found or not found[0][0]:
         return refused([f"Reflection {reflection_id} holds no commitment; reload the page."])
     with db.transaction(con):
-        con.execute("UPDATE reflections SET done_on = ? WHERE reflection_id = ?", [done_on if done else None,
-                                                                                   reflection_id])
+        con.execute(
+            "UPDATE reflections SET done_on = ? WHERE reflection_id = ?", [done_on if done else None, reflection_id]
+        )
         db.audit(con, actor, "commitment kept" if done else "commitment reopened", f"reflection {reflection_id}")
     return SaveResult(reflection_id)
 
@@ -96,8 +139,9 @@ def reflections(con: duckdb.DuckDBPyConnection, framework: Framework, filters: F
     return db.query(con, "learning_reflections", **filter_parameters(framework, filters))
 
 
-def commitments(con: duckdb.DuckDBPyConnection, framework: Framework, filters: Filters,
-                today: date | None = None) -> pd.DataFrame:
+def commitments(
+    con: duckdb.DuckDBPyConnection, framework: Framework, filters: Filters, today: date | None = None
+) -> pd.DataFrame:
     """Every commitment the filters select with its state: 'past its date', 'open' or 'kept'; most urgent first."""
     return db.query(con, "learning_commitments", today=today or date.today(), **filter_parameters(framework, filters))
 
@@ -106,5 +150,6 @@ def learning_timeline(con: duckdb.DuckDBPyConnection, framework: Framework, filt
     """Per aim, in date order: reflections, purpose versions and experiment starts and decisions (what was learned)."""
     timeline = db.query(con, "learning_timeline", **filter_parameters(framework, filters))
     timeline["aim_label"] = timeline.aim.map(
-        lambda c: framework.label("aim", c) if c in {a.code for a in framework.aims} else "All aims")
+        lambda c: framework.label("aim", c) if c in {a.code for a in framework.aims} else "All aims"
+    )
     return timeline

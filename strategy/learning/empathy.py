@@ -28,9 +28,19 @@ QUADRANTS = {
 SUBJECT_KINDS = {"person": "A person (persona)", "place": "A place", "group": "A group or community"}
 
 
-def save_map(con: duckdb.DuckDBPyConnection, framework: Framework, actor: User, subject: str, subject_kind: str,
-             description: str = "", places: list[str] = (), aims: list[str] = (), purpose_id: int | None = None,
-             map_id: int | None = None, is_demo: bool = False) -> SaveResult:
+def save_map(
+    con: duckdb.DuckDBPyConnection,
+    framework: Framework,
+    actor: User,
+    subject: str,
+    subject_kind: str,
+    description: str = "",
+    places: list[str] = (),
+    aims: list[str] = (),
+    purpose_id: int | None = None,
+    map_id: int | None = None,
+    is_demo: bool = False,
+) -> SaveResult:
     """Create or update an empathy map for a person, place or group the system serves."""
     require(actor, "edit_learning")
     problems = [] if clean_text(subject) else ["Say who the map is about, e.g. 'young carers in Mansfield'."]
@@ -47,11 +57,15 @@ def save_map(con: duckdb.DuckDBPyConnection, framework: Framework, actor: User, 
         if map_id is None:
             map_id = con.execute(
                 "INSERT INTO empathy_maps (subject, subject_kind, description, purpose_id, places, aims, is_demo, "
-                "created_by) VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING map_id", values + [is_demo, actor.email]
+                "created_by) VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING map_id",
+                values + [is_demo, actor.email],
             ).fetchall()[0][0]
         else:
-            con.execute("UPDATE empathy_maps SET subject = ?, subject_kind = ?, description = ?, purpose_id = ?, "
-                        "places = ?, aims = ? WHERE map_id = ?", values + [map_id])
+            con.execute(
+                "UPDATE empathy_maps SET subject = ?, subject_kind = ?, description = ?, purpose_id = ?, "
+                "places = ?, aims = ? WHERE map_id = ?",
+                values + [map_id],
+            )
         db.audit(con, actor, "empathy map saved", f"map {map_id} '{clean_text(subject)}'")
     return SaveResult(map_id)
 
@@ -60,9 +74,18 @@ def _map_exists(con: duckdb.DuckDBPyConnection, map_id: int) -> bool:
     return bool(con.execute("SELECT count(*) FROM empathy_maps WHERE map_id = ?", [map_id]).fetchall()[0][0])
 
 
-def add_note(con: duckdb.DuckDBPyConnection, framework: Framework, actor: User, map_id: int, quadrant: str, text: str,
-             source: str = "", is_quote: bool = False, pinned_aims: list[str] = (),
-             pinned_places: list[str] = ()) -> SaveResult:
+def add_note(
+    con: duckdb.DuckDBPyConnection,
+    framework: Framework,
+    actor: User,
+    map_id: int,
+    quadrant: str,
+    text: str,
+    source: str = "",
+    is_quote: bool = False,
+    pinned_aims: list[str] = (),
+    pinned_places: list[str] = (),
+) -> SaveResult:
     """Add a note to a quadrant; a resident's quote may be pinned to aims and places so it shows beside the numbers."""
     require(actor, "edit_learning")
     problems = [] if clean_text(text) else ["Write the note (or the resident's words)."]
@@ -80,8 +103,16 @@ def add_note(con: duckdb.DuckDBPyConnection, framework: Framework, actor: User, 
         note_id = con.execute(
             "INSERT INTO empathy_notes (map_id, quadrant, text, source, is_quote, pinned_aims, pinned_places, "
             "created_by) VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING note_id",
-            [map_id, quadrant, clean_text(text), clean_text(source), bool(is_quote), list(pinned_aims), local,
-             actor.email]
+            [
+                map_id,
+                quadrant,
+                clean_text(text),
+                clean_text(source),
+                bool(is_quote),
+                list(pinned_aims),
+                local,
+                actor.email,
+            ],
         ).fetchall()[0][0]
         db.audit(con, actor, "empathy note added", f"map {map_id}, {quadrant}, note {note_id}")
     return SaveResult(note_id)
@@ -108,8 +139,13 @@ def map_notes(con: duckdb.DuckDBPyConnection, map_id: int) -> pd.DataFrame:
     return db.query(con, "learning_empathy_notes", map_id=map_id)
 
 
-def quotes_for(con: duckdb.DuckDBPyConnection, framework: Framework, filters: Filters, aims: list[str] | None = None,
-               places: list[str] | None = None) -> pd.DataFrame:
+def quotes_for(
+    con: duckdb.DuckDBPyConnection,
+    framework: Framework,
+    filters: Filters,
+    aims: list[str] | None = None,
+    places: list[str] | None = None,
+) -> pd.DataFrame:
     """Resident quotes pinned to any of the given aims and places (counties stand for their districts).
 
     None means 'not narrowed' by that dimension beyond the filters. A quote pinned to no place speaks for
@@ -117,5 +153,11 @@ def quotes_for(con: duckdb.DuckDBPyConnection, framework: Framework, filters: Fi
     """
     parameters = filter_parameters(framework, filters)
     wanted_places = local_place_codes(framework, places or [])[0] if places else []
-    return db.query(con, "learning_quotes", filter_places=parameters["places"], filter_aims=parameters["aims"],
-                    want_aims=list(aims or []), want_places=wanted_places)
+    return db.query(
+        con,
+        "learning_quotes",
+        filter_places=parameters["places"],
+        filter_aims=parameters["aims"],
+        want_aims=list(aims or []),
+        want_places=wanted_places,
+    )

@@ -39,24 +39,71 @@ def activity_reference(experiment_id: int) -> str:
     return f"EXP-{experiment_id}"
 
 
-def save_experiment(con: duckdb.DuckDBPyConnection, framework: Framework, actor: User, title: str, hypothesis: str,
-                    lead_partner: str, start_date: date | None, aims: list[str], places: list[str],
-                    ways: list[str] = (), purpose_id: int | None = None, review_date: date | None = None,
-                    indicators: list[str] = (), working_signals: str = "", failing_signals: str = "",
-                    status: str = "planned", decision: str | None = None, learned: str = "",
-                    experiment_id: int | None = None, is_demo: bool = False) -> SaveResult:
+def save_experiment(
+    con: duckdb.DuckDBPyConnection,
+    framework: Framework,
+    actor: User,
+    title: str,
+    hypothesis: str,
+    lead_partner: str,
+    start_date: date | None,
+    aims: list[str],
+    places: list[str],
+    ways: list[str] = (),
+    purpose_id: int | None = None,
+    review_date: date | None = None,
+    indicators: list[str] = (),
+    working_signals: str = "",
+    failing_signals: str = "",
+    status: str = "planned",
+    decision: str | None = None,
+    learned: str = "",
+    experiment_id: int | None = None,
+    is_demo: bool = False,
+) -> SaveResult:
     """Register or update an experiment and its linked activity, all or nothing."""
     require(actor, "edit_learning")
-    problems = _problems(con, framework, title, hypothesis, lead_partner, start_date, aims, places, ways, purpose_id,
-                         review_date, indicators, status, decision, experiment_id)
+    problems = _problems(
+        con,
+        framework,
+        title,
+        hypothesis,
+        lead_partner,
+        start_date,
+        aims,
+        places,
+        ways,
+        purpose_id,
+        review_date,
+        indicators,
+        status,
+        decision,
+        experiment_id,
+    )
     if problems:
         return refused(problems)
-    partner_id, sector = con.execute("SELECT partner_id, coalesce(sector, 'other') FROM partners WHERE name_key = ? "
-                                     "ORDER BY partner_id LIMIT 1", [name_key(lead_partner)]).fetchall()[0]
+    partner_id, sector = con.execute(
+        "SELECT partner_id, coalesce(sector, 'other') FROM partners WHERE name_key = ? ORDER BY partner_id LIMIT 1",
+        [name_key(lead_partner)],
+    ).fetchall()[0]
     local, _ = local_place_codes(framework, places)
-    fields = [clean_text(title), clean_text(hypothesis), purpose_id, list(aims), list(ways), local, partner_id,
-              start_date, review_date, list(indicators), clean_text(working_signals), clean_text(failing_signals),
-              status, decision or None, clean_text(learned)]
+    fields = [
+        clean_text(title),
+        clean_text(hypothesis),
+        purpose_id,
+        list(aims),
+        list(ways),
+        local,
+        partner_id,
+        start_date,
+        review_date,
+        list(indicators),
+        clean_text(working_signals),
+        clean_text(failing_signals),
+        status,
+        decision or None,
+        clean_text(learned),
+    ]
     if not db.WRITE_LOCK.acquire(timeout=db.BUSY_WAIT_SECONDS):  # activity keys are taken one writer at a time
         return refused(["Another change is being saved at this moment, so this one was not. Try again in a minute."])
     try:
@@ -66,32 +113,58 @@ def save_experiment(con: duckdb.DuckDBPyConnection, framework: Framework, actor:
                     "INSERT INTO experiments (title, hypothesis, purpose_id, aims, ways, places, lead_partner_id, "
                     "start_date, review_date, indicators, working_signals, failing_signals, status, decision, learned, "
                     "is_demo, created_by) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
-                    "RETURNING experiment_id", fields + [is_demo, actor.email]).fetchall()[0][0]
+                    "RETURNING experiment_id",
+                    fields + [is_demo, actor.email],
+                ).fetchall()[0][0]
             else:
                 con.execute(
                     "UPDATE experiments SET title = ?, hypothesis = ?, purpose_id = ?, aims = ?, ways = ?, places = ?, "
                     "lead_partner_id = ?, start_date = ?, review_date = ?, indicators = ?, working_signals = ?, "
                     "failing_signals = ?, status = ?, decision = ?, learned = ?, updated_at = current_timestamp "
-                    "WHERE experiment_id = ?", fields + [experiment_id])
+                    "WHERE experiment_id = ?",
+                    fields + [experiment_id],
+                )
             upload_id = _write_linked_activity(con, actor, experiment_id, partner_id, sector, fields, local)
-            db.audit(con, actor, "experiment saved",
-                     f"experiment {experiment_id} '{clean_text(title)}', status {status}"
-                     + (f", decision {decision}" if decision else ""), upload_id)
+            db.audit(
+                con,
+                actor,
+                "experiment saved",
+                f"experiment {experiment_id} '{clean_text(title)}', status {status}"
+                + (f", decision {decision}" if decision else ""),
+                upload_id,
+            )
     finally:
         db.WRITE_LOCK.release()
     return SaveResult(experiment_id)
 
 
-def _problems(con, framework, title, hypothesis, lead_partner, start_date, aims, places, ways, purpose_id,
-              review_date, indicators, status, decision, experiment_id) -> list[str]:
+def _problems(
+    con,
+    framework,
+    title,
+    hypothesis,
+    lead_partner,
+    start_date,
+    aims,
+    places,
+    ways,
+    purpose_id,
+    review_date,
+    indicators,
+    status,
+    decision,
+    experiment_id,
+) -> list[str]:
     problems = []
     if not clean_text(title):
         problems.append("Give the experiment a short title.")
     if not clean_text(hypothesis):
         problems.append("Write the hypothesis: 'If we ..., then ..., because ...'.")
     if not con.execute("SELECT count(*) FROM partners WHERE name_key = ?", [name_key(lead_partner)]).fetchall()[0][0]:
-        problems.append(f"Lead partner '{clean_text(lead_partner)}' is not a registered partner: choose one from the "
-                        "list (a partner is registered by its first activity upload).")
+        problems.append(
+            f"Lead partner '{clean_text(lead_partner)}' is not a registered partner: choose one from the "
+            "list (a partner is registered by its first activity upload)."
+        )
     if start_date is None:
         problems.append("Give a start date.")
     if start_date and review_date and review_date < start_date:
@@ -111,11 +184,17 @@ def _problems(con, framework, title, hypothesis, lead_partner, start_date, aims,
     unknown = [i for i in indicators if i not in known]
     if unknown:
         problems.append(f"Unknown indicator(s) {', '.join(unknown)}: choose from the indicator list.")
-    if purpose_id is not None and not con.execute("SELECT count(*) FROM purposes WHERE purpose_id = ?",
-                                                  [purpose_id]).fetchall()[0][0]:
+    if (
+        purpose_id is not None
+        and not con.execute("SELECT count(*) FROM purposes WHERE purpose_id = ?", [purpose_id]).fetchall()[0][0]
+    ):
         problems.append(f"There is no shared purpose {purpose_id}; choose another.")
-    if experiment_id is not None and not con.execute("SELECT count(*) FROM experiments WHERE experiment_id = ?",
-                                                     [experiment_id]).fetchall()[0][0]:
+    if (
+        experiment_id is not None
+        and not con.execute("SELECT count(*) FROM experiments WHERE experiment_id = ?", [experiment_id]).fetchall()[0][
+            0
+        ]
+    ):
         problems.append(f"There is no experiment {experiment_id}; reload the page.")
     return problems
 
@@ -127,19 +206,41 @@ def _write_linked_activity(con, actor, experiment_id, partner_id, sector, fields
     upload_id = con.execute(
         "INSERT INTO uploads (kind, partner_id, uploaded_by, file_name, rows_read, rows_loaded, rows_rejected, "
         "status, report) VALUES ('experiment', ?, ?, ?, 1, 1, 0, 'loaded', ?) RETURNING upload_id",
-        [partner_id, actor.email, f"experiment {experiment_id}: {title}",
-         json.dumps({"experiment_id": experiment_id, "activity_id": reference})]).fetchall()[0][0]
+        [
+            partner_id,
+            actor.email,
+            f"experiment {experiment_id}: {title}",
+            json.dumps({"experiment_id": experiment_id, "activity_id": reference}),
+        ],
+    ).fetchall()[0][0]
     previous = con.execute(
         "SELECT activity_key, version FROM activities WHERE activity_id = ? AND is_experiment "
-        "AND replaced_by_upload IS NULL", [reference]).fetchall()
-    con.execute("UPDATE activities SET replaced_by_upload = ? WHERE activity_id = ? AND is_experiment "
-                "AND replaced_by_upload IS NULL", [upload_id, reference])
+        "AND replaced_by_upload IS NULL",
+        [reference],
+    ).fetchall()
+    con.execute(
+        "UPDATE activities SET replaced_by_upload = ? WHERE activity_id = ? AND is_experiment "
+        "AND replaced_by_upload IS NULL",
+        [upload_id, reference],
+    )
     key = con.execute("SELECT coalesce(max(activity_key), 0) + 1 FROM activities").fetchall()[0][0]
     con.execute(
         "INSERT INTO activities (activity_key, partner_id, activity_id, version, upload_id, title, description, "
         "sector, start_date, end_date, status, is_experiment) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, true)",
-        [key, partner_id, reference, (previous[0][1] + 1) if previous else 1, upload_id, f"Experiment: {title}",
-         hypothesis, sector, start, review if status == "closed" else None, ACTIVITY_STATUS[status]])
+        [
+            key,
+            partner_id,
+            reference,
+            (previous[0][1] + 1) if previous else 1,
+            upload_id,
+            f"Experiment: {title}",
+            hypothesis,
+            sector,
+            start,
+            review if status == "closed" else None,
+            ACTIVITY_STATUS[status],
+        ],
+    )
     con.executemany("INSERT INTO activity_aims VALUES (?, ?)", [[key, a] for a in aims])
     if ways:
         con.executemany("INSERT INTO activity_ways VALUES (?, ?)", [[key, w] for w in ways])

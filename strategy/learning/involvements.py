@@ -13,12 +13,25 @@ from strategy.names import name_key
 
 RECORD_KINDS = ("purpose", "experiment")
 # The workshops' words for who a group needs: doing it with us, on our side, to persuade, missing from the room.
-ROLES = {"involved": "Involved (doing it with us)", "ally": "Ally", "influence": "Stakeholder to influence",
-         "in_the_room": "Needs to be in the room"}
+ROLES = {
+    "involved": "Involved (doing it with us)",
+    "ally": "Ally",
+    "influence": "Stakeholder to influence",
+    "in_the_room": "Needs to be in the room",
+}
 
 
-def add_involvement(con: duckdb.DuckDBPyConnection, framework: Framework, actor: User, record_kind: str,
-                    record_id: int, name: str, role: str, sector: str | None = None, note: str = "") -> SaveResult:
+def add_involvement(
+    con: duckdb.DuckDBPyConnection,
+    framework: Framework,
+    actor: User,
+    record_kind: str,
+    record_id: int,
+    name: str,
+    role: str,
+    sector: str | None = None,
+    note: str = "",
+) -> SaveResult:
     """Name a person or organisation for a purpose or experiment; a known partner's sector is taken from its record."""
     require(actor, "edit_learning")
     problems = []
@@ -30,19 +43,26 @@ def add_involvement(con: duckdb.DuckDBPyConnection, framework: Framework, actor:
         problems.append(f"Choose a role: {', '.join(ROLES.values())}.")
     problems += code_problems(framework, sectors=[sector] if sector else [])
     table = {"purpose": "purposes", "experiment": "experiments"}.get(record_kind)
-    if table and not con.execute(f"SELECT count(*) FROM {table} WHERE {record_kind}_id = ?",  # names from a fixed map
-                                 [record_id]).fetchall()[0][0]:
+    if (
+        table
+        and not con.execute(
+            f"SELECT count(*) FROM {table} WHERE {record_kind}_id = ?",  # names from a fixed map
+            [record_id],
+        ).fetchall()[0][0]
+    ):
         problems.append(f"There is no {record_kind} {record_id}; reload the page.")
     if problems:
         return refused(problems)
-    known = con.execute("SELECT sector FROM partners WHERE name_key = ? ORDER BY partner_id LIMIT 1",
-                        [name_key(name)]).fetchall()
+    known = con.execute(
+        "SELECT sector FROM partners WHERE name_key = ? ORDER BY partner_id LIMIT 1", [name_key(name)]
+    ).fetchall()
     sector = known[0][0] if known and known[0][0] else sector
     with db.transaction(con):
         involvement_id = con.execute(
             "INSERT INTO involvements (record_kind, record_id, name, sector, role, note, created_by) "
             "VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING involvement_id",
-            [record_kind, record_id, clean_text(name), sector, role, clean_text(note), actor.email]).fetchall()[0][0]
+            [record_kind, record_id, clean_text(name), sector, role, clean_text(note), actor.email],
+        ).fetchall()[0][0]
         db.audit(con, actor, "involvement added", f"{record_kind} {record_id}: {clean_text(name)} as {role}")
     return SaveResult(involvement_id)
 
@@ -50,8 +70,9 @@ def add_involvement(con: duckdb.DuckDBPyConnection, framework: Framework, actor:
 def remove_involvement(con: duckdb.DuckDBPyConnection, actor: User, involvement_id: int) -> SaveResult:
     """Take a name off a purpose or experiment."""
     require(actor, "edit_learning")
-    found = con.execute("SELECT record_kind, record_id, name FROM involvements WHERE involvement_id = ?",
-                        [involvement_id]).fetchall()
+    found = con.execute(
+        "SELECT record_kind, record_id, name FROM involvements WHERE involvement_id = ?", [involvement_id]
+    ).fetchall()
     if not found:
         return refused([f"There is no involvement {involvement_id}; it may already be removed."])
     with db.transaction(con):
@@ -60,8 +81,9 @@ def remove_involvement(con: duckdb.DuckDBPyConnection, actor: User, involvement_
     return SaveResult(involvement_id)
 
 
-def involvements_for(con: duckdb.DuckDBPyConnection, framework: Framework, record_kind: str,
-                     record_id: int) -> pd.DataFrame:
+def involvements_for(
+    con: duckdb.DuckDBPyConnection, framework: Framework, record_kind: str, record_id: int
+) -> pd.DataFrame:
     """Everyone named for one purpose or experiment (an experiment's lead partner first), with role and sector
     labels."""
     table = db.query(con, "learning_involvements", record_kind=record_kind, record_id=record_id)

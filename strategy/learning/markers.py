@@ -25,14 +25,16 @@ _PERIOD = re.compile(r"^(\d{4})/(\d{2})$")
 ACTIVE_LIVES_YEAR_START = (11, 16)
 
 
-def experiment_markers(con: duckdb.DuckDBPyConnection, framework: Framework, filters: Filters,
-                       indicator_id: str | None = None) -> pd.DataFrame:
+def experiment_markers(
+    con: duckdb.DuckDBPyConnection, framework: Framework, filters: Filters, indicator_id: str | None = None
+) -> pd.DataFrame:
     """(experiment_id, title, status, start_date, review_date, places, aims, indicators) to mark on trend charts.
 
     Narrowed by the place, aim and partner filters, and to experiments watching indicator_id when given.
     """
-    return db.query(con, "learning_experiment_markers", indicator_id=indicator_id,
-                    **filter_parameters(framework, filters))
+    return db.query(
+        con, "learning_experiment_markers", indicator_id=indicator_id, **filter_parameters(framework, filters)
+    )
 
 
 def active_lives_period(day: date) -> tuple[str, float]:
@@ -65,8 +67,9 @@ def add_experiment_markers(fig: go.Figure, markers: pd.DataFrame) -> go.Figure:
     if categories is not None:
         periods = {active_lives_period(pd.Timestamp(d).date())[0] for d in markers.start_date}
         categories = sorted(set(categories) | periods)
-        fig.update_xaxes(type="category", categoryorder="array", categoryarray=categories,
-                         range=[-0.5, len(categories) - 0.5])
+        fig.update_xaxes(
+            type="category", categoryorder="array", categoryarray=categories, range=[-0.5, len(categories) - 0.5]
+        )
     for number, row in enumerate(markers.sort_values("start_date").itertuples()):
         start = pd.Timestamp(row.start_date).date()
         if categories is not None:
@@ -78,21 +81,41 @@ def add_experiment_markers(fig: go.Figure, markers: pd.DataFrame) -> go.Figure:
         label = title if len(title) <= 38 else title[:36] + "…"
         # Labels in the right half of a period axis read leftwards so they stay inside the plot.
         leftwards = categories is not None and x > (len(categories) - 1) / 2
-        fig.add_shape(type="line", x0=x, x1=x, xref="x", y0=0, y1=1, yref="paper",
-                      line=dict(color=MARKER_COLOUR, width=2, dash="dash"))
-        fig.add_annotation(x=x, xref="x", y=1 - 0.09 * (number % 3), yref="paper", text=f"▲ {label}",
-                           showarrow=False, xanchor="right" if leftwards else "left", yanchor="top",
-                           xshift=-3 if leftwards else 3, align="left",
-                           font=dict(size=12, color=MARKER_COLOUR), bgcolor="rgba(255,255,255,0.85)",
-                           hovertext=f"Experiment from {start:%d %b %Y}: {title}")
+        fig.add_shape(
+            type="line",
+            x0=x,
+            x1=x,
+            xref="x",
+            y0=0,
+            y1=1,
+            yref="paper",
+            line=dict(color=MARKER_COLOUR, width=2, dash="dash"),
+        )
+        fig.add_annotation(
+            x=x,
+            xref="x",
+            y=1 - 0.09 * (number % 3),
+            yref="paper",
+            text=f"▲ {label}",
+            showarrow=False,
+            xanchor="right" if leftwards else "left",
+            yanchor="top",
+            xshift=-3 if leftwards else 3,
+            align="left",
+            font=dict(size=12, color=MARKER_COLOUR),
+            bgcolor="rgba(255,255,255,0.85)",
+            hovertext=f"Experiment from {start:%d %b %Y}: {title}",
+        )
     return fig
 
 
-def indicator_trend(con: duckdb.DuckDBPyConnection, indicator_id: str, place_codes: list[str],
-                    benchmark: str) -> pd.DataFrame:
+def indicator_trend(
+    con: duckdb.DuckDBPyConnection, indicator_id: str, place_codes: list[str], benchmark: str
+) -> pd.DataFrame:
     """(period, place_code, place_name, value, lower_ci, upper_ci) of one indicator for places and the benchmark."""
-    return db.query(con, "learning_indicator_trend", indicator_id=indicator_id,
-                    place_codes=list(place_codes) + [benchmark])
+    return db.query(
+        con, "learning_indicator_trend", indicator_id=indicator_id, place_codes=list(place_codes) + [benchmark]
+    )
 
 
 def indicator_choices(con: duckdb.DuckDBPyConnection) -> pd.Series:
@@ -109,12 +132,19 @@ def trend_summary(trend: pd.DataFrame, experiment: pd.Series) -> str:
         before = part[part.period <= start_period]
         latest = part.iloc[-1]
         if len(before) and before.iloc[-1].period != latest.period:
-            sentences.append(f"{name} {before.iloc[-1].value:.1f} in {before.iloc[-1].period}, "
-                             f"{latest.value:.1f} in {latest.period}")
+            sentences.append(
+                f"{name} {before.iloc[-1].value:.1f} in {before.iloc[-1].period}, {latest.value:.1f} in {latest.period}"
+            )
         else:
             sentences.append(f"{name} {latest.value:.1f} in {latest.period}")
     unit = trend.unit.iloc[0] if len(trend) else ""
-    return (f"{trend.indicator_name.iloc[0]} ({unit}): " + "; ".join(sentences) + ". The experiment started in "
+    return (
+        (
+            f"{trend.indicator_name.iloc[0]} ({unit}): " + "; ".join(sentences) + ". The experiment started in "
             f"{start_period} (Active Lives years run mid-November to mid-November). Survey figures move slowly and "
             "reflect many things: read them as context, not as "
-            "the experiment's effect.") if sentences else "No values to show."
+            "the experiment's effect."
+        )
+        if sentences
+        else "No values to show."
+    )

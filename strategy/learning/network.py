@@ -51,13 +51,21 @@ def network_measures(graph: nx.Graph) -> pd.DataFrame:
     for name, data in graph.nodes(data=True):
         own = data.get("sector")
         linked = {graph.nodes[n].get("sector") for n in graph.neighbors(name)} - {own, None}
-        rows.append({"name": name, "sector": own, "links": graph.degree(name),
-                     "betweenness": round(betweenness.get(name, 0.0), 3), "sectors_linked": len(linked),
-                     "linked_sectors": sorted(linked)})
+        rows.append(
+            {
+                "name": name,
+                "sector": own,
+                "links": graph.degree(name),
+                "betweenness": round(betweenness.get(name, 0.0), 3),
+                "sectors_linked": len(linked),
+                "linked_sectors": sorted(linked),
+            }
+        )
     table = pd.DataFrame(rows, columns=["name", "sector", "links", "betweenness", "sectors_linked", "linked_sectors"])
     table["is_bridge"] = table.sectors_linked >= BRIDGE_MIN_SECTORS
-    return table.sort_values(["sectors_linked", "betweenness", "name"], ascending=[False, False, True]
-                             ).reset_index(drop=True)
+    return table.sort_values(["sectors_linked", "betweenness", "name"], ascending=[False, False, True]).reset_index(
+        drop=True
+    )
 
 
 def network_layout(graph: nx.Graph) -> dict[str, tuple[float, float]]:
@@ -76,9 +84,11 @@ def sectors_in_room_summary(framework: Framework, measures: pd.DataFrame) -> str
     present = set(measures.sector.dropna())
     missing = [s.label for s in framework.sectors if s.code not in present and s.code != "other"]
     bridges = measures[measures.is_bridge]
-    sentence = (f"{len(measures)} organisations work together on the purposes and experiments shown; "
-                f"{len(bridges)} bridge{'s' if len(bridges) == 1 else ''} "
-                f"{BRIDGE_MIN_SECTORS} or more other sectors")
+    sentence = (
+        f"{len(measures)} organisations work together on the purposes and experiments shown; "
+        f"{len(bridges)} bridge{'s' if len(bridges) == 1 else ''} "
+        f"{BRIDGE_MIN_SECTORS} or more other sectors"
+    )
     if len(bridges):
         sentence += f" (most: {bridges.name.iloc[0]}, {bridges.sectors_linked.iloc[0]} sectors)"
     if missing:

@@ -27,8 +27,7 @@ from strategy.learning.records import (
 WORD_GUIDE = 100
 # Past this many words the page suggests trimming (a prompt, never a refusal).
 LONG_AFTER = 120
-QUESTIONS = {"what_text": "What do we want to do?", "why_text": "Why?",
-             "benefits_text": "What will the benefits be?"}
+QUESTIONS = {"what_text": "What do we want to do?", "why_text": "Why?", "benefits_text": "What will the benefits be?"}
 _WORD = re.compile(r"[A-Za-z0-9À-ÿ’']+(?:[-’'][A-Za-z0-9À-ÿ]+)*")
 
 
@@ -40,18 +39,34 @@ def word_count(*texts: str | None) -> int:
 def length_prompt(words: int) -> str | None:
     """A gentle nudge when a purpose runs long; None while it is within reach of the guide."""
     if words > LONG_AFTER:
-        return (f"{words} words: the guide is about {WORD_GUIDE}. A purpose people can remember keeps a group on its "
-                "own agenda; could one sentence go? Good enough for now beats perfect.")
+        return (
+            f"{words} words: the guide is about {WORD_GUIDE}. A purpose people can remember keeps a group on its "
+            "own agenda; could one sentence go? Good enough for now beats perfect."
+        )
     return None
 
 
-def save_purpose(con: duckdb.DuckDBPyConnection, framework: Framework, actor: User, group_name: str,
-                 what_text: str, why_text: str, benefits_text: str, members: str = "", places: list[str] = (),
-                 aims: list[str] = (), purpose_id: int | None = None, is_demo: bool = False) -> SaveResult:
+def save_purpose(
+    con: duckdb.DuckDBPyConnection,
+    framework: Framework,
+    actor: User,
+    group_name: str,
+    what_text: str,
+    why_text: str,
+    benefits_text: str,
+    members: str = "",
+    places: list[str] = (),
+    aims: list[str] = (),
+    purpose_id: int | None = None,
+    is_demo: bool = False,
+) -> SaveResult:
     """Create or update a purpose; a changed wording becomes a new dated version (earlier ones are kept)."""
     require(actor, "edit_learning")
-    answers = {"what_text": clean_text(what_text), "why_text": clean_text(why_text),
-               "benefits_text": clean_text(benefits_text)}
+    answers = {
+        "what_text": clean_text(what_text),
+        "why_text": clean_text(why_text),
+        "benefits_text": clean_text(benefits_text),
+    }
     problems = [] if clean_text(group_name) else ["Give the group a name."]
     problems += [f"Answer '{QUESTIONS[k]}' (a sentence is enough for now)." for k, v in answers.items() if not v]
     problems += code_problems(framework, aims=aims, places=places)
@@ -66,24 +81,35 @@ def save_purpose(con: duckdb.DuckDBPyConnection, framework: Framework, actor: Us
             purpose_id = con.execute(
                 "INSERT INTO purposes (group_name, members, places, aims, is_demo, created_by) "
                 "VALUES (?, ?, ?, ?, ?, ?) RETURNING purpose_id",
-                [clean_text(group_name), clean_text(members), local, list(aims), is_demo, actor.email]).fetchall()[0][0]
+                [clean_text(group_name), clean_text(members), local, list(aims), is_demo, actor.email],
+            ).fetchall()[0][0]
             current = None
         else:
-            con.execute("UPDATE purposes SET group_name = ?, members = ?, places = ?, aims = ? WHERE purpose_id = ?",
-                        [clean_text(group_name), clean_text(members), local, list(aims), purpose_id])
+            con.execute(
+                "UPDATE purposes SET group_name = ?, members = ?, places = ?, aims = ? WHERE purpose_id = ?",
+                [clean_text(group_name), clean_text(members), local, list(aims), purpose_id],
+            )
             current = con.execute(
                 "SELECT version, what_text, why_text, benefits_text FROM purpose_versions WHERE purpose_id = ? "
-                "ORDER BY version DESC LIMIT 1", [purpose_id]).fetchall()
+                "ORDER BY version DESC LIMIT 1",
+                [purpose_id],
+            ).fetchall()
             current = current[0] if current else None
         changed = current is None or tuple(current[1:]) != tuple(answers.values())
         if changed:
             version = (current[0] if current else 0) + 1
-            con.execute("INSERT INTO purpose_versions (purpose_id, version, what_text, why_text, benefits_text, words, "
-                        "written_by) VALUES (?, ?, ?, ?, ?, ?, ?)",
-                        [purpose_id, version, *answers.values(), words, actor.email])
-        db.audit(con, actor, "purpose saved",
-                 f"purpose {purpose_id} '{clean_text(group_name)}'" + (f", version {version}" if changed else
-                                                                      ", details only"))
+            con.execute(
+                "INSERT INTO purpose_versions (purpose_id, version, what_text, why_text, benefits_text, words, "
+                "written_by) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                [purpose_id, version, *answers.values(), words, actor.email],
+            )
+        db.audit(
+            con,
+            actor,
+            "purpose saved",
+            f"purpose {purpose_id} '{clean_text(group_name)}'"
+            + (f", version {version}" if changed else ", details only"),
+        )
     return SaveResult(purpose_id)
 
 
@@ -103,6 +129,7 @@ def purpose_versions(con: duckdb.DuckDBPyConnection, purpose_id: int) -> pd.Data
 
 def purpose_card_html(purpose: pd.Series, framework: Framework, involved: pd.DataFrame | None = None) -> str:
     """A printable one-page card (HTML with print styles); every piece of user text is escaped."""
+
     def e(value: object) -> str:
         return html.escape(clean_text(value)).replace("\n", "<br>")
 
@@ -113,7 +140,7 @@ def purpose_card_html(purpose: pd.Series, framework: Framework, involved: pd.Dat
         allies = f"<h2>Who is involved</h2><ul>{rows}</ul>"
     written = pd.Timestamp(purpose["written_at"]).strftime("%d %B %Y") if pd.notna(purpose["written_at"]) else ""
     return f"""<!doctype html><html lang="en"><head><meta charset="utf-8">
-<title>Shared purpose: {e(purpose['group_name'])}</title>
+<title>Shared purpose: {e(purpose["group_name"])}</title>
 <style>
  @page {{ size: A4; margin: 18mm; }}
  body {{ font-family: "Source Sans Pro", Arial, sans-serif; color: #262730; max-width: 170mm; margin: 2em auto;
@@ -123,11 +150,11 @@ def purpose_card_html(purpose: pd.Series, framework: Framework, involved: pd.Dat
  footer {{ margin-top: 2em; color: #7f7f7f; font-size: 9.5pt; }}
  @media print {{ body {{ margin: 0; }} }}
 </style></head><body>
-<h1>{e(purpose['group_name'])}</h1>
-<div class="meta">Shared purpose · version {int(purpose['version'])}, {html.escape(written)} ·
- {int(purpose['words'])} words<br>Members: {e(purpose['members']) or 'not recorded'}<br>
- Places: {html.escape(places_text(framework, purpose['places']))} ·
- Aims: {html.escape(codes_text(framework, 'aim', purpose['aims']) or 'all')}</div>
+<h1>{e(purpose["group_name"])}</h1>
+<div class="meta">Shared purpose · version {int(purpose["version"])}, {html.escape(written)} ·
+ {int(purpose["words"])} words<br>Members: {e(purpose["members"]) or "not recorded"}<br>
+ Places: {html.escape(places_text(framework, purpose["places"]))} ·
+ Aims: {html.escape(codes_text(framework, "aim", purpose["aims"]) or "all")}</div>
 {answers}{allies}
 <footer>Good enough for now: this purpose is the group's guide rope and can be revised as it learns.
  {html.escape(framework.name)} learning workspace.</footer>

@@ -50,8 +50,13 @@ def local_place_codes(framework: Framework, codes: Iterable[str]) -> tuple[list[
     return found, unknown
 
 
-def code_problems(framework: Framework, aims: Iterable[str] = (), ways: Iterable[str] = (),
-                  places: Iterable[str] = (), sectors: Iterable[str] = ()) -> list[str]:
+def code_problems(
+    framework: Framework,
+    aims: Iterable[str] = (),
+    ways: Iterable[str] = (),
+    places: Iterable[str] = (),
+    sectors: Iterable[str] = (),
+) -> list[str]:
     """A sentence for every code that is not in the framework."""
     problems = []
     for kind, codes in (("aim", aims), ("way", ways), ("sector", sectors)):
@@ -69,8 +74,12 @@ def filter_parameters(framework: Framework, filters: Filters) -> dict:
 
     A record that names no place (or no aim) is partnership-wide and shows under every place (or aim) filter.
     """
-    return {"places": list(filters.counted_places(framework)), "aims": list(filters.aims),
-            "partners": list(filters.partners), "partner_keys": [name_key(p) for p in filters.partners]}
+    return {
+        "places": list(filters.counted_places(framework)),
+        "aims": list(filters.aims),
+        "partners": list(filters.partners),
+        "partner_keys": [name_key(p) for p in filters.partners],
+    }
 
 
 def as_list(codes: object) -> list[str]:

@@ -23,10 +23,17 @@ from strategy.framework import Framework
 from strategy.loop.states import STATES
 
 # The headline totals kept with a decision, in the order they are shown, with their labels.
-SNAPSHOT_FIGURES = {"activities": "Activities", "partners": "Partners", "places_reached": "Places reached",
-                    "investment": "Investment (£)", "participants": "Participants (attendances)"}
-MOVEMENT_NOTE = ("What moved: the decision's own view worked out today minus the same view's figures on the day "
-                 "the decision was recorded (money and participants in the view's places and period).")
+SNAPSHOT_FIGURES = {
+    "activities": "Activities",
+    "partners": "Partners",
+    "places_reached": "Places reached",
+    "investment": "Investment (£)",
+    "participants": "Participants (attendances)",
+}
+MOVEMENT_NOTE = (
+    "What moved: the decision's own view worked out today minus the same view's figures on the day "
+    "the decision was recorded (money and participants in the view's places and period)."
+)
 
 
 class DecisionProblem(ValueError):
@@ -51,10 +58,19 @@ def filters_of(query: str, framework: Framework) -> Filters:
     return filters_from_query(parse_qs(query or "", keep_blank_values=False), framework)
 
 
-def record_decision(con: duckdb.DuckDBPyConnection, framework: Framework, actor: User, what: str, owner: str,
-                    filters: Filters, due_date: date | None = None, view_page: str = "",
-                    experiment_id: int | None = None, reflection_id: int | None = None,
-                    today: date | None = None) -> Decision:
+def record_decision(
+    con: duckdb.DuckDBPyConnection,
+    framework: Framework,
+    actor: User,
+    what: str,
+    owner: str,
+    filters: Filters,
+    due_date: date | None = None,
+    view_page: str = "",
+    experiment_id: int | None = None,
+    reflection_id: int | None = None,
+    today: date | None = None,
+) -> Decision:
     """Record a decision made on a view: the view's headline totals are worked out now and kept with it."""
     require(actor, "record_decisions")
     what, owner = (what or "").strip(), (owner or "").strip()
@@ -66,23 +82,43 @@ def record_decision(con: duckdb.DuckDBPyConnection, framework: Framework, actor:
         problems.append("Say who owns it (a person or an organisation).")
     if due_date is not None and due_date < today:
         problems.append(f"The date it is due, {due_date:%d/%m/%Y}, is before today ({today:%d/%m/%Y}).")
-    if experiment_id is not None and not con.execute(
-            "SELECT count(*) FROM experiments WHERE experiment_id = ?", [int(experiment_id)]).fetchone()[0]:
+    if (
+        experiment_id is not None
+        and not con.execute(
+            "SELECT count(*) FROM experiments WHERE experiment_id = ?", [int(experiment_id)]
+        ).fetchone()[0]
+    ):
         problems.append(f"There is no experiment {experiment_id}; choose one from the Experiments page.")
-    if reflection_id is not None and not con.execute(
-            "SELECT count(*) FROM reflections WHERE reflection_id = ? AND commitment IS NOT NULL",
-            [int(reflection_id)]).fetchone()[0]:
+    if (
+        reflection_id is not None
+        and not con.execute(
+            "SELECT count(*) FROM reflections WHERE reflection_id = ? AND commitment IS NOT NULL", [int(reflection_id)]
+        ).fetchone()[0]
+    ):
         problems.append(f"There is no commitment {reflection_id}; choose one from the Learning log.")
     if problems:
         raise DecisionProblem(" ".join(problems))
     totals = analysis.headline_totals(con, framework, filters, today=today)
     with db.transaction(con):
         decision_id = db.execute(
-            con, "loop_insert_decision", what=what, owner=owner, due_date=due_date, view_page=view_page or None,
-            view_query=view_query(filters), experiment_id=experiment_id, reflection_id=reflection_id,
-            decided_on=today, snapshot_on=today, activities=totals["activities"], partners=totals["partners"],
-            places_reached=totals["places_reached"], investment=totals["investment"],
-            participants=totals["participants"], recorded_by=actor.email)[0][0]
+            con,
+            "loop_insert_decision",
+            what=what,
+            owner=owner,
+            due_date=due_date,
+            view_page=view_page or None,
+            view_query=view_query(filters),
+            experiment_id=experiment_id,
+            reflection_id=reflection_id,
+            decided_on=today,
+            snapshot_on=today,
+            activities=totals["activities"],
+            partners=totals["partners"],
+            places_reached=totals["places_reached"],
+            investment=totals["investment"],
+            participants=totals["participants"],
+            recorded_by=actor.email,
+        )[0][0]
         db.audit(con, actor, "decision recorded", f"decision {decision_id}: {what} (owner {owner})")
     return Decision(int(decision_id), what, owner, "open")
 
@@ -94,8 +130,9 @@ def set_state(con: duckdb.DuckDBPyConnection, actor: User, decision_id: int, sta
     if wanted not in STATES:
         raise DecisionProblem(f"{state!r} is not a state; use one of {', '.join(STATES)}.")
     with db.transaction(con):
-        changed = db.execute(con, "loop_set_decision_state", state=wanted, changed_by=actor.email,
-                             decision_id=int(decision_id))
+        changed = db.execute(
+            con, "loop_set_decision_state", state=wanted, changed_by=actor.email, decision_id=int(decision_id)
+        )
         if not changed:
             raise DecisionProblem(f"There is no decision {decision_id}; `decisions list` shows them.")
         db.audit(con, actor, "decision state changed", f"decision {decision_id}: {wanted}")
@@ -108,8 +145,12 @@ def decisions(con: duckdb.DuckDBPyConnection, states: list[str] | tuple[str, ...
     return db.query(con, "loop_decisions", states=list(states))
 
 
-def since_last_time(con: duckdb.DuckDBPyConnection, framework: Framework, today: date | None = None,
-                    states: list[str] | tuple[str, ...] = ()) -> pd.DataFrame:
+def since_last_time(
+    con: duckdb.DuckDBPyConnection,
+    framework: Framework,
+    today: date | None = None,
+    states: list[str] | tuple[str, ...] = (),
+) -> pd.DataFrame:
     """Each decision with its snapshot, the same view's figures now (now_*) and what moved (moved_* = now minus
     snapshot), worked out with the filters the decision was made on."""
     found = decisions(con, states)
@@ -122,8 +163,9 @@ def since_last_time(con: duckdb.DuckDBPyConnection, framework: Framework, today:
             figures[f"now_{key}"] = now[key]
             figures[f"moved_{key}"] = now[key] - before
         rows.append(figures)
-    moved = pd.DataFrame(rows, index=found.index,
-                         columns=[f"{p}_{k}" for k in SNAPSHOT_FIGURES for p in ("now", "moved")])
+    moved = pd.DataFrame(
+        rows, index=found.index, columns=[f"{p}_{k}" for k in SNAPSHOT_FIGURES for p in ("now", "moved")]
+    )
     return pd.concat([found, moved], axis=1)
 
 
@@ -136,8 +178,11 @@ def _signed(value: float, money: bool = False) -> str:
 
 def movement_text(row) -> str:
     """What moved in a decision's figures, in words: 'activities +12; investment +£40,000; ...'."""
-    parts = [f"activities {_signed(row.moved_activities)}", f"investment {_signed(row.moved_investment, True)}",
-             f"participants (attendances) {_signed(row.moved_participants)}"]
+    parts = [
+        f"activities {_signed(row.moved_activities)}",
+        f"investment {_signed(row.moved_investment, True)}",
+        f"participants (attendances) {_signed(row.moved_participants)}",
+    ]
     return "; ".join(parts)
 
 
@@ -151,16 +196,18 @@ def view_words(framework: Framework, query: str | None, view_page: str | None = 
 def since_last_time_table(table: pd.DataFrame, framework: Framework) -> pd.DataFrame:
     """The board's table: decision, owner, state, due, the view it was made on (in words), and what moved in that
     view's figures since it was recorded."""
-    return pd.DataFrame({
-        "Decision": table.what.to_numpy(),
-        "Owner": table.owner.to_numpy(),
-        "State": table.state.map(STATES).to_numpy(),
-        "Due": [periods.govuk_date(d) if pd.notna(d) else "" for d in table.due_date],
-        "Recorded": [periods.govuk_date(d) for d in table.decided_on],
-        "View": [view_words(framework, q, p) for q, p in zip(table.view_query, table.view_page)],
-        "Activities moved": [_signed(v) for v in table.moved_activities],
-        "Investment moved": [_signed(v, True) for v in table.moved_investment],
-    })
+    return pd.DataFrame(
+        {
+            "Decision": table.what.to_numpy(),
+            "Owner": table.owner.to_numpy(),
+            "State": table.state.map(STATES).to_numpy(),
+            "Due": [periods.govuk_date(d) if pd.notna(d) else "" for d in table.due_date],
+            "Recorded": [periods.govuk_date(d) for d in table.decided_on],
+            "View": [view_words(framework, q, p) for q, p in zip(table.view_query, table.view_page)],
+            "Activities moved": [_signed(v) for v in table.moved_activities],
+            "Investment moved": [_signed(v, True) for v in table.moved_investment],
+        }
+    )
 
 
 def since_last_time_headline(table: pd.DataFrame) -> str:

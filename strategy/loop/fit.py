@@ -45,15 +45,21 @@ class Fit:
         helped = len(self.gaps_filled)
         word = "activity" if self.activities == 1 else "activities"
         if not helped:
-            sentence = (f"In {self.year}, {self.partner}'s {self.activities:,} {word} fill no gap: every place and "
-                        "aim they reach has enough other activity too.")
+            sentence = (
+                f"In {self.year}, {self.partner}'s {self.activities:,} {word} fill no gap: every place and "
+                "aim they reach has enough other activity too."
+            )
             if len(self.others):
-                sentence += (f" {len(self.others)} other partner{'s' if len(self.others) != 1 else ''} work on the "
-                             "same aims in the same places.")
+                sentence += (
+                    f" {len(self.others)} other partner{'s' if len(self.others) != 1 else ''} work on the "
+                    "same aims in the same places."
+                )
             return sentence
-        sentence = (f"In {self.year}, {self.partner}'s {self.activities:,} {word} "
-                    f"{'reaches' if self.activities == 1 else 'reach'} {helped} place and aim "
-                    f"pair{'s' if helped != 1 else ''} that would otherwise have no or thin activity")
+        sentence = (
+            f"In {self.year}, {self.partner}'s {self.activities:,} {word} "
+            f"{'reaches' if self.activities == 1 else 'reach'} {helped} place and aim "
+            f"pair{'s' if helped != 1 else ''} that would otherwise have no or thin activity"
+        )
         if not helped:
             sentence += "."
         elif filled == helped:
@@ -63,8 +69,10 @@ class Fit:
         else:
             sentence += f"; with them, {filled} of these {'is' if filled == 1 else 'are'} no longer a gap."
         if len(self.others):
-            sentence += (f" {len(self.others)} other partner{'s' if len(self.others) != 1 else ''} work on the same "
-                         f"aims in the same places.")
+            sentence += (
+                f" {len(self.others)} other partner{'s' if len(self.others) != 1 else ''} work on the same "
+                f"aims in the same places."
+            )
         return sentence
 
 
@@ -76,14 +84,23 @@ def _place_aim_cells(con, framework, filters, today) -> pd.DataFrame:
     return cells[["row_code", "row_label", "column_code", "column_label", "activities"]]
 
 
-def gaps_filled(con: duckdb.DuckDBPyConnection, framework: Framework, partner: str, filters: Filters, year: int,
-                today: date | None = None) -> pd.DataFrame:
+def gaps_filled(
+    con: duckdb.DuckDBPyConnection,
+    framework: Framework,
+    partner: str,
+    filters: Filters,
+    year: int,
+    today: date | None = None,
+) -> pd.DataFrame:
     """The place x aim pairs that are a gap without the partner's activities and that the partner reaches."""
     in_year = year_filters(replace(filters, partners=()), year)
     everyone = _place_aim_cells(con, framework, in_year, today)
     own = _place_aim_cells(con, framework, replace(in_year, partners=(partner,)), today)
-    cells = everyone.merge(own[["row_code", "column_code", "activities"]].rename(columns={"activities": "own"}),
-                           on=["row_code", "column_code"], how="left").fillna({"own": 0})
+    cells = everyone.merge(
+        own[["row_code", "column_code", "activities"]].rename(columns={"activities": "own"}),
+        on=["row_code", "column_code"],
+        how="left",
+    ).fillna({"own": 0})
     population = analysis.need_by_place(con, in_year.as_of(today))[["place_code", "population"]]
     cells = cells.merge(population, left_on="row_code", right_on="place_code", how="left")
     without = cells.assign(activities=cells.activities - cells.own)
@@ -93,13 +110,23 @@ def gaps_filled(con: duckdb.DuckDBPyConnection, framework: Framework, partner: s
     cells["kind_before"], _ = analysis.gap_kinds(without, yardstick)
     cells["kind_now"], _ = analysis.gap_kinds(cells, yardstick)
     found = cells[(cells.own > 0) & cells.kind_before.notna()]
-    return pd.DataFrame({
-        "place_code": found.row_code, "place": found.row_label, "aim_code": found.column_code,
-        "aim": found.column_label, "kind_before": found.kind_before,
-        "activities_before": (found.activities - found.own).astype(int), "partner_activities": found.own.astype(int),
-        "activities_now": found.activities.astype(int), "filled": found.kind_now.isna(),
-    }).sort_values(["kind_before", "filled", "place", "aim_code"], ascending=[True, False, True, True]
-                   ).reset_index(drop=True)
+    return (
+        pd.DataFrame(
+            {
+                "place_code": found.row_code,
+                "place": found.row_label,
+                "aim_code": found.column_code,
+                "aim": found.column_label,
+                "kind_before": found.kind_before,
+                "activities_before": (found.activities - found.own).astype(int),
+                "partner_activities": found.own.astype(int),
+                "activities_now": found.activities.astype(int),
+                "filled": found.kind_now.isna(),
+            }
+        )
+        .sort_values(["kind_before", "filled", "place", "aim_code"], ascending=[True, False, True, True])
+        .reset_index(drop=True)
+    )
 
 
 def _shares(con, framework, filters, dimension, today) -> pd.Series:
@@ -114,18 +141,27 @@ def spread(con, framework, partner, filters, dimension, today) -> pd.DataFrame:
     """The partner's share of its activities naming each aim (or way) beside the partnership's share."""
     theirs = _shares(con, framework, replace(filters, partners=(partner,)), dimension, today)
     everyone = _shares(con, framework, replace(filters, partners=()), dimension, today)
-    return pd.DataFrame({dimension: [framework.label(dimension, c) for c in everyone.index],
-                         "code": everyone.index,
-                         "partner_share": theirs.reindex(everyone.index).fillna(0).round(1).to_numpy(),
-                         "partnership_share": everyone.round(1).to_numpy()})
+    return pd.DataFrame(
+        {
+            dimension: [framework.label(dimension, c) for c in everyone.index],
+            "code": everyone.index,
+            "partner_share": theirs.reindex(everyone.index).fillna(0).round(1).to_numpy(),
+            "partnership_share": everyone.round(1).to_numpy(),
+        }
+    )
 
 
 def others_in_same_cells(con, framework, partner, filters, cells: list[str], today) -> pd.DataFrame:
     """Other partners with activities in any of the partner's place x aim pairs ('PLACE|AIM' keys)."""
     if not cells:
         return pd.DataFrame(columns=["partner", "sector", "shared_pairs", "pairs"])
-    found = db.query(con, "loop_partners_in_cells", cells=cells, partner_key=name_key(partner),
-                     **replace(filters, partners=()).sql_parameters(framework, today))
+    found = db.query(
+        con,
+        "loop_partners_in_cells",
+        cells=cells,
+        partner_key=name_key(partner),
+        **replace(filters, partners=()).sql_parameters(framework, today),
+    )
     found["sector"] = found.sector.map(lambda c: framework.label("sector", c) if isinstance(c, str) else "")
     return found
 
@@ -139,14 +175,23 @@ def learning_allies(con, framework, partner, places: list[str], aims: list[str])
     members = members[members.name.str.casefold() != partner.casefold()]
     if members.empty:
         return pd.DataFrame(columns=["name", "sector", "records"])
-    grouped = members.groupby("name", sort=True).agg(
-        sector=("sector", "first"), records=("record_title", lambda t: "; ".join(sorted(set(t))))).reset_index()
+    grouped = (
+        members.groupby("name", sort=True)
+        .agg(sector=("sector", "first"), records=("record_title", lambda t: "; ".join(sorted(set(t)))))
+        .reset_index()
+    )
     grouped["sector"] = grouped.sector.map(lambda c: framework.label("sector", c) if isinstance(c, str) else "")
     return grouped
 
 
-def where_you_fit(con: duckdb.DuckDBPyConnection, framework: Framework, actor: User, partner: str,
-                  filters: Filters = Filters(), today: date | None = None) -> Fit:
+def where_you_fit(
+    con: duckdb.DuckDBPyConnection,
+    framework: Framework,
+    actor: User,
+    partner: str,
+    filters: Filters = Filters(),
+    today: date | None = None,
+) -> Fit:
     """What the partner's activities add (partners: their own organisation only; analysts and admins: any)."""
     require(actor, "see_partner_fit", partner)
     partner = (partner or "").strip()
@@ -160,12 +205,16 @@ def where_you_fit(con: duckdb.DuckDBPyConnection, framework: Framework, actor: U
     own_cells = _place_aim_cells(con, framework, own_year, today)
     own_cells = own_cells[own_cells.activities > 0]
     keys = [f"{p}|{a}" for p, a in zip(own_cells.row_code, own_cells.column_code)]
-    return Fit(partner, year, int(activities), filled,
-               spread(con, framework, partner, in_year, "aim", today),
-               spread(con, framework, partner, in_year, "way", today),
-               others_in_same_cells(con, framework, partner, in_year, keys, today),
-               learning_allies(con, framework, partner, sorted(set(own_cells.row_code)),
-                               sorted(set(own_cells.column_code))))
+    return Fit(
+        partner,
+        year,
+        int(activities),
+        filled,
+        spread(con, framework, partner, in_year, "aim", today),
+        spread(con, framework, partner, in_year, "way", today),
+        others_in_same_cells(con, framework, partner, in_year, keys, today),
+        learning_allies(con, framework, partner, sorted(set(own_cells.row_code)), sorted(set(own_cells.column_code))),
+    )
 
 
 def invitation(fit: Fit, limit: int = 5) -> str:
@@ -174,5 +223,7 @@ def invitation(fit: Fit, limit: int = 5) -> str:
     if not names:
         return "No other partner reports activities for the same aims in the same places yet."
     listed = ", ".join(names[:-1]) + (" and " if len(names) > 1 else "") + names[-1]
-    return (f"{listed} also work on the same aims in the same places as {fit.partner}. Get in touch: you may be "
-            "reaching the same people, and could plan together.")
+    return (
+        f"{listed} also work on the same aims in the same places as {fit.partner}. Get in touch: you may be "
+        "reaching the same people, and could plan together."
+    )

@@ -25,13 +25,18 @@ from strategy.loop.decisions import view_query
 
 KINDS = {"move": "Move a sum between places", "spread": "Spread a new budget by need"}
 # What each need weight is measured by, and the column of need_vs_effort() that holds it.
-NEED_MEASURES = {"inactive": ("Adults inactive (%)", "inactive_pct"), "imd": ("IMD 2019 score", "imd2019_score"),
-                 "population": ("Population", "population")}
+NEED_MEASURES = {
+    "inactive": ("Adults inactive (%)", "inactive_pct"),
+    "imd": ("IMD 2019 score", "imd2019_score"),
+    "population": ("Population", "population"),
+}
 NEED_WORDS = {"inactive": "inactive adults", "imd": "deprivation (IMD)", "population": "population"}
 DEFAULT_WEIGHTS = {"population": 0.5, "inactive": 0.3, "imd": 0.2}
 SCENARIO_MARK = "Scenario, not actual"
-SPREAD_RULE = ("A new budget is spread by need: each place gets the weighted sum of its share of the partnership's "
-               "population, of its inactive adults percentage and of its IMD score (weights scaled to add to 1).")
+SPREAD_RULE = (
+    "A new budget is spread by need: each place gets the weighted sum of its share of the partnership's "
+    "population, of its inactive adults percentage and of its IMD score (weights scaled to add to 1)."
+)
 
 
 class ScenarioProblem(ValueError):
@@ -50,8 +55,9 @@ class Scenario:
     weights: tuple[tuple[str, float], ...] = tuple(DEFAULT_WEIGHTS.items())
 
 
-def need_and_effort(con: duckdb.DuckDBPyConnection, framework: Framework, filters: Filters,
-                    today: date | None = None) -> pd.DataFrame:
+def need_and_effort(
+    con: duckdb.DuckDBPyConnection, framework: Framework, filters: Filters, today: date | None = None
+) -> pd.DataFrame:
     """Today's need against effort for every place of the partnership (the place filter is not applied: money
     moves between any places, and the yardstick is the whole partnership's)."""
     return analysis.need_vs_effort(con, framework, whole_partnership(filters), today=today)
@@ -79,8 +85,10 @@ def spread_shares(table: pd.DataFrame, weights: dict[str, float]) -> pd.Series:
         missing = values[values.isna()].index.tolist()
         if missing:
             names = ", ".join(table.set_index("place_code").place_name[missing])
-            raise ScenarioProblem(f"{names} {'has' if len(missing) == 1 else 'have'} no {label} figure; "
-                                  f"set that weight to 0 or import the figure.")
+            raise ScenarioProblem(
+                f"{names} {'has' if len(missing) == 1 else 'have'} no {label} figure; "
+                f"set that weight to 0 or import the figure."
+            )
         shares += weight / total_weight * values / values.sum()
     return shares
 
@@ -117,8 +125,9 @@ def with_scenario(table: pd.DataFrame, added: pd.Series) -> pd.DataFrame:
     result["scenario_investment_per_head"] = result.scenario_investment / result.population
     typical = result.scenario_investment_per_head.median()
     result["scenario_typical_investment_per_head"] = typical
-    result["scenario_high_need_low_effort"] = ((result.inactive_pct > result.typical_inactive_pct)
-                                               & (result.scenario_investment_per_head < typical))
+    result["scenario_high_need_low_effort"] = (result.inactive_pct > result.typical_inactive_pct) & (
+        result.scenario_investment_per_head < typical
+    )
     return result
 
 
@@ -148,14 +157,17 @@ def per_place_table(table: pd.DataFrame) -> pd.DataFrame:
     from strategy.rounding import per_head_rounded
 
     ordered = table.sort_values("added", ascending=False)
-    return pd.DataFrame({
-        "Place": ordered.place_name.to_numpy(),
-        "Change (£)": ordered.added.round().astype(int).to_numpy(),
-        "Per head today (£)": [per_head_rounded(v) for v in ordered.investment_per_head],
-        "Per head in scenario (£)": [per_head_rounded(v) for v in ordered.scenario_investment_per_head],
-        "High need, low effort in scenario": ordered.scenario_high_need_low_effort.map({True: "yes", False: ""})
-        .to_numpy(),
-    })
+    return pd.DataFrame(
+        {
+            "Place": ordered.place_name.to_numpy(),
+            "Change (£)": ordered.added.round().astype(int).to_numpy(),
+            "Per head today (£)": [per_head_rounded(v) for v in ordered.investment_per_head],
+            "Per head in scenario (£)": [per_head_rounded(v) for v in ordered.scenario_investment_per_head],
+            "High need, low effort in scenario": ordered.scenario_high_need_low_effort.map(
+                {True: "yes", False: ""}
+            ).to_numpy(),
+        }
+    )
 
 
 def flagged_sentence(table: pd.DataFrame, filters: Filters) -> str:
@@ -163,54 +175,78 @@ def flagged_sentence(table: pd.DataFrame, filters: Filters) -> str:
     partnership's, whatever the place filter) by the same measure (investment per head in the view's period)."""
     places = len(table)
     now, then = int(table.high_need_low_effort.sum()), int(table.scenario_high_need_low_effort.sum())
-    return (f"High need, low effort by investment per head ({filters.describe_period()}), of all the partnership's "
-            f"{places} places, whatever the place filter: {now} today, {then} in the scenario.")
+    return (
+        f"High need, low effort by investment per head ({filters.describe_period()}), of all the partnership's "
+        f"{places} places, whatever the place filter: {now} today, {then} in the scenario."
+    )
 
 
 def per_head_today_note(filters: Filters) -> str:
     """What 'per head today' is worked out on: the view's money in its period."""
-    return (f"Per head today is the investment reported for {filters.describe_period()} (the view's period) over "
-            "each place's population, before the scenario's money.")
+    return (
+        f"Per head today is the investment reported for {filters.describe_period()} (the view's period) over "
+        "each place's population, before the scenario's money."
+    )
 
 
 def describe(framework: Framework, scenario: Scenario) -> str:
     """The scenario in a sentence."""
     aim = f" for {framework.label('aim', scenario.aim)}" if scenario.aim else ""
     if scenario.kind == "move":
-        return (f"Move £{scenario.amount:,.0f}{aim} from {framework.place(scenario.from_place).name} to "
-                f"{framework.place(scenario.to_place).name}.")
+        return (
+            f"Move £{scenario.amount:,.0f}{aim} from {framework.place(scenario.from_place).name} to "
+            f"{framework.place(scenario.to_place).name}."
+        )
     weights = dict(scenario.weights)
     total = sum(weights.values()) or 1
     parts = ", ".join(f"{NEED_WORDS[k]} {v / total:.0%}" for k, v in weights.items() if v)
     return f"Spread a new budget of £{scenario.amount:,.0f}{aim} by need (weights: {parts})."
 
 
-def save_scenario(con: duckdb.DuckDBPyConnection, framework: Framework, actor: User, name: str,
-                  scenario: Scenario, filters: Filters, in_board_pack: bool = True,
-                  today: date | None = None) -> int:
+def save_scenario(
+    con: duckdb.DuckDBPyConnection,
+    framework: Framework,
+    actor: User,
+    name: str,
+    scenario: Scenario,
+    filters: Filters,
+    in_board_pack: bool = True,
+    today: date | None = None,
+) -> int:
     """Save a scenario by name (its settings and the money it adds per place); never touches activities."""
     require(actor, "save_scenarios")
     name = (name or "").strip()
     if not name:
         raise ScenarioProblem("Give the scenario a name, so the board can tell it apart.")
     if scenario.aim and scenario.aim not in {a.code for a in framework.aims}:
-        raise ScenarioProblem(f"{scenario.aim!r} is not an aim; use one of "
-                              f"{', '.join(a.code for a in framework.aims)}.")
+        raise ScenarioProblem(
+            f"{scenario.aim!r} is not an aim; use one of {', '.join(a.code for a in framework.aims)}."
+        )
     if con.execute("SELECT count(*) FROM scenarios WHERE lower(name) = lower(?)", [name]).fetchone()[0]:
         raise ScenarioProblem(f"A scenario called {name!r} is saved already; choose another name.")
     added = added_money(need_and_effort(con, framework, filters, today), scenario)
     weights = dict(scenario.weights) if scenario.kind == "spread" else {}
     with db.transaction(con):
         scenario_id = db.execute(
-            con, "loop_insert_scenario", scenario_name=name, kind=scenario.kind, amount=float(scenario.amount),
+            con,
+            "loop_insert_scenario",
+            scenario_name=name,
+            kind=scenario.kind,
+            amount=float(scenario.amount),
             from_place=scenario.from_place if scenario.kind == "move" else None,
-            to_place=scenario.to_place if scenario.kind == "move" else None, aim=scenario.aim or None,
-            weight_inactive=weights.get("inactive"), weight_imd=weights.get("imd"),
-            weight_population=weights.get("population"), view_query=view_query(filters),
-            in_board_pack=bool(in_board_pack), created_by=actor.email)[0][0]
+            to_place=scenario.to_place if scenario.kind == "move" else None,
+            aim=scenario.aim or None,
+            weight_inactive=weights.get("inactive"),
+            weight_imd=weights.get("imd"),
+            weight_population=weights.get("population"),
+            view_query=view_query(filters),
+            in_board_pack=bool(in_board_pack),
+            created_by=actor.email,
+        )[0][0]
         for place_code, value in added.items():
-            db.execute(con, "loop_insert_scenario_place", scenario_id=scenario_id, place_code=place_code,
-                       added=float(value))
+            db.execute(
+                con, "loop_insert_scenario_place", scenario_id=scenario_id, place_code=place_code, added=float(value)
+            )
         db.audit(con, actor, "scenario saved", f"scenario {scenario_id}: {name}")
     return int(scenario_id)
 
@@ -227,9 +263,14 @@ def saved_added(row) -> pd.Series:
 
 
 def saved_settings(row) -> Scenario:
-    weights = tuple((k, float(getattr(row, f"weight_{k}"))) for k in NEED_MEASURES
-                    if pd.notna(getattr(row, f"weight_{k}")))
-    return Scenario(row.kind, float(row.amount), row.from_place if isinstance(row.from_place, str) else None,
-                    row.to_place if isinstance(row.to_place, str) else None,
-                    row.aim if isinstance(row.aim, str) else None, weights or tuple(DEFAULT_WEIGHTS.items()))
-
+    weights = tuple(
+        (k, float(getattr(row, f"weight_{k}"))) for k in NEED_MEASURES if pd.notna(getattr(row, f"weight_{k}"))
+    )
+    return Scenario(
+        row.kind,
+        float(row.amount),
+        row.from_place if isinstance(row.from_place, str) else None,
+        row.to_place if isinstance(row.to_place, str) else None,
+        row.aim if isinstance(row.aim, str) else None,
+        weights or tuple(DEFAULT_WEIGHTS.items()),
+    )

@@ -13,5 +13,17 @@ from strategy.rounds.round import (
     round_status,
 )
 
-__all__ = ["CHANGE_KINDS", "LATE", "NOT_STARTED", "RETURNED", "RoundProblem", "list_rounds", "open_round",
-           "prefilled_return", "record_reminder", "reminder_text", "return_file_name", "round_status"]
+__all__ = [
+    "CHANGE_KINDS",
+    "LATE",
+    "NOT_STARTED",
+    "RETURNED",
+    "RoundProblem",
+    "list_rounds",
+    "open_round",
+    "prefilled_return",
+    "record_reminder",
+    "reminder_text",
+    "return_file_name",
+    "round_status",
+]

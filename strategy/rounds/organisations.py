@@ -39,8 +39,11 @@ def near_matches(name: str, known: list[str], n: int = 5) -> list[str]:
         by_normalised.setdefault(normalised_name(partner), []).append(partner)
     close = difflib.get_close_matches(wanted, list(by_normalised), n=n, cutoff=NEAR_CUTOFF)
     # also a name typed as part of a longer one ('Mansfield Trust' for 'Mansfield Community Trust')
-    contained = [k for k in by_normalised if k not in close and len(wanted) >= 4
-                 and (f" {wanted} " in f" {k} " or f" {k} " in f" {wanted} ")]
+    contained = [
+        k
+        for k in by_normalised
+        if k not in close and len(wanted) >= 4 and (f" {wanted} " in f" {k} " or f" {k} " in f" {wanted} ")
+    ]
     return [p for key in close + contained for p in by_normalised[key]][:n]
 
 

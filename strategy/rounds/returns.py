@@ -34,9 +34,15 @@ def current_activities(con: duckdb.DuckDBPyConnection, actor: User, partner: str
     return db.query(con, "partner_current_activities", partner_key=name_key(partner))
 
 
-def prefilled_return(con: duckdb.DuckDBPyConnection, actor: User, partner: str, framework: Framework | None = None,
-                     round_name: str | None = None, today: date | None = None,
-                     with_count: bool = False) -> bytes | tuple[bytes, int]:
+def prefilled_return(
+    con: duckdb.DuckDBPyConnection,
+    actor: User,
+    partner: str,
+    framework: Framework | None = None,
+    round_name: str | None = None,
+    today: date | None = None,
+    with_count: bool = False,
+) -> bytes | tuple[bytes, int]:
     """The Excel template with the partner's current activities filled in, one row each, drop-down lists and guide
     kept; the Guide says whose activities they are, as on which day, and what to do. with_count: (the file, how
     many activities it holds)."""
@@ -44,11 +50,13 @@ def prefilled_return(con: duckdb.DuckDBPyConnection, actor: User, partner: str, 
     activities = current_activities(con, actor, partner)
     today = today or periods.today()
     rows = [return_row(framework, a) for a in activities.itertuples(index=False)]
-    note = (f"Pre-filled on {today:%d/%m/%Y} with the {len(rows):,} current activit{'y' if len(rows) == 1 else 'ies'} "
-            f"of {partner}" + (f" for the {round_name} reporting round" if round_name else "") + ". Update dates, "
-            "numbers and status; give an end date to an activity that has finished; add a row for each new "
-            "activity (a new activity_id). Keep each activity_id as it is: it is how the upload knows the activity. "
-            "A row you delete is kept as it was, not removed.")
+    note = (
+        f"Pre-filled on {today:%d/%m/%Y} with the {len(rows):,} current activit{'y' if len(rows) == 1 else 'ies'} "
+        f"of {partner}" + (f" for the {round_name} reporting round" if round_name else "") + ". Update dates, "
+        "numbers and status; give an end date to an activity that has finished; add a row for each new "
+        "activity (a new activity_id). Keep each activity_id as it is: it is how the upload knows the activity. "
+        "A row you delete is kept as it was, not removed."
+    )
     data = template_xlsx(framework, rows=rows, note=note)
     return (data, len(rows)) if with_count else data
 
@@ -62,13 +70,16 @@ def return_file_name(partner: str, round_name: str | None = None) -> str:
 def return_row(framework: Framework, activity) -> list:
     """One activity as a row of the template's Activities sheet, in COLUMN_NAMES order."""
     values = {
-        "activity_id": activity.activity_id, "title": activity.title, "description": _blank(activity.description),
+        "activity_id": activity.activity_id,
+        "title": activity.title,
+        "description": _blank(activity.description),
         "sector": framework.label("sector", activity.sector),
         "places": _places(framework, activity.places),
         "aims": _names(framework, "aim", activity.aims),
         "ways_of_working": _names(framework, "way", activity.ways_of_working),
         "themes": _names(framework, "theme", activity.themes),
-        "start_date": _day(activity.start_date), "end_date": _day(activity.end_date),
+        "start_date": _day(activity.start_date),
+        "end_date": _day(activity.end_date),
         "status": _blank(activity.status),
         "participants": None if pd.isna(activity.participants) else int(activity.participants),
         "investment_gbp": None if pd.isna(activity.investment_gbp) else activity.investment_gbp,
@@ -121,13 +132,15 @@ def _day(value) -> date | None:
     return None if value is None or pd.isna(value) else pd.Timestamp(value).date()
 
 
-def return_changes(cursor: duckdb.DuckDBPyConnection, partner: str, today: date | None = None
-                   ) -> tuple[pd.DataFrame, dict[str, int]]:
+def return_changes(
+    cursor: duckdb.DuckDBPyConnection, partner: str, today: date | None = None
+) -> tuple[pd.DataFrame, dict[str, int]]:
     """What the checked rows on this cursor (the table typed) change for the partner: the first CHANGES_LISTED
     activities by kind of change, and how many of each kind (every kind in CHANGE_KINDS, zeros included)."""
     sql = db.sql_text("return_changes")
-    changes = cursor.execute(sql, db.bound_parameters(sql, {"partner": partner,
-                                                             "today": today or periods.today()})).df()
+    changes = cursor.execute(
+        sql, db.bound_parameters(sql, {"partner": partner, "today": today or periods.today()})
+    ).df()
     counts = dict.fromkeys(CHANGE_KINDS, 0)
     counts.update({str(kind): int(n) for kind, n in changes["change"].value_counts().items()})
     return changes.head(CHANGES_LISTED).reset_index(drop=True), counts

@@ -38,8 +38,14 @@ class Round:
     opened_by: str | None
 
 
-def open_round(con: duckdb.DuckDBPyConnection, actor: User, name: str, deadline: date | str,
-               partners: list[str] | None = None, all_partners: bool = False) -> Round:
+def open_round(
+    con: duckdb.DuckDBPyConnection,
+    actor: User,
+    name: str,
+    deadline: date | str,
+    partners: list[str] | None = None,
+    all_partners: bool = False,
+) -> Round:
     """Open a round expecting returns from the named partners (or every partner with all_partners); the round.
     RoundProblem for a blank or taken name, a deadline that is not a date, or a partner that does not exist."""
     require(actor, "manage_rounds")
@@ -64,18 +70,25 @@ def open_round(con: duckdb.DuckDBPyConnection, actor: User, name: str, deadline:
         by_key = {n.strip().casefold(): n for n in known.name}
         unknown = [p for p in partners if p.strip().casefold() not in by_key]
         if unknown:
-            raise RoundProblem("Not a partner: " + ", ".join(repr(p) for p in unknown) + ". Use the names shown by "
-                               "'python -m strategy partners list' (or add the partner first).")
+            raise RoundProblem(
+                "Not a partner: " + ", ".join(repr(p) for p in unknown) + ". Use the names shown by "
+                "'python -m strategy partners list' (or add the partner first)."
+            )
         chosen = list(dict.fromkeys(by_key[p.strip().casefold()] for p in partners))
     if not db.query(con, "round_by_name", round_name=name).empty:
         raise RoundProblem(f"A round called {name!r} is already open; choose another name.")
     ids = [int(db.query(con, "partner_by_name", partner_key=name_key(p)).partner_id.iloc[0]) for p in chosen]
     with db.transaction(con):
-        round_id, opened_at = db.execute(con, "round_open", round_name=name, deadline=deadline,
-                                         opened_by=actor.email)[0]
+        round_id, opened_at = db.execute(con, "round_open", round_name=name, deadline=deadline, opened_by=actor.email)[
+            0
+        ]
         db.execute(con, "round_expect_partners", round_id=round_id, partner_ids=ids)
-        db.audit(con, actor, OPEN_ROUND, f"{name}: deadline {deadline.isoformat()}, {len(ids)} partner"
-                 f"{'s' if len(ids) != 1 else ''} expected")
+        db.audit(
+            con,
+            actor,
+            OPEN_ROUND,
+            f"{name}: deadline {deadline.isoformat()}, {len(ids)} partner{'s' if len(ids) != 1 else ''} expected",
+        )
     return Round(round_id, name, deadline, opened_at, actor.email)
 
 
@@ -100,8 +113,9 @@ def find_round(con: duckdb.DuckDBPyConnection, name: str | None = None) -> Round
     return Round(int(row.round_id), row["name"], pd.Timestamp(row.deadline).date(), row.opened_at, row.opened_by)
 
 
-def round_status(con: duckdb.DuckDBPyConnection, actor: User, name: str | None = None,
-                 partner: str | None = None) -> tuple[Round | None, pd.DataFrame]:
+def round_status(
+    con: duckdb.DuckDBPyConnection, actor: User, name: str | None = None, partner: str | None = None
+) -> tuple[Round | None, pd.DataFrame]:
     """(the round, one row per expected partner: status returned / late / not started, when and by whom returned).
     With no name, the newest round. A partner sees only their own row (PermissionDenied for another's); viewers
     none. today is strategy.periods.today()."""
@@ -112,10 +126,16 @@ def round_status(con: duckdb.DuckDBPyConnection, actor: User, name: str | None =
         require(actor, "see_round_status")
     found = find_round(con, name)
     if found is None:
-        return None, pd.DataFrame(columns=["partner", "status", "returned_at", "returned_by", "upload_id", "uploads",
-                                           "current_activities"])
-    table = db.query(con, "round_status", round_id=found.round_id, today=periods.today(),
-                     partner_key=name_key(partner) if partner else None)
+        return None, pd.DataFrame(
+            columns=["partner", "status", "returned_at", "returned_by", "upload_id", "uploads", "current_activities"]
+        )
+    table = db.query(
+        con,
+        "round_status",
+        round_id=found.round_id,
+        today=periods.today(),
+        partner_key=name_key(partner) if partner else None,
+    )
     return found, table
 
 
@@ -133,24 +153,29 @@ def reminder_text(found: Round, partner: str, status: str, base_url: str, today:
         opening = f"Thank you: we have your return for the {found.name} reporting round."
         ask = "If anything has changed since, you can upload an updated return from the same page."
     elif today > found.deadline:
-        opening = (f"Your return for the {found.name} reporting round was due on {deadline} and we have not "
-                   "received it yet.")
+        opening = (
+            f"Your return for the {found.name} reporting round was due on {deadline} and we have not received it yet."
+        )
         ask = "Please send it as soon as you can."
     else:
         days = (found.deadline - today).days
-        opening = (f"A reminder that your return for the {found.name} reporting round is due on {deadline} "
-                   f"({'today' if days == 0 else f'in {days} day' + ('s' if days != 1 else '')}).")
+        opening = (
+            f"A reminder that your return for the {found.name} reporting round is due on {deadline} "
+            f"({'today' if days == 0 else f'in {days} day' + ('s' if days != 1 else '')})."
+        )
         ask = "It takes a few minutes."
     strategy = load_framework().name
-    return (f"Subject: {strategy} activity return for {found.name} - {partner}\n\n"
-            f"Hello,\n\n{opening}\n\n"
-            f"Your return is already filled in with the activities you told us about before. To update it:\n"
-            f"1. Open your Upload page: {upload_link(base_url, partner)}\n"
-            f"2. Download \"Your return\" (Excel), with your current activities in it.\n"
-            f"3. Update the dates, numbers and status, add a row for each new activity, and give an end date to "
-            f"any that have finished. A row you delete is kept as it was, not removed.\n"
-            f"4. Upload the file on the same page, check the summary of what changes, and load it.\n\n"
-            f"{ask}\n\nThank you,\nThe {strategy} partnership\n")
+    return (
+        f"Subject: {strategy} activity return for {found.name} - {partner}\n\n"
+        f"Hello,\n\n{opening}\n\n"
+        f"Your return is already filled in with the activities you told us about before. To update it:\n"
+        f"1. Open your Upload page: {upload_link(base_url, partner)}\n"
+        f'2. Download "Your return" (Excel), with your current activities in it.\n'
+        f"3. Update the dates, numbers and status, add a row for each new activity, and give an end date to "
+        f"any that have finished. A row you delete is kept as it was, not removed.\n"
+        f"4. Upload the file on the same page, check the summary of what changes, and load it.\n\n"
+        f"{ask}\n\nThank you,\nThe {strategy} partnership\n"
+    )
 
 
 def record_reminder(con: duckdb.DuckDBPyConnection, actor: User, found: Round, partner: str) -> None:

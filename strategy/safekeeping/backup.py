@@ -65,8 +65,13 @@ def keep_days() -> int:
 
 
 def base_tables(con: duckdb.DuckDBPyConnection) -> list[str]:
-    return [r[0] for r in con.execute("SELECT table_name FROM information_schema.tables WHERE table_type = "
-                                      "'BASE TABLE' AND table_schema = 'main' ORDER BY 1").fetchall()]
+    return [
+        r[0]
+        for r in con.execute(
+            "SELECT table_name FROM information_schema.tables WHERE table_type = "
+            "'BASE TABLE' AND table_schema = 'main' ORDER BY 1"
+        ).fetchall()
+    ]
 
 
 def table_fingerprints(con: duckdb.DuckDBPyConnection) -> dict[str, dict]:
@@ -75,17 +80,22 @@ def table_fingerprints(con: duckdb.DuckDBPyConnection) -> dict[str, dict]:
     found = {}
     for table in base_tables(con):  # names from the catalogue, quoted
         rows, digest = con.execute(
-            f'SELECT count(*), md5(coalesce(string_agg(h, \'\' ORDER BY h), \'\')) '
-            f'FROM (SELECT md5(CAST(r AS VARCHAR)) AS h FROM "{table}" AS r)').fetchall()[0]
+            f"SELECT count(*), md5(coalesce(string_agg(h, '' ORDER BY h), '')) "
+            f'FROM (SELECT md5(CAST(r AS VARCHAR)) AS h FROM "{table}" AS r)'
+        ).fetchall()[0]
         found[table] = {"rows": rows, "content_md5": digest}
     return found
 
 
 def sequence_positions(con: duckdb.DuckDBPyConnection) -> dict[str, int]:
     """{sequence: the value its next nextval() will give}, so restored ids carry on where they stopped."""
-    return {name: int(value) for name, value in con.execute(
-        "SELECT sequence_name, coalesce(last_value + increment_by, start_value) FROM duckdb_sequences() "
-        "WHERE schema_name = 'main' ORDER BY 1").fetchall()}
+    return {
+        name: int(value)
+        for name, value in con.execute(
+            "SELECT sequence_name, coalesce(last_value + increment_by, start_value) FROM duckdb_sequences() "
+            "WHERE schema_name = 'main' ORDER BY 1"
+        ).fetchall()
+    }
 
 
 def file_sha256(path: Path) -> str:
@@ -122,14 +132,26 @@ def write_backup(con: duckdb.DuckDBPyConnection, directory: str | os.PathLike, r
         finally:
             cursor.execute("ROLLBACK")
         missing, damaged = _copy_originals(_database_file(cursor), hashes, partial / ORIGINALS)
-        files = {p.relative_to(partial).as_posix(): file_sha256(p) for p in sorted(partial.rglob("*"))
-                 if p.is_file() and p.name != "load.sql"}
+        files = {
+            p.relative_to(partial).as_posix(): file_sha256(p)
+            for p in sorted(partial.rglob("*"))
+            if p.is_file() and p.name != "load.sql"
+        }
         (partial / "load.sql").unlink(missing_ok=True)  # it names absolute paths; restore reads the manifest instead
-        manifest = {"format": FORMAT, "created_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
-                    "reason": reason, "database": str(_database_file(cursor)), "schema_version": version,
-                    "duckdb_version": duckdb.__version__, "checkpointed_first": checkpointed,
-                    "tables": tables, "sequences": sequences, "files": files, "originals_missing": missing,
-                    "originals_damaged": damaged}
+        manifest = {
+            "format": FORMAT,
+            "created_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+            "reason": reason,
+            "database": str(_database_file(cursor)),
+            "schema_version": version,
+            "duckdb_version": duckdb.__version__,
+            "checkpointed_first": checkpointed,
+            "tables": tables,
+            "sequences": sequences,
+            "files": files,
+            "originals_missing": missing,
+            "originals_damaged": damaged,
+        }
         (partial / MANIFEST).write_text(json.dumps(manifest, indent=2), encoding="utf-8")
         _make_private(partial)
         _fsync_folder(partial)
@@ -139,8 +161,10 @@ def write_backup(con: duckdb.DuckDBPyConnection, directory: str | os.PathLike, r
         return manifest
     except (duckdb.Error, OSError) as error:
         shutil.rmtree(partial, ignore_errors=True)
-        raise BackupFailed(f"The backup to {target} could not be written: {error}. Nothing was changed; check "
-                           "there is free space and the folder is writable, then try again.") from error
+        raise BackupFailed(
+            f"The backup to {target} could not be written: {error}. Nothing was changed; check "
+            "there is free space and the folder is writable, then try again."
+        ) from error
     finally:
         cursor.close()
 
@@ -157,8 +181,9 @@ def may_back_up(con: duckdb.DuckDBPyConnection, acting: str | User | None, what:
         raise
 
 
-def backup_as(con: duckdb.DuckDBPyConnection, acting: str | User | None, directory: str | os.PathLike,
-              reason: str = "manual") -> dict:
+def backup_as(
+    con: duckdb.DuckDBPyConnection, acting: str | User | None, directory: str | os.PathLike, reason: str = "manual"
+) -> dict:
     """A backup on someone's behalf (the command line, a request to the running dashboard): refused and audited
     unless they may back up; audited when written. The manifest written."""
     actor = may_back_up(con, acting, f"backup to {directory}")
@@ -218,9 +243,14 @@ def list_backups(root: Path) -> list[dict]:
     found = []
     for manifest_file in root.rglob(MANIFEST):
         manifest = json.loads(manifest_file.read_text(encoding="utf-8"))
-        found.append({"folder": str(manifest_file.parent), "created_at": manifest["created_at"],
-                      "reason": manifest["reason"],
-                      "activities": manifest["tables"].get("activities", {}).get("rows")})
+        found.append(
+            {
+                "folder": str(manifest_file.parent),
+                "created_at": manifest["created_at"],
+                "reason": manifest["reason"],
+                "activities": manifest["tables"].get("activities", {}).get("rows"),
+            }
+        )
     return sorted(found, key=lambda b: b["created_at"], reverse=True)
 
 
@@ -240,8 +270,11 @@ def verify_files(directory: Path) -> tuple[dict | None, list[str]]:
         return None, [f"{manifest_file} is format {found!r}; this version reads {FORMAT!r}."]
     if not isinstance(manifest.get("files"), dict) or not isinstance(manifest.get("tables"), dict):
         return None, [f"{manifest_file} lacks its list of files or tables; the backup is damaged or altered."]
-    problems = [f"The manifest names {name!r}, which is not a file a backup writes; the backup has been altered."
-                for name in manifest.get("files", {}) if not _backup_file_name(name)]
+    problems = [
+        f"The manifest names {name!r}, which is not a file a backup writes; the backup has been altered."
+        for name in manifest.get("files", {})
+        if not _backup_file_name(name)
+    ]
     problems += _schema_problems(directory / SCHEMA)
     if problems:
         return manifest, problems
@@ -265,15 +298,19 @@ def restore_backup(directory: str | os.PathLike, database: str | os.PathLike | N
         return RestoreReport(False, "The backup cannot be trusted, so nothing was restored.", problems=problems)
     held = held_by_another_program(target)
     if held:
-        return RestoreReport(False, f"{held} A restore replaces the whole file, so the dashboard must be stopped "
-                                    "while it runs.")
+        return RestoreReport(
+            False, f"{held} A restore replaces the whole file, so the dashboard must be stopped while it runs."
+        )
     building = target.with_name(target.name + ".restoring")
     _remove_database_file(building)
     version, latest = manifest.get("schema_version"), max(v for v, _, _ in db.migration_files())
     if not isinstance(version, int) or not 0 < version <= latest:
-        return RestoreReport(False, f"The backup is of schema version {version!r} and this version of the dashboard "
-                                    f"knows versions up to {latest}; nothing was restored. Restore it with the "
-                                    "version of the dashboard that made it (or a newer one).")
+        return RestoreReport(
+            False,
+            f"The backup is of schema version {version!r} and this version of the dashboard "
+            f"knows versions up to {latest}; nothing was restored. Restore it with the "
+            "version of the dashboard that made it (or a newer one).",
+        )
     try:
         con = duckdb.connect(str(building))
         try:
@@ -288,17 +325,25 @@ def restore_backup(directory: str | os.PathLike, database: str | os.PathLike | N
         return RestoreReport(False, f"The backup could not be loaded ({error}); nothing was restored.")
     if problems:
         _remove_database_file(building)
-        return RestoreReport(False, "The backup's tables do not match its schema version; nothing was restored.",
-                             problems=problems)
-    problems = [f"{table}: expected {want['rows']:,} rows ({want['content_md5']}), restored "
-                f"{found.get(table, {}).get('rows', 0):,} ({found.get(table, {}).get('content_md5')})"
-                for table, want in manifest["tables"].items() if found.get(table) != want]
-    problems += [f"sequence {name}: expected next value {want}, restored {sequences.get(name)}"
-                 for name, want in manifest.get("sequences", {}).items() if sequences.get(name) != want]
+        return RestoreReport(
+            False, "The backup's tables do not match its schema version; nothing was restored.", problems=problems
+        )
+    problems = [
+        f"{table}: expected {want['rows']:,} rows ({want['content_md5']}), restored "
+        f"{found.get(table, {}).get('rows', 0):,} ({found.get(table, {}).get('content_md5')})"
+        for table, want in manifest["tables"].items()
+        if found.get(table) != want
+    ]
+    problems += [
+        f"sequence {name}: expected next value {want}, restored {sequences.get(name)}"
+        for name, want in manifest.get("sequences", {}).items()
+        if sequences.get(name) != want
+    ]
     if problems:
         _remove_database_file(building)
-        return RestoreReport(False, "The restored tables do not match the backup's manifest; nothing was "
-                                    "restored.", problems=problems)
+        return RestoreReport(
+            False, "The restored tables do not match the backup's manifest; nothing was restored.", problems=problems
+        )
     try:
         aside = set_aside(target)
     except OSError as error:
@@ -308,14 +353,22 @@ def restore_backup(directory: str | os.PathLike, database: str | os.PathLike | N
     building.rename(target)
     not_restored = _restore_originals(folder, manifest, originals.originals_folder(target))
     total = sum(t["rows"] for t in manifest["tables"].values())
-    return RestoreReport(True, f"Restored {len(manifest['tables'])} tables ({total:,} rows) from the backup of "
-                               f"{manifest['created_at']} into {target}; every table's row count and content hash "
-                               "matches the manifest."
-                         + (f" The files it replaced are kept, unchanged, in {aside}." if aside else "")
-                         + (f" {len(not_restored)} uploaded original file(s) could not be put back (see problems)."
-                            if not_restored else ""),
-                         database=target, previous_copy=kept, problems=not_restored,
-                         set_aside=aside)
+    return RestoreReport(
+        True,
+        f"Restored {len(manifest['tables'])} tables ({total:,} rows) from the backup of "
+        f"{manifest['created_at']} into {target}; every table's row count and content hash "
+        "matches the manifest."
+        + (f" The files it replaced are kept, unchanged, in {aside}." if aside else "")
+        + (
+            f" {len(not_restored)} uploaded original file(s) could not be put back (see problems)."
+            if not_restored
+            else ""
+        ),
+        database=target,
+        previous_copy=kept,
+        problems=not_restored,
+        set_aside=aside,
+    )
 
 
 # --- Restoring over damage: who holds the file, and moving the damaged files aside ---------------------------------
@@ -377,29 +430,37 @@ def _restore_originals(backup: Path, manifest: dict, folder: Path) -> list[str]:
                 problems.append(f"The uploaded file {sha256} is damaged in the backup as well; it was not put back.")
         except OSError as error:
             problems.append(f"The uploaded file {sha256} could not be put back: {error}")
-    problems += [f"The uploaded file {sha256} was already {state} when the backup was made."
-                 for state, key in (("missing", "originals_missing"), ("damaged", "originals_damaged"))
-                 for sha256 in manifest.get(key, [])]
+    problems += [
+        f"The uploaded file {sha256} was already {state} when the backup was made."
+        for state, key in (("missing", "originals_missing"), ("damaged", "originals_damaged"))
+        for sha256 in manifest.get(key, [])
+    ]
     return problems
 
 
-def _load_into_scratch(con: duckdb.DuckDBPyConnection, folder: Path, manifest: dict,
-                       version: int) -> tuple[dict, dict, list[str]]:
+def _load_into_scratch(
+    con: duckdb.DuckDBPyConnection, folder: Path, manifest: dict, version: int
+) -> tuple[dict, dict, list[str]]:
     """Build the schema of the backup's version from this code's own migrations (never from the folder's SQL), load
     each table's Parquet file into it by column name, and set the sequences; (fingerprints, sequences, problems)."""
     db.migrate(con, up_to=version)
     tables = base_tables(con)
-    problems = [f"The backup has no table {table} (schema version {version} has it)." for table in tables
-                if table not in manifest["tables"]]
-    problems += [f"The backup names a table {table!r} that schema version {version} does not have."
-                 for table in manifest["tables"] if table not in tables]
+    problems = [
+        f"The backup has no table {table} (schema version {version} has it)."
+        for table in tables
+        if table not in manifest["tables"]
+    ]
+    problems += [
+        f"The backup names a table {table!r} that schema version {version} does not have."
+        for table in manifest["tables"]
+        if table not in tables
+    ]
     if problems:
         return {}, {}, problems
     con.execute("BEGIN TRANSACTION")
     for table in tables:  # names from the catalogue, quoted; the files are the backup's data, never its SQL
         con.execute(f'DELETE FROM "{table}"')  # rows the migrations themselves wrote
-        con.execute(f'INSERT INTO "{table}" BY NAME SELECT * FROM read_parquet(?)',
-                    [str(folder / f"{table}.parquet")])
+        con.execute(f'INSERT INTO "{table}" BY NAME SELECT * FROM read_parquet(?)', [str(folder / f"{table}.parquet")])
     current = sequence_positions(con)
     for name, wanted in manifest.get("sequences", {}).items():
         if name in current and isinstance(wanted, int) and wanted > current[name]:
@@ -410,24 +471,33 @@ def _load_into_scratch(con: duckdb.DuckDBPyConnection, folder: Path, manifest: d
 
 # What a backup's schema.sql holds (DuckDB's EXPORT DATABASE): definitions only. Restore does not run it, but a
 # file holding anything else (COPY, ATTACH, INSTALL, ...) was not written by a backup, so the backup is refused.
-_DEFINITION = re.compile(r"CREATE\s+(OR\s+REPLACE\s+)?(UNIQUE\s+)?(TABLE|SEQUENCE|VIEW|MACRO|FUNCTION|INDEX|TYPE|"
-                         r"SCHEMA)\b", re.IGNORECASE)
+_DEFINITION = re.compile(
+    r"CREATE\s+(OR\s+REPLACE\s+)?(UNIQUE\s+)?(TABLE|SEQUENCE|VIEW|MACRO|FUNCTION|INDEX|TYPE|"
+    r"SCHEMA)\b",
+    re.IGNORECASE,
+)
 
 
 def _schema_problems(schema_file: Path) -> list[str]:
     if not schema_file.exists():
         return []  # verify_files reports a missing file against the manifest
-    foreign = [s.strip() for s in schema_file.read_text(encoding="utf-8", errors="replace").split(";\n")
-               if s.strip() and not _DEFINITION.match(s.strip())]
-    return [f"{SCHEMA} holds a statement no backup writes ({statement[:80]!r}); the backup has been altered, so "
-            "it cannot be trusted." for statement in foreign]
+    foreign = [
+        s.strip()
+        for s in schema_file.read_text(encoding="utf-8", errors="replace").split(";\n")
+        if s.strip() and not _DEFINITION.match(s.strip())
+    ]
+    return [
+        f"{SCHEMA} holds a statement no backup writes ({statement[:80]!r}); the backup has been altered, so "
+        "it cannot be trusted."
+        for statement in foreign
+    ]
 
 
 def _backup_file_name(name: str) -> bool:
     """Whether a manifest's file name is one a backup writes: a Parquet or schema file at the top of the folder, or
     an original named by its hash."""
     if name.startswith(f"{ORIGINALS}/"):
-        return bool(originals.HASH.fullmatch(name[len(ORIGINALS) + 1:]))
+        return bool(originals.HASH.fullmatch(name[len(ORIGINALS) + 1 :]))
     return "/" not in name and "\\" not in name and name not in ("", ".", "..") and not name.startswith(".")
 
 

@@ -32,16 +32,18 @@ def requests_folder(database: str | os.PathLike | None = None) -> Path:
     return file.with_name(f".{file.name}.requests")
 
 
-def ask_dashboard_for_backup(directory: Path, database: str | os.PathLike | None = None,
-                             timeout: float = 300.0, acting_email: str | None = None) -> dict:
+def ask_dashboard_for_backup(
+    directory: Path, database: str | os.PathLike | None = None, timeout: float = 300.0, acting_email: str | None = None
+) -> dict:
     """Leave a request and wait for the dashboard's answer: {"ok", "message", "manifest"?}."""
     folder = requests_folder(database)
     folder.mkdir(parents=True, exist_ok=True)
     name = uuid.uuid4().hex
     request, answer = folder / f"{name}.request.json", folder / f"{name}.answer.json"
     partial = folder / f"{name}.tmp"
-    partial.write_text(json.dumps({"action": "backup", "directory": str(Path(directory).resolve()),
-                                   "as": acting_email}))
+    partial.write_text(
+        json.dumps({"action": "backup", "directory": str(Path(directory).resolve()), "as": acting_email})
+    )
     partial.rename(request)  # whole requests only
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
@@ -51,13 +53,19 @@ def ask_dashboard_for_backup(directory: Path, database: str | os.PathLike | None
             return reply
         time.sleep(0.2)
     request.unlink(missing_ok=True)
-    return {"ok": False, "message": f"The dashboard did not answer within {timeout:.0f} s. Check it is running "
-                                    "(started with `streamlit run serve.py`, see the Operations section of the "
-                                    "README), or stop it and run the backup again."}
+    return {
+        "ok": False,
+        "message": f"The dashboard did not answer within {timeout:.0f} s. Check it is running "
+        "(started with `streamlit run serve.py`, see the Operations section of the "
+        "README), or stop it and run the backup again.",
+    }
 
 
-def answer_requests(connection: Callable[[], duckdb.DuckDBPyConnection], database: str | os.PathLike,
-                    after_write: Callable[[], None] | None = None) -> int:
+def answer_requests(
+    connection: Callable[[], duckdb.DuckDBPyConnection],
+    database: str | os.PathLike,
+    after_write: Callable[[], None] | None = None,
+) -> int:
     """Carry out every waiting request with the dashboard's connection, oldest first; how many were answered.
     A request being carried out is renamed NAME.running.json, so the command line knows it was taken up."""
     folder = requests_folder(database)
@@ -75,20 +83,24 @@ def answer_requests(connection: Callable[[], duckdb.DuckDBPyConnection], databas
             wanted = json.loads(request.read_text(encoding="utf-8"))
             if wanted.get("action") == "command":
                 from strategy import command_requests
+
                 reply = command_requests.run_request(wanted, connection, database, after_write)
                 _write_answer(answer, reply)
                 request.unlink(missing_ok=True)
                 answered += 1
                 continue
             if wanted.get("action") != "backup":
-                raise ValueError("the dashboard answers backup requests and commands only, not "
-                                 f"{wanted.get('action')!r}")
+                raise ValueError(
+                    f"the dashboard answers backup requests and commands only, not {wanted.get('action')!r}"
+                )
             # who asks is checked and audited exactly as on the command line (a request naming nobody is the local
             # user in local mode, and refused when sign-in is on)
-            manifest = backup.backup_as(connection(), wanted.get("as"), Path(wanted["directory"]),
-                                        reason="requested")
-            reply = {"ok": True, "message": f"Backup written to {wanted['directory']} by the running dashboard.",
-                     "manifest": manifest}
+            manifest = backup.backup_as(connection(), wanted.get("as"), Path(wanted["directory"]), reason="requested")
+            reply = {
+                "ok": True,
+                "message": f"Backup written to {wanted['directory']} by the running dashboard.",
+                "manifest": manifest,
+            }
         except Exception as error:  # every failure is an answer, never a dead watcher
             reply = {"ok": False, "message": str(error)}
         _write_answer(answer, reply)
@@ -114,8 +126,11 @@ _started: set[str] = set()
 _lock = threading.Lock()
 
 
-def start_watcher(connection: Callable[[], duckdb.DuckDBPyConnection], database: str | os.PathLike,
-                  after_write: Callable[[], None] | None = None) -> None:
+def start_watcher(
+    connection: Callable[[], duckdb.DuckDBPyConnection],
+    database: str | os.PathLike,
+    after_write: Callable[[], None] | None = None,
+) -> None:
     """Answer requests (backups, and commands handed over by the command line) in a background thread for as
     long as the process runs (once per database), and keep the heartbeat that tells the command line the dashboard
     is there. after_write is called after a command that may have changed data. A named database (MotherDuck) has
@@ -139,4 +154,5 @@ def start_watcher(connection: Callable[[], duckdb.DuckDBPyConnection], database:
 
     threading.Thread(target=watch, name="backup-requests", daemon=True).start()
     from strategy import command_requests
+
     command_requests.keep_heartbeat(key)

@@ -18,8 +18,13 @@ from strategy.safekeeping import originals
 HEADER_BYTES = 4096
 MAGIC = b"DUCK"
 # What DuckDB says when a block on disk is not what it wrote: the file is damaged, not the query wrong.
-DAMAGE_WORDS = ("corrupt database file", "could not read enough bytes", "checksum", "failure while replaying wal",
-                "not a valid duckdb database")
+DAMAGE_WORDS = (
+    "corrupt database file",
+    "could not read enough bytes",
+    "checksum",
+    "failure while replaying wal",
+    "not a valid duckdb database",
+)
 
 
 @dataclass(frozen=True)
@@ -50,8 +55,10 @@ def file_problem(path: str | os.PathLike, con: duckdb.DuckDBPyConnection | None 
         time.sleep(SETTLE_SECONDS)  # a checkpoint may be extending the file this moment: look again
         problem, size = _header_problem(file)
         if problem or size < needed:
-            return problem or (f"The database {file} is shorter on disk than the blocks it uses ({size:,} bytes where "
-                               f"at least {needed:,} are needed): it has been truncated. {db.REPAIR}")
+            return problem or (
+                f"The database {file} is shorter on disk than the blocks it uses ({size:,} bytes where "
+                f"at least {needed:,} are needed): it has been truncated. {db.REPAIR}"
+            )
     return None
 
 
@@ -104,7 +111,8 @@ def least_file_size(con: duckdb.DuckDBPyConnection) -> int:
     layout = db.query(con, "database_file_layout").iloc[0]
     highest = [layout.highest_metadata_block] + [
         db.query(con, "table_blocks_in_use", table_name=table).highest_block.iloc[0]
-        for table in db.base_table_names(con)]
+        for table in db.base_table_names(con)
+    ]
     blocks = [int(block) for block in highest if not pd.isna(block)]  # NULL: nothing of it saved yet
     return 3 * HEADER_BYTES + (max(blocks, default=-1) + 1) * int(layout.block_size)
 
@@ -140,21 +148,40 @@ def check(con: duckdb.DuckDBPyConnection) -> Health:
     try:
         row = db.query(con, "health_check").iloc[0]
     except duckdb.Error as error:
-        return Health(False, f"The database did not answer: {error}" + (f" {db.REPAIR}" if is_damage(error) else ""),
-                      damaged=is_damage(error))
-    figures = {key: (None if value is None or value != value else
-                     value.isoformat() if hasattr(value, "isoformat") else int(value)) for key, value in row.items()}
+        return Health(
+            False,
+            f"The database did not answer: {error}" + (f" {db.REPAIR}" if is_damage(error) else ""),
+            damaged=is_damage(error),
+        )
+    figures = {
+        key: (
+            None
+            if value is None or value != value
+            else value.isoformat()
+            if hasattr(value, "isoformat")
+            else int(value)
+        )
+        for key, value in row.items()
+    }
     figures["query_ms"] = round((time.perf_counter() - started) * 1000, 1)
     latest = db.migration_files()[-1][0]
     if figures["schema_version"] < latest:
-        return Health(False, f"The database is at schema version {figures['schema_version']} but this version of "
-                             f"the dashboard needs {latest}: run python -m strategy init.", figures)
+        return Health(
+            False,
+            f"The database is at schema version {figures['schema_version']} but this version of "
+            f"the dashboard needs {latest}: run python -m strategy init.",
+            figures,
+        )
     if figures["duplicate_activity_keys"]:
-        return Health(False, f"{figures['duplicate_activity_keys']:,} activity key(s) are used twice, so totals cannot "
-                             "be trusted. Restore the last backup (README, Operations) and upload what came after.",
-                      figures)
-    return Health(True, f"ok: {figures['current_activities']:,} current activities, {figures['uploads']:,} uploads",
-                  figures)
+        return Health(
+            False,
+            f"{figures['duplicate_activity_keys']:,} activity key(s) are used twice, so totals cannot "
+            "be trusted. Restore the last backup (README, Operations) and upload what came after.",
+            figures,
+        )
+    return Health(
+        True, f"ok: {figures['current_activities']:,} current activities, {figures['uploads']:,} uploads", figures
+    )
 
 
 def check_file(path=None) -> Health:
@@ -166,8 +193,9 @@ def check_file(path=None) -> Health:
         db.database_path(path, needed_for="Checking the database file (use --url to check the running dashboard)")
         con = db.connect(path, read_only=True)
     except db.DatabaseUnavailable as problem:
-        return Health(False, str(problem), damaged=not (problem.in_use or problem.missing
-                                                        or isinstance(problem, db.SettingError)))
+        return Health(
+            False, str(problem), damaged=not (problem.in_use or problem.missing or isinstance(problem, db.SettingError))
+        )
     with con:
         problem = file_problem(db.database_path(path), con) or unreadable_table(con)
         return Health(False, problem, damaged=True) if problem else check(con)

@@ -133,12 +133,16 @@ def original_bytes(con: duckdb.DuckDBPyConnection, upload_id: int) -> bytes:
     database = database_file(con)
     path = original_path(originals_folder(database), sha256) if database else None
     if path is None or not path.exists():
-        raise OriginalMissing(f"The original file of upload {upload_id} is missing (expected {path}). Restore "
-                              "the originals folder from a backup.")
+        raise OriginalMissing(
+            f"The original file of upload {upload_id} is missing (expected {path}). Restore "
+            "the originals folder from a backup."
+        )
     data = path.read_bytes()
     if hashlib.sha256(data).hexdigest() != sha256:
-        raise OriginalMissing(f"The original file of upload {upload_id} ({path}) has been changed since it was "
-                              "uploaded. Restore it from a backup.")
+        raise OriginalMissing(
+            f"The original file of upload {upload_id} ({path}) has been changed since it was "
+            "uploaded. Restore it from a backup."
+        )
     return data
 
 
@@ -176,8 +180,13 @@ def is_intact(path: Path) -> bool:
 
 def referenced_hashes(con: duckdb.DuckDBPyConnection) -> list[str]:
     """The hashes of every upload whose original is kept in the folder (not in its row)."""
-    return [sha for (sha,) in con.execute("SELECT DISTINCT sha256 FROM uploads WHERE original IS NULL AND sha256 "
-                                          "IS NOT NULL ORDER BY 1").fetchall() if HASH.fullmatch(sha)]
+    return [
+        sha
+        for (sha,) in con.execute(
+            "SELECT DISTINCT sha256 FROM uploads WHERE original IS NULL AND sha256 IS NOT NULL ORDER BY 1"
+        ).fetchall()
+        if HASH.fullmatch(sha)
+    ]
 
 
 def _partial_name(target: Path) -> Path:

@@ -45,7 +45,8 @@ def cache_entries_setting() -> tuple[int, db.SettingError | None]:
     return DEFAULT_CACHE_ENTRIES, db.SettingError(
         f"{CACHE_ENTRIES_SETTING}={os.environ[CACHE_ENTRIES_SETTING]!r} is not a number of cached answers: write a "
         f"whole number of at least 1, such as {DEFAULT_CACHE_ENTRIES}, or leave it unset for "
-        f"{DEFAULT_CACHE_ENTRIES}. Then restart the dashboard.")
+        f"{DEFAULT_CACHE_ENTRIES}. Then restart the dashboard."
+    )
 
 
 # Read once, when the server starts (the caches are made then); a mistyped value is shown by every page.
@@ -123,8 +124,9 @@ def answer(question: Callable, filters: Filters, *args) -> object:
     can follow it; it is given what its signature names (see _call). A question that takes no filters is cached
     once for every view, not once per filter set."""
     with database_trouble_shown():
-        return _answer(database_file(), data_version(), periods.today(), _name(question),
-                       _asked_with(question, filters), *args)
+        return _answer(
+            database_file(), data_version(), periods.today(), _name(question), _asked_with(question, filters), *args
+        )
 
 
 def _name(function: Callable) -> str:
@@ -164,8 +166,11 @@ def database_trouble_shown() -> Iterator[None]:
         if _answers(con) and not health.is_damage(error) and not health.file_problem(database_file()):
             raise
         _drop_connection(con)
-        show_maintenance(db.DatabaseUnavailable(f"The database stopped answering: {error}"
-                                                + (f" {db.REPAIR}" if health.is_damage(error) else "")))
+        show_maintenance(
+            db.DatabaseUnavailable(
+                f"The database stopped answering: {error}" + (f" {db.REPAIR}" if health.is_damage(error) else "")
+            )
+        )
 
 
 def show_maintenance(problem: Exception) -> None:
@@ -174,9 +179,12 @@ def show_maintenance(problem: Exception) -> None:
     person at this computer is its administrator; with sign-in nobody is known yet, so visitors see no details."""
     LOG.warning("Maintenance message shown: %s", problem)
     st.title("The dashboard is being looked after")
-    st.warning(f"The dashboard's data cannot be read just now, so nothing is shown rather than something wrong. "
-               f"This page tries again every {MAINTENANCE_RETRY_SECONDS} seconds and comes back by itself when the "
-               "data is readable again.", icon=":material/construction:")
+    st.warning(
+        f"The dashboard's data cannot be read just now, so nothing is shown rather than something wrong. "
+        f"This page tries again every {MAINTENANCE_RETRY_SECONDS} seconds and comes back by itself when the "
+        "data is readable again.",
+        icon=":material/construction:",
+    )
     st.button("Try again now", icon=":material/refresh:")
     with st.expander("For the administrator"):
         if _local_mode():
@@ -271,8 +279,9 @@ class HeatmapView:
     thin: tuple[str, ...]
 
 
-def heatmap_view(filters: Filters, rows: str, columns: str, measure: str, title: str, source: str,
-                 compact: bool = False) -> HeatmapView:
+def heatmap_view(
+    filters: Filters, rows: str, columns: str, measure: str, title: str, source: str, compact: bool = False
+) -> HeatmapView:
     """The heatmap of rows x columns for one filter set, built once and shared by every session until data changes.
 
     Keyed by the question rather than by the cells it draws: with a room full of people on the same views, hashing
@@ -280,31 +289,48 @@ def heatmap_view(filters: Filters, rows: str, columns: str, measure: str, title:
     Callers must not change what they get.
     """
     with database_trouble_shown():
-        return _heatmap_view(database_file(), data_version(), periods.today(), filters, rows, columns, measure, title,
-                             source, compact)
+        return _heatmap_view(
+            database_file(), data_version(), periods.today(), filters, rows, columns, measure, title, source, compact
+        )
 
 
 @st.cache_resource(show_spinner=False, max_entries=300)
-def _heatmap_view(database: str, version: int, today: date, filters: Filters, rows: str, columns: str, measure: str,
-                  title: str, source: str, compact: bool) -> HeatmapView:
+def _heatmap_view(
+    database: str,
+    version: int,
+    today: date,
+    filters: Filters,
+    rows: str,
+    columns: str,
+    measure: str,
+    title: str,
+    source: str,
+    compact: bool,
+) -> HeatmapView:
     from strategy import charts
 
     cells = _answer(database, version, today, _name(analysis.heatmap), filters, rows, columns)
     labels = cells.row_label.astype(str) + " x " + cells.column_label.astype(str)
-    return HeatmapView(cells, charts.heatmap_figure(cells, measure, title, source, compact=compact),
-                       analysis.heatmap_summary(cells, measure),
-                       pa.Table.from_pandas(analysis.heatmap_matrix(cells, measure).rename_axis(
-                           analysis.DIMENSION_NAMES[rows]).reset_index(), preserve_index=False),
-                       tuple(labels[cells.activities == 0]),
-                       tuple(labels[(cells.activities > 0) & (cells.activities < analysis.THIN_CELL)]))
+    return HeatmapView(
+        cells,
+        charts.heatmap_figure(cells, measure, title, source, compact=compact),
+        analysis.heatmap_summary(cells, measure),
+        pa.Table.from_pandas(
+            analysis.heatmap_matrix(cells, measure).rename_axis(analysis.DIMENSION_NAMES[rows]).reset_index(),
+            preserve_index=False,
+        ),
+        tuple(labels[cells.activities == 0]),
+        tuple(labels[(cells.activities > 0) & (cells.activities < analysis.THIN_CELL)]),
+    )
 
 
 def answer_table(question: Callable, filters: Filters, *args) -> pa.Table:
     """answer(), as an Arrow table shared by every session: what st.dataframe draws, without converting a pandas
     table on every page run (most of the cost of showing a few hundred rows)."""
     with database_trouble_shown():
-        return _table(database_file(), data_version(), periods.today(), _name(question),
-                      _asked_with(question, filters), *args)
+        return _table(
+            database_file(), data_version(), periods.today(), _name(question), _asked_with(question, filters), *args
+        )
 
 
 @st.cache_resource(show_spinner=False, max_entries=500)
@@ -320,12 +346,14 @@ def pinned_quotes_for(filters: Filters, aims: tuple[str, ...] = (), places: tupl
 
 
 @st.cache_data(show_spinner=False, ttl=CACHE_TTL_SECONDS, max_entries=CACHE_ENTRIES)
-def _quotes(database: str, version: int, filters: Filters, aims: tuple[str, ...],
-            places: tuple[str, ...]) -> pd.DataFrame:
+def _quotes(
+    database: str, version: int, filters: Filters, aims: tuple[str, ...], places: tuple[str, ...]
+) -> pd.DataFrame:
     from strategy.learning.empathy import quotes_for
 
-    return quotes_for(connection(database), load_framework(), filters, aims=list(aims) or None,
-                      places=list(places) or None)
+    return quotes_for(
+        connection(database), load_framework(), filters, aims=list(aims) or None, places=list(places) or None
+    )
 
 
 def decision_choices() -> tuple[dict, dict]:
@@ -344,35 +372,67 @@ def _decision_choices(database: str, version: int, today: date) -> tuple[dict, d
     con, framework = connection(database), load_framework()
     found = experiments(con, framework, Filters())
     promised = commitments(con, framework, Filters(), today)
-    return (dict(zip(found.experiment_id.tolist(), found.title.tolist())),
-            dict(zip(promised.reflection_id.tolist(), promised.commitment.tolist())))
+    return (
+        dict(zip(found.experiment_id.tolist(), found.title.tolist())),
+        dict(zip(promised.reflection_id.tolist(), promised.commitment.tolist())),
+    )
 
 
 # --- Indicators: charts shared by every session (Trends) --------------------------------------------------------
-def trend_chart(filters: Filters, indicator_id: str, places: tuple[str, ...], title: str, source: str,
-                activity_label: str) -> tuple[go.Figure, str]:
+def trend_chart(
+    filters: Filters, indicator_id: str, places: tuple[str, ...], title: str, source: str, activity_label: str
+) -> tuple[go.Figure, str]:
     """The Trends page's chart for one indicator and the places on it (with the experiments' markers) and its
     one-sentence summary, built once and shared by every session until data changes: building the figure was
     half of a warm Trends run. Callers must not change the figure they get."""
     with database_trouble_shown():
-        return _trend_chart(database_file(), data_version(), periods.today(), filters, indicator_id, tuple(places),
-                            title, source, activity_label)
+        return _trend_chart(
+            database_file(),
+            data_version(),
+            periods.today(),
+            filters,
+            indicator_id,
+            tuple(places),
+            title,
+            source,
+            activity_label,
+        )
 
 
 @st.cache_resource(show_spinner=False, max_entries=300)
-def _trend_chart(database: str, version: int, today: date, filters: Filters, indicator_id: str,
-                 places: tuple[str, ...], title: str, source: str, activity_label: str) -> tuple[go.Figure, str]:
+def _trend_chart(
+    database: str,
+    version: int,
+    today: date,
+    filters: Filters,
+    indicator_id: str,
+    places: tuple[str, ...],
+    title: str,
+    source: str,
+    activity_label: str,
+) -> tuple[go.Figure, str]:
     from strategy.indicators.trend_charts import trend_figure
     from strategy.learning.markers import add_experiment_markers, experiment_markers
 
     framework = load_framework()
-    definition = _answer(database, version, today, _name(trends.indicator_catalogue), Filters()).set_index(
-        "indicator_id").loc[indicator_id]
+    definition = (
+        _answer(database, version, today, _name(trends.indicator_catalogue), Filters())
+        .set_index("indicator_id")
+        .loc[indicator_id]
+    )
     assessed = _answer(database, version, today, _name(trends.assess_indicator), Filters(), indicator_id)
     shown = assessed[assessed.place_code.isin([*places, framework.benchmark])]
     timeline = _answer(database, version, today, _name(trends.activity_timeline), filters, indicator_id, places)
-    fig = trend_figure(shown, timeline, title, source, definition.unit, framework.benchmark, activity_label,
-                       trends.period_kind(definition.year_starts))
+    fig = trend_figure(
+        shown,
+        timeline,
+        title,
+        source,
+        definition.unit,
+        framework.benchmark,
+        activity_label,
+        trends.period_kind(definition.year_starts),
+    )
     add_experiment_markers(fig, experiment_markers(connection(database), framework, filters, indicator_id))
     return fig, trends.trend_summary(assessed, places, timeline, framework, filters)
 
@@ -401,13 +461,23 @@ def place_map(filters: Filters, measure: str, label: str, title: str, source: st
     hashed to find it). Callers must not change the figure they get."""
     shapes = _drawable_boundaries()
     with database_trouble_shown():
-        return _place_map(database_file(), data_version(), periods.today(), filters, measure, label, title, source,
-                          id(shapes))
+        return _place_map(
+            database_file(), data_version(), periods.today(), filters, measure, label, title, source, id(shapes)
+        )
 
 
 @st.cache_resource(show_spinner=False, max_entries=300)
-def _place_map(database: str, version: int, today: date, filters: Filters, measure: str, label: str, title: str,
-               source: str, shapes: int) -> go.Figure:
+def _place_map(
+    database: str,
+    version: int,
+    today: date,
+    filters: Filters,
+    measure: str,
+    label: str,
+    title: str,
+    source: str,
+    shapes: int,
+) -> go.Figure:
     from strategy import charts
 
     table = _answer(database, version, today, _name(analysis.need_vs_effort), filters)
@@ -427,8 +497,13 @@ def _drawable_boundaries() -> dict | None:
 # --- Shared answers, warmed when the server starts -------------------------------------------------------------
 # The questions every page asks of a view (Overview, Alignment, Coverage and gaps, Places), by the arguments the
 # pages ask them with, so that the cache entries made here are the ones the pages look up.
-_WARMED_QUESTIONS = ((analysis.headline_totals,), (analysis.heatmap, "aim", "way"), (analysis.heatmap, "place", "aim"),
-                     (analysis.gaps,), (analysis.need_vs_effort,))
+_WARMED_QUESTIONS = (
+    (analysis.headline_totals,),
+    (analysis.heatmap, "aim", "way"),
+    (analysis.heatmap, "place", "aim"),
+    (analysis.gaps,),
+    (analysis.need_vs_effort,),
+)
 
 
 def shared_views(framework) -> list[Filters]:
@@ -447,8 +522,12 @@ def warm_shared_answers() -> tuple[int, float]:
     started = time.perf_counter()
     database, version, today, framework = database_file(), data_version(), periods.today(), load_framework()
     count = 0
-    for question in (analysis.data_coverage, analysis.partner_names, trends.headline_indicators_by_place,
-                     trends.indicator_catalogue):
+    for question in (
+        analysis.data_coverage,
+        analysis.partner_names,
+        trends.headline_indicators_by_place,
+        trends.indicator_catalogue,
+    ):
         _answer(database, version, today, _name(question), Filters())
         count += 1
     catalogue = _answer(database, version, today, _name(trends.indicator_catalogue), Filters())

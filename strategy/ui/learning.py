@@ -20,6 +20,7 @@ from strategy.ui.text import plain
 
 # --- Learning workspace widgets (shared by the purpose, empathy map, experiment and learning log pages) -------------
 
+
 def actor() -> User:
     """Who is making a change (the learning pages' name for acting_user)."""
     return acting_user()
@@ -47,8 +48,7 @@ def export_button(label: str, data: bytes | str, file_name: str, **options) -> N
     if not user.can("export"):
         return
     options.pop("on_click", None)
-    st.download_button(label, data, file_name=file_name, on_click=_record_download, args=(user, file_name),
-                       **options)
+    st.download_button(label, data, file_name=file_name, on_click=_record_download, args=(user, file_name), **options)
 
 
 def _record_download(user: User, file_name: str) -> None:
@@ -59,8 +59,7 @@ def _record_download(user: User, file_name: str) -> None:
 
 def show_problems(problems: tuple[str, ...] | list[str], what: str = "Nothing was saved") -> None:
     """Every problem with a save at once, as escaped text."""
-    st.error(f"{what}. Please fix:\n\n" + "\n".join(f"- {plain(p)}" for p in problems),
-             icon=":material/error:")
+    st.error(f"{what}. Please fix:\n\n" + "\n".join(f"- {plain(p)}" for p in problems), icon=":material/error:")
 
 
 def pinned_quotes(quotes: pd.DataFrame, heading: str = "In residents' words") -> None:
@@ -71,8 +70,10 @@ def pinned_quotes(quotes: pd.DataFrame, heading: str = "In residents' words") ->
         return
     for quote in quotes.itertuples():
         source = f" — {plain(quote.source)}" if quote.source else ""
-        st.info(f"“{plain(quote.text)}”{source}  \n*From the empathy map: {plain(quote.subject)}*",
-                icon=":material/format_quote:")
+        st.info(
+            f"“{plain(quote.text)}”{source}  \n*From the empathy map: {plain(quote.subject)}*",
+            icon=":material/format_quote:",
+        )
 
 
 def involvement_editor(page: Page, record_kind: str, record_id: int) -> None:
@@ -81,16 +82,27 @@ def involvement_editor(page: Page, record_kind: str, record_id: int) -> None:
 
     people = involvements.involvements_for(page.con, page.framework, record_kind, record_id)
     if people.empty:
-        st.caption("No one named yet: who are your allies, who needs influencing, who else needs to be in the room, "
-                   "who can we learn from?")
+        st.caption(
+            "No one named yet: who are your allies, who needs influencing, who else needs to be in the room, "
+            "who can we learn from?"
+        )
     else:
-        st.dataframe(people[["name", "role_label", "sector_label", "note"]], hide_index=True, width="stretch",
-                     column_config={"name": "Person or organisation", "role_label": "Role", "sector_label": "Sector",
-                                    "note": "Note"})
+        st.dataframe(
+            people[["name", "role_label", "sector_label", "note"]],
+            hide_index=True,
+            width="stretch",
+            column_config={
+                "name": "Person or organisation",
+                "role_label": "Role",
+                "sector_label": "Sector",
+                "note": "Note",
+            },
+        )
     missing = involvements.missing_sectors(page.framework, people)
     if missing:
-        st.markdown("**Sectors missing from the room:** "
-                    + ", ".join(page.framework.label("sector", c) for c in missing))
+        st.markdown(
+            "**Sectors missing from the room:** " + ", ".join(page.framework.label("sector", c) for c in missing)
+        )
     partners = answer(analysis.partner_names, Filters())
     with st.form(f"involve_{record_kind}_{record_id}", clear_on_submit=True, border=True):
         st.markdown("**Name someone**")
@@ -98,21 +110,39 @@ def involvement_editor(page: Page, record_kind: str, record_id: int) -> None:
         partner = left.selectbox("A registered partner", partners, index=None, placeholder="Choose a partner…")
         other = left.text_input("…or another organisation or person")
         role = middle.selectbox("Role", list(involvements.ROLES), format_func=involvements.ROLES.get)
-        sector = right.selectbox("Sector (for others)", [s.code for s in page.framework.sectors], index=None,
-                                 format_func=lambda c: page.framework.label("sector", c), placeholder="Not known")
+        sector = right.selectbox(
+            "Sector (for others)",
+            [s.code for s in page.framework.sectors],
+            index=None,
+            format_func=lambda c: page.framework.label("sector", c),
+            placeholder="Not known",
+        )
         note = st.text_input("Note (optional)")
         if st.form_submit_button("Add", icon=":material/person_add:"):
             with writing(page) as cursor:
-                saved = involvements.add_involvement(cursor, page.framework, actor(), record_kind, record_id,
-                                                     partner or other, role, None if partner else sector, note)
+                saved = involvements.add_involvement(
+                    cursor,
+                    page.framework,
+                    actor(),
+                    record_kind,
+                    record_id,
+                    partner or other,
+                    role,
+                    None if partner else sector,
+                    note,
+                )
             if saved.ok:
                 st.rerun()
             show_problems(saved.problems)
     removable = people.dropna(subset=["involvement_id"])
     if len(removable):
         with st.expander("Remove someone"):
-            chosen = st.selectbox("Name", removable.involvement_id.astype(int).tolist(), key=f"remove_{record_kind}",
-                                  format_func=dict(zip(removable.involvement_id.astype(int), removable.name)).get)
+            chosen = st.selectbox(
+                "Name",
+                removable.involvement_id.astype(int).tolist(),
+                key=f"remove_{record_kind}",
+                format_func=dict(zip(removable.involvement_id.astype(int), removable.name)).get,
+            )
             if st.button("Remove", key=f"remove_button_{record_kind}", icon=":material/person_remove:"):
                 with writing(page) as cursor:
                     involvements.remove_involvement(cursor, actor(), chosen)

@@ -45,18 +45,37 @@ NAVIGATION = [
 FOOTER_PAGES = ("pages/14_Accessibility.py", "pages/15_Privacy.py")
 
 # Headings in the page list, each shown above the first page of its group that the person may use.
-NAVIGATION_GROUPS = {"app.py": "Dashboard", "pages/5_Upload.py": "Partners", "pages/6_Presentation.py": "Board",
-                     "pages/7_Shared_purpose.py": "Learning workspace", "pages/11_Admin.py": "Administration"}
+NAVIGATION_GROUPS = {
+    "app.py": "Dashboard",
+    "pages/5_Upload.py": "Partners",
+    "pages/6_Presentation.py": "Board",
+    "pages/7_Shared_purpose.py": "Learning workspace",
+    "pages/11_Admin.py": "Administration",
+}
 
-WIDGET_KEYS = {"places": "filter_places", "sectors": "filter_sectors", "aims": "filter_aims", "ways": "filter_ways",
-               "themes": "filter_themes", "partners": "filter_partners", "date_from": "filter_from",
-               "date_to": "filter_to"}
+WIDGET_KEYS = {
+    "places": "filter_places",
+    "sectors": "filter_sectors",
+    "aims": "filter_aims",
+    "ways": "filter_ways",
+    "themes": "filter_themes",
+    "partners": "filter_partners",
+    "date_from": "filter_from",
+    "date_to": "filter_to",
+}
 # The sidebar's filters by the names pages pass to page_setup(sidebar_filters=...); "period" is both dates.
 ALL_FILTERS = ("places", "sectors", "aims", "ways", "themes", "partners", "period")
 # The learning workspace's lists are narrowed by place, aim and partner only (strategy.learning.records).
 LEARNING_FILTERS = ("places", "aims", "partners")
-FILTER_WORDS = {"places": "place", "sectors": "sector", "aims": "aim", "ways": "way of working", "themes": "theme",
-                "partners": "partner", "period": "period"}
+FILTER_WORDS = {
+    "places": "place",
+    "sectors": "sector",
+    "aims": "aim",
+    "ways": "way of working",
+    "themes": "theme",
+    "partners": "partner",
+    "period": "period",
+}
 
 
 @dataclass(frozen=True)
@@ -92,8 +111,14 @@ READABLE_TEXT_CSS = """<style>
 </style>"""
 
 
-def page_setup(title: str, icon: str = ":material/bar_chart:", sidebar_filters: bool | tuple[str, ...] = True,
-               action: str = "read", writes: str | None = None, public: bool = False) -> Page | None:
+def page_setup(
+    title: str,
+    icon: str = ":material/bar_chart:",
+    sidebar_filters: bool | tuple[str, ...] = True,
+    action: str = "read",
+    writes: str | None = None,
+    public: bool = False,
+) -> Page | None:
     """Configure the page, open the data, find who is signed in (or ask them to sign in), refuse the page if their
     role lacks its action, draw the navigation, filter sidebar and demo banner; what the page needs. `writes` names
     the action the page's forms need: people without it are told, before they fill one in, that they can only read.
@@ -139,14 +164,19 @@ def page_setup(title: str, icon: str = ":material/bar_chart:", sidebar_filters: 
     with st.sidebar:
         footer_links()
     if page.is_demo:
-        st.warning("**Demo data.** Every partner and activity here is fictional, generated to show how the "
-                   "dashboard works. Population, deprivation and Active Lives figures are "
-                   + ("fictional too." if reference_fictional else "real."),
-                   icon=":material/science:")
+        st.warning(
+            "**Demo data.** Every partner and activity here is fictional, generated to show how the "
+            "dashboard works. Population, deprivation and Active Lives figures are "
+            + ("fictional too." if reference_fictional else "real."),
+            icon=":material/science:",
+        )
     st.title(title)
     if writes and not user.can(writes, user.partner):
-        st.info(f"You can read this page. Only {access.who_may(writes)} can {access.ACTION_WORDS[writes]}; ask your "
-                "administrator if you need to.", icon=":material/visibility:")
+        st.info(
+            f"You can read this page. Only {access.who_may(writes)} can {access.ACTION_WORDS[writes]}; ask your "
+            "administrator if you need to.",
+            icon=":material/visibility:",
+        )
     return page
 
 
@@ -171,8 +201,10 @@ def _navigation(user: User, framework: Framework) -> None:
         if user.is_local:
             st.caption(f":material/computer: **{user.label}**: every right, for one person on this computer.")
         else:
-            st.caption(f":material/person: Signed in as {plain(user.email)} — {user.role}"
-                       + (f" for {plain(user.partner)}" if user.partner else ""))
+            st.caption(
+                f":material/person: Signed in as {plain(user.email)} — {user.role}"
+                + (f" for {plain(user.partner)}" if user.partner else "")
+            )
             if st.button("Sign out", icon=":material/logout:", key="sign_out"):
                 st.logout()
         st.divider()
@@ -205,8 +237,7 @@ def harden_for_sign_in() -> None:
     st.set_option("client.disableDataExport", True)
 
 
-def require_page_permission(user: User, action: str, title: str,
-                            con: duckdb.DuckDBPyConnection | None = None) -> None:
+def require_page_permission(user: User, action: str, title: str, con: duckdb.DuckDBPyConnection | None = None) -> None:
     """Stop the page with the reason when the user's role lacks its action (a page opened by its address); the
     refusal goes to the audit log when the connection is given."""
     try:
@@ -214,6 +245,7 @@ def require_page_permission(user: User, action: str, title: str,
     except PermissionDenied as refusal:
         if con is not None:
             from strategy.audit import record_refusal
+
             record_refusal(con, user, action, f"page {title}")
         st.title(title)
         st.error(plain(refusal), icon=":material/lock:")
@@ -233,23 +265,42 @@ def _export_activities(page: Page) -> None:
             table = exports.activities_export(page.con, page.framework, page.filters, page.user)
             filters_text = page.filters.describe(page.framework)
             by_place = analysis.place_summary(analysis.need_vs_effort(page.con, page.framework, page.filters))
-            st.session_state["activities_export"] = (file_format, exports.table_bytes(
-                table, file_format, title="Activities", filters_text=filters_text, is_demo=page.is_demo,
-                summaries={"By place": by_place}), len(table))
+            st.session_state["activities_export"] = (
+                file_format,
+                exports.table_bytes(
+                    table,
+                    file_format,
+                    title="Activities",
+                    filters_text=filters_text,
+                    is_demo=page.is_demo,
+                    summaries={"By place": by_place},
+                ),
+                len(table),
+            )
             # the file's name carries the filters and the date; the caption says what it holds
             st.session_state["activities_export_about"] = (
                 exports.export_file_name("activities", page.filters, page.framework, file_format),
-                exports.describe_export(len(table), filters_text, page.is_demo))
+                exports.describe_export(len(table), filters_text, page.is_demo),
+            )
         prepared = st.session_state.get("activities_export")
         if prepared:
             file_name, holds = st.session_state["activities_export_about"]
-            st.download_button(f"Download {prepared[2]:,} activities", prepared[1], file_name,
-                               key="export_download", icon=":material/download:", on_click="ignore")
-            st.caption(f"{file_name} holds {holds}" + (
-                " The workbook says so on its About sheet too, and adds money by place." if prepared[0] == "xlsx"
-                else " A CSV holds the rows only, so other tools read it as it is."))
-
-
+            st.download_button(
+                f"Download {prepared[2]:,} activities",
+                prepared[1],
+                file_name,
+                key="export_download",
+                icon=":material/download:",
+                on_click="ignore",
+            )
+            st.caption(
+                f"{file_name} holds {holds}"
+                + (
+                    " The workbook says so on its About sheet too, and adds money by place."
+                    if prepared[0] == "xlsx"
+                    else " A CSV holds the rows only, so other tools read it as it is."
+                )
+            )
 
 
 def _sidebar(framework: Framework, shown: tuple[str, ...] = ALL_FILTERS) -> Filters:
@@ -267,47 +318,94 @@ def _sidebar(framework: Framework, shown: tuple[str, ...] = ALL_FILTERS) -> Filt
     # the places of the view's day (a replaced place gives way to its successor), and any chosen from a link
     place_options = [p.code for p in framework.counties()] + [p.code for p in framework.local_places(current.as_of())]
     place_options += [c for c in current.places if c not in place_options]
-    place_names = {p.code: p.name + (" (county, all districts)" if p.level == "county" else "")
-                   + (f" (replaced on {p.replaced_on:%d/%m/%Y})" if p.replaced_on else "") for p in framework.places}
+    place_names = {
+        p.code: p.name
+        + (" (county, all districts)" if p.level == "county" else "")
+        + (f" (replaced on {p.replaced_on:%d/%m/%Y})" if p.replaced_on else "")
+        for p in framework.places
+    }
     partners = answer(analysis.partner_names, Filters())
     with st.sidebar:
         st.header("Filters")
         if "places" in shown:
-            st.multiselect("Place", place_options, key=WIDGET_KEYS["places"], format_func=place_names.get,
-                           placeholder="All places", help="Choosing a county includes its districts. A place "
-                           "replaced by a new council counts in its successor when the period ends on or after the "
-                           "change.")
+            st.multiselect(
+                "Place",
+                place_options,
+                key=WIDGET_KEYS["places"],
+                format_func=place_names.get,
+                placeholder="All places",
+                help="Choosing a county includes its districts. A place "
+                "replaced by a new council counts in its successor when the period ends on or after the "
+                "change.",
+            )
         if "sectors" in shown:
-            st.multiselect("Sector", [s.code for s in framework.sectors], key=WIDGET_KEYS["sectors"],
-                           format_func=lambda c: framework.label("sector", c), placeholder="All sectors")
+            st.multiselect(
+                "Sector",
+                [s.code for s in framework.sectors],
+                key=WIDGET_KEYS["sectors"],
+                format_func=lambda c: framework.label("sector", c),
+                placeholder="All sectors",
+            )
         if "aims" in shown:
-            st.multiselect("Aim", [a.code for a in framework.aims], key=WIDGET_KEYS["aims"],
-                           format_func=lambda c: framework.label("aim", c), placeholder="All aims")
+            st.multiselect(
+                "Aim",
+                [a.code for a in framework.aims],
+                key=WIDGET_KEYS["aims"],
+                format_func=lambda c: framework.label("aim", c),
+                placeholder="All aims",
+            )
         if "ways" in shown:
-            st.multiselect("Way of working", [w.code for w in framework.ways], key=WIDGET_KEYS["ways"],
-                           format_func=lambda c: framework.label("way", c), placeholder="All ways of working")
+            st.multiselect(
+                "Way of working",
+                [w.code for w in framework.ways],
+                key=WIDGET_KEYS["ways"],
+                format_func=lambda c: framework.label("way", c),
+                placeholder="All ways of working",
+            )
         if "themes" in shown:
-            st.multiselect("Theme", [t.code for t in framework.themes], key=WIDGET_KEYS["themes"],
-                           format_func=lambda c: framework.label("theme", c), placeholder="All themes")
+            st.multiselect(
+                "Theme",
+                [t.code for t in framework.themes],
+                key=WIDGET_KEYS["themes"],
+                format_func=lambda c: framework.label("theme", c),
+                placeholder="All themes",
+            )
         if "partners" in shown:
-            st.multiselect("Partner", sorted(set(partners) | set(current.partners)), key=WIDGET_KEYS["partners"],
-                           placeholder="All partners")
+            st.multiselect(
+                "Partner",
+                sorted(set(partners) | set(current.partners)),
+                key=WIDGET_KEYS["partners"],
+                placeholder="All partners",
+            )
         if "period" in shown:
             left, right = st.columns(2)
             left.date_input("From", key=WIDGET_KEYS["date_from"], format="DD/MM/YYYY")
             right.date_input("To", key=WIDGET_KEYS["date_to"], format="DD/MM/YYYY")
-        drawn = {name for name in WIDGET_KEYS if name in shown or (name in ("date_from", "date_to")
-                                                                   and "period" in shown)}
-        chosen = Filters(**{name: (tuple(st.session_state[key]) if isinstance(st.session_state[key], list)
-                                   else st.session_state[key]) if name in drawn else getattr(current, name)
-                            for name, key in WIDGET_KEYS.items()})
+        drawn = {
+            name for name in WIDGET_KEYS if name in shown or (name in ("date_from", "date_to") and "period" in shown)
+        }
+        chosen = Filters(
+            **{
+                name: (
+                    tuple(st.session_state[key]) if isinstance(st.session_state[key], list) else st.session_state[key]
+                )
+                if name in drawn
+                else getattr(current, name)
+                for name, key in WIDGET_KEYS.items()
+            }
+        )
         if any(getattr(chosen, name) != getattr(Filters(), name) for name in drawn):
             st.button("Clear filters", on_click=_clear_filters, icon=":material/filter_alt_off:")
         undo_button(chosen, key="filter_undo_sidebar")  # a click on a chart narrowed them: one click back
         hidden = [FILTER_WORDS[name] for name in ALL_FILTERS if name not in shown]
         if hidden:
-            st.caption("This page's lists follow the " + ", ".join(FILTER_WORDS[n] for n in shown if n in FILTER_WORDS)
-                       + " filters only; the " + ", ".join(hidden) + " filters apply on the dashboard pages.")
+            st.caption(
+                "This page's lists follow the "
+                + ", ".join(FILTER_WORDS[n] for n in shown if n in FILTER_WORDS)
+                + " filters only; the "
+                + ", ".join(hidden)
+                + " filters apply on the dashboard pages."
+            )
         st.caption("The address bar holds these filters: copy it to share exactly this view.")
     st.session_state["filters"] = chosen
     filter_keys = {*URL_KEYS.values(), "from", "to"}
@@ -334,9 +432,12 @@ def no_activities_yet(page: Page, instead: str = "") -> bool:
     who may upload); True when there are none. `instead` says what the page can still show."""
     if page.coverage.get("activities"):
         return False
-    st.info("**No activities yet.** Nothing has been uploaded to this dashboard, so there is nothing to count here. "
-            "Partners add their activities on the Upload activities page, from the Excel or CSV template"
-            + (f". {instead}" if instead else "."), icon=":material/inbox:")
+    st.info(
+        "**No activities yet.** Nothing has been uploaded to this dashboard, so there is nothing to count here. "
+        "Partners add their activities on the Upload activities page, from the Excel or CSV template"
+        + (f". {instead}" if instead else "."),
+        icon=":material/inbox:",
+    )
     if page.user.can("import_activities", page.user.partner):
         try:
             st.page_link("pages/5_Upload.py", label="Upload activities", icon=":material/upload_file:")

@@ -30,8 +30,10 @@ def board_pack_download(filters: Filters, file_format: str, user: User) -> None:
     what it shows and when it was made ('board-pack_mansfield_2026-11-29.pdf')."""
     if not user.can("export"):
         return
-    labels = {".pptx": ("Board pack (PowerPoint)", ":material/slideshow:"),
-              ".pdf": ("Board pack (PDF)", ":material/picture_as_pdf:")}
+    labels = {
+        ".pptx": ("Board pack (PowerPoint)", ":material/slideshow:"),
+        ".pdf": ("Board pack (PDF)", ":material/picture_as_pdf:"),
+    }
     label, icon = labels[file_format]
     key = f"board_pack{file_format.replace('.', '_')}"
     # what making the pack needs from outside Python, checked without starting it: a disabled button says why
@@ -49,17 +51,36 @@ def board_pack_download(filters: Filters, file_format: str, user: User) -> None:
     name = board_pack.pack_file_name(filters, framework, file_format, periods.today())
     made = st.session_state.get(f"{key}_made")
     if made is not None and made[0] == (filters, name):  # made for these filters today: offer it
-        st.download_button(f"Save {name}", data=made[1], icon=":material/download:", file_name=name,
-                           mime=board_pack.FORMATS[file_format], key=f"{key}_save", on_click="ignore",
-                           type="primary", help=f"{label}, made for: {filters.describe(framework)}")
+        st.download_button(
+            f"Save {name}",
+            data=made[1],
+            icon=":material/download:",
+            file_name=name,
+            mime=board_pack.FORMATS[file_format],
+            key=f"{key}_save",
+            on_click="ignore",
+            type="primary",
+            help=f"{label}, made for: {filters.describe(framework)}",
+        )
         return
-    if not st.button(label, icon=icon, key=key, help="Makes every slide with its chart, key figures as editable "
-                     "tables, source and caveats; the steps show while it works"):
+    if not st.button(
+        label,
+        icon=icon,
+        key=key,
+        help="Makes every slide with its chart, key figures as editable "
+        "tables, source and caveats; the steps show while it works",
+    ):
         return
     with st.status(f"Making the {label.lower()}…", expanded=True) as status:
         try:
-            pack = board_pack.board_pack_bytes(connection(database_file()), framework, filters, file_format,
-                                               actor=user, progress=lambda step: status.write(f"{step}…"))
+            pack = board_pack.board_pack_bytes(
+                connection(database_file()),
+                framework,
+                filters,
+                file_format,
+                actor=user,
+                progress=lambda step: status.write(f"{step}…"),
+            )
         except board_pack.BoardPackError as problem:
             status.update(label=f"The {label.lower()} could not be made", state="error")
             st.error(str(problem), icon=":material/error:")
@@ -94,10 +115,16 @@ SLIDE_CHART_WIDTH = 1200  # about the chart's width at 1280 px, for wrapping hea
 
 def slide_chart_height(headline: str, summary: str, footer: str) -> int:
     """The chart's height in pixels that keeps the whole slide within SCREEN_HEIGHT."""
+
     def lines(text: str, per_line: int) -> int:
         return max(1, -(-len(text) // per_line))
-    used = (FIXED_HEIGHT + lines(headline, HEADLINE_CHARS) * HEADLINE_LINE + lines(summary, SUMMARY_CHARS)
-            * SUMMARY_LINE + lines(footer, SOURCE_CHARS) * SOURCE_LINE)
+
+    used = (
+        FIXED_HEIGHT
+        + lines(headline, HEADLINE_CHARS) * HEADLINE_LINE
+        + lines(summary, SUMMARY_CHARS) * SUMMARY_LINE
+        + lines(footer, SOURCE_CHARS) * SOURCE_LINE
+    )
     return max(SCREEN_HEIGHT - used, 240)
 
 
@@ -139,9 +166,16 @@ def slide_chart(slide: slides.Slide, footer: str) -> None:
     """The slide's chart, as tall as one screen leaves room for, with its one-sentence summary directly under it
     (the alt text too)."""
     height = slide_chart_height(slide.headline, slide.summary, footer)
-    st.plotly_chart(presentation_figure(slide.figure, height), key=f"slide_{slide.key}", alt=slide.summary,
-                    config={"displaylogo": False, "scrollZoom": False,  # the map does not zoom on the wheel
-                            "toImageButtonOptions": {"format": "png", "scale": 2}})
+    st.plotly_chart(
+        presentation_figure(slide.figure, height),
+        key=f"slide_{slide.key}",
+        alt=slide.summary,
+        config={
+            "displaylogo": False,
+            "scrollZoom": False,  # the map does not zoom on the wheel
+            "toImageButtonOptions": {"format": "png", "scale": 2},
+        },
+    )
     st.caption(plain(slide.summary))
 
 
@@ -151,13 +185,28 @@ def slide_controls(slide: slides.Slide):
     row = st.container(horizontal=True, gap="small", vertical_alignment="center")
     missing = images.unavailable_reason()  # Chromium draws the images: say so rather than fail on the click
     figure = slide.figure
-    row.download_button("Download PNG", data=lambda: images.figure_image(figure, "png"), file_name=f"{slide.key}.png",
-                        mime="image/png", key=f"slide_{slide.key}_png", on_click="ignore", icon=":material/image:",
-                        help=missing or "The chart as a picture, for documents and slides", disabled=bool(missing))
-    row.download_button("Download SVG", data=lambda: images.figure_image(figure, "svg"), file_name=f"{slide.key}.svg",
-                        mime="image/svg+xml", key=f"slide_{slide.key}_svg", on_click="ignore",
-                        icon=":material/draw:", help=missing or "The chart as a scalable drawing, for print",
-                        disabled=bool(missing))
+    row.download_button(
+        "Download PNG",
+        data=lambda: images.figure_image(figure, "png"),
+        file_name=f"{slide.key}.png",
+        mime="image/png",
+        key=f"slide_{slide.key}_png",
+        on_click="ignore",
+        icon=":material/image:",
+        help=missing or "The chart as a picture, for documents and slides",
+        disabled=bool(missing),
+    )
+    row.download_button(
+        "Download SVG",
+        data=lambda: images.figure_image(figure, "svg"),
+        file_name=f"{slide.key}.svg",
+        mime="image/svg+xml",
+        key=f"slide_{slide.key}_svg",
+        on_click="ignore",
+        icon=":material/draw:",
+        help=missing or "The chart as a scalable drawing, for print",
+        disabled=bool(missing),
+    )
     with row.popover("Show as table", icon=":material/table:"):
         st.dataframe(slide.table, hide_index=True)
     return row

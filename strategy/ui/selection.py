@@ -32,8 +32,14 @@ from strategy.filters import Filters, with_changes
 # The Filters field each chart dimension narrows.
 FIELD_OF = {"place": "places", "aim": "aims", "way": "ways", "sector": "sectors", "theme": "themes"}
 # How the undo button names a field, in the plural.
-FIELD_WORDS = {"places": "places", "aims": "aims", "ways": "ways of working", "sectors": "sectors",
-               "themes": "themes", "partners": "partners"}
+FIELD_WORDS = {
+    "places": "places",
+    "aims": "aims",
+    "ways": "ways of working",
+    "sectors": "sectors",
+    "themes": "themes",
+    "partners": "partners",
+}
 
 Pick = tuple[str, str]  # (Filters field, code)
 Targets = dict[tuple[int, int], tuple[Pick, ...]]
@@ -42,6 +48,7 @@ UNDO_STATE = "filter_click_undo"
 
 
 # --- What a chart's points stand for ------------------------------------------------------------------------------
+
 
 def place_codes(framework) -> dict[str, str]:
     """Every place's name and code, each to its code: what place_targets reads a point's name or location by."""
@@ -129,8 +136,9 @@ def undo_label(before: Filters, after: Filters) -> str:
     changed = [field for field in FIELD_WORDS if getattr(before, field) != getattr(after, field)]
     every = [FIELD_WORDS[f] for f in changed if not getattr(before, f)]
     earlier = [FIELD_WORDS[f] for f in changed if getattr(before, f)]
-    parts = ([f"show all {_and(every)}"] if every else []) + ([f"back to the earlier {_and(earlier)}"] if earlier
-                                                             else [])
+    parts = ([f"show all {_and(every)}"] if every else []) + (
+        [f"back to the earlier {_and(earlier)}"] if earlier else []
+    )
     return "Undo: " + (", ".join(parts) if parts else "back to the filters before the click")
 
 
@@ -139,6 +147,7 @@ def _and(words: list[str]) -> str:
 
 
 # --- Heatmaps: a point in every cell, and the chosen cell outlined -------------------------------------------------
+
 
 def _axes(fig: go.Figure, cells: pd.DataFrame) -> tuple[go.Heatmap, list[str], list[str]]:
     base = next(trace for trace in fig.data if trace.type == "heatmap")
@@ -166,10 +175,20 @@ def heatmap_click_layer(fig: go.Figure, cells: pd.DataFrame, dimensions: tuple[s
             targets[(curve, len(xs) - 1)] = ((FIELD_OF[dimensions[0]], row), (FIELD_OF[dimensions[1]], column))
     for layer in layers:
         layer.hoverinfo = "skip"
-    shown.add_trace(go.Scatter(
-        x=xs, y=ys, mode="markers", hovertext=words, hovertemplate="%{hovertext}<extra></extra>", showlegend=False,
-        marker=dict(size=8, opacity=0), selected=dict(marker=dict(opacity=0)),
-        unselected=dict(marker=dict(opacity=0)), name="cells"))
+    shown.add_trace(
+        go.Scatter(
+            x=xs,
+            y=ys,
+            mode="markers",
+            hovertext=words,
+            hovertemplate="%{hovertext}<extra></extra>",
+            showlegend=False,
+            marker=dict(size=8, opacity=0),
+            selected=dict(marker=dict(opacity=0)),
+            unselected=dict(marker=dict(opacity=0)),
+            name="cells",
+        )
+    )
     shown.update_layout(hoverdistance=-1, hovermode="closest")
     return shown, targets
 
@@ -181,8 +200,9 @@ def _cell_hover(layers: list[go.Heatmap], i: int, j: int) -> str:
         if value is None or value != value:  # not this layer's cell (NaN)
             continue
         template = (layer.hovertemplate or "%{text}").replace("<extra></extra>", "")
-        return template.replace("%{customdata}", str(layer.customdata[i][j]) if layer.customdata is not None
-                                else "").replace("%{text}", str(layer.text[i][j]) if layer.text is not None else "")
+        return template.replace(
+            "%{customdata}", str(layer.customdata[i][j]) if layer.customdata is not None else ""
+        ).replace("%{text}", str(layer.text[i][j]) if layer.text is not None else "")
     return ""
 
 
@@ -194,13 +214,24 @@ def outline_cell(fig: go.Figure, cells: pd.DataFrame, row_code: str, column_code
         return fig
     i, j = rows.index(row_code), columns.index(column_code)
     for colour, width in (("white", 6), ("#0b0c0c", 3)):
-        fig.add_shape(type="rect", xref="x", yref="y", x0=j - 0.5, x1=j + 0.5, y0=i - 0.5, y1=i + 0.5,
-                      line=dict(color=colour, width=width), fillcolor="rgba(0,0,0,0)", layer="above",
-                      name="chosen cell")
+        fig.add_shape(
+            type="rect",
+            xref="x",
+            yref="y",
+            x0=j - 0.5,
+            x1=j + 0.5,
+            y0=i - 0.5,
+            y1=i + 0.5,
+            line=dict(color=colour, width=width),
+            fillcolor="rgba(0,0,0,0)",
+            layer="above",
+            name="chosen cell",
+        )
     return fig
 
 
 # --- In Streamlit: the callbacks and the undo button ------------------------------------------------------------
+
 
 @dataclass(frozen=True)
 class Undo:
@@ -280,5 +311,11 @@ def undo_button(current: Filters | None, key: str, chart: str = "") -> None:
         return
     if chart and chart != undo.chart:
         return
-    st.button(undo.label, key=key, on_click=_undo, icon=":material/undo:", type="primary",
-              help="Puts back the filters you had before clicking the chart.")
+    st.button(
+        undo.label,
+        key=key,
+        on_click=_undo,
+        icon=":material/undo:",
+        type="primary",
+        help="Puts back the filters you had before clicking the chart.",
+    )

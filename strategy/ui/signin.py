@@ -19,9 +19,11 @@ from strategy.ui.text import plain
 LOG = logging.getLogger("strategy.signin")
 
 REFUSAL_TITLE = "The dashboard is not available"
-REFUSAL_TEXT = ("Its settings (how people sign in, or where it listens) need the administrator's attention, so it "
-                "shows nothing rather than opening without sign-in. Administrator: the reason is in the server's "
-                "log; see docs/sign-in-and-roles.md.")
+REFUSAL_TEXT = (
+    "Its settings (how people sign in, or where it listens) need the administrator's attention, so it "
+    "shows nothing rather than opening without sign-in. Administrator: the reason is in the server's "
+    "log; see docs/sign-in-and-roles.md."
+)
 
 
 def dashboard_mode() -> str:
@@ -79,20 +81,31 @@ def signed_in_user(con: duckdb.DuckDBPyConnection) -> User:
             if st.button(label, type="primary", icon=":material/login:", key=f"sign_in_{provider or 'default'}"):
                 st.login(provider) if provider else st.login()
         from strategy.ui.page import footer_links
+
         footer_links()  # the accessibility statement and privacy notice are open before sign-in too
         st.stop()
     claims = st.user.to_dict()
     email = claims.get("email") or ""
     attempt = (email, claims.get("iss"), claims.get("sub"), claims.get("iat"))
     try:
-        user = identified_user(con, claims, access.trusted_issuers(_secrets()),
-                               record_refusal=st.session_state.get("refused_sign_in") != attempt)
+        user = identified_user(
+            con,
+            claims,
+            access.trusted_issuers(_secrets()),
+            record_refusal=st.session_state.get("refused_sign_in") != attempt,
+        )
     except PermissionDenied as refusal:
         st.session_state["refused_sign_in"] = attempt  # logged once per attempt, not on every page run
-        st.title("You are signed in, but not yet a user here" if getattr(refusal, "not_a_user", False)
-                 else "You are signed in, but this sign-in is refused")
-        st.info(f"{plain(refusal)}\n\nThe dashboard is open to the partners, board members and analysts of Making our "
-                "Move. Your administrator can add you in a minute.", icon=":material/mail:")
+        st.title(
+            "You are signed in, but not yet a user here"
+            if getattr(refusal, "not_a_user", False)
+            else "You are signed in, but this sign-in is refused"
+        )
+        st.info(
+            f"{plain(refusal)}\n\nThe dashboard is open to the partners, board members and analysts of Making our "
+            "Move. Your administrator can add you in a minute.",
+            icon=":material/mail:",
+        )
         if st.button("Sign out", icon=":material/logout:", key="sign_out_unknown"):
             st.logout()
         st.stop()
@@ -109,8 +122,9 @@ def acting_user() -> User:
         return LOCAL_USER
     from strategy.users import identified_user
 
-    return identified_user(connection(database_file()), st.user.to_dict(), access.trusted_issuers(_secrets()),
-                           record_refusal=False)
+    return identified_user(
+        connection(database_file()), st.user.to_dict(), access.trusted_issuers(_secrets()), record_refusal=False
+    )
 
 
 def log_refusal(refusal: PermissionDenied, where: str) -> None:

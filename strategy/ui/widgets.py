@@ -20,9 +20,16 @@ from strategy.ui.data import answer
 from strategy.ui.text import plain
 
 
-def chart_block(fig: go.Figure, summary: str, table: pd.DataFrame | pa.Table, key: str,
-                targets: selection.Targets | None = None, on_pick=None, hint: str = "",
-                shown: go.Figure | None = None) -> None:
+def chart_block(
+    fig: go.Figure,
+    summary: str,
+    table: pd.DataFrame | pa.Table,
+    key: str,
+    targets: selection.Targets | None = None,
+    on_pick=None,
+    hint: str = "",
+    shown: go.Figure | None = None,
+) -> None:
     """A chart with its one-sentence summary, PNG and SVG downloads, and a table view of the same numbers.
 
     The summary sits directly under the chart (screen readers reach it next) and is the alt text of every
@@ -37,19 +44,43 @@ def chart_block(fig: go.Figure, summary: str, table: pd.DataFrame | pa.Table, ke
             selection.undo_button(st.session_state.get("filters"), key=f"{key}_undo", chart=key)
         # the screen copy follows the viewer's light or dark theme; downloads keep the white original.
         # scrollZoom off: a map otherwise zooms out when the reader scrolls the page past it
-        st.plotly_chart(shown or screen_copy(fig), key=key, alt=summary, theme="streamlit", config={
-            "displaylogo": False, "scrollZoom": False, "toImageButtonOptions": {"format": "png", "scale": 2}},
-            **({"on_select": selection.on_click(key, targets, on_pick), "selection_mode": "points"} if clickable
-               else {}))
+        st.plotly_chart(
+            shown or screen_copy(fig),
+            key=key,
+            alt=summary,
+            theme="streamlit",
+            config={"displaylogo": False, "scrollZoom": False, "toImageButtonOptions": {"format": "png", "scale": 2}},
+            **(
+                {"on_select": selection.on_click(key, targets, on_pick), "selection_mode": "points"}
+                if clickable
+                else {}
+            ),
+        )
         st.caption(plain(summary) + (f" {hint}" if clickable and hint else ""))
         downloads = st.container(horizontal=True, gap="small")
         missing = images.unavailable_reason()  # Chromium draws the images: say so rather than fail on the click
-        downloads.download_button("Download PNG", data=lambda: images.figure_image(fig, "png"), file_name=f"{key}.png",
-                            mime="image/png", key=f"{key}_png", on_click="ignore", icon=":material/image:",
-                            help=missing or "The chart as a picture, for documents and slides", disabled=bool(missing))
-        downloads.download_button("Download SVG", data=lambda: images.figure_image(fig, "svg"), file_name=f"{key}.svg",
-                            mime="image/svg+xml", key=f"{key}_svg", on_click="ignore", icon=":material/draw:",
-                            help=missing or "The chart as a scalable drawing, for print", disabled=bool(missing))
+        downloads.download_button(
+            "Download PNG",
+            data=lambda: images.figure_image(fig, "png"),
+            file_name=f"{key}.png",
+            mime="image/png",
+            key=f"{key}_png",
+            on_click="ignore",
+            icon=":material/image:",
+            help=missing or "The chart as a picture, for documents and slides",
+            disabled=bool(missing),
+        )
+        downloads.download_button(
+            "Download SVG",
+            data=lambda: images.figure_image(fig, "svg"),
+            file_name=f"{key}.svg",
+            mime="image/svg+xml",
+            key=f"{key}_svg",
+            on_click="ignore",
+            icon=":material/draw:",
+            help=missing or "The chart as a scalable drawing, for print",
+            disabled=bool(missing),
+        )
         with st.expander("Show as table"):
             st.dataframe(table, hide_index=True, width="stretch")
 
@@ -75,9 +106,17 @@ def heatmap_layout(key: str) -> str:
     if wanted in LAYOUTS:
         st.session_state["heatmap_layout"] = wanted
     current = st.session_state.get("heatmap_layout", "grid")
-    choice = st.segmented_control(
-        "Layout", list(LAYOUTS), format_func=LAYOUTS.get, default=current, key=f"{key}_layout",
-        help="Grid: the heatmap. List: every cell as a row of a table, largest first, readable on a phone.") or current
+    choice = (
+        st.segmented_control(
+            "Layout",
+            list(LAYOUTS),
+            format_func=LAYOUTS.get,
+            default=current,
+            key=f"{key}_layout",
+            help="Grid: the heatmap. List: every cell as a row of a table, largest first, readable on a phone.",
+        )
+        or current
+    )
     st.session_state["heatmap_layout"] = choice
     if choice == "list":
         st.query_params["layout"] = "list"
@@ -86,8 +125,17 @@ def heatmap_layout(key: str) -> str:
     return choice
 
 
-def linked_choice(label: str, options: list[str], default: str, key: str, param: str, format_func=None,
-                  in_link=None, help: str | None = None, container=None) -> str:
+def linked_choice(
+    label: str,
+    options: list[str],
+    default: str,
+    key: str,
+    param: str,
+    format_func=None,
+    in_link=None,
+    help: str | None = None,
+    container=None,
+) -> str:
     """A segmented control whose choice lives in the address (?param=...), like the filters: a copied link, or a
     reload, opens the same choice. `in_link` gives an option's word in the link (default: the option itself); the
     default choice is left out of the link, as empty filters are. A choice made in this session wins over the
@@ -96,8 +144,7 @@ def linked_choice(label: str, options: list[str], default: str, key: str, param:
     by_word = {in_link(option): option for option in options}
     if key not in st.session_state or st.session_state[key] not in options:
         st.session_state[key] = by_word.get(st.query_params.get(param), default)
-    choice = (container or st).segmented_control(label, options, key=key, format_func=format_func,
-                                                 help=help) or default
+    choice = (container or st).segmented_control(label, options, key=key, format_func=format_func, help=help) or default
     if choice != default:
         st.query_params[param] = in_link(choice)
     elif param in st.query_params:
@@ -119,8 +166,11 @@ def _screen_heatmap(view, rows: str, columns: str, clickable: bool, chosen: tupl
         if found is not None and found[0] is view:
             _SCREEN_HEATMAPS.move_to_end(key)
             return found[1], found[2]
-    shown, targets = (selection.heatmap_click_layer(view.figure, view.cells, (rows, columns)) if clickable
-                      else (go.Figure(view.figure), None))
+    shown, targets = (
+        selection.heatmap_click_layer(view.figure, view.cells, (rows, columns))
+        if clickable
+        else (go.Figure(view.figure), None)
+    )
     if chosen:
         selection.outline_cell(shown, view.cells, *chosen)
     shown = screen_figure(shown)
@@ -131,8 +181,16 @@ def _screen_heatmap(view, rows: str, columns: str, clickable: bool, chosen: tupl
     return shown, targets
 
 
-def heatmap_block(view, rows: str, columns: str, measure: str, key: str, on_pick=None, hint: str = "",
-                  chosen: tuple[str, str] | None = None) -> None:
+def heatmap_block(
+    view,
+    rows: str,
+    columns: str,
+    measure: str,
+    key: str,
+    on_pick=None,
+    hint: str = "",
+    chosen: tuple[str, str] | None = None,
+) -> None:
     """A heatmap as a grid (the chart with its summary, downloads and table) or as a sorted list, as chosen.
     With `on_pick`, a click on a cell picks its (row, column) codes (strategy/ui/selection.py); `chosen` is a
     (row, column) cell to outline on screen."""
@@ -140,15 +198,26 @@ def heatmap_block(view, rows: str, columns: str, measure: str, key: str, on_pick
 
     if heatmap_layout(key) == "grid":
         shown, targets = _screen_heatmap(view, rows, columns, on_pick is not None, chosen)
-        chart_block(view.figure, view.summary, view.table, key=key, targets=targets, on_pick=on_pick, hint=hint,
-                    shown=shown)
+        chart_block(
+            view.figure, view.summary, view.table, key=key, targets=targets, on_pick=on_pick, hint=hint, shown=shown
+        )
         return
     with st.container(key=f"list_{key}"):
         listed = analysis.heatmap_list(view.cells, rows, columns, measure)
         value = analysis.MEASURES[measure]
-        st.dataframe(listed, hide_index=True, width="stretch", key=f"{key}_list", column_config={
-            value: st.column_config.NumberColumn(value, format="£%.0f" if measure == "investment" else "localized",
-                                                 help="Largest first. An activity counts in every cell it names.")})
+        st.dataframe(
+            listed,
+            hide_index=True,
+            width="stretch",
+            key=f"{key}_list",
+            column_config={
+                value: st.column_config.NumberColumn(
+                    value,
+                    format="£%.0f" if measure == "investment" else "localized",
+                    help="Largest first. An activity counts in every cell it names.",
+                )
+            },
+        )
         st.caption(plain(view.summary))
 
 
@@ -174,24 +243,42 @@ def headline_indicator_tiles(filters: Filters) -> None:
     if table.empty:
         return
     place = table.place_name.iloc[0]
-    st.markdown(f"**Population indicators: {place}**" + ("" if len(filters.places) == 1 or place != "England"
-                                                         else " — choose one place in the filters to see its own"))
+    st.markdown(
+        f"**Population indicators: {place}**"
+        + (
+            ""
+            if len(filters.places) == 1 or place != "England"
+            else " — choose one place in the filters to see its own"
+        )
+    )
     from strategy.indicators.trends import COMPARISON_SOURCE_WORDS, comparison_phrase
 
     for tile, row in zip(st.columns(len(table)), table.itertuples()):
         unit = "%" if row.unit == "%" else ""
-        delta = None if pd.isna(row.change) else \
-            f"{row.change:+.1f}{' points' if unit else ''} since {row.previous_period}"
-        england = "" if pd.isna(row.england_value) or row.place_name == "England" else \
-            f" England: {row.england_value:.1f}{unit}."
-        tile.metric(plain(f"{row.short_name} ({row.period_label or row.period})"), f"{row.value:.1f}{unit}",
-                    delta=delta, border=True,
-                    delta_color=DELTA_COLOURS.get(row.polarity, "off"),
-                    help=f"Compared with England: {comparison_phrase(row.compared_to_england, row.comparison_source)}."
-                         f" Recent trend: {row.recent_trend}.{england} Aim {row.aim}.")
+        delta = (
+            None if pd.isna(row.change) else f"{row.change:+.1f}{' points' if unit else ''} since {row.previous_period}"
+        )
+        england = (
+            ""
+            if pd.isna(row.england_value) or row.place_name == "England"
+            else f" England: {row.england_value:.1f}{unit}."
+        )
+        tile.metric(
+            plain(f"{row.short_name} ({row.period_label or row.period})"),
+            f"{row.value:.1f}{unit}",
+            delta=delta,
+            border=True,
+            delta_color=DELTA_COLOURS.get(row.polarity, "off"),
+            help=f"Compared with England: {comparison_phrase(row.compared_to_england, row.comparison_source)}."
+            f" Recent trend: {row.recent_trend}.{england} Aim {row.aim}.",
+        )
     compared = [row for row in table.itertuples() if row.comparison_source in COMPARISON_SOURCE_WORDS]
     if compared:
-        st.caption("Compared with England: " + "; ".join(  # the indicator's name is a stored value: plain()
-            f"{plain(row.short_name)} {comparison_phrase(row.compared_to_england, row.comparison_source)}"
-            for row in compared) + ".")
-
+        st.caption(
+            "Compared with England: "
+            + "; ".join(  # the indicator's name is a stored value: plain()
+                f"{plain(row.short_name)} {comparison_phrase(row.compared_to_england, row.comparison_source)}"
+                for row in compared
+            )
+            + "."
+        )

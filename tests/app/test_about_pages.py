@@ -9,9 +9,15 @@ from tests.app.conftest import PAGES
 
 FOOTER = {"Accessibility statement", "Privacy notice"}
 # The GOV.UK model accessibility statement's sections, in its order.
-STATEMENT_SECTIONS = ["Who this dashboard is for", "How accessible this dashboard is", "Feedback and contact",
-                      "Reporting accessibility problems", "Enforcement procedure", "Technical information",
-                      "Preparation of this accessibility statement"]
+STATEMENT_SECTIONS = [
+    "Who this dashboard is for",
+    "How accessible this dashboard is",
+    "Feedback and contact",
+    "Reporting accessibility problems",
+    "Enforcement procedure",
+    "Technical information",
+    "Preparation of this accessibility statement",
+]
 
 
 def sidebar_links(app) -> list[str]:

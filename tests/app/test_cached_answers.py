@@ -26,8 +26,11 @@ def test_a_heatmap_built_while_an_upload_lands_is_not_served_after_it(demo_db_co
 
     monkeypatch.setattr(charts, "heatmap_figure", slow_figure)
     seen = {}
-    reader = threading.Thread(target=lambda: seen.setdefault(
-        "before", data.heatmap_view(Filters(), "aim", "way", "activities", "title", "source")))
+    reader = threading.Thread(
+        target=lambda: seen.setdefault(
+            "before", data.heatmap_view(Filters(), "aim", "way", "activities", "title", "source")
+        )
+    )
     reader.start()
     assert building.wait(30)
     con = data.open_connection()

@@ -31,18 +31,24 @@ def test_choosing_a_view_and_measure_writes_them_into_the_link(open_page, app_de
     assert "view" not in app.query_params
 
 
-def test_the_drill_down_lists_the_cell_the_drop_downs_name_and_the_heatmap_outlines_it(open_page, app_demo_db,
-                                                                                       demo_con, framework):
+def test_the_drill_down_lists_the_cell_the_drop_downs_name_and_the_heatmap_outlines_it(
+    open_page, app_demo_db, demo_con, framework
+):
     app = open_page("pages/1_Alignment.py", app_demo_db)
     app.selectbox(key="cell_row_aim").set_value("A2").run()
     app.selectbox(key="cell_column_way").set_value("W5").run()
     spec = json.loads(app.get("plotly_chart")[0].proto.spec)
     aims, ways = [a.code for a in framework.aims], [w.code for w in framework.ways]
     outlines = [s for s in spec["layout"]["shapes"] if s.get("name") == "chosen cell"]
-    assert outlines and all(((s["x0"] + s["x1"]) / 2, (s["y0"] + s["y1"]) / 2) == (ways.index("W5"), aims.index("A2"))
-                            for s in outlines)
-    expected = analysis.heatmap(demo_con, framework, Filters()).set_index(["row_code", "column_code"]).loc[
-        ("A2", "W5")].activities
+    assert outlines and all(
+        ((s["x0"] + s["x1"]) / 2, (s["y0"] + s["y1"]) / 2) == (ways.index("W5"), aims.index("A2")) for s in outlines
+    )
+    expected = (
+        analysis.heatmap(demo_con, framework, Filters())
+        .set_index(["row_code", "column_code"])
+        .loc[("A2", "W5")]
+        .activities
+    )
     assert any(m.value.startswith(f"**{expected:,} activities**") for m in app.markdown)
 
 

@@ -7,11 +7,25 @@ import pytest
 
 from tests.app.conftest import PAGES
 
-DASHBOARD_PAGES = ["app.py", "pages/1_Alignment.py", "pages/2_Coverage_and_gaps.py", "pages/3_Places.py",
-                   "pages/4_Trends.py", "pages/6_Presentation.py"]
+DASHBOARD_PAGES = [
+    "app.py",
+    "pages/1_Alignment.py",
+    "pages/2_Coverage_and_gaps.py",
+    "pages/3_Places.py",
+    "pages/4_Trends.py",
+    "pages/6_Presentation.py",
+]
 LEARNING_PAGES = [p for p in PAGES if p.split("/")[-1].split("_")[0] in ("7", "8", "9", "10")]
-EVERY_FILTER_KEY = {"filter_places", "filter_sectors", "filter_aims", "filter_ways", "filter_themes",
-                    "filter_partners", "filter_from", "filter_to"}
+EVERY_FILTER_KEY = {
+    "filter_places",
+    "filter_sectors",
+    "filter_aims",
+    "filter_ways",
+    "filter_themes",
+    "filter_partners",
+    "filter_from",
+    "filter_to",
+}
 
 
 def widget_keys(app) -> set[str]:
@@ -19,13 +33,15 @@ def widget_keys(app) -> set[str]:
 
 
 def upload_links(app) -> list:
-    return [link for link in app.get("page_link") if link.proto.page.endswith("5_Upload.py")
-            or link.proto.label == "Upload activities"]
+    return [
+        link
+        for link in app.get("page_link")
+        if link.proto.page.endswith("5_Upload.py") or link.proto.label == "Upload activities"
+    ]
 
 
 @pytest.mark.parametrize("script", DASHBOARD_PAGES)
-def test_dashboard_page_on_an_empty_database_says_there_is_no_data_and_links_to_upload(open_page, app_empty_db,
-                                                                                        script):
+def test_dashboard_page_on_an_empty_database_says_there_is_no_data_and_links_to_upload(open_page, app_empty_db, script):
     app = open_page(script, app_empty_db)
     assert not app.exception, [e.value for e in app.exception]
     assert any("No activities yet" in i.value for i in app.info), [i.value for i in app.info]

@@ -10,8 +10,11 @@ from tests.unit.test_no_all_ages_head_count import _numbers_in, all_ages_head_co
 def _published(indicator: str, period: str) -> dict[str, str]:
     """Fingertips' own verdict per place name, read straight from the shipped CSV."""
     with open(PROJECT_ROOT / "data" / "reference" / "fingertips_compared_to_england.csv", encoding="utf-8") as f:
-        return {r["area_name"]: r["compared_to_england"].lower() for r in csv.DictReader(f)
-                if r["indicator_id"] == indicator and r["period"] == period}
+        return {
+            r["area_name"]: r["compared_to_england"].lower()
+            for r in csv.DictReader(f)
+            if r["indicator_id"] == indicator and r["period"] == period
+        }
 
 
 def test_the_coverage_page_names_high_need_places_without_a_head_count(open_page, app_demo_db):
@@ -46,8 +49,11 @@ def test_a_fingertips_download_shows_its_own_verdict_and_trend_beside_ours(open_
     app.selectbox(key="trend_period").set_value("2023/24").run()
     table = app.dataframe[1].value.set_index("place_name")
     with open(download, encoding="utf-8") as f:
-        own = {r["Area Name"]: r for r in csv.DictReader(f) if r["Sex"] == "Persons" and not r["Category Type"]
-               and r["Time period"] == "2023/24"}
+        own = {
+            r["Area Name"]: r
+            for r in csv.DictReader(f)
+            if r["Sex"] == "Persons" and not r["Category Type"] and r["Time period"] == "2023/24"
+        }
     mansfield = table.loc["Mansfield"]
     # The interval decides ours (33.7%, 29.7-38.0, against England's 22.1%); the file's own words are kept beside it.
     assert (mansfield.compared_to_england, mansfield.comparison_source) == ("worse", "our rule on the 95% interval")
@@ -62,5 +68,6 @@ def test_a_place_profile_says_where_its_comparisons_with_england_come_from(open_
     assert not app.exception
     published = _published("93015", "2024/25")["Chesterfield"]
     words = {"better": "better than England", "worse": "worse than England", "similar": "similar to England"}
-    assert any(f"Inactive adults {words[published]} (Fingertips' published comparison)" in c.value
-               for c in app.caption), [c.value for c in app.caption]
+    assert any(
+        f"Inactive adults {words[published]} (Fingertips' published comparison)" in c.value for c in app.caption
+    ), [c.value for c in app.caption]

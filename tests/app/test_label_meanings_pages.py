@@ -20,8 +20,12 @@ SO_FAR = f"{DEMO_TODAY.year} (1 January to {DEMO_TODAY.day} {DEMO_TODAY:%B})"
 
 def _texts(app) -> str:
     """The page's words, with Markdown's escapes taken out (() escapes text from the data)."""
-    words = " ".join([e.value for e in app.markdown] + [e.value for e in app.caption]
-                     + [e.value for e in app.subheader] + [e.value for e in app.success])
+    words = " ".join(
+        [e.value for e in app.markdown]
+        + [e.value for e in app.caption]
+        + [e.value for e in app.subheader]
+        + [e.value for e in app.success]
+    )
     return words.replace("\\", "")
 
 
@@ -50,7 +54,9 @@ def test_overview_says_these_places_share_and_what_about_this_data_counts(open_p
     share, everything = con.execute(
         "SELECT (SELECT sum(a.investment_gbp * s.share) FROM activities a JOIN activity_places s USING (activity_key)"
         " WHERE a.replaced_by_upload IS NULL AND s.place_code = ?), "
-        "(SELECT count(*) FROM activities WHERE replaced_by_upload IS NULL)", [MANSFIELD]).fetchone()
+        "(SELECT count(*) FROM activities WHERE replaced_by_upload IS NULL)",
+        [MANSFIELD],
+    ).fetchone()
     invested = next(m.proto.help for m in app.metric if m.label == "Investment")
     assert invested.startswith(f"£{share:,.0f}: these places' share of the investment")
     text = _texts(app)
@@ -62,8 +68,11 @@ def test_overview_says_these_places_share_and_what_about_this_data_counts(open_p
 def test_the_alignment_drill_down_counts_attendances(open_page, app_demo_db):
     app = open_page("pages/1_Alignment.py", app_demo_db)
     assert not app.exception
-    labels = {key: value.get("label") for frame in app.dataframe
-              for key, value in json.loads(frame.proto.columns or "{}").items()}
+    labels = {
+        key: value.get("label")
+        for frame in app.dataframe
+        for key, value in json.loads(frame.proto.columns or "{}").items()
+    }
     assert "Participants (attendances), whole" in labels.values()
     assert "Participants (attendances) in this cell" in labels.values()
     assert not any(str(label).startswith("Participants (whole)") for label in labels.values())
@@ -76,10 +85,14 @@ def test_learning_log_counts_overdue_commitments_apart_from_open_ones(open_page,
     late, still_open, kept = con.execute(
         "SELECT count(*) FILTER (WHERE done_on IS NULL AND due_date < current_date), "
         "count(*) FILTER (WHERE done_on IS NULL AND (due_date IS NULL OR due_date >= current_date)), "
-        "count(*) FILTER (WHERE done_on IS NOT NULL) FROM reflections WHERE commitment IS NOT NULL").fetchone()
+        "count(*) FILTER (WHERE done_on IS NOT NULL) FROM reflections WHERE commitment IS NOT NULL"
+    ).fetchone()
     tiles = {m.label: m.value for m in app.metric}
-    assert tiles == {"Open, not past their date": str(still_open), "Past their date, not kept": str(late),
-                     "Kept": str(kept)}
+    assert tiles == {
+        "Open, not past their date": str(still_open),
+        "Past their date, not kept": str(late),
+        "Kept": str(kept),
+    }
 
 
 def test_places_map_summary_has_units_and_the_inactive_tile_the_kind_of_year(open_page, app_demo_db):
@@ -89,8 +102,9 @@ def test_places_map_summary_has_units_and_the_inactive_tile_the_kind_of_year(ope
     assert "per head)" in text and ("apportioned between the activity's places by population") in text
     con = server_connection()
     shown = app.selectbox(key="profile_place").value
-    latest = con.execute("SELECT max(period) FROM indicator_values WHERE indicator_id = '93015' AND place_code = ?",
-                         [shown]).fetchone()[0]
+    latest = con.execute(
+        "SELECT max(period) FROM indicator_values WHERE indicator_id = '93015' AND place_code = ?", [shown]
+    ).fetchone()[0]
     inactive = next(m.proto.help for m in app.metric if m.label == "Adults inactive")
     assert f"Active Lives {latest} (mid-Nov to mid-Nov)" in inactive
     assert period_label(latest, "11-16") == f"{latest} (mid-Nov to mid-Nov)"
@@ -100,8 +114,16 @@ def test_places_map_summary_has_units_and_the_inactive_tile_the_kind_of_year(ope
 def test_the_decisions_table_shows_the_view_in_words_and_keeps_its_link(database):  # noqa: F811
     con = server_connection()
     view = Filters(places=(MANSFIELD,), date_from=date(2026, 1, 1))
-    decisions.record_decision(con, _framework(), User("analyst@example.org", "analyst"), "Fund walking groups",
-                              "Mansfield District Council", view, view_page="Overview", today=periods.today())
+    decisions.record_decision(
+        con,
+        _framework(),
+        User("analyst@example.org", "analyst"),
+        "Fund walking groups",
+        "Mansfield District Council",
+        view,
+        view_page="Overview",
+        today=periods.today(),
+    )
     app = open_loop_page("pages/6_Presentation.py")
     slide_table = app.dataframe[0].value  # the pack's first slide: Since last time
     assert slide_table["View"].tolist() == ["Overview: Places: Mansfield; Period: 1 January 2026 onwards"]

@@ -19,6 +19,7 @@ def run(page: str, monkeypatch, database: Path) -> AppTest:
 def fresh_cache():
     """Each test gets its own cached connection (the database file changes between tests)."""
     import streamlit as st
+
     st.cache_resource.clear()
     st.cache_data.clear()
     yield
@@ -47,17 +48,25 @@ def test_writing_a_purpose_saves_it_with_a_word_count(monkeypatch, demo_db_copy)
     at = run("pages/7_Shared_purpose.py", monkeypatch, demo_db_copy)
     at.selectbox(key="purpose_choice").set_value(0).run()
     at.text_input(key="pn_0_0").input("Cycling mums").run()
-    for field, text in (("what_text", "Get mums cycling to school."), ("why_text", "Short trips by car."),
-                        ("benefits_text", "Fitter families and cleaner air.")):
+    for field, text in (
+        ("what_text", "Get mums cycling to school."),
+        ("why_text", "Short trips by car."),
+        ("benefits_text", "Fitter families and cleaner air."),
+    ):
         at.text_area(key=f"{field}_0_0").input(text).run()
     assert any("**14 words**" in m.value for m in at.markdown)
     at.button[0].click().run()
     assert not at.exception
     chosen = at.selectbox(key="purpose_choice")
     assert chosen.value != 0 and chosen.format_func(chosen.value) == "Cycling mums"  # the new purpose is shown
-    saved = connection(str(demo_db_copy)).execute(
-        "SELECT v.words, p.created_by FROM purposes p JOIN purpose_versions v USING (purpose_id) "
-        "WHERE p.group_name = 'Cycling mums'").fetchall()
+    saved = (
+        connection(str(demo_db_copy))
+        .execute(
+            "SELECT v.words, p.created_by FROM purposes p JOIN purpose_versions v USING (purpose_id) "
+            "WHERE p.group_name = 'Cycling mums'"
+        )
+        .fetchall()
+    )
     assert saved == [(14, "local")]
 
 
@@ -79,6 +88,7 @@ def test_alignment_drill_down_shows_quotes_pinned_to_the_cell(monkeypatch, demo_
 
 def test_an_experiments_trend_chart_marks_its_start(monkeypatch, demo_db_copy):
     import json
+
     at = run("pages/9_Experiments.py", monkeypatch, demo_db_copy)
     charts = at.get("plotly_chart")
     assert charts, "the watched indicator's trend is drawn"

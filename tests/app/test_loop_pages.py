@@ -77,8 +77,9 @@ def test_where_you_fit_page_for_a_chosen_partner(database):
     partner = at.selectbox(key="fit_partner").options[0]
     at.selectbox(key="fit_partner").set_value(partner).run()
     assert not at.exception, at.exception
-    assert any("other partners work on the same aims" in m.value or "no activities running" in m.value
-               for m in at.markdown)
+    assert any(
+        "other partners work on the same aims" in m.value or "no activities running" in m.value for m in at.markdown
+    )
 
 
 def test_a_scenario_saved_on_coverage_and_gaps_is_in_the_pack_marked_and_apart(database):

@@ -89,6 +89,7 @@ def test_broken_connection_and_file_held_elsewhere_shows_maintenance_then_recove
     app = open_page("app.py", database)
     connection(str(database)).close()
     import streamlit as st
+
     st.cache_data.clear()  # the next run must read, not answer from the cache
     holder(database)
 

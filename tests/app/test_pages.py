@@ -38,8 +38,10 @@ def test_overview_names_the_strategy_and_counts_its_own_aims_ways_and_places(ope
     words = {4: "four", 5: "five", 6: "six"}
     app = open_page("app.py", demo)
     assert app.title[0].value == f"{raw['strategy']['name']}: overview"
-    assert any(f"{words[len(raw['aims'])]} shared aims and {words[len(raw['ways'])]} ways of working" in c.value
-               for c in app.caption)
+    assert any(
+        f"{words[len(raw['aims'])]} shared aims and {words[len(raw['ways'])]} ways of working" in c.value
+        for c in app.caption
+    )
     assert app.metric[2].value == f"{len(local)} of {len(local)}"
     assert any(raw["strategy"]["vision"] in m.value for m in app.markdown)
     fictional = tomllib.loads((install.reference_dir / "indicators.toml").read_text()).get("fictional", False)
@@ -106,15 +108,17 @@ def test_alignment_drill_down_lists_the_activities_behind_the_cell(open_page, ap
     assert table.aims.str.contains("A3").all() and table.ways.str.contains("W4").all()
 
 
-def test_alignment_drill_down_adds_up_to_the_cell_with_a_place_and_a_period(open_page, app_demo_db, demo_con,
-                                                                            framework):
+def test_alignment_drill_down_adds_up_to_the_cell_with_a_place_and_a_period(
+    open_page, app_demo_db, demo_con, framework
+):
     from datetime import date
 
     from strategy import analysis
     from strategy.filters import Filters
 
-    app = open_page("pages/1_Alignment.py", app_demo_db, {"place": "E07000174", "from": "2024-01-01",
-                                                          "to": "2024-12-31"})
+    app = open_page(
+        "pages/1_Alignment.py", app_demo_db, {"place": "E07000174", "from": "2024-01-01", "to": "2024-12-31"}
+    )
     app.selectbox(key="cell_row_aim").set_value("A1").run()
     app.selectbox(key="cell_column_way").set_value("W2").run()
     assert not app.exception
@@ -142,16 +146,22 @@ def test_places_profile_follows_the_chosen_place(open_page, app_demo_db):
 
 def test_overview_shows_the_strategys_vision(open_page, app_demo_db):
     overview = open_page("app.py", app_demo_db)
-    assert any("Together, we will address inequality and empower everyone to be active in a way that works for "
-               "them" in m.value for m in overview.markdown)
+    assert any(
+        "Together, we will address inequality and empower everyone to be active in a way that works for them" in m.value
+        for m in overview.markdown
+    )
 
 
-@pytest.mark.parametrize("setting, value, says", [
-    ("STRATEGY_FRAMEWORK", "strategy/framwork.toml", "(set by STRATEGY_FRAMEWORK) does not exist"),
-    ("STRATEGY_REFERENCE", "data/refrence", "(set by STRATEGY_REFERENCE) does not exist"),
-])
-def test_a_setting_with_a_typo_shows_what_to_fix_and_nothing_else(open_page, app_demo_db, monkeypatch, setting,
-                                                                  value, says):
+@pytest.mark.parametrize(
+    "setting, value, says",
+    [
+        ("STRATEGY_FRAMEWORK", "strategy/framwork.toml", "(set by STRATEGY_FRAMEWORK) does not exist"),
+        ("STRATEGY_REFERENCE", "data/refrence", "(set by STRATEGY_REFERENCE) does not exist"),
+    ],
+)
+def test_a_setting_with_a_typo_shows_what_to_fix_and_nothing_else(
+    open_page, app_demo_db, monkeypatch, setting, value, says
+):
     monkeypatch.setenv(setting, value)
     app = open_page("app.py", app_demo_db)
     assert not app.exception, [e.value for e in app.exception]

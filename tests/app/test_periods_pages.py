@@ -10,8 +10,9 @@ def _investment_help(app) -> str:
     return next(m.proto.help for m in app.metric if m.label == "Investment")
 
 
-def test_overview_tiles_are_worked_out_again_when_the_day_changes(open_page, app_demo_db, demo_con, framework,
-                                                                  monkeypatch):
+def test_overview_tiles_are_worked_out_again_when_the_day_changes(
+    open_page, app_demo_db, demo_con, framework, monkeypatch
+):
     period = {"from": "2025-01-01", "to": "2025-12-31"}
     filters = Filters(date_from=date(2025, 1, 1), date_to=date(2025, 12, 31))
     monkeypatch.setenv(periods.TODAY_VARIABLE, "2026-06-30")

@@ -28,8 +28,7 @@ def test_places_page_says_when_it_falls_back_to_centre_points(open_page, app_dem
     assert "centre point" in shown and "STRATEGY_BOUNDARIES" not in shown
 
 
-def test_places_page_with_a_broken_boundary_file_draws_centre_points(open_page, app_demo_db, monkeypatch,
-                                                                      tmp_path):
+def test_places_page_with_a_broken_boundary_file_draws_centre_points(open_page, app_demo_db, monkeypatch, tmp_path):
     broken = tmp_path / "broken.geojson"
     broken.write_text("{ not json", encoding="utf-8")
     monkeypatch.setenv("STRATEGY_BOUNDARIES", str(broken))

@@ -123,16 +123,19 @@ def test_pack_heatmap_equals_the_alignment_page_heatmap(demo_app, query):
 def _cell_texts(traces: list[dict]) -> list[list[str]]:
     """The number shown in each cell: heatmaps draw empty and thin cells in layers of their own."""
     layers = [[list(row) for row in trace["text"]] for trace in traces if trace.get("type") == "heatmap"]
-    return [[next((layer[r][c] for layer in layers if layer[r][c]), "") for c in range(len(layers[0][r]))]
-            for r in range(len(layers[0]))]
+    return [
+        [next((layer[r][c] for layer in layers if layer[r][c]), "") for c in range(len(layers[0][r]))]
+        for r in range(len(layers[0]))
+    ]
 
 
 @pytest.mark.parametrize("query", QUERIES)
 def test_pack_totals_equal_the_overview_tiles(demo_app, query):
     """Same filters, same numbers: the Overview page's tiles against the pack's overview table."""
     at = _run(OVERVIEW, demo_app, query)
-    totals = dict(zip(_pack_for(demo_app, query)["overview"].table.Measure,
-                      _pack_for(demo_app, query)["overview"].table.Value))
+    totals = dict(
+        zip(_pack_for(demo_app, query)["overview"].table.Measure, _pack_for(demo_app, query)["overview"].table.Value)
+    )
     tiles = {m.label: m.value for m in at.metric}
     assert tiles["Activities"] == f"{totals['Activities']:,}"
     assert tiles["Partners"] == f"{totals['Partners']:,}"
@@ -151,6 +154,7 @@ def test_making_the_pack_shows_its_steps_then_offers_it_named_for_the_filter_and
         def say(step):
             steps.append(step)
             progress(step)
+
         return real(*args, progress=say, **kwargs)
 
     monkeypatch.setattr(board_pack, "board_pack_bytes", recorded)

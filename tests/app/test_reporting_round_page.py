@@ -14,9 +14,11 @@ from strategy.rounds.organisations import NEW_ORGANISATION
 def busiest_partner(path) -> tuple[str, int]:
     con = db.connect(path, read_only=True)
     try:
-        return con.execute("SELECT p.name, count(*) FROM activities a JOIN partners p USING (partner_id) WHERE "
-                           "a.replaced_by_upload IS NULL AND NOT a.is_experiment GROUP BY p.name "
-                           "ORDER BY count(*) DESC, p.name LIMIT 1").fetchall()[0]
+        return con.execute(
+            "SELECT p.name, count(*) FROM activities a JOIN partners p USING (partner_id) WHERE "
+            "a.replaced_by_upload IS NULL AND NOT a.is_experiment GROUP BY p.name "
+            "ORDER BY count(*) DESC, p.name LIMIT 1"
+        ).fetchall()[0]
     finally:
         con.close()
 
@@ -37,6 +39,7 @@ def round_db(demo_db_copy):
 def app_connection(path):
     """A cursor on the app's own connection (the file is open for writing in this process)."""
     from strategy.ui import connection
+
     return connection(str(path)).cursor()
 
 
@@ -49,16 +52,23 @@ def test_partner_completes_a_round_from_the_prefilled_return(round_db, open_page
     at = open_page("pages/5_Upload.py", path, {"partner": partner})  # the reminder's link names the organisation
     assert not at.exception
     assert at.selectbox(key="upload_choice").value == partner
-    assert any("Reporting round 2026/27 Q2: your return is due on 15 July 2026" in i.value.replace("\\", "")
-               for i in at.info)
+    assert any(
+        "Reporting round 2026/27 Q2: your return is due on 15 July 2026" in i.value.replace("\\", "") for i in at.info
+    )
     offered = [b for b in at.get("download_button") if b.proto.label.startswith("Your return")]
     assert offered and offered[0].proto.label == f"Your return, with your {count:,} current activities (.xlsx)"
 
-    at.file_uploader(key="upload_file").upload("return.xlsx", data,
-                                               "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet").run()
+    at.file_uploader(key="upload_file").upload(
+        "return.xlsx", data, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    ).run()
     assert not at.exception, at.exception
-    assert metrics(at) == {"New": "0", "Ended": "0", "Changed": "0", "Not in this return": "0",
-                           "Unchanged": f"{count:,}"}
+    assert metrics(at) == {
+        "New": "0",
+        "Ended": "0",
+        "Changed": "0",
+        "Not in this return": "0",
+        "Unchanged": f"{count:,}",
+    }
     at.button(key="upload_load").click().run()
     assert not at.exception
     shown = [s.value.replace("\\", "") for s in at.success]
@@ -93,8 +103,9 @@ def test_leaders_see_who_has_returned_and_copy_a_reminder(round_db, open_page):
     assert "2026/27 Q2" in reminder and "due on Wednesday 15 July 2026" in reminder and "/Upload?partner=" in reminder
     at.button(key="round_reminder_sent").click().run()
     assert not at.exception
-    logged = app_connection(path).execute(
-        "SELECT detail FROM audit_log WHERE action = 'round reminder sent'").fetchall()
+    logged = (
+        app_connection(path).execute("SELECT detail FROM audit_log WHERE action = 'round reminder sent'").fetchall()
+    )
     assert logged == [(f"2026/27 Q2: reminder for {partner}",)]
 
 

@@ -16,11 +16,20 @@ from strategy.users import add_partner, add_user, deactivate_user
 from tests.apptest import forget_answers, open_app
 
 PARTNER = "Mansfield Community Trust"
-PEOPLE = {"viewer": "viewer@example.org", "partner": "partner@example.org", "analyst": "analyst@example.org",
-          "admin": "admin@example.org"}
+PEOPLE = {
+    "viewer": "viewer@example.org",
+    "partner": "partner@example.org",
+    "analyst": "analyst@example.org",
+    "admin": "admin@example.org",
+}
 ISSUER = "https://id.example.org"
-AUTH = {"redirect_uri": "http://localhost:8501/oauth2callback", "cookie_secret": "c" * 64, "client_id": "dashboard",
-        "client_secret": "s" * 32, "server_metadata_url": ISSUER + "/.well-known/openid-configuration"}
+AUTH = {
+    "redirect_uri": "http://localhost:8501/oauth2callback",
+    "cookie_secret": "c" * 64,
+    "client_id": "dashboard",
+    "client_secret": "s" * 32,
+    "server_metadata_url": ISSUER + "/.well-known/openid-configuration",
+}
 
 
 def claims(email: str, **changes) -> dict:
@@ -45,13 +54,17 @@ def open_as(monkeypatch, signin_db):
     """open_as(email or None, page='app.py', mode='signin', auth=AUTH, **claims) -> an AppTest that has run once as
     that person (claims changes what the provider says about them)."""
 
-    def open_(email: str | None, script: str = "app.py", mode: str = "signin", auth: dict | None = AUTH,
-              **changes) -> AppTest:
+    def open_(
+        email: str | None, script: str = "app.py", mode: str = "signin", auth: dict | None = AUTH, **changes
+    ) -> AppTest:
         monkeypatch.setenv("STRATEGY_DB", str(signin_db))
         monkeypatch.setenv("STRATEGY_MODE", mode)
         monkeypatch.delenv("STRATEGY_AUTH", raising=False)
-        return open_app(script, secrets=None if auth is None else {"auth": auth},
-                        user={"is_logged_in": email is not None, **(claims(email, **changes) if email else {})})
+        return open_app(
+            script,
+            secrets=None if auth is None else {"auth": auth},
+            user={"is_logged_in": email is not None, **(claims(email, **changes) if email else {})},
+        )
 
     yield open_
     forget_answers()
@@ -62,22 +75,28 @@ def open_as(monkeypatch, signin_db):
 def linked_pages(app: AppTest) -> set[str]:
     """The navigation's pages (by file) that the sidebar links to."""
     from strategy.ui import NAVIGATION
+
     files = {label: path.rsplit("/", 1)[-1] for path, label, _icon, _action in NAVIGATION}
     return {files[link.proto.label] for link in app.get("page_link") if link.proto.label in files}
 
 
 def text_of(app: AppTest) -> str:
-    return " ".join(str(getattr(e, "value", "")) for kind in ("markdown", "error", "info", "caption", "title")
-                    for e in app.get(kind))
+    return " ".join(
+        str(getattr(e, "value", ""))
+        for kind in ("markdown", "error", "info", "caption", "title")
+        for e in app.get(kind)
+    )
 
 
 def audit_rows(database, action: str, actor: str) -> int:
     """Read through the app's own connection (the file is open for writing in this process)."""
     from strategy.ui import connection
+
     cursor = connection(str(database)).cursor()
     try:
-        return cursor.execute("SELECT count(*) FROM audit_log WHERE action = ? AND actor = ?",
-                              [action, actor]).fetchall()[0][0]
+        return cursor.execute(
+            "SELECT count(*) FROM audit_log WHERE action = ? AND actor = ?", [action, actor]
+        ).fetchall()[0][0]
     finally:
         cursor.close()
 
@@ -98,8 +117,9 @@ def test_a_stranger_is_asked_politely_to_see_their_administrator_and_the_attempt
     assert audit_rows(signin_db, "sign in refused", "stranger@elsewhere.org") == 1
 
 
-@pytest.mark.parametrize("role, expected_admin_link", [("viewer", False), ("partner", False), ("analyst", False),
-                                                        ("admin", True)])
+@pytest.mark.parametrize(
+    "role, expected_admin_link", [("viewer", False), ("partner", False), ("analyst", False), ("admin", True)]
+)
 def test_navigation_shows_each_person_only_the_pages_they_may_use(open_as, role, expected_admin_link):
     app = open_as(PEOPLE[role])
     pages = linked_pages(app)
@@ -144,6 +164,7 @@ def test_only_analysts_and_admins_see_the_indicator_import(open_as):
 
 def test_a_deactivated_user_loses_access_on_their_next_click(open_as, signin_db):
     from strategy.ui import connection  # the server's own connection: the admin page would use it
+
     open_as(None)  # opens the app's connection to the module's database
     add_user(connection(str(signin_db)), LOCAL_USER, "leaver@example.org", "viewer")
     app = open_as("leaver@example.org")
@@ -167,8 +188,9 @@ def test_sign_in_mode_hides_error_details_and_the_tables_own_downloads(open_as):
     assert streamlit.config.get_option("client.disableDataExport") is True
 
 
-@pytest.mark.parametrize("role, can_export", [("viewer", False), ("partner", False), ("analyst", True),
-                                              ("admin", True)])
+@pytest.mark.parametrize(
+    "role, can_export", [("viewer", False), ("partner", False), ("analyst", True), ("admin", True)]
+)
 def test_only_analysts_and_admins_are_offered_the_activity_export(open_as, role, can_export):
     app = open_as(PEOPLE[role], "pages/1_Alignment.py")
     assert any(b.label == "Prepare the export" for b in app.button) is can_export
@@ -202,8 +224,9 @@ def test_a_viewer_who_submits_a_reflection_anyway_is_refused_and_nothing_is_save
     assert audit_rows(signin_db, "reflection added", PEOPLE["viewer"]) == before
 
 
-@pytest.mark.parametrize("role, may_upload", [("viewer", False), ("partner", True), ("analyst", False),
-                                              ("admin", True)])
+@pytest.mark.parametrize(
+    "role, may_upload", [("viewer", False), ("partner", True), ("analyst", False), ("admin", True)]
+)
 def test_only_partners_and_admins_see_or_open_the_upload_page(open_as, role, may_upload):
     home = open_as(PEOPLE[role])
     assert ("5_Upload.py" in linked_pages(home)) is may_upload
@@ -227,8 +250,9 @@ def test_the_reporting_round_is_for_its_leaders_and_each_partner_sees_only_their
 def test_a_partners_upload_page_is_for_their_own_organisation(open_as):
     upload = open_as(PEOPLE["partner"], "pages/5_Upload.py")
     assert not upload.selectbox and not upload.text_input  # nothing to choose or type: their own organisation
-    assert any(f"You report for **{PARTNER}**, your organisation." in m.value.replace("\\", "")
-               for m in upload.markdown)
+    assert any(
+        f"You report for **{PARTNER}**, your organisation." in m.value.replace("\\", "") for m in upload.markdown
+    )
 
 
 def test_pages_and_writes_refused_by_role_are_in_the_audit_log(open_as, signin_db):
@@ -270,8 +294,10 @@ def test_the_export_caption_names_a_file_that_carries_the_filters_and_date_and_s
     assert "filters: All places" in caption and "A CSV holds the rows only" in caption
 
 
-@pytest.mark.parametrize("script, title", [("pages/14_Accessibility.py", "Accessibility statement"),
-                                           ("pages/15_Privacy.py", "Privacy notice")])
+@pytest.mark.parametrize(
+    "script, title",
+    [("pages/14_Accessibility.py", "Accessibility statement"), ("pages/15_Privacy.py", "Privacy notice")],
+)
 def test_the_accessibility_statement_and_privacy_notice_are_open_before_sign_in(open_as, script, title):
     app = open_as(None, script)
     assert not app.exception

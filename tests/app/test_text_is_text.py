@@ -23,8 +23,10 @@ from tests.unit.test_ingest_files import GOOD, csv_bytes
 
 # Each payload tries one way to make text do something: an outside image, a link, raw HTML, emphasis, Streamlit's
 # colour and icon directives, LaTeX, a heading.
-PAYLOAD = ("![x](http://evil.example/x.png) [click](http://evil.example/go) <img src=http://evil.example/y.png> "
-           "**bold** :red[red] :material/warning: $x^2$")
+PAYLOAD = (
+    "![x](http://evil.example/x.png) [click](http://evil.example/go) <img src=http://evil.example/y.png> "
+    "**bold** :red[red] :material/warning: $x^2$"
+)
 # What may not appear unescaped in any Markdown source: the payload's working parts (its links by their address: the
 # accessibility statement and privacy notice are the project's own documents, with real links).
 RAW = ["](http://evil", "![x]", "[click]", "<img", "**bold**", ":red[", ":material/warning:", "$x^2$"]
@@ -35,6 +37,8 @@ def unescaped_parts(text: str) -> list[str]:
     """The payload's working parts present in text once every escaped character is taken out."""
     live = ESCAPED.sub("\x00", text)
     return [raw for raw in RAW if raw in live]
+
+
 PARTNER = "Evil Partner " + PAYLOAD
 
 
@@ -50,50 +54,152 @@ def hostile_db(demo_db_file, tmp_path_factory):
     shutil.copy(demo_db_file, path)
     framework = load_framework()
     con = db.connect(path)
-    report = import_activities(con, csv_bytes([{**GOOD, "activity_id": "EVIL-1", "title": hostile("title"),
-                                                "description": hostile("description"), "places": "Mansfield",
-                                                "aims": "A1"}]), "evil.csv", PARTNER, LOCAL_USER)
+    report = import_activities(
+        con,
+        csv_bytes(
+            [
+                {
+                    **GOOD,
+                    "activity_id": "EVIL-1",
+                    "title": hostile("title"),
+                    "description": hostile("description"),
+                    "places": "Mansfield",
+                    "aims": "A1",
+                }
+            ]
+        ),
+        "evil.csv",
+        PARTNER,
+        LOCAL_USER,
+    )
     assert report.status == LOADED, report.message
-    purpose = purposes.save_purpose(con, framework, LOCAL_USER, hostile("group"), hostile("what"), hostile("why"),
-                                    hostile("benefits"), members=hostile("members"), places=["E07000174"],
-                                    aims=["A1"])
+    purpose = purposes.save_purpose(
+        con,
+        framework,
+        LOCAL_USER,
+        hostile("group"),
+        hostile("what"),
+        hostile("why"),
+        hostile("benefits"),
+        members=hostile("members"),
+        places=["E07000174"],
+        aims=["A1"],
+    )
     assert purpose.ok, purpose.problems
-    empathy_map = empathy.save_map(con, framework, LOCAL_USER, hostile("subject"), "group", hostile("map description"),
-                                   places=["E07000174"], aims=["A1"], purpose_id=purpose.record_id)
+    empathy_map = empathy.save_map(
+        con,
+        framework,
+        LOCAL_USER,
+        hostile("subject"),
+        "group",
+        hostile("map description"),
+        places=["E07000174"],
+        aims=["A1"],
+        purpose_id=purpose.record_id,
+    )
     assert empathy_map.ok, empathy_map.problems
     for quadrant in empathy.QUADRANTS:
-        note = empathy.add_note(con, framework, LOCAL_USER, empathy_map.record_id, quadrant, hostile("note"),
-                                source=hostile("source"), is_quote=True, pinned_aims=["A1"],
-                                pinned_places=["E07000174"])
+        note = empathy.add_note(
+            con,
+            framework,
+            LOCAL_USER,
+            empathy_map.record_id,
+            quadrant,
+            hostile("note"),
+            source=hostile("source"),
+            is_quote=True,
+            pinned_aims=["A1"],
+            pinned_places=["E07000174"],
+        )
         assert note.ok, note.problems
     experiment = experiments.save_experiment(
-        con, framework, LOCAL_USER, hostile("experiment"), hostile("hypothesis"), PARTNER, date(2025, 5, 1), ["A1"],
-        ["E07000174"], purpose_id=purpose.record_id, review_date=date(2026, 5, 1), indicators=["93015"],
-        working_signals=hostile("working"), failing_signals=hostile("failing"), learned=hostile("learned"))
+        con,
+        framework,
+        LOCAL_USER,
+        hostile("experiment"),
+        hostile("hypothesis"),
+        PARTNER,
+        date(2025, 5, 1),
+        ["A1"],
+        ["E07000174"],
+        purpose_id=purpose.record_id,
+        review_date=date(2026, 5, 1),
+        indicators=["93015"],
+        working_signals=hostile("working"),
+        failing_signals=hostile("failing"),
+        learned=hostile("learned"),
+    )
     assert experiment.ok, experiment.problems
     for kind, record in (("purpose", purpose.record_id), ("experiment", experiment.record_id)):
-        involved = involvements.add_involvement(con, framework, LOCAL_USER, kind, record, hostile("who"), "ally",
-                                                framework.sectors[0].code, hostile("involvement note"))
+        involved = involvements.add_involvement(
+            con,
+            framework,
+            LOCAL_USER,
+            kind,
+            record,
+            hostile("who"),
+            "ally",
+            framework.sectors[0].code,
+            hostile("involvement note"),
+        )
         assert involved.ok, involved.problems
     reflection = commitments.save_reflection(
-        con, framework, LOCAL_USER, hostile("author"), "individual", "purpose", date(2025, 6, 1),
-        resonated=hostile("resonated"), learned=hostile("learned"), commitment=hostile("commitment"),
-        owner=hostile("owner"), due_date=date(2025, 7, 1), aims=["A1"], places=["E07000174"],
-        purpose_id=purpose.record_id, experiment_id=experiment.record_id)
+        con,
+        framework,
+        LOCAL_USER,
+        hostile("author"),
+        "individual",
+        "purpose",
+        date(2025, 6, 1),
+        resonated=hostile("resonated"),
+        learned=hostile("learned"),
+        commitment=hostile("commitment"),
+        owner=hostile("owner"),
+        due_date=date(2025, 7, 1),
+        aims=["A1"],
+        places=["E07000174"],
+        purpose_id=purpose.record_id,
+        experiment_id=experiment.record_id,
+    )
     assert reflection.ok, reflection.problems
     con.close()
-    return path, {"map_choice": empathy_map.record_id, "purpose_choice": purpose.record_id,
-                  "experiment_choice": experiment.record_id}
+    return path, {
+        "map_choice": empathy_map.record_id,
+        "purpose_choice": purpose.record_id,
+        "experiment_choice": experiment.record_id,
+    }
 
 
 def rendered_text(app: AppTest) -> list[tuple[str, str]]:
     """(kind, Markdown source) of every element whose text Streamlit renders as Markdown, labels included."""
     found = []
-    for kind in ("markdown", "caption", "info", "warning", "error", "success", "title", "header", "subheader",
-                 "toast", "exception"):
+    for kind in (
+        "markdown",
+        "caption",
+        "info",
+        "warning",
+        "error",
+        "success",
+        "title",
+        "header",
+        "subheader",
+        "toast",
+        "exception",
+    ):
         found += [(kind, str(getattr(element, "value", ""))) for element in getattr(app, kind)]
-    for kind in ("expander", "tabs", "metric", "selectbox", "multiselect", "text_input", "text_area", "button",
-                 "radio", "checkbox", "date_input"):
+    for kind in (
+        "expander",
+        "tabs",
+        "metric",
+        "selectbox",
+        "multiselect",
+        "text_input",
+        "text_area",
+        "button",
+        "radio",
+        "checkbox",
+        "date_input",
+    ):
         found += [(f"{kind} label", str(getattr(element, "label", ""))) for element in getattr(app, kind)]
     for table in app.table:
         found += [("table cell", str(cell)) for cell in table.value.astype(str).to_numpy().ravel()]
@@ -111,6 +217,7 @@ def fresh_cache():
     import streamlit as st
 
     from strategy.ui import connection
+
     connection.clear()
     st.cache_data.clear()
     yield
@@ -133,14 +240,22 @@ def test_the_hostile_values_do_reach_the_pages_escaped(hostile_db, monkeypatch):
     """The walk above sees the values (so its silence means something): they are on the pages, escaped."""
     database, choices = hostile_db
     seen = set()
-    for script, query in (("pages/8_Empathy_maps.py", None), ("pages/7_Shared_purpose.py", None),
-                          ("pages/10_Learning_log.py", None), ("app.py", {"partner": PARTNER}),
-                          ("pages/1_Alignment.py", None)):
+    for script, query in (
+        ("pages/8_Empathy_maps.py", None),
+        ("pages/7_Shared_purpose.py", None),
+        ("pages/10_Learning_log.py", None),
+        ("app.py", {"partner": PARTNER}),
+        ("pages/1_Alignment.py", None),
+    ):
         app = open_page(script, database, monkeypatch, query, choices)
         for _, text in rendered_text(app):
             if "evil\\.example" in text:
                 seen.add(script)
                 assert "\\!\\[x\\]\\(http\\:" in text or "\\[click\\]" in text or "\\<img" in text, text
-    assert seen == {"pages/8_Empathy_maps.py", "pages/7_Shared_purpose.py", "pages/10_Learning_log.py", "app.py",
-                    "pages/1_Alignment.py"}
-
+    assert seen == {
+        "pages/8_Empathy_maps.py",
+        "pages/7_Shared_purpose.py",
+        "pages/10_Learning_log.py",
+        "app.py",
+        "pages/1_Alignment.py",
+    }

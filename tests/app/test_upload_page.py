@@ -69,11 +69,15 @@ def test_page_offers_both_templates(upload_page):
     assert labels == ["Empty Excel template", "CSV template"]
 
 
-def test_file_with_mistakes_lists_every_problem_grouped_and_writes_nothing(upload_page, demo_db_copy,
-                                                                            example_place):
+def test_file_with_mistakes_lists_every_problem_grouped_and_writes_nothing(upload_page, demo_db_copy, example_place):
     typo = example_place[:-2] + example_place[-1]  # one letter left out: 'Mansfild'
-    bad = csv_bytes([row(places=typo), row(activity_id="MM-2", start_date="31/02/2024", places=example_place),
-                     row(activity_id="MM-3", participants="-4", places=example_place)])
+    bad = csv_bytes(
+        [
+            row(places=typo),
+            row(activity_id="MM-2", start_date="31/02/2024", places=example_place),
+            row(activity_id="MM-3", participants="-4", places=example_place),
+        ]
+    )
     at = upload(upload_page, "Page Trust", "mine.csv", bad)
     assert "3 problem" in at.error[0].value
     assert [e.label for e in at.expander] == ["Unknown place: 1", "Not a date: 1", "Negative number: 1"]
@@ -86,8 +90,14 @@ def test_file_with_mistakes_lists_every_problem_grouped_and_writes_nothing(uploa
 
 
 def test_valid_file_previews_then_loads_and_can_be_rolled_back(upload_page, demo_db_copy, example_place):
-    at = upload(upload_page, "Page Trust", "good.csv", csv_bytes([row(places=example_place), row(
-        activity_id="MM-2", description=HOSTILE_DESCRIPTION, places=example_place)]))
+    at = upload(
+        upload_page,
+        "Page Trust",
+        "good.csv",
+        csv_bytes(
+            [row(places=example_place), row(activity_id="MM-2", description=HOSTILE_DESCRIPTION, places=example_place)]
+        ),
+    )
     assert "2 activities are ready to load" in at.success[0].value
     changes, preview = at.dataframe[0].value, at.dataframe[1].value
     assert changes.change.tolist() == ["new", "new"]  # a new partner: every activity is new
@@ -130,8 +140,9 @@ def test_preview_reads_in_the_partners_words(upload_page, installed):
     county = next(p for p in raw["places"] if p["level"] == "county")
     districts = sum(1 for p in raw["places"] if p.get("parent") == county["code"])
     sector = raw["sectors"][-1]  # written as its label, stored as its code
-    at = upload(upload_page, "Page Trust", "county.csv",
-                csv_bytes([row(places=county["name"], sector=sector["label"])]))
+    at = upload(
+        upload_page, "Page Trust", "county.csv", csv_bytes([row(places=county["name"], sector=sector["label"])])
+    )
     preview = at.dataframe[-1].value  # the preview is the last table
     assert preview.places.tolist() == [f"{county['name']} (all {districts} districts)"]
     assert preview.sector[0] == sector["label"] and sector["code"] not in preview.sector[0]

@@ -23,6 +23,7 @@ def counting(monkeypatch) -> list[str]:
         def counted(*args, _name=name, _original=original, **kwargs):
             calls.append(_name)
             return _original(*args, **kwargs)
+
         monkeypatch.setattr(analysis, name, counted)
     return calls
 
@@ -34,8 +35,9 @@ def test_warmed_views_are_served_from_the_cache_and_others_are_computed(demo_db_
     con = db.connect(demo_db_copy, read_only=True)
     try:  # what the pages must show, computed directly before the server's caches are involved
         county_total = analysis.headline_totals(con, framework, Filters(places=(county.code,)))["activities"]
-        other_total = analysis.headline_totals(con, framework, Filters(places=(place.code,),
-                                                                       aims=(aim.code,)))["activities"]
+        other_total = analysis.headline_totals(con, framework, Filters(places=(place.code,), aims=(aim.code,)))[
+            "activities"
+        ]
     finally:
         con.close()
     monkeypatch.setenv("STRATEGY_DB", str(demo_db_copy))

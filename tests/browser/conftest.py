@@ -16,8 +16,15 @@ import pytest
 from tests.conftest import PROJECT_ROOT
 
 CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-background-networking",
-                  "--disable-component-update", "--disable-sync", "--no-first-run"]
+CHROMIUM_FLAGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-dev-shm-usage",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
 
 pytestmark = pytest.mark.browser
 
@@ -32,9 +39,23 @@ def start_server(database: Path, log: Path, extra_env: dict | None = None) -> tu
     """Start `streamlit run app.py` on a free port against a database; (process, base URL) once healthy."""
     port = free_port()
     env = {**os.environ, "STRATEGY_DB": str(database), **(extra_env or {})}
-    command = [sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless", "true",
-               "--server.port", str(port), "--server.address", "127.0.0.1",
-               "--browser.gatherUsageStats", "false", "--server.fileWatcherType", "none"]
+    command = [
+        sys.executable,
+        "-m",
+        "streamlit",
+        "run",
+        "app.py",
+        "--server.headless",
+        "true",
+        "--server.port",
+        str(port),
+        "--server.address",
+        "127.0.0.1",
+        "--browser.gatherUsageStats",
+        "false",
+        "--server.fileWatcherType",
+        "none",
+    ]
     process = subprocess.Popen(command, cwd=PROJECT_ROOT, env=env, stdout=log.open("wb"), stderr=subprocess.STDOUT)
     url = f"http://127.0.0.1:{port}"
     deadline = time.time() + 60
@@ -80,8 +101,10 @@ def browser(request):
     fixture of their own, but Playwright's sync API runs one instance per process: so every importer shares the one
     instance here, and the last to finish closes it."""
     if not Path(CHROMIUM).exists():
-        missing = (f"Chromium is missing at {CHROMIUM}: install the Debian package chromium "
-                   "(`sudo apt-get install chromium`, or `make system` as root)")
+        missing = (
+            f"Chromium is missing at {CHROMIUM}: install the Debian package chromium "
+            "(`sudo apt-get install chromium`, or `make system` as root)"
+        )
         if request.config.getoption("--browser"):  # the full gate (make test): never pass without the browser tests
             pytest.fail(missing + "; `make test` needs it.")
         pytest.skip(missing + ".")
@@ -89,8 +112,9 @@ def browser(request):
 
     if not _SHARED["users"]:
         _SHARED["playwright"] = sync_playwright().start()
-        _SHARED["browser"] = _SHARED["playwright"].chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_FLAGS,
-                                                                   headless=True)
+        _SHARED["browser"] = _SHARED["playwright"].chromium.launch(
+            executable_path=CHROMIUM, args=CHROMIUM_FLAGS, headless=True
+        )
     _SHARED["users"] += 1
     try:
         yield _SHARED["browser"]
@@ -140,8 +164,7 @@ def choose_organisation(page, name: str) -> None:
 def wait_for_app(page) -> None:
     """Wait until the script has finished running (no 'running' indicator) and the main block is drawn."""
     page.wait_for_selector("[data-testid='stMain']")
-    page.wait_for_function(
-        "() => !document.querySelector('[data-testid=\"stStatusWidget\"]')", timeout=30_000)
+    page.wait_for_function("() => !document.querySelector('[data-testid=\"stStatusWidget\"]')", timeout=30_000)
 
 
 def screenshot(page, path) -> None:

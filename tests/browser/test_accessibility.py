@@ -22,8 +22,7 @@ BLOCKING = ("serious", "critical")
 
 def page_paths() -> list[str]:
     """The URL path of every page: '/' for app.py, then pages/N_Name.py as '/Name' (Streamlit's own rule)."""
-    pages = sorted((PROJECT_ROOT / "pages").glob("*.py"), key=lambda p: (int(re.match(r"\d*", p.stem)[0] or 0),
-                                                                         p.stem))
+    pages = sorted((PROJECT_ROOT / "pages").glob("*.py"), key=lambda p: (int(re.match(r"\d*", p.stem)[0] or 0), p.stem))
     return ["/"] + ["/" + re.sub(r"^\d+_", "", p.stem) for p in pages]
 
 
@@ -77,8 +76,11 @@ def test_page_has_no_serious_or_critical_accessibility_violations(themed_page, a
     assert not error.count(), f"{path} shows an error: {error.first.inner_text()[:300]}"
     name = (path.strip("/") or "Overview") + ("-dark" if page.scheme == "dark" else "")
     (test_output / f"axe-{name}.json").write_text(json.dumps(violations, indent=2), encoding="utf-8")
-    blocking = [f"{v['id']} ({v['impact']}): {v['help']} — {len(v['nodes'])} element(s), first: "
-                f"{v['nodes'][0]['target']}" for v in violations if v["impact"] in BLOCKING]
+    blocking = [
+        f"{v['id']} ({v['impact']}): {v['help']} — {len(v['nodes'])} element(s), first: {v['nodes'][0]['target']}"
+        for v in violations
+        if v["impact"] in BLOCKING
+    ]
     assert blocking == [], "\n".join(blocking)
 
 
@@ -87,13 +89,15 @@ def focus_walk(page, presses: int) -> list[dict]:
     seen = []
     for _ in range(presses):
         page.keyboard.press("Tab")
-        seen.append(page.evaluate("""() => {
+        seen.append(
+            page.evaluate("""() => {
             const e = document.activeElement;
             return {tag: e.tagName, role: e.getAttribute('role') || '', label: (e.getAttribute('aria-label')
                     || e.innerText || e.value || '').trim().slice(0, 60),
                     sidebar: !!e.closest('[data-testid="stSidebar"]'),
                     testid: (e.closest('[data-testid]') || {}).dataset?.testid || ''};
-        }"""))
+        }""")
+        )
     return seen
 
 

@@ -84,13 +84,20 @@ MEASURE_TEXT = r"""
 
 
 def _public_figure_functions() -> set[str]:
-    return {f"{module.__name__}.{name}" for module in CHART_MODULES for name in dir(module)
-            if name.endswith("_figure") and not name.startswith("_") and callable(getattr(module, name))
-            and getattr(getattr(module, name), "__module__", None) == module.__name__}
+    return {
+        f"{module.__name__}.{name}"
+        for module in CHART_MODULES
+        for name in dir(module)
+        if name.endswith("_figure")
+        and not name.startswith("_")
+        and callable(getattr(module, name))
+        and getattr(getattr(module, name), "__module__", None) == module.__name__
+    }
 
 
-def _all_figures(con, framework, monkeypatch, page_widths: dict[str, int] | None = None
-                 ) -> tuple[list[tuple[str, object, tuple[int, ...]]], set[str]]:
+def _all_figures(
+    con, framework, monkeypatch, page_widths: dict[str, int] | None = None
+) -> tuple[list[tuple[str, object, tuple[int, ...]]], set[str]]:
     """(name, figure, widths) for every chart the pages and the board pack draw, from the demo's real data, and
     the chart functions that were called to draw them. page_widths: {'map': px, 'bars': px} as the Places page
     draws its charts."""
@@ -98,14 +105,17 @@ def _all_figures(con, framework, monkeypatch, page_widths: dict[str, int] | None
     # The server has Streamlit imported, and with it Streamlit's plotly template as the default: draw as it does.
     import plotly.io as pio
     import streamlit.elements.plotly_chart  # noqa: F401
+
     monkeypatch.setattr(pio.templates, "default", "streamlit")
     for module in CHART_MODULES:
         for name in dir(module):
             function = getattr(module, name)
             if f"{module.__name__}.{name}" in _public_figure_functions():
+
                 def recorded(*args, _f=function, _n=f"{module.__name__}.{name}", **kwargs):
                     called.add(_n)
                     return _f(*args, **kwargs)
+
                 monkeypatch.setattr(module, name, recorded)
     figures, pictures, on_screen = [], [], []
     width, height = board_pack.WIDESCREEN
@@ -114,46 +124,113 @@ def _all_figures(con, framework, monkeypatch, page_widths: dict[str, int] | None
         figures.append((f"presentation {slide.key}", charts.projector_figure(slide.figure)))
         if board_pack.chart_kind(slide) == "picture":  # the pack's own pictures, in the slide's chart box
             box = board_pack.view_layout(width, height, slide.headline, board_pack._view_footer(slide)).body
-            pictures += [(f"pack picture {slide.key} {n + 1}", part)
-                         for n, part in enumerate(board_pack.picture_figures(slide, box))]
+            pictures += [
+                (f"pack picture {slide.key} {n + 1}", part)
+                for n, part in enumerate(board_pack.picture_figures(slide, box))
+            ]
         # the presentation page's own copy: projector type at the height one 1280 x 720 screen leaves it
-        tall = presentation.slide_chart_height(slide.headline, slide.summary,
-                                               presentation.slide_footer(slide, "All places"))
+        tall = presentation.slide_chart_height(
+            slide.headline, slide.summary, presentation.slide_footer(slide, "All places")
+        )
         on_screen.append((f"presentation page {slide.key}", presentation.presentation_figure(slide.figure, tall)))
     slide_figures = len(figures)
     table = analysis.need_vs_effort(con, framework, Filters())
     boundaries = charts.read_boundaries()
-    for measure, label in (("investment_per_head", "Investment per head (£)"),
-                           ("imd2019_score", "IMD 2019 average score"), ("investment", "Investment (£)")):
-        figures.append((f"map {measure}", charts.place_map_figure(table, measure, label, f"{label} by place",
-                                                                  "Source: partner activity returns", boundaries)))
-        figures.append((f"map {measure} (centre points)", charts.place_map_figure(
-            table, measure, label, f"{label} by place", "Source: partner activity returns")))
-    figures.append(("need against effort per 100,000", charts.need_effort_figure(
-        table, "activities_per_100k", "Need (inactive adults) against effort", "Source: partner activity returns")))
-    for rows, columns, measure in (("aim", "way", "activities"), ("place", "aim", "investment"),
-                                   ("sector", "aim", "participants"), ("theme", "aim", "activities")):
+    for measure, label in (
+        ("investment_per_head", "Investment per head (£)"),
+        ("imd2019_score", "IMD 2019 average score"),
+        ("investment", "Investment (£)"),
+    ):
+        figures.append(
+            (
+                f"map {measure}",
+                charts.place_map_figure(
+                    table, measure, label, f"{label} by place", "Source: partner activity returns", boundaries
+                ),
+            )
+        )
+        figures.append(
+            (
+                f"map {measure} (centre points)",
+                charts.place_map_figure(table, measure, label, f"{label} by place", "Source: partner activity returns"),
+            )
+        )
+    figures.append(
+        (
+            "need against effort per 100,000",
+            charts.need_effort_figure(
+                table,
+                "activities_per_100k",
+                "Need (inactive adults) against effort",
+                "Source: partner activity returns",
+            ),
+        )
+    )
+    for rows, columns, measure in (
+        ("aim", "way", "activities"),
+        ("place", "aim", "investment"),
+        ("sector", "aim", "participants"),
+        ("theme", "aim", "activities"),
+    ):
         cells = analysis.heatmap(con, framework, Filters(), rows, columns)
         for compact in (False, True):
-            figures.append((f"heatmap {rows} x {columns} {measure}{' compact' if compact else ''}",
-                            charts.heatmap_figure(cells, measure, f"{measure} by {rows} and {columns}",
-                                                  "Source: partner activity returns", compact=compact)))
-    mansfield = analysis.heatmap(con, framework, Filters(places=("E07000174",)), "place", "aim") \
-        .rename(columns={"column_label": "aim"})
-    figures.append(("activities by aim in a place", charts.bar_figure(
-        mansfield, "activities", "aim", "Activities by aim in Mansfield", "Source: partner activity returns",
-        "Activities")))
+            figures.append(
+                (
+                    f"heatmap {rows} x {columns} {measure}{' compact' if compact else ''}",
+                    charts.heatmap_figure(
+                        cells,
+                        measure,
+                        f"{measure} by {rows} and {columns}",
+                        "Source: partner activity returns",
+                        compact=compact,
+                    ),
+                )
+            )
+    mansfield = analysis.heatmap(con, framework, Filters(places=("E07000174",)), "place", "aim").rename(
+        columns={"column_label": "aim"}
+    )
+    figures.append(
+        (
+            "activities by aim in a place",
+            charts.bar_figure(
+                mansfield,
+                "activities",
+                "aim",
+                "Activities by aim in Mansfield",
+                "Source: partner activity returns",
+                "Activities",
+            ),
+        )
+    )
     graph = network.partner_network(network.memberships(con, framework, Filters()))
     measures = network.network_measures(graph)
     if not measures.empty:
-        figures.append(("partner network", learning_charts.network_figure(
-            measures, network.network_layout(graph), list(graph.edges(data="weight")), framework,
-            "Who works with whom on shared purposes and experiments", "Source: the learning workspace")))
+        figures.append(
+            (
+                "partner network",
+                learning_charts.network_figure(
+                    measures,
+                    network.network_layout(graph),
+                    list(graph.edges(data="weight")),
+                    framework,
+                    "Who works with whom on shared purposes and experiments",
+                    "Source: the learning workspace",
+                ),
+            )
+        )
     trend = markers.indicator_trend(con, "93015", ["E07000174", "E07000033"], framework.benchmark)
     marks = markers.experiment_markers(con, framework, Filters(), "93015")
-    figures.append(("experiment's indicator", learning_charts.indicator_trend_figure(
-        trend, marks.head(1), "Adults inactive: Mansfield, Bolsover and England",
-        "Source: OHID Fingertips. Dashed line: the experiment's start.")))
+    figures.append(
+        (
+            "experiment's indicator",
+            learning_charts.indicator_trend_figure(
+                trend,
+                marks.head(1),
+                "Adults inactive: Mansfield, Bolsover and England",
+                "Source: OHID Fingertips. Dashed line: the experiment's start.",
+            ),
+        )
+    )
     on_places_page = {PLACES_PAGE_CHARTS[chart]: width for chart, width in (page_widths or {}).items()}
 
     def widths(n: int, name: str) -> tuple[int, ...]:
@@ -161,9 +238,11 @@ def _all_figures(con, framework, monkeypatch, page_widths: dict[str, int] | None
             return SLIDE_WIDTHS
         return PAGE_WIDTHS + ((on_places_page[name],) if name in on_places_page else ())
 
-    return ([(name, figure, widths(n, name)) for n, (name, figure) in enumerate(figures)]
-            + [(name, figure, (board_pack.IMAGE_WIDTH,)) for name, figure in pictures]
-            + [(name, figure, (presentation.SLIDE_CHART_WIDTH,)) for name, figure in on_screen]), called
+    return (
+        [(name, figure, widths(n, name)) for n, (name, figure) in enumerate(figures)]
+        + [(name, figure, (board_pack.IMAGE_WIDTH,)) for name, figure in pictures]
+        + [(name, figure, (presentation.SLIDE_CHART_WIDTH,)) for name, figure in on_screen]
+    ), called
 
 
 def _problems(measured: dict, tolerance: float = TOUCH) -> list[str]:
@@ -172,16 +251,24 @@ def _problems(measured: dict, tolerance: float = TOUCH) -> list[str]:
     boxes = measured["boxes"]
     for box in boxes:
         if box["x0"] < -0.5 or box["y0"] < -0.5 or box["x1"] > width + 0.5 or box["y1"] > height + 0.5:
-            found.append(f"{box['words']!r} runs off the image ({box['x0']:.0f}-{box['x1']:.0f} x "
-                         f"{box['y0']:.0f}-{box['y1']:.0f} in {width:.0f} x {height:.0f})")
+            found.append(
+                f"{box['words']!r} runs off the image ({box['x0']:.0f}-{box['x1']:.0f} x "
+                f"{box['y0']:.0f}-{box['y1']:.0f} in {width:.0f} x {height:.0f})"
+            )
         clip = box["clip"]
-        if clip and (box["x0"] < clip["x0"] - 0.5 or box["x1"] > clip["x1"] + 0.5 or box["y0"] < clip["y0"] - 0.5
-                     or box["y1"] > clip["y1"] + 0.5):
-            found.append(f"{box['words']!r} is cut at the edge of the plot ({box['x0']:.0f}-{box['x1']:.0f} x "
-                         f"{box['y0']:.0f}-{box['y1']:.0f}, plot {clip['x0']:.0f}-{clip['x1']:.0f} x "
-                         f"{clip['y0']:.0f}-{clip['y1']:.0f})")
+        if clip and (
+            box["x0"] < clip["x0"] - 0.5
+            or box["x1"] > clip["x1"] + 0.5
+            or box["y0"] < clip["y0"] - 0.5
+            or box["y1"] > clip["y1"] + 0.5
+        ):
+            found.append(
+                f"{box['words']!r} is cut at the edge of the plot ({box['x0']:.0f}-{box['x1']:.0f} x "
+                f"{box['y0']:.0f}-{box['y1']:.0f}, plot {clip['x0']:.0f}-{clip['x1']:.0f} x "
+                f"{clip['y0']:.0f}-{clip['y1']:.0f})"
+            )
     for n, a in enumerate(boxes):
-        for b in boxes[n + 1:]:
+        for b in boxes[n + 1 :]:
             reach = a.get("halo", 0) + b.get("halo", 0)  # halos count: they must not run into each other
             across = min(a["x1"], b["x1"]) - max(a["x0"], b["x0"]) + reach
             down = min(a["y1"], b["y1"]) - max(a["y0"], b["y0"]) + reach
@@ -199,8 +286,11 @@ def _cell_problems(figure, measured: dict) -> list[str]:
     left, right = measured["heatmaps"][0]["x0"], measured["heatmaps"][0]["x1"]
     cell = (right - left) / columns - (heatmaps[0].xgap or 0)
     printed = {str(t) for trace in heatmaps if trace.text is not None for row in trace.text for t in row if str(t)}
-    return [f"cell number {box['words']!r} is {box['x1'] - box['x0']:.0f} px wide in a {cell:.0f} px cell"
-            for box in measured["boxes"] if box["words"] in printed and box["x1"] - box["x0"] > cell]
+    return [
+        f"cell number {box['words']!r} is {box['x1'] - box['x0']:.0f} px wide in a {cell:.0f} px cell"
+        for box in measured["boxes"]
+        if box["words"] in printed and box["x1"] - box["x0"] > cell
+    ]
 
 
 def measure_svg(page, svg: bytes) -> dict:
@@ -229,11 +319,14 @@ def page_chart_widths(browser, app_url) -> dict[str, int]:
         charts_drawn.nth(1).wait_for()
         wait_for_app(page)
         found = charts_drawn.evaluate_all(
-            "(all) => all.map(e => [e.textContent, Math.round(e.getBoundingClientRect().width)])")
+            "(all) => all.map(e => [e.textContent, Math.round(e.getBoundingClientRect().width)])"
+        )
     finally:
         context.close()
-    widths = {"map": next(w for text, w in found if "by place" in text),
-              "bars": next(w for text, w in found if "Activities by aim in" in text)}
+    widths = {
+        "map": next(w for text, w in found if "by place" in text),
+        "bars": next(w for text, w in found if "Activities by aim in" in text),
+    }
     assert 300 < widths["bars"] < widths["map"] < 1280, widths
     return widths
 

@@ -34,8 +34,9 @@ def test_clicking_a_heatmap_cell_opens_its_activities(page, app_url, test_output
     page.goto(f"{app_url}/Alignment")
     wait_for_app(page)
     chart = page.locator("[class*='st-key-chart_alignment_heatmap'] .stPlotlyChart")
-    page.wait_for_selector("[class*='st-key-chart_alignment_heatmap'] .heatmaplayer", state="attached",
-                           timeout=60_000)  # the first page of a cold server draws slowly on a busy machine
+    page.wait_for_selector(
+        "[class*='st-key-chart_alignment_heatmap'] .heatmaplayer", state="attached", timeout=60_000
+    )  # the first page of a cold server draws slowly on a busy machine
     page.wait_for_timeout(500)  # plotly lays the chart out after drawing it
     page.screenshot(path=test_output / "click-alignment-before.png", full_page=True)
 
@@ -48,13 +49,19 @@ def test_clicking_a_heatmap_cell_opens_its_activities(page, app_url, test_output
     page.mouse.click(x, y)
     aim, way = framework.label("aim", aims[row].code), framework.label("way", ways[column].code)
     wait_for_app(page)
-    page.wait_for_function("(wanted) => wanted.every(([label, name]) => [...document.querySelectorAll("
-                           "'[data-testid=stSelectbox]')].some(box => box.innerText.trim().startsWith(label) && "
-                           "(box.querySelector('input')?.value === name || box.innerText.includes(name))))",
-                           arg=[[analysis.DIMENSION_NAMES["aim"], aim], [analysis.DIMENSION_NAMES["way"], way]])
+    page.wait_for_function(
+        "(wanted) => wanted.every(([label, name]) => [...document.querySelectorAll("
+        "'[data-testid=stSelectbox]')].some(box => box.innerText.trim().startsWith(label) && "
+        "(box.querySelector('input')?.value === name || box.innerText.includes(name))))",
+        arg=[[analysis.DIMENSION_NAMES["aim"], aim], [analysis.DIMENSION_NAMES["way"], way]],
+    )
 
-    expected = analysis.heatmap(demo_con, framework, Filters()).set_index(["row_code", "column_code"]).loc[
-        (aims[row].code, ways[column].code)].activities
+    expected = (
+        analysis.heatmap(demo_con, framework, Filters())
+        .set_index(["row_code", "column_code"])
+        .loc[(aims[row].code, ways[column].code)]
+        .activities
+    )
     page.get_by_text(re.compile(rf"{expected:,} activities address")).wait_for()
     page.screenshot(path=test_output / "click-alignment-after.png", full_page=True)
 

@@ -64,9 +64,21 @@ def leader_url(demo_db_file, tmp_path_factory, test_output):
 def activity_file() -> bytes:
     """Three new sport activities in Mansfield, with money and participants, in the CSV template."""
     header = next(csv.reader(io.StringIO(template_csv().decode("utf-8-sig"))))
-    rows = [{"activity_id": f"MWF-{n}", "title": f"Walking football {n}", "sector": "Sport", "places": "Mansfield",
-             "aims": "A4", "ways_of_working": "W1", "start_date": "01/04/2026", "status": "active",
-             "participants": str(20 * n), "investment_gbp": f"£{2_500 * n:,}"} for n in (1, 2, 3)]
+    rows = [
+        {
+            "activity_id": f"MWF-{n}",
+            "title": f"Walking football {n}",
+            "sector": "Sport",
+            "places": "Mansfield",
+            "aims": "A4",
+            "ways_of_working": "W1",
+            "start_date": "01/04/2026",
+            "status": "active",
+            "participants": str(20 * n),
+            "investment_gbp": f"£{2_500 * n:,}",
+        }
+        for n in (1, 2, 3)
+    ]
     out = io.StringIO()
     writer = csv.DictWriter(out, fieldnames=header, lineterminator="\r\n")
     writer.writeheader()
@@ -142,8 +154,7 @@ def copied_last_cell(page, grid) -> str:
     return page.evaluate("() => navigator.clipboard.readText()").strip()
 
 
-def test_a_decision_comes_back_in_the_next_pack_with_what_moved(page, leader_url, demo_db_file, tmp_path,
-                                                                test_output):
+def test_a_decision_comes_back_in_the_next_pack_with_what_moved(page, leader_url, demo_db_file, tmp_path, test_output):
     # The leader records a decision on a filtered view: Mansfield, sport.
     page.goto(leader_url + VIEW_LINK)
     wait_for_app(page)
@@ -191,7 +202,8 @@ def test_a_decision_comes_back_in_the_next_pack_with_what_moved(page, leader_url
     wait_for_app(page)
     choose_organisation(page, PARTNER)
     page.locator("[data-testid=stFileUploader] input[type=file]").set_input_files(
-        files=[{"name": "walking-football.csv", "mimeType": "text/csv", "buffer": data}])
+        files=[{"name": "walking-football.csv", "mimeType": "text/csv", "buffer": data}]
+    )
     wait_for_app(page)
     page.get_by_role("button", name="Load 3 activities").click()
     wait_for_app(page)
@@ -205,8 +217,15 @@ def test_a_decision_comes_back_in_the_next_pack_with_what_moved(page, leader_url
     position, text = since_last_time(second)
     assert position == 2
     row = next(line for line in text.splitlines() if line.startswith(WHAT))
-    assert row.split(" | ") == [WHAT, OWNER, "In progress", "30 September 2026", "30 June 2026",
-                                signed(moved["activities"]), signed(moved["investment"], money=True)]
+    assert row.split(" | ") == [
+        WHAT,
+        OWNER,
+        "In progress",
+        "30 September 2026",
+        "30 June 2026",
+        signed(moved["activities"]),
+        signed(moved["investment"], money=True),
+    ]
 
 
 def test_a_saved_scenario_changes_no_reported_figure(page, leader_url, test_output):

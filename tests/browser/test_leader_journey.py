@@ -42,15 +42,24 @@ def test_changing_the_sector_filter_changes_the_url(page, app_url, test_output):
     page.keyboard.press("Escape")
     wait_for_app(page)
     assert f"place={MANSFIELD}" in page.url
-    page.wait_for_function("(before) => { const t = "
-                           "[...document.querySelectorAll('.js-plotly-plot .heatmaplayer text')]"
-                           ".map(e => e.textContent); return t.length > 0 && t.join() !== before.join(); }",
-                           arg=before)
+    page.wait_for_function(
+        "(before) => { const t = "
+        "[...document.querySelectorAll('.js-plotly-plot .heatmaplayer text')]"
+        ".map(e => e.textContent); return t.length > 0 && t.join() !== before.join(); }",
+        arg=before,
+    )
     page.screenshot(path=test_output / "alignment-mansfield-sport.png", full_page=True)
 
 
-@pytest.mark.parametrize("path, name", [("/", "overview"), ("/Alignment", "alignment"),
-                                        ("/Coverage_and_gaps", "coverage-and-gaps"), ("/Places", "places")])
+@pytest.mark.parametrize(
+    "path, name",
+    [
+        ("/", "overview"),
+        ("/Alignment", "alignment"),
+        ("/Coverage_and_gaps", "coverage-and-gaps"),
+        ("/Places", "places"),
+    ],
+)
 def test_every_page_draws_its_charts_without_errors(page, app_url, test_output, path, name):
     page.goto(app_url + path)
     wait_for_app(page)

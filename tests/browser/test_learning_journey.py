@@ -19,8 +19,9 @@ def main(page):
 
 def choose(page, widget: str, label: str, option: str) -> None:
     """Pick an option in a selectbox or multiselect in the main area, found by its label."""
-    main(page).locator(f"[data-testid='{widget}']").filter(
-        has=page.locator("label", has_text=label)).first.locator("input").click()
+    main(page).locator(f"[data-testid='{widget}']").filter(has=page.locator("label", has_text=label)).first.locator(
+        "input"
+    ).click()
     page.keyboard.type(option.lstrip("➕ ")[:12])  # long lists are virtual: narrow to the option first
     try:
         page.get_by_role("option", name=option).first.click(timeout=8000)
@@ -40,9 +41,11 @@ def test_group_captures_purpose_quote_and_experiment_and_finds_them_joined_up(pa
     expect(page.get_by_label("Group name")).to_have_count(1)
     page.get_by_label("Group name").fill("Shift workers' swim group")
     page.keyboard.press("Tab")
-    for question, answer in (("What do we want to do?", "Open the pool when shift workers can come."),
-                             ("Why?", "Night and late shifts rule out every session."),
-                             ("What will the benefits be?", "Fitter shift workers and fewer back injuries.")):
+    for question, answer in (
+        ("What do we want to do?", "Open the pool when shift workers can come."),
+        ("Why?", "Night and late shifts rule out every session."),
+        ("What will the benefits be?", "Fitter shift workers and fewer back injuries."),
+    ):
         page.get_by_label(question).fill(answer)
         page.keyboard.press("Tab")
         wait_for_app(page)
@@ -50,8 +53,9 @@ def test_group_captures_purpose_quote_and_experiment_and_finds_them_joined_up(pa
     page.get_by_role("button", name="Save purpose").click()
     wait_for_app(page)
     page.get_by_role("tab", name="One-page card").click()
-    main(page).locator("[data-testid='stMarkdownContainer']",
-                       has_text="Night and late shifts rule out every session.").first.wait_for()
+    main(page).locator(
+        "[data-testid='stMarkdownContainer']", has_text="Night and late shifts rule out every session."
+    ).first.wait_for()
 
     # 2. An empathy map with a resident quote pinned to aim A3 and Mansfield.
     page.goto(app_url + "/Empathy_maps")

@@ -28,15 +28,23 @@ from tests.conftest import PROJECT_ROOT
 pytestmark = pytest.mark.browser
 
 OWN = "Mansfield Community Trust"
-PEOPLE = {"viewer": "board.member@example.org", "partner": "pat@mansfield.example.org",
-          "analyst": "analyst@example.org", "admin": "admin@example.org"}
+PEOPLE = {
+    "viewer": "board.member@example.org",
+    "partner": "pat@mansfield.example.org",
+    "analyst": "analyst@example.org",
+    "admin": "admin@example.org",
+}
 STRANGER = "someone@elsewhere.example.org"
 
 
 def vouch(provider: str, subject: str, **claims) -> None:
     """Tell the provider what it says about the account `subject` when it signs in."""
-    request = urllib.request.Request(f"{provider}/users/{subject}", data=json.dumps(claims).encode(), method="PUT",
-                                     headers={"Content-Type": "application/json"})
+    request = urllib.request.Request(
+        f"{provider}/users/{subject}",
+        data=json.dumps(claims).encode(),
+        method="PUT",
+        headers={"Content-Type": "application/json"},
+    )
     urllib.request.urlopen(request, timeout=10).close()
 
 
@@ -83,9 +91,30 @@ server_metadata_url = "{provider}/.well-known/openid-configuration"
     env.pop("STRATEGY_MODE", None)  # a secrets file alone means sign-in
     log = (test_output / "streamlit-oidc-server.log").open("wb")
     process = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless", "true", "--server.port", str(port),
-         "--server.address", "127.0.0.1", "--browser.gatherUsageStats", "false", "--server.fileWatcherType", "none",
-         "--secrets.files", str(secrets_file)], cwd=PROJECT_ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
+        [
+            sys.executable,
+            "-m",
+            "streamlit",
+            "run",
+            "app.py",
+            "--server.headless",
+            "true",
+            "--server.port",
+            str(port),
+            "--server.address",
+            "127.0.0.1",
+            "--browser.gatherUsageStats",
+            "false",
+            "--server.fileWatcherType",
+            "none",
+            "--secrets.files",
+            str(secrets_file),
+        ],
+        cwd=PROJECT_ROOT,
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
     url = f"http://127.0.0.1:{port}"
     try:
         deadline = time.time() + 60
@@ -140,8 +169,9 @@ def sidebar_pages(page) -> set[str]:
     return {text.strip().splitlines()[-1].strip() for text in links.all_inner_texts()}
 
 
-def test_a_viewer_and_an_admin_signed_in_at_once_each_see_only_their_own_pages(signin_url, provider, new_person,
-                                                                                 test_output):
+def test_a_viewer_and_an_admin_signed_in_at_once_each_see_only_their_own_pages(
+    signin_url, provider, new_person, test_output
+):
     viewer, admin = new_person(), new_person()
     sign_in(viewer, signin_url, provider, PEOPLE["viewer"])
     sign_in(admin, signin_url, provider, PEOPLE["admin"])
@@ -175,8 +205,9 @@ def test_a_viewer_and_an_admin_signed_in_at_once_each_see_only_their_own_pages(s
     assert PEOPLE["viewer"] in viewer.inner_text("[data-testid=stSidebar]")
 
 
-def test_someone_the_dashboard_does_not_know_is_asked_to_see_their_administrator(signin_url, provider, new_person,
-                                                                                 test_output):
+def test_someone_the_dashboard_does_not_know_is_asked_to_see_their_administrator(
+    signin_url, provider, new_person, test_output
+):
     stranger = new_person()
     sign_in(stranger, signin_url, provider, STRANGER)
     stranger.wait_for_selector("text=not yet a user here")
@@ -187,7 +218,8 @@ def test_someone_the_dashboard_does_not_know_is_asked_to_see_their_administrator
 
 
 def test_an_unverified_email_or_another_account_claiming_the_admins_address_is_refused(
-        signin_url, provider, new_person, test_output):
+    signin_url, provider, new_person, test_output
+):
     admin = new_person()
     sign_in(admin, signin_url, provider, PEOPLE["admin"])  # the admin's own account (recorded if first)
     admin.locator("[data-testid=stSidebar] [data-testid=stPageLink] a", has_text="Admin").wait_for()
@@ -221,8 +253,7 @@ def test_nothing_is_shown_before_sign_in(signin_url, new_person, test_output):
     assert visitor.locator("[data-testid=stSidebar] [data-testid=stPageLink]").count() == 0
 
 
-def test_a_partner_signs_in_and_gets_no_admin_export_or_indicator_import(signin_url, provider, new_person,
-                                                                         test_output):
+def test_a_partner_signs_in_and_gets_no_admin_export_or_indicator_import(signin_url, provider, new_person, test_output):
     partner = new_person()
     sign_in(partner, signin_url, provider, PEOPLE["partner"])
     partner.wait_for_selector(f"text={OWN}")  # the sidebar names their organisation

@@ -32,12 +32,14 @@ def upload(page, url: str, organisation: str, file_name: str, data: bytes, choos
     if choose:
         choose_organisation(page, organisation)
     page.locator("[data-testid=stFileUploader] input[type=file]").set_input_files(
-        files=[{"name": file_name, "mimeType": "text/csv", "buffer": data}])
+        files=[{"name": file_name, "mimeType": "text/csv", "buffer": data}]
+    )
     wait_for_app(page)
 
 
 def test_a_partner_uploads_for_their_own_organisation_only_and_sees_only_their_history(
-        signin_url, provider, new_person, test_output):
+    signin_url, provider, new_person, test_output
+):
     admin, partner = new_person(), new_person()
     sign_in(admin, signin_url, provider, PEOPLE["admin"])
     admin.goto(signin_url + "/Upload")

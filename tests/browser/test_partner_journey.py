@@ -26,13 +26,28 @@ def filled_template(template: bytes, rows: list[list[str]]) -> bytes:
 
 
 def activity(number: int, places: str = "Bolsover", start: str = "01/04/2025") -> list[str]:
-    return [f"JW-{number}", f"Health walk {number}", "Weekly led walk", "Sport", places, "Greatest inequality",
-            "W4", "walking", start, "", "active", "25", "£1,500", "older people"]
+    return [
+        f"JW-{number}",
+        f"Health walk {number}",
+        "Weekly led walk",
+        "Sport",
+        places,
+        "Greatest inequality",
+        "W4",
+        "walking",
+        start,
+        "",
+        "active",
+        "25",
+        "£1,500",
+        "older people",
+    ]
 
 
 def upload_file(page, name: str, data: bytes) -> None:
     page.locator("[data-testid='stFileUploader'] input[type='file']").set_input_files(
-        files=[{"name": name, "mimeType": "text/csv", "buffer": data}])
+        files=[{"name": name, "mimeType": "text/csv", "buffer": data}]
+    )
     wait_for_app(page)
 
 
@@ -48,8 +63,7 @@ def test_partner_fixes_their_file_and_sees_it_in_the_heatmap(page, app_url, test
 
     choose_organisation(page, PARTNER)  # a new partner: named and confirmed
 
-    mistakes = filled_template(template, [activity(1), activity(2, places="Bolsovr"),
-                                          activity(3, start="31/02/2025")])
+    mistakes = filled_template(template, [activity(1), activity(2, places="Bolsovr"), activity(3, start="31/02/2025")])
     upload_file(page, "walks.csv", mistakes)
     page.get_by_text("2 problem(s) found").first.wait_for()
     wait_for_app(page)
@@ -75,7 +89,9 @@ def test_partner_fixes_their_file_and_sees_it_in_the_heatmap(page, app_url, test
 
     page.goto(f"{app_url}/Alignment?partner={quote(PARTNER)}")
     wait_for_app(page)
-    page.get_by_text("The strongest cell is A3 Communities who experience the greatest inequality x "
-                     "W4 Targeting and aligning investment (3 activities)").wait_for()
+    page.get_by_text(
+        "The strongest cell is A3 Communities who experience the greatest inequality x "
+        "W4 Targeting and aligning investment (3 activities)"
+    ).wait_for()
     page.locator(".js-plotly-plot").first.wait_for()
     page.screenshot(path=str(test_output / "partner-journey-heatmap.png"), full_page=True)

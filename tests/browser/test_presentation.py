@@ -21,8 +21,11 @@ def wait_for_slide(page, number: int) -> None:
     page.wait_for_url(f"**slide={number}**")
     wait_for_app(page)
     # the rerun has drawn this slide's position (the page may not show it is running before it does)
-    page.wait_for_function("n => document.querySelector('[data-testid=\"stMain\"]').innerText"
-                           ".includes('Slide ' + n + ' of')", arg=number, timeout=30_000)
+    page.wait_for_function(
+        "n => document.querySelector('[data-testid=\"stMain\"]').innerText.includes('Slide ' + n + ' of')",
+        arg=number,
+        timeout=30_000,
+    )
     page.wait_for_selector(".js-plotly-plot .main-svg")
     page.wait_for_timeout(500)
 

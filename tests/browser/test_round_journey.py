@@ -52,12 +52,24 @@ def signin_db(demo_db_file, tmp_path_factory, provider) -> Path:  # noqa: F811 (
 def stored_activities(database: Path, partner: str) -> dict[str, dict]:
     """The partner's current activities, read straight from the tables (not through the code under test)."""
     with duckdb.connect(str(database), read_only=True) as con:
-        rows = con.execute("""
+        rows = con.execute(
+            """
             SELECT a.activity_id, a.title, a.start_date, a.end_date, a.status, a.participants, a.investment_gbp
             FROM activities a JOIN partners p USING (partner_id)
-            WHERE p.name = ? AND a.replaced_by_upload IS NULL AND NOT a.is_experiment""", [partner]).fetchall()
-    return {r[0]: {"title": r[1], "start_date": r[2], "end_date": r[3], "status": r[4], "participants": r[5],
-                   "investment_gbp": None if r[6] is None else float(r[6])} for r in rows}
+            WHERE p.name = ? AND a.replaced_by_upload IS NULL AND NOT a.is_experiment""",
+            [partner],
+        ).fetchall()
+    return {
+        r[0]: {
+            "title": r[1],
+            "start_date": r[2],
+            "end_date": r[3],
+            "status": r[4],
+            "participants": r[5],
+            "investment_gbp": None if r[6] is None else float(r[6]),
+        }
+        for r in rows
+    }
 
 
 def sheet_rows(sheet) -> dict[str, dict]:
@@ -116,8 +128,9 @@ def audit_log(page, url: str) -> list[dict]:
     return list(csv.DictReader(io.StringIO(text)))
 
 
-def test_a_partner_completes_a_round_from_the_prefilled_return(signin_url, signin_db, provider, new_person, browser,
-                                                               demo_db_file, test_output):
+def test_a_partner_completes_a_round_from_the_prefilled_return(
+    signin_url, signin_db, provider, new_person, browser, demo_db_file, test_output
+):
     framework = load_framework()
     # The admin opens the round on the Reporting round page, expecting two partners, with a deadline.
     admin_context = browser.new_context(viewport={"width": 1440, "height": 1000}, accept_downloads=True)
@@ -166,8 +179,9 @@ def test_a_partner_completes_a_round_from_the_prefilled_return(signin_url, signi
     assert set(before) == set(stored)  # exactly the partner's current activities
     for activity_id, fields in stored.items():
         row = before[activity_id]
-        assert {k: (float(row[k]) if k == "investment_gbp" and row[k] is not None else row[k])
-                for k in fields} == fields, activity_id
+        assert {
+            k: (float(row[k]) if k == "investment_gbp" and row[k] is not None else row[k]) for k in fields
+        } == fields, activity_id
     header = [c.value for c in sheet[1]]
     last_row = len(before) + 1
     validations = {str(v.sqref).split(":")[0]: v for v in sheet.data_validations.dataValidation}
@@ -185,8 +199,9 @@ def test_a_partner_completes_a_round_from_the_prefilled_return(signin_url, signi
     assert len({ending, counted, paused}) == 3
     column = {name: header.index(name) + 1 for name in header}
     sheet.cell(row=rows_by_id[ending], column=column["end_date"], value=date(2026, 5, 31)).number_format = "DD/MM/YYYY"
-    sheet.cell(row=rows_by_id[counted], column=column["participants"],
-               value=(before[counted]["participants"] or 0) + 40)
+    sheet.cell(
+        row=rows_by_id[counted], column=column["participants"], value=(before[counted]["participants"] or 0) + 40
+    )
     sheet.cell(row=rows_by_id[paused], column=column["status"], value="paused")
     gap = analysis.gaps(duckdb.connect(str(demo_db_file), read_only=True), framework, Filters(), DEMO_TODAY.year)
     gap = gap[gap.kind == "none"].iloc[0]  # a place with no activity for an aim: the new activity goes there
@@ -211,8 +226,14 @@ def test_a_partner_completes_a_round_from_the_prefilled_return(signin_url, signi
 
     # Upload: the preview says what changes, with the counts worked out from the two files.
     partner.locator("[data-testid=stFileUploader] input[type=file]").set_input_files(
-        files=[{"name": updated.name, "buffer": updated.read_bytes(),
-                "mimeType": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}])
+        files=[
+            {
+                "name": updated.name,
+                "buffer": updated.read_bytes(),
+                "mimeType": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+            }
+        ]
+    )
     wait_for_app(partner)
     partner.get_by_role("button", name=f"Load {len(after)} activities").wait_for()  # drawn after the counts
     assert metrics(partner, len(KINDS)) == {kind.capitalize(): str(n) for kind, n in expected.items()}

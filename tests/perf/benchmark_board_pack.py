@@ -45,27 +45,50 @@ def main() -> None:
         path = Path(folder) / "bench.duckdb"
         build_database(path, with_demo=True, activities=args.activities, today=date(2026, 6, 30))
         con = db.connect(path, read_only=True)
-        for label, filters in (("all places", Filters()), ("Nottinghamshire, aim A3", Filters(places=("E10000024",),
-                                                                                              aims=("A3",)))):
+        for label, filters in (
+            ("all places", Filters()),
+            ("Nottinghamshire, aim A3", Filters(places=("E10000024",), aims=("A3",))),
+        ):
             cold = label == "all places"  # the first pack also starts the chart-image server (Chromium)
             built, slide_seconds = timed(lambda: slides.board_slides(con, framework, filters))
             title = board_pack.pack_title(con, framework, filters)
             pptx, pptx_seconds = timed(lambda: board_pack.pptx_bytes(built, title))
             pdf, pdf_seconds = timed(lambda: board_pack.pdf_from_pptx(pptx))
             count = len(Presentation(io.BytesIO(pptx)).slides)
-            rows.append((label + (" (first pack: starts Chromium)" if cold else ""), count, slide_seconds,
-                         pptx_seconds, slide_seconds + pptx_seconds, pdf_seconds,
-                         slide_seconds + pptx_seconds + pdf_seconds, len(pptx) / 1e6))
+            rows.append(
+                (
+                    label + (" (first pack: starts Chromium)" if cold else ""),
+                    count,
+                    slide_seconds,
+                    pptx_seconds,
+                    slide_seconds + pptx_seconds,
+                    pdf_seconds,
+                    slide_seconds + pptx_seconds + pdf_seconds,
+                    len(pptx) / 1e6,
+                )
+            )
         con.close()
     images._stop_server()
-    table = ["| filters | slides | data + charts (s) | images + PPTX (s) | PPTX total (s) | PDF conversion (s) | "
-             "PDF total (s) | PPTX size (MB) |", "|---|---|---|---|---|---|---|---|"]
-    table += [f"| {r[0]} | {r[1]} | {r[2]:.2f} | {r[3]:.2f} | **{r[4]:.1f}** | {r[5]:.1f} | **{r[6]:.1f}** | "
-              f"{r[7]:.1f} |" for r in rows]
+    table = [
+        "| filters | slides | data + charts (s) | images + PPTX (s) | PPTX total (s) | PDF conversion (s) | "
+        "PDF total (s) | PPTX size (MB) |",
+        "|---|---|---|---|---|---|---|---|",
+    ]
+    table += [
+        f"| {r[0]} | {r[1]} | {r[2]:.2f} | {r[3]:.2f} | **{r[4]:.1f}** | {r[5]:.1f} | **{r[6]:.1f}** | {r[7]:.1f} |"
+        for r in rows
+    ]
     machine = f"{platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}"
-    block = "\n".join([MARK_START, f"Measured {date.today().isoformat()} on {machine}, demo data with "
-                       f"{args.activities:,} activities (`python -m tests.perf.benchmark_board_pack`):", "",
-                       *table, MARK_END])
+    block = "\n".join(
+        [
+            MARK_START,
+            f"Measured {date.today().isoformat()} on {machine}, demo data with "
+            f"{args.activities:,} activities (`python -m tests.perf.benchmark_board_pack`):",
+            "",
+            *table,
+            MARK_END,
+        ]
+    )
     print(block)
     text = DOC.read_text(encoding="utf-8") if DOC.exists() else ""
     if MARK_START in text:

@@ -28,8 +28,11 @@ HEATMAP_CASES = {
     "aim x way, no filter": ({}, "aim", "way"),
     "aim x way, one county": ({"places": ("E10000024",)}, "aim", "way"),
     "place x aim, no filter": ({}, "place", "aim"),
-    "aim x way, sector + aim + year": ({"sectors": ("sport",), "aims": ("A2",), "date_from": date(2024, 1, 1),
-                                        "date_to": date(2024, 12, 31)}, "aim", "way"),
+    "aim x way, sector + aim + year": (
+        {"sectors": ("sport",), "aims": ("A2",), "date_from": date(2024, 1, 1), "date_to": date(2024, 12, 31)},
+        "aim",
+        "way",
+    ),
 }
 
 
@@ -63,6 +66,7 @@ def measure_one_size(database: str, repeat: int) -> dict:
     con.close()
 
     for page in PAGES:
+
         def cold():
             st.cache_data.clear()
             app = AppTest.from_file(str(PROJECT_ROOT / "app.py"), default_timeout=600)
@@ -82,11 +86,21 @@ def measure_one_size(database: str, repeat: int) -> dict:
 def build(size: int, folder: Path) -> tuple[Path, float, int]:
     database = folder / f"bench-{size}.duckdb"
     start = time.perf_counter()
-    done = subprocess.run([sys.executable, "-c", (
-        "import resource, sys; from strategy.build import build_database; "
-        f"build_database({str(database)!r}, with_demo=True, activities={size}); "
-        "print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024)")],
-        cwd=PROJECT_ROOT, capture_output=True, text=True, check=True)
+    done = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            (
+                "import resource, sys; from strategy.build import build_database; "
+                f"build_database({str(database)!r}, with_demo=True, activities={size}); "
+                "print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024)"
+            ),
+        ],
+        cwd=PROJECT_ROOT,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
     return database, round(time.perf_counter() - start, 1), int(done.stdout.strip().splitlines()[-1])
 
 
@@ -94,21 +108,30 @@ def report(rows: dict[int, dict], repeat: int) -> str:
     sizes = sorted(rows)
     head = "| | " + " | ".join(f"{s:,} activities" for s in sizes) + " |\n|---|" + "---|" * len(sizes) + "\n"
     processor = platform.processor() or platform.machine()
-    lines = [f"Measured {date.today().isoformat()} on {os.cpu_count()} cores ({processor}), "
-             f"Python {platform.python_version()}; medians of {repeat} runs.\n", "### Heatmap query (ms)\n", head]
+    lines = [
+        f"Measured {date.today().isoformat()} on {os.cpu_count()} cores ({processor}), "
+        f"Python {platform.python_version()}; medians of {repeat} runs.\n",
+        "### Heatmap query (ms)\n",
+        head,
+    ]
     for case in HEATMAP_CASES:
         lines.append(f"| {case} | " + " | ".join(str(rows[s]["heatmap_ms"][case]) for s in sizes) + " |\n")
     for kind, title in (("page_cold_ms", "Page run, cold cache (ms)"), ("page_warm_ms", "Page rerun, warm cache (ms)")):
         lines += [f"\n### {title}\n", head]
         for page in PAGES:
             ratio = rows[sizes[-1]][kind][page] / max(rows[sizes[0]][kind][page], 0.1)
-            lines.append(f"| {page} | " + " | ".join(str(rows[s][kind][page]) for s in sizes)
-                         + f" |  ({ratio:.1f}x from smallest to largest)\n")
-    lines += ["\n### Build and memory\n", head,
-              "| build demo database (s) | " + " | ".join(str(rows[s]["build_s"]) for s in sizes) + " |\n",
-              "| peak memory, building (MiB) | " + " | ".join(str(rows[s]["build_peak_mib"]) for s in sizes) + " |\n",
-              "| peak memory, queries and pages (MiB) | " + " | ".join(str(rows[s]["peak_rss_mib"]) for s in sizes)
-              + " |\n"]
+            lines.append(
+                f"| {page} | "
+                + " | ".join(str(rows[s][kind][page]) for s in sizes)
+                + f" |  ({ratio:.1f}x from smallest to largest)\n"
+            )
+    lines += [
+        "\n### Build and memory\n",
+        head,
+        "| build demo database (s) | " + " | ".join(str(rows[s]["build_s"]) for s in sizes) + " |\n",
+        "| peak memory, building (MiB) | " + " | ".join(str(rows[s]["build_peak_mib"]) for s in sizes) + " |\n",
+        "| peak memory, queries and pages (MiB) | " + " | ".join(str(rows[s]["peak_rss_mib"]) for s in sizes) + " |\n",
+    ]
     return "".join(lines)
 
 
@@ -126,12 +149,27 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as folder:
         for size in args.sizes:
             database, seconds, build_peak = build(size, Path(folder))
-            done = subprocess.run([sys.executable, "-m", "tests.perf.benchmark_dashboard", "--measure", str(database),
-                                   "--repeat", str(args.repeat)], cwd=PROJECT_ROOT, capture_output=True, text=True)
+            done = subprocess.run(
+                [
+                    sys.executable,
+                    "-m",
+                    "tests.perf.benchmark_dashboard",
+                    "--measure",
+                    str(database),
+                    "--repeat",
+                    str(args.repeat),
+                ],
+                cwd=PROJECT_ROOT,
+                capture_output=True,
+                text=True,
+            )
             if done.returncode:
                 sys.exit(done.stderr)
-            rows[size] = {**json.loads(done.stdout.strip().splitlines()[-1]), "build_s": seconds,
-                          "build_peak_mib": build_peak}
+            rows[size] = {
+                **json.loads(done.stdout.strip().splitlines()[-1]),
+                "build_s": seconds,
+                "build_peak_mib": build_peak,
+            }
             print(f"{size:,} activities measured", file=sys.stderr)
     text = report(rows, args.repeat)
     print(text)

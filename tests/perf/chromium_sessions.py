@@ -55,8 +55,12 @@ async def view_pages(browser, url: str, query: str) -> dict:
         await behind.wait_for()
         await _settled(page)
         alignment = time.perf_counter() - started
-        return {"overview_s": round(overview, 2), "alignment_s": round(alignment, 2), "activities_tile": activities,
-                "cell_text": (await behind.inner_text()).strip()}
+        return {
+            "overview_s": round(overview, 2),
+            "alignment_s": round(alignment, 2),
+            "activities_tile": activities,
+            "cell_text": (await behind.inner_text()).strip(),
+        }
     finally:
         await context.close()
 
@@ -75,8 +79,12 @@ class PreparedUpload:
             loaded = self.page.get_by_text(f"Loaded {self.rows:,} activities for {self.partner}")
             await loaded.wait_for()
             landed = time.perf_counter()
-            return {"checked_before_wave_s": round(self.checked_s, 2), "load_s": round(landed - clicked, 2),
-                    "landed_at_s": round(landed - clock_start, 2), "message": (await loaded.inner_text()).strip()}
+            return {
+                "checked_before_wave_s": round(self.checked_s, 2),
+                "load_s": round(landed - clicked, 2),
+                "landed_at_s": round(landed - clock_start, 2),
+                "message": (await loaded.inner_text()).strip(),
+            }
         finally:
             await self.context.close()
 
@@ -100,7 +108,8 @@ async def prepare_upload(browser, url: str, data: bytes, file_name: str, partner
     await page.get_by_text(f"Yes, add {partner} as a new partner organisation").click()
     await _settled(page)
     await page.locator("[data-testid='stFileUploader'] input[type='file']").set_input_files(
-        files=[{"name": file_name, "mimeType": "text/csv", "buffer": data}])
+        files=[{"name": file_name, "mimeType": "text/csv", "buffer": data}]
+    )
     await page.get_by_text(f"{rows:,} activities are ready to load").wait_for()
     await _settled(page)
     return PreparedUpload(context, page, rows, partner, time.perf_counter() - started)

@@ -59,12 +59,25 @@ PROJECT_ROOT = Path(__file__).resolve().parents[2]
 OUTPUT = PROJECT_ROOT / "test-output" / "load_test.json"
 # The dashboard pages each session opens in turn (url path, as Streamlit names pages/N_Name.py): the first two are
 # checked number by number against strategy.analysis, the others must finish without an exception.
-PAGES = [("overview", ""), ("alignment", "Alignment"), ("coverage", "Coverage_and_gaps"), ("places", "Places"),
-         ("trends", "Trends")]
+PAGES = [
+    ("overview", ""),
+    ("alignment", "Alignment"),
+    ("coverage", "Coverage_and_gaps"),
+    ("places", "Places"),
+    ("trends", "Trends"),
+]
 TARGET_WARM = 2.0  # a dashboard page's warm P95 against the yardstick page's P95
 TARGET_COLD = 1.5  # a page's cold-wave P95 against its own warm P95
-SERVER_FLAGS = ["--server.headless", "true", "--server.address", "127.0.0.1", "--browser.gatherUsageStats", "false",
-                "--server.fileWatcherType", "none"]
+SERVER_FLAGS = [
+    "--server.headless",
+    "true",
+    "--server.address",
+    "127.0.0.1",
+    "--browser.gatherUsageStats",
+    "false",
+    "--server.fileWatcherType",
+    "none",
+]
 
 
 def session_filters(index: int, framework) -> Filters:
@@ -81,10 +94,13 @@ def expected_numbers(database: Path, framework, filters: Filters) -> tuple[str, 
     con = db.connect(database, read_only=True)
     try:
         total = analysis.headline_totals(con, framework, filters)["activities"]
-        cells = {(row_label, column_label): len(analysis.activities_in_cell(con, framework, filters, "aim", row,
-                                                                             "way", column))
-                 for row, row_label in analysis.dimension_codes(framework, "aim", filters)
-                 for column, column_label in analysis.dimension_codes(framework, "way", filters)}
+        cells = {
+            (row_label, column_label): len(
+                analysis.activities_in_cell(con, framework, filters, "aim", row, "way", column)
+            )
+            for row, row_label in analysis.dimension_codes(framework, "aim", filters)
+            for column, column_label in analysis.dimension_codes(framework, "way", filters)
+        }
         return f"{total:,}", cells
     finally:
         con.close()
@@ -99,8 +115,11 @@ class Server:
             self.port = probe.getsockname()[1]
         self.process = subprocess.Popen(
             [sys.executable, "-m", "streamlit", "run", script, "--server.port", str(self.port), *SERVER_FLAGS],
-            cwd=PROJECT_ROOT, env={**os.environ, "STRATEGY_DB": str(database)}, stdout=log.open("wb"),
-            stderr=subprocess.STDOUT)
+            cwd=PROJECT_ROOT,
+            env={**os.environ, "STRATEGY_DB": str(database)},
+            stdout=log.open("wb"),
+            stderr=subprocess.STDOUT,
+        )
         self.url = f"http://127.0.0.1:{self.port}"
         self.log = log
         self.samples: list[int] = []
@@ -135,6 +154,7 @@ class Server:
             while self._sampling:
                 self.samples.append(self.rss_mb())
                 time.sleep(0.2)
+
         threading.Thread(target=loop, daemon=True).start()
 
     def stop(self) -> None:
@@ -163,14 +183,16 @@ async def wave(url: str, plans: list[list[tuple[str, str]]]) -> list:
     return await asyncio.gather(*tasks, return_exceptions=True)
 
 
-async def wave_with_chromium(url: str, plans: list[list[tuple[str, str]]], viewer_queries: list[str],
-                             upload: dict) -> tuple[list, list, dict | BaseException, float]:
+async def wave_with_chromium(
+    url: str, plans: list[list[tuple[str, str]]], viewer_queries: list[str], upload: dict
+) -> tuple[list, list, dict | BaseException, float]:
     """The wave while one partner upload lands: the partner's file is chosen and checked on the Upload page in
     Chromium first, then Load is pressed at the moment the sessions and the Chromium viewers open their links;
     (websocket runs, viewers, upload, seconds until the last websocket session finished)."""
     async with chromium_sessions.chromium() as browser:
-        prepared = await chromium_sessions.prepare_upload(browser, url, upload["data"], upload["file_name"],
-                                                          upload["partner"], upload["rows"])
+        prepared = await chromium_sessions.prepare_upload(
+            browser, url, upload["data"], upload["file_name"], upload["partner"], upload["rows"]
+        )
         start = asyncio.Event()
         tasks = [asyncio.create_task(one_session(url, plan, start)) for plan in plans]
         viewers = [asyncio.create_task(chromium_sessions.view_pages(browser, url, q)) for q in viewer_queries]
@@ -196,8 +218,11 @@ def percentile(values: list[float], share: float) -> float:
 
 
 def figures(seconds: list[float]) -> dict:
-    return {"p50_s": round(statistics.median(seconds), 2), "p95_s": round(percentile(seconds, 0.95), 2),
-            "max_s": round(max(seconds), 2)}
+    return {
+        "p50_s": round(statistics.median(seconds), 2),
+        "p95_s": round(percentile(seconds, 0.95), 2),
+        "max_s": round(max(seconds), 2),
+    }
 
 
 UPLOAD_PARTNER = "Load Test Walking Network"
@@ -205,8 +230,17 @@ UPLOAD_PARTNER = "Load Test Walking Network"
 
 def upload_file(rows: int) -> dict:
     """The partner file uploaded during the third wave: places and aims every session's filters can see."""
-    data = csv_bytes([row(activity_id=f"LT-{i}", places="Derbyshire" if i % 2 else "Nottinghamshire",
-                          aims="A1; A3" if i % 3 else "A2; A5", ways_of_working="W2; W4") for i in range(rows)])
+    data = csv_bytes(
+        [
+            row(
+                activity_id=f"LT-{i}",
+                places="Derbyshire" if i % 2 else "Nottinghamshire",
+                aims="A1; A3" if i % 3 else "A2; A5",
+                ways_of_working="W2; W4",
+            )
+            for i in range(rows)
+        ]
+    )
     return {"data": data, "file_name": "walking-network.csv", "partner": UPLOAD_PARTNER, "rows": rows}
 
 
@@ -234,8 +268,10 @@ def wrong_numbers(index: int, overview, alignment, states: list[tuple[str, dict]
         cell_ok |= behind is not None and bool(shown) and int(shown.group(1).replace(",", "")) == min(behind, 500)
     if tile_ok and cell_ok:
         return None
-    return f"session {index}: saw {overview.metrics.get('Activities')} / {shown and shown.groups()}, expected " \
-           f"{' or '.join(tile for tile, _ in states)}"
+    return (
+        f"session {index}: saw {overview.metrics.get('Activities')} / {shown and shown.groups()}, expected "
+        f"{' or '.join(tile for tile, _ in states)}"
+    )
 
 
 def wave_figures(runs: list, filters: list, expected: dict, pages: list[str]) -> dict:
@@ -252,10 +288,13 @@ def wave_figures(runs: list, filters: list, expected: dict, pages: list[str]) ->
         if problem:
             wrong.append(problem)
     good = [r for r in runs if not isinstance(r, BaseException)]
-    return {**{page: figures([r[i].seconds for r in good]) for i, page in enumerate(pages)},
-            "session_all_pages": figures([sum(p.seconds for p in r) for r in good]),
-            "failed_sessions": len(failed), "sessions_with_wrong_numbers": len(wrong),
-            "problems": (failed + wrong)[:10]}
+    return {
+        **{page: figures([r[i].seconds for r in good]) for i, page in enumerate(pages)},
+        "session_all_pages": figures([sum(p.seconds for p in r) for r in good]),
+        "failed_sessions": len(failed),
+        "sessions_with_wrong_numbers": len(wrong),
+        "problems": (failed + wrong)[:10],
+    }
 
 
 def viewer_figures(seen: list, viewer_filters: list, expected: dict) -> dict:
@@ -269,8 +308,9 @@ def viewer_figures(seen: list, viewer_filters: list, expected: dict) -> dict:
     return {"sessions": results, "failed": sum("error" in r or not r["numbers_ok"] for r in results)}
 
 
-def run(sessions: int, activities: int, workdir: Path, upload_rows: int = 2000, use_chromium: bool = True,
-        viewers: int = 2) -> dict:
+def run(
+    sessions: int, activities: int, workdir: Path, upload_rows: int = 2000, use_chromium: bool = True, viewers: int = 2
+) -> dict:
     framework = load_framework()
     database = workdir / "load.duckdb"
     build_database(database, with_demo=True, activities=activities)
@@ -282,8 +322,13 @@ def run(sessions: int, activities: int, workdir: Path, upload_rows: int = 2000, 
     after_numbers = {f: expected_numbers(after, framework, f) for f in set(filters + viewer_filters)}
     queries = [urllib.parse.urlencode(f.to_query(), doseq=True) for f in filters]
     viewer_queries = [urllib.parse.urlencode(f.to_query(), doseq=True) for f in viewer_filters]
-    result = {"sessions": sessions, "activities": activities, "cpus": os.cpu_count(),
-              "chromium_viewers": len(viewer_queries), "upload_rows": upload_rows}
+    result = {
+        "sessions": sessions,
+        "activities": activities,
+        "cpus": os.cpu_count(),
+        "chromium_viewers": len(viewer_queries),
+        "upload_rows": upload_rows,
+    }
 
     trivial = Server("tests/perf/trivial_page.py", database, workdir / "trivial.log")
     try:
@@ -294,9 +339,12 @@ def run(sessions: int, activities: int, workdir: Path, upload_rows: int = 2000, 
         # pages, each time in a fresh session, so as many page runs overlap as in a dashboard wave
         runs = asyncio.run(wave(trivial.url, [[("", "")] * len(PAGES) for _ in range(sessions)]))
         failures = [r for r in runs if isinstance(r, BaseException) or any(not p.finished or p.exceptions for p in r)]
-        result["trivial"] = {**figures([p.seconds for r in runs if not isinstance(r, BaseException) for p in r]),
-                             "failed_sessions": len(failures), "memory_growth_mb": round(max(trivial.samples) - idle),
-                             "page_runs": sum(len(r) for r in runs if not isinstance(r, BaseException))}
+        result["trivial"] = {
+            **figures([p.seconds for r in runs if not isinstance(r, BaseException) for p in r]),
+            "failed_sessions": len(failures),
+            "memory_growth_mb": round(max(trivial.samples) - idle),
+            "page_runs": sum(len(r) for r in runs if not isinstance(r, BaseException)),
+        }
     finally:
         trivial.stop()
 
@@ -315,13 +363,15 @@ def run(sessions: int, activities: int, workdir: Path, upload_rows: int = 2000, 
             # cold: a fresh server; warm: the same links again, answers cached; upload: the same links while one
             # more person uploads a partner file in Chromium (which clears the caches when it lands) and two more
             # open the links in Chromium
-            expected = {f: [before_numbers[f]] + ([after_numbers[f]] if name == "upload" else [])
-                        for f in before_numbers}
+            expected = {
+                f: [before_numbers[f]] + ([after_numbers[f]] if name == "upload" else []) for f in before_numbers
+            }
             started = time.perf_counter()
             if name == "upload":
                 result["chromium_alone"] = asyncio.run(chromium_alone(dashboard.url, viewer_queries[0]))
-                runs, seen, uploaded, seconds = asyncio.run(wave_with_chromium(dashboard.url, plans, viewer_queries,
-                                                                               upload))
+                runs, seen, uploaded, seconds = asyncio.run(
+                    wave_with_chromium(dashboard.url, plans, viewer_queries, upload)
+                )
             else:
                 runs = asyncio.run(wave(dashboard.url, plans))
                 seconds = time.perf_counter() - started
@@ -329,8 +379,9 @@ def run(sessions: int, activities: int, workdir: Path, upload_rows: int = 2000, 
             result[name]["wave_s"] = round(seconds, 2)
             if name == "upload":
                 result[name]["chromium"] = viewer_figures(seen, viewer_filters, expected)
-                result[name]["partner_upload"] = ({"error": repr(uploaded)[:300]}
-                                                  if isinstance(uploaded, BaseException) else uploaded)
+                result[name]["partner_upload"] = (
+                    {"error": repr(uploaded)[:300]} if isinstance(uploaded, BaseException) else uploaded
+                )
         result["dashboard_memory_growth_mb"] = round(max(dashboard.samples) - idle)
         result["dashboard_idle_mb"] = round(idle)
     finally:
@@ -339,7 +390,9 @@ def run(sessions: int, activities: int, workdir: Path, upload_rows: int = 2000, 
     try:  # the upload landed whole, once, in the server's own file
         result["upload_landed_rows"] = con.execute(
             "SELECT count(*) FROM activities a JOIN partners p USING (partner_id) WHERE p.name = ? AND "
-            "a.replaced_by_upload IS NULL", [UPLOAD_PARTNER]).fetchall()[0][0]
+            "a.replaced_by_upload IS NULL",
+            [UPLOAD_PARTNER],
+        ).fetchall()[0][0]
     finally:
         con.close()
     result["targets"] = targets(result)
@@ -353,33 +406,57 @@ def targets(result: dict) -> list[dict]:
     rows = []
     for page, _ in PAGES:
         warm, cold = result["warm"][page]["p95_s"], result["cold"][page]["p95_s"]
-        rows.append({"target": f"{page}: warm P95 / yardstick P95", "ratio": round(warm / floor, 2),
-                     "limit": TARGET_WARM, "met": warm <= TARGET_WARM * floor})
-        rows.append({"target": f"{page}: cold P95 / warm P95", "ratio": round(cold / warm, 2), "limit": TARGET_COLD,
-                     "met": cold <= TARGET_COLD * warm})
+        rows.append(
+            {
+                "target": f"{page}: warm P95 / yardstick P95",
+                "ratio": round(warm / floor, 2),
+                "limit": TARGET_WARM,
+                "met": warm <= TARGET_WARM * floor,
+            }
+        )
+        rows.append(
+            {
+                "target": f"{page}: cold P95 / warm P95",
+                "ratio": round(cold / warm, 2),
+                "limit": TARGET_COLD,
+                "met": cold <= TARGET_COLD * warm,
+            }
+        )
     return rows
 
 
 def report(result: dict) -> str:
     """The run as a table: P50 / P95 per page and wave, the targets with their ratios, memory."""
     waves = [w for w in ("cold", "warm", "upload") if w in result]
-    lines = [f"{result['sessions']} sessions at once, {result['activities']:,} activities, {result['cpus']} CPUs",
-             "", f"{'page':<22}" + "".join(f"{w + ' P50 / P95 s':>22}" for w in waves)]
+    lines = [
+        f"{result['sessions']} sessions at once, {result['activities']:,} activities, {result['cpus']} CPUs",
+        "",
+        f"{'page':<22}" + "".join(f"{w + ' P50 / P95 s':>22}" for w in waves),
+    ]
     trivial = result["trivial"]
     lines.append(f"{'yardstick (px page)':<22}" + f"{trivial['p50_s']:>14.2f} / {trivial['p95_s']:.2f}")
     for page, _ in PAGES:
-        lines.append(f"{page:<22}" + "".join(f"{result[w][page]['p50_s']:>14.2f} / {result[w][page]['p95_s']:<5.2f}"
-                                             for w in waves))
+        lines.append(
+            f"{page:<22}"
+            + "".join(f"{result[w][page]['p50_s']:>14.2f} / {result[w][page]['p95_s']:<5.2f}" for w in waves)
+        )
     lines += ["", f"{'target':<40}{'ratio':>8}{'limit':>8}  result"]
     for target in result["targets"]:
-        lines.append(f"{target['target']:<40}{target['ratio']:>8.2f}{target['limit']:>8.1f}  "
-                     + ("met" if target["met"] else "NOT MET"))
+        lines.append(
+            f"{target['target']:<40}{target['ratio']:>8.2f}{target['limit']:>8.1f}  "
+            + ("met" if target["met"] else "NOT MET")
+        )
     met = sum(target["met"] for target in result["targets"])
-    lines += [f"{met} of {len(result['targets'])} targets met", "",
-              f"memory: dashboard idle {result['dashboard_idle_mb']} MB, +{result['dashboard_memory_growth_mb']} MB "
-              f"at the peak of the waves; yardstick server +{trivial['memory_growth_mb']} MB",
-              "failed sessions: " + ", ".join(f"{w} {result[w]['failed_sessions']}" for w in waves)
-              + "; wrong numbers: " + ", ".join(f"{w} {result[w]['sessions_with_wrong_numbers']}" for w in waves)]
+    lines += [
+        f"{met} of {len(result['targets'])} targets met",
+        "",
+        f"memory: dashboard idle {result['dashboard_idle_mb']} MB, +{result['dashboard_memory_growth_mb']} MB "
+        f"at the peak of the waves; yardstick server +{trivial['memory_growth_mb']} MB",
+        "failed sessions: "
+        + ", ".join(f"{w} {result[w]['failed_sessions']}" for w in waves)
+        + "; wrong numbers: "
+        + ", ".join(f"{w} {result[w]['sessions_with_wrong_numbers']}" for w in waves),
+    ]
     return "\n".join(lines)
 
 
@@ -400,11 +477,17 @@ def main() -> int:
     print(json.dumps(result, indent=2))
     print()
     print(report(result))
-    ok = all(result[w]["failed_sessions"] == 0 and result[w]["sessions_with_wrong_numbers"] == 0
-             and result[w].get("chromium", {}).get("failed", 0) == 0 for w in ("cold", "warm", "upload")
-             if w in result) \
-        and result["trivial"]["failed_sessions"] == 0 \
+    ok = (
+        all(
+            result[w]["failed_sessions"] == 0
+            and result[w]["sessions_with_wrong_numbers"] == 0
+            and result[w].get("chromium", {}).get("failed", 0) == 0
+            for w in ("cold", "warm", "upload")
+            if w in result
+        )
+        and result["trivial"]["failed_sessions"] == 0
         and (args.no_chromium or result["upload_landed_rows"] == args.upload_rows)
+    )
     if not ok:
         return 1
     return 0 if all(row["met"] for row in result["targets"]) else 3  # every session right, but a target missed

@@ -37,8 +37,9 @@ class StreamlitSession:
         self.socket = None
 
     async def __aenter__(self) -> "StreamlitSession":
-        self.socket = await websockets.connect(self.url, subprotocols=["streamlit"], max_size=None,
-                                               open_timeout=120, ping_interval=None)
+        self.socket = await websockets.connect(
+            self.url, subprotocols=["streamlit"], max_size=None, open_timeout=120, ping_interval=None
+        )
         return self
 
     async def __aexit__(self, *exc) -> None:

@@ -24,8 +24,9 @@ def every_table(path) -> dict[str, list[tuple]]:
     """Every base table's rows as Python values, sorted by all columns, for a row-by-row comparison."""
     con = db.connect(path, read_only=True)
     try:
-        return {table: con.execute(f'SELECT * FROM "{table}" ORDER BY ALL').fetchall()
-                for table in backup.base_tables(con)}
+        return {
+            table: con.execute(f'SELECT * FROM "{table}" ORDER BY ALL').fetchall() for table in backup.base_tables(con)
+        }
     finally:
         con.close()
 
@@ -150,8 +151,9 @@ def test_restore_is_refused_while_another_program_holds_the_database(demo_db_cop
     con = db.connect(demo_db_copy)
     backup.write_backup(con, tmp_path / "backup")
     con.close()
-    holder = subprocess.Popen([sys.executable, "-c", HOLD_DATABASE, str(demo_db_copy), "60"],
-                              stdout=subprocess.PIPE, text=True)
+    holder = subprocess.Popen(
+        [sys.executable, "-c", HOLD_DATABASE, str(demo_db_copy), "60"], stdout=subprocess.PIPE, text=True
+    )
     try:
         assert holder.stdout.readline().strip() == "holding"
         report = backup.restore_backup(tmp_path / "backup", demo_db_copy)
@@ -175,9 +177,14 @@ def test_backup_command_asks_the_running_dashboard_when_it_holds_the_file(demo_d
     watcher = threading.Thread(target=dashboard)
     watcher.start()
     try:
-        done = subprocess.run([sys.executable, "-m", "strategy", "--db", str(demo_db_copy), "backup",
-                               str(tmp_path / "while-running")], cwd=PROJECT_ROOT, capture_output=True, text=True,
-                              timeout=120, env={**os.environ, "STRATEGY_DB": str(demo_db_copy)})
+        done = subprocess.run(
+            [sys.executable, "-m", "strategy", "--db", str(demo_db_copy), "backup", str(tmp_path / "while-running")],
+            cwd=PROJECT_ROOT,
+            capture_output=True,
+            text=True,
+            timeout=120,
+            env={**os.environ, "STRATEGY_DB": str(demo_db_copy)},
+        )
     finally:
         stop.set()
         watcher.join()
@@ -194,10 +201,20 @@ def test_restore_command_reports_success_and_leaves_a_working_database(demo_db_c
     backup.write_backup(con, tmp_path / "backup")
     con.close()
     target = tmp_path / "fresh.duckdb"
-    done = subprocess.run([sys.executable, "-m", "strategy", "--db", str(target), "restore", str(tmp_path / "backup")],
-                          cwd=PROJECT_ROOT, capture_output=True, text=True, timeout=120)
+    done = subprocess.run(
+        [sys.executable, "-m", "strategy", "--db", str(target), "restore", str(tmp_path / "backup")],
+        cwd=PROJECT_ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert done.returncode == 0, done.stderr
     assert "matches the manifest" in done.stdout
-    health = subprocess.run([sys.executable, "-m", "strategy", "--db", str(target), "health", "--json"],
-                            cwd=PROJECT_ROOT, capture_output=True, text=True, timeout=60)
+    health = subprocess.run(
+        [sys.executable, "-m", "strategy", "--db", str(target), "health", "--json"],
+        cwd=PROJECT_ROOT,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
     assert health.returncode == 0 and json.loads(health.stdout)["current_activities"] == DEMO_CURRENT_ACTIVITIES

@@ -48,8 +48,10 @@ def site_for_test(app_port: int, https_port: int, certificate: Path, key: Path) 
     replacements = [
         (r"server 127\.0\.0\.1:8501;", f"server 127.0.0.1:{app_port};"),
         (r"\n    listen 80;\n    listen \[::\]:80;\n", "\n    listen 127.0.0.1:" + str(free_port()) + ";\n"),
-        (r"\n    listen 443 ssl http2;\n    listen \[::\]:443 ssl http2;\n",
-         f"\n    listen 127.0.0.1:{https_port} ssl http2;\n"),
+        (
+            r"\n    listen 443 ssl http2;\n    listen \[::\]:443 ssl http2;\n",
+            f"\n    listen 127.0.0.1:{https_port} ssl http2;\n",
+        ),
         (r"ssl_certificate     \S+;", f"ssl_certificate     {certificate};"),
         (r"ssl_certificate_key \S+;", f"ssl_certificate_key {key};"),
     ]
@@ -95,8 +97,10 @@ def proxied(provider, signin_db, tmp_path_factory, test_output):  # noqa: F811
     the https base URL."""
     nginx = nginx_binary()
     if nginx is None:
-        pytest.skip("nginx is not installed: run scripts/install_system_packages.sh as root "
-                    "(or apt-get install nginx-light) to run the reverse-proxy test")
+        pytest.skip(
+            "nginx is not installed: run scripts/install_system_packages.sh as root "
+            "(or apt-get install nginx-light) to run the reverse-proxy test"
+        )
     if shutil.which("openssl") is None:
         pytest.skip("openssl is not installed, so the test cannot make its TLS certificate: apt-get install openssl")
     folder = tmp_path_factory.mktemp("nginx")
@@ -104,9 +108,29 @@ def proxied(provider, signin_db, tmp_path_factory, test_output):  # noqa: F811
     url = f"https://127.0.0.1:{https_port}"
 
     certificate, key = folder / "cert.pem", folder / "key.pem"
-    subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2", "-subj",
-                    "/CN=127.0.0.1", "-addext", "subjectAltName=IP:127.0.0.1", "-keyout", str(key),
-                    "-out", str(certificate)], check=True, capture_output=True, timeout=60)
+    subprocess.run(
+        [
+            "openssl",
+            "req",
+            "-x509",
+            "-newkey",
+            "rsa:2048",
+            "-nodes",
+            "-days",
+            "2",
+            "-subj",
+            "/CN=127.0.0.1",
+            "-addext",
+            "subjectAltName=IP:127.0.0.1",
+            "-keyout",
+            str(key),
+            "-out",
+            str(certificate),
+        ],
+        check=True,
+        capture_output=True,
+        timeout=60,
+    )
 
     secrets_file = folder / "secrets.toml"
     secrets_file.write_text(f"""[auth]
@@ -120,10 +144,30 @@ server_metadata_url = "{provider}/.well-known/openid-configuration"
     env.pop("STRATEGY_AUTH", None)
     app_log = test_output / "serve-behind-nginx.log"
     app = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", "serve.py", "--server.headless", "true",
-         "--server.port", str(app_port), "--server.address", "127.0.0.1", "--browser.gatherUsageStats", "false",
-         "--server.fileWatcherType", "none", "--secrets.files", str(secrets_file)],
-        cwd=PROJECT_ROOT, env=env, stdout=app_log.open("wb"), stderr=subprocess.STDOUT)
+        [
+            sys.executable,
+            "-m",
+            "streamlit",
+            "run",
+            "serve.py",
+            "--server.headless",
+            "true",
+            "--server.port",
+            str(app_port),
+            "--server.address",
+            "127.0.0.1",
+            "--browser.gatherUsageStats",
+            "false",
+            "--server.fileWatcherType",
+            "none",
+            "--secrets.files",
+            str(secrets_file),
+        ],
+        cwd=PROJECT_ROOT,
+        env=env,
+        stdout=app_log.open("wb"),
+        stderr=subprocess.STDOUT,
+    )
 
     prefix = folder / "prefix"
     for sub in ("logs", "client_body", "proxy"):
@@ -133,29 +177,34 @@ server_metadata_url = "{provider}/.well-known/openid-configuration"
     user = "user root root;\n" if os.geteuid() == 0 else ""
     conf.write_text(f"""{user}daemon off;
 worker_processes 1;
-pid {prefix / 'nginx.pid'};
-error_log {prefix / 'logs' / 'error.log'} info;
+pid {prefix / "nginx.pid"};
+error_log {prefix / "logs" / "error.log"} info;
 events {{ worker_connections 64; }}
 http {{
-    access_log {prefix / 'logs' / 'access.log'};
-    client_body_temp_path {prefix / 'client_body'};
-    proxy_temp_path {prefix / 'proxy'};
-    fastcgi_temp_path {prefix / 'proxy'};
-    uwsgi_temp_path {prefix / 'proxy'};
-    scgi_temp_path {prefix / 'proxy'};
-    include {folder / 'site.conf'};
+    access_log {prefix / "logs" / "access.log"};
+    client_body_temp_path {prefix / "client_body"};
+    proxy_temp_path {prefix / "proxy"};
+    fastcgi_temp_path {prefix / "proxy"};
+    uwsgi_temp_path {prefix / "proxy"};
+    scgi_temp_path {prefix / "proxy"};
+    include {folder / "site.conf"};
 }}
 """)
     (folder / "site.conf").write_text(site_for_test(app_port, https_port, certificate, key))
-    checked = subprocess.run([nginx, "-t", "-p", str(prefix), "-c", str(conf)], capture_output=True, text=True,
-                             timeout=30)
+    checked = subprocess.run(
+        [nginx, "-t", "-p", str(prefix), "-c", str(conf)], capture_output=True, text=True, timeout=30
+    )
     assert checked.returncode == 0, f"nginx -t refused the shipped site: {checked.stderr}"
     nginx_log = test_output / "nginx-behind.log"
-    proxy = subprocess.Popen([nginx, "-p", str(prefix), "-c", str(conf)], stdout=nginx_log.open("wb"),
-                             stderr=subprocess.STDOUT)
+    proxy = subprocess.Popen(
+        [nginx, "-p", str(prefix), "-c", str(conf)], stdout=nginx_log.open("wb"), stderr=subprocess.STDOUT
+    )
     try:
-        wait_until(lambda: urllib.request.urlopen(f"http://127.0.0.1:{app_port}/healthz", timeout=2).status == 200,
-                   "serve.py", app_log)
+        wait_until(
+            lambda: urllib.request.urlopen(f"http://127.0.0.1:{app_port}/healthz", timeout=2).status == 200,
+            "serve.py",
+            app_log,
+        )
         wait_until(lambda: https_get(url + "/_stcore/health")[0] == 200, "nginx", prefix / "logs" / "error.log")
         yield url
     finally:
@@ -183,8 +232,9 @@ def large_activity_file(rows: int, description_chars: int) -> bytes:
     writer.writerow(["activity_id", "title", "sector", "places", "aims", "start_date", "description"])
     for number in range(1, rows + 1):
         description = (f"Led walk {number} for people with long-term conditions. " * 200)[:description_chars]
-        writer.writerow([f"MCT-N{number}", f"Mansfield health walk {number}", "Sport", "Mansfield", "A1",
-                         "2025-04-01", description])
+        writer.writerow(
+            [f"MCT-N{number}", f"Mansfield health walk {number}", "Sport", "Mansfield", "A1", "2025-04-01", description]
+        )
     return text.getvalue().encode()
 
 
@@ -195,7 +245,8 @@ def test_healthz_answers_through_the_proxy_over_https(proxied):
 
 
 def test_a_partner_signs_in_through_the_proxy_and_uploads_a_file_over_nginxs_default_limit(
-        proxied, provider, visitor, test_output):  # noqa: F811
+    proxied, provider, visitor, test_output
+):  # noqa: F811
     with visitor.expect_websocket() as stream:
         visitor.goto(proxied + "/")
     assert stream.value.url == proxied.replace("https://", "wss://") + "/_stcore/stream"
@@ -214,7 +265,8 @@ def test_a_partner_signs_in_through_the_proxy_and_uploads_a_file_over_nginxs_def
     visitor.goto(proxied + "/Upload")
     wait_for_app(visitor)
     visitor.locator("[data-testid=stFileUploader] input[type=file]").set_input_files(
-        files=[{"name": "large.csv", "mimeType": "text/csv", "buffer": data}])
+        files=[{"name": "large.csv", "mimeType": "text/csv", "buffer": data}]
+    )
     wait_for_app(visitor)
     visitor.get_by_role("button", name="Load 120 activities").click()
     visitor.get_by_text("See them in the Alignment heatmap").wait_for()

@@ -27,29 +27,65 @@ def test_init_demo_builds_a_database_and_says_what_it_did(tmp_path):
 
 
 def test_heatmap_json_has_the_same_numbers_as_the_page(demo_db_file, demo_con, framework, capsys):
-    assert main(["--db", str(demo_db_file), "heatmap", "--place", "Mansfield", "--rows", "aim", "--cols", "way",
-                 "--measure", "investment", "--json"]) == 0
+    assert (
+        main(
+            [
+                "--db",
+                str(demo_db_file),
+                "heatmap",
+                "--place",
+                "Mansfield",
+                "--rows",
+                "aim",
+                "--cols",
+                "way",
+                "--measure",
+                "investment",
+                "--json",
+            ]
+        )
+        == 0
+    )
     printed = json.loads(capsys.readouterr().out)
     page = analysis.heatmap(demo_con, framework, Filters(places=("E07000174",)), "aim", "way")
     assert len(printed["cells"]) == 30
-    assert {(c["row"], c["column"]): c["activities"] for c in printed["cells"]} == \
-        {(r.row_code, r.column_code): r.activities for r in page.itertuples()}
+    assert {(c["row"], c["column"]): c["activities"] for c in printed["cells"]} == {
+        (r.row_code, r.column_code): r.activities for r in page.itertuples()
+    }
     assert sum(c["value"] for c in printed["cells"]) == pytest.approx(page.investment.sum())
 
 
 def test_filters_accept_names_codes_and_counties(demo_db_file, capsys):
-    assert main(["--db", str(demo_db_file), "heatmap", "--place", "Nottinghamshire", "--sector", "Sport",
-                 "--aim", "2", "--json"]) == 0
+    assert (
+        main(
+            [
+                "--db",
+                str(demo_db_file),
+                "heatmap",
+                "--place",
+                "Nottinghamshire",
+                "--sector",
+                "Sport",
+                "--aim",
+                "2",
+                "--json",
+            ]
+        )
+        == 0
+    )
     printed = json.loads(capsys.readouterr().out)
     assert printed["filters"] == "Places: Nottinghamshire; Sectors: Sport; Aims: A2 Enabling children and young people"
 
 
-@pytest.mark.parametrize("args, message", [
-    (["heatmap", "--place", "Narnia"], "not a place of the partnership"),
-    (["heatmap", "--aim", "A9"], "--aim 'A9' is not known"),
-    (["heatmap", "--from", "31/12/2025"], "write it as YYYY-MM-DD"),
-    (["export", "out.pdf"], "must end in .csv or .xlsx"),
-])
+@pytest.mark.parametrize(
+    "args, message",
+    [
+        (["heatmap", "--place", "Narnia"], "not a place of the partnership"),
+        (["heatmap", "--aim", "A9"], "--aim 'A9' is not known"),
+        (["heatmap", "--from", "31/12/2025"], "write it as YYYY-MM-DD"),
+        (["export", "out.pdf"], "must end in .csv or .xlsx"),
+    ],
+)
 def test_usage_mistakes_exit_2_with_a_message_that_says_what_to_change(demo_db_file, capsys, args, message):
     assert main(["--db", str(demo_db_file), *args]) == 2
     assert message in capsys.readouterr().err

@@ -42,10 +42,26 @@ def dashboard(databases, tmp_path):
     port = free_port()
     log = (tmp_path / "serve.log").open("wb")
     process = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", "serve.py", "--server.headless", "true", "--server.port",
-         str(port), "--server.address", "127.0.0.1", "--browser.gatherUsageStats", "false"],
-        cwd=PROJECT_ROOT, env={**os.environ, "STRATEGY_DB": str(served), "STRATEGY_MODE": "local"}, stdout=log,
-        stderr=subprocess.STDOUT)
+        [
+            sys.executable,
+            "-m",
+            "streamlit",
+            "run",
+            "serve.py",
+            "--server.headless",
+            "true",
+            "--server.port",
+            str(port),
+            "--server.address",
+            "127.0.0.1",
+            "--browser.gatherUsageStats",
+            "false",
+        ],
+        cwd=PROJECT_ROOT,
+        env={**os.environ, "STRATEGY_DB": str(served), "STRATEGY_MODE": "local"},
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
     deadline = time.time() + 90
     while time.time() < deadline:
         try:
@@ -69,9 +85,14 @@ def dashboard(databases, tmp_path):
 
 def cli(database: Path, *argv: str, cwd: Path) -> subprocess.CompletedProcess:
     """python -m strategy --db DATABASE ARGV..., typed in the folder cwd (relative file names are relative to it)."""
-    return subprocess.run([sys.executable, "-m", "strategy", "--db", str(database), *argv], cwd=cwd,
-                          env={**os.environ, "PYTHONPATH": str(PROJECT_ROOT), "STRATEGY_MODE": "local"},
-                          capture_output=True, text=True, timeout=300)
+    return subprocess.run(
+        [sys.executable, "-m", "strategy", "--db", str(database), *argv],
+        cwd=cwd,
+        env={**os.environ, "PYTHONPATH": str(PROJECT_ROOT), "STRATEGY_MODE": "local"},
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
 
 
 def as_json(done: subprocess.CompletedProcess):
@@ -95,14 +116,21 @@ def test_every_command_works_while_the_dashboard_holds_the_file(dashboard, datab
         duckdb.connect(str(served), read_only=True)
 
     # Read-only commands give the same answers as on an identical file with no dashboard running.
-    for argv in (["heatmap", "--json", "--place", "Mansfield"], ["heatmap", "--json", "--measure", "investment"],
-                 ["indicators", "--json", "--indicator", "93015"], ["uploads", "--json"], ["users", "list", "--json"],
-                 ["partners", "list", "--json"]):
+    for argv in (
+        ["heatmap", "--json", "--place", "Mansfield"],
+        ["heatmap", "--json", "--measure", "investment"],
+        ["indicators", "--json", "--indicator", "93015"],
+        ["uploads", "--json"],
+        ["users", "list", "--json"],
+        ["partners", "list", "--json"],
+    ):
         beside, without = cli(served, *argv, cwd=work), cli(alone, *argv, cwd=work)
         assert HANDED in beside.stderr and HANDED not in without.stderr
         assert as_json(beside) == as_json(without), argv
-    health_beside, health_alone = as_json(cli(served, "health", "--json", cwd=work)), \
-        as_json(cli(alone, "health", "--json", cwd=work))
+    health_beside, health_alone = (
+        as_json(cli(served, "health", "--json", cwd=work)),
+        as_json(cli(alone, "health", "--json", cwd=work)),
+    )
     for report in (health_beside, health_alone):
         report.pop("query_ms")  # how long the query took differs; every figure and the message must not
     assert health_beside["status"] == "ok" and health_beside == health_alone
@@ -131,8 +159,10 @@ def test_every_command_works_while_the_dashboard_holds_the_file(dashboard, datab
     assert current_activities(served, work) == before
 
     # import indicators: the same report as without a dashboard.
-    reports = [as_json(cli(database, "import", "indicators", str(FINGERTIPS), "--json", cwd=work))
-               for database in (served, alone)]
+    reports = [
+        as_json(cli(database, "import", "indicators", str(FINGERTIPS), "--json", cwd=work))
+        for database in (served, alone)
+    ]
     assert reports[0]["status"] == reports[1]["status"] == "loaded"
     for report in reports:
         report.pop("upload_id")  # the served copy has had one more upload (the activities above)
@@ -149,8 +179,10 @@ def test_every_command_works_while_the_dashboard_holds_the_file(dashboard, datab
     assert any(name.startswith("ppt/slides/slide") for name in zipfile.ZipFile(work / "pack.pptx").namelist())
 
     # A viewer is refused exactly as without a dashboard: same message and status, no file, an audit row.
-    refusals = [cli(database, "--as", "viewer@example.org", "export", f"viewer-{database.parent.name}.csv",
-                    cwd=work) for database in (served, alone)]
+    refusals = [
+        cli(database, "--as", "viewer@example.org", "export", f"viewer-{database.parent.name}.csv", cwd=work)
+        for database in (served, alone)
+    ]
     assert refusals[0].returncode == refusals[1].returncode == 1
     assert refusals[0].stderr.replace(HANDED, "").splitlines()[-1] == refusals[1].stderr.splitlines()[-1]
     assert not list(work.glob("viewer-*.csv"))

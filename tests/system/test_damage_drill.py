@@ -37,16 +37,23 @@ os._exit(0)
 
 
 def strategy_command(database, *arguments) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "strategy", "--db", str(database), *arguments], cwd=PROJECT_ROOT,
-                          capture_output=True, text=True, timeout=180,
-                          env={**os.environ, "STRATEGY_DB": str(database)})
+    return subprocess.run(
+        [sys.executable, "-m", "strategy", "--db", str(database), *arguments],
+        cwd=PROJECT_ROOT,
+        capture_output=True,
+        text=True,
+        timeout=180,
+        env={**os.environ, "STRATEGY_DB": str(database)},
+    )
 
 
 def every_table(path) -> dict[str, list[tuple]]:
     con = db.connect(path, read_only=True)
     try:
-        return {table: con.execute(f'SELECT * FROM "{table}" ORDER BY ALL').fetchall()  # names from the catalogue
-                for table in backup.base_tables(con)}
+        return {
+            table: con.execute(f'SELECT * FROM "{table}" ORDER BY ALL').fetchall()  # names from the catalogue
+            for table in backup.base_tables(con)
+        }
     finally:
         con.close()
 
@@ -86,13 +93,21 @@ def missing_file_with_its_log_left(database):
     database.unlink()
 
 
-DAMAGE = {"wal that cannot be replayed": wal_that_cannot_be_replayed, "truncated file": truncated,
-          "random bytes": random_bytes, "missing file": missing,
-          "missing file with its log left": missing_file_with_its_log_left}
+DAMAGE = {
+    "wal that cannot be replayed": wal_that_cannot_be_replayed,
+    "truncated file": truncated,
+    "random bytes": random_bytes,
+    "missing file": missing,
+    "missing file with its log left": missing_file_with_its_log_left,
+}
 # What the health command and the page say for each (docs/operations.md, the table under *Restoring*).
-SAYS = {"wal that cannot be replayed": "Failure while replaying WAL file", "truncated file": "it has been truncated",
-        "random bytes": "checksum", "missing file": "There is no database",
-        "missing file with its log left": "There is no database"}
+SAYS = {
+    "wal that cannot be replayed": "Failure while replaying WAL file",
+    "truncated file": "it has been truncated",
+    "random bytes": "checksum",
+    "missing file": "There is no database",
+    "missing file with its log left": "There is no database",
+}
 
 
 @pytest.mark.parametrize("damage", list(DAMAGE))
@@ -133,8 +148,11 @@ def test_the_documented_repair_works_on_real_damage(damage, demo_db_file, tmp_pa
     assert "Traceback" not in restored.stdout + restored.stderr
 
     # the damaged files are kept, byte for byte, in one dated folder beside the database
-    set_aside = [folder for folder in database.parent.iterdir() if folder.is_dir()
-                 and folder.name.startswith("damaged-before-restore-")]
+    set_aside = [
+        folder
+        for folder in database.parent.iterdir()
+        if folder.is_dir() and folder.name.startswith("damaged-before-restore-")
+    ]
     if damaged_files:
         assert len(set_aside) == 1 and str(set_aside[0]) in restored.stdout
         assert {path.name: sha256(path) for path in set_aside[0].iterdir()} == damaged_files
@@ -167,8 +185,9 @@ def test_a_damaged_block_met_mid_page_shows_the_maintenance_message(open_page, d
     shutil.copy(demo_db_file, database)
 
     def damaged(*args, **kwargs):
-        raise duckdb.IOException("Corrupt database file: computed checksum 1 does not match stored checksum 2 in "
-                                 "block at location 3158016")
+        raise duckdb.IOException(
+            "Corrupt database file: computed checksum 1 does not match stored checksum 2 in block at location 3158016"
+        )
 
     st.cache_data.clear()
     monkeypatch.setattr(analysis, "headline_totals", damaged)

@@ -31,8 +31,9 @@ def files(tmp_path_factory):
     made = {}
     for rows in (20_000, 50_000):
         made[rows] = folder / f"partner-{rows}.csv"
-        made[rows].write_bytes(csv_bytes([row(activity_id=f"F-{i}", places="All" if i % 2 else "Gedling")
-                                          for i in range(rows)]))
+        made[rows].write_bytes(
+            csv_bytes([row(activity_id=f"F-{i}", places="All" if i % 2 else "Gedling") for i in range(rows)])
+        )
     return made
 
 
@@ -41,26 +42,48 @@ def import_with_file_size_limit(database, upload, limit: int, *options: str) -> 
         signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
         resource.setrlimit(resource.RLIMIT_FSIZE, (limit, limit))
 
-    return subprocess.run([sys.executable, "-m", "strategy", "--db", str(database), "import", "activities",
-                           str(upload), "--partner", PARTNER, *options], cwd=PROJECT_ROOT, capture_output=True,
-                          text=True, preexec_fn=limited, timeout=120)
+    return subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "strategy",
+            "--db",
+            str(database),
+            "import",
+            "activities",
+            str(upload),
+            "--partner",
+            PARTNER,
+            *options,
+        ],
+        cwd=PROJECT_ROOT,
+        capture_output=True,
+        text=True,
+        preexec_fn=limited,
+        timeout=120,
+    )
 
 
 def holds_none_of_the_upload(database, before: dict) -> bool:
     con = db.connect(database)  # opens read-write: the write-ahead log, if any, is replayed
     try:
-        partner_rows = con.execute("SELECT count(*) FROM activities a JOIN partners p USING (partner_id) "
-                                   "WHERE p.name = ?", [PARTNER]).fetchall()[0][0]
+        partner_rows = con.execute(
+            "SELECT count(*) FROM activities a JOIN partners p USING (partner_id) WHERE p.name = ?", [PARTNER]
+        ).fetchall()[0][0]
         return partner_rows == 0 and db.table_counts(con) == before
     finally:
         con.close()
 
 
-@pytest.mark.parametrize("rows, limit, failed_write", [
-    (20_000, 1 * MB, "[Errno 27]"),  # the upload's temporary copy (Python's own write)
-    (20_000, 3 * MB, "Could not write file"),  # a small upload: DuckDB's write-ahead log or file, at COMMIT
-    (50_000, None, "Could not write file"),  # a larger one: the database file growing past its size + 0.5 MB
-], ids=["temporary copy", "small upload", "large upload"])
+@pytest.mark.parametrize(
+    "rows, limit, failed_write",
+    [
+        (20_000, 1 * MB, "[Errno 27]"),  # the upload's temporary copy (Python's own write)
+        (20_000, 3 * MB, "Could not write file"),  # a small upload: DuckDB's write-ahead log or file, at COMMIT
+        (50_000, None, "Could not write file"),  # a larger one: the database file growing past its size + 0.5 MB
+    ],
+    ids=["temporary copy", "small upload", "large upload"],
+)
 def test_a_full_disk_refuses_the_import_cleanly(files, demo_db_copy, rows, limit, failed_write):
     before = db.table_counts(db.connect(demo_db_copy, read_only=True))
     limit = limit or demo_db_copy.stat().st_size + MB // 2
@@ -81,6 +104,20 @@ def test_the_message_is_plain_text_without_json(files, demo_db_copy):
     assert "Traceback" not in finished.stderr
     assert finished.stdout.startswith("The server could not write the change (its disk is full")
     # and once there is room, the same file loads
-    again = subprocess.run([sys.executable, "-m", "strategy", "--db", str(demo_db_copy), "import", "activities",
-                            str(files[20_000]), "--partner", PARTNER], cwd=PROJECT_ROOT, capture_output=True)
+    again = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "strategy",
+            "--db",
+            str(demo_db_copy),
+            "import",
+            "activities",
+            str(files[20_000]),
+            "--partner",
+            PARTNER,
+        ],
+        cwd=PROJECT_ROOT,
+        capture_output=True,
+    )
     assert again.returncode == 0, again.stderr

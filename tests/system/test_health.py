@@ -55,8 +55,14 @@ def test_health_fails_when_the_schema_is_older_than_the_code(demo_db_copy):
 
 def test_health_command_exit_status(demo_db_copy, tmp_path):
     def run(path):
-        return subprocess.run([sys.executable, "-m", "strategy", "--db", str(path), "health", "--json"],
-                              cwd=PROJECT_ROOT, capture_output=True, text=True, timeout=60)
+        return subprocess.run(
+            [sys.executable, "-m", "strategy", "--db", str(path), "health", "--json"],
+            cwd=PROJECT_ROOT,
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
+
     healthy = run(demo_db_copy)
     assert healthy.returncode == 0 and json.loads(healthy.stdout)["status"] == "ok"
     broken = tmp_path / "broken.duckdb"
@@ -79,10 +85,26 @@ def served(demo_db_copy, tmp_path):
     port = free_port()
     log = (tmp_path / "serve.log").open("wb")
     process = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", "serve.py", "--server.headless", "true", "--server.port",
-         str(port), "--server.address", "127.0.0.1", "--browser.gatherUsageStats", "false"],
-        cwd=PROJECT_ROOT, env={**__import__("os").environ, "STRATEGY_DB": str(demo_db_copy)}, stdout=log,
-        stderr=subprocess.STDOUT)
+        [
+            sys.executable,
+            "-m",
+            "streamlit",
+            "run",
+            "serve.py",
+            "--server.headless",
+            "true",
+            "--server.port",
+            str(port),
+            "--server.address",
+            "127.0.0.1",
+            "--browser.gatherUsageStats",
+            "false",
+        ],
+        cwd=PROJECT_ROOT,
+        env={**__import__("os").environ, "STRATEGY_DB": str(demo_db_copy)},
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
     url = f"http://127.0.0.1:{port}"
     deadline = time.time() + 60
     while time.time() < deadline:
@@ -114,11 +136,21 @@ def test_healthz_answers_from_the_running_dashboard_and_follows_the_file(served,
     status, body = get(served + "/healthz")
     assert status == 200 and body == {"status": "ok"}
 
-    cli = subprocess.run([sys.executable, "-m", "strategy", "health", "--url", served], cwd=PROJECT_ROOT,
-                         capture_output=True, text=True, timeout=60)
+    cli = subprocess.run(
+        [sys.executable, "-m", "strategy", "health", "--url", served],
+        cwd=PROJECT_ROOT,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
     assert cli.returncode == 0 and cli.stdout.startswith("ok")
-    on_file = subprocess.run([sys.executable, "-m", "strategy", "--db", str(good), "health"], cwd=PROJECT_ROOT,
-                             capture_output=True, text=True, timeout=60)
+    on_file = subprocess.run(
+        [sys.executable, "-m", "strategy", "--db", str(good), "health"],
+        cwd=PROJECT_ROOT,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
     assert f"{DEMO_CURRENT_ACTIVITIES:,} current activities" in on_file.stdout  # the administrator's own check
 
 

@@ -20,10 +20,25 @@ OTHER = "Derby County Community Trust"
 # table fails here).
 EXPECTED = {
     "viewer": {"read"},
-    "partner": {"read", "import_activities", "rollback_activities", "edit_learning", "see_round_status",
-                "see_partner_fit"},
-    "analyst": {"read", "import_indicators", "export", "edit_learning", "manage_rounds", "see_round_status",
-                "record_decisions", "save_scenarios", "see_partner_fit"},
+    "partner": {
+        "read",
+        "import_activities",
+        "rollback_activities",
+        "edit_learning",
+        "see_round_status",
+        "see_partner_fit",
+    },
+    "analyst": {
+        "read",
+        "import_indicators",
+        "export",
+        "edit_learning",
+        "manage_rounds",
+        "see_round_status",
+        "record_decisions",
+        "save_scenarios",
+        "see_partner_fit",
+    },
     "admin": set(PERMISSIONS),
 }
 
@@ -50,8 +65,10 @@ def test_each_role_may_do_exactly_its_actions(role, action):
 def test_the_refusal_names_who_may_and_what_to_ask_for():
     with pytest.raises(PermissionDenied) as refusal:
         require(user_with("viewer"), "export")
-    assert str(refusal.value) == ("Only analysts and admins can export data; you are signed in as a viewer. "
-                                  "Ask your administrator for the analyst role.")
+    assert str(refusal.value) == (
+        "Only analysts and admins can export data; you are signed in as a viewer. "
+        "Ask your administrator for the analyst role."
+    )
 
 
 @pytest.mark.parametrize("action", sorted(access.PARTNER_SCOPED))
@@ -90,12 +107,19 @@ def test_unknown_actions_are_a_programming_error_not_a_silent_yes():
         require(LOCAL_USER, "delete_everything")
 
 
-@pytest.mark.parametrize("variable, setting, secrets, expected", [
-    ("STRATEGY_MODE", "", None, "local"), ("STRATEGY_MODE", "local", "[auth]\nclient_id = 'x'\n", "local"),
-    ("STRATEGY_AUTH", "local", None, "local"), ("STRATEGY_AUTH", "oidc", None, "signin"),
-    ("STRATEGY_MODE", "signin", None, "signin")])
-def test_the_mode_follows_the_environment_then_whether_a_secrets_file_exists(monkeypatch, tmp_path, variable,
-                                                                              setting, secrets, expected):
+@pytest.mark.parametrize(
+    "variable, setting, secrets, expected",
+    [
+        ("STRATEGY_MODE", "", None, "local"),
+        ("STRATEGY_MODE", "local", "[auth]\nclient_id = 'x'\n", "local"),
+        ("STRATEGY_AUTH", "local", None, "local"),
+        ("STRATEGY_AUTH", "oidc", None, "signin"),
+        ("STRATEGY_MODE", "signin", None, "signin"),
+    ],
+)
+def test_the_mode_follows_the_environment_then_whether_a_secrets_file_exists(
+    monkeypatch, tmp_path, variable, setting, secrets, expected
+):
     monkeypatch.delenv("STRATEGY_MODE", raising=False)
     monkeypatch.delenv("STRATEGY_AUTH", raising=False)
     monkeypatch.setenv(variable, setting)
@@ -106,6 +130,7 @@ def test_the_mode_follows_the_environment_then_whether_a_secrets_file_exists(mon
 
 
 # --- The same matrix through the real functions that write or export --------------------------------------------
+
 
 @pytest.fixture
 def writable(demo_db_copy):
@@ -140,21 +165,31 @@ def _audit(con, framework, user):
 
 def _edit_learning(con, framework, user):
     from strategy.learning import purposes
-    return purposes.save_purpose(con, framework, user, "Carers' group", "Recognise carers.", "Their health suffers.",
-                                 "Healthier carers.")
+
+    return purposes.save_purpose(
+        con, framework, user, "Carers' group", "Recognise carers.", "Their health suffers.", "Healthier carers."
+    )
 
 
 def _export_board_pack(con, framework, user):
     from strategy.board import pack as board_pack
+
     try:
         return board_pack.board_pack_bytes(con, framework, Filters(), ".docx", actor=user)
     except board_pack.BoardPackError:  # allowed, then refused for the format: the role check came first
         return "allowed"
 
 
-CORE_FUNCTIONS = {"export": _export, "import_indicators": _import_indicators, "manage_users": _manage_users,
-                  "list_users": _list_users, "manage_partners": _manage_partners, "view_audit_log": _audit,
-                  "edit_learning": _edit_learning, "export_board_pack": _export_board_pack}
+CORE_FUNCTIONS = {
+    "export": _export,
+    "import_indicators": _import_indicators,
+    "manage_users": _manage_users,
+    "list_users": _list_users,
+    "manage_partners": _manage_partners,
+    "view_audit_log": _audit,
+    "edit_learning": _edit_learning,
+    "export_board_pack": _export_board_pack,
+}
 ACTION_OF = {"list_users": "manage_users", "export_board_pack": "export"}
 
 
@@ -182,9 +217,11 @@ def test_every_allowed_change_and_export_is_in_the_audit_log(writable, framework
 
 # --- Partner-scoped: uploads and roll backs through the real ingest functions -----------------------------------
 
+
 def _upload(con, user, partner, activity_id="OWN-1"):
     from strategy.ingest import import_activities
     from tests.unit.test_ingest_files import csv_bytes, row
+
     return import_activities(con, csv_bytes([row(activity_id=activity_id)]), f"{activity_id}.csv", partner, user)
 
 
@@ -212,6 +249,7 @@ def test_uploads_follow_the_role_and_a_partner_uploads_only_for_their_own_organi
 @pytest.mark.parametrize("role", ROLES)
 def test_roll_backs_follow_the_role_and_a_partner_rolls_back_only_their_own(two_partners, role):
     from strategy.ingest import rollback_upload
+
     own = _upload(two_partners, LOCAL_USER, OWN, "R-OWN").upload_id
     other = _upload(two_partners, LOCAL_USER, OTHER, "R-OTHER").upload_id
     user = user_with(role)
@@ -228,6 +266,7 @@ def test_roll_backs_follow_the_role_and_a_partner_rolls_back_only_their_own(two_
 
 def test_uploads_and_roll_backs_are_in_the_audit_log_with_who_did_them(two_partners):
     from strategy.ingest import rollback_upload
+
     partner = user_with("partner")
     upload_id = _upload(two_partners, partner, OWN, "AUD-1").upload_id
     rollback_upload(two_partners, upload_id, partner)

@@ -19,7 +19,8 @@ STREAMLIT_CONFIG_READERS = {
 RUNS_COMMANDS_FOR_THE_SERVER = {
     # the dashboard runs the command line's own command functions for it (same role checks and audit); the
     # request folder (backup_requests) hands such requests over
-    "strategy/command_requests.py", "strategy/safekeeping/backup_beside_server.py",
+    "strategy/command_requests.py",
+    "strategy/safekeeping/backup_beside_server.py",
 }
 
 
@@ -46,25 +47,37 @@ def is_ui(path: Path) -> bool:
 
 
 def test_streamlit_is_imported_only_in_pages_app_serve_and_strategy_ui():
-    outside = [path.relative_to(PROJECT_ROOT).as_posix() for path in python_files() if not is_ui(path)
-               and any(m == "streamlit" or m.startswith("streamlit.") for m in imported_modules(path))]
+    outside = [
+        path.relative_to(PROJECT_ROOT).as_posix()
+        for path in python_files()
+        if not is_ui(path) and any(m == "streamlit" or m.startswith("streamlit.") for m in imported_modules(path))
+    ]
     assert set(outside) <= STREAMLIT_CONFIG_READERS, outside
 
 
 def test_the_core_never_imports_the_ui_or_the_command_line():
-    core = [path for path in sorted((PROJECT_ROOT / "strategy").rglob("*.py"))
-            if not is_ui(path) and "strategy/commands/" not in path.as_posix()
-            and path.name != "__main__.py"]
+    core = [
+        path
+        for path in sorted((PROJECT_ROOT / "strategy").rglob("*.py"))
+        if not is_ui(path) and "strategy/commands/" not in path.as_posix() and path.name != "__main__.py"
+    ]
     assert len(core) > 20
-    reaching_up = {path.relative_to(PROJECT_ROOT).as_posix(): sorted(
-        m for m in imported_modules(path) if m.startswith(("strategy.ui", "strategy.commands")))
-        for path in core}
-    assert {name: found for name, found in reaching_up.items()
-            if found and name not in RUNS_COMMANDS_FOR_THE_SERVER} == {}
+    reaching_up = {
+        path.relative_to(PROJECT_ROOT).as_posix(): sorted(
+            m for m in imported_modules(path) if m.startswith(("strategy.ui", "strategy.commands"))
+        )
+        for path in core
+    }
+    assert {
+        name: found for name, found in reaching_up.items() if found and name not in RUNS_COMMANDS_FOR_THE_SERVER
+    } == {}
 
 
 def test_pages_run_no_sql():
     pages = [PROJECT_ROOT / "app.py", *sorted((PROJECT_ROOT / "pages").glob("*.py"))]
-    with_sql = [path.name for path in pages if "duckdb" in imported_modules(path)
-                or ".execute(" in path.read_text(encoding="utf-8")]
+    with_sql = [
+        path.name
+        for path in pages
+        if "duckdb" in imported_modules(path) or ".execute(" in path.read_text(encoding="utf-8")
+    ]
     assert with_sql == []

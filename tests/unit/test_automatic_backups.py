@@ -28,8 +28,11 @@ def writable(demo_db_copy, tmp_path, monkeypatch):
 def automatic_backups(database) -> list[dict]:
     """The manifests in the automatic folder beside the database, oldest first."""
     root = backup.backup_root(database) / backup.AUTOMATIC
-    return [json.loads((folder / backup.MANIFEST).read_text())
-            for folder in sorted(root.glob("*")) if (folder / backup.MANIFEST).exists()]
+    return [
+        json.loads((folder / backup.MANIFEST).read_text())
+        for folder in sorted(root.glob("*"))
+        if (folder / backup.MANIFEST).exists()
+    ]
 
 
 def test_an_import_is_preceded_by_a_backup_of_the_state_before_it(writable, demo_db_copy):
@@ -98,5 +101,6 @@ def test_a_roll_back_whose_backup_fails_is_refused_and_changes_nothing(writable,
     assert not outcome.ok
     assert "automatic backup" in outcome.message and "Nothing was rolled back" in outcome.message
     assert db.table_counts(writable) == before
-    assert writable.execute("SELECT status FROM uploads WHERE upload_id = ?", [report.upload_id]).fetchall() == \
-        [("loaded",)]
+    assert writable.execute("SELECT status FROM uploads WHERE upload_id = ?", [report.upload_id]).fetchall() == [
+        ("loaded",)
+    ]

@@ -36,8 +36,9 @@ def database(empty_db_file, tmp_path, monkeypatch, signin_secrets):
 def audit_rows(path, action: str) -> list[tuple[str, str]]:
     con = db.connect(path, read_only=True)
     try:
-        return con.execute("SELECT actor, detail FROM audit_log WHERE action = ? ORDER BY audit_id",
-                           [action]).fetchall()
+        return con.execute(
+            "SELECT actor, detail FROM audit_log WHERE action = ? ORDER BY audit_id", [action]
+        ).fetchall()
     finally:
         con.close()
 
@@ -55,11 +56,12 @@ def rewrite_manifest_hash(folder, name: str) -> None:
 
 # --- who may back up ----------------------------------------------------------------------------------------------
 
-@pytest.mark.parametrize("acting, who_is_recorded", [(["--as", VIEWER], VIEWER),
-                                                     (["--as", "stranger@example.org"], "stranger@example.org"),
-                                                     ([], "(nobody named)")])
-def test_a_backup_by_anyone_but_an_admin_is_refused_and_audited(database, tmp_path, capsys, acting,
-                                                                who_is_recorded):
+
+@pytest.mark.parametrize(
+    "acting, who_is_recorded",
+    [(["--as", VIEWER], VIEWER), (["--as", "stranger@example.org"], "stranger@example.org"), ([], "(nobody named)")],
+)
+def test_a_backup_by_anyone_but_an_admin_is_refused_and_audited(database, tmp_path, capsys, acting, who_is_recorded):
     target = tmp_path / "copy"
     assert main(["--db", str(database), *acting, "backup", str(target)]) == 1
     assert not target.exists() and not (tmp_path / "copy.partial").exists()
@@ -78,8 +80,9 @@ def _ask_running_dashboard(database, directory, acting_email):
     """Leave a request as the command line does and answer it as the running dashboard does."""
     folder = backup_requests.requests_folder(database)
     folder.mkdir(parents=True, exist_ok=True)
-    (folder / "one.request.json").write_text(json.dumps({"action": "backup", "directory": str(directory),
-                                                         "as": acting_email}))
+    (folder / "one.request.json").write_text(
+        json.dumps({"action": "backup", "directory": str(directory), "as": acting_email})
+    )
     con = db.connect(database)
     try:
         assert backup_requests.answer_requests(lambda: con, database) == 1
@@ -88,11 +91,17 @@ def _ask_running_dashboard(database, directory, acting_email):
     return json.loads((folder / "one.answer.json").read_text())
 
 
-@pytest.mark.parametrize("acting_email, said", [(VIEWER, "Only admins can back up or restore the database"),
-                                                 ("stranger@example.org", "is not yet a user"),
-                                                 (None, "add --as EMAIL")])
-def test_the_running_dashboard_refuses_a_backup_request_from_anyone_but_an_admin(database, tmp_path, acting_email,
-                                                                                 said):
+@pytest.mark.parametrize(
+    "acting_email, said",
+    [
+        (VIEWER, "Only admins can back up or restore the database"),
+        ("stranger@example.org", "is not yet a user"),
+        (None, "add --as EMAIL"),
+    ],
+)
+def test_the_running_dashboard_refuses_a_backup_request_from_anyone_but_an_admin(
+    database, tmp_path, acting_email, said
+):
     reply = _ask_running_dashboard(database, tmp_path / "copy", acting_email)
     assert reply["ok"] is False and said in reply["message"]
     assert not (tmp_path / "copy").exists()
@@ -117,6 +126,7 @@ def test_a_restore_by_a_viewer_is_refused_and_audited(database, tmp_path):
 
 
 # --- a tampered backup ----------------------------------------------------------------------------------------------
+
 
 @pytest.fixture
 def made(database, tmp_path):

@@ -34,9 +34,18 @@ def pack(install):
         built = slides.board_slides(con, framework, filters, today=DEMO_TODAY)
         title = board_pack.pack_title(con, framework, filters, today=DEMO_TODAY)
         pptx = board_pack.pptx_bytes(built, title)
-    yield {"con": con, "slides": built, "title": title, "pptx": pptx, "deck": Presentation(io.BytesIO(pptx)),
-           "framework": framework, "filters": filters, "county": county["name"], "districts": districts,
-           "strategy": install.name}
+    yield {
+        "con": con,
+        "slides": built,
+        "title": title,
+        "pptx": pptx,
+        "deck": Presentation(io.BytesIO(pptx)),
+        "framework": framework,
+        "filters": filters,
+        "county": county["name"],
+        "districts": districts,
+        "strategy": install.name,
+    }
     con.close()
 
 
@@ -67,8 +76,9 @@ def _key_figures(pack, key: str):
 def test_a_title_slide_then_every_view_in_order_then_the_key_figures(pack):
     # Nottinghamshire's 7 districts: 6 on the Trends slide, the seventh on one appendix slide
     appendix = (len(pack["districts"]) - 1) // 6  # the Trends slide draws six places; the rest follow
-    assert len(pack["slides"]) == (len(slides.SLIDE_BUILDERS) - len(slides.APPENDIX_BUILDERS)
-                                 - len(slides.RECORDED_BUILDERS) + appendix)
+    assert len(pack["slides"]) == (
+        len(slides.SLIDE_BUILDERS) - len(slides.APPENDIX_BUILDERS) - len(slides.RECORDED_BUILDERS) + appendix
+    )
     titles = _titles(pack["deck"])
     assert titles[0] == pack["title"].heading
     positions = [titles.index(s.headline) for s in pack["slides"]]
@@ -76,8 +86,11 @@ def test_a_title_slide_then_every_view_in_order_then_the_key_figures(pack):
     continued = [t for t in titles if t.endswith("(continued)") and not t.startswith("Key figures")]
     assert {t.removesuffix(" (continued)") for t in continued} <= {s.name for s in pack["slides"]}
     appendix = [t for t in titles if t.startswith("Key figures: ")]
-    assert appendix == [f"Key figures: {s.name}" for s in pack["slides"] if s.key not in
-                        ("experiments", "commitments") and not s.table.empty]  # a list is its own key figures
+    assert appendix == [
+        f"Key figures: {s.name}"
+        for s in pack["slides"]
+        if s.key not in ("experiments", "commitments") and not s.table.empty
+    ]  # a list is its own key figures
     assert titles.index(appendix[0]) > max(positions)  # the appendix comes after every view
     assert len(titles) == 1 + len(pack["slides"]) + len(continued) + len(appendix)
 
@@ -93,8 +106,9 @@ def test_title_slide_states_the_filters_and_the_data_as_of_date(pack):
 
 
 def test_each_view_slide_is_titled_with_its_headline(pack):
-    titles = [t for t in _titles(pack["deck"])[1:] if not t.endswith("(continued)")
-              and not t.startswith("Key figures: ")]
+    titles = [
+        t for t in _titles(pack["deck"])[1:] if not t.endswith("(continued)") and not t.startswith("Key figures: ")
+    ]
     assert titles == [s.headline for s in pack["slides"]]
 
 
@@ -114,8 +128,9 @@ def test_aims_table_counts_each_aims_activities(pack):
     rows = _table(_key_figures(pack, "aims_ways"))
     assert rows[0] == ["Aim", "Activities", "Share of total (%)"]
     for aim, row in zip(framework.aims, rows[1:]):
-        alone = analysis.headline_totals(pack["con"], framework, Filters(places=pack["filters"].places,
-                                                                         aims=(aim.code,)))
+        alone = analysis.headline_totals(
+            pack["con"], framework, Filters(places=pack["filters"].places, aims=(aim.code,))
+        )
         assert row[0] == aim.short
         assert row[1] == f"{alone['activities']:,}"
 
@@ -154,8 +169,13 @@ def test_a_template_supplies_layouts_and_its_sample_slides_are_dropped(pack, tmp
     template.save(path)
     deck = Presentation(io.BytesIO(board_pack.pptx_bytes(pack["slides"][:2], pack["title"], template=path)))
     # the title, the overview's tiles, the alignment heatmap, and the two views' key figures
-    assert _titles(deck) == [pack["title"].heading, pack["slides"][0].headline, pack["slides"][1].headline,
-                             "Key figures: Overview", "Key figures: Alignment"]
+    assert _titles(deck) == [
+        pack["title"].heading,
+        pack["slides"][0].headline,
+        pack["slides"][1].headline,
+        "Key figures: Overview",
+        "Key figures: Alignment",
+    ]
     assert deck.slide_width == Emu(9_144_000)
     for slide in deck.slides:  # laid out for the template's own (narrower) slide
         for shape in slide.shapes:
@@ -174,8 +194,9 @@ def test_a_file_that_is_not_a_presentation_is_refused_as_a_template(pack, tmp_pa
 @pytest.mark.slow
 def test_an_empty_database_gives_a_pack_that_says_there_is_no_data(empty_con, framework):
     built = slides.board_slides(empty_con, framework, Filters(), today=date(2026, 6, 30))
-    deck = Presentation(io.BytesIO(board_pack.pptx_bytes(built, board_pack.pack_title(empty_con, framework,
-                                                                                         Filters()))))
+    deck = Presentation(
+        io.BytesIO(board_pack.pptx_bytes(built, board_pack.pack_title(empty_con, framework, Filters())))
+    )
     assert deck.slides[1].shapes.title.text == "No activities match these filters"
     assert {s.headline for s in built} <= set(_titles(deck))
 
@@ -198,21 +219,22 @@ def test_command_writes_a_pptx_for_the_filters(demo_db_copy, tmp_path, capsys):
     assert "Wrote the board pack" in capsys.readouterr().out
 
 
-@pytest.mark.parametrize("arguments, message", [
-    (["pack.docx"], "must end in .pptx or .pdf"),
-    (["pack.pptx", "--aim", "A9"], "--aim 'A9' is not known"),
-    (["pack.pptx", "--template", "missing.pptx"], "give an existing PowerPoint file"),
-])
-def test_command_usage_errors_exit_2_and_write_nothing(demo_db_file, tmp_path, capsys, monkeypatch, arguments,
-                                                        message):
+@pytest.mark.parametrize(
+    "arguments, message",
+    [
+        (["pack.docx"], "must end in .pptx or .pdf"),
+        (["pack.pptx", "--aim", "A9"], "--aim 'A9' is not known"),
+        (["pack.pptx", "--template", "missing.pptx"], "give an existing PowerPoint file"),
+    ],
+)
+def test_command_usage_errors_exit_2_and_write_nothing(demo_db_file, tmp_path, capsys, monkeypatch, arguments, message):
     monkeypatch.chdir(tmp_path)
     assert main(["--db", str(demo_db_file), "board-pack", *arguments]) == 2
     assert message in capsys.readouterr().err
     assert list(tmp_path.iterdir()) == []
 
 
-def test_command_says_how_to_install_libreoffice_when_pdf_is_impossible(demo_db_copy, tmp_path, capsys,
-                                                                        monkeypatch):
+def test_command_says_how_to_install_libreoffice_when_pdf_is_impossible(demo_db_copy, tmp_path, capsys, monkeypatch):
     monkeypatch.setattr(board_pack.shutil, "which", lambda name: None)
     assert main(["--db", str(demo_db_copy), "board-pack", str(tmp_path / "pack.pdf")]) == 1
     assert "apt-get install libreoffice-impress" in capsys.readouterr().err

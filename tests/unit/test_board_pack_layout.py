@@ -36,8 +36,11 @@ def _pack(con, framework, name: str) -> dict:
     if name not in _PACKS:
         built = slides.board_slides(con, framework, FILTERS[name], today=DEMO_TODAY)
         title = board_pack.pack_title(con, framework, FILTERS[name], today=DEMO_TODAY)
-        _PACKS[name] = {"con": con, "slides": built,
-                        "deck": Presentation(io.BytesIO(board_pack.pptx_bytes(built, title)))}
+        _PACKS[name] = {
+            "con": con,
+            "slides": built,
+            "deck": Presentation(io.BytesIO(board_pack.pptx_bytes(built, title))),
+        }
     return _PACKS[name]
 
 
@@ -83,8 +86,9 @@ def test_every_run_of_text_is_large_enough_to_read_from_the_back_of_the_room(any
                 if not run.text.strip():
                     continue
                 least = 9 if footer else 12
-                assert run.font.size is not None and run.font.size >= Pt(least), \
+                assert run.font.size is not None and run.font.size >= Pt(least), (
                     f"slide {number}: {run.text[:40]!r} is {run.font.size and run.font.size.pt} pt, under {least} pt"
+                )
             if shape.has_chart:
                 assert shape.chart.font.size >= Pt(12), f"slide {number}: chart type under 12 pt"
 
@@ -121,16 +125,23 @@ def test_a_list_longer_than_a_slide_runs_over_and_keeps_every_row(demo, framewor
 
     from strategy import charts
 
-    register = pd.DataFrame({"title": [f"Experiment {n}" for n in range(1, 21)],
-                             "review_date": pd.to_datetime(["2026-11-29"] * 20)})
-    slide = slides.Slide("experiments", "Safe-to-fail experiments", "20 safe-to-fail experiments",
-                         charts.table_figure(register, "Safe-to-fail experiments", "Source: test"), register,
-                         "20 experiments", "Source: test")
-    deck = Presentation(io.BytesIO(board_pack.pptx_bytes([slide], board_pack.pack_title(demo, framework,
-                                                                                       Filters()))))
+    register = pd.DataFrame(
+        {"title": [f"Experiment {n}" for n in range(1, 21)], "review_date": pd.to_datetime(["2026-11-29"] * 20)}
+    )
+    slide = slides.Slide(
+        "experiments",
+        "Safe-to-fail experiments",
+        "20 safe-to-fail experiments",
+        charts.table_figure(register, "Safe-to-fail experiments", "Source: test"),
+        register,
+        "20 experiments",
+        "Source: test",
+    )
+    deck = Presentation(io.BytesIO(board_pack.pptx_bytes([slide], board_pack.pack_title(demo, framework, Filters()))))
     pages = list(deck.slides)[1:]
-    assert [s.shapes.title.text for s in pages] == ["20 safe-to-fail experiments"] + \
-        ["Safe-to-fail experiments (continued)"] * 2
+    assert [s.shapes.title.text for s in pages] == ["20 safe-to-fail experiments"] + [
+        "Safe-to-fail experiments (continued)"
+    ] * 2
     rows = [list(next(s for s in page.shapes if s.has_table).table.rows) for page in pages]
     assert [len(r) - 1 for r in rows] == [8, 8, 4]
     assert [row.cells[0].text for r in rows for row in r[1:]] == list(register.title)
@@ -156,14 +167,20 @@ def test_the_trend_line_chart_is_a_native_chart_holding_the_published_values(pac
     deck_slide = next(s for s in pack["deck"].slides if s.shapes.title.text == trend.headline)
     line = next(s.chart for s in deck_slide.shapes if s.has_chart and s.chart.chart_type == 65)  # LINE_MARKERS
     periods = list(line.plots[0].categories)
-    names = {framework.place(code).name: code for code in (*DERBYSHIRE.local_places(framework)[:6],
-                                                            framework.benchmark)}
+    names = {
+        framework.place(code).name: code for code in (*DERBYSHIRE.local_places(framework)[:6], framework.benchmark)
+    }
     series = {s.name: list(s.values) for s in line.plots[0].series}
     assert set(series) == set(names)
     for name, values in series.items():
-        stored = dict(pack["con"].execute(
-            "SELECT period, value FROM indicator_values WHERE indicator_id = ? AND place_code = ?",
-            [slides.HEADLINE_TREND_INDICATOR, names[name]]).fetchall())
+        stored = dict(
+            pack["con"]
+            .execute(
+                "SELECT period, value FROM indicator_values WHERE indicator_id = ? AND place_code = ?",
+                [slides.HEADLINE_TREND_INDICATOR, names[name]],
+            )
+            .fetchall()
+        )
         for period, value in zip(periods, values):
             if stored.get(period) is None:
                 assert value is None, f"{name} {period}: a missing value drawn as {value}"
@@ -183,10 +200,14 @@ def test_heatmaps_stay_pictures_with_their_key_figures_in_the_appendix(pack):
 
 
 def test_pack_file_name_carries_the_filter_and_the_day(framework):
-    assert board_pack.pack_file_name(Filters(places=("E07000174",)), framework, ".pdf", DEMO_TODAY) == \
-        f"board-pack_mansfield_{DEMO_TODAY.isoformat()}.pdf"
-    assert board_pack.pack_file_name(Filters(), framework, ".pptx", DEMO_TODAY) == \
-        f"board-pack_all_{DEMO_TODAY.isoformat()}.pptx"
+    assert (
+        board_pack.pack_file_name(Filters(places=("E07000174",)), framework, ".pdf", DEMO_TODAY)
+        == f"board-pack_mansfield_{DEMO_TODAY.isoformat()}.pdf"
+    )
+    assert (
+        board_pack.pack_file_name(Filters(), framework, ".pptx", DEMO_TODAY)
+        == f"board-pack_all_{DEMO_TODAY.isoformat()}.pptx"
+    )
 
 
 def test_dates_read_as_govuk_writes_them():

@@ -22,11 +22,21 @@ print("LOADED:" + ",".join(name for name in {heavy!r} if name in sys.modules), f
 """
 
 
-@pytest.mark.parametrize("argv", [["--help"], ["heatmap", "--help"], ["import", "activities", "--help"],
-                                  ["users", "add", "--help"], ["board-pack", "--help"], ["init", "--help"]])
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["--help"],
+        ["heatmap", "--help"],
+        ["import", "activities", "--help"],
+        ["users", "add", "--help"],
+        ["board-pack", "--help"],
+        ["init", "--help"],
+    ],
+)
 def test_help_imports_no_heavy_library(argv):
-    done = subprocess.run([sys.executable, "-c", PROBE.format(argv=argv, heavy=HEAVY)], capture_output=True,
-                          text=True, timeout=60)
+    done = subprocess.run(
+        [sys.executable, "-c", PROBE.format(argv=argv, heavy=HEAVY)], capture_output=True, text=True, timeout=60
+    )
     assert "usage:" in done.stdout
     loaded = done.stderr.rsplit("LOADED:", 1)[1].strip()
     assert loaded == "", f"`python -m strategy {' '.join(argv)}` imported {loaded}"

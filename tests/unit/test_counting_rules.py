@@ -35,8 +35,11 @@ def test_totals_reconcile_across_views(small_con, framework):
 def test_choosing_a_county_includes_its_districts(small_con, framework):
     county = analysis.headline_totals(small_con, framework, Filters(places=("E10000024",)))
     assert county["activities"] == 2  # the Mansfield activities; the Derbyshire-wide one is not in Notts
-    mansfield_share_of_pair = (db.query(small_con, "need_by_place", day=None).set_index("place_code").population
-                               .pipe(lambda p: p["E07000174"] / (p["E07000174"] + p["E07000033"])))
+    mansfield_share_of_pair = (
+        db.query(small_con, "need_by_place", day=None)
+        .set_index("place_code")
+        .population.pipe(lambda p: p["E07000174"] / (p["E07000174"] + p["E07000033"]))
+    )
     assert county["investment"] == pytest.approx(500 + 1000 * mansfield_share_of_pair)
 
 
@@ -57,15 +60,23 @@ def test_heatmap_counts_an_activity_in_every_cell_it_names(small_con, framework)
 
 
 def test_period_filter_keeps_activities_running_in_it(small_con, framework):
-    in_2023 = Filters(date_from=__import__("datetime").date(2023, 6, 1),
-                      date_to=__import__("datetime").date(2023, 6, 30))
+    in_2023 = Filters(
+        date_from=__import__("datetime").date(2023, 6, 1), date_to=__import__("datetime").date(2023, 6, 30)
+    )
     assert analysis.headline_totals(small_con, framework, in_2023)["activities"] == 1
 
 
-@pytest.mark.parametrize("field, value, expected", [
-    ("sectors", ("young_people_education",), 2), ("aims", ("A2", "A3"), 2), ("ways", ("W4",), 1),
-    ("themes", ("T1",), 1), ("partners", ("Walk Derbyshire",), 1), ("aims", ("A5",), 0),
-])
+@pytest.mark.parametrize(
+    "field, value, expected",
+    [
+        ("sectors", ("young_people_education",), 2),
+        ("aims", ("A2", "A3"), 2),
+        ("ways", ("W4",), 1),
+        ("themes", ("T1",), 1),
+        ("partners", ("Walk Derbyshire",), 1),
+        ("aims", ("A5",), 0),
+    ],
+)
 def test_each_filter_narrows_the_activities(small_con, framework, field, value, expected):
     filters = Filters(**{field: value})
     assert analysis.headline_totals(small_con, framework, filters)["activities"] == expected
@@ -81,20 +92,29 @@ def test_an_empty_database_gives_zeros_not_errors(empty_con, framework):
     totals = analysis.headline_totals(empty_con, framework, Filters())
     assert totals["activities"] == 0 and totals["investment"] == 0
     assert analysis.heatmap(empty_con, framework, Filters()).activities.sum() == 0
-    assert analysis.heatmap_summary(analysis.heatmap(empty_con, framework, Filters()), "activities") == \
-        "No activities match these filters."
+    assert (
+        analysis.heatmap_summary(analysis.heatmap(empty_con, framework, Filters()), "activities")
+        == "No activities match these filters."
+    )
 
 
-@pytest.mark.parametrize("rows, row_code, columns, column_code", [
-    ("aim", "A3", "way", "W4"), ("place", "E07000033", "aim", "A1"), ("sector", "sport", "theme", "T1"),
-    ("theme", "T2", "aim", "A5"),
-])
-def test_drill_down_finds_the_same_activities_as_the_bridge_tables(demo_con, framework, rows, row_code, columns,
-                                                                    column_code):
+@pytest.mark.parametrize(
+    "rows, row_code, columns, column_code",
+    [
+        ("aim", "A3", "way", "W4"),
+        ("place", "E07000033", "aim", "A1"),
+        ("sector", "sport", "theme", "T1"),
+        ("theme", "T2", "aim", "A5"),
+    ],
+)
+def test_drill_down_finds_the_same_activities_as_the_bridge_tables(
+    demo_con, framework, rows, row_code, columns, column_code
+):
     expected = demo_con.execute(
         "SELECT count(*) FROM activities a WHERE a.replaced_by_upload IS NULL "
         "AND a.activity_key IN (SELECT activity_key FROM activity_dimensions WHERE dimension = ? AND code = ?) "
         "AND a.activity_key IN (SELECT activity_key FROM activity_dimensions WHERE dimension = ? AND code = ?)",
-        [rows, row_code, columns, column_code]).fetchall()[0][0]
+        [rows, row_code, columns, column_code],
+    ).fetchall()[0][0]
     behind = analysis.activities_in_cell(demo_con, framework, Filters(), rows, row_code, columns, column_code)
     assert 0 < expected < 500 and len(behind) == expected

@@ -10,14 +10,26 @@ from strategy import db
 from strategy.build import build_database
 
 # Another process (like the running dashboard) holding the database file open for writing.
-HOLD_THE_FILE = ("import sys, time, duckdb; c = duckdb.connect(sys.argv[1]); print('holding', flush=True); "
-                 "time.sleep(60)")
+HOLD_THE_FILE = (
+    "import sys, time, duckdb; c = duckdb.connect(sys.argv[1]); print('holding', flush=True); time.sleep(60)"
+)
 
 
 def test_init_creates_every_table_of_the_data_model(empty_con):
     tables = set(db.table_counts(empty_con))
-    assert {"partners", "activities", "activity_aims", "activity_ways", "activity_themes", "activity_places",
-            "places", "indicators", "indicator_values", "uploads", "audit_log"} <= tables
+    assert {
+        "partners",
+        "activities",
+        "activity_aims",
+        "activity_ways",
+        "activity_themes",
+        "activity_places",
+        "places",
+        "indicators",
+        "indicator_values",
+        "uploads",
+        "audit_log",
+    } <= tables
 
 
 def test_init_twice_changes_nothing(demo_db_copy):
@@ -57,16 +69,26 @@ def test_upgrading_rebuilds_activities_without_the_key_index_keeping_every_row(t
                    (7, 1, 'OLD-7', 'Seven', 'sport', DATE '2024-04-01', 12.5, ['carers'], 2, 'E07000174'),
                    (3, 1, 'OLD-3', 'Three', 'sport', DATE '2024-05-01', NULL, NULL, 6, 'E07000170 E07000174')""")
     before = con.execute("SELECT * FROM activities").fetchall()
-    assert con.execute("SELECT count(*) FROM duckdb_constraints() WHERE table_name = 'activities' "
-                       "AND constraint_type = 'PRIMARY KEY'").fetchall()[0][0] == 1
+    assert (
+        con.execute(
+            "SELECT count(*) FROM duckdb_constraints() WHERE table_name = 'activities' "
+            "AND constraint_type = 'PRIMARY KEY'"
+        ).fetchall()[0][0]
+        == 1
+    )
     con.close()
     report = build_database(path)
     assert report.migrations_applied == [f"{v:03d}_{n}" for v, n, _ in db.migration_files() if v >= 50]
     assert report.migrations_applied[0] == "050_activity_key_without_index"
     con = db.connect(path, read_only=True)
     assert con.execute("SELECT * FROM activities").fetchall() == before  # same rows, same order
-    assert con.execute("SELECT count(*) FROM duckdb_constraints() WHERE table_name = 'activities' "
-                       "AND constraint_type = 'PRIMARY KEY'").fetchall()[0][0] == 0
+    assert (
+        con.execute(
+            "SELECT count(*) FROM duckdb_constraints() WHERE table_name = 'activities' "
+            "AND constraint_type = 'PRIMARY KEY'"
+        ).fetchall()[0][0]
+        == 0
+    )
 
 
 def test_a_second_process_gets_a_plain_message_not_a_lock_error(demo_db_copy):
@@ -95,14 +117,38 @@ def sql_files_by_kind() -> tuple[list[str], list[str]]:
     return reads, writes
 
 
-SQL_PARAMETERS = {"row_dimension": "aim", "column_dimension": "way", "row_code": "A1", "column_code": "W2",
-                  "indicator_id": "93015", "place_code": "E07000174", "upload_id": None, "sha256": "0" * 64,
-                  "year_start_month": 11, "year_start_day": 16,
-                  "today": __import__("datetime").date(2026, 6, 30), "experiment_id": 1, "purpose_id": 1,
-                  "map_id": 1, "place_codes": ["E07000174"], "filter_aims": [], "filter_places": [],
-                  "want_aims": ["A3"], "want_places": ["E07000174"], "record_id": 1, "record_kind": "experiment",
-                  "roles": ["ally"], "partner": None, "email": "someone@example.org", "partner_name": "Nobody",
-                  "action": None, "actor": None, "limit": 10, "detail": "x", "day": None}
+SQL_PARAMETERS = {
+    "row_dimension": "aim",
+    "column_dimension": "way",
+    "row_code": "A1",
+    "column_code": "W2",
+    "indicator_id": "93015",
+    "place_code": "E07000174",
+    "upload_id": None,
+    "sha256": "0" * 64,
+    "year_start_month": 11,
+    "year_start_day": 16,
+    "today": __import__("datetime").date(2026, 6, 30),
+    "experiment_id": 1,
+    "purpose_id": 1,
+    "map_id": 1,
+    "place_codes": ["E07000174"],
+    "filter_aims": [],
+    "filter_places": [],
+    "want_aims": ["A3"],
+    "want_places": ["E07000174"],
+    "record_id": 1,
+    "record_kind": "experiment",
+    "roles": ["ally"],
+    "partner": None,
+    "email": "someone@example.org",
+    "partner_name": "Nobody",
+    "action": None,
+    "actor": None,
+    "limit": 10,
+    "detail": "x",
+    "day": None,
+}
 SQL_PARAMETERS["table_name"] = "activities"  # table_blocks_in_use.sql (the health check's file size)
 # keys from strategy/names.py
 SQL_PARAMETERS.update(partner_key="nobody", email_key="someone@example.org", partner_keys=[])
@@ -118,6 +164,7 @@ REPEATABLE_WRITES = ["derive_activity_profiles", "apportion_places_for_upload"]
 def test_every_named_query_runs_against_the_demo_database(demo_con, framework):
     """Like a build that runs every query: a broken .sql file fails here, not in front of a board."""
     from strategy.filters import Filters
+
     parameters = {**Filters(places=("E10000024",)).sql_parameters(framework), **SQL_PARAMETERS}
     reads, _ = sql_files_by_kind()
     assert len(reads) >= 8
@@ -127,6 +174,7 @@ def test_every_named_query_runs_against_the_demo_database(demo_con, framework):
 
 def test_every_named_write_runs_and_keeps_the_derived_columns_in_step(demo_db_copy):
     from strategy.activities import profiles_out_of_step
+
     con = db.connect(demo_db_copy)
     _, writes = sql_files_by_kind()
     assert set(REPEATABLE_WRITES) <= set(writes)
@@ -139,6 +187,7 @@ def test_every_named_write_runs_and_keeps_the_derived_columns_in_step(demo_db_co
 
 def test_built_databases_have_derived_columns_in_step(demo_con, empty_con):
     from strategy.activities import profiles_out_of_step
+
     assert profiles_out_of_step(demo_con) == 0
     assert profiles_out_of_step(empty_con) == 0
 

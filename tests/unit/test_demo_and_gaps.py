@@ -41,8 +41,9 @@ def test_largest_gap_is_no_activity_for_children_in_bolsover(demo_con, framework
     gaps = analysis.gaps(demo_con, framework, Filters(), year=2025)
     first = gaps.iloc[0]
     assert (first.place, first.aim_code, first.kind) == ("Bolsover", "A2", "none")
-    assert first.reason.startswith("No activity in Bolsover addresses aim A2 Enabling children and young people in "
-                                   "2025")
+    assert first.reason.startswith(
+        "No activity in Bolsover addresses aim A2 Enabling children and young people in 2025"
+    )
 
 
 def test_gaps_are_judged_in_the_filters_year(demo_con, framework):

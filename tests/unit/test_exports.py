@@ -10,8 +10,23 @@ from strategy import analysis, db, exports
 from strategy.access import LOCAL_USER
 from strategy.filters import Filters
 
-FORMULA_LIKE = ["=HYPERLINK(\"http://x\")", "+1", "-2+3", "@SUM(A1)", "\tcmd", "\rcmd", "\n=1+1", "  =1+1",
-                "\u00a0=1+1", " \u00a0 +1", "\uff1d1+1", "\uff0b1", "\uff0d1", "\uff20SUM(A1)", "-5k challenge"]
+FORMULA_LIKE = [
+    '=HYPERLINK("http://x")',
+    "+1",
+    "-2+3",
+    "@SUM(A1)",
+    "\tcmd",
+    "\rcmd",
+    "\n=1+1",
+    "  =1+1",
+    "\u00a0=1+1",
+    " \u00a0 +1",
+    "\uff1d1+1",
+    "\uff0b1",
+    "\uff0d1",
+    "\uff20SUM(A1)",
+    "-5k challenge",
+]
 
 
 @pytest.mark.parametrize("text", FORMULA_LIKE)
@@ -31,7 +46,8 @@ def test_export_holds_exactly_the_filtered_activities(demo_db_copy, framework):
     assert len(table) == analysis.headline_totals(demo_con, framework, filters)["activities"]
     assert table.aims.str.contains("A3").all()
     assert table.investment_in_selected_places_and_period.sum() == pytest.approx(
-        analysis.headline_totals(demo_con, framework, filters)["investment"])
+        analysis.headline_totals(demo_con, framework, filters)["investment"]
+    )
 
 
 def test_csv_and_xlsx_exports_neutralise_formulas(tmp_path):

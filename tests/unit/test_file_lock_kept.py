@@ -18,9 +18,9 @@ def test_the_file_stays_locked_after_its_header_is_checked(demo_db_copy):
     try:
         for _ in range(3):
             assert health.file_problem(demo_db_copy, con) is None
-        other = subprocess.run([sys.executable, "-c", OPEN_ELSEWHERE, str(demo_db_copy)], capture_output=True,
-                               text=True, timeout=60)
+        other = subprocess.run(
+            [sys.executable, "-c", OPEN_ELSEWHERE, str(demo_db_copy)], capture_output=True, text=True, timeout=60
+        )
         assert other.returncode != 0 and "lock" in other.stderr.lower(), other.stdout
     finally:
         con.close()
-

@@ -29,20 +29,39 @@ def test_places_are_seventeen_local_areas_under_two_counties(framework):
     assert framework.place("E06000015").parent is None  # Derby is a unitary authority
 
 
-@pytest.mark.parametrize("kind, text, code", [
-    ("aim", "2", "A2"), ("aim", "A2", "A2"), ("aim", "Aim 2", "A2"), ("aim", "aim2", None),
-    ("aim", "Working with people and communities who experience the greatest inequality.", "A3"),
-    ("aim", "  MENTAL health ", "A4"), ("way", "W4", "W4"), ("way", "Collaboration", "W2"),
-    ("theme", "walking", "T1"), ("theme", "Covid-19", "T3"), ("sector", "NHS", "health_care"),
-    ("sector", "Voluntary & Community", "voluntary_community"), ("sector", "banking", None),
-])
+@pytest.mark.parametrize(
+    "kind, text, code",
+    [
+        ("aim", "2", "A2"),
+        ("aim", "A2", "A2"),
+        ("aim", "Aim 2", "A2"),
+        ("aim", "aim2", None),
+        ("aim", "Working with people and communities who experience the greatest inequality.", "A3"),
+        ("aim", "  MENTAL health ", "A4"),
+        ("way", "W4", "W4"),
+        ("way", "Collaboration", "W2"),
+        ("theme", "walking", "T1"),
+        ("theme", "Covid-19", "T3"),
+        ("sector", "NHS", "health_care"),
+        ("sector", "Voluntary & Community", "voluntary_community"),
+        ("sector", "banking", None),
+    ],
+)
 def test_partner_spellings_resolve_to_codes(framework, kind, text, code):
     assert framework.resolve(kind, text) == code
 
 
-@pytest.mark.parametrize("text, expected_count", [
-    ("All", 17), ("Derbyshire", 8), ("Notts", 7), ("Mansfield", 1), ("E07000174", 1), ("newark & sherwood", 1),
-])
+@pytest.mark.parametrize(
+    "text, expected_count",
+    [
+        ("All", 17),
+        ("Derbyshire", 8),
+        ("Notts", 7),
+        ("Mansfield", 1),
+        ("E07000174", 1),
+        ("newark & sherwood", 1),
+    ],
+)
 def test_place_words_expand_to_local_areas(framework, text, expected_count):
     assert len(framework.resolve_places(text)) == expected_count
 
@@ -54,6 +73,7 @@ def test_unknown_place_and_the_benchmark_are_not_partnership_places(framework):
 
 def test_a_place_closed_by_reorganisation_drops_out_of_local_places(framework):
     from dataclasses import replace
+
     closed = replace(framework.place("E07000033"), valid_to=date(2028, 3, 31))
     assert closed.valid_on(date(2028, 3, 31)) and not closed.valid_on(date(2028, 4, 1))
 

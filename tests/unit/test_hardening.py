@@ -33,20 +33,23 @@ def test_no_text_is_rendered_as_html_unless_it_is_a_fixed_constant(source):
     tree = ast.parse(source.read_text(encoding="utf-8"))
     for node in calls(tree):
         for keyword in node.keywords:
-            assert not (keyword.arg == "unsafe_allow_html" and ast.unparse(keyword.value) != "False"), \
+            assert not (keyword.arg == "unsafe_allow_html" and ast.unparse(keyword.value) != "False"), (
                 f"{source.name}:{node.lineno} renders HTML; use st.html with a fixed constant or plain markdown"
+            )
         if call_name(node) in ("st.html", "st.components.v1.html", "components.html"):
             argument = node.args[0] if node.args else None
-            assert isinstance(argument, ast.Name) and argument.id.isupper(), \
+            assert isinstance(argument, ast.Name) and argument.id.isupper(), (
                 f"{source.name}:{node.lineno}: st.html takes only a module constant (fixed text, no user data)"
+            )
 
 
 def _cached_functions():
     for source in SOURCES:
         tree = ast.parse(source.read_text(encoding="utf-8"))
         for node in ast.walk(tree):
-            if isinstance(node, ast.FunctionDef) and any("cache_data" in ast.unparse(d) or "cache_resource" in
-                                                         ast.unparse(d) for d in node.decorator_list):
+            if isinstance(node, ast.FunctionDef) and any(
+                "cache_data" in ast.unparse(d) or "cache_resource" in ast.unparse(d) for d in node.decorator_list
+            ):
                 yield source, node
 
 
@@ -54,8 +57,11 @@ def test_there_are_cached_functions_to_check():
     assert len(list(_cached_functions())) >= 3
 
 
-@pytest.mark.parametrize("source, function", list(_cached_functions()),
-                         ids=lambda x: getattr(x, "name", None) or str(x.relative_to(PROJECT_ROOT)))
+@pytest.mark.parametrize(
+    "source, function",
+    list(_cached_functions()),
+    ids=lambda x: getattr(x, "name", None) or str(x.relative_to(PROJECT_ROOT)),
+)
 def test_caches_shared_across_sessions_hold_no_per_user_data(source, function):
     """st.cache_data and st.cache_resource are shared by every session of the server: keyed by filters and
     questions only, never by who is asking, and never reading who is asking."""
@@ -71,13 +77,21 @@ def test_sql_text_is_never_built_from_values():
     fixed list, column positions of a staged file, or a file path DuckDB cannot bind (database building, the demo,
     backups, record kinds, the upload engine, whose hostile-text tests cover the values), never elsewhere, and
     never in the modules this area added (users, audit log, access)."""
-    allowed = {"strategy/db.py", "strategy/build/demo.py", "strategy/safekeeping/backup.py",
-               "strategy/learning/involvements.py", "strategy/learning/demo.py"}
+    allowed = {
+        "strategy/db.py",
+        "strategy/build/demo.py",
+        "strategy/safekeeping/backup.py",
+        "strategy/learning/involvements.py",
+        "strategy/learning/demo.py",
+    }
     found = []
     for source in SOURCES:
         for node in calls(ast.parse(source.read_text(encoding="utf-8"))):
-            if call_name(node).endswith((".execute", ".sql", ".query")) and node.args and \
-                    isinstance(node.args[0], (ast.JoinedStr, ast.BinOp)):
+            if (
+                call_name(node).endswith((".execute", ".sql", ".query"))
+                and node.args
+                and isinstance(node.args[0], (ast.JoinedStr, ast.BinOp))
+            ):
                 found.append((str(source.relative_to(PROJECT_ROOT)), node.lineno))
     assert found, "the check must see the known formatted statements"
     outside = [f for f in found if f[0] not in allowed and not f[0].startswith("strategy/ingest/")]
@@ -104,8 +118,9 @@ def test_the_server_settings_sign_in_relies_on():
 
 
 def test_the_real_secrets_file_is_never_committed_and_the_example_is_complete():
-    ignored = subprocess.run(["git", "check-ignore", ".streamlit/secrets.toml"], cwd=PROJECT_ROOT,
-                             capture_output=True, text=True)
+    ignored = subprocess.run(
+        ["git", "check-ignore", ".streamlit/secrets.toml"], cwd=PROJECT_ROOT, capture_output=True, text=True
+    )
     assert ignored.returncode == 0
     example = tomllib.loads((PROJECT_ROOT / ".streamlit" / "secrets.toml.example").read_text())["auth"]
     assert {"redirect_uri", "cookie_secret"} <= set(example)

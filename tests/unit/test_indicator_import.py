@@ -24,7 +24,8 @@ TEMPLATE_PLAIN = b"""indicator_id,place_code,period,value,lower_ci,upper_ci,coun
 TEMPLATE_NEW_INDICATOR_SEMICOLONS_CP1252 = (
     "Indicator ID;Indicator name;Place code;Period;Value;Count;Denominator;Polarity;Unit;Comment\r\n"
     "X1;Walking for travel (café survey);E06000015;2024;12,5;25;200;higher;%;é\r\n"
-    "X1;Walking for travel (café survey);E92000001;2024;14;1400;10000;higher;%;\r\n").encode("cp1252")
+    "X1;Walking for travel (café survey);E92000001;2024;14;1400;10000;higher;%;\r\n"
+).encode("cp1252")
 TEMPLATE_EVERY_ROW_WRONG = b"""indicator_id,place_code,period,value,lower_ci,upper_ci,count,denominator
 93014,E07000174,2023/24,sixty,,,,
 93014,E12000004,2023/24,60,,,,
@@ -49,13 +50,16 @@ def writable_con(empty_db_file, tmp_path):
 
 
 def _current(con, indicator_id, place_code):
-    return con.execute("SELECT period, value, lower_ci, upper_ci, count, denominator, value_note "
-                       "FROM current_indicator_values WHERE indicator_id = ? AND place_code = ? ORDER BY period",
-                       [indicator_id, place_code]).df()
+    return con.execute(
+        "SELECT period, value, lower_ci, upper_ci, count, denominator, value_note "
+        "FROM current_indicator_values WHERE indicator_id = ? AND place_code = ? ORDER BY period",
+        [indicator_id, place_code],
+    ).df()
 
 
-def test_a_fingertips_download_imports_unchanged_keeping_persons_rows_of_the_partnerships_places(writable_con,
-                                                                                                  framework):
+def test_a_fingertips_download_imports_unchanged_keeping_persons_rows_of_the_partnerships_places(
+    writable_con, framework
+):
     report = import_indicator_file(writable_con, framework, FINGERTIPS_DOWNLOAD, "indicator-data.csv", actor=LOCAL_USER)
     assert report.status == "loaded", report.errors
     assert report.layout == "fingertips"
@@ -97,17 +101,21 @@ def test_an_imported_value_replaces_the_reference_value_for_the_same_place_and_p
 
 
 def test_an_upload_keeps_the_original_bytes_its_checksum_and_an_audit_entry(writable_con, framework):
-    report = import_indicator_file(writable_con, framework, FINGERTIPS_DOWNLOAD, "indicator-data.csv",
-                                   actor=User("analyst@example.org", "analyst"))
-    upload = writable_con.execute("SELECT kind, uploaded_by, sha256, original, rows_loaded, status, report "
-                                  "FROM uploads WHERE upload_id = ?", [report.upload_id]).fetchall()[0]
+    report = import_indicator_file(
+        writable_con, framework, FINGERTIPS_DOWNLOAD, "indicator-data.csv", actor=User("analyst@example.org", "analyst")
+    )
+    upload = writable_con.execute(
+        "SELECT kind, uploaded_by, sha256, original, rows_loaded, status, report FROM uploads WHERE upload_id = ?",
+        [report.upload_id],
+    ).fetchall()[0]
     kind, who, sha256, original, rows_loaded, status, stored_report = upload
     assert (kind, who, rows_loaded, status) == ("indicators", "analyst@example.org", 20, "loaded")
     assert original is None and original_bytes(writable_con, report.upload_id) == FINGERTIPS_DOWNLOAD
     assert sha256 == hashlib.sha256(FINGERTIPS_DOWNLOAD).hexdigest()
     assert json.loads(stored_report)["upload_id"] == report.upload_id
-    audit = writable_con.execute("SELECT actor, action FROM audit_log WHERE upload_id = ?",
-                                 [report.upload_id]).fetchall()
+    audit = writable_con.execute(
+        "SELECT actor, action FROM audit_log WHERE upload_id = ?", [report.upload_id]
+    ).fetchall()
     assert audit == [("analyst@example.org", "import indicators")]
 
 
@@ -121,8 +129,9 @@ def test_the_same_file_twice_is_reported_as_a_duplicate_and_not_loaded_again(wri
 
 def test_a_dry_run_validates_without_writing(writable_con, framework):
     before = writable_con.execute("SELECT count(*) FROM indicator_values").fetchall()[0][0]
-    report = import_indicator_file(writable_con, framework, FINGERTIPS_DOWNLOAD, "a.csv", actor=LOCAL_USER,
-                                   dry_run=True)
+    report = import_indicator_file(
+        writable_con, framework, FINGERTIPS_DOWNLOAD, "a.csv", actor=LOCAL_USER, dry_run=True
+    )
     assert report.status == "valid" and report.rows == 20 and report.upload_id is None
     assert writable_con.execute("SELECT count(*) FROM indicator_values").fetchall()[0][0] == before
     assert writable_con.execute("SELECT count(*) FROM uploads").fetchall()[0][0] == 0
@@ -137,8 +146,9 @@ def test_the_template_loads_values_and_keeps_blank_values_missing(writable_con, 
 
 
 def test_a_new_indicator_in_a_windows_1252_semicolon_file_is_added_with_its_polarity(writable_con, framework):
-    report = import_indicator_file(writable_con, framework, TEMPLATE_NEW_INDICATOR_SEMICOLONS_CP1252, "x.csv",
-                                   actor=LOCAL_USER)
+    report = import_indicator_file(
+        writable_con, framework, TEMPLATE_NEW_INDICATOR_SEMICOLONS_CP1252, "x.csv", actor=LOCAL_USER
+    )
     assert report.status == "loaded", report.errors
     assert any("Comment" in w for w in report.warnings)
     indicator = writable_con.execute("SELECT name, polarity, unit FROM indicators WHERE indicator_id = 'X1'").fetchall()
@@ -150,8 +160,16 @@ def test_every_problem_in_the_file_is_reported_at_once_and_nothing_is_written(wr
     report = import_indicator_file(writable_con, framework, TEMPLATE_EVERY_ROW_WRONG, "bad.csv", actor=LOCAL_USER)
     assert report.status == "rejected"
     found = {(e["row"], e["column"]) for e in report.errors}
-    assert found == {(2, "value"), (3, "place_code"), (4, "period"), (5, "lower_ci"), (6, "value"), (7, "count"),
-                     (8, "indicator_id"), (9, "period")}
+    assert found == {
+        (2, "value"),
+        (3, "place_code"),
+        (4, "period"),
+        (5, "lower_ci"),
+        (6, "value"),
+        (7, "count"),
+        (8, "indicator_id"),
+        (9, "period"),
+    }
     assert all(e["message"] for e in report.errors)
     assert writable_con.execute("SELECT count(*) FROM uploads").fetchall()[0][0] == 0
     imported = writable_con.execute("SELECT count(*) FROM indicator_values WHERE upload_id IS NOT NULL").fetchall()

@@ -49,8 +49,9 @@ def test_headline_tiles_describe_the_one_filtered_place_else_england(demo_con, f
 def test_a_missing_year_is_a_gap_in_the_line_never_a_zero(demo_con, framework):
     assessed = indicator_trends.assess_indicator(demo_con, framework, "93570")
     dales = assessed[assessed.place_code.isin(["E07000035", framework.benchmark])]
-    fig = trend_figure(dales, pd.DataFrame({"period": [], "activities_started": []}), "t", "s", "%",
-                       framework.benchmark, "Activities")
+    fig = trend_figure(
+        dales, pd.DataFrame({"period": [], "activities_started": []}), "t", "s", "%", framework.benchmark, "Activities"
+    )
     line = next(t for t in fig.data if t.name == "Derbyshire Dales")
     values = dict(zip(line.x, line.y))
     assert pd.isna(values["2019/20"])  # suppressed in the source: no row, so a gap
@@ -67,9 +68,11 @@ def test_all_real_active_lives_series_cover_every_place(demo_con, framework):
 
 def test_headline_tiles_depend_only_on_the_place_they_describe(demo_con, framework):
     """The Overview's headline tiles are cached by that place alone; this is what makes it right."""
-    cases = [(Filters(places=("E07000174",), aims=("A2",), sectors=("sport",)), Filters(places=("E07000174",))),
-             (Filters(places=("E10000007",), aims=("A1",)), Filters()),
-             (Filters(themes=("T3",), date_from=date(2025, 1, 1)), Filters())]
+    cases = [
+        (Filters(places=("E07000174",), aims=("A2",), sectors=("sport",)), Filters(places=("E07000174",))),
+        (Filters(places=("E10000007",), aims=("A1",)), Filters()),
+        (Filters(themes=("T3",), date_from=date(2025, 1, 1)), Filters()),
+    ]
     for filters, place_only in cases:
         shown = indicator_trends.headline_indicators(demo_con, framework, filters)
         assert not shown.empty
@@ -84,6 +87,7 @@ def test_every_place_at_once_gives_each_place_exactly_its_own_headline_rows(demo
     assert set(every_place.place_code) == set(codes)
     for code in codes:
         alone = indicator_trends.headline_indicators(
-            demo_con, framework, Filters() if code == framework.benchmark else Filters(places=(code,)))
+            demo_con, framework, Filters() if code == framework.benchmark else Filters(places=(code,))
+        )
         assert not alone.empty
         pd.testing.assert_frame_equal(every_place[every_place.place_code == code].reset_index(drop=True), alone)

@@ -14,22 +14,41 @@ from strategy.commands.indicators import register_import_indicators
 from tests.conftest import PROJECT_ROOT
 
 FINGERTIPS_DOWNLOAD = Path(__file__).resolve().parents[1] / "fixtures" / "fingertips_93015_download.csv"
-DESIGN_FIELDS = {"indicator_id", "indicator_name", "place_code", "place_name", "period", "value", "lower_ci",
-                 "upper_ci", "ci_method", "compared_to_england", "comparison_source", "recent_trend",
-                 "published_comparison", "published_trend"}
+DESIGN_FIELDS = {
+    "indicator_id",
+    "indicator_name",
+    "place_code",
+    "place_name",
+    "period",
+    "value",
+    "lower_ci",
+    "upper_ci",
+    "ci_method",
+    "compared_to_england",
+    "comparison_source",
+    "recent_trend",
+    "published_comparison",
+    "published_trend",
+}
 
 
 def _reference_values(indicator: str, place: str) -> dict[str, float]:
     with open(PROJECT_ROOT / "data" / "reference" / "active_lives_adults_fingertips.csv", encoding="utf-8") as f:
-        return {r["period"]: float(r["value"]) for r in csv.DictReader(f)
-                if r["area_code"] == place and f"Fingertips {indicator}" in r["indicator"]}
+        return {
+            r["period"]: float(r["value"])
+            for r in csv.DictReader(f)
+            if r["area_code"] == place and f"Fingertips {indicator}" in r["indicator"]
+        }
 
 
 def _published_verdicts(indicator: str, place: str) -> dict[str, str]:
     """Fingertips' own verdict per period, read straight from the shipped CSV."""
     with open(PROJECT_ROOT / "data" / "reference" / "fingertips_compared_to_england.csv", encoding="utf-8") as f:
-        return {r["period"]: r["compared_to_england"].lower() for r in csv.DictReader(f)
-                if r["area_code"] == place and r["indicator_id"] == indicator}
+        return {
+            r["period"]: r["compared_to_england"].lower()
+            for r in csv.DictReader(f)
+            if r["area_code"] == place and r["indicator_id"] == indicator
+        }
 
 
 def _run_json(capsys, *arguments) -> list[dict]:
@@ -54,10 +73,10 @@ def database(empty_db_file, tmp_path) -> Path:
     return copy
 
 
-def test_the_real_series_is_printed_for_a_place_named_in_words_with_fingertips_published_comparison(database,
-                                                                                                      capsys):
-    rows = _run_json(capsys, "--db", str(database), "indicators", "--indicator", "93015", "--place", "Mansfield",
-                     "--json")
+def test_the_real_series_is_printed_for_a_place_named_in_words_with_fingertips_published_comparison(database, capsys):
+    rows = _run_json(
+        capsys, "--db", str(database), "indicators", "--indicator", "93015", "--place", "Mansfield", "--json"
+    )
     assert {r["period"]: r["value"] for r in rows} == _reference_values("93015", "E07000174")
     assert [r["period"] for r in rows][:2] == ["2015/16", "2016/17"]
     assert set(rows[0]) == DESIGN_FIELDS
@@ -71,8 +90,9 @@ def test_the_real_series_is_printed_for_a_place_named_in_words_with_fingertips_p
 def test_after_a_fingertips_import_places_are_compared_with_england_by_the_polarity(database, capsys):
     assert _import(database, str(FINGERTIPS_DOWNLOAD), "--json") == 0
     assert json.loads(capsys.readouterr().out)["status"] == "loaded"
-    rows = _run_json(capsys, "--db", str(database), "indicators", "--indicator", "93015", "--period", "2023/24",
-                     "--json")
+    rows = _run_json(
+        capsys, "--db", str(database), "indicators", "--indicator", "93015", "--period", "2023/24", "--json"
+    )
     by_place = {r["place_name"]: r for r in rows}
     # Inactive adults: lower is better. Mansfield 33.7% and Rushcliffe 13.9% against England 22.1%.
     assert by_place["Mansfield"]["compared_to_england"] == "worse"

@@ -39,21 +39,30 @@ def partner_file(number: int) -> bytes:
 def check_whole(con, reports) -> None:
     for number, report in enumerate(reports):
         assert report.status in (LOADED, BUSY), report.message
-        count = con.execute("SELECT count(*) FROM activities a JOIN partners p USING (partner_id) WHERE p.name = ?",
-                            [f"Thread {number}"]).fetchall()[0][0]
+        count = con.execute(
+            "SELECT count(*) FROM activities a JOIN partners p USING (partner_id) WHERE p.name = ?",
+            [f"Thread {number}"],
+        ).fetchall()[0][0]
         assert count == (ROWS if report.status == LOADED else 0)
         if report.status == BUSY:
             assert "try again" in report.message.lower()
-    links = con.execute("SELECT count(*) FROM activities a WHERE a.upload_id > 1 AND NOT EXISTS "
-                        "(SELECT 1 FROM activity_aims m WHERE m.activity_key = a.activity_key)").fetchall()[0][0]
+    links = con.execute(
+        "SELECT count(*) FROM activities a WHERE a.upload_id > 1 AND NOT EXISTS "
+        "(SELECT 1 FROM activity_aims m WHERE m.activity_key = a.activity_key)"
+    ).fetchall()[0][0]
     assert links == 0
 
 
 def run_at_once(con, files):
     with ThreadPoolExecutor(THREADS) as pool:
-        return list(pool.map(lambda n: import_activities(con, files[n], f"t{n}.csv", f"Thread {n}",
-                                                         User(f"user{n}@example.org", "admin")),
-                             range(THREADS)))
+        return list(
+            pool.map(
+                lambda n: import_activities(
+                    con, files[n], f"t{n}.csv", f"Thread {n}", User(f"user{n}@example.org", "admin")
+                ),
+                range(THREADS),
+            )
+        )
 
 
 @pytest.mark.slow
@@ -93,8 +102,11 @@ def test_queries_answer_during_a_large_import_with_the_state_before_or_after(dem
     everyone, county = Filters(), Filters(places=("E10000024",))
 
     def answers():
-        return (analysis.headline_totals(con, framework, everyone), analysis.headline_totals(con, framework, county),
-                analysis.heatmap(con, framework, everyone, "aim", "way").to_dict(orient="records"))
+        return (
+            analysis.headline_totals(con, framework, everyone),
+            analysis.headline_totals(con, framework, county),
+            analysis.heatmap(con, framework, everyone, "aim", "way").to_dict(orient="records"),
+        )
 
     try:
         before = answers()
@@ -114,9 +126,13 @@ def test_queries_answer_during_a_large_import_with_the_state_before_or_after(dem
         importing.set()
         reader = threading.Thread(target=read_until_done)
         reader.start()
-        report = import_activities(con, csv_bytes([row(activity_id=f"R-{i}", places="Nottinghamshire",
-                                                       aims="A1; A5") for i in range(30_000)]),
-                                   "big.csv", "Busy Reader Trust", LOCAL_USER)
+        report = import_activities(
+            con,
+            csv_bytes([row(activity_id=f"R-{i}", places="Nottinghamshire", aims="A1; A5") for i in range(30_000)]),
+            "big.csv",
+            "Busy Reader Trust",
+            LOCAL_USER,
+        )
         importing.clear()
         reader.join()
         after = answers()
@@ -139,12 +155,26 @@ def test_a_command_line_import_while_another_program_holds_the_file_says_what_to
     holder = subprocess.Popen([sys.executable, "-c", HOLD_THE_FILE, str(demo_db_copy)], stdout=subprocess.PIPE)
     try:
         assert holder.stdout.readline().strip() == b"holding"
-        command = [sys.executable, "-m", "strategy", "--db", str(demo_db_copy), "import", "activities", str(upload),
-                   "--partner", "Locked Out"]
+        command = [
+            sys.executable,
+            "-m",
+            "strategy",
+            "--db",
+            str(demo_db_copy),
+            "import",
+            "activities",
+            str(upload),
+            "--partner",
+            "Locked Out",
+        ]
         plain = subprocess.run(command, cwd=PROJECT_ROOT, capture_output=True, text=True)
         as_json = subprocess.run(command + ["--json"], cwd=PROJECT_ROOT, capture_output=True, text=True)
-        rollback = subprocess.run([sys.executable, "-m", "strategy", "--db", str(demo_db_copy), "rollback", "1"],
-                                  cwd=PROJECT_ROOT, capture_output=True, text=True)
+        rollback = subprocess.run(
+            [sys.executable, "-m", "strategy", "--db", str(demo_db_copy), "rollback", "1"],
+            cwd=PROJECT_ROOT,
+            capture_output=True,
+            text=True,
+        )
     finally:
         holder.kill()
         holder.wait()

@@ -52,33 +52,40 @@ def test_upload_keeps_the_original_file_its_hash_and_who(demo_writable):
     data = csv_bytes([GOOD])
     report = import_activities(demo_writable, data, "a.csv", "Keeper", User("sam@example.org", "admin"))
     in_row, sha, who, rows = demo_writable.execute(
-        "SELECT original, sha256, uploaded_by, rows_loaded FROM uploads WHERE upload_id = ?",
-        [report.upload_id]).fetchall()[0]
+        "SELECT original, sha256, uploaded_by, rows_loaded FROM uploads WHERE upload_id = ?", [report.upload_id]
+    ).fetchall()[0]
     assert sha == hashlib.sha256(data).hexdigest() and who == "sam@example.org" and rows == 1
     # Kept beside the database, named by its hash, not inside the row (see strategy/safekeeping/originals.py).
     assert in_row is None
     assert (originals_folder(database_file(demo_writable)) / sha).read_bytes() == data
     assert original_bytes(demo_writable, report.upload_id) == data
-    assert demo_writable.execute("SELECT actor FROM audit_log WHERE upload_id = ?",
-                                 [report.upload_id]).fetchall() == [("sam@example.org",)]
+    assert demo_writable.execute("SELECT actor FROM audit_log WHERE upload_id = ?", [report.upload_id]).fetchall() == [
+        ("sam@example.org",)
+    ]
 
 
 def test_reupload_replaces_an_activity_as_a_new_version(demo_writable):
     import_activities(demo_writable, csv_bytes([GOOD, row(activity_id="MM-2")]), "v1.csv", "Versioned", LOCAL_USER)
-    second = import_activities(demo_writable, csv_bytes([row(title="Walking for health (bigger)")]), "v2.csv",
-                               "versioned", LOCAL_USER)  # partner names match regardless of case
+    second = import_activities(
+        demo_writable, csv_bytes([row(title="Walking for health (bigger)")]), "v2.csv", "versioned", LOCAL_USER
+    )  # partner names match regardless of case
     assert second.replaced_activities == 1 and second.new_activities == 0 and not second.partner_created
-    versions = demo_writable.execute("SELECT version, title, replaced_by_upload FROM activities "
-                                     "WHERE activity_id = 'MM-1' ORDER BY version").fetchall()
+    versions = demo_writable.execute(
+        "SELECT version, title, replaced_by_upload FROM activities WHERE activity_id = 'MM-1' ORDER BY version"
+    ).fetchall()
     assert versions == [(1, "Walking for health", second.upload_id), (2, "Walking for health (bigger)", None)]
 
 
 def test_rollback_restores_exactly_the_state_before(demo_writable):
     import_activities(demo_writable, csv_bytes([GOOD, row(activity_id="MM-2")]), "v1.csv", "Rolled", LOCAL_USER)
     before = snapshot(demo_writable)
-    second = import_activities(demo_writable, csv_bytes([row(title="New title", places="All"),
-                                                         row(activity_id="MM-3", sector="Housing")]),
-                               "v2.csv", "Rolled", LOCAL_USER)
+    second = import_activities(
+        demo_writable,
+        csv_bytes([row(title="New title", places="All"), row(activity_id="MM-3", sector="Housing")]),
+        "v2.csv",
+        "Rolled",
+        LOCAL_USER,
+    )
     assert snapshot(demo_writable) != before
     outcome = rollback_upload(demo_writable, second.upload_id, LOCAL_USER)
     assert outcome.ok and (outcome.removed, outcome.restored) == (2, 1)
@@ -114,13 +121,20 @@ def test_loaded_activities_appear_in_the_heatmap_with_place_shares(demo_writable
 
     before = analysis.heatmap(demo_writable, framework, Filters(partners=("Heat Trust",)))
     assert before.activities.sum() == 0
-    import_activities(demo_writable, csv_bytes([row(places="Derbyshire", aims="A3", ways_of_working="W4")]),
-                      "h.csv", "Heat Trust", LOCAL_USER)
+    import_activities(
+        demo_writable,
+        csv_bytes([row(places="Derbyshire", aims="A3", ways_of_working="W4")]),
+        "h.csv",
+        "Heat Trust",
+        LOCAL_USER,
+    )
     cells = analysis.heatmap(demo_writable, framework, Filters(partners=("Heat Trust",)))
     assert cells.set_index(["row_code", "column_code"]).activities[("A3", "W4")] == 1
-    shares = demo_writable.execute("SELECT sum(share), count(*) FROM activity_places JOIN activities USING "
-                                   "(activity_key) WHERE activity_id = 'MM-1' AND partner_id = (SELECT partner_id "
-                                   "FROM partners WHERE name = 'Heat Trust')").fetchall()[0]
+    shares = demo_writable.execute(
+        "SELECT sum(share), count(*) FROM activity_places JOIN activities USING "
+        "(activity_key) WHERE activity_id = 'MM-1' AND partner_id = (SELECT partner_id "
+        "FROM partners WHERE name = 'Heat Trust')"
+    ).fetchall()[0]
     assert shares[0] == pytest.approx(1.0) and shares[1] == 8
 
 
@@ -131,10 +145,16 @@ def test_new_partner_gets_the_most_common_sector_of_its_activities(demo_writable
 
 
 def test_hostile_text_is_stored_verbatim_and_exported_neutralised(demo_writable, framework):
-    import_activities(demo_writable, csv_bytes([row(title=HOSTILE_TITLE, description=HOSTILE_DESCRIPTION)]),
-                      "h.csv", "Hostile", LOCAL_USER)
-    stored = demo_writable.execute("SELECT title, description FROM activities a JOIN partners p USING (partner_id) "
-                                   "WHERE p.name = 'Hostile'").fetchall()
+    import_activities(
+        demo_writable,
+        csv_bytes([row(title=HOSTILE_TITLE, description=HOSTILE_DESCRIPTION)]),
+        "h.csv",
+        "Hostile",
+        LOCAL_USER,
+    )
+    stored = demo_writable.execute(
+        "SELECT title, description FROM activities a JOIN partners p USING (partner_id) WHERE p.name = 'Hostile'"
+    ).fetchall()
     assert stored == [(HOSTILE_TITLE, HOSTILE_DESCRIPTION)]
     table = exports.activities_export(demo_writable, framework, Filters(partners=("Hostile",)), LOCAL_USER)
     text = exports.table_bytes(table, "csv").decode("utf-8-sig")
@@ -159,8 +179,13 @@ def test_report_json_has_the_designed_shape(demo_writable):
     report = import_activities(demo_writable, csv_bytes([row(places="Nowhere")]), "a.csv", "J", LOCAL_USER)
     shaped = json.loads(json.dumps(report.as_json()))
     assert {"status", "rows", "upload_id", "errors", "warnings"} <= set(shaped)
-    assert shaped["errors"][0] == {"row": 2, "column": "places", "value": "Nowhere", "kind": "unknown place",
-                                   "message": shaped["errors"][0]["message"]}
+    assert shaped["errors"][0] == {
+        "row": 2,
+        "column": "places",
+        "value": "Nowhere",
+        "kind": "unknown place",
+        "message": shaped["errors"][0]["message"],
+    }
 
 
 def test_csv_template_is_the_header_row(demo_writable):
@@ -182,9 +207,24 @@ def test_excel_template_has_drop_downs_and_a_guide(framework, demo_writable):
     assert aims_column == [a.short for a in framework.aims]
     assert [r[0].value for r in book["Guide"].iter_rows(min_row=2, max_row=15)] == HEADER
     # A filled-in template (drop-down values as picked) loads.
-    sheet.append(["T-1", "From the template", None, lists["A2"].value, "Derbyshire; Mansfield",
-                  f"{aims_column[0]}; {aims_column[3]}", lists["D2"].value, lists["E2"].value, "01/04/2024", None,
-                  "active", 10, 100, None])
+    sheet.append(
+        [
+            "T-1",
+            "From the template",
+            None,
+            lists["A2"].value,
+            "Derbyshire; Mansfield",
+            f"{aims_column[0]}; {aims_column[3]}",
+            lists["D2"].value,
+            lists["E2"].value,
+            "01/04/2024",
+            None,
+            "active",
+            10,
+            100,
+            None,
+        ]
+    )
     buffer = BytesIO()
     book.save(buffer)
     report = import_activities(demo_writable, buffer.getvalue(), "template.xlsx", "Template User", LOCAL_USER)

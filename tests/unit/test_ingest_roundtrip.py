@@ -22,9 +22,15 @@ from tests.unit.test_ingest_files import HEADER, stored_activities
 FRAMEWORK = load_framework()
 LOCAL = [p for p in FRAMEWORK.local_places()]
 # Free text: letters, digits, punctuation, spaces, newlines and non-ASCII; ends trimmed (cells are trimmed).
-TEXT = st.text(st.characters(codec="utf-8", exclude_categories=("Cc", "Cs", "Zl", "Zp", "Co", "Cn"),
-                             include_characters="\n"), min_size=1, max_size=40) \
-    .map(lambda s: s.strip(" \t\r\n\u00a0")).filter(lambda s: s and s == s.strip())
+TEXT = (
+    st.text(
+        st.characters(codec="utf-8", exclude_categories=("Cc", "Cs", "Zl", "Zp", "Co", "Cn"), include_characters="\n"),
+        min_size=1,
+        max_size=40,
+    )
+    .map(lambda s: s.strip(" \t\r\n\u00a0"))
+    .filter(lambda s: s and s == s.strip())
+)
 GROUP = TEXT.filter(lambda s: not any(c in s for c in ";,|")).filter(lambda s: s == s.strip(" \t\r\n\u00a0"))
 pytestmark = pytest.mark.slow  # property tests: 75 generated files, a few minutes on a busy machine
 NAMES = {"aim": [a for a in FRAMEWORK.aims], "way": [w for w in FRAMEWORK.ways], "theme": [t for t in FRAMEWORK.themes]}
@@ -39,9 +45,16 @@ def activity(draw, number: int) -> dict:
     start = draw(st.dates(date(2000, 1, 1), date(2090, 12, 31)))
     end = draw(st.none() | st.dates(start, date(2099, 12, 31)))
     return {
-        "activity_id": f"H-{number}", "title": draw(TEXT), "description": draw(st.none() | TEXT),
-        "sector": draw(st.sampled_from(FRAMEWORK.sectors)), "aims": aims, "ways": ways, "themes": themes,
-        "places": places, "start_date": start, "end_date": end,
+        "activity_id": f"H-{number}",
+        "title": draw(TEXT),
+        "description": draw(st.none() | TEXT),
+        "sector": draw(st.sampled_from(FRAMEWORK.sectors)),
+        "aims": aims,
+        "ways": ways,
+        "themes": themes,
+        "places": places,
+        "start_date": start,
+        "end_date": end,
         "status": draw(st.none() | st.sampled_from(["planned", "active", "completed", "paused"])),
         "participants": draw(st.none() | st.integers(0, 10**9)),
         "investment_gbp": draw(st.none() | st.decimals(0, 10**9, places=2, allow_nan=False)),
@@ -60,13 +73,22 @@ def spelled(items, how: str) -> str:
 
 def cells(a: dict, for_excel: bool) -> list:
     start, end = a["start_date"], a["end_date"]
-    return [a["activity_id"], a["title"], a["description"], a["sector"].label,
-            "; ".join(p.name if a["spelling"] == "label" else p.code for p in a["places"]),
-            spelled(a["aims"], a["spelling"]), spelled(a["ways"], a["spelling"]), spelled(a["themes"], a["spelling"]),
-            start if for_excel else start.strftime("%d/%m/%Y"),
-            end if for_excel or end is None else end.isoformat(), a["status"],
-            a["participants"], float(a["investment_gbp"]) if for_excel and a["investment_gbp"] is not None
-            else a["investment_gbp"], "; ".join(a["target_groups"]) or None]
+    return [
+        a["activity_id"],
+        a["title"],
+        a["description"],
+        a["sector"].label,
+        "; ".join(p.name if a["spelling"] == "label" else p.code for p in a["places"]),
+        spelled(a["aims"], a["spelling"]),
+        spelled(a["ways"], a["spelling"]),
+        spelled(a["themes"], a["spelling"]),
+        start if for_excel else start.strftime("%d/%m/%Y"),
+        end if for_excel or end is None else end.isoformat(),
+        a["status"],
+        a["participants"],
+        float(a["investment_gbp"]) if for_excel and a["investment_gbp"] is not None else a["investment_gbp"],
+        "; ".join(a["target_groups"]) or None,
+    ]
 
 
 def as_csv(table) -> bytes:
@@ -103,13 +125,22 @@ def roundtrip_con(empty_db_file, tmp_path_factory):
 
 
 def expected(a: dict) -> dict:
-    return {"activity_id": a["activity_id"], "title": a["title"], "description": a["description"],
-            "sector": a["sector"].code, "aims": sorted(i.code for i in a["aims"]),
-            "ways": sorted(i.code for i in a["ways"]), "themes": sorted(i.code for i in a["themes"]),
-            "places": sorted(p.code for p in a["places"]), "start_date": a["start_date"], "end_date": a["end_date"],
-            "status": a["status"], "participants": a["participants"],
-            "investment_gbp": None if a["investment_gbp"] is None else Decimal(a["investment_gbp"]),
-            "target_groups": a["target_groups"] or None}
+    return {
+        "activity_id": a["activity_id"],
+        "title": a["title"],
+        "description": a["description"],
+        "sector": a["sector"].code,
+        "aims": sorted(i.code for i in a["aims"]),
+        "ways": sorted(i.code for i in a["ways"]),
+        "themes": sorted(i.code for i in a["themes"]),
+        "places": sorted(p.code for p in a["places"]),
+        "start_date": a["start_date"],
+        "end_date": a["end_date"],
+        "status": a["status"],
+        "participants": a["participants"],
+        "investment_gbp": None if a["investment_gbp"] is None else Decimal(a["investment_gbp"]),
+        "target_groups": a["target_groups"] or None,
+    }
 
 
 @pytest.mark.parametrize("file_format", ["csv", "xlsx"])
@@ -140,10 +171,12 @@ def test_spaces_around_any_cell_change_nothing(roundtrip_con, table, data):
     writer = csv.writer(text, lineterminator="\r\n")
     writer.writerow(HEADER)
     for a in table:
-        writer.writerow([data.draw(PADDING) + ("" if v is None else str(v)) + data.draw(PADDING)
-                         for v in cells(a, for_excel=False)])
-    report = import_activities(roundtrip_con, text.getvalue().encode("utf-8"), "padded.csv", "Property Partner",
-                               LOCAL_USER)
+        writer.writerow(
+            [data.draw(PADDING) + ("" if v is None else str(v)) + data.draw(PADDING) for v in cells(a, for_excel=False)]
+        )
+    report = import_activities(
+        roundtrip_con, text.getvalue().encode("utf-8"), "padded.csv", "Property Partner", LOCAL_USER
+    )
     assert report.status == LOADED, [p.as_dict() for p in report.errors]
     try:
         stored = stored_activities(roundtrip_con, report.upload_id)

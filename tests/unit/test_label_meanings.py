@@ -40,6 +40,7 @@ def con(demo_db_copy):
 
 # 1. One thin rule: the whole partnership's yardstick, on Coverage, in the pack and on Where you fit -----------
 
+
 def _hand_kinds(con, framework):
     cells, places = _cells_by_partner(con, framework, DEMO_TODAY.year)
     population = dict(analysis.need_by_place(con, DEMO_TODAY)[["place_code", "population"]].itertuples(index=False))
@@ -58,7 +59,8 @@ def test_thin_is_judged_against_the_whole_partnership_under_a_place_filter(demo_
     # the filter only chooses which places are listed: their verdicts are the whole list's
     whole = analysis.gaps(demo_con, framework, Filters(), today=DEMO_TODAY)
     assert sorted(zip(found.place_code, found.aim_code, found.kind)) == sorted(
-        (p, a, k) for p, a, k in zip(whole.place_code, whole.aim_code, whole.kind) if p in inside)
+        (p, a, k) for p, a, k in zip(whole.place_code, whole.aim_code, whole.kind) if p in inside
+    )
 
 
 def test_a_place_shown_alone_is_thin_when_it_falls_below_the_partnership_s_middle(con, framework):
@@ -68,22 +70,34 @@ def test_a_place_shown_alone_is_thin_when_it_falls_below_the_partnership_s_middl
     population = dict(analysis.need_by_place(con, DEMO_TODAY)[["place_code", "population"]].itertuples(index=False))
     others = [p.code for p in framework.local_places(DEMO_TODAY) if p.code != MANSFIELD]
     cells, _ = _hand_kinds(con, framework)
-    aim = min((a.code for a in framework.aims if sum(cells.get((MANSFIELD, a.code), {}).values()) >= 3),
-              key=lambda a: sum(cells[(MANSFIELD, a)].values()))
+    aim = min(
+        (a.code for a in framework.aims if sum(cells.get((MANSFIELD, a.code), {}).values()) >= 3),
+        key=lambda a: sum(cells[(MANSFIELD, a)].values()),
+    )
     added = 0
     while _hand_kinds(con, framework)[1][(MANSFIELD, aim)] != "thin":
-        add(con, "Everywhere Else Trust", activity_id=f"WIDE-{added}", sector="sport",
-            places=others, aims=[aim], start=f"{DEMO_TODAY.year}-01-01")
+        add(
+            con,
+            "Everywhere Else Trust",
+            activity_id=f"WIDE-{added}",
+            sector="sport",
+            places=others,
+            aims=[aim],
+            start=f"{DEMO_TODAY.year}-01-01",
+        )
         added += 1
         assert added < 400
     mansfield = sum(_hand_kinds(con, framework)[0][(MANSFIELD, aim)].values())
     assert mansfield >= analysis.THIN_CELL  # thin by the quarter rule, not by the count
     alone = analysis.gaps(con, framework, Filters(places=(MANSFIELD,)), today=DEMO_TODAY)
     assert (MANSFIELD, aim, "thin") in set(zip(alone.place_code, alone.aim_code, alone.kind))
-    yardstick = median(sum(_hand_kinds(con, framework)[0].get((p, aim), {}).values()) / population[p] * 100_000
-                       for p in [MANSFIELD, *others])
-    assert analysis.gap_yardstick(con, framework, analysis.year_filters(Filters(), DEMO_TODAY.year),
-                                  DEMO_TODAY)[aim] == pytest.approx(yardstick)
+    yardstick = median(
+        sum(_hand_kinds(con, framework)[0].get((p, aim), {}).values()) / population[p] * 100_000
+        for p in [MANSFIELD, *others]
+    )
+    assert analysis.gap_yardstick(con, framework, analysis.year_filters(Filters(), DEMO_TODAY.year), DEMO_TODAY)[
+        aim
+    ] == pytest.approx(yardstick)
 
 
 def test_where_you_fit_and_coverage_agree_on_which_pairs_are_thin(con, framework):
@@ -111,24 +125,28 @@ def test_the_pages_and_the_pack_name_the_whole_partnership_yardstick(demo_con, f
 
 # 2 and 8. What-if: today and the scenario over the same places, by the same measure, in a named period ----------
 
+
 def test_what_if_counts_today_and_the_scenario_over_the_same_places_and_measure(demo_con, framework):
     view = Filters(places=(MANSFIELD,))  # a place filter does not narrow the scenario: money moves between any places
     today_table = scenarios.need_and_effort(demo_con, framework, view)
-    table = scenarios.with_scenario(today_table, scenarios.added_money(
-        today_table, scenarios.Scenario("spread", 250_000.0)))
+    table = scenarios.with_scenario(
+        today_table, scenarios.added_money(today_table, scenarios.Scenario("spread", 250_000.0))
+    )
     local = [p.name for p in framework.local_places(DEMO_TODAY)]
     expected_today = sum(_flag_by_hand(demo_con, name) for name in local)
     sentence = scenarios.flagged_sentence(table, view)
-    assert (f"of all the partnership's {len(local)} places, whatever the place filter: {expected_today} today"
-            in sentence)
+    assert (
+        f"of all the partnership's {len(local)} places, whatever the place filter: {expected_today} today" in sentence
+    )
     assert "by investment per head (all dates)" in sentence
     assert f"{int(table.scenario_high_need_low_effort.sum())} in the scenario" in sentence
 
 
 def test_the_scenario_slide_says_which_period_per_head_today_is(con, framework):
     view = Filters(date_from=date(2025, 1, 1), date_to=date(2025, 12, 31))
-    scenarios.save_scenario(con, framework, ANALYST, "£250k by need", scenarios.Scenario("spread", 250_000.0), view,
-                            today=DEMO_TODAY)
+    scenarios.save_scenario(
+        con, framework, ANALYST, "£250k by need", scenarios.Scenario("spread", 250_000.0), view, today=DEMO_TODAY
+    )
     slide = _slide(con, framework, Filters(), slides.scenario_slides)[0]
     assert "Per head today is the investment reported for 1 January 2025 to 31 December 2025" in slide.caveat
     assert "(by investment per head, 1 January 2025 to 31 December 2025)" in slide.headline
@@ -142,22 +160,34 @@ def test_the_scenario_slide_says_which_period_per_head_today_is(con, framework):
 
 def test_since_last_time_shows_each_decision_s_view_in_words(con, framework):
     view = Filters(places=(MANSFIELD,), date_from=date(2026, 1, 1), date_to=date(2026, 6, 30))
-    decisions.record_decision(con, framework, ANALYST, "Fund walking groups", "Mansfield District Council", view,
-                              view_page="Coverage and gaps", today=DEMO_TODAY)
+    decisions.record_decision(
+        con,
+        framework,
+        ANALYST,
+        "Fund walking groups",
+        "Mansfield District Council",
+        view,
+        view_page="Coverage and gaps",
+        today=DEMO_TODAY,
+    )
     slide = _slide(con, framework, Filters(), slides.since_last_time_slide)
     assert slide.table["View"].tolist() == [
-        "Coverage and gaps: Places: Mansfield; Period: 1 January 2026 to 30 June 2026"]
+        "Coverage and gaps: Places: Mansfield; Period: 1 January 2026 to 30 June 2026"
+    ]
     assert slide.table["Recorded"].tolist() == ["30 June 2026"]
 
 
 # 3. The gap year says when it is only part of a year -----------------------------------------------------------
 
+
 def test_the_gap_year_says_when_it_is_part_of_a_year(framework):
     today = date(2026, 11, 30)
     assert analysis.gap_period_label(Filters(), today) == "2026 (1 January to 30 November)"
     assert analysis.gap_period_label(YEAR_2025, today) == "2025"
-    assert analysis.gap_period_label(Filters(date_from=date(2025, 3, 1), date_to=date(2025, 6, 30)), today) == \
-        "2025 (1 March to 30 June)"
+    assert (
+        analysis.gap_period_label(Filters(date_from=date(2025, 3, 1), date_to=date(2025, 6, 30)), today)
+        == "2025 (1 March to 30 June)"
+    )
     assert "planned to start later in 2026 counts already" in analysis.gap_period_note(Filters(), today)
     assert analysis.gap_period_note(YEAR_2025, today) == ""
 
@@ -171,13 +201,17 @@ def test_the_gaps_slide_names_the_part_of_the_year(demo_con, framework):
 
 # 4. The Overview's investment: the whole, or these places' share ----------------------------------------------
 
+
 def test_investment_words_say_these_places_share(demo_con, framework):
     share = demo_con.execute(
         "SELECT sum(a.investment_gbp * s.share) FROM activities a JOIN activity_places s USING (activity_key) "
-        "WHERE a.replaced_by_upload IS NULL AND s.place_code = ?", [MANSFIELD]).fetchone()[0]
+        "WHERE a.replaced_by_upload IS NULL AND s.place_code = ?",
+        [MANSFIELD],
+    ).fetchone()[0]
     words = analysis.investment_words(
         analysis.headline_totals(demo_con, framework, Filters(places=(MANSFIELD,)))["investment"],
-        Filters(places=(MANSFIELD,)))
+        Filters(places=(MANSFIELD,)),
+    )
     assert words.startswith(f"£{share:,.0f}: these places' share of the investment")
     assert "apportioned by population" in words and "in total" not in words
     assert analysis.investment_words(10.0, Filters()) == "£10 in total"
@@ -185,6 +219,7 @@ def test_investment_words_say_these_places_share(demo_con, framework):
 
 
 # 5. Dates people read are written as GOV.UK writes them -------------------------------------------------------
+
 
 def test_filters_exports_and_decisions_write_dates_in_words(framework):
     text = Filters(date_from=date(2024, 4, 1), date_to=date(2025, 3, 31)).describe(framework)
@@ -200,20 +235,26 @@ def test_the_export_about_sheet_says_made_on_in_words():
 
     import openpyxl
 
-    book = openpyxl.load_workbook(io.BytesIO(exports.table_bytes(pd.DataFrame({"a": [1]}), "xlsx",
-                                                                 made_on=date(2026, 11, 29))))
+    book = openpyxl.load_workbook(
+        io.BytesIO(exports.table_bytes(pd.DataFrame({"a": [1]}), "xlsx", made_on=date(2026, 11, 29)))
+    )
     about = [row[0].value for row in book["About"].iter_rows()]
     assert "Made on: 29 November 2026" in about
 
 
 # 7. The activities-started bars say the period limits them ----------------------------------------------------
 
+
 def test_activity_bars_say_the_period_limits_them(demo_con, framework):
     assert trends.activity_bars_label("A1", True, Filters()) == "Activities started for aim A1 in the places shown"
     label = trends.activity_bars_label("A1", True, YEAR_2025)
     assert label.endswith(", only those running in 1 January 2025 to 31 December 2025")
-    slide = _slide(demo_con, framework, Filters(places=(MANSFIELD,), date_from=date(2025, 1, 1),
-                                                date_to=date(2025, 12, 31)), slides.trends_slide)
+    slide = _slide(
+        demo_con,
+        framework,
+        Filters(places=(MANSFIELD,), date_from=date(2025, 1, 1), date_to=date(2025, 12, 31)),
+        slides.trends_slide,
+    )
     bars = [t for t in slide.figure.data if t.type == "bar"][0]
     assert "only those running in 1 January 2025 to 31 December 2025" in bars.name
     assert "only those running in 1 January 2025 to 31 December 2025" in slide.caveat
@@ -224,22 +265,26 @@ def test_activity_bars_say_the_period_limits_them(demo_con, framework):
         "JOIN activity_places s USING (activity_key) WHERE a.replaced_by_upload IS NULL AND m.aim = ? "
         "AND s.place_code = ? AND a.start_date <= DATE '2025-12-31' "
         "AND greatest(a.start_date, coalesce(a.end_date, ?)) >= DATE '2025-01-01'",
-        [trends.indicator_definition(demo_con, "93015")["aim"], MANSFIELD, DEMO_TODAY]).fetchone()[0]
+        [trends.indicator_definition(demo_con, "93015")["aim"], MANSFIELD, DEMO_TODAY],
+    ).fetchone()[0]
     assert int(pd.Series(bars.y).fillna(0).sum()) == started
 
 
 # 9. The trend headline says what kind of year ------------------------------------------------------------------
 
+
 def test_the_trend_headline_names_the_kind_of_year(demo_con, framework):
     slide = _slide(demo_con, framework, Filters(places=(MANSFIELD,)), slides.trends_slide)
     definition = trends.indicator_definition(demo_con, "93015")
-    latest = demo_con.execute("SELECT max(period) FROM indicator_values WHERE indicator_id = '93015' "
-                              "AND place_code = ?", [MANSFIELD]).fetchone()[0]
+    latest = demo_con.execute(
+        "SELECT max(period) FROM indicator_values WHERE indicator_id = '93015' AND place_code = ?", [MANSFIELD]
+    ).fetchone()[0]
     assert definition["year_starts"] == "11-16"
     assert slide.headline.startswith(f"{definition['short_name']}, {latest} (mid-Nov to mid-Nov): ")
 
 
 # 10. Commitments, the map summary ---------------------------------------------------------------------------
+
 
 def test_the_map_summary_has_units_and_says_how_money_is_apportioned(demo_con, framework):
     table = analysis.need_vs_effort(demo_con, framework, Filters())
@@ -260,8 +305,12 @@ def test_the_commitments_slide_does_not_count_overdue_ones_as_open(con, framewor
     due = pd.to_datetime(promises.due_date)
     late = int(((promises.state != "kept") & (due < pd.Timestamp(DEMO_TODAY))).sum())
     still_open = int(((promises.state != "kept") & ~(due < pd.Timestamp(DEMO_TODAY))).sum())
+
     def its(n: int) -> str:
         return "its" if n == 1 else "their"
+
     unkept = late + still_open
-    assert section.headline.startswith(f"{unkept} commitment{'' if unkept == 1 else 's'} not yet kept: {still_open} "
-                                       f"open and not past {its(still_open)} date, {late} past {its(late)} date")
+    assert section.headline.startswith(
+        f"{unkept} commitment{'' if unkept == 1 else 's'} not yet kept: {still_open} "
+        f"open and not past {its(still_open)} date, {late} past {its(late)} date"
+    )

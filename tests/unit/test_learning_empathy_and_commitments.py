@@ -33,8 +33,18 @@ def test_notes_land_in_their_quadrant_in_workshop_order(con, framework, map_id):
 
 
 def test_a_pinned_quote_shows_for_its_aim_and_place_and_not_elsewhere(con, framework, map_id):
-    saved = empathy.add_note(con, framework, LOCAL_USER, map_id, "think_feel", "Nobody asks us.", "Resident, 71",
-                             is_quote=True, pinned_aims=["A4"], pinned_places=[DERBY])
+    saved = empathy.add_note(
+        con,
+        framework,
+        LOCAL_USER,
+        map_id,
+        "think_feel",
+        "Nobody asks us.",
+        "Resident, 71",
+        is_quote=True,
+        pinned_aims=["A4"],
+        pinned_places=[DERBY],
+    )
     assert saved.ok
     found = lambda **kw: saved.record_id in empathy.quotes_for(con, framework, Filters(), **kw).note_id.tolist()  # noqa: E731
     assert found(aims=["A4"]) and found(aims=["A4"], places=[DERBY])
@@ -43,8 +53,17 @@ def test_a_pinned_quote_shows_for_its_aim_and_place_and_not_elsewhere(con, frame
 
 
 def test_a_county_filter_finds_quotes_pinned_to_its_districts(con, framework, map_id):
-    saved = empathy.add_note(con, framework, LOCAL_USER, map_id, "hear", "I heard about it at the food bank.",
-                             is_quote=True, pinned_aims=["A3"], pinned_places=[MANSFIELD])
+    saved = empathy.add_note(
+        con,
+        framework,
+        LOCAL_USER,
+        map_id,
+        "hear",
+        "I heard about it at the food bank.",
+        is_quote=True,
+        pinned_aims=["A3"],
+        pinned_places=[MANSFIELD],
+    )
     assert saved.record_id in empathy.quotes_for(con, framework, Filters(places=(NOTTS,))).note_id.tolist()
 
 
@@ -62,16 +81,26 @@ def test_markdown_escaping_neutralises_links_html_and_formulas():
 
 
 def reflect(con, framework, **changes):
-    fields = dict(author="Priya", kind="individual", heading="purpose", reflected_on=date(2026, 3, 1),
-                  learned="Start from purpose.", commitment="Call the housing officer.", owner="Priya",
-                  due_date=date(2026, 4, 1), aims=["A3"], places=[MANSFIELD])
+    fields = dict(
+        author="Priya",
+        kind="individual",
+        heading="purpose",
+        reflected_on=date(2026, 3, 1),
+        learned="Start from purpose.",
+        commitment="Call the housing officer.",
+        owner="Priya",
+        due_date=date(2026, 4, 1),
+        aims=["A3"],
+        places=[MANSFIELD],
+    )
     return commitments.save_reflection(con, framework, LOCAL_USER, **(fields | changes))
 
 
 def test_a_commitment_needs_an_owner_and_a_date(con, framework):
     saved = reflect(con, framework, owner="", due_date=None)
     assert not saved.ok and {"Say who owns the commitment.", "Give the commitment a date ('by when')."} <= set(
-        saved.problems)
+        saved.problems
+    )
 
 
 def test_commitment_states_follow_today_and_kept_ones_move_last(con, framework):
@@ -106,6 +135,7 @@ def test_timeline_lists_learning_under_each_aim_in_date_order(con, framework):
 def test_demo_holds_two_purposes_three_experiments_and_one_commitment_past_its_date(demo_con, framework):
     from strategy.learning import experiments, purposes
     from tests.conftest import DEMO_TODAY
+
     assert len(purposes.purposes(demo_con, framework, Filters())) == 2
     assert len(experiments.experiments(demo_con, framework, Filters())) == 3
     states = commitments.commitments(demo_con, framework, Filters(), DEMO_TODAY).state.tolist()

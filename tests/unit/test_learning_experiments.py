@@ -21,14 +21,23 @@ def con(demo_db_copy):
 
 
 def a_partner(con, sector="sport"):
-    return con.execute("SELECT name FROM partners WHERE sector = ? ORDER BY partner_id LIMIT 1",
-                       [sector]).fetchall()[0][0]
+    return con.execute("SELECT name FROM partners WHERE sector = ? ORDER BY partner_id LIMIT 1", [sector]).fetchall()[
+        0
+    ][0]
 
 
 def register(con, framework, **changes):
-    fields = dict(title="Park run for dads", hypothesis="If dads run together, they keep running.",
-                  lead_partner=a_partner(con), start_date=date(2025, 3, 1), aims=["A3"], places=[MANSFIELD],
-                  ways=["W6"], indicators=["93015"], status="running")
+    fields = dict(
+        title="Park run for dads",
+        hypothesis="If dads run together, they keep running.",
+        lead_partner=a_partner(con),
+        start_date=date(2025, 3, 1),
+        aims=["A3"],
+        places=[MANSFIELD],
+        ways=["W6"],
+        indicators=["93015"],
+        status="running",
+    )
     return experiments.save_experiment(con, framework, User("analyst@example.org", "analyst"), **(fields | changes))
 
 
@@ -49,19 +58,31 @@ def test_the_linked_activity_has_its_own_upload_of_kind_experiment_and_an_audit_
     kind, partner = con.execute(
         "SELECT u.kind, p.name FROM activities a JOIN uploads u USING (upload_id) JOIN partners p "
         "ON p.partner_id = a.partner_id WHERE a.activity_id = ? AND a.replaced_by_upload IS NULL",
-        [f"EXP-{saved.record_id}"]).fetchall()[0]
+        [f"EXP-{saved.record_id}"],
+    ).fetchall()[0]
     assert kind == "experiment" and partner == a_partner(con)
-    actor, upload = con.execute("SELECT actor, upload_id FROM audit_log WHERE action = 'experiment saved' "
-                                "ORDER BY audit_id DESC LIMIT 1").fetchall()[0]
+    actor, upload = con.execute(
+        "SELECT actor, upload_id FROM audit_log WHERE action = 'experiment saved' ORDER BY audit_id DESC LIMIT 1"
+    ).fetchall()[0]
     assert actor == "analyst@example.org" and upload is not None
 
 
 def test_editing_makes_a_new_activity_version_and_keeps_one_current(con, framework):
     saved = register(con, framework)
-    register(con, framework, experiment_id=saved.record_id, status="closed", decision="amplify",
-             review_date=date(2025, 9, 1), learned="Dads came back.")
-    versions = con.execute("SELECT version, replaced_by_upload IS NULL, status, end_date FROM activities "
-                           "WHERE activity_id = ? ORDER BY version", [f"EXP-{saved.record_id}"]).fetchall()
+    register(
+        con,
+        framework,
+        experiment_id=saved.record_id,
+        status="closed",
+        decision="amplify",
+        review_date=date(2025, 9, 1),
+        learned="Dads came back.",
+    )
+    versions = con.execute(
+        "SELECT version, replaced_by_upload IS NULL, status, end_date FROM activities "
+        "WHERE activity_id = ? ORDER BY version",
+        [f"EXP-{saved.record_id}"],
+    ).fetchall()
     assert [(v, current) for v, current, _, _ in versions] == [(1, False), (2, True)]
     assert versions[-1][2:] == ("completed", date(2025, 9, 1))
 
@@ -85,8 +106,10 @@ def test_markers_follow_the_indicator_watched_and_the_place_filter(con, framewor
     watching = markers.experiment_markers(con, framework, Filters(), "93015")
     assert saved.record_id in watching.experiment_id.tolist()
     assert saved.record_id not in markers.experiment_markers(con, framework, Filters(), "93570").experiment_id.tolist()
-    assert saved.record_id not in markers.experiment_markers(
-        con, framework, Filters(places=("E06000015",))).experiment_id.tolist()
+    assert (
+        saved.record_id
+        not in markers.experiment_markers(con, framework, Filters(places=("E06000015",))).experiment_id.tolist()
+    )
 
 
 def test_active_lives_period_of_a_date():
@@ -113,6 +136,7 @@ def test_marker_on_a_date_axis_sits_on_the_start_date():
 
 def markers_frame(rows):
     import pandas as pd
+
     return pd.DataFrame([{"experiment_id": i, "title": t, "start_date": d} for i, t, d in rows])
 
 
@@ -130,7 +154,9 @@ def test_experiments_saved_at_the_same_moment_get_their_own_activity_keys(con, f
     with ThreadPoolExecutor(max_workers=6) as pool:
         results = list(pool.map(save, range(12)))
     assert all(r.ok for r in results), [r.problems for r in results]
-    keys = con.execute("SELECT activity_key FROM activities WHERE is_experiment AND activity_id IN "
-                       "(SELECT 'EXP-' || experiment_id FROM experiments WHERE title LIKE 'Walk %')").fetchall()
+    keys = con.execute(
+        "SELECT activity_key FROM activities WHERE is_experiment AND activity_id IN "
+        "(SELECT 'EXP-' || experiment_id FROM experiments WHERE title LIKE 'Walk %')"
+    ).fetchall()
     assert len(keys) == len(set(keys)) == 12
     assert con.execute("SELECT count(*) - count(DISTINCT activity_key) FROM activities").fetchall()[0][0] == 0

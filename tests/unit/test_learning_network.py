@@ -16,12 +16,17 @@ def members(rows):
     return pd.DataFrame(rows, columns=["record_kind", "record_id", "record_title", "name", "sector"])
 
 
-STAR = members([
-    ("experiment", 1, "E1", "Hub", "voluntary_community"), ("experiment", 1, "E1", "Clinic", "health_care"),
-    ("experiment", 2, "E2", "Hub", "voluntary_community"), ("experiment", 2, "E2", "School", "young_people_education"),
-    ("purpose", 1, "P1", "Hub", "voluntary_community"), ("purpose", 1, "P1", "Club", "sport"),
-    ("purpose", 1, "P1", "Other charity", "voluntary_community"),
-])
+STAR = members(
+    [
+        ("experiment", 1, "E1", "Hub", "voluntary_community"),
+        ("experiment", 1, "E1", "Clinic", "health_care"),
+        ("experiment", 2, "E2", "Hub", "voluntary_community"),
+        ("experiment", 2, "E2", "School", "young_people_education"),
+        ("purpose", 1, "P1", "Hub", "voluntary_community"),
+        ("purpose", 1, "P1", "Club", "sport"),
+        ("purpose", 1, "P1", "Other charity", "voluntary_community"),
+    ]
+)
 
 
 def test_partners_on_the_same_record_are_linked_and_repeat_work_adds_weight():
@@ -69,11 +74,13 @@ def con(demo_db_copy):
 
 def test_demo_network_and_the_partner_filter_keeps_that_partners_records(con, framework):
     everyone = network.memberships(con, framework, Filters())
-    lead = con.execute("SELECT p.name FROM experiments e JOIN partners p ON p.partner_id = e.lead_partner_id "
-                       "ORDER BY e.experiment_id LIMIT 1").fetchall()[0][0]
+    lead = con.execute(
+        "SELECT p.name FROM experiments e JOIN partners p ON p.partner_id = e.lead_partner_id "
+        "ORDER BY e.experiment_id LIMIT 1"
+    ).fetchall()[0][0]
     narrowed = network.memberships(con, framework, Filters(partners=(lead,)))
     assert 0 < len(narrowed) < len(everyone)
-    assert set(narrowed.groupby(["record_kind", "record_id"]).name.apply(lambda n: lead in set(n)))  == {True}
+    assert set(narrowed.groupby(["record_kind", "record_id"]).name.apply(lambda n: lead in set(n))) == {True}
 
 
 def test_exports_are_formula_safe_and_board_sections_have_headlines(con, framework):

@@ -30,9 +30,17 @@ def test_long_purpose_gets_a_gentle_prompt_and_short_one_none():
 
 
 def test_new_purpose_is_version_one_with_its_word_count_and_an_audit_row(con, framework):
-    saved = purposes.save_purpose(con, framework, User("lead@example.org", "partner", "Walking group"),
-                                  "Walking group", "Walk more together.", "Loneliness.", "Friends and fitness.",
-                                  places=["E07000174"], aims=["A1"])
+    saved = purposes.save_purpose(
+        con,
+        framework,
+        User("lead@example.org", "partner", "Walking group"),
+        "Walking group",
+        "Walk more together.",
+        "Loneliness.",
+        "Friends and fitness.",
+        places=["E07000174"],
+        aims=["A1"],
+    )
     assert saved.ok
     versions = purposes.purpose_versions(con, saved.record_id)
     assert versions.version.tolist() == [1] and versions.words[0] == 7
@@ -41,8 +49,16 @@ def test_new_purpose_is_version_one_with_its_word_count_and_an_audit_row(con, fr
 
 def test_changed_wording_adds_a_version_and_keeps_the_old_one(con, framework):
     first = purposes.save_purpose(con, framework, LOCAL_USER, "Group", "Do a thing.", "Because.", "Better lives.")
-    purposes.save_purpose(con, framework, LOCAL_USER, "Group", "Do a better thing.", "Because.", "Better lives.",
-                          purpose_id=first.record_id)
+    purposes.save_purpose(
+        con,
+        framework,
+        LOCAL_USER,
+        "Group",
+        "Do a better thing.",
+        "Because.",
+        "Better lives.",
+        purpose_id=first.record_id,
+    )
     versions = purposes.purpose_versions(con, first.record_id)
     assert versions.version.tolist() == [2, 1]
     assert versions.what_text.tolist() == ["Do a better thing.", "Do a thing."]
@@ -50,8 +66,16 @@ def test_changed_wording_adds_a_version_and_keeps_the_old_one(con, framework):
 
 def test_saving_the_same_wording_again_adds_no_version(con, framework):
     first = purposes.save_purpose(con, framework, LOCAL_USER, "Group", "Do a thing.", "Because.", "Better lives.")
-    purposes.save_purpose(con, framework, LOCAL_USER, "Group renamed", "Do a thing.", "Because.", "Better lives.",
-                          purpose_id=first.record_id)
+    purposes.save_purpose(
+        con,
+        framework,
+        LOCAL_USER,
+        "Group renamed",
+        "Do a thing.",
+        "Because.",
+        "Better lives.",
+        purpose_id=first.record_id,
+    )
     assert purposes.purpose_versions(con, first.record_id).version.tolist() == [1]
     shown = purposes.purposes(con, framework, Filters())
     assert "Group renamed" in shown.group_name.tolist()
@@ -67,8 +91,9 @@ def test_missing_answers_are_all_reported_and_nothing_is_written(con, framework)
 
 
 def test_a_county_stands_for_its_districts_and_the_place_filter_narrows_the_list(con, framework):
-    saved = purposes.save_purpose(con, framework, LOCAL_USER, "Notts group", "Do.", "Why.", "Benefit.",
-                                  places=["E10000024"])
+    saved = purposes.save_purpose(
+        con, framework, LOCAL_USER, "Notts group", "Do.", "Why.", "Benefit.", places=["E10000024"]
+    )
     in_mansfield = purposes.purposes(con, framework, Filters(places=("E07000174",)))
     in_derby = purposes.purposes(con, framework, Filters(places=("E06000015",)))
     assert saved.record_id in in_mansfield.purpose_id.tolist()
@@ -83,8 +108,9 @@ def test_aim_filter_keeps_partnership_wide_purposes_and_drops_other_aims(con, fr
 
 
 def test_card_escapes_user_text(con, framework):
-    saved = purposes.save_purpose(con, framework, LOCAL_USER, "<script>alert(1)</script>", "Do <b>this</b>.", "Why.",
-                                  "Benefit.")
+    saved = purposes.save_purpose(
+        con, framework, LOCAL_USER, "<script>alert(1)</script>", "Do <b>this</b>.", "Why.", "Benefit."
+    )
     row = purposes.purposes(con, framework, Filters()).set_index("purpose_id").loc[saved.record_id]
     row["purpose_id"] = saved.record_id
     card = purposes.purpose_card_html(row, framework)

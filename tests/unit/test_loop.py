@@ -33,9 +33,12 @@ def con(demo_db_copy):
 
 def add(con, partner: str, **activity):
     """add_activity, registering the partner first (the demo's partners were given their numbers directly)."""
-    con.execute("INSERT INTO partners (partner_id, name, name_key, sector) SELECT "
-                "(SELECT max(partner_id) + 1 FROM partners), ?, ?, ? WHERE NOT EXISTS "
-                "(SELECT 1 FROM partners WHERE name = ?)", [partner, name_key(partner), activity["sector"], partner])
+    con.execute(
+        "INSERT INTO partners (partner_id, name, name_key, sector) SELECT "
+        "(SELECT max(partner_id) + 1 FROM partners), ?, ?, ? WHERE NOT EXISTS "
+        "(SELECT 1 FROM partners WHERE name = ?)",
+        [partner, name_key(partner), activity["sector"], partner],
+    )
     return add_activity(con, partner=partner, **activity)
 
 
@@ -50,7 +53,8 @@ def _cells_by_partner(con, framework, year):
     """{(place, aim): {partner: activities}} over the stored rows, each activity in every district it names."""
     rows = con.execute(
         "SELECT a.activity_key, p.name, a.start_date, a.end_date FROM activities a JOIN partners p USING (partner_id) "
-        "WHERE a.replaced_by_upload IS NULL").fetchall()
+        "WHERE a.replaced_by_upload IS NULL"
+    ).fetchall()
     aims = con.execute("SELECT activity_key, aim FROM activity_aims").fetchall()
     places = con.execute("SELECT activity_key, place_code FROM activity_places").fetchall()
     aims_of, places_of = {}, {}
@@ -88,10 +92,27 @@ def _kinds(counts: dict, population: dict, places, aims, yardstick: dict | None 
 
 
 def test_gaps_filled_are_the_pairs_that_were_a_gap_without_the_partner(con, framework):
-    add(con, NEWCOMER, activity_id="BYM-1", sector="sport", places=[BOLSOVER], aims=["A2", "A1"],
-                 start="2026-02-01", end="2026-11-30", investment=6000)
-    add(con, NEWCOMER, activity_id="BYM-2", sector="sport", places=[MANSFIELD], aims=["A2"],
-                 start="2026-03-01", investment=1000)
+    add(
+        con,
+        NEWCOMER,
+        activity_id="BYM-1",
+        sector="sport",
+        places=[BOLSOVER],
+        aims=["A2", "A1"],
+        start="2026-02-01",
+        end="2026-11-30",
+        investment=6000,
+    )
+    add(
+        con,
+        NEWCOMER,
+        activity_id="BYM-2",
+        sector="sport",
+        places=[MANSFIELD],
+        aims=["A2"],
+        start="2026-03-01",
+        investment=1000,
+    )
     year = DEMO_TODAY.year
     cells, places = _cells_by_partner(con, framework, year)
     population = dict(analysis.need_by_place(con, DEMO_TODAY)[["place_code", "population"]].itertuples(index=False))
@@ -113,8 +134,17 @@ def test_gaps_filled_are_the_pairs_that_were_a_gap_without_the_partner(con, fram
 
 
 def test_where_you_fit_names_the_aims_share_and_others_in_the_same_places(con, framework):
-    add(con, NEWCOMER, activity_id="BYM-1", sector="sport", places=[MANSFIELD], aims=["A1"],
-                 ways=["W2"], start="2026-02-01", end="2026-11-30")
+    add(
+        con,
+        NEWCOMER,
+        activity_id="BYM-1",
+        sector="sport",
+        places=[MANSFIELD],
+        aims=["A1"],
+        ways=["W2"],
+        start="2026-02-01",
+        end="2026-11-30",
+    )
     year = DEMO_TODAY.year
     cells, _ = _cells_by_partner(con, framework, year)
     expected_others = sorted(p for p in cells[(MANSFIELD, "A1")] if p != NEWCOMER)
@@ -136,14 +166,32 @@ def test_partners_see_only_their_own_fit_and_viewers_none(con, framework):
 
 def test_since_last_time_movement_is_now_minus_the_snapshot(con, framework):
     view = Filters(places=(MANSFIELD,))
-    recorded = decisions.record_decision(con, framework, ANALYST, "Put more into Mansfield's inactive adults",
-                                         "Mansfield District Council", view, due_date=date(2026, 9, 30),
-                                         view_page="Coverage and gaps", today=DEMO_TODAY)
+    recorded = decisions.record_decision(
+        con,
+        framework,
+        ANALYST,
+        "Put more into Mansfield's inactive adults",
+        "Mansfield District Council",
+        view,
+        due_date=date(2026, 9, 30),
+        view_page="Coverage and gaps",
+        today=DEMO_TODAY,
+    )
     stored = decisions.decisions(con).iloc[0]
     assert stored.view_query == "place=E07000174"
     # what moved afterwards: one whole-Mansfield activity of £5,000 and 120 attendances, all of it in the past
-    add(con, "Mansfield Movers", activity_id="NEW-1", sector="sport", places=[MANSFIELD],
-                 aims=["A3"], start="2026-01-01", end="2026-03-31", investment=5000, participants=120)
+    add(
+        con,
+        "Mansfield Movers",
+        activity_id="NEW-1",
+        sector="sport",
+        places=[MANSFIELD],
+        aims=["A3"],
+        start="2026-01-01",
+        end="2026-03-31",
+        investment=5000,
+        participants=120,
+    )
     decisions.set_state(con, ANALYST, recorded.decision_id, "in progress")
     found = decisions.since_last_time(con, framework, today=DEMO_TODAY).iloc[0]
     assert found.state == "in_progress"
@@ -160,9 +208,14 @@ def test_since_last_time_movement_is_now_minus_the_snapshot(con, framework):
     assert first["Due"] == "30 September 2026" and first["Recorded"] == f"{DEMO_TODAY.day} {DEMO_TODAY:%B %Y}"
 
 
-@pytest.mark.parametrize("filled, words", [([True], "with them, it is not a gap any more."),
-                                           ([True, True], "with them, none of them is a gap any more."),
-                                           ([False], "it is still thin, so more would help.")])
+@pytest.mark.parametrize(
+    "filled, words",
+    [
+        ([True], "with them, it is not a gap any more."),
+        ([True, True], "with them, none of them is a gap any more."),
+        ([False], "it is still thin, so more would help."),
+    ],
+)
 def test_the_fit_summary_says_whether_the_gaps_reached_are_filled(filled, words):
     gaps = pd.DataFrame({"filled": filled})
     empty = pd.DataFrame()
@@ -201,8 +254,9 @@ def test_a_spread_by_population_gives_every_place_the_same_money_per_head(con, f
     per_head = budget / need.population.sum()
     for code, row in result.iterrows():
         assert row.scenario_investment_per_head - row.investment_per_head == pytest.approx(per_head)
-        assert row.scenario_investment == pytest.approx(row.investment + budget * need.population[code]
-                                                        / need.population.sum())
+        assert row.scenario_investment == pytest.approx(
+            row.investment + budget * need.population[code] / need.population.sum()
+        )
 
 
 def test_a_spread_by_weighted_need_follows_the_weights(con, framework):
@@ -211,9 +265,11 @@ def test_a_spread_by_weighted_need_follows_the_weights(con, framework):
     added = scenarios.added_money(today, scenarios.Scenario("spread", 100_000, weights=tuple(weights.items())))
     need = _need(con)
     for code in need.index:
-        share = (0.5 * need.population[code] / need.population.sum()
-                 + 0.25 * need.inactive_pct[code] / need.inactive_pct.sum()
-                 + 0.25 * need.imd2019_score[code] / need.imd2019_score.sum())
+        share = (
+            0.5 * need.population[code] / need.population.sum()
+            + 0.25 * need.inactive_pct[code] / need.inactive_pct.sum()
+            + 0.25 * need.imd2019_score[code] / need.imd2019_score.sum()
+        )
         assert added[code] == pytest.approx(100_000 * share)
     assert added.sum() == pytest.approx(100_000)
 
@@ -225,9 +281,9 @@ def test_a_move_between_places_changes_their_per_head_only(con, framework):
     result = scenarios.with_scenario(today, added).set_index("place_code")
     pop = _need(con).population
     assert result.scenario_investment_per_head[BOLSOVER] == pytest.approx(
-        (before.investment[BOLSOVER] + 20_000) / pop[BOLSOVER])
-    assert result.scenario_investment_per_head[DERBY] == pytest.approx(
-        (before.investment[DERBY] - 20_000) / pop[DERBY])
+        (before.investment[BOLSOVER] + 20_000) / pop[BOLSOVER]
+    )
+    assert result.scenario_investment_per_head[DERBY] == pytest.approx((before.investment[DERBY] - 20_000) / pop[DERBY])
     others = result.drop(index=[BOLSOVER, DERBY])
     assert (others.scenario_investment == others.investment).all()
     with pytest.raises(scenarios.ScenarioProblem, match="move at most"):
@@ -243,17 +299,26 @@ def test_saving_a_scenario_changes_no_reported_figure(con, framework):
     def reported():
         everything = Filters()
         totals = analysis.headline_totals(con, framework, everything)
-        return ({k: round(v, 6) for k, v in totals.items()},
-                settled(analysis.heatmap(con, framework, everything, "place", "aim"), ["row_code", "column_code"]),
-                settled(analysis.need_vs_effort(con, framework, everything), ["place_code"]),
-                settled(analysis.gaps(con, framework, everything), ["place_code", "aim_code"]),
-                con.execute("SELECT count(*), sum(investment_gbp), sum(participants) FROM activities").fetchall())
+        return (
+            {k: round(v, 6) for k, v in totals.items()},
+            settled(analysis.heatmap(con, framework, everything, "place", "aim"), ["row_code", "column_code"]),
+            settled(analysis.need_vs_effort(con, framework, everything), ["place_code"]),
+            settled(analysis.gaps(con, framework, everything), ["place_code", "aim_code"]),
+            con.execute("SELECT count(*), sum(investment_gbp), sum(participants) FROM activities").fetchall(),
+        )
 
     before = reported()
-    scenarios.save_scenario(con, framework, ANALYST, "Half a million by need",
-                            scenarios.Scenario("spread", 500_000), Filters())
-    scenarios.save_scenario(con, framework, ANALYST, "Derby to Bolsover",
-                            scenarios.Scenario("move", 10_000, DERBY, BOLSOVER, aim="A2"), Filters())
+    scenarios.save_scenario(
+        con, framework, ANALYST, "Half a million by need", scenarios.Scenario("spread", 500_000), Filters()
+    )
+    scenarios.save_scenario(
+        con,
+        framework,
+        ANALYST,
+        "Derby to Bolsover",
+        scenarios.Scenario("move", 10_000, DERBY, BOLSOVER, aim="A2"),
+        Filters(),
+    )
     assert reported() == before
     pack = slides.board_slides(con, framework, Filters(), today=DEMO_TODAY)
     marked = [s for s in pack if s.key.startswith("scenario_")]
@@ -293,14 +358,33 @@ def test_decisions_and_scenarios_from_the_command_line(demo_db_copy, framework, 
         add_user(con, LOCAL_USER, "board@example.org", "viewer")
         snapshot = analysis.headline_totals(con, framework, Filters(places=(MANSFIELD,), aims=("A3",)))
     base = ["--db", str(demo_db_copy)]
-    assert main([*base, "decisions", "add", "Ask Mansfield's GPs to refer to walking groups", "--owner",
-                 "Mid Notts ICB", "--due", "2026-12-31", "--place", "Mansfield", "--aim", "A3",
-                 "--as", "lead@example.org"]) == 0
+    assert (
+        main(
+            [
+                *base,
+                "decisions",
+                "add",
+                "Ask Mansfield's GPs to refer to walking groups",
+                "--owner",
+                "Mid Notts ICB",
+                "--due",
+                "2026-12-31",
+                "--place",
+                "Mansfield",
+                "--aim",
+                "A3",
+                "--as",
+                "lead@example.org",
+            ]
+        )
+        == 0
+    )
     assert "Recorded decision 1" in capsys.readouterr().out
     assert main([*base, "decisions", "add", "x", "--owner", "y", "--as", "board@example.org"]) == 1
     assert "Only analysts and admins can record board decisions" in capsys.readouterr().err
-    assert main([*base, "decisions", "add", "x", "--owner", "y", "--due", "31/12/2026",
-                 "--as", "lead@example.org"]) == 2
+    assert (
+        main([*base, "decisions", "add", "x", "--owner", "y", "--due", "31/12/2026", "--as", "lead@example.org"]) == 2
+    )
     assert "YYYY-MM-DD" in capsys.readouterr().err
     assert main([*base, "decisions", "set-state", "1", "done", "--as", "lead@example.org"]) == 0
     assert "now done" in capsys.readouterr().out

@@ -35,13 +35,17 @@ def partners(con) -> list[tuple[int, str]]:
 
 # --- the rule itself ---------------------------------------------------------------------------------------------
 
-@pytest.mark.parametrize("a, b", [
-    ("Strasse Club", "Straße Club"),
-    ("Amber Valley Leisure Trust", "Amber Valley Lei\u017fure Tru\u017ft"),  # long s
-    ("kate@example.org", "\u212aate@example.org"),  # Kelvin sign
-    ("kate@example.org", "\uff4b\uff41\uff54\uff45@example.org"),  # full-width letters
-    ("Ashfield  Runners", " ashfield\u00a0RUNNERS\t"),
-])
+
+@pytest.mark.parametrize(
+    "a, b",
+    [
+        ("Strasse Club", "Straße Club"),
+        ("Amber Valley Leisure Trust", "Amber Valley Lei\u017fure Tru\u017ft"),  # long s
+        ("kate@example.org", "\u212aate@example.org"),  # Kelvin sign
+        ("kate@example.org", "\uff4b\uff41\uff54\uff45@example.org"),  # full-width letters
+        ("Ashfield  Runners", " ashfield\u00a0RUNNERS\t"),
+    ],
+)
 def test_look_alike_spellings_share_one_key(a, b):
     assert name_key(a) == name_key(b) == independent_key(b)
     assert same_partner(a, b)
@@ -59,6 +63,7 @@ def test_the_key_follows_the_written_rule_and_is_stable(text):
 
 
 # --- the permission check and the database agree ----------------------------------------------------------------
+
 
 def _variants(draw_from: st.DataObject, name: str) -> str:
     how = draw_from.draw(st.sampled_from(["same", "upper", "casefold", "nfkd", "spaces", "other"]))
@@ -95,7 +100,7 @@ def test_the_permission_check_and_the_database_lookup_agree_for_any_name(scratch
     other = _variants(data, name)
     scratch.execute("DELETE FROM users; DELETE FROM partners")
     add_partner(scratch, LOCAL_USER, name)
-    (partner_id, stored), = partners(scratch)
+    ((partner_id, stored),) = partners(scratch)
     user = User("p@example.org", "partner", stored)
     allowed = user.can("import_activities", other)
     found = db.query(scratch, "partner_by_name", partner_key=name_key(other))
@@ -111,8 +116,9 @@ def test_the_permission_check_and_the_database_lookup_agree_for_any_name(scratch
     assert created == (not allowed)
 
 
-LOCAL_PARTS = st.text(st.characters(blacklist_categories=("Cs", "Zs", "Zl", "Zp", "Cc"), blacklist_characters="@"),
-                      min_size=1, max_size=8)
+LOCAL_PARTS = st.text(
+    st.characters(blacklist_categories=("Cs", "Zs", "Zl", "Zp", "Cc"), blacklist_characters="@"), min_size=1, max_size=8
+)
 
 
 @settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
@@ -131,6 +137,7 @@ def test_a_user_is_found_under_an_email_exactly_when_the_keys_agree(scratch, loc
 
 # --- the cases that went wrong ---------------------------------------------------------------------------------
 
+
 @pytest.fixture
 def demo_writable(demo_db_copy):
     con = db.connect(demo_db_copy)
@@ -147,8 +154,9 @@ def test_a_partner_imports_and_rolls_back_under_any_spelling_of_their_own_name(d
     report = import_activities(con, csv_bytes([GOOD]), "ours.csv", "Straße Club", pat)
     assert report.status == LOADED, report.message
     assert partners(con) == before  # loaded into their own organisation, not a new one
-    owner = con.execute("SELECT p.name FROM uploads u JOIN partners p USING (partner_id) WHERE u.upload_id = ?",
-                        [report.upload_id]).fetchall()
+    owner = con.execute(
+        "SELECT p.name FROM uploads u JOIN partners p USING (partner_id) WHERE u.upload_id = ?", [report.upload_id]
+    ).fetchall()
     assert owner == [("Strasse Club",)]
     assert rollback_upload(con, report.upload_id, pat).ok
 
@@ -196,12 +204,26 @@ def test_the_partner_filter_finds_a_partner_under_any_spelling(demo_writable, fr
     con = demo_writable
     report = import_activities(con, csv_bytes([GOOD]), "ours.csv", "Straße Club", LOCAL_USER)
     assert report.status == LOADED
-    assert experiments.save_experiment(con, framework, LOCAL_USER, "Walk to school", "If ..., then ...",
-                                       "Straße Club", date(2025, 5, 1), ["A1"], ["E07000174"]).ok
+    assert experiments.save_experiment(
+        con,
+        framework,
+        LOCAL_USER,
+        "Walk to school",
+        "If ..., then ...",
+        "Straße Club",
+        date(2025, 5, 1),
+        ["A1"],
+        ["E07000174"],
+    ).ok
     exact = analysis.headline_totals(con, framework, Filters(partners=("Straße Club",)))
     assert exact["activities"] == 2  # the upload's activity and the experiment's (counted by an independent route:)
-    assert con.execute("SELECT count(*) FROM activities a JOIN partners p USING (partner_id) WHERE p.name = "
-                       "'Straße Club' AND a.replaced_by_upload IS NULL").fetchall()[0][0] == 2
+    assert (
+        con.execute(
+            "SELECT count(*) FROM activities a JOIN partners p USING (partner_id) WHERE p.name = "
+            "'Straße Club' AND a.replaced_by_upload IS NULL"
+        ).fetchall()[0][0]
+        == 2
+    )
     for spelling in ("STRASSE club", " strasse\u00a0CLUB "):
         assert analysis.headline_totals(con, framework, Filters(partners=(spelling,))) == exact
         listed = experiments.experiments(con, framework, Filters(partners=(spelling,)))

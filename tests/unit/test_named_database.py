@@ -51,13 +51,16 @@ def test_the_name_reaches_duckdb_untouched_and_a_file_path_is_still_a_path(named
     assert db.database_path(file) == file
 
 
-@pytest.mark.parametrize("operation, needed_for", [
-    (lambda: db.database_path(), "This"),
-    (lambda: backup.backup_root(), "Backups"),
-    (lambda: backup.restore_backup("/nonexistent-backup"), "A restore"),
-    (lambda: originals.originals_folder(Path(NAME)), "Keeping uploaded files as received"),
-    (lambda: backup_requests.requests_folder(), "Asking the running dashboard for a backup"),
-])
+@pytest.mark.parametrize(
+    "operation, needed_for",
+    [
+        (lambda: db.database_path(), "This"),
+        (lambda: backup.backup_root(), "Backups"),
+        (lambda: backup.restore_backup("/nonexistent-backup"), "A restore"),
+        (lambda: originals.originals_folder(Path(NAME)), "Keeping uploaded files as received"),
+        (lambda: backup_requests.requests_folder(), "Asking the running dashboard for a backup"),
+    ],
+)
 def test_file_only_operations_refuse_the_name_plainly(named_database, tmp_path, operation, needed_for):
     with pytest.raises(db.NotAFileDatabase) as refused:
         operation()
@@ -68,8 +71,7 @@ def test_file_only_operations_refuse_the_name_plainly(named_database, tmp_path, 
     assert nothing_made_in(tmp_path)
 
 
-def test_a_backup_of_a_connection_to_a_named_database_is_refused_before_anything_is_written(named_database,
-                                                                                           tmp_path):
+def test_a_backup_of_a_connection_to_a_named_database_is_refused_before_anything_is_written(named_database, tmp_path):
     con = db.connect()
     with pytest.raises(db.NotAFileDatabase, match="^A backup works only on a database file"):
         backup.write_backup(con, tmp_path / "backup")
@@ -79,8 +81,9 @@ def test_a_backup_of_a_connection_to_a_named_database_is_refused_before_anything
 def test_the_file_health_check_says_it_needs_a_file_and_names_the_alternative(named_database):
     report = health.check_file()
     assert not report.ok
-    assert report.message.startswith("Checking the database file (use --url to check the running dashboard) works "
-                                     "only on a database file")
+    assert report.message.startswith(
+        "Checking the database file (use --url to check the running dashboard) works only on a database file"
+    )
     assert named_database == []  # not opened at all
 
 
@@ -91,11 +94,18 @@ def test_the_backup_request_watcher_is_not_started_for_a_name(named_database, mo
     assert started == []
 
 
-@pytest.mark.parametrize("command, needed_for", [(["backup", "some-folder"], "A backup"),
-                                                  (["restore", "some-folder"], "A restore"),
-                                                  (["backups"], "Backups"), (["health"], "Checking the database")])
-def test_the_command_line_refuses_file_only_commands_with_the_message_not_a_traceback(named_database, tmp_path,
-                                                                                      capsys, command, needed_for):
+@pytest.mark.parametrize(
+    "command, needed_for",
+    [
+        (["backup", "some-folder"], "A backup"),
+        (["restore", "some-folder"], "A restore"),
+        (["backups"], "Backups"),
+        (["health"], "Checking the database"),
+    ],
+)
+def test_the_command_line_refuses_file_only_commands_with_the_message_not_a_traceback(
+    named_database, tmp_path, capsys, command, needed_for
+):
     assert cli.main(command) == 1
     said = capsys.readouterr()
     assert (said.out + said.err).startswith(needed_for)

@@ -22,8 +22,11 @@ REFERENCE = PROJECT_ROOT / "data" / "reference"
 def all_ages_head_counts() -> dict[str, int]:
     """Per place: the mid-2022 all-ages population x its latest inactive-adults percentage (the overstated count)."""
     with open(REFERENCE / "population.csv", encoding="utf-8") as f:
-        population = {r["area_code"]: float(r["value"]) for r in csv.DictReader(f)
-                      if r["period"] == "mid-2022" and r["indicator"].startswith("Population, all ages")}
+        population = {
+            r["area_code"]: float(r["value"])
+            for r in csv.DictReader(f)
+            if r["period"] == "mid-2022" and r["indicator"].startswith("Population, all ages")
+        }
     latest: dict[str, tuple[int, float]] = {}
     with open(REFERENCE / "active_lives_adults_fingertips.csv", encoding="utf-8") as f:
         for r in csv.DictReader(f):
@@ -53,6 +56,12 @@ def test_no_table_sentence_or_slide_counts_inactive_people_with_an_all_ages_popu
     for reason in gaps.reason:
         assert not _numbers_in(reason) & counts, reason
     for slide in board_slides(demo_con, framework, Filters(), today=DEMO_TODAY):
-        words = " ".join([slide.headline, slide.summary, slide.caveat or "",
-                          slide.table.to_string() if isinstance(slide.table, pd.DataFrame) else ""])
+        words = " ".join(
+            [
+                slide.headline,
+                slide.summary,
+                slide.caveat or "",
+                slide.table.to_string() if isinstance(slide.table, pd.DataFrame) else "",
+            ]
+        )
         assert not _numbers_in(words) & counts, slide.key

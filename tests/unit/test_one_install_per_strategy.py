@@ -47,10 +47,13 @@ def test_a_framework_setting_with_a_typo_is_refused_naming_the_setting(monkeypat
         load_framework()
 
 
-@pytest.mark.parametrize("text, says", [
-    ("[strategy]\nname = 'X'\nbenchmark = 'E1'\n[[aims]]\ncode = 'A1'\n", r"has no \[ways\], \[themes\]"),
-    ("[strategy\nname = 'X'", "is not valid TOML"),
-])
+@pytest.mark.parametrize(
+    "text, says",
+    [
+        ("[strategy]\nname = 'X'\nbenchmark = 'E1'\n[[aims]]\ncode = 'A1'\n", r"has no \[ways\], \[themes\]"),
+        ("[strategy\nname = 'X'", "is not valid TOML"),
+    ],
+)
 def test_a_framework_file_that_cannot_be_right_is_refused_saying_what_to_fix(tmp_path, text, says):
     file = tmp_path / "framework.toml"
     file.write_text(text, encoding="utf-8")
@@ -75,14 +78,16 @@ def test_the_command_line_refuses_a_wrong_setting_with_exit_2_and_creates_nothin
     assert not (tmp_path / "new.duckdb").exists()
 
 
-def test_a_database_built_for_one_strategy_is_refused_with_another_strategys_framework(monkeypatch, tmp_path,
-                                                                                      empty_db_file):
+def test_a_database_built_for_one_strategy_is_refused_with_another_strategys_framework(
+    monkeypatch, tmp_path, empty_db_file
+):
     copy = tmp_path / "ours.duckdb"
     shutil.copy(empty_db_file, copy)
     monkeypatch.setenv("STRATEGY_FRAMEWORK", str(RIVERSIDE_FRAMEWORK))
     monkeypatch.setenv("STRATEGY_REFERENCE", str(RIVERSIDE_REFERENCE))
-    with pytest.raises(FrameworkError, match="holds Making our Move's data, but the framework file .* is Riverside "
-                                             "Moves'"):
+    with pytest.raises(
+        FrameworkError, match="holds Making our Move's data, but the framework file .* is Riverside Moves'"
+    ):
         build_database(copy)
     con = db.connect(copy, read_only=True)
     assert con.execute("SELECT count(*) FROM places WHERE code LIKE 'X%'").fetchall()[0][0] == 0  # untouched
@@ -104,11 +109,13 @@ def test_each_strategys_demo_uses_its_own_codes_and_places_and_keeps_its_own_gap
             "SELECT count(*) FROM activities a JOIN activity_aims USING (activity_key) JOIN activity_places p "
             "USING (activity_key) WHERE aim = ? AND p.place_code = ? AND coalesce(a.end_date, DATE '9999-12-31') "
             ">= CAST(? AS DATE) AND a.description = 'Fictional demo activity.'",
-            [gap["aim"], gap_code, gap["from"]]).fetchall()[0][0]
+            [gap["aim"], gap_code, gap["from"]],
+        ).fetchall()[0][0]
         before = con.execute(
             "SELECT count(*) FROM activities a JOIN activity_aims USING (activity_key) JOIN activity_places p "
             "USING (activity_key) WHERE aim = ? AND p.place_code = ? AND a.end_date < CAST(? AS DATE)",
-            [gap["aim"], gap_code, gap["from"]]).fetchall()[0][0]
+            [gap["aim"], gap_code, gap["from"]],
+        ).fetchall()[0][0]
     finally:
         con.close()
     assert aims == {a["code"] for a in raw["aims"]} and ways == {w["code"] for w in raw["ways"]}
@@ -126,17 +133,29 @@ def test_an_upload_naming_the_strategys_places_and_codes_loads_for_each_strategy
     shutil.copy(installed.demo_db, copy)
     con = db.connect(copy)
     try:
-        report = import_activities(con, csv_bytes([row(places=county["name"], aims=last_aim,
-                                                       ways_of_working=last_way, themes="")]),
-                                   "mine.csv", "Upload Trust", LOCAL_USER)
+        report = import_activities(
+            con,
+            csv_bytes([row(places=county["name"], aims=last_aim, ways_of_working=last_way, themes="")]),
+            "mine.csv",
+            "Upload Trust",
+            LOCAL_USER,
+        )
         assert report.status == LOADED, report.errors
-        stored = sorted(r[0] for r in con.execute(
-            "SELECT place_code FROM activity_places JOIN activities USING (activity_key) JOIN partners USING "
-            "(partner_id) WHERE partners.name = 'Upload Trust'").fetchall())
+        stored = sorted(
+            r[0]
+            for r in con.execute(
+                "SELECT place_code FROM activity_places JOIN activities USING (activity_key) JOIN partners USING "
+                "(partner_id) WHERE partners.name = 'Upload Trust'"
+            ).fetchall()
+        )
         cells = analysis.heatmap(con, load_framework(), Filters(partners=("Upload Trust",)))
-        unknown = import_activities(con, csv_bytes([row(activity_id="X-9", aims=f"A{len(raw['aims']) + 1}",
-                                                        places=county["name"], themes="")]),
-                                    "bad.csv", "Upload Trust", LOCAL_USER)
+        unknown = import_activities(
+            con,
+            csv_bytes([row(activity_id="X-9", aims=f"A{len(raw['aims']) + 1}", places=county["name"], themes="")]),
+            "bad.csv",
+            "Upload Trust",
+            LOCAL_USER,
+        )
     finally:
         con.close()
     assert stored == districts

@@ -39,15 +39,23 @@ def _fake_program(folder, name: str, body: str) -> str:
 
 
 def _python(code_or_args: list[str], env: dict, timeout: float = 60) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, *code_or_args], cwd=PROJECT_ROOT, capture_output=True, text=True,
-                          env={**os.environ, **env}, timeout=timeout)
+    return subprocess.run(
+        [sys.executable, *code_or_args],
+        cwd=PROJECT_ROOT,
+        capture_output=True,
+        text=True,
+        env={**os.environ, **env},
+        timeout=timeout,
+    )
 
 
 @pytest.mark.parametrize("browser", ["missing", "closes_at_once", "never_answers"])
 def test_chart_images_without_a_working_chromium_fail_plainly_within_seconds(browser, tmp_path):
-    path = {"missing": lambda: str(tmp_path / "no-such-chromium"),
-            "closes_at_once": lambda: _fake_program(tmp_path, "chromium", "exit 1"),
-            "never_answers": lambda: _fake_program(tmp_path, "chromium", "sleep 600")}[browser]()
+    path = {
+        "missing": lambda: str(tmp_path / "no-such-chromium"),
+        "closes_at_once": lambda: _fake_program(tmp_path, "chromium", "exit 1"),
+        "never_answers": lambda: _fake_program(tmp_path, "chromium", "sleep 600"),
+    }[browser]()
     done = _python(["-c", DRAW_ONE_CHART], {"BROWSER_PATH": path, "STRATEGY_CHROMIUM_START_SECONDS": "3"})
     outcome = json.loads(done.stdout.strip().splitlines()[-1])
     assert outcome["error"] == "ImageExportUnavailable", outcome
@@ -58,8 +66,10 @@ def test_chart_images_without_a_working_chromium_fail_plainly_within_seconds(bro
 
 def test_board_pack_command_without_chromium_says_so_instead_of_waiting(demo_db_copy, tmp_path):
     started = time.monotonic()
-    done = _python(["-m", "strategy", "--db", str(demo_db_copy), "board-pack", str(tmp_path / "pack.pptx")],
-                   {"BROWSER_PATH": _fake_program(tmp_path, "chromium", "exit 1")})
+    done = _python(
+        ["-m", "strategy", "--db", str(demo_db_copy), "board-pack", str(tmp_path / "pack.pptx")],
+        {"BROWSER_PATH": _fake_program(tmp_path, "chromium", "exit 1")},
+    )
     assert done.returncode == 1, done.stderr
     assert "Chromium" in done.stderr and "apt-get install chromium" in done.stderr
     assert "Traceback" not in done.stderr
@@ -112,8 +122,14 @@ def test_libreoffice_that_fails_is_reported_with_its_last_words(tmp_path, monkey
 
 def test_make_run_warns_about_missing_chromium_and_libreoffice_without_failing(tmp_path):
     (tmp_path / "bin").mkdir()  # a PATH with neither program on it
-    done = subprocess.run(["/bin/bash", "scripts/check_outside_programs.sh"], cwd=PROJECT_ROOT, capture_output=True,
-                          text=True, env={"PATH": str(tmp_path / "bin")}, timeout=30)
+    done = subprocess.run(
+        ["/bin/bash", "scripts/check_outside_programs.sh"],
+        cwd=PROJECT_ROOT,
+        capture_output=True,
+        text=True,
+        env={"PATH": str(tmp_path / "bin")},
+        timeout=30,
+    )
     assert done.returncode == 0
     assert "sudo apt-get install chromium" in done.stderr
     assert "sudo apt-get install libreoffice-impress" in done.stderr

@@ -30,8 +30,10 @@ def days_in(start: date, end: date | None, period_from: date, period_to: date, t
 
 
 def raw_activities(con) -> list[tuple]:
-    return con.execute("SELECT activity_key, start_date, end_date, investment_gbp::DOUBLE, participants::DOUBLE "
-                       "FROM activities WHERE replaced_by_upload IS NULL").fetchall()
+    return con.execute(
+        "SELECT activity_key, start_date, end_date, investment_gbp::DOUBLE, participants::DOUBLE "
+        "FROM activities WHERE replaced_by_upload IS NULL"
+    ).fetchall()
 
 
 @pytest.fixture
@@ -49,6 +51,7 @@ def year(y: int) -> Filters:
 
 # --- Per-period figures add up to the total ----------------------------------------------------------------------
 
+
 def test_yearly_totals_add_up_to_the_all_time_total_on_the_demo(demo_con, framework):
     rows = raw_activities(demo_con)
     first_year = min(r[1] for r in rows).year
@@ -58,10 +61,12 @@ def test_yearly_totals_add_up_to_the_all_time_total_on_the_demo(demo_con, framew
     by_year = {}
     for y in range(first_year, last_year + 1):
         totals = analysis.headline_totals(demo_con, framework, year(y), today=DEMO_TODAY)
-        expected_money = sum((r[3] or 0) * days_in(r[1], r[2], date(y, 1, 1), date(y, 12, 31), DEMO_TODAY)
-                             for r in rows)
-        expected_people = sum((r[4] or 0) * days_in(r[1], r[2], date(y, 1, 1), date(y, 12, 31), DEMO_TODAY)
-                              for r in rows)
+        expected_money = sum(
+            (r[3] or 0) * days_in(r[1], r[2], date(y, 1, 1), date(y, 12, 31), DEMO_TODAY) for r in rows
+        )
+        expected_people = sum(
+            (r[4] or 0) * days_in(r[1], r[2], date(y, 1, 1), date(y, 12, 31), DEMO_TODAY) for r in rows
+        )
         expected_running = sum(days_in(r[1], r[2], date(y, 1, 1), date(y, 12, 31), DEMO_TODAY) > 0 for r in rows)
         assert totals["investment"] == pytest.approx(expected_money), y
         assert totals["participants"] == pytest.approx(expected_people), y
@@ -80,17 +85,29 @@ def test_per_period_figures_add_up_in_every_view(demo_con, framework):
     before = Filters(places=filters.places, aims=filters.aims, date_to=date(2024, 3, 31))
     after = Filters(places=filters.places, aims=filters.aims, date_from=date(2024, 4, 1))
     whole = analysis.headline_totals(demo_con, framework, filters)["investment"]
-    for view in (lambda f: analysis.headline_totals(demo_con, framework, f)["investment"],
-                 lambda f: analysis.heatmap(demo_con, framework, f, "place", "sector").investment.sum(),
-                 lambda f: analysis.need_vs_effort(demo_con, framework, f).investment.sum()):
+    for view in (
+        lambda f: analysis.headline_totals(demo_con, framework, f)["investment"],
+        lambda f: analysis.heatmap(demo_con, framework, f, "place", "sector").investment.sum(),
+        lambda f: analysis.need_vs_effort(demo_con, framework, f).investment.sum(),
+    ):
         assert view(before) + view(after) == pytest.approx(whole)
         assert view(filters) == pytest.approx(whole)
 
 
 def test_the_731000_example(fresh_con, framework):
-    add_activity(fresh_con, activity_id="TWO-YEARS", partner="Example Trust", sector="sport", places=[MANSFIELD],
-                 aims=["A1"], ways=["W2"], start="2024-01-01", end="2025-12-31", investment=731_000,
-                 participants=731)
+    add_activity(
+        fresh_con,
+        activity_id="TWO-YEARS",
+        partner="Example Trust",
+        sector="sport",
+        places=[MANSFIELD],
+        aims=["A1"],
+        ways=["W2"],
+        start="2024-01-01",
+        end="2025-12-31",
+        investment=731_000,
+        participants=731,
+    )
     in_2024 = analysis.headline_totals(fresh_con, framework, year(2024))
     in_2025 = analysis.headline_totals(fresh_con, framework, year(2025))
     assert round(in_2024["investment"], 2) == 366_000.00 and round(in_2025["investment"], 2) == 365_000.00
@@ -104,10 +121,21 @@ def test_the_731000_example(fresh_con, framework):
 
 # --- Activities with no end date ---------------------------------------------------------------------------------
 
-def test_an_open_ended_activity_runs_up_to_today_and_its_money_is_spread_from_its_start_to_today(fresh_con,
-                                                                                                   framework):
-    add_activity(fresh_con, activity_id="ONGOING", partner="Example Trust", sector="sport", places=[MANSFIELD],
-                 aims=["A1"], ways=["W2"], start="2025-07-01", end=None, investment=36_500, participants=365)
+
+def test_an_open_ended_activity_runs_up_to_today_and_its_money_is_spread_from_its_start_to_today(fresh_con, framework):
+    add_activity(
+        fresh_con,
+        activity_id="ONGOING",
+        partner="Example Trust",
+        sector="sport",
+        places=[MANSFIELD],
+        aims=["A1"],
+        ways=["W2"],
+        start="2025-07-01",
+        end=None,
+        investment=36_500,
+        participants=365,
+    )
     today = date(2026, 6, 30)  # 2025-07-01 .. 2026-06-30 is 365 days: 184 in 2025, 181 in 2026
     in_2026 = analysis.headline_totals(fresh_con, framework, year(2026), today=today)
     in_2025 = analysis.headline_totals(fresh_con, framework, year(2025), today=today)
@@ -121,8 +149,9 @@ def test_an_open_ended_activity_runs_up_to_today_and_its_money_is_spread_from_it
     assert analysis.headline_totals(fresh_con, framework, june, today=today)["investment"] == pytest.approx(3_000)
     # As time passes the money is re-spread: a year later 2025 holds 184 of 730 days, and all time is still whole.
     later = date(2027, 6, 30)
-    assert analysis.headline_totals(fresh_con, framework, year(2025), today=later)["investment"] == \
-        pytest.approx(36_500 * 184 / 730)
+    assert analysis.headline_totals(fresh_con, framework, year(2025), today=later)["investment"] == pytest.approx(
+        36_500 * 184 / 730
+    )
     assert analysis.headline_totals(fresh_con, framework, Filters(), today=later)["investment"] == pytest.approx(36_500)
 
 
@@ -132,13 +161,23 @@ def test_open_ended_activities_count_in_this_years_gaps(demo_con, framework):
     assert open_ended, "the demo has activities with no end date"
     running = sum(days_in(r[1], r[2], date(2026, 1, 1), date(2026, 12, 31), DEMO_TODAY) > 0 for r in rows)
     assert analysis.headline_totals(demo_con, framework, year(2026), today=DEMO_TODAY)["activities"] == running
-    assert running - sum(r[1] >= date(2026, 1, 1) for r in open_ended) > \
-        sum(r[2] is not None and r[2] >= date(2026, 1, 1) and r[1] <= date(2026, 12, 31) for r in rows)
+    assert running - sum(r[1] >= date(2026, 1, 1) for r in open_ended) > sum(
+        r[2] is not None and r[2] >= date(2026, 1, 1) and r[1] <= date(2026, 12, 31) for r in rows
+    )
 
 
 def test_an_open_ended_activity_starting_after_today_is_its_first_day(fresh_con, framework):
-    add_activity(fresh_con, activity_id="PLANNED", partner="Example Trust", sector="sport", places=[MANSFIELD],
-                 aims=["A1"], start="2026-09-01", end=None, investment=1_000)
+    add_activity(
+        fresh_con,
+        activity_id="PLANNED",
+        partner="Example Trust",
+        sector="sport",
+        places=[MANSFIELD],
+        aims=["A1"],
+        start="2026-09-01",
+        end=None,
+        investment=1_000,
+    )
     today = date(2026, 6, 30)
     assert analysis.headline_totals(fresh_con, framework, year(2026), today=today)["investment"] == pytest.approx(1_000)
     assert analysis.headline_totals(fresh_con, framework, year(2027), today=today)["activities"] == 0
@@ -155,8 +194,17 @@ def test_today_is_the_computers_date_unless_set(monkeypatch):
 
 
 def test_figures_without_today_given_use_the_day_set_for_the_dashboard(fresh_con, framework, monkeypatch):
-    add_activity(fresh_con, activity_id="ONGOING", partner="Example Trust", sector="sport", places=[MANSFIELD],
-                 aims=["A1"], start="2026-01-01", end=None, investment=10_000)
+    add_activity(
+        fresh_con,
+        activity_id="ONGOING",
+        partner="Example Trust",
+        sector="sport",
+        places=[MANSFIELD],
+        aims=["A1"],
+        start="2026-01-01",
+        end=None,
+        investment=10_000,
+    )
     monkeypatch.setenv(periods.TODAY_VARIABLE, "2026-01-10")  # a 10-day run so far
     first_day = Filters(date_from=date(2026, 1, 1), date_to=date(2026, 1, 1))
     assert analysis.headline_totals(fresh_con, framework, first_day)["investment"] == pytest.approx(1_000)
@@ -164,18 +212,35 @@ def test_figures_without_today_given_use_the_day_set_for_the_dashboard(fresh_con
 
 # --- The list behind a cell adds up to the cell ------------------------------------------------------------------
 
-@pytest.mark.parametrize("filters, rows, row_code, columns, column_code", [
-    (Filters(places=(MANSFIELD,)), "aim", "A1", "way", "W2"),
-    (Filters(places=(MANSFIELD,), date_from=date(2024, 1, 1), date_to=date(2024, 12, 31)), "aim", "A1", "way", "W2"),
-    (Filters(places=("E10000024",), date_from=date(2023, 4, 1), date_to=date(2025, 3, 31)), "place", MANSFIELD,
-     "aim", "A4"),
-    (Filters(date_from=date(2025, 1, 1), date_to=date(2025, 12, 31)), "sector", "sport", "aim", "A1"),
-    (Filters(places=(BOLSOVER, MANSFIELD), date_from=date(2022, 1, 1)), "theme", "T1", "aim", "A1"),
-])
-def test_the_list_behind_a_cell_adds_up_to_the_cell(demo_con, framework, filters, rows, row_code, columns,
-                                                    column_code):
-    cell = analysis.heatmap(demo_con, framework, filters, rows, columns).set_index(["row_code", "column_code"]) \
+
+@pytest.mark.parametrize(
+    "filters, rows, row_code, columns, column_code",
+    [
+        (Filters(places=(MANSFIELD,)), "aim", "A1", "way", "W2"),
+        (
+            Filters(places=(MANSFIELD,), date_from=date(2024, 1, 1), date_to=date(2024, 12, 31)),
+            "aim",
+            "A1",
+            "way",
+            "W2",
+        ),
+        (
+            Filters(places=("E10000024",), date_from=date(2023, 4, 1), date_to=date(2025, 3, 31)),
+            "place",
+            MANSFIELD,
+            "aim",
+            "A4",
+        ),
+        (Filters(date_from=date(2025, 1, 1), date_to=date(2025, 12, 31)), "sector", "sport", "aim", "A1"),
+        (Filters(places=(BOLSOVER, MANSFIELD), date_from=date(2022, 1, 1)), "theme", "T1", "aim", "A1"),
+    ],
+)
+def test_the_list_behind_a_cell_adds_up_to_the_cell(demo_con, framework, filters, rows, row_code, columns, column_code):
+    cell = (
+        analysis.heatmap(demo_con, framework, filters, rows, columns)
+        .set_index(["row_code", "column_code"])
         .loc[(row_code, column_code)]
+    )
     behind = analysis.activities_in_cell(demo_con, framework, filters, rows, row_code, columns, column_code)
     total = analysis.cell_total(behind)
     assert 0 < len(behind) < analysis.CELL_ROWS_SHOWN
@@ -200,8 +265,8 @@ def _independent_cell_shares(con, framework, filters, rows, row_code, columns, c
     cell_places = {row_code} if rows == "place" else {column_code} if columns == "place" else chosen
     shares = {}
     for key, activity_id, start, end in con.execute(
-            "SELECT activity_key, activity_id, start_date, end_date FROM activities "
-            "WHERE replaced_by_upload IS NULL").fetchall():
+        "SELECT activity_key, activity_id, start_date, end_date FROM activities WHERE replaced_by_upload IS NULL"
+    ).fetchall():
         reached = places_of[key]
         whole = sum(population[p] for p in reached)
         place_share = 1.0 if not cell_places else sum(population[p] for p in reached if p in cell_places) / whole
@@ -213,9 +278,12 @@ def _independent_cell_shares(con, framework, filters, rows, row_code, columns, c
 def test_a_cut_list_still_totals_the_whole_cell(demo_db_copy, framework):
     con = db.connect(demo_db_copy)
     for copy in (1, 2):  # three of every activity, so the largest cells hold more than can be listed
-        con.execute("INSERT INTO activities SELECT * REPLACE (activity_key + ? AS activity_key, "
-                    "activity_id || ? AS activity_id) FROM activities WHERE replaced_by_upload IS NULL "
-                    "AND activity_key < 100000", [copy * 100_000, f"-copy{copy}"])
+        con.execute(
+            "INSERT INTO activities SELECT * REPLACE (activity_key + ? AS activity_key, "
+            "activity_id || ? AS activity_id) FROM activities WHERE replaced_by_upload IS NULL "
+            "AND activity_key < 100000",
+            [copy * 100_000, f"-copy{copy}"],
+        )
     filters = Filters(date_from=date(2023, 1, 1), date_to=date(2025, 12, 31))
     cells = analysis.heatmap(con, framework, filters, "sector", "aim")
     big = cells.sort_values("activities").iloc[-1]
@@ -232,15 +300,41 @@ def test_a_cut_list_still_totals_the_whole_cell(demo_db_copy, framework):
 
 def test_an_empty_cell_totals_zero(empty_con, framework):
     behind = analysis.activities_in_cell(empty_con, framework, Filters(), "aim", "A1", "way", "W2")
-    assert analysis.cell_total(behind) == {"activities": 0, "shown": 0, "investment": 0.0, "participants": 0.0,
-                                           "investment_whole": 0.0, "participants_whole": 0.0}
+    assert analysis.cell_total(behind) == {
+        "activities": 0,
+        "shown": 0,
+        "investment": 0.0,
+        "participants": 0.0,
+        "investment_whole": 0.0,
+        "participants_whole": 0.0,
+    }
 
 
 # --- The command line and the export follow the same rule ---------------------------------------------------------
 
+
 def test_cli_heatmap_with_a_period_shows_the_apportioned_figures(demo_db_file, demo_con, capsys):
-    assert main(["--db", str(demo_db_file), "heatmap", "--rows", "aim", "--cols", "way", "--measure", "investment",
-                 "--from", "2024-01-01", "--to", "2024-12-31", "--json"]) == 0
+    assert (
+        main(
+            [
+                "--db",
+                str(demo_db_file),
+                "heatmap",
+                "--rows",
+                "aim",
+                "--cols",
+                "way",
+                "--measure",
+                "investment",
+                "--from",
+                "2024-01-01",
+                "--to",
+                "2024-12-31",
+                "--json",
+            ]
+        )
+        == 0
+    )
     printed = {(c["row"], c["column"]): c for c in json.loads(capsys.readouterr().out)["cells"]}
     aims, ways = defaultdict(set), defaultdict(set)
     for key, aim in demo_con.execute("SELECT activity_key, aim FROM activity_aims").fetchall():
@@ -257,8 +351,22 @@ def test_cli_heatmap_with_a_period_shows_the_apportioned_figures(demo_db_file, d
         assert printed[cell]["value"] == pytest.approx(value, abs=0.01), cell
         assert printed[cell]["investment"] == pytest.approx(value, abs=0.01), cell
     # The table printed without --json shows the same rounded figures.
-    assert main(["--db", str(demo_db_file), "heatmap", "--measure", "investment", "--from", "2024-01-01",
-                 "--to", "2024-12-31"]) == 0
+    assert (
+        main(
+            [
+                "--db",
+                str(demo_db_file),
+                "heatmap",
+                "--measure",
+                "investment",
+                "--from",
+                "2024-01-01",
+                "--to",
+                "2024-12-31",
+            ]
+        )
+        == 0
+    )
     text = capsys.readouterr().out
     assert f"{round(expected[('A1', 'W2')]):.1f}" in text or f"{round(expected[('A1', 'W2')])}" in text
 
@@ -271,13 +379,19 @@ def test_export_carries_each_activitys_share_of_the_period(demo_db_copy, framewo
     filters = Filters(places=(MANSFIELD,), date_from=date(2025, 1, 1), date_to=date(2025, 12, 31))
     table = exports.activities_export(con, framework, filters, LOCAL_USER).set_index("activity_id")
     assert table.investment_in_selected_places_and_period.sum() == pytest.approx(
-        analysis.headline_totals(con, framework, filters)["investment"], abs=0.01 * len(table))
-    raw = {r[0]: r for r in con.execute("SELECT activity_id, start_date, end_date FROM activities "
-                                        "WHERE replaced_by_upload IS NULL").fetchall()}
+        analysis.headline_totals(con, framework, filters)["investment"], abs=0.01 * len(table)
+    )
+    raw = {
+        r[0]: r
+        for r in con.execute(
+            "SELECT activity_id, start_date, end_date FROM activities WHERE replaced_by_upload IS NULL"
+        ).fetchall()
+    }
     for activity_id, row in table.iterrows():
         _, start, end = raw[activity_id]
         assert row.share_of_run_in_period == pytest.approx(
-            days_in(start, end, date(2025, 1, 1), date(2025, 12, 31), DEMO_TODAY), abs=1e-6)
+            days_in(start, end, date(2025, 1, 1), date(2025, 12, 31), DEMO_TODAY), abs=1e-6
+        )
     con.close()
 
 
@@ -287,12 +401,15 @@ def test_board_pack_overview_counts_the_period_share_and_says_so(demo_con, frame
     filters = Filters(date_from=date(2025, 1, 1), date_to=date(2025, 12, 31))
     context = slides.PackContext(demo_con, framework, filters, analysis.data_coverage(demo_con), DEMO_TODAY)
     overview = slides.overview_slide(context)
-    expected = sum((r[3] or 0) * days_in(r[1], r[2], date(2025, 1, 1), date(2025, 12, 31), DEMO_TODAY)
-                   for r in raw_activities(demo_con))
+    expected = sum(
+        (r[3] or 0) * days_in(r[1], r[2], date(2025, 1, 1), date(2025, 12, 31), DEMO_TODAY)
+        for r in raw_activities(demo_con)
+    )
     assert overview.table.set_index("Measure").loc["Investment (£)", "Value"] == round(expected)
     assert periods.SHORT_RULE in overview.caveat
-    all_time = slides.overview_slide(slides.PackContext(demo_con, framework, Filters(),
-                                                        analysis.data_coverage(demo_con), DEMO_TODAY))
+    all_time = slides.overview_slide(
+        slides.PackContext(demo_con, framework, Filters(), analysis.data_coverage(demo_con), DEMO_TODAY)
+    )
     assert periods.SHORT_RULE not in all_time.caveat
 
 
@@ -310,8 +427,9 @@ def test_a_period_with_one_end_open_is_open_so_before_and_after_a_day_add_up(dem
     assert split[0]["investment"] + split[1]["investment"] == pytest.approx(whole["investment"])
     assert split[0]["participants"] + split[1]["participants"] == pytest.approx(whole["participants"])
     # Planned days after today are in "onwards", as its label says.
-    after_today = sum((r[3] or 0) * days_in(r[1], r[2], date(2026, 7, 1), date.max, DEMO_TODAY)
-                      for r in raw_activities(demo_con))
+    after_today = sum(
+        (r[3] or 0) * days_in(r[1], r[2], date(2026, 7, 1), date.max, DEMO_TODAY) for r in raw_activities(demo_con)
+    )
     assert after_today > 0
     assert onwards.describe(framework) == "Period: 1 April 2026 onwards"
     assert before.describe(framework) == "Period: up to 31 March 2026"

@@ -14,8 +14,9 @@ ATTRIBUTION = "Contains OS data © Crown copyright and database right 2019; ONS,
 
 
 def _map(table, boundaries, measure="investment_per_head"):
-    return charts.place_map_figure(table, measure, "Investment per head (£)", "Investment per head by place",
-                                   "Source: test", boundaries)
+    return charts.place_map_figure(
+        table, measure, "Investment per head (£)", "Investment per head by place", "Source: test", boundaries
+    )
 
 
 def test_choropleth_has_one_area_per_place_in_view_coloured_by_the_measure(demo_con, framework, monkeypatch):
@@ -44,9 +45,21 @@ def test_outlines_are_wound_as_plotly_reads_them(tmp_path):
     """A square written anticlockwise (RFC 7946) is turned clockwise; plotly would otherwise fill the world."""
     square = [[0, 0], [1, 0], [1, 1], [0, 1], [0, 0]]  # anticlockwise: positive shoelace area
     file = tmp_path / "areas.geojson"
-    file.write_text(json.dumps({"type": "FeatureCollection", "features": [
-        {"type": "Feature", "properties": {"area_code": "E07000174"},
-         "geometry": {"type": "Polygon", "coordinates": [square]}}]}), encoding="utf-8")
+    file.write_text(
+        json.dumps(
+            {
+                "type": "FeatureCollection",
+                "features": [
+                    {
+                        "type": "Feature",
+                        "properties": {"area_code": "E07000174"},
+                        "geometry": {"type": "Polygon", "coordinates": [square]},
+                    }
+                ],
+            }
+        ),
+        encoding="utf-8",
+    )
     ring = charts.read_boundaries(file)["features"][0]["geometry"]["coordinates"][0]
     area = sum(x0 * y1 - x1 * y0 for (x0, y0), (x1, y1) in zip(ring, ring[1:])) / 2
     assert area == -1.0
@@ -66,16 +79,43 @@ def test_a_missing_boundary_file_falls_back_to_centre_points(demo_con, framework
 
 def test_the_setting_picks_another_boundary_file(monkeypatch, tmp_path):
     file = tmp_path / "mansfield.geojson"
-    file.write_text(json.dumps({"type": "FeatureCollection", "features": [
-        {"type": "Feature", "properties": {"area_code": "E07000174"},
-         "geometry": {"type": "Polygon", "coordinates": [[[0, 0], [0, 1], [1, 1], [0, 0]]]}}]}), encoding="utf-8")
+    file.write_text(
+        json.dumps(
+            {
+                "type": "FeatureCollection",
+                "features": [
+                    {
+                        "type": "Feature",
+                        "properties": {"area_code": "E07000174"},
+                        "geometry": {"type": "Polygon", "coordinates": [[[0, 0], [0, 1], [1, 1], [0, 0]]]},
+                    }
+                ],
+            }
+        ),
+        encoding="utf-8",
+    )
     monkeypatch.setenv("STRATEGY_BOUNDARIES", str(file))
     assert [f["properties"]["area_code"] for f in charts.read_boundaries()["features"]] == ["E07000174"]
 
 
-@pytest.mark.parametrize("content", ["not json at all", json.dumps({"type": "FeatureCollection", "features": [
-    {"type": "Feature", "properties": {"LAD19CD": "E07000174"}, "geometry": {"type": "Polygon",
-                                                                          "coordinates": []}}]})])
+@pytest.mark.parametrize(
+    "content",
+    [
+        "not json at all",
+        json.dumps(
+            {
+                "type": "FeatureCollection",
+                "features": [
+                    {
+                        "type": "Feature",
+                        "properties": {"LAD19CD": "E07000174"},
+                        "geometry": {"type": "Polygon", "coordinates": []},
+                    }
+                ],
+            }
+        ),
+    ],
+)
 def test_a_broken_boundary_file_is_refused_naming_the_file(tmp_path, content):
     file = tmp_path / "broken.geojson"
     file.write_text(content, encoding="utf-8")
@@ -87,6 +127,7 @@ def test_the_boundaries_are_the_strategy_reference_folders_own(monkeypatch, tmp_
     """Without STRATEGY_BOUNDARIES the map draws the GeoJSON in the strategy's reference folder; the fictional
     Riverside strategy ships none, so its map draws centre points rather than another partnership's areas."""
     from tests.conftest import STRATEGIES, strategy_settings
+
     monkeypatch.delenv("STRATEGY_BOUNDARIES", raising=False)
     with strategy_settings(*STRATEGIES["riverside"]):
         assert charts.boundaries_path() is None
@@ -96,9 +137,21 @@ def test_the_boundaries_are_the_strategy_reference_folders_own(monkeypatch, tmp_
     folder.mkdir()
     for required in ("indicators.toml", "population.csv", "area_centroids.csv"):
         (folder / required).write_bytes((reference / required).read_bytes())
-    (folder / "areas.geojson").write_text(json.dumps({"type": "FeatureCollection", "features": [
-        {"type": "Feature", "properties": {"area_code": "E07000174"},
-         "geometry": {"type": "Polygon", "coordinates": [[[0, 0], [0, 1], [1, 1], [0, 0]]]}}]}), encoding="utf-8")
+    (folder / "areas.geojson").write_text(
+        json.dumps(
+            {
+                "type": "FeatureCollection",
+                "features": [
+                    {
+                        "type": "Feature",
+                        "properties": {"area_code": "E07000174"},
+                        "geometry": {"type": "Polygon", "coordinates": [[[0, 0], [0, 1], [1, 1], [0, 0]]]},
+                    }
+                ],
+            }
+        ),
+        encoding="utf-8",
+    )
     with strategy_settings(framework_file, folder):
         assert charts.boundaries_path() == folder / "areas.geojson"
         assert [f["properties"]["area_code"] for f in charts.read_boundaries()["features"]] == ["E07000174"]

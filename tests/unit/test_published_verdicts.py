@@ -65,33 +65,52 @@ def agreement_table() -> list[dict]:
     published = published_by_key()
     table = []
     for r in rows:
-        if r["Area Code"] == ENGLAND or not r["Lower CI 95.0 limit"] or (
-                "93015", r["Area Code"], r["Time period"]) not in published:
+        if (
+            r["Area Code"] == ENGLAND
+            or not r["Lower CI 95.0 limit"]
+            or ("93015", r["Area Code"], r["Time period"]) not in published
+        ):
             continue
         lower, upper = float(r["Lower CI 95.0 limit"]), float(r["Upper CI 95.0 limit"])
         real = published[("93015", r["Area Code"], r["Time period"])]
         ours = our_rule(lower, upper, england[r["Time period"]], POLARITY["93015"])
-        table.append({"area": r["Area Name"], "period": r["Time period"], "value": float(r["Value"]),
-                      "lower": lower, "upper": upper, "england": england[r["Time period"]], "ours": ours,
-                      "fixture": r["Compared to England value or percentiles"].lower(),
-                      "published_value": float(real["value"]), "published": real["compared_to_england"].lower()})
+        table.append(
+            {
+                "area": r["Area Name"],
+                "period": r["Time period"],
+                "value": float(r["Value"]),
+                "lower": lower,
+                "upper": upper,
+                "england": england[r["Time period"]],
+                "ours": ours,
+                "fixture": r["Compared to England value or percentiles"].lower(),
+                "published_value": float(real["value"]),
+                "published": real["compared_to_england"].lower(),
+            }
+        )
     return table
 
 
 def agreement_markdown() -> str:
     table = agreement_table()
-    lines = ["| area | period | value (95% interval) in the file | England in the file | our verdict | the file's "
-             "own column | Fingertips' published value | Fingertips' published verdict | agree |",
-             "|---|---|---|---|---|---|---|---|---|"]
+    lines = [
+        "| area | period | value (95% interval) in the file | England in the file | our verdict | the file's "
+        "own column | Fingertips' published value | Fingertips' published verdict | agree |",
+        "|---|---|---|---|---|---|---|---|---|",
+    ]
     for r in table:
-        lines.append(f"| {r['area']} | {r['period']} | {r['value']:.1f} ({r['lower']:.1f}-{r['upper']:.1f}) | "
-                     f"{r['england']:.1f} | {r['ours']} | {r['fixture']} | {r['published_value']:.1f} | "
-                     f"{r['published']} | {'yes' if r['ours'] == r['published'] else 'no'} |")
+        lines.append(
+            f"| {r['area']} | {r['period']} | {r['value']:.1f} ({r['lower']:.1f}-{r['upper']:.1f}) | "
+            f"{r['england']:.1f} | {r['ours']} | {r['fixture']} | {r['published_value']:.1f} | "
+            f"{r['published']} | {'yes' if r['ours'] == r['published'] else 'no'} |"
+        )
     agree = sum(r["ours"] == r["published"] for r in table)
     lines.append("")
-    lines.append(f"{len(table)} area-years have both; our verdict agrees with Fingertips' published one on {agree}, "
-                 f"with the file's own column on {sum(r['ours'] == r['fixture'] for r in table)}; the file's values "
-                 f"equal the published ones on {sum(round(r['value'], 1) == r['published_value'] for r in table)}.")
+    lines.append(
+        f"{len(table)} area-years have both; our verdict agrees with Fingertips' published one on {agree}, "
+        f"with the file's own column on {sum(r['ours'] == r['fixture'] for r in table)}; the file's values "
+        f"equal the published ones on {sum(round(r['value'], 1) == r['published_value'] for r in table)}."
+    )
     return "\n".join(lines)
 
 
@@ -113,8 +132,9 @@ def test_fingertips_published_verdict_is_shown_for_all_340_real_area_years(demo_
         for r in assessed[assessed.place_code != ENGLAND].itertuples():
             shown[(indicator, r.place_code, r.period)] = (r.compared_to_england, r.comparison_source)
     assert len(shown) == 17 * 10 * 2 == 340
-    assert shown == {key: (row["compared_to_england"].lower(), "published") for key, row in expected.items()
-                     if key[1] != ENGLAND}
+    assert shown == {
+        key: (row["compared_to_england"].lower(), "published") for key, row in expected.items() if key[1] != ENGLAND
+    }
 
 
 def test_every_published_verdict_lies_on_the_side_of_england_our_rule_reads_it(demo_con, framework):
@@ -155,8 +175,13 @@ def test_docs_show_our_verdict_against_fingertips_for_every_area_year_with_both(
 
 
 def test_a_verdict_published_with_another_value_stops_the_reference_load(tmp_path, monkeypatch, framework):
-    for name in ("active_lives_adults_fingertips.csv", "fingertips_compared_to_england.csv", "indicators.toml",
-                 "population.csv", "area_centroids.csv"):
+    for name in (
+        "active_lives_adults_fingertips.csv",
+        "fingertips_compared_to_england.csv",
+        "indicators.toml",
+        "population.csv",
+        "area_centroids.csv",
+    ):
         shutil.copy(REFERENCE / name, tmp_path / name)
     rows = published_rows()
     changed = next(r for r in rows if r["indicator_id"] == "93015" and r["area_code"] == "E06000015")
@@ -173,8 +198,14 @@ def test_a_verdict_published_with_another_value_stops_the_reference_load(tmp_pat
 
 
 def test_publishers_words_are_read_and_anything_else_is_refused():
-    assert [published_verdict(w) for w in ("Better", " worse 95% ", "Similar", "Not compared", "", None)] == \
-        ["better", "worse", "similar", "not compared", None, None]
+    assert [published_verdict(w) for w in ("Better", " worse 95% ", "Similar", "Not compared", "", None)] == [
+        "better",
+        "worse",
+        "similar",
+        "not compared",
+        None,
+        None,
+    ]
     with pytest.raises(ValueError, match="'Lowest' is not a comparison with England"):
         published_verdict("Lowest")
 
@@ -184,14 +215,17 @@ def test_tiles_gap_sentences_place_profiles_and_the_board_pack_label_the_publish
     mansfield = indicator_trends.headline_indicators(demo_con, framework, Filters(places=("E07000174",)))
     tile = mansfield.set_index("indicator_id").loc["93015"]
     assert (tile.compared_to_england, tile.comparison_source) == (
-        published[("93015", "E07000174", tile.period)]["compared_to_england"].lower(), "published")
+        published[("93015", "E07000174", tile.period)]["compared_to_england"].lower(),
+        "published",
+    )
 
     gaps = analysis.gaps(demo_con, framework, Filters(date_to=DEMO_TODAY), today=DEMO_TODAY)
     names = {p.code: p.name for p in framework.places}
     for gap in gaps.itertuples():
         verdict = published[("93015", gap.place_code, "2024/25")]["compared_to_england"].lower()
-        phrase = {"better": "better than England", "worse": "worse than England",
-                  "similar": "similar to England"}[verdict]
+        phrase = {"better": "better than England", "worse": "worse than England", "similar": "similar to England"}[
+            verdict
+        ]
         assert gap.reason.endswith(f", {phrase} (Fingertips' published comparison)."), gap.reason
         assert names[gap.place_code] in gap.reason
 
@@ -199,8 +233,11 @@ def test_tiles_gap_sentences_place_profiles_and_the_board_pack_label_the_publish
     for code, row in profile.iterrows():
         assert row.compared_to_england == published[("93015", code, row.inactive_period)]["compared_to_england"].lower()
 
-    trends = next(s for s in board_slides(demo_con, framework, Filters(places=("E07000174", "E07000033")),
-                                          today=DEMO_TODAY) if s.key == "trends")
+    trends = next(
+        s
+        for s in board_slides(demo_con, framework, Filters(places=("E07000174", "E07000033")), today=DEMO_TODAY)
+        if s.key == "trends"
+    )
     column = "Compared with England (Fingertips' published comparison)"
     table = trends.table.set_index("Place")
     assert table.loc["Mansfield", column] == published[("93015", "E07000174", "2024/25")]["compared_to_england"].lower()
@@ -208,16 +245,17 @@ def test_tiles_gap_sentences_place_profiles_and_the_board_pack_label_the_publish
     assert "Fingertips' published comparison" in trends.caveat
 
 
-
 def test_the_trend_chart_hover_names_fingertips_published_comparison(demo_con, framework):
     assessed = indicator_trends.assess_indicator(demo_con, framework, "93015", ("E07000174",))
-    figure = trend_figure(assessed, pd.DataFrame({"period": [], "activities_started": []}), "t", "s", "%", ENGLAND,
-                          "Activities")
+    figure = trend_figure(
+        assessed, pd.DataFrame({"period": [], "activities_started": []}), "t", "s", "%", ENGLAND, "Activities"
+    )
     line = next(t for t in figure.data if t.name == "Mansfield")
     published = published_by_key()
     assert [c[2] for c in line.customdata] == [
         published[("93015", "E07000174", period)]["compared_to_england"].lower() + " (Fingertips' published comparison)"
-        for period in line.x]
+        for period in line.x
+    ]
 
 
 if __name__ == "__main__":

@@ -48,8 +48,12 @@ synonyms = ["north notts"]
 """
 
 
-def variant_text(extra: str = NEW_AREA, replaced: tuple[str, ...] = ("Mansfield", "Ashfield"),
-                 successor: str = NORTH_NOTTS, valid_to: str = "2028-03-31") -> str:
+def variant_text(
+    extra: str = NEW_AREA,
+    replaced: tuple[str, ...] = ("Mansfield", "Ashfield"),
+    successor: str = NORTH_NOTTS,
+    valid_to: str = "2028-03-31",
+) -> str:
     """The real framework with the named districts replaced by `successor` the day after `valid_to`."""
     text = FRAMEWORK_FILE.read_text(encoding="utf-8")
     for name in replaced:
@@ -77,16 +81,49 @@ def con(empty_db_file, tmp_path, reorganised):
     with db.transaction(connection):
         load_reference(connection, reorganised)
     common = dict(partner="Trust", sector="sport", start="2026-05-01", end="2029-12-31")
-    add_activity(connection, activity_id="MAN", places=[MANSFIELD], aims=["A1"], ways=["W1"], investment=1000,
-                 participants=100, **common)
-    add_activity(connection, activity_id="ASH", places=[ASHFIELD], aims=["A2"], ways=["W1"], investment=3000,
-                 participants=50, **common)
-    add_activity(connection, activity_id="PAIR", places=[BOLSOVER, MANSFIELD], aims=["A1"], ways=["W2"],
-                 investment=2000, participants=40, **common)
-    add_activity(connection, activity_id="BAS", places=[BASSETLAW], aims=["A3"], ways=["W2"], investment=700,
-                 **common)
-    add_activity(connection, activity_id="NEW", partner="Trust", sector="sport", places=[NORTH_NOTTS],
-                 aims=["A1"], ways=["W1"], start="2028-06-01", investment=500, participants=10)
+    add_activity(
+        connection,
+        activity_id="MAN",
+        places=[MANSFIELD],
+        aims=["A1"],
+        ways=["W1"],
+        investment=1000,
+        participants=100,
+        **common,
+    )
+    add_activity(
+        connection,
+        activity_id="ASH",
+        places=[ASHFIELD],
+        aims=["A2"],
+        ways=["W1"],
+        investment=3000,
+        participants=50,
+        **common,
+    )
+    add_activity(
+        connection,
+        activity_id="PAIR",
+        places=[BOLSOVER, MANSFIELD],
+        aims=["A1"],
+        ways=["W2"],
+        investment=2000,
+        participants=40,
+        **common,
+    )
+    add_activity(connection, activity_id="BAS", places=[BASSETLAW], aims=["A3"], ways=["W2"], investment=700, **common)
+    add_activity(
+        connection,
+        activity_id="NEW",
+        partner="Trust",
+        sector="sport",
+        places=[NORTH_NOTTS],
+        aims=["A1"],
+        ways=["W1"],
+        start="2028-06-01",
+        investment=500,
+        participants=10,
+    )
     yield connection
     connection.close()
 
@@ -96,6 +133,7 @@ def population(con, code: str) -> int:
 
 
 # --- the framework ------------------------------------------------------------------------------------------
+
 
 def test_the_real_framework_declares_no_reorganisation(framework):
     assert [p.code for p in framework.places if p.successor] == []
@@ -112,11 +150,14 @@ def test_a_replaced_place_counts_in_its_successor_from_the_day_of_the_change(reo
     assert len(before) == 17 and len(after) == 16
 
 
-@pytest.mark.parametrize("change, problem", [
-    (dict(successor="E06999999"), "not a place in the file"),
-    (dict(extra=NEW_AREA.replace("2028-04-01", "2028-05-01")), "should start the day after"),
-    (dict(successor="E10000024"), "only districts and unitary authorities"),
-])
+@pytest.mark.parametrize(
+    "change, problem",
+    [
+        (dict(successor="E06999999"), "not a place in the file"),
+        (dict(extra=NEW_AREA.replace("2028-04-01", "2028-05-01")), "should start the day after"),
+        (dict(successor="E10000024"), "only districts and unitary authorities"),
+    ],
+)
 def test_a_wrong_successor_is_refused_with_what_to_fix(tmp_path, change, problem):
     path = tmp_path / "framework.toml"
     path.write_text(variant_text(**change), encoding="utf-8")
@@ -125,7 +166,7 @@ def test_a_wrong_successor_is_refused_with_what_to_fix(tmp_path, change, problem
 
 
 def test_a_successor_without_an_end_date_is_refused(tmp_path):
-    text = variant_text().replace('valid_to = "2028-03-31"\nsuccessor', 'successor', 1)
+    text = variant_text().replace('valid_to = "2028-03-31"\nsuccessor', "successor", 1)
     path = tmp_path / "framework.toml"
     path.write_text(text, encoding="utf-8")
     with pytest.raises(ValueError, match="no valid_to"):
@@ -142,9 +183,11 @@ def test_init_refuses_a_wrong_successor_saying_what_to_fix(tmp_path, monkeypatch
 
 def test_successors_that_go_round_in_a_circle_are_refused(tmp_path):
     text = variant_text(extra="", replaced=("Mansfield",), successor=ASHFIELD, valid_to="2009-03-31")
-    text = text.replace('name = "Ashfield"\nlevel = "district"\nparent = "E10000024"\nvalid_from = "2009-04-01"\n',
-                        'name = "Ashfield"\nlevel = "district"\nparent = "E10000024"\nvalid_from = "2009-04-01"\n'
-                        f'valid_to = "2009-03-31"\nsuccessor = "{MANSFIELD}"\n')
+    text = text.replace(
+        'name = "Ashfield"\nlevel = "district"\nparent = "E10000024"\nvalid_from = "2009-04-01"\n',
+        'name = "Ashfield"\nlevel = "district"\nparent = "E10000024"\nvalid_from = "2009-04-01"\n'
+        f'valid_to = "2009-03-31"\nsuccessor = "{MANSFIELD}"\n',
+    )
     path = tmp_path / "framework.toml"
     path.write_text(text, encoding="utf-8")
     with pytest.raises(ValueError, match="go round in a circle"):
@@ -166,10 +209,14 @@ def test_successor_population_is_the_sum_of_its_predecessors_unless_given(con, t
 
 # --- views ----------------------------------------------------------------------------------------------------
 
+
 def test_after_the_change_the_successor_holds_its_predecessors_activities_and_shares(con, reorganised):
     # one sector per activity, so a place's row summed over the sectors counts each activity once
-    cells = (analysis.heatmap(con, reorganised, AFTER, "place", "sector")
-             .groupby("row_code")[["activities", "investment", "participants"]].sum())
+    cells = (
+        analysis.heatmap(con, reorganised, AFTER, "place", "sector")
+        .groupby("row_code")[["activities", "investment", "participants"]]
+        .sum()
+    )
     assert MANSFIELD not in cells.index and ASHFIELD not in cells.index
     pops = {c: population(con, c) for c in (MANSFIELD, BOLSOVER)}
     pair_share_in_mansfield = pops[MANSFIELD] / (pops[MANSFIELD] + pops[BOLSOVER])
@@ -187,8 +234,17 @@ def test_an_activity_naming_two_places_that_merged_counts_once_with_its_whole_am
         return cells[cells.row_code == NORTH_NOTTS].set_index("column_code")
 
     before = north()
-    add_activity(con, activity_id="BOTH", partner="Trust", sector="sport", places=[MANSFIELD, ASHFIELD],
-                 aims=["A4"], start="2028-05-01", investment=900, participants=30)
+    add_activity(
+        con,
+        activity_id="BOTH",
+        partner="Trust",
+        sector="sport",
+        places=[MANSFIELD, ASHFIELD],
+        aims=["A4"],
+        start="2028-05-01",
+        investment=900,
+        participants=30,
+    )
     after = north()
     assert after.activities["A4"] - before.activities["A4"] == 1
     assert after.investment["A4"] - before.investment["A4"] == pytest.approx(900)
@@ -211,8 +267,7 @@ def test_filtering_on_the_successor_includes_its_predecessors_activities(con, re
 
 def test_a_county_filter_after_the_change_leaves_out_a_unitary_successor(con, reorganised):
     notts = Filters(places=("E10000024",), date_from=AFTER.date_from, date_to=AFTER.date_to)
-    assert set(notts.local_places(reorganised)) == {"E07000171", "E07000172", "E07000173", "E07000175",
-                                                     "E07000176"}
+    assert set(notts.local_places(reorganised)) == {"E07000171", "E07000172", "E07000173", "E07000175", "E07000176"}
     assert analysis.headline_totals(con, reorganised, notts)["activities"] == 1  # Bassetlaw only
 
 
@@ -250,8 +305,7 @@ def test_a_report_for_2026_run_after_the_change_is_as_before_it(con, reorganised
     assert NORTH_NOTTS not in set(new.row_code)
     assert new.to_dict("records") == old.to_dict("records")
     mansfield = Filters(places=(MANSFIELD,), date_from=IN_2026.date_from, date_to=IN_2026.date_to)
-    assert (analysis.headline_totals(con, reorganised, mansfield)
-            == analysis.headline_totals(con, framework, mansfield))
+    assert analysis.headline_totals(con, reorganised, mansfield) == analysis.headline_totals(con, framework, mansfield)
     assert analysis.headline_totals(con, reorganised, mansfield)["activities"] == 2  # MAN and PAIR, not ASH
 
 
@@ -265,16 +319,21 @@ def test_a_view_with_no_end_date_run_after_the_change_shows_the_successor(con, r
 
 # --- uploads --------------------------------------------------------------------------------------------------
 
+
 def test_an_upload_naming_a_replaced_place_after_its_end_is_told_the_successor(con, reorganised):
-    data = csv_bytes([row(activity_id="LATE", places="Bassetlaw; Mansfield", start_date="01/04/2028",
-                          end_date=""),
-                      row(activity_id="EARLY", places="Mansfield", start_date="31/03/2028", end_date="")])
+    data = csv_bytes(
+        [
+            row(activity_id="LATE", places="Bassetlaw; Mansfield", start_date="01/04/2028", end_date=""),
+            row(activity_id="EARLY", places="Mansfield", start_date="31/03/2028", end_date=""),
+        ]
+    )
     report = import_activities(con, data, "late.csv", "Trust", LOCAL_USER, framework=reorganised, dry_run=True)
     assert report.status == REJECTED
     replaced = [p for p in report.errors if p.kind == "replaced place"]
     assert [(p.row, p.value) for p in replaced] == [(2, "Mansfield")]
     assert replaced[0].message.startswith(
-        "Mansfield was replaced by North Nottinghamshire on 1 April 2028: write North Nottinghamshire")
+        "Mansfield was replaced by North Nottinghamshire on 1 April 2028: write North Nottinghamshire"
+    )
     assert report.errors_total == 1  # the row starting the day before the change is fine
     # done as the message says, the file loads
     fixed = data.replace(b"Bassetlaw; Mansfield", b"Bassetlaw; North Nottinghamshire")
@@ -284,6 +343,8 @@ def test_an_upload_naming_a_replaced_place_after_its_end_is_told_the_successor(c
 
 def test_captions_and_exports_say_where_replaced_places_are_counted(reorganised, framework):
     after = AFTER.describe(reorganised)
-    assert after.endswith("Ashfield (replaced on 1 April 2028) and Mansfield (replaced on 1 April 2028) are "
-                          "counted in North Nottinghamshire.")
+    assert after.endswith(
+        "Ashfield (replaced on 1 April 2028) and Mansfield (replaced on 1 April 2028) are "
+        "counted in North Nottinghamshire."
+    )
     assert IN_2026.describe(reorganised) == IN_2026.describe(framework)  # before the change: nothing to say

@@ -48,24 +48,29 @@ def demo_writable(demo_db_file, tmp_path):
 
 
 def upload(con, partner: str, activity_id: str, **changes):
-    report = import_activities(con, csv_bytes([row(activity_id=activity_id, **changes)]), f"{activity_id}.csv",
-                               partner, LOCAL_USER)
+    report = import_activities(
+        con, csv_bytes([row(activity_id=activity_id, **changes)]), f"{activity_id}.csv", partner, LOCAL_USER
+    )
     assert report.status == LOADED, report.message
     return report
 
 
 def expected_status(con, round_name: str, today: date) -> dict[str, str]:
     """Each expected partner's status from the rule, computed here in plain Python from the raw tables."""
-    opened_at, deadline, round_id = con.execute("SELECT opened_at, deadline, round_id FROM reporting_rounds "
-                                                "WHERE name = ?", [round_name]).fetchall()[0]
-    expected = {name: pid for pid, name in con.execute(
-        "SELECT p.partner_id, p.name FROM round_partners r JOIN partners p USING (partner_id) WHERE round_id = ?",
-        [round_id]).fetchall()}
+    opened_at, deadline, round_id = con.execute(
+        "SELECT opened_at, deadline, round_id FROM reporting_rounds WHERE name = ?", [round_name]
+    ).fetchall()[0]
+    expected = {
+        name: pid
+        for pid, name in con.execute(
+            "SELECT p.partner_id, p.name FROM round_partners r JOIN partners p USING (partner_id) WHERE round_id = ?",
+            [round_id],
+        ).fetchall()
+    }
     uploads = con.execute("SELECT partner_id, uploaded_at, status, kind FROM uploads").fetchall()
     status = {}
     for name, pid in expected.items():
-        returned = any(p == pid and at >= opened_at and s == "loaded" and k == "activities"
-                       for p, at, s, k in uploads)
+        returned = any(p == pid and at >= opened_at and s == "loaded" and k == "activities" for p, at, s, k in uploads)
         status[name] = "returned" if returned else ("late" if today > deadline else "not started")
     return status
 
@@ -146,23 +151,28 @@ def test_reminder_names_the_round_deadline_and_the_partners_upload_link(con):
     soon = reminder_text(found, "Alpha & Sons", "not started", "https://moves.example.org", today=date(2026, 7, 12))
     assert "(in 3 days)" in soon
     record_reminder(con, ANALYST, found, "Alpha & Sons")
-    assert con.execute("SELECT detail FROM audit_log WHERE action = 'round reminder sent'").fetchall() == \
-        [("2026/27 Q2: reminder for Alpha & Sons",)]
+    assert con.execute("SELECT detail FROM audit_log WHERE action = 'round reminder sent'").fetchall() == [
+        ("2026/27 Q2: reminder for Alpha & Sons",)
+    ]
 
 
 def busiest_partner(con) -> str:
-    return con.execute("SELECT p.name FROM activities a JOIN partners p USING (partner_id) WHERE "
-                       "a.replaced_by_upload IS NULL AND NOT a.is_experiment GROUP BY p.name "
-                       "ORDER BY count(*) DESC, p.name LIMIT 1").fetchall()[0][0]
+    return con.execute(
+        "SELECT p.name FROM activities a JOIN partners p USING (partner_id) WHERE "
+        "a.replaced_by_upload IS NULL AND NOT a.is_experiment GROUP BY p.name "
+        "ORDER BY count(*) DESC, p.name LIMIT 1"
+    ).fetchall()[0][0]
 
 
 def partner_totals(con, partner: str) -> tuple:
     """Count, money and participants of a partner's current activities, straight from the table."""
-    return con.execute("SELECT count(*), sum(investment_gbp), sum(participants), "
-                       "list(activity_id || '|' || coalesce(place_set, '') || '|' || aim_mask || '|' || "
-                       "coalesce(end_date::VARCHAR, '') ORDER BY activity_id) FROM activities a "
-                       "JOIN partners p USING (partner_id) WHERE p.name = ? AND a.replaced_by_upload IS NULL",
-                       [partner]).fetchall()[0]
+    return con.execute(
+        "SELECT count(*), sum(investment_gbp), sum(participants), "
+        "list(activity_id || '|' || coalesce(place_set, '') || '|' || aim_mask || '|' || "
+        "coalesce(end_date::VARCHAR, '') ORDER BY activity_id) FROM activities a "
+        "JOIN partners p USING (partner_id) WHERE p.name = ? AND a.replaced_by_upload IS NULL",
+        [partner],
+    ).fetchall()[0]
 
 
 def test_prefilled_return_uploaded_unchanged_changes_nothing(demo_writable, framework):
@@ -177,8 +187,13 @@ def test_prefilled_return_uploaded_unchanged_changes_nothing(demo_writable, fram
 
     check = import_activities(con, data, "return.xlsx", partner, LOCAL_USER, dry_run=True, framework=framework)
     assert check.status == VALID, check.errors[:3]
-    assert check.change_counts == {"new": 0, "ended": 0, "changed": 0, "not in this return": 0,
-                                   "unchanged": stored[0]}, check.changes[check.changes.change != "unchanged"]
+    assert check.change_counts == {
+        "new": 0,
+        "ended": 0,
+        "changed": 0,
+        "not in this return": 0,
+        "unchanged": stored[0],
+    }, check.changes[check.changes.change != "unchanged"]
     headline = analysis.headline_totals(con, framework, Filters())
     loaded = import_activities(con, data, "return.xlsx", partner, LOCAL_USER, framework=framework)
     assert loaded.status == LOADED and loaded.replaced_activities == stored[0]
@@ -204,8 +219,9 @@ def test_return_changes_are_new_ended_changed_unchanged_or_left_out(demo_writabl
     sheet = load_workbook(io.BytesIO(data))["Activities"]
     rows = {r[0].value: r[0].row for r in sheet.iter_rows(min_row=2)}
     column = {name: i + 1 for i, name in enumerate(COLUMN_NAMES)}
-    running = [a for a in current.itertuples() if a.end_date is None or a.end_date != a.end_date
-               or a.end_date.date() >= today]
+    running = [
+        a for a in current.itertuples() if a.end_date is None or a.end_date != a.end_date or a.end_date.date() >= today
+    ]
     running = [a for a in running if a.start_date.date() < today - timedelta(days=2)]
     to_end, to_change, to_leave_out = running[0].activity_id, current.activity_id.iloc[-1], current.activity_id.iloc[0]
     assert len({to_end, to_change, to_leave_out}) == 3
@@ -220,20 +236,27 @@ def test_return_changes_are_new_ended_changed_unchanged_or_left_out(demo_writabl
         sheet.cell(new_row, column["activity_id"]).value = "NEW-2026-1"
         sheet.delete_rows(rows[to_leave_out])
 
-    check = import_activities(con, edited_return(data, edit), "return.xlsx", partner, LOCAL_USER, dry_run=True,
-                              framework=framework)
+    check = import_activities(
+        con, edited_return(data, edit), "return.xlsx", partner, LOCAL_USER, dry_run=True, framework=framework
+    )
     assert check.status == VALID, check.errors[:3]
     expected = {"new": 1, "ended": 1, "changed": 1, "not in this return": 1, "unchanged": len(current) - 3}
     assert check.change_counts == expected
     by_id = dict(zip(check.changes.activity_id, check.changes.change))
-    assert (by_id[to_end], by_id[to_change], by_id[to_leave_out], by_id["NEW-2026-1"]) == \
-        ("ended", "changed", "not in this return", "new")
+    assert (by_id[to_end], by_id[to_change], by_id[to_leave_out], by_id["NEW-2026-1"]) == (
+        "ended",
+        "changed",
+        "not in this return",
+        "new",
+    )
     assert check.changes.set_index("activity_id").what_changed[to_change] == "participants"
-    loaded = import_activities(con, edited_return(data, edit), "return.xlsx", partner, LOCAL_USER,
-                               framework=framework)
+    loaded = import_activities(con, edited_return(data, edit), "return.xlsx", partner, LOCAL_USER, framework=framework)
     assert loaded.status == LOADED
-    still = con.execute("SELECT count(*) FROM activities a JOIN partners p USING (partner_id) WHERE p.name = ? "
-                        "AND a.activity_id = ? AND a.replaced_by_upload IS NULL", [partner, to_leave_out]).fetchall()
+    still = con.execute(
+        "SELECT count(*) FROM activities a JOIN partners p USING (partner_id) WHERE p.name = ? "
+        "AND a.activity_id = ? AND a.replaced_by_upload IS NULL",
+        [partner, to_leave_out],
+    ).fetchall()
     assert still == [(1,)]  # an activity left out of a return is kept, not deleted
 
 
@@ -242,8 +265,9 @@ def test_cli_rounds_and_return(demo_writable, tmp_path, capsys):
     partner = busiest_partner(con)
     count = partner_totals(con, partner)[0]
     con.close()
-    assert main(["--db", str(path), "rounds", "open", "2026/27 Q2", "--deadline", "2026-07-15", "--partner",
-                 partner]) == 0
+    assert (
+        main(["--db", str(path), "rounds", "open", "2026/27 Q2", "--deadline", "2026-07-15", "--partner", partner]) == 0
+    )
     assert "2026/27 Q2" in capsys.readouterr().out
     assert main(["--db", str(path), "rounds", "open", "Q3", "--deadline", "2026-07-15", "--partner", "Nobody"]) == 2
     assert "Not a partner: 'Nobody'" in capsys.readouterr().err
@@ -256,16 +280,18 @@ def test_cli_rounds_and_return(demo_writable, tmp_path, capsys):
     assert load_workbook(target)["Activities"].max_row == count + 1
     logged = db.connect(path, read_only=True)
     try:
-        assert logged.execute("SELECT actor, detail FROM audit_log WHERE action = 'download pre-filled return'"
-                              ).fetchall() == [("local", f"{partner} for 2026/27 Q2")]
+        assert logged.execute(
+            "SELECT actor, detail FROM audit_log WHERE action = 'download pre-filled return'"
+        ).fetchall() == [("local", f"{partner} for 2026/27 Q2")]
     finally:
         logged.close()
     assert main(["--db", str(path), "import", "activities", str(target), "--partner", partner]) == 0
     capsys.readouterr()
     assert main(["--db", str(path), "rounds", "status", "--json"]) == 0
     status = json.loads(capsys.readouterr().out)
-    assert status["round"] == "2026/27 Q2" and [(p["partner"], p["status"]) for p in status["partners"]] == \
-        [(partner, "returned")]
+    assert status["round"] == "2026/27 Q2" and [(p["partner"], p["status"]) for p in status["partners"]] == [
+        (partner, "returned")
+    ]
 
 
 def test_a_new_organisation_name_finds_the_partner_it_nearly_matches():
@@ -287,8 +313,10 @@ def test_reminder_link_uses_the_setting_or_the_address_in_use(monkeypatch):
     from strategy.rounds.organisations import base_url
 
     monkeypatch.delenv("STRATEGY_BASE_URL", raising=False)
-    assert base_url("https://moves.example.org/dash/Reporting_round?x=1", "Reporting_round") == \
-        "https://moves.example.org/dash"
+    assert (
+        base_url("https://moves.example.org/dash/Reporting_round?x=1", "Reporting_round")
+        == "https://moves.example.org/dash"
+    )
     assert base_url(None) is None
     monkeypatch.setenv("STRATEGY_BASE_URL", "https://dashboard.example.org/")
     assert base_url("http://127.0.0.1:8501/Reporting_round", "Reporting_round") == "https://dashboard.example.org"
@@ -317,9 +345,11 @@ def test_the_return_names_places_as_a_partner_would(demo_con, framework):
 def test_the_reminder_names_the_install_strategy():
     from strategy.rounds.round import Round
     from tests.conftest import STRATEGIES, strategy_settings
+
     found = Round(1, "Summer 2026", date(2026, 7, 15), None, None)
-    assert "Making our Move activity return" in reminder_text(found, "Alpha", "late", "https://x.example/",
-                                                               today=date(2026, 7, 20))
+    assert "Making our Move activity return" in reminder_text(
+        found, "Alpha", "late", "https://x.example/", today=date(2026, 7, 20)
+    )
     with strategy_settings(*STRATEGIES["riverside"]):
         text = reminder_text(found, "Alpha", "late", "https://x.example/", today=date(2026, 7, 20))
     assert text.startswith("Subject: Riverside Moves activity return") and "Making our Move" not in text

@@ -23,10 +23,10 @@ def limit_in_bytes(con) -> float:
     return float(number) * DUCKDB_UNITS[unit]
 
 
-@pytest.mark.parametrize("setting, expected_bytes", [("512MB", 512 * 10**6), ("1.5GiB", 1.5 * 2**30),
-                                                      (" 300 mb ", 300 * 10**6)])
-def test_the_memory_limit_setting_takes_effect_on_every_connection(demo_db_copy, monkeypatch, setting,
-                                                                     expected_bytes):
+@pytest.mark.parametrize(
+    "setting, expected_bytes", [("512MB", 512 * 10**6), ("1.5GiB", 1.5 * 2**30), (" 300 mb ", 300 * 10**6)]
+)
+def test_the_memory_limit_setting_takes_effect_on_every_connection(demo_db_copy, monkeypatch, setting, expected_bytes):
     monkeypatch.setenv("STRATEGY_MEMORY_LIMIT", setting)
     for read_only in (False, True):
         con = db.connect(demo_db_copy, read_only=read_only)
@@ -55,9 +55,14 @@ def test_a_mistyped_memory_limit_is_refused_with_a_plain_message(demo_db_copy, m
 
 
 def test_a_command_with_a_mistyped_memory_limit_says_so_without_a_traceback(demo_db_copy):
-    done = subprocess.run([sys.executable, "-m", "strategy", "--db", str(demo_db_copy), "health"], cwd=PROJECT_ROOT,
-                          capture_output=True, text=True, timeout=60,
-                          env={**os.environ, "STRATEGY_MEMORY_LIMIT": "2GBB"})
+    done = subprocess.run(
+        [sys.executable, "-m", "strategy", "--db", str(demo_db_copy), "health"],
+        cwd=PROJECT_ROOT,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        env={**os.environ, "STRATEGY_MEMORY_LIMIT": "2GBB"},
+    )
     assert done.returncode == 1
     assert "STRATEGY_MEMORY_LIMIT" in done.stdout and "Traceback" not in done.stdout + done.stderr
 
@@ -80,8 +85,14 @@ def computations(database, entries: str | None) -> int:
     env = {key: value for key, value in os.environ.items() if key != "STRATEGY_CACHE_ENTRIES"}
     if entries is not None:
         env["STRATEGY_CACHE_ENTRIES"] = entries
-    done = subprocess.run([sys.executable, "-c", COUNT_COMPUTATIONS, str(database)], cwd=PROJECT_ROOT,
-                          capture_output=True, text=True, timeout=120, env=env)
+    done = subprocess.run(
+        [sys.executable, "-c", COUNT_COMPUTATIONS, str(database)],
+        cwd=PROJECT_ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env=env,
+    )
     assert done.returncode == 0, done.stderr
     return int(done.stdout.split()[-1])
 

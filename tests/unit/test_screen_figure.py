@@ -8,9 +8,17 @@ from strategy import charts
 
 
 def test_the_screen_copy_drops_the_fixed_light_colours_and_leaves_the_original_alone():
-    cells = pd.DataFrame({"row_code": ["A1", "A1"], "row_label": ["Aim one", "Aim one"], "column_code": ["W1", "W2"],
-                          "column_label": ["Way one", "Way two"], "activities": [3, 0], "investment": [10.0, 0.0],
-                          "participants": [5.0, 0.0]})
+    cells = pd.DataFrame(
+        {
+            "row_code": ["A1", "A1"],
+            "row_label": ["Aim one", "Aim one"],
+            "column_code": ["W1", "W2"],
+            "column_label": ["Way one", "Way two"],
+            "activities": [3, 0],
+            "investment": [10.0, 0.0],
+            "participants": [5.0, 0.0],
+        }
+    )
     original = charts.heatmap_figure(cells, "activities", "Title", "Source: test")
     before = original.to_json()
     shown = charts.screen_figure(original)

@@ -36,24 +36,31 @@ def no_mode(monkeypatch) -> None:
 
 # --- 1. The mode is explicit; any doubt refuses ------------------------------------------------------------------
 
+
 def test_a_typo_in_the_secrets_file_refuses_instead_of_starting_without_sign_in(monkeypatch, tmp_path):
     no_mode(monkeypatch)
     broken = tmp_path / "secrets.toml"
-    broken.write_text(SIGN_IN_SECRETS.replace('client_id = "', 'client_id = '))  # an unclosed quote
+    broken.write_text(SIGN_IN_SECRETS.replace('client_id = "', "client_id = "))  # an unclosed quote
     with pytest.raises(ModeProblem, match="is not valid TOML") as refusal:
         access.dashboard_mode(files=[broken])
     assert str(broken) in str(refusal.value)
 
 
-@pytest.mark.parametrize("secrets, names", [
-    ("[other]\nkey = 1\n", "no [auth] section"),
-    (SIGN_IN_SECRETS.split("client_id")[0], "names no provider"),
-    (SIGN_IN_SECRETS.replace('client_secret = "a-client-secret-from-the-provider"\n', ""), "lacks client_secret"),
-    (SIGN_IN_SECRETS.replace("cookie_secret", "cookie_secret_old"), "cookie_secret is missing"),
-    (SIGN_IN_SECRETS.replace("0123456789abcdef0123456789abcdef0123456789abcdef", "short"), "shorter than 32"),
-    (SIGN_IN_SECRETS.replace('"a-client-secret-from-the-provider"', '"replace-with-the-client-secret"'),
-     "lacks client_secret"),
-    (SIGN_IN_SECRETS + 'trusted_issuers = "https://login.microsoftonline.com"\n', "must be a list")])
+@pytest.mark.parametrize(
+    "secrets, names",
+    [
+        ("[other]\nkey = 1\n", "no [auth] section"),
+        (SIGN_IN_SECRETS.split("client_id")[0], "names no provider"),
+        (SIGN_IN_SECRETS.replace('client_secret = "a-client-secret-from-the-provider"\n', ""), "lacks client_secret"),
+        (SIGN_IN_SECRETS.replace("cookie_secret", "cookie_secret_old"), "cookie_secret is missing"),
+        (SIGN_IN_SECRETS.replace("0123456789abcdef0123456789abcdef0123456789abcdef", "short"), "shorter than 32"),
+        (
+            SIGN_IN_SECRETS.replace('"a-client-secret-from-the-provider"', '"replace-with-the-client-secret"'),
+            "lacks client_secret",
+        ),
+        (SIGN_IN_SECRETS + 'trusted_issuers = "https://login.microsoftonline.com"\n', "must be a list"),
+    ],
+)
 def test_an_incomplete_secrets_file_refuses_and_says_what_is_missing(monkeypatch, tmp_path, secrets, names):
     no_mode(monkeypatch)
     file = tmp_path / "secrets.toml"
@@ -71,11 +78,15 @@ def test_a_complete_secrets_file_means_sign_in_and_no_secrets_file_means_local(m
     assert access.dashboard_mode(files=[file]) == "signin"
 
 
-@pytest.mark.parametrize("environment, names", [
-    ({"STRATEGY_MODE": "locla"}, "STRATEGY_MODE='locla' is not a mode"),
-    ({"STRATEGY_MODE": "off"}, "is not a mode"),
-    ({"STRATEGY_AUTH": "none"}, "STRATEGY_AUTH='none' is not a mode"),
-    ({"STRATEGY_MODE": "local", "STRATEGY_AUTH": "oidc"}, "disagree")])
+@pytest.mark.parametrize(
+    "environment, names",
+    [
+        ({"STRATEGY_MODE": "locla"}, "STRATEGY_MODE='locla' is not a mode"),
+        ({"STRATEGY_MODE": "off"}, "is not a mode"),
+        ({"STRATEGY_AUTH": "none"}, "STRATEGY_AUTH='none' is not a mode"),
+        ({"STRATEGY_MODE": "local", "STRATEGY_AUTH": "oidc"}, "disagree"),
+    ],
+)
 def test_an_unknown_or_contradictory_mode_refuses(tmp_path, environment, names):
     with pytest.raises(ModeProblem, match=names):
         access.dashboard_mode(environment, files=[tmp_path / "none.toml"])
@@ -93,8 +104,9 @@ def test_an_unreadable_secrets_file_refuses(monkeypatch, tmp_path):
         access.dashboard_mode({}, files=[folder])
 
 
-def test_the_command_line_refuses_too_rather_than_acting_as_the_local_admin(monkeypatch, tmp_path, empty_db_file,
-                                                                           capsys):
+def test_the_command_line_refuses_too_rather_than_acting_as_the_local_admin(
+    monkeypatch, tmp_path, empty_db_file, capsys
+):
     no_mode(monkeypatch)
     database = tmp_path / "cli.duckdb"
     shutil.copy(empty_db_file, database)
@@ -122,6 +134,7 @@ def test_the_command_line_looks_for_secrets_where_the_server_does(monkeypatch, t
 
 # --- ... and pages show a plain refusal, never the dashboard --------------------------------------------------------
 
+
 @pytest.fixture
 def page_app(monkeypatch, demo_db_copy):
     """page_app(**environment) -> app.py run once by AppTest on a copy of the demo."""
@@ -138,18 +151,24 @@ def page_app(monkeypatch, demo_db_copy):
     for name, value in restore.items():
         streamlit.config.set_option(name, value)
     from strategy.ui import connection
+
     connection.clear()
     streamlit.cache_data.clear()
 
 
 def refused_plainly(app: AppTest) -> bool:
-    return (not app.metric and not app.get("plotly_chart") and not app.get("page_link")
-            and [t.value for t in app.title] == ["The dashboard is not available"]
-            and "server's log" in app.error[0].value)
+    return (
+        not app.metric
+        and not app.get("plotly_chart")
+        and not app.get("page_link")
+        and [t.value for t in app.title] == ["The dashboard is not available"]
+        and "server's log" in app.error[0].value
+    )
 
 
 def test_a_page_refuses_plainly_when_the_secrets_file_has_a_typo(page_app, monkeypatch, tmp_path):
     from streamlit.runtime.secrets import Secrets
+
     broken = tmp_path / "secrets.toml"
     broken.write_text(SIGN_IN_SECRETS.replace("[auth]", "[auth"))
     streamlit.config.set_option("secrets.files", [str(broken)])
@@ -171,12 +190,16 @@ def test_a_page_in_local_mode_refuses_when_the_server_listens_beyond_this_comput
 
 def test_with_sign_in_the_maintenance_page_shows_visitors_no_paths_or_database_errors(page_app, tmp_path):
     import tomllib
+
     broken = tmp_path / "broken-database.duckdb"
     broken.write_bytes(b"\0not a database" * 4096)
     app = page_app(database=broken, secrets=tomllib.loads(SIGN_IN_SECRETS), STRATEGY_MODE="signin")
     assert "The dashboard is being looked after" in [t.value for t in app.title]
-    shown = " ".join(str(getattr(e, "value", "")) for kind in ("markdown", "text", "warning", "error", "caption")
-                     for e in app.get(kind))
+    shown = " ".join(
+        str(getattr(e, "value", ""))
+        for kind in ("markdown", "text", "warning", "error", "caption")
+        for e in app.get(kind)
+    )
     assert "server's log" in shown
     assert str(tmp_path) not in shown and "could not be opened" not in shown
     local = page_app(database=broken, STRATEGY_MODE="local")  # one person at their own computer: the reason
@@ -185,6 +208,7 @@ def test_with_sign_in_the_maintenance_page_shows_visitors_no_paths_or_database_e
 
 def test_the_project_listens_on_this_computer_unless_told_otherwise():
     import tomllib
+
     config = tomllib.loads((PROJECT_ROOT / ".streamlit" / "config.toml").read_text())
     assert config["server"]["address"] == "127.0.0.1"
     makefile = (PROJECT_ROOT / "Makefile").read_text()
@@ -193,10 +217,23 @@ def test_the_project_listens_on_this_computer_unless_told_otherwise():
 
 # --- 2. Local mode is for this computer only ------------------------------------------------------------------------
 
-@pytest.mark.parametrize("address, loopback", [("127.0.0.1", True), ("localhost", True), ("::1", True),
-                                               ("[::1]", True), ("127.0.1.1", True), ("0.0.0.0", False),
-                                               ("", False), (None, False), ("192.168.1.20", False),
-                                               ("::", False), ("dashboard.example.org", False)])
+
+@pytest.mark.parametrize(
+    "address, loopback",
+    [
+        ("127.0.0.1", True),
+        ("localhost", True),
+        ("::1", True),
+        ("[::1]", True),
+        ("127.0.1.1", True),
+        ("0.0.0.0", False),
+        ("", False),
+        (None, False),
+        ("192.168.1.20", False),
+        ("::", False),
+        ("dashboard.example.org", False),
+    ],
+)
 def test_which_addresses_reach_only_this_computer(address, loopback):
     assert access.is_loopback(address) is loopback
 
@@ -205,9 +242,26 @@ def start_serve(address: str, database: Path, environment: dict, log: Path) -> s
     env = {**os.environ, "STRATEGY_DB": str(database), **environment}
     env.pop("STRATEGY_AUTH", None)
     return subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", "serve.py", "--server.headless", "true", "--server.port",
-         str(free_port()), "--server.address", address, "--browser.gatherUsageStats", "false"],
-        cwd=PROJECT_ROOT, env=env, stdout=log.open("wb"), stderr=subprocess.STDOUT)
+        [
+            sys.executable,
+            "-m",
+            "streamlit",
+            "run",
+            "serve.py",
+            "--server.headless",
+            "true",
+            "--server.port",
+            str(free_port()),
+            "--server.address",
+            address,
+            "--browser.gatherUsageStats",
+            "false",
+        ],
+        cwd=PROJECT_ROOT,
+        env=env,
+        stdout=log.open("wb"),
+        stderr=subprocess.STDOUT,
+    )
 
 
 def test_the_real_server_refuses_local_mode_on_every_interface(demo_db_copy, tmp_path):
@@ -240,11 +294,28 @@ def test_the_real_server_refuses_to_start_when_its_secrets_file_has_a_typo(demo_
     log = tmp_path / "serve.log"
     environment = {key: value for key, value in os.environ.items() if key != "STRATEGY_MODE"}
     process = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", "serve.py", "--server.headless", "true", "--server.port",
-         str(free_port()), "--server.address", "127.0.0.1", "--browser.gatherUsageStats", "false",
-         "--secrets.files", str(broken)],
-        cwd=PROJECT_ROOT, env={**environment, "STRATEGY_DB": str(demo_db_copy)}, stdout=log.open("wb"),
-        stderr=subprocess.STDOUT)
+        [
+            sys.executable,
+            "-m",
+            "streamlit",
+            "run",
+            "serve.py",
+            "--server.headless",
+            "true",
+            "--server.port",
+            str(free_port()),
+            "--server.address",
+            "127.0.0.1",
+            "--browser.gatherUsageStats",
+            "false",
+            "--secrets.files",
+            str(broken),
+        ],
+        cwd=PROJECT_ROOT,
+        env={**environment, "STRATEGY_DB": str(demo_db_copy)},
+        stdout=log.open("wb"),
+        stderr=subprocess.STDOUT,
+    )
     try:
         status = process.wait(timeout=90)
     finally:
@@ -255,6 +326,7 @@ def test_the_real_server_refuses_to_start_when_its_secrets_file_has_a_typo(demo_
 
 
 # --- 3. Identity is more than an email claim ------------------------------------------------------------------------
+
 
 @pytest.fixture
 def people(empty_db_file, tmp_path):
@@ -272,8 +344,9 @@ def claims(email="boss@example.org", **changes) -> dict:
 
 
 def refusals(con) -> list[tuple[str, str]]:
-    return con.execute("SELECT actor, detail FROM audit_log WHERE action = 'sign in refused' ORDER BY audit_id"
-                       ).fetchall()
+    return con.execute(
+        "SELECT actor, detail FROM audit_log WHERE action = 'sign in refused' ORDER BY audit_id"
+    ).fetchall()
 
 
 @pytest.mark.parametrize("verified", [False, "false", None, "", 0, "yes"])
@@ -303,13 +376,15 @@ def test_an_issuer_trusted_to_verify_emails_may_omit_the_claim_but_not_deny_it()
 def test_the_first_sign_in_records_the_account_and_later_ones_must_match_it(people):
     assert identified_user(people, claims()).email == "boss@example.org"
     assert people.execute("SELECT issuer, subject FROM users WHERE email = 'boss@example.org'").fetchall() == [
-        (ISSUER, "account-1")]
+        (ISSUER, "account-1")
+    ]
     assert identified_user(people, claims(email="Boss@Example.org")).role == "admin"  # same account, any case
     for other in (claims(sub="account-2"), claims(iss="https://other.example.net")):
         with pytest.raises(PermissionDenied, match="first signed in here with a different account"):
             identified_user(people, other)
     assert [detail.split(":")[1].strip().split(" (")[0] for _actor, detail in refusals(people)] == [
-        "a different provider account"] * 2
+        "a different provider account"
+    ] * 2
 
 
 def test_adding_a_user_again_forgets_the_old_account(people):
@@ -320,10 +395,15 @@ def test_adding_a_user_again_forgets_the_old_account(people):
     assert identified_user(people, claims(email="ann@example.org", sub="ann-new")).email == "ann@example.org"
 
 
-@pytest.mark.parametrize("changes, says", [({"email": ""}, "did not include an email address"),
-                                           ({"iss": ""}, "did not say which provider"),
-                                           ({"sub": None}, "did not say which provider"),
-                                           ({"email": "nobody@example.org"}, "not yet a user")])
+@pytest.mark.parametrize(
+    "changes, says",
+    [
+        ({"email": ""}, "did not include an email address"),
+        ({"iss": ""}, "did not say which provider"),
+        ({"sub": None}, "did not say which provider"),
+        ({"email": "nobody@example.org"}, "not yet a user"),
+    ],
+)
 def test_sign_ins_without_a_whole_identity_or_user_are_refused_and_logged(people, changes, says):
     with pytest.raises(PermissionDenied, match=says):
         identified_user(people, claims(**changes))
@@ -335,14 +415,17 @@ def test_sign_ins_without_a_whole_identity_or_user_are_refused_and_logged(people
 
 # --- 7. Refusals logged, files private, plain health, no framing ----------------------------------------------------
 
+
 def test_a_page_refused_by_role_is_in_the_audit_log(people):
     from strategy.audit import record_refusal
+
     viewer = access.User("ann@example.org", "viewer")
     with pytest.raises(PermissionDenied):
         access.require(viewer, "manage_users")
     record_refusal(people, viewer, "manage_users", "page Admin")
     assert people.execute("SELECT actor, action, detail FROM audit_log WHERE action = 'refused'").fetchall() == [
-        ("ann@example.org", "refused", "manage_users: page Admin")]
+        ("ann@example.org", "refused", "manage_users: page Admin")
+    ]
 
 
 def test_a_refused_command_is_in_the_audit_log(demo_db_copy, capsys, signin_secrets):
@@ -370,6 +453,7 @@ def test_the_database_backups_and_originals_are_readable_by_this_account_only(de
         import hashlib
 
         from strategy.safekeeping import originals
+
         data = b"a partner's file, as received\n" * 1000
         kept = originals.PendingOriginal(con, data, hashlib.sha256(data).hexdigest())
         kept.keep()
@@ -385,9 +469,14 @@ def test_the_database_backups_and_originals_are_readable_by_this_account_only(de
 
 def test_the_command_line_creates_private_files(tmp_path):
     database = tmp_path / "data" / "cli.duckdb"
-    run = subprocess.run(["sh", "-c", f'umask 022 && "{sys.executable}" -m strategy --db "{database}" init'],
-                         cwd=PROJECT_ROOT, capture_output=True, text=True, timeout=120,
-                         env={**os.environ, "STRATEGY_MODE": "local"})
+    run = subprocess.run(
+        ["sh", "-c", f'umask 022 && "{sys.executable}" -m strategy --db "{database}" init'],
+        cwd=PROJECT_ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env={**os.environ, "STRATEGY_MODE": "local"},
+    )
     assert run.returncode == 0, run.stderr
     assert mode_of(database) == 0o600 and mode_of(database.parent) == 0o700
 
@@ -399,7 +488,8 @@ def test_the_example_secrets_copied_unchanged_refuse_to_start(monkeypatch, tmp_p
     with pytest.raises(ModeProblem) as refusal:
         access.dashboard_mode(files=[copied])
     assert "cookie_secret is missing" in str(refusal.value) and "[auth.microsoft] lacks client_secret" in str(
-        refusal.value)
+        refusal.value
+    )
 
 
 def test_secrets_named_in_the_environment_are_found_by_the_command_line_too(monkeypatch, tmp_path):

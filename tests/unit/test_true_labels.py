@@ -21,24 +21,33 @@ def _slide(con, framework, filters, builder):
 
 def _flag_by_hand(con, place_name: str) -> bool:
     """High need, low effort worked out in plain Python over every local place of the partnership."""
-    rows = con.execute("SELECT p.name, p.population, i.value FROM places p JOIN current_indicator_values i "
-                       "ON i.place_code = p.code AND i.indicator_id = '93015' WHERE p.level IN ('district', 'unitary') "
-                       "QUALIFY row_number() OVER (PARTITION BY p.code ORDER BY i.period DESC) = 1").fetchall()
-    invested = dict(con.execute(
-        "SELECT p.name, sum(a.investment_gbp * s.share) FROM activities a JOIN activity_places s USING (activity_key) "
-        "JOIN places p ON p.code = s.place_code WHERE a.replaced_by_upload IS NULL GROUP BY p.name").fetchall())
+    rows = con.execute(
+        "SELECT p.name, p.population, i.value FROM places p JOIN current_indicator_values i "
+        "ON i.place_code = p.code AND i.indicator_id = '93015' WHERE p.level IN ('district', 'unitary') "
+        "QUALIFY row_number() OVER (PARTITION BY p.code ORDER BY i.period DESC) = 1"
+    ).fetchall()
+    invested = dict(
+        con.execute(
+            "SELECT p.name, sum(a.investment_gbp * s.share) FROM activities a "
+            "JOIN activity_places s USING (activity_key) JOIN places p ON p.code = s.place_code "
+            "WHERE a.replaced_by_upload IS NULL GROUP BY p.name"
+        ).fetchall()
+    )
     inactive = {name: value for name, _, value in rows}
     per_head = {name: (invested.get(name) or 0) / population for name, population, _ in rows}
-    return (inactive[place_name] > median(inactive.values())
-            and per_head[place_name] < median(per_head.values()))
+    return inactive[place_name] > median(inactive.values()) and per_head[place_name] < median(per_head.values())
 
 
 def test_mansfield_is_judged_against_the_whole_partnership_with_or_without_a_mansfield_filter(demo_con, framework):
     whole = analysis.need_vs_effort(demo_con, framework, Filters()).set_index("place_name")
     alone = analysis.need_vs_effort(demo_con, framework, Filters(places=(MANSFIELD,))).set_index("place_name")
     assert list(alone.index) == ["Mansfield"]
-    assert alone.loc["Mansfield", "high_need_low_effort"] == whole.loc["Mansfield", "high_need_low_effort"] == \
-        _flag_by_hand(demo_con, "Mansfield") is True
+    assert (
+        alone.loc["Mansfield", "high_need_low_effort"]
+        == whole.loc["Mansfield", "high_need_low_effort"]
+        == _flag_by_hand(demo_con, "Mansfield")
+        is True
+    )
     # the chart's dotted lines sit at the partnership's middle, not at Mansfield's own figures
     assert alone.typical_inactive_pct.iloc[0] == pytest.approx(median(whole.inactive_pct))
     figure = charts.need_effort_figure(alone.reset_index(), "investment_per_head", "t", "s")
@@ -68,8 +77,10 @@ def test_a_derbyshire_pack_names_every_derbyshire_place_on_its_trend_slides(demo
     assert built[-1] is appendix  # an appendix, at the end of the pack
     left_out = [name for name in derbyshire if name not in {t.name for t in main.figure.data}]
     assert left_out == ["North East Derbyshire", "South Derbyshire"]
-    assert ("North East Derbyshire and South Derbyshire are on the 'Trends (continued)' slide at the end of the pack"
-            in main.caveat)
+    assert (
+        "North East Derbyshire and South Derbyshire are on the 'Trends (continued)' slide at the end of the pack"
+        in main.caveat
+    )
 
 
 def test_six_places_or_fewer_need_no_appendix(demo_con, framework):
@@ -93,9 +104,11 @@ def test_a_partner_may_write_the_strategys_own_headings_and_wording(empty_db_fil
 
     raw = _framework_file()
     aims, ways = raw["aims"], raw["ways"]
-    rows = [row(activity_id="W4-heading", aims="A1", ways_of_working="targeting and aligning investment"),
-            # the template's drop-down value for A5 has a comma in it, beside a second aim in the same cell
-            row(activity_id="two-aims", aims="A5 Accessible, safe and inclusive places; A1", ways_of_working="W2")]
+    rows = [
+        row(activity_id="W4-heading", aims="A1", ways_of_working="targeting and aligning investment"),
+        # the template's drop-down value for A5 has a comma in it, beside a second aim in the same cell
+        row(activity_id="two-aims", aims="A5 Accessible, safe and inclusive places; A1", ways_of_working="W2"),
+    ]
     for n, way in enumerate(ways):  # the strategy's sentences as written, lower case, with and without the full stop
         aim = aims[n % len(aims)]
         wording = way["description"] if n % 2 else way["description"].lower().rstrip(".")
@@ -128,8 +141,13 @@ def test_labels_are_the_strategys_own_words_and_the_old_short_labels_still_match
     assert framework.wording("aim", "A1") == "A1 Creating a culture where everyone can be active and move more."
     for old, code in (("Culture of movement", "A1"), ("Greatest inequality", "A3"), ("Active places", "A5")):
         assert framework.resolve("aim", old) == code
-    for old, code in (("Targeted investment", "W4"), ("Insight", "W1"), ("Collaboration", "W2"),
-                      ("People and leadership", "W3"), ("Advocacy and policy", "W5")):
+    for old, code in (
+        ("Targeted investment", "W4"),
+        ("Insight", "W1"),
+        ("Collaboration", "W2"),
+        ("People and leadership", "W3"),
+        ("Advocacy and policy", "W5"),
+    ):
         assert framework.resolve("way", old) == code
 
 
@@ -143,8 +161,9 @@ def test_the_strategys_vision_is_on_the_pack_title_slide(demo_con, framework):
 
     assert framework.vision.startswith(VISION)
     deck = Presentation()
-    board_pack._add_title_slide(deck, board_pack.pack_title(demo_con, framework, Filters(), today=DEMO_TODAY), 12,
-                                keep_template=False)
+    board_pack._add_title_slide(
+        deck, board_pack.pack_title(demo_con, framework, Filters(), today=DEMO_TODAY), 12, keep_template=False
+    )
     text = " ".join(shape.text_frame.text for shape in deck.slides[0].shapes if shape.has_text_frame)
     assert VISION in text
 
@@ -158,6 +177,7 @@ def test_heatmap_hover_gives_the_strategys_full_wording_beside_the_short_label(d
 
 
 # --- tables that add up -----------------------------------------------------------------------------------------
+
 
 def test_rounded_parts_add_to_the_rounded_total_where_plain_rounding_does_not():
     from strategy.rounding import rounded_parts
@@ -186,8 +206,12 @@ def test_place_table_rounds_money_and_participants_so_the_places_add_to_the_tota
 def test_money_per_head_under_ten_pounds_keeps_one_decimal(demo_con, framework):
     from strategy.rounding import money_per_head
 
-    assert (money_per_head(4.65), money_per_head(9.94), money_per_head(12.4), money_per_head(1234.5)) == \
-        ("£4.7", "£9.9", "£12", "£1,234")
+    assert (money_per_head(4.65), money_per_head(9.94), money_per_head(12.4), money_per_head(1234.5)) == (
+        "£4.7",
+        "£9.9",
+        "£12",
+        "£1,234",
+    )
     slide = _slide(demo_con, framework, Filters(), slides.need_effort_slide)
     table = analysis.need_vs_effort(demo_con, framework, Filters()).set_index("place_name")
     for place, shown in zip(slide.table.Place, slide.table["Investment per head (£)"]):
@@ -197,8 +221,11 @@ def test_money_per_head_under_ten_pounds_keeps_one_decimal(demo_con, framework):
 
 def test_places_reached_counts_against_the_places_in_the_filter(demo_con, framework):
     districts = len(_districts_of("E10000007"))
-    overview = slides.overview_slide(slides.PackContext(demo_con, framework, Filters(places=("E10000007",)),
-                                                        analysis.data_coverage(demo_con), DEMO_TODAY))
+    overview = slides.overview_slide(
+        slides.PackContext(
+            demo_con, framework, Filters(places=("E10000007",)), analysis.data_coverage(demo_con), DEMO_TODAY
+        )
+    )
     reached = analysis.headline_totals(demo_con, framework, Filters(places=("E10000007",)))["places_reached"]
     assert f"reach {reached} of {districts} places" in overview.headline
     assert f"of the {districts} places in the filter" in overview.caveat
@@ -209,7 +236,8 @@ def test_aim_shares_that_add_to_more_than_100_percent_say_why(demo_con, framewor
     # another way: aim links of current activities over current activities
     links, activities = demo_con.execute(
         "SELECT (SELECT count(*) FROM activity_aims JOIN activities USING (activity_key) "
-        "WHERE replaced_by_upload IS NULL), count(*) FROM activities WHERE replaced_by_upload IS NULL").fetchall()[0]
+        "WHERE replaced_by_upload IS NULL), count(*) FROM activities WHERE replaced_by_upload IS NULL"
+    ).fetchall()[0]
     expected = 100 * links / activities
     assert expected > 100
     note = next(part for part in aims_slide.caveat.split(". ") if "add to" in part)
@@ -238,8 +266,10 @@ def test_exports_say_what_they_hold(demo_db_copy, framework, tmp_path, capsys):
     filters = Filters(places=(MANSFIELD,), aims=("A3",))
     name = exports.export_file_name("activities", filters, framework, "csv", made_on=DEMO_TODAY)
     assert name == "activities_mansfield_a3_2026-06-30.csv"
-    assert main(["--db", str(demo_db_copy), "export", str(tmp_path / "out.xlsx"), "--place", "Mansfield",
-                 "--aim", "A3"]) == 0
+    assert (
+        main(["--db", str(demo_db_copy), "export", str(tmp_path / "out.xlsx"), "--place", "Mansfield", "--aim", "A3"])
+        == 0
+    )
     printed = capsys.readouterr().out
     assert "DEMO DATA" in printed and "Places: Mansfield" in printed and "made on" in printed
     book = openpyxl.load_workbook(tmp_path / "out.xlsx")
@@ -262,6 +292,7 @@ def test_exports_say_what_they_hold(demo_db_copy, framework, tmp_path, capsys):
 
 # --- periods, partial years and axes ----------------------------------------------------------------------------
 
+
 def _year_starts() -> dict:
     raw = tomllib.loads((FRAMEWORK_FILE.parents[1] / "data" / "reference" / "indicators.toml").read_text("utf-8"))
     return {i["id"]: i.get("year_starts") for i in raw["indicators"]}
@@ -281,7 +312,8 @@ def test_adult_and_children_indicator_periods_say_what_year_they_are(demo_con, f
 
 
 def test_the_year_still_running_is_marked_partial_and_the_indicator_axis_says_it_does_not_start_at_zero(
-        demo_con, framework):
+    demo_con, framework
+):
     from datetime import date
 
     from strategy.indicators import trends
@@ -302,8 +334,11 @@ def test_the_year_still_running_is_marked_partial_and_the_indicator_axis_says_it
 def test_places_map_table_adds_up_and_keeps_pence_under_ten_pounds(demo_con, framework):
     table = analysis.need_vs_effort(demo_con, framework, Filters())
     money = analysis.place_table(table, "investment", "Investment (£)").set_index("Place")["Investment (£)"]
-    assert money.drop(index="Total").sum() == money["Total"] == \
-        round(analysis.headline_totals(demo_con, framework, Filters())["investment"])
+    assert (
+        money.drop(index="Total").sum()
+        == money["Total"]
+        == round(analysis.headline_totals(demo_con, framework, Filters())["investment"])
+    )
     per_head = analysis.place_table(table, "investment_per_head", "Investment per head (£)")
     exact = table.set_index("place_name").investment_per_head
     for place, shown in zip(per_head.Place, per_head["Investment per head (£)"]):

@@ -13,8 +13,9 @@ from tests.unit.test_ingest_files import GOOD, csv_bytes, row
 
 
 def check(con, framework, rows, **kwargs):
-    return import_activities(con, csv_bytes(rows, **kwargs), "mine.csv", "Feedback Trust", LOCAL_USER,
-                             dry_run=True, framework=framework)
+    return import_activities(
+        con, csv_bytes(rows, **kwargs), "mine.csv", "Feedback Trust", LOCAL_USER, dry_run=True, framework=framework
+    )
 
 
 def test_evenly_spaced_failing_rows_keep_their_row_numbers(empty_con, framework):
@@ -30,9 +31,11 @@ def test_evenly_spaced_failing_rows_keep_their_row_numbers(empty_con, framework)
 
 
 def test_groups_keep_first_seen_order_and_the_whole_file_reads_as_such():
-    problems = [Problem(0, "", "", "No activity_id column.", "missing column"),
-                Problem(4, "places", "Mansfeld", "Not a place.", "unknown place"),
-                Problem(6, "places", "Bolsovr", "Not a place.", "unknown place")]
+    problems = [
+        Problem(0, "", "", "No activity_id column.", "missing column"),
+        Problem(4, "places", "Mansfeld", "Not a place.", "unknown place"),
+        Problem(6, "places", "Bolsovr", "Not a place.", "unknown place"),
+    ]
     tables = problem_tables(problems)
     assert [kind for kind, _ in tables] == ["missing column", "unknown place"]
     assert tables[0][1]["row"].tolist() == ["whole file"]
@@ -40,8 +43,9 @@ def test_groups_keep_first_seen_order_and_the_whole_file_reads_as_such():
 
 
 def test_preview_shows_the_partners_words_and_keeps_codes_for_the_help(empty_con, framework):
-    report = check(empty_con, framework, [row(places="Derbyshire", sector="voluntary",
-                                              aims="Children and young people")])
+    report = check(
+        empty_con, framework, [row(places="Derbyshire", sector="voluntary", aims="Children and young people")]
+    )
     shown, helps = partner_preview(report.preview, framework)
     derbyshire = next(p for p in framework.places if p.name == "Derbyshire")
     district_codes = sorted(p.code for p in framework.places if p.parent == derbyshire.code)
@@ -64,11 +68,21 @@ def test_a_name_written_as_the_strategy_writes_it_is_shown_once(empty_con, frame
 
 
 def test_read_as_in_plain_words():
-    assert read_as({"file_type": "CSV", "encoding": "Windows-1252", "delimiter": "comma"}) == \
-        "Excel CSV (Windows), separated by commas"
-    assert read_as({"file_type": "CSV", "encoding": "UTF-16", "delimiter": "tab",
-                    "date_formats": {"DD/MM/YYYY (day first)": 3}}) == \
-        "Excel Unicode Text, separated by tabs; dates written DD/MM/YYYY (day first) (3)"
+    assert (
+        read_as({"file_type": "CSV", "encoding": "Windows-1252", "delimiter": "comma"})
+        == "Excel CSV (Windows), separated by commas"
+    )
+    assert (
+        read_as(
+            {
+                "file_type": "CSV",
+                "encoding": "UTF-16",
+                "delimiter": "tab",
+                "date_formats": {"DD/MM/YYYY (day first)": 3},
+            }
+        )
+        == "Excel Unicode Text, separated by tabs; dates written DD/MM/YYYY (day first) (3)"
+    )
     assert read_as({"file_type": "XLSX", "encoding": None, "delimiter": None}) == "Excel workbook"
 
 

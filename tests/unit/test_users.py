@@ -50,14 +50,17 @@ def test_a_deactivated_user_cannot_sign_in_and_is_told_politely(con):
     assert signed_in_user(con, "Ann@example.org").role == "analyst"
 
 
-@pytest.mark.parametrize("email, role, partner, message", [
-    ("not-an-email", "viewer", None, "not an email address"),
-    ("local", "admin", None, "not an email address"),
-    ("a@example.org", "superuser", None, "not a role"),
-    ("a@example.org", "partner", None, "must belong to a partner organisation"),
-    ("a@example.org", "partner", "No Such Trust", "no partner organisation called 'No Such Trust'"),
-    ("a@example.org", "analyst", PARTNER, "Only partner users belong to an organisation"),
-])
+@pytest.mark.parametrize(
+    "email, role, partner, message",
+    [
+        ("not-an-email", "viewer", None, "not an email address"),
+        ("local", "admin", None, "not an email address"),
+        ("a@example.org", "superuser", None, "not a role"),
+        ("a@example.org", "partner", None, "must belong to a partner organisation"),
+        ("a@example.org", "partner", "No Such Trust", "no partner organisation called 'No Such Trust'"),
+        ("a@example.org", "analyst", PARTNER, "Only partner users belong to an organisation"),
+    ],
+)
 def test_bad_user_details_are_refused_with_what_to_change(con, email, role, partner, message):
     with pytest.raises(UserProblem, match=message):
         add_user(con, LOCAL_USER, email, role, partner)
@@ -83,6 +86,7 @@ def test_a_duplicate_user_is_refused(con):
 
 # --- The command line --------------------------------------------------------------------------------------------
 
+
 @pytest.fixture
 def database(empty_db_file, tmp_path):
     path = tmp_path / "cli.duckdb"
@@ -105,19 +109,21 @@ def test_in_sign_in_mode_the_command_line_must_say_who_is_acting(database, capsy
     assert main(["--db", database, "users", "add", "boss@example.org", "--role", "admin"]) == 0
     assert main(["--db", database, "users", "add", "viewer@example.org", "--role", "viewer"]) == 2
     assert "add --as EMAIL" in capsys.readouterr().err
-    assert main(["--db", database, "--as", "boss@example.org", "users", "add", "viewer@example.org",
-                 "--role", "viewer"]) == 0
+    assert (
+        main(["--db", database, "--as", "boss@example.org", "users", "add", "viewer@example.org", "--role", "viewer"])
+        == 0
+    )
     # A viewer is refused (exit 1) with the reason, wherever --as is written.
-    assert main(["--db", database, "users", "add", "x@example.org", "--role", "admin",
-                 "--as", "viewer@example.org"]) == 1
+    assert (
+        main(["--db", database, "users", "add", "x@example.org", "--role", "admin", "--as", "viewer@example.org"]) == 1
+    )
     assert "Only admins can manage users; you are signed in as a viewer" in capsys.readouterr().err
     # The local user does not exist when sign-in is on.
     assert main(["--db", database, "--as", "local", "users", "list"]) == 1
     assert "not yet a user" in capsys.readouterr().err
 
 
-def test_exports_from_the_command_line_obey_the_role_and_are_audited(demo_db_copy, tmp_path, capsys,
-                                                                      signin_secrets):
+def test_exports_from_the_command_line_obey_the_role_and_are_audited(demo_db_copy, tmp_path, capsys, signin_secrets):
     con = db.connect(demo_db_copy)
     add_user(con, LOCAL_USER, "analyst@example.org", "analyst")
     add_user(con, LOCAL_USER, "viewer@example.org", "viewer")
@@ -137,8 +143,10 @@ def test_exports_from_the_command_line_obey_the_role_and_are_audited(demo_db_cop
 
 
 def test_a_partner_imports_and_rolls_back_from_the_command_line_only_for_their_own_organisation(
-        demo_db_copy, tmp_path, capsys, signin_secrets):
+    demo_db_copy, tmp_path, capsys, signin_secrets
+):
     from tests.unit.test_ingest_files import csv_bytes, row
+
     con = db.connect(demo_db_copy)
     add_partner(con, LOCAL_USER, PARTNER)
     add_user(con, LOCAL_USER, "pat@example.org", "partner", PARTNER)
@@ -146,12 +154,42 @@ def test_a_partner_imports_and_rolls_back_from_the_command_line_only_for_their_o
     database = str(demo_db_copy)
     file = tmp_path / "ours.csv"
     file.write_bytes(csv_bytes([row(activity_id="CLI-1")]))
-    assert main(["--db", database, "--as", "pat@example.org", "import", "activities", str(file), "--partner",
-                 "Amber Valley Leisure Trust", "--json"]) == 1
+    assert (
+        main(
+            [
+                "--db",
+                database,
+                "--as",
+                "pat@example.org",
+                "import",
+                "activities",
+                str(file),
+                "--partner",
+                "Amber Valley Leisure Trust",
+                "--json",
+            ]
+        )
+        == 1
+    )
     refusal = json.loads(capsys.readouterr().out)  # --json: the refusal is the one JSON object
     assert refusal["status"] == "rejected" and "only for your own organisation" in refusal["message"]
-    assert main(["--db", database, "--as", "pat@example.org", "import", "activities", str(file), "--partner",
-                 PARTNER, "--json"]) == 0
+    assert (
+        main(
+            [
+                "--db",
+                database,
+                "--as",
+                "pat@example.org",
+                "import",
+                "activities",
+                str(file),
+                "--partner",
+                PARTNER,
+                "--json",
+            ]
+        )
+        == 0
+    )
     upload_id = json.loads(capsys.readouterr().out)["upload_id"]
     assert main(["--db", database, "--as", "pat@example.org", "uploads", "--json"]) == 0
     listed = json.loads(capsys.readouterr().out)
