@@ -168,11 +168,13 @@ def need_effort_summary(table: pd.DataFrame, effort_label: str) -> str:
     )
 
 
-def map_summary(table: pd.DataFrame, measure: str, measure_label: str) -> str:
-    """For the place map: what shades the places, and the extremes."""
+def map_summary(table: pd.DataFrame, measure: str, measure_label: str, areas: bool = True) -> str:
+    """For the place map: what shades the places (their areas, or circles at their centre points when the
+    boundary file could not be read), and the extremes."""
     spread = place_spread_headline(table, measure, measure_label)
     places = "1 place" if len(table) == 1 else f"{len(table)} places"
-    return f"A map of {places}, each circle shaded and sized by {measure_label.lower()}. " + (
+    drawn = "each area shaded" if areas else "each circle shaded and sized"
+    return f"A map of {places}, {drawn} by {measure_label.lower()}. " + (
         spread + "." if spread != NO_DATA else NO_DATA + "."
     )
 

@@ -337,7 +337,7 @@ def place_map_slide(context: PackContext) -> Slide:
         headlines.place_spread_headline(table, measure, label),
         figure,
         key_figures,
-        headlines.map_summary(table, measure, label),
+        headlines.map_summary(table, measure, label, areas=boundaries is not None),
         context.source,
         context.caveat(
             "Areas drawn from ONS district boundaries (December 2019)."

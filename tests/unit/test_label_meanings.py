@@ -314,3 +314,11 @@ def test_the_commitments_slide_does_not_count_overdue_ones_as_open(con, framewor
         f"{unkept} commitment{'' if unkept == 1 else 's'} not yet kept: {still_open} "
         f"open and not past {its(still_open)} date, {late} past {its(late)} date"
     )
+
+
+def test_the_map_slide_says_areas_when_it_draws_areas_and_circles_only_when_it_draws_circles(demo_con, framework):
+    table = analysis.need_vs_effort(demo_con, framework, Filters())
+    areas = headlines.map_summary(table, "activities_per_100k", "Activities per 100,000 people")
+    circles = headlines.map_summary(table, "activities_per_100k", "Activities per 100,000 people", areas=False)
+    assert f"A map of {len(table)} places, each area shaded by activities per 100,000 people." in areas
+    assert "circle" not in areas and "each circle shaded and sized" in circles
