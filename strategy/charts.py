@@ -365,6 +365,10 @@ def place_map_figure(
         if boundaries
         else table
     )
+    # names are placed in order and the later ones left off where they would collide: the places furthest from
+    # the middle value (those a headline names, the highest and the lowest) go first
+    distance = (drawn[measure].astype(float) - drawn[measure].astype(float).median()).abs()
+    drawn = drawn.assign(_distance=distance.fillna(-1)).sort_values("_distance", ascending=False, kind="stable")
     if boundaries:
         # The names go first: plotly.js decides from the first trace on a map whether to fetch its world outline
         # from the internet, and a trace of points needs none (tested: the map draws with no network).

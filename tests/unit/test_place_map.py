@@ -155,3 +155,17 @@ def test_the_boundaries_are_the_strategy_reference_folders_own(monkeypatch, tmp_
     with strategy_settings(framework_file, folder):
         assert charts.boundaries_path() == folder / "areas.geojson"
         assert [f["properties"]["area_code"] for f in charts.read_boundaries()["features"]] == ["E07000174"]
+
+
+@pytest.mark.parametrize("measure", ["activities_per_100k", "investment_per_head", "inactive_pct"])
+def test_the_highest_and_lowest_places_are_named_on_the_map_even_where_names_are_left_off(demo_con, framework, measure):
+    """The slide's headline names the highest and lowest places: on a map too small for all 17 names, those two
+    are placed first, so they are the last to be left off."""
+    table = analysis.need_vs_effort(demo_con, framework, Filters())
+    fig = charts.place_map_figure(table, measure, "Measure", "title", "source", charts.read_boundaries())
+    small = charts.place_map_labels(fig.update_layout(height=420), 600)
+    names = next(trace for trace in small.data if trace.meta == charts.MAP_NAMES)
+    shown = {name for name in names.text if name}
+    ranked = table.dropna(subset=[measure]).sort_values(measure)
+    assert len(shown) < len(table)  # the size is small enough that some names are left off
+    assert {ranked.place_name.iloc[0], ranked.place_name.iloc[-1]} <= shown
