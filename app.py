@@ -5,8 +5,8 @@ import streamlit as st
 from strategy import analysis, periods
 from strategy.analysis import gap_period_label, investment_words, places_in_view
 from strategy.board.headlines import number_word
-from strategy.board.slides import short_money
 from strategy.periods import govuk_date
+from strategy.rounding import short_money
 from strategy.ui import (
     answer,
     headline_indicator_tiles,

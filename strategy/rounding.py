@@ -1,4 +1,5 @@
-"""Rounding that keeps a table honest: parts that add to the rounded total, and per-head money that keeps its pence.
+"""Rounding that keeps a table honest, and money as people read it: parts that add to the rounded total, money
+that fits a tile, and per-head money that keeps its pence.
 
 Every table that shows per-place (or any other partitioned) money or participants beside a total rounds through
 rounded_parts, so the rows a reader adds up give the total printed under them.
@@ -27,6 +28,15 @@ def rounded_parts(values: Iterable[float], decimals: int = 0) -> list[float]:
         floors[i] += 1
     result = [None if i not in floors else floors[i] / scale for i in range(len(values))]
     return [int(v) if v is not None and decimals == 0 else v for v in result]
+
+
+def short_money(value: float) -> str:
+    """£18.3m, £412k, £950: money that fits a tile."""
+    if abs(value) >= 1_000_000:
+        return f"£{value / 1_000_000:,.1f}m"
+    if abs(value) >= 10_000:
+        return f"£{value / 1000:,.0f}k"
+    return f"£{value:,.0f}"
 
 
 def money_per_head(value: float | None) -> str:

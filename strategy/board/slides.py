@@ -20,7 +20,7 @@ from strategy.board import headlines
 from strategy.filters import Filters
 from strategy.framework import Framework
 from strategy.periods import govuk_date
-from strategy.rounding import per_head_rounded
+from strategy.rounding import per_head_rounded, short_money
 
 OVERLAP_CAVEAT = "An activity counts in every cell it names, so cells overlap and do not add up to the total."
 DEMO_CAVEAT = "Demo data: every partner and activity is fictional."
@@ -83,19 +83,6 @@ def source_line(coverage: dict, today: date | None = None, what: str = "partner 
     kind = "DEMO DATA (fictional partners and activities)" if coverage.get("dataset") == "demo" else what
     as_of = coverage.get("data_as_of") or (today or date.today()).isoformat()
     return f"Source: {kind}; as of {govuk_date(as_of)}."
-
-
-def money(value: float) -> str:
-    return f"£{value:,.0f}"
-
-
-def short_money(value: float) -> str:
-    """£18.3m, £412k, £950: money that fits a tile."""
-    if abs(value) >= 1_000_000:
-        return f"£{value / 1_000_000:,.1f}m"
-    if abs(value) >= 10_000:
-        return f"£{value / 1000:,.0f}k"
-    return f"£{value:,.0f}"
 
 
 def totals_tiles(totals: dict, places_total: int) -> list[tuple[str, str]]:

@@ -35,7 +35,7 @@ from strategy.ui.page import NAVIGATION, NAVIGATION_GROUPS, Page, no_activities_
 from strategy.ui.presentation import board_pack_download, board_slides_for, presentation_style, show_slide, slide_number
 from strategy.ui.signin import acting_user, log_refusal, sign_in_active, signed_in_user
 from strategy.ui.text import plain, plain_table
-from strategy.ui.widgets import chart_block, headline_indicator_tiles, heatmap_block, money
+from strategy.ui.widgets import chart_block, headline_indicator_tiles, heatmap_block
 
 __all__ = [
     "NAVIGATION",
@@ -58,7 +58,6 @@ __all__ = [
     "heatmap_view",
     "involvement_editor",
     "log_refusal",
-    "money",
     "no_activities_yet",
     "open_connection",
     "page_setup",

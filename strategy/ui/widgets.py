@@ -221,10 +221,6 @@ def heatmap_block(
         st.caption(plain(view.summary))
 
 
-def money(value: float) -> str:
-    return f"£{value:,.0f}"
-
-
 DELTA_COLOURS = {"higher_is_better": "normal", "lower_is_better": "inverse"}
 
 

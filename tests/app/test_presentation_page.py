@@ -8,7 +8,7 @@ import shutil
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from strategy import db
+from strategy import db, rounding
 from strategy.board import slides
 from strategy.filters import filters_from_query
 from strategy.ui.text import plain
@@ -140,7 +140,7 @@ def test_pack_totals_equal_the_overview_tiles(demo_app, query):
     assert tiles["Activities"] == f"{totals['Activities']:,}"
     assert tiles["Partners"] == f"{totals['Partners']:,}"
     assert tiles["Places reached"].startswith(f"{totals['Places reached']} of ")
-    assert tiles["Investment"] == slides.short_money(totals["Investment (£)"])
+    assert tiles["Investment"] == rounding.short_money(totals["Investment (£)"])
     assert totals["Activities"] > 0
 
 
