@@ -18,8 +18,8 @@ run: setup database outside
 test: setup system
 	$(PY) -m pytest --browser
 
-# The quick check before a commit. The code is not yet laid out by `ruff format` (that comes in one commit of its
-# own, so branches in flight do not conflict): until then only `ruff check` runs.
+# The quick check before a commit: lint and format (ruff), then the unit, page and docs tests on both cores,
+# without the browser and the slow tests (make test runs those too).
 check: setup lint
 	$(PY) -m pytest tests/unit tests/app tests/test_docs.py -q -m "not slow and not browser" -n auto
 
