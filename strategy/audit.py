@@ -24,10 +24,16 @@ def record_sign_in(con: duckdb.DuckDBPyConnection, user: User, issued_at: object
         + (f" for {user.partner}" if user.partner else "")
         + (f"; identity token issued {issued_at}" if issued_at else "")
     )
-    if issued_at and int(db.query(con, "sign_in_recorded", actor=user.email, detail=detail).entries[0]):
+    if issued_at and int(db.execute(con, "sign_in_recorded", actor=user.email, detail=detail)[0][0]):
         return False
     db.audit(con, user, SIGN_IN, detail)
     return True
+
+
+def log_sign_in(con: duckdb.DuckDBPyConnection, user: User, issued_at: object = None) -> bool:
+    """record_sign_in in a transaction of its own (what the sign-in page writes); whether a row was written."""
+    with db.transaction(con) as cursor:
+        return record_sign_in(cursor, user, issued_at)
 
 
 def record_refused_sign_in(
@@ -41,8 +47,8 @@ def record_refusal(con: duckdb.DuckDBPyConnection, actor: object, action: str, d
     """An action refused by role (a page opened by its address, a command, a form): who, which action, why. Written
     in its own transaction; a refusal that cannot be logged (the database is read-only) is still refused."""
     try:
-        with db.transaction(con):
-            db.audit(con, actor, REFUSED, f"{action}: {detail}" if detail else action)
+        with db.transaction(con) as cursor:
+            db.audit(cursor, actor, REFUSED, f"{action}: {detail}" if detail else action)
     except duckdb.Error:
         pass
 
@@ -68,8 +74,8 @@ def audit_export(
     entries = audit_entries(con, actor, action, who, limit=1_000_000)
     entries["logged_at"] = entries.logged_at.dt.strftime("%Y-%m-%d %H:%M:%S")  # the time matters, not only the day
     data = exports.table_bytes(entries, file_format, title="Audit log", about="The dashboard's audit log.")
-    with db.transaction(con):
-        db.audit(con, actor, "export audit log", f"{len(entries)} entries as {file_format}")
+    with db.transaction(con) as cursor:
+        db.audit(cursor, actor, "export audit log", f"{len(entries)} entries as {file_format}")
     return data
 
 

@@ -281,21 +281,33 @@ def query(con: duckdb.DuckDBPyConnection, name: str, **params: Any) -> pd.DataFr
 
 
 def execute(con: duckdb.DuckDBPyConnection, name: str, **params: Any) -> list[tuple]:
-    """Run a named SQL statement (a write) on the given connection; its rows."""
+    """Run a named SQL statement on the given connection itself (a write, or a read inside a transaction that must
+    see its writes: `db.execute(cursor, ...)`); its rows."""
     sql = sql_text(name)
     return con.execute(sql, bound_parameters(sql, params)).fetchall()
 
 
 @contextmanager
-def transaction(con: duckdb.DuckDBPyConnection) -> Iterator[duckdb.DuckDBPyConnection]:
-    """All or nothing: commit when the block finishes, roll back if it raises."""
-    con.execute("BEGIN TRANSACTION")
+def transaction(con: duckdb.DuckDBPyConnection, own_cursor: bool = True) -> Iterator[duckdb.DuckDBPyConnection]:
+    """All or nothing, on a cursor of its own: `with db.transaction(con) as cursor:` and every write (and every read
+    that must see them) goes through `cursor`. Commits when the block finishes, rolls back if it raises, and always
+    closes the cursor. The one write rule: many threads write through the server's one shared connection at once,
+    and DuckDB refuses a second call on a connection that is busy, so no write runs on `con` itself.
+
+    own_cursor=False only for a cursor the caller opened for this one write and closes itself (an upload's, whose
+    temporary tables, seen by that cursor alone, the write reads): the transaction then runs on it."""
+    cursor = con.cursor() if own_cursor else con
     try:
-        yield con
-    except BaseException:
-        con.execute("ROLLBACK")
-        raise
-    con.execute("COMMIT")
+        cursor.execute("BEGIN TRANSACTION")
+        try:
+            yield cursor
+        except BaseException:
+            cursor.execute("ROLLBACK")
+            raise
+        cursor.execute("COMMIT")
+    finally:
+        if own_cursor:
+            cursor.close()
 
 
 def migration_files() -> list[tuple[int, str, Path]]:
@@ -328,9 +340,9 @@ def migrate(con: duckdb.DuckDBPyConnection, up_to: int | None = None) -> list[st
     for version, name, file in migration_files():
         if version <= current or (up_to is not None and version > up_to):
             continue
-        with transaction(con):
-            con.execute(file.read_text(encoding="utf-8"))
-            con.execute("INSERT INTO schema_migrations (version, name) VALUES (?, ?)", [version, name])
+        with transaction(con) as cursor:
+            cursor.execute(file.read_text(encoding="utf-8"))
+            cursor.execute("INSERT INTO schema_migrations (version, name) VALUES (?, ?)", [version, name])
         applied.append(f"{version:03d}_{name}")
     if up_to is not None:
         return applied

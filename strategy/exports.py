@@ -118,8 +118,8 @@ def activities_export(
     An export: analysts and admins only, and written to the audit log (so the connection must be writable)."""
     require(actor, "export")
     table = db.query(con, "activities_export", **filters.sql_parameters(framework))
-    with db.transaction(con):
-        db.audit(con, actor, "export", f"{len(table)} activities; filters: {filters.describe(framework)}")
+    with db.transaction(con) as cursor:
+        db.audit(cursor, actor, "export", f"{len(table)} activities; filters: {filters.describe(framework)}")
     return table
 
 

@@ -128,8 +128,8 @@ def identified_user(
                 "role you need."
             )
         elif pd.isna(row.issuer) or pd.isna(row.subject):
-            with db.transaction(con):
-                db.execute(con, "record_user_identity", email_key=email, issuer=issuer, subject=subject)
+            with db.transaction(con) as cursor:
+                db.execute(cursor, "record_user_identity", email_key=email, issuer=issuer, subject=subject)
             return find_user(con, email)
         elif row.issuer == issuer and row.subject == subject:
             return User(email=row.email, role=row.role, partner=None if pd.isna(row.partner) else row.partner)
@@ -143,8 +143,8 @@ def identified_user(
     if record_refusal:
         from strategy.audit import record_refused_sign_in
 
-        with db.transaction(con):
-            record_refused_sign_in(con, email, reason)
+        with db.transaction(con) as cursor:
+            record_refused_sign_in(cursor, email, reason)
     raise SignInRefused(message, not_a_user)
 
 
@@ -196,17 +196,17 @@ def add_user(con: duckdb.DuckDBPyConnection, actor: User, email: str, role: str,
     existing = db.query(con, "user_by_email", email_key=email)
     if len(existing) and bool(existing.active.iloc[0]):
         raise UserProblem(f"{email} is already a user ({existing.role.iloc[0]}); change their role instead.")
-    with db.transaction(con):
+    with db.transaction(con) as cursor:
         if len(existing):
             db.execute(
-                con, "update_user", email_key=email, role=role, partner_id=partner_id, active=True, actor=actor.email
+                cursor, "update_user", email_key=email, role=role, partner_id=partner_id, active=True, actor=actor.email
             )
-            db.execute(con, "clear_user_identity", email_key=email)  # the next sign-in records the account afresh
+            db.execute(cursor, "clear_user_identity", email_key=email)  # the next sign-in records the account afresh
         else:
             db.execute(
-                con, "insert_user", email=email, email_key=email, role=role, partner_id=partner_id, actor=actor.email
+                cursor, "insert_user", email=email, email_key=email, role=role, partner_id=partner_id, actor=actor.email
             )
-        db.audit(con, actor, "add user", f"{email} as {role}" + (f" for {partner}" if partner else ""))
+        db.audit(cursor, actor, "add user", f"{email} as {role}" + (f" for {partner}" if partner else ""))
     return find_user(con, email)
 
 
@@ -218,12 +218,12 @@ def change_user(con: duckdb.DuckDBPyConnection, actor: User, email: str, role: s
     if before is None:
         raise UserProblem(f"{email} is not an active user; add them instead.")
     _keep_an_admin(con, before, role)
-    with db.transaction(con):
+    with db.transaction(con) as cursor:
         db.execute(
-            con, "update_user", email_key=email, role=role, partner_id=partner_id, active=True, actor=actor.email
+            cursor, "update_user", email_key=email, role=role, partner_id=partner_id, active=True, actor=actor.email
         )
         db.audit(
-            con,
+            cursor,
             actor,
             "change user",
             f"{email}: {before.role}"
@@ -246,9 +246,9 @@ def deactivate_user(con: duckdb.DuckDBPyConnection, actor: User, email: str) -> 
     partner_id = None
     if before.partner:
         partner_id = int(db.query(con, "partner_by_name", partner_key=name_key(before.partner)).partner_id.iloc[0])
-    with db.transaction(con):
+    with db.transaction(con) as cursor:
         db.execute(
-            con,
+            cursor,
             "update_user",
             email_key=normalised_email(before.email),
             role=before.role,
@@ -256,7 +256,7 @@ def deactivate_user(con: duckdb.DuckDBPyConnection, actor: User, email: str) -> 
             active=False,
             actor=actor.email,
         )
-        db.audit(con, actor, "deactivate user", f"{before.email} ({before.role})")
+        db.audit(cursor, actor, "deactivate user", f"{before.email} ({before.role})")
 
 
 def _keep_an_admin(con: duckdb.DuckDBPyConnection, before: User, new_role: str | None) -> None:
@@ -283,15 +283,15 @@ def add_partner(con: duckdb.DuckDBPyConnection, actor: User, name: str, sector: 
     if not db.WRITE_LOCK.acquire(timeout=db.BUSY_WAIT_SECONDS):
         raise UserProblem("Another change is being saved just now; try again in a minute.")
     try:
-        with db.transaction(con):
-            existing = db.query(con, "partner_by_name", partner_key=name_key(name))
-            if len(existing):  # the same key is the same organisation, however it is spelt
+        with db.transaction(con) as cursor:
+            existing = db.execute(cursor, "partner_by_name", partner_key=name_key(name))  # (id, name, sector)
+            if existing:  # the same key is the same organisation, however it is spelt
                 raise UserProblem(
-                    f"{existing.name.iloc[0]!r} is already a partner organisation"
-                    + ("." if existing.name.iloc[0] == name else f" (the same name as {name!r}).")
+                    f"{existing[0][1]!r} is already a partner organisation"
+                    + ("." if existing[0][1] == name else f" (the same name as {name!r}).")
                 )
-            db.execute(con, "insert_partner", partner_name=name, partner_key=name_key(name), sector=sector)
-            db.audit(con, actor, "add partner", name + (f" ({sector})" if sector else ""))
+            db.execute(cursor, "insert_partner", partner_name=name, partner_key=name_key(name), sector=sector)
+            db.audit(cursor, actor, "add partner", name + (f" ({sector})" if sector else ""))
     finally:
         db.WRITE_LOCK.release()
     return name

@@ -881,8 +881,10 @@ def board_pack_bytes(
     if file_format == ".pdf":
         say("Converting to PDF")
     pack = pptx if file_format == ".pptx" else pdf_from_pptx(pptx)
-    with db.transaction(con):
-        db.audit(con, actor, "export board pack", f"{file_format.lstrip('.')}; filters: {filters.describe(framework)}")
+    with db.transaction(con) as cursor:
+        db.audit(
+            cursor, actor, "export board pack", f"{file_format.lstrip('.')}; filters: {filters.describe(framework)}"
+        )
     return pack
 
 

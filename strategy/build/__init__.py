@@ -44,13 +44,13 @@ def build_database(
                 "and STRATEGY_REFERENCE to that strategy's files, or STRATEGY_DB to this strategy's "
                 "own database."
             )
-        with db.transaction(con):
-            db.set_meta(con, "strategy", framework.name)
-            load_reference(con, framework)
-            if con.execute("SELECT count(*) FROM activities WHERE aim_mask IS NULL").fetchall()[0][0]:
-                derive_for_upload(con, None)  # a database from before the derived columns existed
-            if db.meta(con, "dataset") is None:
-                db.set_meta(con, "dataset", "empty")
+        with db.transaction(con) as cursor:
+            db.set_meta(cursor, "strategy", framework.name)
+            load_reference(cursor, framework)
+            if cursor.execute("SELECT count(*) FROM activities WHERE aim_mask IS NULL").fetchall()[0][0]:
+                derive_for_upload(cursor, None)  # a database from before the derived columns existed
+            if db.meta(cursor, "dataset") is None:
+                db.set_meta(cursor, "dataset", "empty")
         loaded = demo.load_demo(con, framework, activities=activities, today=today) if with_demo else None
         con.execute("CHECKPOINT")
         return BuildReport(db.shown_location(db.database_location(path)), applied, loaded, db.table_counts(con))

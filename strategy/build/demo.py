@@ -307,7 +307,7 @@ def load_demo(
 ) -> int:
     """Replace all activity data with the demo (in one transaction); the number of activities loaded."""
     tables = demo_tables(framework, activities, partners, today)
-    with db.transaction(con):
+    with db.transaction(con) as cursor:
         for table in (
             "activity_aims",
             "activity_ways",
@@ -317,8 +317,8 @@ def load_demo(
             "partners",
             "uploads",
         ):
-            con.execute(f"DELETE FROM {table}")  # fixed table names, no user input
-        upload_id = con.execute(
+            cursor.execute(f"DELETE FROM {table}")  # fixed table names, no user input
+        upload_id = cursor.execute(
             "INSERT INTO uploads (kind, uploaded_by, file_name, rows_read, rows_loaded, rows_rejected, status) "
             "VALUES ('demo', 'demo generator', 'demo data', ?, ?, 0, 'loaded') RETURNING upload_id",
             [activities, activities],
@@ -326,9 +326,9 @@ def load_demo(
         for name, frame in tables.items():
             if name == "partners":
                 frame = frame.assign(name_key=frame["name"].map(name_key))
-            con.register("demo_frame", frame)
+            cursor.register("demo_frame", frame)
             if name == "activities":
-                con.execute(
+                cursor.execute(
                     "INSERT INTO activities (activity_key, partner_id, activity_id, version, upload_id, title, "
                     "description, sector, start_date, end_date, status, participants, investment_gbp, "
                     "target_groups) SELECT activity_key, partner_id, activity_id, 1, ?, title, description, "
@@ -337,18 +337,18 @@ def load_demo(
                     [upload_id],
                 )
             elif name == "activity_places":
-                con.execute("INSERT INTO activity_places SELECT activity_key, place_code, NULL FROM demo_frame")
+                cursor.execute("INSERT INTO activity_places SELECT activity_key, place_code, NULL FROM demo_frame")
             elif name == "partners":  # each name with its key (strategy/names.py)
-                con.execute(
+                cursor.execute(
                     "INSERT INTO partners (partner_id, name, name_key, sector) SELECT partner_id, name, "
                     "name_key, sector FROM demo_frame"
                 )
             else:
-                con.execute(f"INSERT INTO {name} BY NAME SELECT * FROM demo_frame")  # name from the fixed dict above
-            con.unregister("demo_frame")
-        derive_for_upload(con, upload_id)
-        db.set_meta(con, "dataset", "demo")
-        db.set_meta(con, "data_as_of", (today or date.today()).isoformat())
+                cursor.execute(f"INSERT INTO {name} BY NAME SELECT * FROM demo_frame")  # name from the fixed dict above
+            cursor.unregister("demo_frame")
+        derive_for_upload(cursor, upload_id)
+        db.set_meta(cursor, "dataset", "demo")
+        db.set_meta(cursor, "data_as_of", (today or date.today()).isoformat())
 
     load_learning_demo(con, framework, today)  # the learning workspace's demo: purposes, empathy map, experiments
     return activities

@@ -344,10 +344,10 @@ def import_indicator_file(
         report.status = "rejected"
         report.errors = [_error(None, None, None, could_not_write(failed))]
         return report
-    with db.transaction(con):
+    with db.transaction(con) as cursor:
         report.status = "loaded"
         upload_id = db.execute(
-            con,
+            cursor,
             "insert_indicator_upload",
             uploaded_by=actor.email,
             file_name=file_name,
@@ -361,13 +361,15 @@ def import_indicator_file(
         )[0][0]
         report.upload_id = int(upload_id)
         for indicator in new_indicators:
-            db.execute(con, "insert_imported_indicator", **indicator, source=f"Imported from {file_name}")
+            db.execute(cursor, "insert_imported_indicator", **indicator, source=f"Imported from {file_name}")
         staged = values.assign(source=f"Upload {upload_id}: {file_name}", upload_id=upload_id)
-        con.register("staged_indicator_values", staged)
+        cursor.register("staged_indicator_values", staged)
         try:
-            db.execute(con, "insert_staged_indicator_values")
+            db.execute(cursor, "insert_staged_indicator_values")
         finally:
-            con.unregister("staged_indicator_values")
-        db.execute(con, "update_upload_report", upload_id=upload_id, report=json.dumps(report.as_dict(), default=str))
-        db.audit(con, actor, "import indicators", f"{file_name}: {len(values)} values ({report.layout})", upload_id)
+            cursor.unregister("staged_indicator_values")
+        db.execute(
+            cursor, "update_upload_report", upload_id=upload_id, report=json.dumps(report.as_dict(), default=str)
+        )
+        db.audit(cursor, actor, "import indicators", f"{file_name}: {len(values)} values ({report.layout})", upload_id)
     return report

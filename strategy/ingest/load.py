@@ -108,7 +108,7 @@ def write_upload(cursor: duckdb.DuckDBPyConnection, record: UploadRecord) -> Loa
         in_row = record.original.keep()  # durable before the row that names it
         reached("original kept")
         try:
-            with db.transaction(cursor):
+            with db.transaction(cursor, own_cursor=False):  # the staged rows are this cursor's temporary tables
                 written = _write(cursor, record, in_row)
                 reached("before commit")
             reached("committed")

@@ -90,8 +90,8 @@ def rollback_upload(con: duckdb.DuckDBPyConnection, upload_id: int, actor: User)
             return RollbackReport(False, upload_id, BUSY_MESSAGE)
         try:
             automatic_backup(cursor, f"before roll back of upload {upload_id}")
-            with db.transaction(cursor):
-                removed, restored = _undo(cursor, upload_id, partner_id, json.loads(report_text or "{}"), actor)
+            with db.transaction(cursor) as writer:
+                removed, restored = _undo(writer, upload_id, partner_id, json.loads(report_text or "{}"), actor)
         except BackupFailed as failed:
             return RollbackReport(
                 False,

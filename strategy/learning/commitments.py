@@ -91,8 +91,8 @@ def save_reflection(
     if problems:
         return refused(problems)
     local, _ = local_place_codes(framework, places)
-    with db.transaction(con):
-        reflection_id = con.execute(
+    with db.transaction(con) as cursor:
+        reflection_id = cursor.execute(
             "INSERT INTO reflections (kind, author, heading, purpose_id, experiment_id, aims, places, resonated, "
             "learned, commitment, owner, due_date, reflected_on, is_demo, created_by) "
             "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING reflection_id",
@@ -114,7 +114,7 @@ def save_reflection(
                 actor.email,
             ],
         ).fetchall()[0][0]
-        db.audit(con, actor, "reflection added", f"reflection {reflection_id} by {clean_text(author)}")
+        db.audit(cursor, actor, "reflection added", f"reflection {reflection_id} by {clean_text(author)}")
     return SaveResult(reflection_id)
 
 
@@ -126,11 +126,11 @@ def mark_commitment_done(
     found = con.execute("SELECT commitment FROM reflections WHERE reflection_id = ?", [reflection_id]).fetchall()
     if not found or not found[0][0]:
         return refused([f"Reflection {reflection_id} holds no commitment; reload the page."])
-    with db.transaction(con):
-        con.execute(
+    with db.transaction(con) as cursor:
+        cursor.execute(
             "UPDATE reflections SET done_on = ? WHERE reflection_id = ?", [done_on if done else None, reflection_id]
         )
-        db.audit(con, actor, "commitment kept" if done else "commitment reopened", f"reflection {reflection_id}")
+        db.audit(cursor, actor, "commitment kept" if done else "commitment reopened", f"reflection {reflection_id}")
     return SaveResult(reflection_id)
 
 

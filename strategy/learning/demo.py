@@ -101,9 +101,9 @@ def load_learning_demo(con: duckdb.DuckDBPyConnection, framework: Framework, tod
         story[k] for k in ("inequality_aim", "health_aim", "children_aim", "culture_aim")
     )
     insight, together, learning = story["insight_way"], story["collaboration_way"], story["learning_way"]
-    with db.transaction(con):
+    with db.transaction(con) as cursor:
         for table in LEARNING_TABLES:
-            con.execute(f"DELETE FROM {table}")  # fixed names, no user input
+            cursor.execute(f"DELETE FROM {table}")  # fixed names, no user input
     counties = framework.counties()
     first_county = counties[0].name if counties else focus
     last_county = counties[-1].name if counties else second

@@ -53,20 +53,20 @@ def save_map(
         return refused(problems)
     local, _ = local_place_codes(framework, places)
     values = [clean_text(subject), subject_kind, clean_text(description), purpose_id, local, list(aims)]
-    with db.transaction(con):
+    with db.transaction(con) as cursor:
         if map_id is None:
-            map_id = con.execute(
+            map_id = cursor.execute(
                 "INSERT INTO empathy_maps (subject, subject_kind, description, purpose_id, places, aims, is_demo, "
                 "created_by) VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING map_id",
                 values + [is_demo, actor.email],
             ).fetchall()[0][0]
         else:
-            con.execute(
+            cursor.execute(
                 "UPDATE empathy_maps SET subject = ?, subject_kind = ?, description = ?, purpose_id = ?, "
                 "places = ?, aims = ? WHERE map_id = ?",
                 values + [map_id],
             )
-        db.audit(con, actor, "empathy map saved", f"map {map_id} '{clean_text(subject)}'")
+        db.audit(cursor, actor, "empathy map saved", f"map {map_id} '{clean_text(subject)}'")
     return SaveResult(map_id)
 
 
@@ -99,8 +99,8 @@ def add_note(
     if problems:
         return refused(problems)
     local, _ = local_place_codes(framework, pinned_places)
-    with db.transaction(con):
-        note_id = con.execute(
+    with db.transaction(con) as cursor:
+        note_id = cursor.execute(
             "INSERT INTO empathy_notes (map_id, quadrant, text, source, is_quote, pinned_aims, pinned_places, "
             "created_by) VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING note_id",
             [
@@ -114,7 +114,7 @@ def add_note(
                 actor.email,
             ],
         ).fetchall()[0][0]
-        db.audit(con, actor, "empathy note added", f"map {map_id}, {quadrant}, note {note_id}")
+        db.audit(cursor, actor, "empathy note added", f"map {map_id}, {quadrant}, note {note_id}")
     return SaveResult(note_id)
 
 
@@ -123,9 +123,9 @@ def remove_note(con: duckdb.DuckDBPyConnection, actor: User, note_id: int) -> Sa
     found = con.execute("SELECT map_id FROM empathy_notes WHERE note_id = ?", [note_id]).fetchall()
     if not found:
         return refused([f"There is no note {note_id}; it may already be removed."])
-    with db.transaction(con):
-        con.execute("DELETE FROM empathy_notes WHERE note_id = ?", [note_id])
-        db.audit(con, actor, "empathy note removed", f"map {found[0][0]}, note {note_id}")
+    with db.transaction(con) as cursor:
+        cursor.execute("DELETE FROM empathy_notes WHERE note_id = ?", [note_id])
+        db.audit(cursor, actor, "empathy note removed", f"map {found[0][0]}, note {note_id}")
     return SaveResult(note_id)
 
 

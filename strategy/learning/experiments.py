@@ -107,9 +107,9 @@ def save_experiment(
     if not db.WRITE_LOCK.acquire(timeout=db.BUSY_WAIT_SECONDS):  # activity keys are taken one writer at a time
         return refused(["Another change is being saved at this moment, so this one was not. Try again in a minute."])
     try:
-        with db.transaction(con):
+        with db.transaction(con) as cursor:
             if experiment_id is None:
-                experiment_id = con.execute(
+                experiment_id = cursor.execute(
                     "INSERT INTO experiments (title, hypothesis, purpose_id, aims, ways, places, lead_partner_id, "
                     "start_date, review_date, indicators, working_signals, failing_signals, status, decision, learned, "
                     "is_demo, created_by) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
@@ -117,16 +117,16 @@ def save_experiment(
                     fields + [is_demo, actor.email],
                 ).fetchall()[0][0]
             else:
-                con.execute(
+                cursor.execute(
                     "UPDATE experiments SET title = ?, hypothesis = ?, purpose_id = ?, aims = ?, ways = ?, places = ?, "
                     "lead_partner_id = ?, start_date = ?, review_date = ?, indicators = ?, working_signals = ?, "
                     "failing_signals = ?, status = ?, decision = ?, learned = ?, updated_at = current_timestamp "
                     "WHERE experiment_id = ?",
                     fields + [experiment_id],
                 )
-            upload_id = _write_linked_activity(con, actor, experiment_id, partner_id, sector, fields, local)
+            upload_id = _write_linked_activity(cursor, actor, experiment_id, partner_id, sector, fields, local)
             db.audit(
-                con,
+                cursor,
                 actor,
                 "experiment saved",
                 f"experiment {experiment_id} '{clean_text(title)}', status {status}"

@@ -57,13 +57,13 @@ def add_involvement(
         "SELECT sector FROM partners WHERE name_key = ? ORDER BY partner_id LIMIT 1", [name_key(name)]
     ).fetchall()
     sector = known[0][0] if known and known[0][0] else sector
-    with db.transaction(con):
-        involvement_id = con.execute(
+    with db.transaction(con) as cursor:
+        involvement_id = cursor.execute(
             "INSERT INTO involvements (record_kind, record_id, name, sector, role, note, created_by) "
             "VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING involvement_id",
             [record_kind, record_id, clean_text(name), sector, role, clean_text(note), actor.email],
         ).fetchall()[0][0]
-        db.audit(con, actor, "involvement added", f"{record_kind} {record_id}: {clean_text(name)} as {role}")
+        db.audit(cursor, actor, "involvement added", f"{record_kind} {record_id}: {clean_text(name)} as {role}")
     return SaveResult(involvement_id)
 
 
@@ -75,9 +75,9 @@ def remove_involvement(con: duckdb.DuckDBPyConnection, actor: User, involvement_
     ).fetchall()
     if not found:
         return refused([f"There is no involvement {involvement_id}; it may already be removed."])
-    with db.transaction(con):
-        con.execute("DELETE FROM involvements WHERE involvement_id = ?", [involvement_id])
-        db.audit(con, actor, "involvement removed", f"{found[0][0]} {found[0][1]}: {found[0][2]}")
+    with db.transaction(con) as cursor:
+        cursor.execute("DELETE FROM involvements WHERE involvement_id = ?", [involvement_id])
+        db.audit(cursor, actor, "involvement removed", f"{found[0][0]} {found[0][1]}: {found[0][2]}")
     return SaveResult(involvement_id)
 
 

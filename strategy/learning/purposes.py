@@ -76,20 +76,20 @@ def save_purpose(
         return refused(problems)
     local, _ = local_place_codes(framework, places)
     words = word_count(*answers.values())
-    with db.transaction(con):
+    with db.transaction(con) as cursor:
         if purpose_id is None:
-            purpose_id = con.execute(
+            purpose_id = cursor.execute(
                 "INSERT INTO purposes (group_name, members, places, aims, is_demo, created_by) "
                 "VALUES (?, ?, ?, ?, ?, ?) RETURNING purpose_id",
                 [clean_text(group_name), clean_text(members), local, list(aims), is_demo, actor.email],
             ).fetchall()[0][0]
             current = None
         else:
-            con.execute(
+            cursor.execute(
                 "UPDATE purposes SET group_name = ?, members = ?, places = ?, aims = ? WHERE purpose_id = ?",
                 [clean_text(group_name), clean_text(members), local, list(aims), purpose_id],
             )
-            current = con.execute(
+            current = cursor.execute(
                 "SELECT version, what_text, why_text, benefits_text FROM purpose_versions WHERE purpose_id = ? "
                 "ORDER BY version DESC LIMIT 1",
                 [purpose_id],
@@ -98,13 +98,13 @@ def save_purpose(
         changed = current is None or tuple(current[1:]) != tuple(answers.values())
         if changed:
             version = (current[0] if current else 0) + 1
-            con.execute(
+            cursor.execute(
                 "INSERT INTO purpose_versions (purpose_id, version, what_text, why_text, benefits_text, words, "
                 "written_by) VALUES (?, ?, ?, ?, ?, ?, ?)",
                 [purpose_id, version, *answers.values(), words, actor.email],
             )
         db.audit(
-            con,
+            cursor,
             actor,
             "purpose saved",
             f"purpose {purpose_id} '{clean_text(group_name)}'"

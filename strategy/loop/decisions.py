@@ -82,26 +82,28 @@ def record_decision(
         problems.append("Say who owns it (a person or an organisation).")
     if due_date is not None and due_date < today:
         problems.append(f"The date it is due, {due_date:%d/%m/%Y}, is before today ({today:%d/%m/%Y}).")
-    if (
-        experiment_id is not None
-        and not con.execute(
-            "SELECT count(*) FROM experiments WHERE experiment_id = ?", [int(experiment_id)]
-        ).fetchone()[0]
-    ):
-        problems.append(f"There is no experiment {experiment_id}; choose one from the Experiments page.")
-    if (
-        reflection_id is not None
-        and not con.execute(
-            "SELECT count(*) FROM reflections WHERE reflection_id = ? AND commitment IS NOT NULL", [int(reflection_id)]
-        ).fetchone()[0]
-    ):
-        problems.append(f"There is no commitment {reflection_id}; choose one from the Learning log.")
+    with con.cursor() as reader:  # its own: the server's connection is shared by every thread
+        if (
+            experiment_id is not None
+            and not reader.execute(
+                "SELECT count(*) FROM experiments WHERE experiment_id = ?", [int(experiment_id)]
+            ).fetchone()[0]
+        ):
+            problems.append(f"There is no experiment {experiment_id}; choose one from the Experiments page.")
+        if (
+            reflection_id is not None
+            and not reader.execute(
+                "SELECT count(*) FROM reflections WHERE reflection_id = ? AND commitment IS NOT NULL",
+                [int(reflection_id)],
+            ).fetchone()[0]
+        ):
+            problems.append(f"There is no commitment {reflection_id}; choose one from the Learning log.")
     if problems:
         raise DecisionProblem(" ".join(problems))
     totals = analysis.headline_totals(con, framework, filters, today=today)
-    with db.transaction(con):
+    with db.transaction(con) as cursor:
         decision_id = db.execute(
-            con,
+            cursor,
             "loop_insert_decision",
             what=what,
             owner=owner,
@@ -119,7 +121,7 @@ def record_decision(
             participants=totals["participants"],
             recorded_by=actor.email,
         )[0][0]
-        db.audit(con, actor, "decision recorded", f"decision {decision_id}: {what} (owner {owner})")
+        db.audit(cursor, actor, "decision recorded", f"decision {decision_id}: {what} (owner {owner})")
     return Decision(int(decision_id), what, owner, "open")
 
 
@@ -129,14 +131,14 @@ def set_state(con: duckdb.DuckDBPyConnection, actor: User, decision_id: int, sta
     wanted = (state or "").strip().lower().replace(" ", "_").replace("-", "_")
     if wanted not in STATES:
         raise DecisionProblem(f"{state!r} is not a state; use one of {', '.join(STATES)}.")
-    with db.transaction(con):
+    with db.transaction(con) as cursor:
         changed = db.execute(
-            con, "loop_set_decision_state", state=wanted, changed_by=actor.email, decision_id=int(decision_id)
+            cursor, "loop_set_decision_state", state=wanted, changed_by=actor.email, decision_id=int(decision_id)
         )
         if not changed:
             raise DecisionProblem(f"There is no decision {decision_id}; `decisions list` shows them.")
-        db.audit(con, actor, "decision state changed", f"decision {decision_id}: {wanted}")
-    row = con.execute("SELECT what, owner FROM decisions WHERE decision_id = ?", [int(decision_id)]).fetchone()
+        db.audit(cursor, actor, "decision state changed", f"decision {decision_id}: {wanted}")
+        row = cursor.execute("SELECT what, owner FROM decisions WHERE decision_id = ?", [int(decision_id)]).fetchone()
     return Decision(int(decision_id), row[0], row[1], wanted)
 
 

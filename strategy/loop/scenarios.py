@@ -226,9 +226,9 @@ def save_scenario(
         raise ScenarioProblem(f"A scenario called {name!r} is saved already; choose another name.")
     added = added_money(need_and_effort(con, framework, filters, today), scenario)
     weights = dict(scenario.weights) if scenario.kind == "spread" else {}
-    with db.transaction(con):
+    with db.transaction(con) as cursor:
         scenario_id = db.execute(
-            con,
+            cursor,
             "loop_insert_scenario",
             scenario_name=name,
             kind=scenario.kind,
@@ -245,9 +245,9 @@ def save_scenario(
         )[0][0]
         for place_code, value in added.items():
             db.execute(
-                con, "loop_insert_scenario_place", scenario_id=scenario_id, place_code=place_code, added=float(value)
+                cursor, "loop_insert_scenario_place", scenario_id=scenario_id, place_code=place_code, added=float(value)
             )
-        db.audit(con, actor, "scenario saved", f"scenario {scenario_id}: {name}")
+        db.audit(cursor, actor, "scenario saved", f"scenario {scenario_id}: {name}")
     return int(scenario_id)
 
 

@@ -154,5 +154,5 @@ def _may_see(actor: User, partner: str) -> None:
 def record_download(con: duckdb.DuckDBPyConnection, actor: User, partner: str, round_name: str | None = None) -> None:
     """Log that someone took a partner's pre-filled return (it holds the partner's activities)."""
     _may_see(actor, partner)
-    with db.transaction(con):
-        db.audit(con, actor, DOWNLOAD_RETURN, f"{partner}" + (f" for {round_name}" if round_name else ""))
+    with db.transaction(con) as cursor:
+        db.audit(cursor, actor, DOWNLOAD_RETURN, f"{partner}" + (f" for {round_name}" if round_name else ""))

@@ -78,13 +78,13 @@ def open_round(
     if not db.query(con, "round_by_name", round_name=name).empty:
         raise RoundProblem(f"A round called {name!r} is already open; choose another name.")
     ids = [int(db.query(con, "partner_by_name", partner_key=name_key(p)).partner_id.iloc[0]) for p in chosen]
-    with db.transaction(con):
-        round_id, opened_at = db.execute(con, "round_open", round_name=name, deadline=deadline, opened_by=actor.email)[
-            0
-        ]
-        db.execute(con, "round_expect_partners", round_id=round_id, partner_ids=ids)
+    with db.transaction(con) as cursor:
+        round_id, opened_at = db.execute(
+            cursor, "round_open", round_name=name, deadline=deadline, opened_by=actor.email
+        )[0]
+        db.execute(cursor, "round_expect_partners", round_id=round_id, partner_ids=ids)
         db.audit(
-            con,
+            cursor,
             actor,
             OPEN_ROUND,
             f"{name}: deadline {deadline.isoformat()}, {len(ids)} partner{'s' if len(ids) != 1 else ''} expected",
@@ -181,5 +181,5 @@ def reminder_text(found: Round, partner: str, status: str, base_url: str, today:
 def record_reminder(con: duckdb.DuckDBPyConnection, actor: User, found: Round, partner: str) -> None:
     """Log that a reminder to a partner was sent (analysts and admins)."""
     require(actor, "manage_rounds")
-    with db.transaction(con):
-        db.audit(con, actor, REMINDER, f"{found.name}: reminder for {partner}")
+    with db.transaction(con) as cursor:
+        db.audit(cursor, actor, REMINDER, f"{found.name}: reminder for {partner}")

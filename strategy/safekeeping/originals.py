@@ -33,7 +33,11 @@ class OriginalMissing(Exception):
 
 def database_file(con: duckdb.DuckDBPyConnection) -> Path | None:
     """The file behind a connection; None for an in-memory database."""
-    rows = con.execute("SELECT path FROM duckdb_databases() WHERE database_name = current_database()").fetchall()
+    cursor = con.cursor()  # its own: the server's connection is shared by every thread
+    try:
+        rows = cursor.execute("SELECT path FROM duckdb_databases() WHERE database_name = current_database()").fetchall()
+    finally:
+        cursor.close()
     return Path(rows[0][0]) if rows and rows[0][0] else None
 
 

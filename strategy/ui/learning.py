@@ -53,8 +53,8 @@ def export_button(label: str, data: bytes | str, file_name: str, **options) -> N
 
 def _record_download(user: User, file_name: str) -> None:
     con = connection(database_file())
-    with db.transaction(con):
-        db.audit(con, user, "export", f"download {file_name}")
+    with db.transaction(con) as cursor:
+        db.audit(cursor, user, "export", f"download {file_name}")
 
 
 def show_problems(problems: tuple[str, ...] | list[str], what: str = "Nothing was saved") -> None:

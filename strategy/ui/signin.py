@@ -9,7 +9,7 @@ import streamlit as st
 
 from strategy import access, db
 from strategy.access import LOCAL_USER, PermissionDenied, User
-from strategy.audit import record_sign_in
+from strategy.audit import log_sign_in
 from strategy.framework import load_framework
 from strategy.ui.data import connection, database_file
 from strategy.ui.text import plain
@@ -110,8 +110,7 @@ def signed_in_user(con: duckdb.DuckDBPyConnection) -> User:
             st.logout()
         st.stop()
     if st.session_state.get("signed_in_as") != user.email:
-        with db.transaction(con):
-            record_sign_in(con, user, st.user.get("iat"))
+        log_sign_in(con, user, st.user.get("iat"))
         st.session_state["signed_in_as"] = user.email
     return user
 

@@ -178,10 +178,10 @@ def test_every_named_write_runs_and_keeps_the_derived_columns_in_step(demo_db_co
     con = db.connect(demo_db_copy)
     _, writes = sql_files_by_kind()
     assert set(REPEATABLE_WRITES) <= set(writes)
-    with db.transaction(con):
+    with db.transaction(con) as cursor:
         for name in REPEATABLE_WRITES:
-            db.execute(con, name, **SQL_PARAMETERS)
-        assert profiles_out_of_step(con) == 0
+            db.execute(cursor, name, **SQL_PARAMETERS)
+    assert profiles_out_of_step(con) == 0  # as committed
     con.close()
 
 
@@ -196,8 +196,21 @@ def test_transaction_rolls_back_everything_when_the_block_fails(demo_db_copy):
     con = db.connect(demo_db_copy)
     before = db.table_counts(con)
     with pytest.raises(RuntimeError):
-        with db.transaction(con):
-            con.execute("DELETE FROM activity_aims")
+        with db.transaction(con) as cursor:
+            cursor.execute("DELETE FROM activity_aims")
             raise RuntimeError("interrupted")
     assert db.table_counts(con) == before
+    con.close()
+
+
+def test_a_transaction_writes_on_a_cursor_of_its_own_and_closes_it(demo_db_copy):
+    con = db.connect(demo_db_copy)
+    with db.transaction(con) as cursor:
+        assert cursor is not con
+        cursor.execute("DELETE FROM activity_aims")
+        # the shared connection is free for other work while the write is open, and does not see it yet
+        assert con.execute("SELECT count(*) FROM activity_aims").fetchone()[0] > 0
+    assert con.execute("SELECT count(*) FROM activity_aims").fetchone()[0] == 0
+    with pytest.raises(duckdb.ConnectionException):
+        cursor.execute("SELECT 1")
     con.close()

@@ -78,8 +78,8 @@ def con(empty_db_file, tmp_path, reorganised):
     path = tmp_path / "reorganised.duckdb"
     shutil.copy(empty_db_file, path)
     connection = db.connect(path)
-    with db.transaction(connection):
-        load_reference(connection, reorganised)
+    with db.transaction(connection) as cursor:
+        load_reference(cursor, reorganised)
     common = dict(partner="Trust", sector="sport", start="2026-05-01", end="2029-12-31")
     add_activity(
         connection,
@@ -201,8 +201,8 @@ def test_successor_population_is_the_sum_of_its_predecessors_unless_given(con, t
     given = tmp_path / "given.duckdb"
     shutil.copy(empty_db_file, given)
     other = db.connect(given)
-    with db.transaction(other):
-        load_reference(other, load_framework(path))
+    with db.transaction(other) as cursor:
+        load_reference(cursor, load_framework(path))
     assert population(other, NORTH_NOTTS) == 250000
     other.close()
 
