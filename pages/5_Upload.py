@@ -1,158 +1,38 @@
 """Upload: partners choose their organisation, download their pre-filled return (or the template), upload it, see
 what it changes, fix every problem at once, load it whole."""
 
-import hashlib
-
-import pandas as pd
 import streamlit as st
 
-from strategy.access import PermissionDenied, require
-from strategy.ingest import VALID, import_activities, rollback_upload, upload_history
-from strategy.ingest.feedback import partner_preview, problem_tables, read_as
 from strategy.ingest.report import Limits
-from strategy.ingest.rollback import RollbackReport
-from strategy.ingest.template import template_csv, template_xlsx
-from strategy.periods import govuk_date
-from strategy.rounds import CHANGE_KINDS, RETURNED, prefilled_return, return_file_name, round_status
-from strategy.rounds.organisations import NEW_ORGANISATION, near_matches, partner_names, same_organisation
-from strategy.rounds.returns import record_download
-from strategy.ui import data_changed, log_refusal, page_setup, plain, plain_table
-from strategy.ui.loop import where_you_fit
+from strategy.rounds.organisations import partner_names
+from strategy.ui import page_setup
+from strategy.ui.upload import (
+    checked_upload,
+    history,
+    history_table,
+    organisation_choice,
+    refusal,
+    return_and_templates,
+    roll_back,
+    round_reminder,
+)
 
 linked_partner = st.query_params.get("partner")  # a reminder's link names the organisation
 page = page_setup("Upload activities", icon=":material/upload_file:", sidebar_filters=False, action="import_activities")
-actor = page.user
 st.caption(
     "Report your organisation's activities in one spreadsheet. Nothing is saved until the whole file is "
     "right, and any upload can be rolled back."
 )
 
-
-def choose(name: str) -> None:
-    """Pick an existing organisation (a near match offered for a new name)."""
-    st.session_state["upload_choice"] = name
-    st.session_state.pop("upload_new_partner", None)
-    st.session_state.pop("upload_new_confirmed", None)
-
-
 st.subheader("1. Your organisation")
 known = partner_names(page.con)
-if page.user.role == "partner":  # a partner uploads for their own organisation only: nothing to choose
-    partner = page.user.partner or ""
-    if partner:
-        st.markdown(f"You report for **{plain(partner)}**, your organisation.")
-    else:
-        st.error(
-            "Your partner account is not linked to an organisation, so you cannot upload yet. Ask your "
-            "administrator to link it.",
-            icon=":material/lock:",
-        )
-else:
-    if linked_partner and "upload_choice" not in st.session_state:
-        st.session_state["upload_choice"] = same_organisation(linked_partner, known)
-    chosen = st.selectbox(
-        "Your organisation",
-        [*known, NEW_ORGANISATION],
-        index=None,
-        key="upload_choice",
-        placeholder="Choose your organisation",
-        help="Choose from the partners. A new organisation is added only when you say so.",
-    )
-    partner = "" if chosen in (None, NEW_ORGANISATION) else chosen
-    if chosen == NEW_ORGANISATION:
-        example = page.framework.example_place()
-        typed = st.text_input(
-            "Name of the new organisation",
-            key="upload_new_partner",
-            placeholder=f"e.g. {example.name} Community Trust" if example else "The organisation's full name",
-        ).strip()
-        existing = same_organisation(typed, known) if typed else None
-        if existing:
-            st.info(f"{plain(existing)} is already a partner, so the activities will go there.", icon=":material/info:")
-            partner = existing
-        elif typed:
-            near = near_matches(typed, known)
-            if near:
-                st.warning(
-                    "Is it one of these partners? Choose it rather than adding the same organisation twice.",
-                    icon=":material/help:",
-                )
-                for index, name in enumerate(near):
-                    st.button(
-                        name, key=f"upload_near_{index}", on_click=choose, args=(name,), icon=":material/arrow_forward:"
-                    )
-            if st.checkbox(
-                f"Yes, add {plain(typed)} as a new partner organisation",
-                key="upload_new_confirmed",
-                help="Check the spelling: this name is how the organisation appears everywhere.",
-            ):
-                partner = typed
-
-refusal = None
-if partner and not page.user.can("import_activities", partner):
-    try:
-        require(page.user, "import_activities", partner)
-    except PermissionDenied as problem:
-        log_refusal(problem, f"upload for {partner}")
-        refusal = str(problem)
-    st.error(plain(refusal), icon=":material/lock:")
+partner = organisation_choice(page, known, linked_partner)
+refused = refusal(page, partner)
 
 st.subheader("2. Get your return or the template")
-existing_partner = partner if partner in known and not refusal else None
-round_name = None
-if existing_partner:
-    found, status = round_status(page.con, actor, partner=existing_partner)
-    if found is not None and not status.empty:
-        round_name, mine = found.name, status.iloc[0]
-        if mine.status == RETURNED:
-            st.success(
-                f"Reporting round {plain(found.name)}: your return arrived on "
-                f"{govuk_date(pd.Timestamp(mine.returned_at))}. Thank you; you can send an update at any time.",
-                icon=":material/task_alt:",
-            )
-        else:
-            st.info(
-                f"Reporting round {plain(found.name)}: your return is due on {found.deadline.day} "
-                f"{found.deadline:%B %Y}" + (", and is late." if mine.status == "late" else "."),
-                icon=":material/event:",
-            )
-left, middle, right = st.columns([2, 1, 1])
-if existing_partner:
-    return_file, count = prefilled_return(
-        page.con, actor, existing_partner, page.framework, round_name, with_count=True
-    )
-    left.download_button(
-        f"Your return, with your {count:,} current activities (.xlsx)",
-        return_file,
-        return_file_name(existing_partner, round_name),
-        icon=":material/download:",
-        key="return_xlsx",
-        type="primary",
-        on_click=record_download,
-        args=(page.con, actor, existing_partner, round_name),
-        help="Your current activities in the Excel template, drop-down lists kept: update dates, "
-        "numbers and status, add a row for each new activity, then upload it below.",
-    )
-else:
-    left.caption("Choose your organisation above to get your return, filled in with your current activities.")
-middle.download_button(
-    "Empty Excel template",
-    template_xlsx(page.framework),
-    "activities-template.xlsx",
-    icon=":material/download:",
-    key="template_xlsx",
-    on_click="ignore",
-    help="Drop-down lists for sector, places, aims, ways of working and themes; a Guide sheet.",
-)
-right.download_button(
-    "CSV template",
-    template_csv(),
-    "activities-template.csv",
-    mime="text/csv",
-    icon=":material/download:",
-    key="template_csv",
-    on_click="ignore",
-)
+existing_partner = partner if partner in known and not refused else None
+round_name = round_reminder(page, existing_partner)
+return_and_templates(page, existing_partner, round_name)
 
 st.subheader("3. Upload your file")
 file = st.file_uploader(
@@ -160,171 +40,10 @@ file = st.file_uploader(
 )
 if file is not None and not partner:
     st.info("Choose which organisation the activities belong to, above.")
-if file is not None and partner and not refusal:
-    data = file.getvalue()
-    check_key = (hashlib.sha256(data).hexdigest(), partner, file.name)
-    if st.session_state.get("upload_check_key") != check_key:
-        bar = st.progress(0.0, "Reading the file")
-        st.session_state["upload_check"] = import_activities(
-            page.con,
-            data,
-            file.name,
-            partner,
-            actor,
-            dry_run=True,
-            framework=page.framework,
-            progress=lambda fraction, text: bar.progress(fraction, text),
-        )
-        st.session_state["upload_check_key"] = check_key
-        st.session_state.pop("upload_loaded", None)
-        bar.empty()
-    report = st.session_state["upload_check"]
-    loaded = st.session_state.get("upload_loaded")
-    assumed = report.assumed
-    if assumed:
-        st.caption("Read as: " + plain(read_as(assumed)) + ".")
-    for warning in report.warnings:
-        st.warning(plain(warning.message), icon=":material/info:")
-    if loaded is not None:
-        (st.success if loaded.ok else st.error)(plain(loaded.message), icon=":material/task_alt:")
-        st.page_link("pages/1_Alignment.py", label="See them in the Alignment heatmap", icon=":material/grid_on:")
-        if loaded.ok:
-            st.subheader(f"Where {plain(partner)} fits")
-            where_you_fit(page, partner, key="upload_fit")
-    elif report.status == VALID:
-        st.success(plain(report.message), icon=":material/check_circle:")
-        if report.change_counts:
-            counts = report.change_counts
-            st.markdown(f"**What this file changes** for {plain(partner)}, matched by activity id:")
-            for column, kind in zip(st.columns(len(CHANGE_KINDS)), CHANGE_KINDS):
-                column.metric(kind.capitalize(), f"{counts.get(kind, 0):,}")
-            st.caption(
-                "New: an activity id you had not reported. Ended: given an end date before today, where it "
-                "was still running. Changed: any other difference. Not in this return: kept exactly as it "
-                "is (a row left out is never deleted; to end an activity, give it an end date)."
-            )
-            listed = report.changes[report.changes.change != "unchanged"]
-            different = sum(counts.values()) - counts.get("unchanged", 0)
-            if not listed.empty:
-                with st.expander(
-                    f"The {different:,} activities that are new, ended, changed or not in this return"
-                    + (f" (the first {len(listed):,} listed)" if different > len(listed) else ""),
-                    expanded=len(listed) <= 20,
-                ):
-                    st.dataframe(
-                        listed.drop(columns=["row"]),
-                        hide_index=True,
-                        width="stretch",
-                        key="upload_changes",
-                        column_config={
-                            "what_changed": "what changed",
-                            "end_date_before": st.column_config.DateColumn("end date before", format="DD/MM/YYYY"),
-                            "end_date_now": st.column_config.DateColumn("end date in this file", format="DD/MM/YYYY"),
-                        },
-                    )
-        preview, column_help = partner_preview(report.preview, page.framework)
-        st.markdown(
-            f"Preview of the first {len(preview):,} rows as you wrote them; where the strategy names "
-            "something differently its name follows →. Point at a column's heading to see the codes stored."
-        )
-        st.dataframe(
-            preview,
-            hide_index=True,
-            width="stretch",
-            key="upload_preview",
-            column_config={
-                **{column: st.column_config.TextColumn(help=text) for column, text in column_help.items()},
-                "row": st.column_config.NumberColumn(help="The row in your spreadsheet (the headings are row 1)."),
-                "start_date": st.column_config.DateColumn(format="DD/MM/YYYY"),
-                "end_date": st.column_config.DateColumn(format="DD/MM/YYYY"),
-                "investment_gbp": st.column_config.NumberColumn(format="£%.2f"),
-            },
-        )
-        if st.button(f"Load {report.rows:,} activities", type="primary", icon=":material/publish:", key="upload_load"):
-            bar = st.progress(0.0, "Loading")
-            st.session_state["upload_loaded"] = import_activities(
-                page.con,
-                data,
-                file.name,
-                partner,
-                actor,
-                framework=page.framework,
-                progress=lambda fraction, text: bar.progress(fraction, text),
-            )
-            data_changed()
-            st.rerun()
-    elif not report.ok:
-        st.error(plain(report.message), icon=":material/error:")
-        if report.annotated_file:
-            st.download_button(
-                "Download your file with a 'problems' column",
-                report.annotated_file,
-                report.annotated_file_name,
-                icon=":material/download:",
-                key="upload_annotated",
-                on_click="ignore",
-            )
-        for kind, shown in problem_tables(report.errors):
-            with st.expander(f"{kind.capitalize()}: {len(shown):,}", expanded=True):
-                # A static table wraps long messages; a long list stays scrollable. The row is a column of its own.
-                if len(shown) <= 50:
-                    # st.table reads text as Markdown: the file's values stay text
-                    st.table(plain_table(shown), hide_index=True)
-                else:
-                    st.dataframe(shown, width="stretch", hide_index=True)
-        if report.errors_total > len(report.errors):
-            st.caption(
-                f"The first {len(report.errors):,} of {report.errors_total:,} problems are listed; the "
-                "downloaded file marks every one."
-            )
-    else:
-        st.info(plain(report.message), icon=":material/content_copy:")
+if file is not None and partner and not refused:
+    checked_upload(page, file.getvalue(), file.name, partner)
 
 st.subheader("4. Upload history")
-own = page.user.partner if page.user.role == "partner" else None  # a partner sees only their own uploads
-history = upload_history(page.con, own or partner or None)
-history = history[history.kind == "activities"]
-if history.empty:
-    st.caption("No uploads yet" + (" for this organisation." if partner else "."))
-else:
-    st.caption(
-        f"{len(history):,} upload{'s' if len(history) != 1 else ''}"
-        + (f" of {plain(own)}, your organisation (partners see only their own)." if own else ".")
-    )
-    st.dataframe(
-        history[["upload_id", "partner", "uploaded_by", "uploaded_at", "file_name", "rows_loaded", "status"]],
-        hide_index=True,
-        width="stretch",
-        key="upload_history",
-        column_config={
-            "upload_id": "upload",
-            "uploaded_by": "who",
-            "file_name": "file",
-            "rows_loaded": "rows",
-            "uploaded_at": st.column_config.DatetimeColumn("when", format="DD/MM/YYYY HH:mm"),
-        },
-    )
-    loaded_ids = history.loc[history.status == "loaded", "upload_id"].tolist()
-    if loaded_ids:
-        choice, action = st.columns([1, 2], vertical_alignment="bottom")
-        upload_id = choice.selectbox("Roll back upload", loaded_ids, key="rollback_choice")
-        if action.button(
-            "Roll back",
-            icon=":material/undo:",
-            key="rollback_button",
-            help="Removes that upload's activities and restores the versions it replaced.",
-        ):
-            try:
-                outcome = rollback_upload(page.con, int(upload_id), actor)
-            except PermissionDenied as problem:
-                log_refusal(problem, f"roll back upload {upload_id}")
-                outcome = RollbackReport(False, int(upload_id), str(problem))
-            if outcome.ok:
-                data_changed()
-                st.session_state.pop("upload_check_key", None)
-                st.session_state.pop("upload_loaded", None)
-            st.session_state["rollback_message"] = (outcome.ok, outcome.message)
-            st.rerun()
-if "rollback_message" in st.session_state:
-    ok, message = st.session_state.pop("rollback_message")
-    (st.success if ok else st.error)(plain(message))
+uploads = history(page, partner)
+history_table(page, uploads, partner)
+roll_back(page, uploads)

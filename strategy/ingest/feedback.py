@@ -12,9 +12,9 @@ import numpy as np
 import pandas as pd
 
 from strategy.exports import excel_bytes, formula_safe
+from strategy.ingest.cells import TRIM
 from strategy.ingest.read import RawTable
 from strategy.ingest.report import PROBLEMS_KEPT, Problem
-from strategy.ingest.validate import TRIM
 
 PREVIEW_ROWS = 200
 

@@ -7,6 +7,8 @@ widgets       chart blocks, headline indicator tiles
 text          plain(): what a user typed or uploaded, shown as text (the one escaping helper)
 presentation  presentation mode and the board pack downloads
 learning      the learning workspace pages' shared widgets
+loop          decisions, where a partner fits, what-if money
+upload        the Upload page's parts: the organisation, the return, a file checked and loaded, roll back
 """
 
 from strategy.ui.data import (
