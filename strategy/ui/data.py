@@ -130,11 +130,21 @@ def answer(question: Callable, filters: Filters, *args) -> object:
 
 
 def _name(function: Callable) -> str:
-    """The cache's key for a function: its module and name (hashing a function object would hash its code)."""
-    return f"{function.__module__}:{function.__qualname__}"
+    """The cache's key for a function: its module and name (hashing a function object would hash its code). The
+    function is remembered under it, so the cache calls the very function it was given."""
+    name = f"{function.__module__}:{function.__qualname__}"
+    _FUNCTIONS[name] = function
+    return name
+
+
+# Every function asked by _name, by its key: a function defined inside another (a stand-in in a test) has no name
+# its module can be asked for.
+_FUNCTIONS: dict[str, Callable] = {}
 
 
 def _function(name: str) -> Callable:
+    if name in _FUNCTIONS:
+        return _FUNCTIONS[name]
     module, _, qualname = name.partition(":")
     return getattr(importlib.import_module(module), qualname)
 
