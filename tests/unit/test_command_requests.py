@@ -20,6 +20,7 @@ def test_an_unanswered_request_times_out_plainly_and_is_withdrawn(demo_db_copy, 
             beat.touch()
             time.sleep(0.2)
 
+    beat.touch()  # alive from the start, not only once the thread is first scheduled
     threading.Thread(target=heartbeat, daemon=True).start()
     try:
         argv = ["--db", str(demo_db_copy), "heatmap", "--json"]
