@@ -153,6 +153,16 @@ def demo_db_copy(demo_db_file, tmp_path) -> Path:
 
 
 @pytest.fixture
+def writable_con(empty_db_file, tmp_path):
+    """A private, writable copy of the empty database (every migration applied, no activities)."""
+    copy = tmp_path / "empty-copy.duckdb"
+    shutil.copy(empty_db_file, copy)
+    con = db.connect(copy)
+    yield con
+    con.close()
+
+
+@pytest.fixture
 def demo_con(demo_db_file):
     con = db.connect(demo_db_file, read_only=True)
     yield con

@@ -10,7 +10,7 @@ from strategy.filters import Filters
 from strategy.framework import load_framework
 from strategy.ingest import LOADED, import_activities
 from strategy.ui import data
-from tests.unit.test_ingest_files import csv_bytes, row
+from tests.activity_files import csv_bytes, row
 
 
 def test_a_heatmap_built_while_an_upload_lands_is_not_served_after_it(demo_db_copy, monkeypatch):

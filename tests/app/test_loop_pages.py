@@ -11,9 +11,9 @@ from strategy.filters import Filters
 from strategy.framework import load_framework
 from strategy.loop import scenarios
 from strategy.ui.text import plain
+from tests.activity_files import csv_bytes, row
 from tests.app.test_upload_page import choose_organisation
 from tests.apptest import open_app
-from tests.unit.test_ingest_files import csv_bytes, row
 
 
 @pytest.fixture

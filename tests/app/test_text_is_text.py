@@ -17,9 +17,9 @@ from strategy.framework import load_framework
 from strategy.ingest import import_activities
 from strategy.ingest.report import LOADED
 from strategy.learning import commitments, empathy, experiments, involvements, purposes
+from tests.activity_files import GOOD, csv_bytes
 from tests.app.conftest import PAGES
 from tests.apptest import open_app
-from tests.unit.test_ingest_files import GOOD, csv_bytes
 
 # Each payload tries one way to make text do something: an outside image, a link, raw HTML, emphasis, Streamlit's
 # colour and icon directives, LaTeX, a heading.

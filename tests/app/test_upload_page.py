@@ -7,8 +7,8 @@ from streamlit.testing.v1 import AppTest
 
 from strategy.rounds.organisations import NEW_ORGANISATION
 from strategy.ui.text import plain
+from tests.activity_files import HOSTILE_DESCRIPTION, csv_bytes, row
 from tests.apptest import open_app
-from tests.unit.test_ingest_files import HOSTILE_DESCRIPTION, csv_bytes, row
 
 
 def open_upload_page() -> AppTest:

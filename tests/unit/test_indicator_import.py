@@ -3,12 +3,10 @@ wrong."""
 
 import hashlib
 import json
-import shutil
 from pathlib import Path
 
 import pytest
 
-from strategy import db
 from strategy.access import LOCAL_USER, User
 from strategy.indicators.importer import import_indicator_file
 from strategy.safekeeping.originals import original_bytes
@@ -37,16 +35,6 @@ NEWONE,E07000173,2023/24,60,,,,
 93014,E07000176,2023/24,59,,,,
 """
 NOT_AN_INDICATOR_FILE = b"activity_id,title,sector\nA1,Walking group,sport\n"
-
-
-@pytest.fixture
-def writable_con(empty_db_file, tmp_path):
-    copy = tmp_path / "indicators.duckdb"
-    shutil.copy(empty_db_file, copy)
-    con = db.connect(copy)
-    db.migrate(con)
-    yield con
-    con.close()
 
 
 def _current(con, indicator_id, place_code):

@@ -17,7 +17,7 @@ from strategy.ingest import import_activities, rollback_upload
 from strategy.ingest.report import LOADED
 from strategy.names import name_key
 from strategy.users import UserProblem, add_partner, add_user, find_user
-from tests.unit.test_ingest_files import GOOD, csv_bytes
+from tests.activity_files import GOOD, csv_bytes
 
 
 def independent_key(text: str) -> str:

@@ -3,7 +3,6 @@ per-period figures add up to the total; an activity with no end date runs up to 
 cell adds up to the cell. Expected figures are worked out here from the raw activity rows, in plain Python."""
 
 import json
-import shutil
 from collections import defaultdict
 from datetime import date
 
@@ -34,15 +33,6 @@ def raw_activities(con) -> list[tuple]:
         "SELECT activity_key, start_date, end_date, investment_gbp::DOUBLE, participants::DOUBLE "
         "FROM activities WHERE replaced_by_upload IS NULL"
     ).fetchall()
-
-
-@pytest.fixture
-def fresh_con(empty_db_file, tmp_path):
-    path = tmp_path / "periods.duckdb"
-    shutil.copy(empty_db_file, path)
-    con = db.connect(path)
-    yield con
-    con.close()
 
 
 def year(y: int) -> Filters:
@@ -94,9 +84,9 @@ def test_per_period_figures_add_up_in_every_view(demo_con, framework):
         assert view(filters) == pytest.approx(whole)
 
 
-def test_the_731000_example(fresh_con, framework):
+def test_the_731000_example(writable_con, framework):
     add_activity(
-        fresh_con,
+        writable_con,
         activity_id="TWO-YEARS",
         partner="Example Trust",
         sector="sport",
@@ -108,23 +98,25 @@ def test_the_731000_example(fresh_con, framework):
         investment=731_000,
         participants=731,
     )
-    in_2024 = analysis.headline_totals(fresh_con, framework, year(2024))
-    in_2025 = analysis.headline_totals(fresh_con, framework, year(2025))
+    in_2024 = analysis.headline_totals(writable_con, framework, year(2024))
+    in_2025 = analysis.headline_totals(writable_con, framework, year(2025))
     assert round(in_2024["investment"], 2) == 366_000.00 and round(in_2025["investment"], 2) == 365_000.00
     assert round(in_2024["participants"], 2) == 366.00 and round(in_2025["participants"], 2) == 365.00
     assert in_2024["activities"] == in_2025["activities"] == 1
-    assert analysis.headline_totals(fresh_con, framework, year(2026))["activities"] == 0
+    assert analysis.headline_totals(writable_con, framework, year(2026))["activities"] == 0
     # One day at each end is counted: 1 Jan 2024 alone is 1/731 of the run.
     first_day = Filters(date_from=date(2024, 1, 1), date_to=date(2024, 1, 1))
-    assert analysis.headline_totals(fresh_con, framework, first_day)["investment"] == pytest.approx(1000)
+    assert analysis.headline_totals(writable_con, framework, first_day)["investment"] == pytest.approx(1000)
 
 
 # --- Activities with no end date ---------------------------------------------------------------------------------
 
 
-def test_an_open_ended_activity_runs_up_to_today_and_its_money_is_spread_from_its_start_to_today(fresh_con, framework):
+def test_an_open_ended_activity_runs_up_to_today_and_its_money_is_spread_from_its_start_to_today(
+    writable_con, framework
+):
     add_activity(
-        fresh_con,
+        writable_con,
         activity_id="ONGOING",
         partner="Example Trust",
         sector="sport",
@@ -137,22 +129,24 @@ def test_an_open_ended_activity_runs_up_to_today_and_its_money_is_spread_from_it
         participants=365,
     )
     today = date(2026, 6, 30)  # 2025-07-01 .. 2026-06-30 is 365 days: 184 in 2025, 181 in 2026
-    in_2026 = analysis.headline_totals(fresh_con, framework, year(2026), today=today)
-    in_2025 = analysis.headline_totals(fresh_con, framework, year(2025), today=today)
+    in_2026 = analysis.headline_totals(writable_con, framework, year(2026), today=today)
+    in_2025 = analysis.headline_totals(writable_con, framework, year(2025), today=today)
     assert in_2026["activities"] == 1  # running this year, not a one-day event in 2025
     assert in_2025["investment"] == pytest.approx(36_500 * 184 / 365)
     assert in_2026["investment"] == pytest.approx(36_500 * 181 / 365)
     assert in_2025["participants"] + in_2026["participants"] == pytest.approx(365)
     # Nothing after today, and it is running in a period that starts after its start.
-    assert analysis.headline_totals(fresh_con, framework, year(2027), today=today)["activities"] == 0
+    assert analysis.headline_totals(writable_con, framework, year(2027), today=today)["activities"] == 0
     june = Filters(date_from=date(2026, 6, 1), date_to=date(2026, 6, 30))
-    assert analysis.headline_totals(fresh_con, framework, june, today=today)["investment"] == pytest.approx(3_000)
+    assert analysis.headline_totals(writable_con, framework, june, today=today)["investment"] == pytest.approx(3_000)
     # As time passes the money is re-spread: a year later 2025 holds 184 of 730 days, and all time is still whole.
     later = date(2027, 6, 30)
-    assert analysis.headline_totals(fresh_con, framework, year(2025), today=later)["investment"] == pytest.approx(
+    assert analysis.headline_totals(writable_con, framework, year(2025), today=later)["investment"] == pytest.approx(
         36_500 * 184 / 730
     )
-    assert analysis.headline_totals(fresh_con, framework, Filters(), today=later)["investment"] == pytest.approx(36_500)
+    assert analysis.headline_totals(writable_con, framework, Filters(), today=later)["investment"] == pytest.approx(
+        36_500
+    )
 
 
 def test_open_ended_activities_count_in_this_years_gaps(demo_con, framework):
@@ -166,9 +160,9 @@ def test_open_ended_activities_count_in_this_years_gaps(demo_con, framework):
     )
 
 
-def test_an_open_ended_activity_starting_after_today_is_its_first_day(fresh_con, framework):
+def test_an_open_ended_activity_starting_after_today_is_its_first_day(writable_con, framework):
     add_activity(
-        fresh_con,
+        writable_con,
         activity_id="PLANNED",
         partner="Example Trust",
         sector="sport",
@@ -179,8 +173,10 @@ def test_an_open_ended_activity_starting_after_today_is_its_first_day(fresh_con,
         investment=1_000,
     )
     today = date(2026, 6, 30)
-    assert analysis.headline_totals(fresh_con, framework, year(2026), today=today)["investment"] == pytest.approx(1_000)
-    assert analysis.headline_totals(fresh_con, framework, year(2027), today=today)["activities"] == 0
+    assert analysis.headline_totals(writable_con, framework, year(2026), today=today)["investment"] == pytest.approx(
+        1_000
+    )
+    assert analysis.headline_totals(writable_con, framework, year(2027), today=today)["activities"] == 0
 
 
 def test_today_is_the_computers_date_unless_set(monkeypatch):
@@ -193,9 +189,9 @@ def test_today_is_the_computers_date_unless_set(monkeypatch):
         periods.today()
 
 
-def test_figures_without_today_given_use_the_day_set_for_the_dashboard(fresh_con, framework, monkeypatch):
+def test_figures_without_today_given_use_the_day_set_for_the_dashboard(writable_con, framework, monkeypatch):
     add_activity(
-        fresh_con,
+        writable_con,
         activity_id="ONGOING",
         partner="Example Trust",
         sector="sport",
@@ -207,7 +203,7 @@ def test_figures_without_today_given_use_the_day_set_for_the_dashboard(fresh_con
     )
     monkeypatch.setenv(periods.TODAY_VARIABLE, "2026-01-10")  # a 10-day run so far
     first_day = Filters(date_from=date(2026, 1, 1), date_to=date(2026, 1, 1))
-    assert analysis.headline_totals(fresh_con, framework, first_day)["investment"] == pytest.approx(1_000)
+    assert analysis.headline_totals(writable_con, framework, first_day)["investment"] == pytest.approx(1_000)
 
 
 # --- The list behind a cell adds up to the cell ------------------------------------------------------------------

@@ -17,7 +17,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from strategy import analysis, db
+from strategy import analysis
 from strategy.access import LOCAL_USER
 from strategy.board.slides import board_slides
 from strategy.build import reference
@@ -112,16 +112,6 @@ def agreement_markdown() -> str:
         f"equal the published ones on {sum(round(r['value'], 1) == r['published_value'] for r in table)}."
     )
     return "\n".join(lines)
-
-
-@pytest.fixture
-def writable_con(empty_db_file, tmp_path):
-    copy = tmp_path / "verdicts.duckdb"
-    shutil.copy(empty_db_file, copy)
-    con = db.connect(copy)
-    db.migrate(con)
-    yield con
-    con.close()
 
 
 def test_fingertips_published_verdict_is_shown_for_all_340_real_area_years(demo_con, framework):

@@ -18,8 +18,8 @@ from strategy.build.reference import load_reference
 from strategy.filters import Filters
 from strategy.framework import FRAMEWORK_FILE, load_framework
 from strategy.ingest import LOADED, REJECTED, import_activities
+from tests.activity_files import csv_bytes, row
 from tests.conftest import add_activity
-from tests.unit.test_ingest_files import csv_bytes, row
 
 MANSFIELD, ASHFIELD, BOLSOVER, BASSETLAW = "E07000174", "E07000170", "E07000033", "E07000171"
 NORTH_NOTTS = "E06999901"  # fictional code

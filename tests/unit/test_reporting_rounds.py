@@ -19,7 +19,7 @@ from strategy.ingest import LOADED, VALID, import_activities, rollback_upload
 from strategy.ingest.columns import COLUMN_NAMES
 from strategy.rounds import open_round, prefilled_return, record_reminder, reminder_text, round_status
 from strategy.rounds.returns import current_activities
-from tests.unit.test_ingest_files import csv_bytes, row
+from tests.activity_files import csv_bytes, row
 
 ANALYST = User("analyst@example.org", "analyst")
 VIEWER = User("viewer@example.org", "viewer")
