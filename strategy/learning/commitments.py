@@ -123,8 +123,8 @@ def mark_commitment_done(
 ) -> SaveResult:
     """Record a commitment as kept on a date (or reopen it)."""
     require(actor, "edit_learning")
-    found = con.execute("SELECT commitment FROM reflections WHERE reflection_id = ?", [reflection_id]).fetchall()
-    if not found or not found[0][0]:
+    found = db.query(con, "learning_reflection_commitment", reflection_id=reflection_id).commitment.tolist()
+    if not found or not found[0]:
         return refused([f"Reflection {reflection_id} holds no commitment; reload the page."])
     with db.transaction(con) as cursor:
         cursor.execute(

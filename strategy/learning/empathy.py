@@ -15,6 +15,7 @@ from strategy.learning.records import (
     code_problems,
     filter_parameters,
     local_place_codes,
+    record_exists,
     refused,
 )
 
@@ -47,7 +48,7 @@ def save_map(
     if subject_kind not in SUBJECT_KINDS:
         problems.append(f"Choose what the map is about: {', '.join(SUBJECT_KINDS.values())}.")
     problems += code_problems(framework, aims=aims, places=places)
-    if map_id is not None and not _map_exists(con, map_id):
+    if map_id is not None and not record_exists(con, "empathy_map", map_id):
         problems.append(f"There is no empathy map {map_id}; reload the page.")
     if problems:
         return refused(problems)
@@ -70,10 +71,6 @@ def save_map(
     return SaveResult(map_id)
 
 
-def _map_exists(con: duckdb.DuckDBPyConnection, map_id: int) -> bool:
-    return bool(con.execute("SELECT count(*) FROM empathy_maps WHERE map_id = ?", [map_id]).fetchall()[0][0])
-
-
 def add_note(
     con: duckdb.DuckDBPyConnection,
     framework: Framework,
@@ -91,7 +88,7 @@ def add_note(
     problems = [] if clean_text(text) else ["Write the note (or the resident's words)."]
     if quadrant not in QUADRANTS:
         problems.append(f"Choose a quadrant: {', '.join(label for label, _ in QUADRANTS.values())}.")
-    if not _map_exists(con, map_id):
+    if not record_exists(con, "empathy_map", map_id):
         problems.append(f"There is no empathy map {map_id}; reload the page.")
     if (pinned_aims or pinned_places) and not is_quote:
         problems.append("Only a resident quote can be pinned to aims and places: tick 'resident quote' or unpin it.")
@@ -120,12 +117,12 @@ def add_note(
 
 def remove_note(con: duckdb.DuckDBPyConnection, actor: User, note_id: int) -> SaveResult:
     require(actor, "edit_learning")
-    found = con.execute("SELECT map_id FROM empathy_notes WHERE note_id = ?", [note_id]).fetchall()
+    found = db.query(con, "learning_empathy_note", note_id=note_id).map_id.tolist()
     if not found:
         return refused([f"There is no note {note_id}; it may already be removed."])
     with db.transaction(con) as cursor:
         cursor.execute("DELETE FROM empathy_notes WHERE note_id = ?", [note_id])
-        db.audit(cursor, actor, "empathy note removed", f"map {found[0][0]}, note {note_id}")
+        db.audit(cursor, actor, "empathy note removed", f"map {found[0]}, note {note_id}")
     return SaveResult(note_id)
 
 

@@ -24,6 +24,7 @@ from strategy.learning.records import (
     code_problems,
     filter_parameters,
     local_place_codes,
+    record_exists,
     refused,
 )
 from strategy.names import name_key
@@ -82,10 +83,8 @@ def save_experiment(
     )
     if problems:
         return refused(problems)
-    partner_id, sector = con.execute(
-        "SELECT partner_id, coalesce(sector, 'other') FROM partners WHERE name_key = ? ORDER BY partner_id LIMIT 1",
-        [name_key(lead_partner)],
-    ).fetchall()[0]
+    partner = db.query(con, "partner_by_name", partner_key=name_key(lead_partner)).iloc[0]
+    partner_id, sector = int(partner.partner_id), partner.sector if isinstance(partner.sector, str) else "other"
     local, _ = local_place_codes(framework, places)
     fields = [
         clean_text(title),
@@ -160,7 +159,7 @@ def _problems(
         problems.append("Give the experiment a short title.")
     if not clean_text(hypothesis):
         problems.append("Write the hypothesis: 'If we ..., then ..., because ...'.")
-    if not con.execute("SELECT count(*) FROM partners WHERE name_key = ?", [name_key(lead_partner)]).fetchall()[0][0]:
+    if db.query(con, "partner_by_name", partner_key=name_key(lead_partner)).empty:
         problems.append(
             f"Lead partner '{clean_text(lead_partner)}' is not a registered partner: choose one from the "
             "list (a partner is registered by its first activity upload)."
@@ -180,21 +179,13 @@ def _problems(
         problems.append(f"Decision must be one of {', '.join(DECISIONS.values())}.")
     if status == "closed" and not decision:
         problems.append("A closed experiment needs its decision: amplify, adapt or stop.")
-    known = {r[0] for r in con.execute("SELECT indicator_id FROM indicators").fetchall()}
+    known = set(db.query(con, "learning_indicator_choices").indicator_id)
     unknown = [i for i in indicators if i not in known]
     if unknown:
         problems.append(f"Unknown indicator(s) {', '.join(unknown)}: choose from the indicator list.")
-    if (
-        purpose_id is not None
-        and not con.execute("SELECT count(*) FROM purposes WHERE purpose_id = ?", [purpose_id]).fetchall()[0][0]
-    ):
+    if purpose_id is not None and not record_exists(con, "purpose", purpose_id):
         problems.append(f"There is no shared purpose {purpose_id}; choose another.")
-    if (
-        experiment_id is not None
-        and not con.execute("SELECT count(*) FROM experiments WHERE experiment_id = ?", [experiment_id]).fetchall()[0][
-            0
-        ]
-    ):
+    if experiment_id is not None and not record_exists(con, "experiment", experiment_id):
         problems.append(f"There is no experiment {experiment_id}; reload the page.")
     return problems
 

@@ -8,7 +8,7 @@ import pandas as pd
 from strategy import db
 from strategy.access import User, require
 from strategy.framework import Framework
-from strategy.learning.records import SaveResult, clean_text, code_problems, refused
+from strategy.learning.records import SaveResult, clean_text, code_problems, record_exists, refused
 from strategy.names import name_key
 
 RECORD_KINDS = ("purpose", "experiment")
@@ -42,21 +42,12 @@ def add_involvement(
     if role not in ROLES:
         problems.append(f"Choose a role: {', '.join(ROLES.values())}.")
     problems += code_problems(framework, sectors=[sector] if sector else [])
-    table = {"purpose": "purposes", "experiment": "experiments"}.get(record_kind)
-    if (
-        table
-        and not con.execute(
-            f"SELECT count(*) FROM {table} WHERE {record_kind}_id = ?",  # names from a fixed map
-            [record_id],
-        ).fetchall()[0][0]
-    ):
+    if record_kind in ("purpose", "experiment") and not record_exists(con, record_kind, record_id):
         problems.append(f"There is no {record_kind} {record_id}; reload the page.")
     if problems:
         return refused(problems)
-    known = con.execute(
-        "SELECT sector FROM partners WHERE name_key = ? ORDER BY partner_id LIMIT 1", [name_key(name)]
-    ).fetchall()
-    sector = known[0][0] if known and known[0][0] else sector
+    known = db.query(con, "partner_by_name", partner_key=name_key(name)).sector.tolist()
+    sector = known[0] if known and known[0] else sector
     with db.transaction(con) as cursor:
         involvement_id = cursor.execute(
             "INSERT INTO involvements (record_kind, record_id, name, sector, role, note, created_by) "
@@ -70,9 +61,7 @@ def add_involvement(
 def remove_involvement(con: duckdb.DuckDBPyConnection, actor: User, involvement_id: int) -> SaveResult:
     """Take a name off a purpose or experiment."""
     require(actor, "edit_learning")
-    found = con.execute(
-        "SELECT record_kind, record_id, name FROM involvements WHERE involvement_id = ?", [involvement_id]
-    ).fetchall()
+    found = list(db.query(con, "learning_involvement", involvement_id=involvement_id).itertuples(index=False))
     if not found:
         return refused([f"There is no involvement {involvement_id}; it may already be removed."])
     with db.transaction(con) as cursor:

@@ -20,6 +20,7 @@ from strategy.learning.records import (
     filter_parameters,
     local_place_codes,
     places_text,
+    record_exists,
     refused,
 )
 
@@ -70,7 +71,7 @@ def save_purpose(
     problems = [] if clean_text(group_name) else ["Give the group a name."]
     problems += [f"Answer '{QUESTIONS[k]}' (a sentence is enough for now)." for k, v in answers.items() if not v]
     problems += code_problems(framework, aims=aims, places=places)
-    if purpose_id is not None and not _exists(con, purpose_id):
+    if purpose_id is not None and not record_exists(con, "purpose", purpose_id):
         problems.append(f"There is no purpose {purpose_id}; it may have been removed. Reload the page.")
     if problems:
         return refused(problems)
@@ -111,10 +112,6 @@ def save_purpose(
             + (f", version {version}" if changed else ", details only"),
         )
     return SaveResult(purpose_id)
-
-
-def _exists(con: duckdb.DuckDBPyConnection, purpose_id: int) -> bool:
-    return bool(con.execute("SELECT count(*) FROM purposes WHERE purpose_id = ?", [purpose_id]).fetchall()[0][0])
 
 
 def purposes(con: duckdb.DuckDBPyConnection, framework: Framework, filters: Filters) -> pd.DataFrame:

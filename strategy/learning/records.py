@@ -5,6 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Iterable
 
+import duckdb
+
+from strategy import db
 from strategy.filters import Filters
 from strategy.framework import Framework
 from strategy.names import name_key
@@ -24,6 +27,11 @@ class SaveResult:
 
 def refused(problems: Iterable[str]) -> SaveResult:
     return SaveResult(None, tuple(problems))
+
+
+def record_exists(con: duckdb.DuckDBPyConnection, kind: str, record_id: int) -> bool:
+    """Whether the purpose, experiment or empathy map (kind) with this id is still there."""
+    return bool(db.query(con, "learning_record_exists", record_kind=kind, record_id=record_id).found.iloc[0])
 
 
 def clean_text(value: object) -> str:

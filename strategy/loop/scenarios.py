@@ -222,7 +222,7 @@ def save_scenario(
         raise ScenarioProblem(
             f"{scenario.aim!r} is not an aim; use one of {', '.join(a.code for a in framework.aims)}."
         )
-    if con.execute("SELECT count(*) FROM scenarios WHERE lower(name) = lower(?)", [name]).fetchone()[0]:
+    if db.query(con, "loop_scenario_named", scenario_name=name).n.iloc[0]:
         raise ScenarioProblem(f"A scenario called {name!r} is saved already; choose another name.")
     added = added_money(need_and_effort(con, framework, filters, today), scenario)
     weights = dict(scenario.weights) if scenario.kind == "spread" else {}

@@ -14,7 +14,8 @@ from strategy import audit, db, exports
 from strategy.access import LOCAL_USER, User
 from strategy.filters import Filters
 from strategy.indicators.importer import import_indicator_file
-from strategy.loop import decisions
+from strategy.learning import commitments, empathy, experiments, involvements, purposes
+from strategy.loop import decisions, scenarios
 from strategy.users import SignInRefused, add_user, identified_user
 from tests.conftest import DEMO_TODAY
 
@@ -23,6 +24,7 @@ ROUNDS = 4  # how many of each kind of write (exports, refusals and decisions tw
 ISSUER = "https://accounts.example.org"
 ANALYST = User("analyst@example.org", "analyst")
 MANSFIELD, BOLSOVER = "E07000174", "E07000033"
+LEARNING_TABLES = ("purpose_versions", "empathy_notes", "involvements", "experiments", "scenarios")
 
 
 @pytest.fixture
@@ -167,3 +169,95 @@ def test_many_threads_write_through_one_shared_connection_and_every_write_is_kep
     expected["imported values"] += sum(values for _, values in files)
 
     assert tallies(con) == expected
+
+
+def test_learning_saves_check_then_write_from_many_threads_on_one_shared_connection(shared, framework):
+    """Every learning save first checks what it names (the purpose, map, note, reflection, partner, scenario name);
+    those checks read on a cursor of their own too, so many people saving at once through the server's one
+    connection all succeed."""
+    con = shared
+    editor = User("editor@example.org", "analyst")
+    partner = con.execute("SELECT name FROM partners ORDER BY partner_id LIMIT 1").fetchone()[0]
+    # one purpose and one reflection per thread: two people saving the very same record at once is another matter
+    own_purposes = [
+        purposes.save_purpose(con, framework, editor, f"Walkers {n}", "Walk more", "Because", "Health").record_id
+        for n in range(THREADS)
+    ]
+    reflections = [
+        commitments.save_reflection(
+            con,
+            framework,
+            editor,
+            "Ann",
+            "individual",
+            "purpose",
+            DEMO_TODAY,
+            commitment=f"Call back {n}",
+            owner="Ann",
+            due_date=DEMO_TODAY,
+        ).record_id
+        for n in range(THREADS)
+    ]
+    area = empathy.save_map(con, framework, editor, "A resident", "person").record_id
+    notes = [empathy.add_note(con, framework, editor, area, "see", f"Note {n}").record_id for n in range(THREADS)]
+    assert None not in [*own_purposes, *reflections, area, *notes]
+    before = {table: count(con, f"SELECT count(*) FROM {table}") for table in LEARNING_TABLES}
+
+    jobs = [
+        lambda n: (
+            purposes.save_purpose(
+                con, framework, editor, f"Group {n}", "What", "Why", "Gain", purpose_id=own_purposes[n]
+            ).ok
+        ),
+        lambda n: empathy.add_note(con, framework, editor, area, "hear", f"Heard {n}").ok,
+        lambda n: empathy.remove_note(con, editor, notes[n]).ok,
+        lambda n: (
+            involvements.add_involvement(con, framework, editor, "purpose", own_purposes[n], f"Member {n}", "ally").ok
+        ),
+        lambda n: commitments.mark_commitment_done(con, editor, reflections[n], DEMO_TODAY).ok,
+        lambda n: (
+            experiments.save_experiment(
+                con,
+                framework,
+                editor,
+                f"Try {n}",
+                "If, then, because",
+                partner,
+                DEMO_TODAY,
+                ["A1"],
+                ["E07000174"],
+                purpose_id=own_purposes[n],
+            ).ok
+        ),
+        lambda n: bool(
+            scenarios.save_scenario(con, framework, editor, f"Plan {n}", scenarios.Scenario("spread", 1000), Filters())
+        ),
+    ]
+    start = threading.Barrier(THREADS)
+
+    def in_thread(n: int) -> list:
+        start.wait()
+        outcomes = []
+        for job in jobs:
+            try:
+                outcomes.append(job(n))
+            except Exception as problem:  # noqa: BLE001 - every failure is counted and shown
+                outcomes.append(problem)
+        return outcomes
+
+    with ThreadPoolExecutor(THREADS) as pool:
+        outcomes = [outcome for share in pool.map(in_thread, range(THREADS)) for outcome in share]
+
+    assert [o for o in outcomes if o is not True] == []
+    after = {table: count(con, f"SELECT count(*) FROM {table}") for table in LEARNING_TABLES}
+    assert after["purpose_versions"] - before["purpose_versions"] == THREADS  # a new version each
+    assert after["empathy_notes"] - before["empathy_notes"] == 0  # as many added as removed
+    assert after["involvements"] - before["involvements"] == THREADS
+    assert after["experiments"] - before["experiments"] == THREADS
+    assert after["scenarios"] - before["scenarios"] == THREADS
+    kept = count(
+        con,
+        "SELECT count(*) FROM reflections WHERE done_on IS NOT NULL AND reflection_id IN (SELECT unnest(?))",
+        [reflections],
+    )
+    assert kept == THREADS
