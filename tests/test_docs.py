@@ -21,6 +21,7 @@ MADE_WHEN_RUN = {
     ".venv",  # made by `make run` / `make test`
     "test-output",  # screenshots and logs the tests leave
     "test-output/load_test.json",  # the load test's raw figures (make loadtest)
+    "test-output/crash_safety.json",  # the crash-safety drill's figures (tests/system)
     "data/strategy.duckdb.wal",  # DuckDB's write-ahead log beside the database
     "data/backups/",  # backups, and the automatic ones before each import (docs/operations.md)
     "data/backups/automatic/",
