@@ -1,157 +1,31 @@
 """Reporting round: leaders open a round, see who has returned, who is late and who has not started, and copy a
 ready reminder for each partner; a partner sees their own return's status."""
 
-from datetime import timedelta
-
-import pandas as pd
 import streamlit as st
 
 from strategy import periods
-from strategy.access import PermissionDenied
-from strategy.periods import govuk_date
-from strategy.rounds import (
-    LATE,
-    NOT_STARTED,
-    RETURNED,
-    RoundProblem,
-    list_rounds,
-    open_round,
-    record_reminder,
-    reminder_text,
-    round_status,
-)
-from strategy.rounds.organisations import base_url, partner_names
-from strategy.ui import log_refusal, page_setup
-from strategy.ui.text import plain
+from strategy.rounds import list_rounds
+from strategy.ui import page_setup
+from strategy.ui.rounds import STATUS_WORDS, chosen_round, open_round_form, own_return, reminders, round_progress
 
-PAGE_PATH = "Reporting_round"
 page = page_setup(
     "Reporting round", icon=":material/event_available:", sidebar_filters=False, action="see_round_status"
 )
-actor = page.user
 today = periods.today()
 
-if actor.role == "partner":  # their own organisation's return only
-    found, status = round_status(page.con, actor)
-    if found is None or status.empty:
-        st.info(
-            "No reporting round is asking for your return at the moment. You can upload an update at any time.",
-            icon=":material/event:",
-        )
-    else:
-        mine = status.iloc[0]
-        words = {
-            RETURNED: f"received on {govuk_date(pd.Timestamp(mine.returned_at))}. Thank you.",
-            LATE: "not received yet, and the deadline has passed.",
-            NOT_STARTED: "not received yet.",
-        }
-        st.markdown(
-            f"**{plain(found.name)}**: your return is due on {govuk_date(found.deadline)}; {words[mine.status]}"
-        )
-    st.page_link("pages/5_Upload.py", label="Get your pre-filled return and upload it", icon=":material/upload_file:")
+if page.user.role == "partner":  # their own organisation's return only
+    own_return(page)
     st.stop()
 
-rounds = list_rounds(page.con, actor)
-st.caption(
-    "A partner has **returned** when they uploaded activities after the round opened (an upload rolled back "
-    "does not count); with no return they are **late** once the deadline has passed (the deadline day "
-    "itself is still on time), otherwise **not started**."
-)
-
-with st.expander("Open a new round", expanded=rounds.empty, icon=":material/add:"):
-    with st.form("open_round", border=False):
-        name = st.text_input("Name of the round", placeholder="e.g. 2026/27 Q2", key="round_name")
-        deadline = st.date_input(
-            "Deadline", value=today + timedelta(days=28), format="DD/MM/YYYY", key="round_deadline"
-        )
-        every = st.checkbox("Every partner is expected to return", value=True, key="round_all")
-        chosen = st.multiselect(
-            "Or only these partners",
-            partner_names(page.con),
-            key="round_partners",
-            help="Used when the box above is not ticked.",
-        )
-        if st.form_submit_button("Open the round", type="primary", icon=":material/event_available:"):
-            try:
-                opened = open_round(
-                    page.con, actor, name, deadline, partners=None if every else chosen, all_partners=every
-                )
-            except RoundProblem as problem:
-                st.error(plain(problem), icon=":material/error:")
-            except PermissionDenied as problem:
-                log_refusal(problem, "open a reporting round")
-                st.error(plain(problem), icon=":material/lock:")
-            else:
-                st.session_state["round_opened"] = opened.name
-                st.rerun()
-if "round_opened" in st.session_state:
-    st.success(f"Opened the round {plain(st.session_state.pop('round_opened'))}.", icon=":material/task_alt:")
-
+rounds = list_rounds(page.con, page.user)
+st.caption(STATUS_WORDS)
+open_round_form(page, rounds, today)
 if rounds.empty:
     st.info("No reporting round has been opened yet.", icon=":material/event:")
     st.stop()
 
-choice = st.selectbox(
-    "Round",
-    rounds.name.tolist(),
-    key="round_choice",
-    format_func=lambda n: f"{n} (deadline {govuk_date(pd.Timestamp(rounds.set_index('name').deadline[n]))})",
-)
-found, status = round_status(page.con, actor, choice)
-counts = status.status.value_counts()
-overdue = today > found.deadline
-cells = st.columns(4)
-cells[0].metric("Partners expected", f"{len(status):,}")
-cells[1].metric("Returned", f"{counts.get(RETURNED, 0):,}")
-cells[2].metric("Late", f"{counts.get(LATE, 0):,}")
-cells[3].metric("Not started", f"{counts.get(NOT_STARTED, 0):,}")
-st.caption(
-    f"Deadline {govuk_date(found.deadline)}; today is {govuk_date(today)}"
-    + (" (the deadline has passed)." if overdue else f" ({(found.deadline - today).days} days to go).")
-)
-shown = status[["partner", "status", "current_activities"]].assign(
-    returned=[f"{govuk_date(t)} {t:%H:%M}" if pd.notna(t) else "" for t in status.returned_at],
-    by=status.returned_by.fillna(""),
-    upload=[str(int(u)) if pd.notna(u) else "" for u in status.upload_id],
-)
-st.dataframe(
-    shown[["partner", "status", "returned", "by", "upload", "current_activities"]],
-    hide_index=True,
-    width="stretch",
-    key="round_status",
-    column_config={"current_activities": "current activities"},
-)
+found, status = chosen_round(page, rounds)
+round_progress(found, status, today)
 
 st.subheader("Reminders")
-waiting = status[status.status != RETURNED].partner.tolist()
-if not waiting:
-    st.success("Every expected partner has returned.", icon=":material/task_alt:")
-    st.stop()
-address = base_url(st.context.url, PAGE_PATH)
-if not address:
-    address = st.text_input(
-        "The dashboard's address, for the link in the reminder",
-        key="round_address",
-        placeholder="https://dashboard.example.org",
-    )
-who = st.selectbox(
-    "Reminder for",
-    waiting,
-    key="round_reminder_partner",
-    help="Late partners first. Copy the text (the copy button at its top right) into an email.",
-)
-state = status.set_index("partner").status[who]
-st.code(reminder_text(found, who, state, address or "(the dashboard's address)", today), language=None, wrap_lines=True)
-if st.button(
-    "Mark this reminder as sent",
-    icon=":material/mark_email_read:",
-    key="round_reminder_sent",
-    help="Writes it to the audit log, so others can see who was reminded and when.",
-):
-    try:
-        record_reminder(page.con, actor, found, who)
-    except PermissionDenied as problem:
-        log_refusal(problem, "send a round reminder")
-        st.error(plain(problem), icon=":material/lock:")
-    else:
-        st.success(f"Recorded: reminder for {plain(who)} sent.", icon=":material/task_alt:")
+reminders(page, found, status, today)

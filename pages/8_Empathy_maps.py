@@ -1,16 +1,13 @@
 """Empathy maps: what it is like to be on the receiving end of the system, in four quadrants of notes and quotes."""
 
-import pandas as pd
 import streamlit as st
 
-from strategy.exports import table_bytes
-from strategy.learning import empathy, purposes
-from strategy.learning.exports import readable_table
-from strategy.learning.records import codes_text, places_text
-from strategy.ui import actor, export_button, page_setup, place_choices, plain, show_problems, writing
+from strategy.learning import empathy
+from strategy.ui import page_setup
+from strategy.ui.learning.empathy import CHOICE_KEY, map_details, map_quadrants, note_form, notes_download, remove_note
 from strategy.ui.page import LEARNING_FILTERS
+from strategy.ui.records import FILTERED_LIST_HELP, chosen_record
 
-NEW = 0
 page = page_setup(
     "Empathy maps", icon=":material/diversity_3:", writes="edit_learning", sidebar_filters=LEARNING_FILTERS
 )
@@ -21,145 +18,20 @@ st.caption(
 )
 
 maps = empathy.empathy_maps(page.con, page.framework, page.filters)
-names = {NEW: "➕ A new empathy map"} | dict(zip(maps.map_id.astype(int), maps.subject))
-just_saved = st.session_state.pop("map_saved", None)
-if just_saved is not None:
-    st.session_state["map_choice"] = just_saved
-    if just_saved not in names:
-        st.info("Saved. It does not match the sidebar filters, so it is not listed here; clear the filters to see it.")
-if st.session_state.get("map_choice") not in names:
-    st.session_state["map_choice"] = next(iter(list(names)[1:]), NEW)
-chosen = st.selectbox(
+chosen = chosen_record(
     "Empathy map",
-    list(names),
-    format_func=names.get,
-    key="map_choice",
-    help="The list follows the place, aim and partner filters in the sidebar.",
+    dict(zip(maps.map_id.astype(int), maps.subject)),
+    "➕ A new empathy map",
+    key=CHOICE_KEY,
+    help=FILTERED_LIST_HELP,
 )
-current = maps[maps.map_id == chosen].iloc[0] if chosen != NEW else None
-options, place_names = place_choices(page.framework)
-aim_codes = [a.code for a in page.framework.aims]
-aim_label = lambda c: page.framework.label("aim", c)  # noqa: E731
-
-with st.expander(
-    "Who the map is about" + ("" if current is None else f": {plain(current.subject)}"), expanded=current is None
-):
-    with st.form(f"map_{chosen}"):
-        left, right = st.columns(2)
-        subject = left.text_input(
-            "Who or where",
-            value=current.subject if current is not None else "",
-            placeholder="e.g. young carers in Mansfield",
-        )
-        kinds = list(empathy.SUBJECT_KINDS)
-        kind = right.selectbox(
-            "This is",
-            kinds,
-            index=kinds.index(current.subject_kind) if current is not None else 2,
-            format_func=empathy.SUBJECT_KINDS.get,
-        )
-        description = st.text_input("In a sentence", value=(current.description or "") if current is not None else "")
-        places = left.multiselect(
-            "Places",
-            options,
-            default=list(current.places) if current is not None else [],
-            format_func=place_names.get,
-            placeholder="Partnership-wide",
-        )
-        aims = right.multiselect(
-            "Aims", aim_codes, default=list(current.aims) if current is not None else [], format_func=aim_label
-        )
-        purpose_list = purposes.purposes(page.con, page.framework, page.filters)
-        purpose_names = dict(zip(purpose_list.purpose_id.astype(int), purpose_list.group_name))
-        purpose = st.selectbox(
-            "Shared purpose it informs (optional)",
-            list(purpose_names),
-            format_func=purpose_names.get,
-            index=list(purpose_names).index(int(current.purpose_id))
-            if current is not None and pd.notna(current.purpose_id) and int(current.purpose_id) in purpose_names
-            else None,
-            placeholder="None",
-        )
-        if st.form_submit_button("Save the map", type="primary", icon=":material/save:"):
-            with writing(page) as cursor:
-                saved = empathy.save_map(
-                    cursor,
-                    page.framework,
-                    actor(),
-                    subject,
-                    kind,
-                    description,
-                    places,
-                    aims,
-                    purpose,
-                    map_id=None if chosen == NEW else chosen,
-                )
-            if saved.ok:
-                st.session_state["map_saved"] = saved.record_id
-                st.rerun()
-            show_problems(saved.problems)
+current = maps[maps.map_id == chosen].iloc[0] if chosen is not None else None
+map_details(page, current, chosen)
 
 if current is not None:
-    st.caption(
-        f"{places_text(page.framework, current.places)} · {codes_text(page.framework, 'aim', current.aims)}"
-        + (f" · informs: {plain(current.purpose)}" if isinstance(current.purpose, str) else "")
-    )
     notes = empathy.map_notes(page.con, chosen)
-    quadrant_codes = list(empathy.QUADRANTS)
-    for row in (quadrant_codes[:2], quadrant_codes[2:]):
-        for column, quadrant in zip(st.columns(2), row):
-            label, question = empathy.QUADRANTS[quadrant]
-            with column.container(border=True):
-                st.markdown(f"#### {label}")
-                st.caption(question)
-                for note in notes[notes.quadrant == quadrant].itertuples():
-                    text = f"“{plain(note.text)}”" if note.is_quote else plain(note.text)
-                    source = f"  \n:gray[{plain(note.source)}]" if note.source else ""
-                    pinned = (
-                        f"  \n:blue-badge[pinned: {plain(codes_text(page.framework, 'aim', note.pinned_aims))}"
-                        f" · {plain(places_text(page.framework, note.pinned_places))}]"
-                        if len(note.pinned_aims) or len(note.pinned_places)
-                        else ""
-                    )
-                    st.markdown(("- :material/format_quote: " if note.is_quote else "- ") + text + source + pinned)
-                if notes[notes.quadrant == quadrant].empty:
-                    st.caption("Nothing noted yet.")
-
-    with st.form(f"note_{chosen}", clear_on_submit=True):
-        st.markdown("**Add a note**")
-        left, right = st.columns([1, 3])
-        quadrant = left.selectbox("Quadrant", quadrant_codes, format_func=lambda q: empathy.QUADRANTS[q][0])
-        text = right.text_area("Note, or a resident's own words", height=80)
-        source = right.text_input("Source (optional)", placeholder="e.g. resident interview, May 2025; insight report")
-        is_quote = left.checkbox(
-            "Resident quote", help="A person's own words. Quotes can be pinned to aims and places."
-        )
-        pin_left, pin_right = st.columns(2)
-        pin_aims = pin_left.multiselect("Pin to aims (quotes only)", aim_codes, format_func=aim_label)
-        pin_places = pin_right.multiselect("Pin to places (quotes only)", options, format_func=place_names.get)
-        if st.form_submit_button("Add note", icon=":material/add_comment:"):
-            with writing(page) as cursor:
-                saved = empathy.add_note(
-                    cursor, page.framework, actor(), chosen, quadrant, text, source, is_quote, pin_aims, pin_places
-                )
-            if saved.ok:
-                st.rerun()
-            show_problems(saved.problems)
+    map_quadrants(page, current, notes)
+    note_form(page, chosen)
     if len(notes):
-        with st.expander("Remove a note"):
-            note_id = st.selectbox(
-                "Note",
-                notes.note_id.astype(int).tolist(),
-                format_func=dict(zip(notes.note_id.astype(int), notes.text.str[:80])).get,
-            )
-            if st.button("Remove note", icon=":material/delete:"):
-                with writing(page) as cursor:
-                    empathy.remove_note(cursor, actor(), note_id)
-                st.rerun()
-        export_button(
-            "Download this map's notes (CSV)",
-            table_bytes(readable_table(notes, page.framework), "csv"),
-            file_name=f"empathy-map-{chosen}.csv",
-            mime="text/csv",
-            icon=":material/download:",
-        )
+        remove_note(page, notes)
+        notes_download(page, notes, chosen)

@@ -6,7 +6,11 @@ signin        st.login with OpenID Connect, and who is acting
 widgets       chart blocks, headline indicator tiles
 text          plain(): what a user typed or uploaded, shown as text (the one escaping helper)
 presentation  presentation mode and the board pack downloads
-learning      the learning workspace pages' shared widgets
+learning      the learning workspace pages: their shared widgets, and each page's parts (purposes, empathy,
+              experiments, log)
+records       chosen_record(): the list that picks one record to edit, or a new one
+admin         the Admin page's parts: users, partners, the audit log
+rounds        the Reporting round page's parts: a partner's own return, opening a round, status, reminders
 loop          decisions, where a partner fits, what-if money
 upload        the Upload page's parts: the organisation, the return, a file checked and loaded, roll back
 """
@@ -35,6 +39,7 @@ from strategy.ui.learning import (
 )
 from strategy.ui.page import NAVIGATION, NAVIGATION_GROUPS, Page, no_activities_yet, page_setup, show_document
 from strategy.ui.presentation import board_pack_download, board_slides_for, presentation_style, show_slide, slide_number
+from strategy.ui.records import chosen_record, remember_saved
 from strategy.ui.signin import acting_user, log_refusal, sign_in_active, signed_in_user
 from strategy.ui.text import plain, plain_table
 from strategy.ui.widgets import chart_block, headline_indicator_tiles, heatmap_block
@@ -50,6 +55,7 @@ __all__ = [
     "answer",
     "answer_table",
     "chart_block",
+    "chosen_record",
     "connection",
     "data_changed",
     "database_file",
@@ -70,6 +76,7 @@ __all__ = [
     "plain",
     "plain_table",
     "presentation_style",
+    "remember_saved",
     "show_document",
     "show_problems",
     "show_slide",

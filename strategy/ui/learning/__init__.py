@@ -1,4 +1,5 @@
-"""Widgets the learning workspace pages share: writing with an actor, exports, problems, quotes, people."""
+"""The learning workspace pages: the widgets they share (writing with an actor, exports, problems, quotes, people)
+here; each page's own parts in purposes.py, empathy.py, experiments.py and log.py."""
 
 from __future__ import annotations
 
