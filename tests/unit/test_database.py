@@ -153,7 +153,8 @@ SQL_PARAMETERS["table_name"] = "activities"  # table_blocks_in_use.sql (the heal
 # keys from strategy/names.py
 SQL_PARAMETERS.update(partner_key="nobody", email_key="someone@example.org", partner_keys=[])
 SQL_PARAMETERS.update(round_id=1, round_name="2026/27 Q2")  # the reporting round's queries
-SQL_PARAMETERS.update(involvement_id=1, reflection_id=1, note_id=1, scenario_name="Active travel")  # checks before a write
+# the checks before a learning save or a scenario is saved
+SQL_PARAMETERS.update(involvement_id=1, reflection_id=1, note_id=1, scenario_name="Active travel")
 SQL_PARAMETERS.update(states=["open"], cells=["E07000174|A1"], in_board_pack_only=False)  # decisions, fit, scenarios
 # Reads of the import's temporary staged table, which exists only inside an import (run by the round-trip tests of
 # tests/unit/test_reporting_rounds.py instead).
