@@ -14,6 +14,9 @@ at the widths read from that page in Chromium at 1280 x 720.
 
 from __future__ import annotations
 
+import importlib
+import pkgutil
+
 import pytest
 
 from strategy import analysis, charts, images
@@ -25,7 +28,12 @@ from strategy.learning import charts as learning_charts
 from strategy.learning import markers, network
 from strategy.ui import presentation
 
-CHART_MODULES = (charts, trend_charts, learning_charts)
+# every module of the strategy.charts package, with the indicators' and the learning pages' chart modules
+CHART_MODULES = (
+    *(importlib.import_module(f"strategy.charts.{found.name}") for found in pkgutil.iter_modules(charts.__path__)),
+    trend_charts,
+    learning_charts,
+)
 # The widths charts are drawn at: slides at the slide width and as the presentation page's download; page charts
 # as a download (images.figure_image); the Places page's charts also at the widths they get on that page at
 # 1280 px (read from the page: see page_chart_widths), and the pack's pictures at their own width.
@@ -117,6 +125,8 @@ def _all_figures(
                     return _f(*args, **kwargs)
 
                 monkeypatch.setattr(module, name, recorded)
+                if getattr(charts, name, None) is function:  # the callers' charts.heatmap_figure(...)
+                    monkeypatch.setattr(charts, name, recorded)
     figures, pictures, on_screen = [], [], []
     width, height = board_pack.WIDESCREEN
     for slide in slides.board_slides(con, framework, Filters()):  # the pack, and presentation mode's copies
