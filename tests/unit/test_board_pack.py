@@ -17,7 +17,7 @@ from strategy.__main__ import main
 from strategy.board import pack as board_pack
 from strategy.board import slides
 from strategy.board.pack.slide_charts import chart_kind
-from strategy.board.slides import DEMO_CAVEAT
+from strategy.board.slides.common import DEMO_CAVEAT
 from strategy.filters import Filters
 from strategy.framework import load_framework
 from tests.conftest import DEMO_TODAY, strategy_settings

@@ -30,7 +30,7 @@ from strategy.board.pack.slide_charts import (
     picture_figures,
 )
 from strategy.board.pack.title import PackTitle, filter_statement, format_cell
-from strategy.board.slides import Slide, human_header
+from strategy.board.slides.common import Slide, human_header
 
 
 def view_footer(slide: Slide) -> str:

@@ -11,7 +11,7 @@ from pptx.dml.color import RGBColor
 from pptx.util import Emu
 
 from strategy.board.pack.title import format_cell
-from strategy.board.slides import human_header
+from strategy.board.slides.common import human_header
 
 INK = RGBColor(0x26, 0x27, 0x30)
 ACCENT = RGBColor(0x08, 0x30, 0x6B)

@@ -26,7 +26,7 @@ from strategy.board.pack.layout import (
     table_row_heights,
 )
 from strategy.board.pack.title import PackTitle, filter_statement, format_cell
-from strategy.board.slides import DEMO_CAVEAT, Slide, human_header
+from strategy.board.slides.common import DEMO_CAVEAT, Slide, human_header
 from strategy.periods import govuk_date
 
 

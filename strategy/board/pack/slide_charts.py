@@ -16,7 +16,7 @@ from pptx.util import Pt
 from strategy import charts
 from strategy.board.pack.layout import CHART_PT, HEATMAP_ROWS_PER_SLIDE, IMAGE_WIDTH, INK, Box
 from strategy.board.pack.shapes import style_text
-from strategy.board.slides import Slide
+from strategy.board.slides.common import Slide
 
 
 def chart_kind(slide: Slide) -> str:
