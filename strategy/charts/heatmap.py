@@ -7,7 +7,7 @@ import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
-from strategy.analysis import DIMENSION_NAMES, MEASURES, THIN_CELL
+from strategy.analysis.common import DIMENSION_NAMES, MEASURES, THIN_CELL
 from strategy.charts.common import EMPTY_CELL, HIGHLIGHT, ROW_LABEL_WIDTH, SEQUENTIAL, _frame, _heading_room, wrap_label
 
 
