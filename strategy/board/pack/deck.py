@@ -11,7 +11,18 @@ from pptx import Presentation
 from pptx.enum.text import PP_ALIGN
 
 from strategy import images
-from strategy.board.pack.layout import IMAGE_SCALE, IMAGE_WIDTH, INK, MUTED, SUBTITLE_PT, Box, table_pages, view_layout
+from strategy.board.pack.layout import (
+    IMAGE_SCALE,
+    IMAGE_WIDTH,
+    INK,
+    MUTED,
+    SUBTITLE_PT,
+    TABLE_PT,
+    Box,
+    table_pages,
+    table_row_heights,
+    view_layout,
+)
 from strategy.board.pack.shapes import (
     add_table,
     add_tiles,
@@ -22,9 +33,12 @@ from strategy.board.pack.shapes import (
     text_box,
 )
 from strategy.board.pack.slide_charts import (
+    FEW_BARS,
+    INCH,
     add_bar_chart,
     add_line_chart,
     bar_chart_data,
+    bar_chart_height,
     chart_kind,
     label_text,
     picture_figures,
@@ -131,11 +145,38 @@ def _add_view_slides(prs: Presentation, slide: Slide, pictures: list[bytes] | No
             keep_template,
             align=PP_ALIGN.CENTER,
         )
+    elif kind == "bar" and len(bar_chart_data(slide)[0]) <= FEW_BARS:
+        _add_few_bars(page, slide, layout.body)
     elif kind == "bar":
         add_bar_chart(page, slide, layout.body)
     elif kind == "line":
         add_line_chart(page, slide, layout.body)
     _notes(page, slide, footer)
+
+
+# Type sizes tried, largest first, for the key figures under a chart of a few bars.
+FEW_BARS_TABLE_SIZES = (20, 18, 16, TABLE_PT)
+
+
+def _add_few_bars(page, slide: Slide, body: Box) -> None:
+    """A chart of a few bars (FEW_BARS or fewer), as tall as its bars, and under it the view's key figures (for the
+    gaps: each gap's place and aim): as many rows as fit, in the largest type that shows that many, the two together
+    in the middle of the slide's body. Rows that do not fit are left to the key figures appendix, which has them all."""
+    chart_height = bar_chart_height(len(bar_chart_data(slide)[0]), body.height)
+    gap = int(0.3 * INCH)
+    room = body.height - chart_height - gap
+    fitting = []  # (rows shown, type size, the rows, their height)
+    for size in FEW_BARS_TABLE_SIZES if not slide.table.empty and room > 0 else ():
+        piece = table_pages(slide.table, body.width, room, size)[0]
+        header, rows = table_row_heights(piece, body.width, size)
+        if header + sum(rows) <= room:
+            fitting.append((len(piece), size, piece, header + sum(rows)))
+    _, size, shown, table_height = max(fitting, key=lambda found: found[:2], default=(0, TABLE_PT, None, 0))
+    group = chart_height + (gap + table_height if shown is not None else 0)
+    top = body.top + (body.height - group) // 2
+    add_bar_chart(page, slide, Box(body.left, top, body.width, chart_height))
+    if shown is not None:
+        add_table(page, shown, Box(body.left, top + chart_height + gap, body.width, table_height), size)
 
 
 KEY_FIGURES_TITLE = "Key figures: {name}"

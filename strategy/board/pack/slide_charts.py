@@ -74,11 +74,24 @@ def bar_chart_data(slide: Slide) -> tuple[list[str], list[float], list[str]]:
     return [label_text(c) for c in names], [float(v) for v in trace.x], list(colours)
 
 
-def add_bar_chart(page, slide: Slide, box: Box) -> None:
+# A native bar chart is as tall as its bars: each bar's row at most BAR_ROW (the bar itself is 1 / (1 + 0.4) of its
+# row, gap_width 40), plus BAR_AXIS for the value axis and its title; a chart of two places is not two slabs. With
+# FEW_BARS bars or fewer the room left under the chart shows the view's key figures (docs/decisions.md).
+INCH = 914_400
+BAR_ROW = int(0.75 * INCH)
+BAR_AXIS = INCH
+FEW_BARS = 3
+
+
+def bar_chart_height(bars: int, room: int) -> int:
+    """The height of a native bar chart of `bars` bars in a box `room` high (EMU)."""
+    return min(room, bars * BAR_ROW + BAR_AXIS)
+
+
+def add_bar_chart(page, slide: Slide, box: Box) -> Box:
+    """The view's bars as a native chart at the top of `box`, as tall as its bars; returns the box it fills."""
     categories, values, colours = bar_chart_data(slide)
-    # bars about an inch thick at most: a chart of two places is not two slabs
-    height = min(box.height, int(len(categories) * 0.75 * 914_400 + 914_400))
-    box = Box(box.left, box.top, box.width, height)
+    box = Box(box.left, box.top, box.width, bar_chart_height(len(categories), box.height))
     data = CategoryChartData(number_format="#,##0")
     data.categories = categories
     data.add_series(label_text(slide.figure.layout.xaxis.title.text) or "Value", values)
@@ -107,6 +120,7 @@ def add_bar_chart(page, slide: Slide, box: Box) -> None:
     chart.value_axis.minimum_scale = 0
     chart.value_axis.maximum_scale = max(values or [0]) + (float(dtick) if dtick else 1)
     _axis_title(chart.value_axis, label_text(slide.figure.layout.xaxis.title.text))
+    return box
 
 
 def line_chart_data(slide: Slide) -> tuple[list[str], list[tuple[str, list[float | None]]], tuple[str, list] | None]:
