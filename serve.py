@@ -30,7 +30,7 @@ from strategy.framework import FrameworkError, load_framework
 from strategy.safekeeping import backup_beside_server as backup_requests
 from strategy.safekeeping import health
 from strategy.ui import data_changed, database_file, open_connection
-from strategy.ui.data import warm_shared_answers
+from strategy.ui.warming import warm_shared_answers
 
 LOG = logging.getLogger("strategy.serve")
 
@@ -104,7 +104,7 @@ WARMED = "Shared answers warmed"  # the start of the line the server logs when w
 
 
 def warm_in_background() -> None:
-    """Warm the shared answers (strategy.ui.data.warm_shared_answers) beside the server: it answers from the
+    """Warm the shared answers (strategy.ui.warming.warm_shared_answers) beside the server: it answers from the
     start, and a page that asks before its answer is warm computes it itself. A failure is logged, never fatal."""
 
     def warm():

@@ -21,8 +21,8 @@ from strategy.ui import (
     place_map,
     plain,
 )
-from strategy.ui.data import boundaries as read_boundaries
 from strategy.ui.selection import label_codes, label_targets, narrow_filters, place_codes, place_targets
+from strategy.ui.shared_figures import boundaries as read_boundaries
 
 MEASURES = {
     "investment_per_head": "Investment per head (£)",

@@ -88,7 +88,7 @@ def run_backup(args: argparse.Namespace) -> int:
 
 def run_restore(args: argparse.Namespace) -> int:
     from strategy import db
-    from strategy.safekeeping import backup
+    from strategy.safekeeping import backup, restore
 
     actor = None
     db.database_path(database_argument(args), needed_for="A restore")  # a named database has no file to restore
@@ -101,7 +101,7 @@ def run_restore(args: argparse.Namespace) -> int:
             return refused(problem)  # already in the audit log as 'backup refused' (backup.may_back_up)
         except Exception:  # in use (restore_backup says so) or unreadable (restore is the repair)
             actor = None
-    report = backup.restore_backup(args.directory, database_argument(args))
+    report = restore.restore_backup(args.directory, database_argument(args))
     if report.ok:
         with db.connect(database_argument(args)) as con:
             db.migrate(con)

@@ -7,7 +7,7 @@ import pandas as pd
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
-from strategy.charts import FONT, OKABE_ITO, _frame
+from strategy.charts.common import FONT, OKABE_ITO, _frame
 from strategy.indicators.statistics import COMPARISON_SOURCE_WORDS, sorted_periods
 
 ENGLAND_COLOUR = "#000000"

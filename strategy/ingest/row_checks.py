@@ -11,7 +11,7 @@ the partner's column heading, the value as written and what to fix:
 Each check selects the rows it refuses once, in SQL, so a million rows cost no more than a hundred.
 
 To add a check: write a function taking Rows whose docstring says what it refuses and why, in the words the
-partner reads; add it to ROW_CHECKS; add a case to the table in tests/unit/test_ingest_files.py.
+partner reads; add it to ROW_CHECKS; add a case to the table in tests/unit/test_ingest_files_refused.py.
 """
 
 from __future__ import annotations

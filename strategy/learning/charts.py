@@ -8,7 +8,7 @@ import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
-from strategy.charts import MUTED, OKABE_ITO, _frame
+from strategy.charts.common import MUTED, OKABE_ITO, _frame
 from strategy.framework import Framework
 from strategy.learning.markers import add_experiment_markers
 

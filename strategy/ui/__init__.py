@@ -1,6 +1,9 @@
 """The one part of strategy/ that imports Streamlit. Pages import from here; each part lives in its own module:
 
-data          the server's connection, cached answers, figures and heatmaps, the maintenance message
+data          the server's connection, cached answers and figures, the maintenance message
+shared_figures  heatmaps, trend charts and the map, built once for every session
+shared_answers  the pinned quotes and the decision form's choices, shared by every session
+warming       the shared views' answers, computed when the server starts
 page          page set-up: sign-in check, the page list, the filter sidebar, the demo banner
 signin        st.login with OpenID Connect, and who is acting
 widgets       chart blocks, headline indicator tiles
@@ -15,19 +18,7 @@ loop          decisions, where a partner fits, what-if money
 upload        the Upload page's parts: the organisation, the return, a file checked and loaded, roll back
 """
 
-from strategy.ui.data import (
-    answer,
-    answer_table,
-    connection,
-    data_changed,
-    database_file,
-    figure,
-    heatmap_view,
-    open_connection,
-    pinned_quotes_for,
-    place_map,
-    trend_chart,
-)
+from strategy.ui.data import answer, answer_table, connection, data_changed, database_file, figure, open_connection
 from strategy.ui.learning import (
     actor,
     export_button,
@@ -40,6 +31,8 @@ from strategy.ui.learning import (
 from strategy.ui.page import NAVIGATION, NAVIGATION_GROUPS, Page, no_activities_yet, page_setup, show_document
 from strategy.ui.presentation import board_pack_download, board_slides_for, presentation_style, show_slide, slide_number
 from strategy.ui.records import chosen_record, remember_saved
+from strategy.ui.shared_answers import pinned_quotes_for
+from strategy.ui.shared_figures import heatmap_view, place_map, trend_chart
 from strategy.ui.signin import acting_user, log_refusal, sign_in_active, signed_in_user
 from strategy.ui.text import plain, plain_table
 from strategy.ui.widgets import chart_block, headline_indicator_tiles, heatmap_block

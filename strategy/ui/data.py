@@ -1,5 +1,8 @@
 """Where the pages get their data: the server's one connection, cached answers and figures, the maintenance
-message when the database cannot be read."""
+message when the database cannot be read.
+
+The figures built from several answers at once (heatmaps, trend charts, the map) are in shared_figures; the
+learning and decision forms' lists in shared_answers; the answers computed when the server starts in warming."""
 
 from __future__ import annotations
 
@@ -9,20 +12,17 @@ import itertools
 import logging
 import os
 from contextlib import contextmanager
-from dataclasses import dataclass
 from datetime import date
 from typing import Callable, Iterator
 
 import duckdb
-import pandas as pd
 import plotly.graph_objects as go
 import pyarrow as pa
 import streamlit as st
 
-from strategy import access, analysis, db, periods
+from strategy import access, db, periods
 from strategy.filters import Filters
 from strategy.framework import load_framework
-from strategy.indicators import trends
 from strategy.safekeeping import health
 
 # --- How many answers each cache keeps ---------------------------------------------------------------------------
@@ -247,6 +247,9 @@ def data_version() -> int:
 
 def data_changed() -> None:
     """Call after any write: every cached answer and figure is recomputed on the next run."""
+    from strategy.ui.shared_answers import _decision_choices
+    from strategy.ui.shared_figures import _heatmap_view, _place_map, _trend_chart
+
     _current_version[0] = next(_data_version)
     st.cache_data.clear()
     _figure.clear()
@@ -255,10 +258,6 @@ def data_changed() -> None:
     _decision_choices.clear()
     _trend_chart.clear()
     _place_map.clear()
-
-
-# Captions and help text in Streamlit's default grey fall short of WCAG AA contrast (3.8:1); this darker grey
-# gives 6:1 on white and on the sidebar. A fixed style block: no user text ever goes into it.
 
 
 def figure(chart: Callable[..., go.Figure], *args, **kwargs) -> go.Figure:
@@ -276,64 +275,6 @@ def _figure(database: str, chart: str, *args, **kwargs) -> go.Figure:
     return _function(chart)(*args, **kwargs)
 
 
-@dataclass(frozen=True)
-class HeatmapView:
-    """One heatmap as a page shows it: the cells, the figure, its one-sentence summary and its table view, and the
-    labels ("row x column") of its empty and thin cells."""
-
-    cells: pd.DataFrame
-    figure: go.Figure
-    summary: str
-    table: pa.Table  # what st.dataframe draws, converted once
-    empty: tuple[str, ...]
-    thin: tuple[str, ...]
-
-
-def heatmap_view(
-    filters: Filters, rows: str, columns: str, measure: str, title: str, source: str, compact: bool = False
-) -> HeatmapView:
-    """The heatmap of rows x columns for one filter set, built once and shared by every session until data changes.
-
-    Keyed by the question rather than by the cells it draws: with a room full of people on the same views, hashing
-    the cells table to find its figure, and pivoting it for the table view, were a fifth of each page run.
-    Callers must not change what they get.
-    """
-    with database_trouble_shown():
-        return _heatmap_view(
-            database_file(), data_version(), periods.today(), filters, rows, columns, measure, title, source, compact
-        )
-
-
-@st.cache_resource(show_spinner=False, max_entries=300)
-def _heatmap_view(
-    database: str,
-    version: int,
-    today: date,
-    filters: Filters,
-    rows: str,
-    columns: str,
-    measure: str,
-    title: str,
-    source: str,
-    compact: bool,
-) -> HeatmapView:
-    from strategy import charts
-
-    cells = _answer(database, version, today, _name(analysis.heatmap), filters, rows, columns)
-    labels = cells.row_label.astype(str) + " x " + cells.column_label.astype(str)
-    return HeatmapView(
-        cells,
-        charts.heatmap_figure(cells, measure, title, source, compact=compact),
-        analysis.heatmap_summary(cells, measure),
-        pa.Table.from_pandas(
-            analysis.heatmap_matrix(cells, measure).rename_axis(analysis.DIMENSION_NAMES[rows]).reset_index(),
-            preserve_index=False,
-        ),
-        tuple(labels[cells.activities == 0]),
-        tuple(labels[(cells.activities > 0) & (cells.activities < analysis.THIN_CELL)]),
-    )
-
-
 def answer_table(question: Callable, filters: Filters, *args) -> pa.Table:
     """answer(), as an Arrow table shared by every session: what st.dataframe draws, without converting a pandas
     table on every page run (most of the cost of showing a few hundred rows)."""
@@ -346,210 +287,3 @@ def answer_table(question: Callable, filters: Filters, *args) -> pa.Table:
 @st.cache_resource(show_spinner=False, max_entries=500)
 def _table(database: str, version: int, today: date, question: str, filters: Filters, *args) -> pa.Table:
     return pa.Table.from_pandas(_answer(database, version, today, question, filters, *args), preserve_index=False)
-
-
-def pinned_quotes_for(filters: Filters, aims: tuple[str, ...] = (), places: tuple[str, ...] = ()) -> pd.DataFrame:
-    """Resident quotes pinned to any of the aims and places (strategy.learning.empathy.quotes_for), cached like
-    answer(): the learning pages' writes clear it."""
-    with database_trouble_shown():
-        return _quotes(database_file(), data_version(), filters, tuple(aims), tuple(places))
-
-
-@st.cache_data(show_spinner=False, ttl=CACHE_TTL_SECONDS, max_entries=CACHE_ENTRIES)
-def _quotes(
-    database: str, version: int, filters: Filters, aims: tuple[str, ...], places: tuple[str, ...]
-) -> pd.DataFrame:
-    from strategy.learning.empathy import quotes_for
-
-    return quotes_for(
-        connection(database), load_framework(), filters, aims=list(aims) or None, places=list(places) or None
-    )
-
-
-def decision_choices() -> tuple[dict, dict]:
-    """What a recorded decision may concern: {experiment_id: title} and {reflection_id: commitment}, every one of
-    each (newest experiments first, most urgent commitments first), shared by every session until data changes.
-    The "Record a decision" form is on most pages, and asking for both lists was a third of a warm Overview."""
-    with database_trouble_shown():
-        return _decision_choices(database_file(), data_version(), periods.today())
-
-
-@st.cache_resource(show_spinner=False, max_entries=4)
-def _decision_choices(database: str, version: int, today: date) -> tuple[dict, dict]:
-    from strategy.learning.commitments import commitments
-    from strategy.learning.experiments import experiments
-
-    con, framework = connection(database), load_framework()
-    found = experiments(con, framework, Filters())
-    promised = commitments(con, framework, Filters(), today)
-    return (
-        dict(zip(found.experiment_id.tolist(), found.title.tolist())),
-        dict(zip(promised.reflection_id.tolist(), promised.commitment.tolist())),
-    )
-
-
-# --- Indicators: charts shared by every session (Trends) --------------------------------------------------------
-def trend_chart(
-    filters: Filters, indicator_id: str, places: tuple[str, ...], title: str, source: str, activity_label: str
-) -> tuple[go.Figure, str]:
-    """The Trends page's chart for one indicator and the places on it (with the experiments' markers) and its
-    one-sentence summary, built once and shared by every session until data changes: building the figure was
-    half of a warm Trends run. Callers must not change the figure they get."""
-    with database_trouble_shown():
-        return _trend_chart(
-            database_file(),
-            data_version(),
-            periods.today(),
-            filters,
-            indicator_id,
-            tuple(places),
-            title,
-            source,
-            activity_label,
-        )
-
-
-@st.cache_resource(show_spinner=False, max_entries=300)
-def _trend_chart(
-    database: str,
-    version: int,
-    today: date,
-    filters: Filters,
-    indicator_id: str,
-    places: tuple[str, ...],
-    title: str,
-    source: str,
-    activity_label: str,
-) -> tuple[go.Figure, str]:
-    from strategy.indicators.trend_charts import trend_figure
-    from strategy.learning.markers import add_experiment_markers, experiment_markers
-
-    framework = load_framework()
-    definition = (
-        _answer(database, version, today, _name(trends.indicator_catalogue), Filters())
-        .set_index("indicator_id")
-        .loc[indicator_id]
-    )
-    assessed = _answer(database, version, today, _name(trends.assess_indicator), Filters(), indicator_id)
-    shown = assessed[assessed.place_code.isin([*places, framework.benchmark])]
-    timeline = _answer(database, version, today, _name(trends.activity_timeline), filters, indicator_id, places)
-    fig = trend_figure(
-        shown,
-        timeline,
-        title,
-        source,
-        definition.unit,
-        framework.benchmark,
-        activity_label,
-        trends.period_kind(definition.year_starts),
-    )
-    add_experiment_markers(fig, experiment_markers(connection(database), framework, filters, indicator_id))
-    return fig, trends.trend_summary(assessed, places, timeline, framework, filters)
-
-
-def boundaries() -> dict | None:
-    """charts.read_boundaries(), read once per file (and again when the file changes) rather than on every run of
-    the Places page: reading and rewinding the polygons was a fifth of that page. BoundaryFileError as there."""
-    from strategy import charts
-
-    path = charts.boundaries_path()
-    if path is None or not path.is_file():
-        return None
-    return _boundaries(str(path), path.stat().st_mtime_ns)
-
-
-@st.cache_resource(show_spinner=False, max_entries=4)
-def _boundaries(path: str, modified: int) -> dict | None:
-    from strategy import charts
-
-    return charts.read_boundaries(path)
-
-
-def place_map(filters: Filters, measure: str, label: str, title: str, source: str) -> go.Figure:
-    """The Places page's map of need_vs_effort for one filter set, coloured by one measure: charts.place_map_figure
-    built once and shared by every session until data changes (keyed by the question, so the boundaries are never
-    hashed to find it). Callers must not change the figure they get."""
-    shapes = _drawable_boundaries()
-    with database_trouble_shown():
-        return _place_map(
-            database_file(), data_version(), periods.today(), filters, measure, label, title, source, id(shapes)
-        )
-
-
-@st.cache_resource(show_spinner=False, max_entries=300)
-def _place_map(
-    database: str,
-    version: int,
-    today: date,
-    filters: Filters,
-    measure: str,
-    label: str,
-    title: str,
-    source: str,
-    shapes: int,
-) -> go.Figure:
-    from strategy import charts
-
-    table = _answer(database, version, today, _name(analysis.need_vs_effort), filters)
-    return charts.place_map_figure(table, measure, label, title, source, _drawable_boundaries())
-
-
-def _drawable_boundaries() -> dict | None:
-    """The boundaries, or None (centre points) when the file cannot be read: the page says why."""
-    from strategy import charts
-
-    try:
-        return boundaries()
-    except charts.BoundaryFileError:
-        return None
-
-
-# --- Shared answers, warmed when the server starts -------------------------------------------------------------
-# The questions every page asks of a view (Overview, Alignment, Coverage and gaps, Places), by the arguments the
-# pages ask them with, so that the cache entries made here are the ones the pages look up.
-_WARMED_QUESTIONS = (
-    (analysis.headline_totals,),
-    (analysis.heatmap, "aim", "way"),
-    (analysis.heatmap, "place", "aim"),
-    (analysis.gaps,),
-    (analysis.need_vs_effort,),
-)
-
-
-def shared_views(framework) -> list[Filters]:
-    """The views a room of people shares: the unfiltered one and each county and place on its own."""
-    return [Filters()] + [Filters(places=(place.code,)) for place in (*framework.counties(), *framework.local_places())]
-
-
-def warm_shared_answers() -> tuple[int, float]:
-    """Compute, into the caches the pages read, the answers of every shared view (shared_views): the headline
-    totals, the heatmaps, the gaps, need against effort, Alignment's first cell, and the answers every page asks
-    whatever its filters (coverage, partner names, headline indicators, the indicator catalogue, each indicator's
-    assessment). Run once when
-    the server starts, so the first people in are not the ones who wait. (answers computed, seconds)."""
-    import time
-
-    started = time.perf_counter()
-    database, version, today, framework = database_file(), data_version(), periods.today(), load_framework()
-    count = 0
-    for question in (
-        analysis.data_coverage,
-        analysis.partner_names,
-        trends.headline_indicators_by_place,
-        trends.indicator_catalogue,
-    ):
-        _answer(database, version, today, _name(question), Filters())
-        count += 1
-    catalogue = _answer(database, version, today, _name(trends.indicator_catalogue), Filters())
-    for indicator_id in catalogue.indicator_id:  # Trends, any view
-        _answer(database, version, today, _name(trends.assess_indicator), Filters(), indicator_id)
-        count += 1
-    for filters in shared_views(framework):
-        for question, *args in _WARMED_QUESTIONS:
-            _answer(database, version, today, _name(question), filters, *args)
-            count += 1
-        row = analysis.dimension_codes(framework, "aim", filters)[0][0]
-        column = analysis.dimension_codes(framework, "way", filters)[0][0]
-        _table(database, version, today, _name(analysis.activities_in_cell), filters, "aim", row, "way", column)
-        count += 1
-    return count, time.perf_counter() - started

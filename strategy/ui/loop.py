@@ -14,8 +14,9 @@ from strategy.access import PermissionDenied
 from strategy.filters import Filters
 from strategy.loop import decisions, fit, scenarios
 from strategy.rounding import money_per_head
-from strategy.ui.data import answer, data_changed, data_version, database_file, decision_choices
+from strategy.ui.data import answer, data_changed, data_version, database_file
 from strategy.ui.page import Page
+from strategy.ui.shared_answers import decision_choices
 from strategy.ui.signin import log_refusal
 from strategy.ui.text import plain
 from strategy.ui.widgets import chart_block

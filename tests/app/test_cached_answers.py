@@ -1,4 +1,5 @@
-"""The pages' shared caches (strategy/ui/data.py) never serve an answer computed from data that has since changed."""
+"""The pages' shared caches (strategy/ui/data.py, shared_figures.py) never serve an answer computed from data that
+has since changed."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ from strategy.access import LOCAL_USER
 from strategy.filters import Filters
 from strategy.framework import load_framework
 from strategy.ingest import LOADED, import_activities
-from strategy.ui import data
+from strategy.ui import data, shared_figures
 from tests.activity_files import csv_bytes, row
 
 
@@ -28,7 +29,7 @@ def test_a_heatmap_built_while_an_upload_lands_is_not_served_after_it(demo_db_co
     seen = {}
     reader = threading.Thread(
         target=lambda: seen.setdefault(
-            "before", data.heatmap_view(Filters(), "aim", "way", "activities", "title", "source")
+            "before", shared_figures.heatmap_view(Filters(), "aim", "way", "activities", "title", "source")
         )
     )
     reader.start()
@@ -41,7 +42,7 @@ def test_a_heatmap_built_while_an_upload_lands_is_not_served_after_it(demo_db_co
     reader.join(30)
     monkeypatch.setattr(charts, "heatmap_figure", build_figure)
 
-    after = data.heatmap_view(Filters(), "aim", "way", "activities", "title", "source")
+    after = shared_figures.heatmap_view(Filters(), "aim", "way", "activities", "title", "source")
     truth = analysis.heatmap(con, load_framework(), Filters(), "aim", "way")
     try:
         assert after.cells.activities.sum() == truth.activities.sum()

@@ -8,7 +8,7 @@ import functools
 from strategy import analysis, db
 from strategy.filters import Filters
 from strategy.framework import load_framework
-from strategy.ui import data
+from strategy.ui import data, warming
 
 COUNTED = ("headline_totals", "heatmap", "gaps", "need_vs_effort")
 
@@ -42,8 +42,8 @@ def test_warmed_views_are_served_from_the_cache_and_others_are_computed(demo_db_
         con.close()
     monkeypatch.setenv("STRATEGY_DB", str(demo_db_copy))
     data.data_changed()
-    count, _seconds = data.warm_shared_answers()
-    assert count >= len(data.shared_views(framework)) * 5
+    count, _seconds = warming.warm_shared_answers()
+    assert count >= len(warming.shared_views(framework)) * 5
     calls = counting(monkeypatch)
 
     overview = open_page("app.py", demo_db_copy, {"place": county.code})

@@ -7,25 +7,35 @@ from the font size: an estimate cannot tell "9" from a clipped "91", and kaleido
 metrics as the measurement here, so the check sees what a reader sees. A text drawn with a halo (the map's names)
 is as large as its halo: two names whose halos run into each other read as one smudge.
 
-Charts are drawn at the widths they really get: slides as the pack draws its pictures (board_pack.picture_figures,
+Charts are drawn at the widths they really get: slides as the pack draws its pictures (slide_charts.picture_figures,
 in the slide's chart box) and as presentation mode draws them; the Places page's map and its half-width bar chart
 at the widths read from that page in Chromium at 1280 x 720.
 """
 
 from __future__ import annotations
 
+import importlib
+import pkgutil
+
 import pytest
 
 from strategy import analysis, charts, images
-from strategy.board import pack as board_pack
 from strategy.board import slides
+from strategy.board.pack.deck import view_footer
+from strategy.board.pack.layout import IMAGE_WIDTH, WIDESCREEN, view_layout
+from strategy.board.pack.slide_charts import chart_kind, picture_figures
 from strategy.filters import Filters
 from strategy.indicators import trend_charts
 from strategy.learning import charts as learning_charts
 from strategy.learning import markers, network
 from strategy.ui import presentation
 
-CHART_MODULES = (charts, trend_charts, learning_charts)
+# every module of the strategy.charts package, with the indicators' and the learning pages' chart modules
+CHART_MODULES = (
+    *(importlib.import_module(f"strategy.charts.{found.name}") for found in pkgutil.iter_modules(charts.__path__)),
+    trend_charts,
+    learning_charts,
+)
 # The widths charts are drawn at: slides at the slide width and as the presentation page's download; page charts
 # as a download (images.figure_image); the Places page's charts also at the widths they get on that page at
 # 1280 px (read from the page: see page_chart_widths), and the pack's pictures at their own width.
@@ -117,16 +127,17 @@ def _all_figures(
                     return _f(*args, **kwargs)
 
                 monkeypatch.setattr(module, name, recorded)
+                if getattr(charts, name, None) is function:  # the callers' charts.heatmap_figure(...)
+                    monkeypatch.setattr(charts, name, recorded)
     figures, pictures, on_screen = [], [], []
-    width, height = board_pack.WIDESCREEN
+    width, height = WIDESCREEN
     for slide in slides.board_slides(con, framework, Filters()):  # the pack, and presentation mode's copies
         figures.append((f"slide {slide.key}", slide.figure))
         figures.append((f"presentation {slide.key}", charts.projector_figure(slide.figure)))
-        if board_pack.chart_kind(slide) == "picture":  # the pack's own pictures, in the slide's chart box
-            box = board_pack.view_layout(width, height, slide.headline, board_pack._view_footer(slide)).body
+        if chart_kind(slide) == "picture":  # the pack's own pictures, in the slide's chart box
+            box = view_layout(width, height, slide.headline, view_footer(slide)).body
             pictures += [
-                (f"pack picture {slide.key} {n + 1}", part)
-                for n, part in enumerate(board_pack.picture_figures(slide, box))
+                (f"pack picture {slide.key} {n + 1}", part) for n, part in enumerate(picture_figures(slide, box))
             ]
         # the presentation page's own copy: projector type at the height one 1280 x 720 screen leaves it
         tall = presentation.slide_chart_height(
@@ -240,7 +251,7 @@ def _all_figures(
 
     return (
         [(name, figure, widths(n, name)) for n, (name, figure) in enumerate(figures)]
-        + [(name, figure, (board_pack.IMAGE_WIDTH,)) for name, figure in pictures]
+        + [(name, figure, (IMAGE_WIDTH,)) for name, figure in pictures]
         + [(name, figure, (presentation.SLIDE_CHART_WIDTH,)) for name, figure in on_screen]
     ), called
 

@@ -49,9 +49,9 @@ from strategy.build import build_database
 from strategy.filters import Filters
 from strategy.framework import load_framework
 from strategy.ingest import LOADED, import_activities
+from tests.activity_files import csv_bytes, row
 from tests.perf import chromium_sessions
 from tests.perf.streamlit_session import StreamlitSession
-from tests.unit.test_ingest_files import csv_bytes, row
 
 WARMED = "Shared answers warmed"  # serve.py's line when the start-up warming is done
 

@@ -15,7 +15,7 @@ import pytest
 
 from strategy import analysis, db
 from strategy.filters import Filters
-from strategy.safekeeping import backup
+from strategy.safekeeping import backup, restore
 from strategy.safekeeping import backup_beside_server as backup_requests
 from tests.conftest import DEMO_CURRENT_ACTIVITIES, PROJECT_ROOT
 
@@ -47,7 +47,7 @@ def test_restore_drill_brings_back_every_table_exactly(demo_db_copy, tmp_path, f
     con.close()
     assert len(every_table(demo_db_copy)["activities"]) < len(original["activities"])
 
-    report = backup.restore_backup(tmp_path / "backup", demo_db_copy)
+    report = restore.restore_backup(tmp_path / "backup", demo_db_copy)
 
     assert report.ok, report.problems
     restored = every_table(demo_db_copy)
@@ -71,7 +71,7 @@ def test_restore_rebuilds_a_database_file_that_no_longer_opens(demo_db_copy, tmp
     with pytest.raises(db.DatabaseUnavailable):
         db.connect(demo_db_copy).close()
 
-    report = backup.restore_backup(tmp_path / "backup", demo_db_copy)
+    report = restore.restore_backup(tmp_path / "backup", demo_db_copy)
 
     assert report.ok, report.problems
     assert len(every_table(demo_db_copy)["activities"]) == DEMO_CURRENT_ACTIVITIES
@@ -86,7 +86,7 @@ def test_a_changed_backup_file_is_refused_and_nothing_is_replaced(demo_db_copy, 
     parquet.write_bytes(parquet.read_bytes()[:-200])
     before = every_table(demo_db_copy)["activities"]
 
-    report = backup.restore_backup(tmp_path / "backup", demo_db_copy)
+    report = restore.restore_backup(tmp_path / "backup", demo_db_copy)
 
     assert not report.ok
     assert any("activities.parquet" in problem for problem in report.problems)
@@ -95,7 +95,7 @@ def test_a_changed_backup_file_is_refused_and_nothing_is_replaced(demo_db_copy, 
 
 def test_a_folder_without_a_manifest_is_not_taken_for_a_backup(tmp_path, demo_db_copy):
     (tmp_path / "not-a-backup").mkdir()
-    report = backup.restore_backup(tmp_path / "not-a-backup", demo_db_copy)
+    report = restore.restore_backup(tmp_path / "not-a-backup", demo_db_copy)
     assert not report.ok and "manifest.json" in report.problems[0]
 
 
@@ -156,7 +156,7 @@ def test_restore_is_refused_while_another_program_holds_the_database(demo_db_cop
     )
     try:
         assert holder.stdout.readline().strip() == "holding"
-        report = backup.restore_backup(tmp_path / "backup", demo_db_copy)
+        report = restore.restore_backup(tmp_path / "backup", demo_db_copy)
     finally:
         holder.kill()
         holder.wait()
@@ -191,7 +191,7 @@ def test_backup_command_asks_the_running_dashboard_when_it_holds_the_file(demo_d
         con.close()
     assert done.returncode == 0, done.stderr
     assert "asking it to write the backup" in done.stdout
-    manifest, problems = backup.verify_files(tmp_path / "while-running")
+    manifest, problems = restore.verify_files(tmp_path / "while-running")
     assert problems == [] and manifest["tables"]["activities"]["rows"] == DEMO_CURRENT_ACTIVITIES
     assert manifest["reason"] == "requested"
 

@@ -18,9 +18,9 @@ import duckdb
 import pytest
 
 from strategy import command_requests
+from tests.activity_files import GOOD, csv_bytes, row
 from tests.browser.conftest import free_port
 from tests.conftest import PROJECT_ROOT
-from tests.unit.test_ingest_files import GOOD, csv_bytes, row
 
 FINGERTIPS = PROJECT_ROOT / "tests" / "fixtures" / "fingertips_93015_download.csv"
 HANDED = "The dashboard has the database open"

@@ -23,8 +23,8 @@ import pytest
 
 from strategy import db
 from strategy.ingest.stages import PAUSE_VARIABLE, STAGES
+from tests.activity_files import csv_bytes, row
 from tests.conftest import PROJECT_ROOT, TEST_OUTPUT
-from tests.unit.test_ingest_files import csv_bytes, row
 
 ROWS = 50_000  # loading takes a few tenths of a second: room for kills to land inside the write
 PARTNER = "Crash Test Partner"

@@ -18,8 +18,8 @@ import sys
 import pytest
 
 from strategy import db
+from tests.activity_files import csv_bytes, row
 from tests.conftest import PROJECT_ROOT
-from tests.unit.test_ingest_files import csv_bytes, row
 
 PARTNER = "Full Disk Partner"
 MB = 1024 * 1024

@@ -220,7 +220,7 @@ def test_every_allowed_change_and_export_is_in_the_audit_log(writable, framework
 
 def _upload(con, user, partner, activity_id="OWN-1"):
     from strategy.ingest import import_activities
-    from tests.unit.test_ingest_files import csv_bytes, row
+    from tests.activity_files import csv_bytes, row
 
     return import_activities(con, csv_bytes([row(activity_id=activity_id)]), f"{activity_id}.csv", partner, user)
 

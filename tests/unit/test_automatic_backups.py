@@ -12,7 +12,7 @@ from strategy import db
 from strategy.access import LOCAL_USER
 from strategy.ingest import DUPLICATE, LOADED, REJECTED, VALID, import_activities, rollback_upload
 from strategy.safekeeping import backup
-from tests.unit.test_ingest_files import csv_bytes, row
+from tests.activity_files import csv_bytes, row
 
 FILE = csv_bytes([row(activity_id=f"AB-{i}", places="Ashfield") for i in range(40)])
 

@@ -11,7 +11,7 @@ import pytest
 from strategy import db
 from strategy.__main__ import main
 from strategy.access import LOCAL_USER
-from strategy.safekeeping import backup
+from strategy.safekeeping import backup, restore
 from strategy.safekeeping import backup_beside_server as backup_requests
 from strategy.users import add_user
 
@@ -72,7 +72,7 @@ def test_a_backup_by_anyone_but_an_admin_is_refused_and_audited(database, tmp_pa
 
 def test_an_admins_backup_is_written_and_audited(database, tmp_path):
     assert main(["--db", str(database), "--as", ADMIN.upper(), "backup", str(tmp_path / "copy")]) == 0
-    assert backup.verify_files(tmp_path / "copy")[1] == []
+    assert restore.verify_files(tmp_path / "copy")[1] == []
     assert audit_rows(database, "backup") == [(ADMIN, f"to {tmp_path / 'copy'}")]
 
 
@@ -111,7 +111,7 @@ def test_the_running_dashboard_refuses_a_backup_request_from_anyone_but_an_admin
 def test_the_running_dashboard_writes_and_audits_an_admins_backup(database, tmp_path):
     reply = _ask_running_dashboard(database, tmp_path / "copy", ADMIN)
     assert reply["ok"] is True, reply["message"]
-    assert backup.verify_files(tmp_path / "copy")[1] == []
+    assert restore.verify_files(tmp_path / "copy")[1] == []
     assert [actor for actor, _ in audit_rows(database, "backup")] == [ADMIN]
 
 
@@ -121,7 +121,7 @@ def test_a_restore_by_a_viewer_is_refused_and_audited(database, tmp_path):
     con.close()
     assert main(["--db", str(database), "--as", VIEWER, "restore", str(tmp_path / "copy")]) == 1
     assert [actor for actor, _ in audit_rows(database, "backup refused")] == [VIEWER]
-    assert not list(database.parent.glob(f"{backup.SET_ASIDE_PREFIX}*"))  # nothing was replaced
+    assert not list(database.parent.glob(f"{restore.SET_ASIDE_PREFIX}*"))  # nothing was replaced
     assert audit_rows(database, "restore") == []
 
 
@@ -143,10 +143,10 @@ def test_a_backup_whose_sql_was_altered_to_write_a_file_is_refused_and_writes_no
     schema.write_text(schema.read_text() + f"COPY (SELECT 'owned' AS x) TO '{outside}' (HEADER false);\n")
     rewrite_manifest_hash(made, backup.SCHEMA)
     before = sha256(database)
-    report = backup.restore_backup(made, database)
+    report = restore.restore_backup(made, database)
     assert not report.ok and any("COPY" in p for p in report.problems)
     assert not outside.exists()
-    assert sha256(database) == before and not list(database.parent.glob(f"{backup.SET_ASIDE_PREFIX}*"))
+    assert sha256(database) == before and not list(database.parent.glob(f"{restore.SET_ASIDE_PREFIX}*"))
 
 
 def test_restore_never_runs_the_backups_sql(database, made, tmp_path):
@@ -157,7 +157,7 @@ def test_restore_never_runs_the_backups_sql(database, made, tmp_path):
     schema = made / backup.SCHEMA
     schema.write_text(schema.read_text() + f"CREATE TABLE leaked AS SELECT * FROM read_csv('{secret}');\n")
     rewrite_manifest_hash(made, backup.SCHEMA)
-    report = backup.restore_backup(made, database)
+    report = restore.restore_backup(made, database)
     assert report.ok, report.problems
     con = db.connect(database, read_only=True)
     tables = backup.base_tables(con)
@@ -169,7 +169,7 @@ def test_a_manifest_naming_a_file_outside_the_backup_is_refused(database, made, 
     manifest = json.loads((made / backup.MANIFEST).read_text())
     manifest["files"]["originals/../../../escaped"] = "0" * 64
     (made / backup.MANIFEST).write_text(json.dumps(manifest))
-    report = backup.restore_backup(made, database)
+    report = restore.restore_backup(made, database)
     assert not report.ok and any("not a file a backup writes" in p for p in report.problems)
     assert not (tmp_path / "escaped").exists()
 
@@ -177,5 +177,5 @@ def test_a_manifest_naming_a_file_outside_the_backup_is_refused(database, made, 
 @pytest.mark.parametrize("manifest", ["{not json", "[]", '{"format": "making-our-move-backup/1"}'])
 def test_a_damaged_manifest_is_refused_with_a_reason(database, made, manifest):
     (made / backup.MANIFEST).write_text(manifest)
-    report = backup.restore_backup(made, database)
+    report = restore.restore_backup(made, database)
     assert not report.ok and report.problems and "manifest.json" in report.problems[0]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import re
+import shutil
 from datetime import date
 
 import pytest
@@ -15,6 +16,8 @@ from strategy import analysis, db
 from strategy.__main__ import main
 from strategy.board import pack as board_pack
 from strategy.board import slides
+from strategy.board.pack.slide_charts import chart_kind
+from strategy.board.slides.common import DEMO_CAVEAT
 from strategy.filters import Filters
 from strategy.framework import load_framework
 from tests.conftest import DEMO_TODAY, strategy_settings
@@ -102,7 +105,7 @@ def test_title_slide_states_the_filters_and_the_data_as_of_date(pack):
     assert f"Showing: Places: {pack['county']}." in text
     as_of = date.fromisoformat(analysis.data_coverage(pack["con"])["data_as_of"])
     assert f"Data as of {as_of.day} {as_of:%B %Y}." in text  # as GOV.UK writes dates
-    assert board_pack.DEMO_CAVEAT in text  # the demo database says it is demo data
+    assert DEMO_CAVEAT in text  # the demo database says it is demo data
 
 
 def test_each_view_slide_is_titled_with_its_headline(pack):
@@ -138,7 +141,7 @@ def test_aims_table_counts_each_aims_activities(pack):
 def test_view_slides_carry_chart_alt_text_footer_and_notes(pack):
     for slide in pack["slides"]:
         deck_slide = _view_slide(pack, slide)
-        kind = board_pack.chart_kind(slide)
+        kind = chart_kind(slide)
         if kind == "picture":
             picture = next(s for s in deck_slide.shapes if s.shape_type == 13)
             assert picture._element.nvPicPr.cNvPr.get("descr") == slide.summary
@@ -235,7 +238,7 @@ def test_command_usage_errors_exit_2_and_write_nothing(demo_db_file, tmp_path, c
 
 
 def test_command_says_how_to_install_libreoffice_when_pdf_is_impossible(demo_db_copy, tmp_path, capsys, monkeypatch):
-    monkeypatch.setattr(board_pack.shutil, "which", lambda name: None)
+    monkeypatch.setattr(shutil, "which", lambda name: None)
     assert main(["--db", str(demo_db_copy), "board-pack", str(tmp_path / "pack.pdf")]) == 1
     assert "apt-get install libreoffice-impress" in capsys.readouterr().err
     assert not (tmp_path / "pack.pdf").exists()

@@ -14,6 +14,7 @@ from pptx.util import Pt
 from strategy import analysis, db, periods
 from strategy.board import pack as board_pack
 from strategy.board import slides
+from strategy.board.slides.trends import HEADLINE_TREND_INDICATOR
 from strategy.filters import Filters
 from tests.conftest import DEMO_TODAY
 
@@ -177,7 +178,7 @@ def test_the_trend_line_chart_is_a_native_chart_holding_the_published_values(pac
             pack["con"]
             .execute(
                 "SELECT period, value FROM indicator_values WHERE indicator_id = ? AND place_code = ?",
-                [slides.HEADLINE_TREND_INDICATOR, names[name]],
+                [HEADLINE_TREND_INDICATOR, names[name]],
             )
             .fetchall()
         )

@@ -9,7 +9,7 @@ import pytest
 from strategy.__main__ import main
 from strategy.commands import build_parser
 from strategy.commands.imports import IMPORT_KINDS
-from tests.unit.test_ingest_files import GOOD, csv_bytes, row
+from tests.activity_files import GOOD, csv_bytes, row
 
 
 def run(capsys, *argv) -> tuple[int, str]:
@@ -95,7 +95,7 @@ def test_import_is_a_group_other_kinds_can_join(tmp_path, monkeypatch):
 
 
 def test_a_hostile_workbook_is_a_json_rejection_not_a_traceback(capsys, demo_db_copy, tmp_path):
-    from tests.unit.test_ingest_files import LAUGHS, SHEET, rewritten_xlsx, with_doctype, xlsx_bytes, xlsx_row
+    from tests.activity_files import LAUGHS, SHEET, rewritten_xlsx, with_doctype, xlsx_bytes, xlsx_row
 
     path = tmp_path / "laughs.xlsx"
     path.write_bytes(rewritten_xlsx(xlsx_bytes([xlsx_row()]), SHEET, with_doctype(LAUGHS, "lol9")))

@@ -24,9 +24,9 @@ from strategy.filters import Filters
 from strategy.ingest import BUSY, LOADED, import_activities, rollback_upload
 from strategy.ingest import load as load_module
 from strategy.safekeeping import backup
+from tests.activity_files import csv_bytes, row
 from tests.conftest import PROJECT_ROOT
 from tests.unit.test_database import HOLD_THE_FILE
-from tests.unit.test_ingest_files import csv_bytes, row
 
 THREADS = 6
 ROWS = 2_000

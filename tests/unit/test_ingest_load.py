@@ -21,8 +21,8 @@ from strategy.filters import Filters
 from strategy.ingest import DUPLICATE, LOADED, Limits, import_activities, read, rollback_upload, upload_history
 from strategy.ingest.template import template_csv, template_xlsx
 from strategy.safekeeping.originals import database_file, original_bytes, originals_folder
+from tests.activity_files import GOOD, HEADER, HOSTILE_DESCRIPTION, HOSTILE_TITLE, csv_bytes, row
 from tests.conftest import PROJECT_ROOT
-from tests.unit.test_ingest_files import GOOD, HEADER, HOSTILE_DESCRIPTION, HOSTILE_TITLE, csv_bytes, row
 
 ACTIVITY_TABLES = ("activities", "activity_aims", "activity_ways", "activity_themes", "activity_places", "partners")
 

@@ -17,7 +17,7 @@ from strategy import db
 from strategy.access import LOCAL_USER
 from strategy.framework import load_framework
 from strategy.ingest import LOADED, import_activities, rollback_upload
-from tests.unit.test_ingest_files import HEADER, stored_activities
+from tests.activity_files import HEADER, stored_activities
 
 FRAMEWORK = load_framework()
 LOCAL = [p for p in FRAMEWORK.local_places()]

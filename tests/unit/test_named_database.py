@@ -11,7 +11,7 @@ import pytest
 
 from strategy import __main__ as cli
 from strategy import db
-from strategy.safekeeping import backup, health, originals
+from strategy.safekeeping import backup, health, originals, restore
 from strategy.safekeeping import backup_beside_server as backup_requests
 
 NAME = "md:making_our_move_east_midlands?motherduck_token=not-a-real-token&attach_mode=single"
@@ -56,7 +56,7 @@ def test_the_name_reaches_duckdb_untouched_and_a_file_path_is_still_a_path(named
     [
         (lambda: db.database_path(), "This"),
         (lambda: backup.backup_root(), "Backups"),
-        (lambda: backup.restore_backup("/nonexistent-backup"), "A restore"),
+        (lambda: restore.restore_backup("/nonexistent-backup"), "A restore"),
         (lambda: originals.originals_folder(Path(NAME)), "Keeping uploaded files as received"),
         (lambda: backup_requests.requests_folder(), "Asking the running dashboard for a backup"),
     ],

@@ -20,8 +20,8 @@ from strategy.build.reference import REFERENCE_DIR, ReferenceDataError, referenc
 from strategy.filters import Filters
 from strategy.framework import FrameworkError, load_framework
 from strategy.ingest import LOADED, import_activities
+from tests.activity_files import csv_bytes, row
 from tests.conftest import DEMO_TODAY, STRATEGIES
-from tests.unit.test_ingest_files import csv_bytes, row
 
 RIVERSIDE_FRAMEWORK, RIVERSIDE_REFERENCE = STRATEGIES["riverside"]
 

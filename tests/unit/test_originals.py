@@ -14,7 +14,7 @@ import pytest
 from strategy import db
 from strategy.access import LOCAL_USER
 from strategy.ingest import LOADED, REJECTED, import_activities
-from strategy.safekeeping import backup, originals
+from strategy.safekeeping import backup, originals, restore
 from strategy.safekeeping.originals import (
     OriginalMissing,
     keep_original,
@@ -22,7 +22,7 @@ from strategy.safekeeping.originals import (
     originals_folder,
     referenced_hashes,
 )
-from tests.unit.test_ingest_files import GOOD, csv_bytes, row
+from tests.activity_files import GOOD, csv_bytes, row
 
 
 def sha(data: bytes) -> str:
@@ -83,7 +83,7 @@ def test_backups_carry_the_originals_and_restore_puts_them_back(demo_db_copy, tm
     with (folder / sha(second)).open("r+b") as changed:
         changed.write(b"#")
     assert (tmp_path / "backup" / "originals" / sha(second)).read_bytes() == second  # a copy, not the same file
-    report = backup.restore_backup(tmp_path / "backup", demo_db_copy)
+    report = restore.restore_backup(tmp_path / "backup", demo_db_copy)
 
     assert report.ok and report.problems == [], report.problems
     con = db.connect(demo_db_copy, read_only=True)
@@ -102,7 +102,7 @@ def test_an_original_damaged_in_the_backup_is_named_and_the_tables_are_restored_
     (tmp_path / "backup" / "originals" / sha(data)).write_bytes(b"not the file")
     (originals_folder(demo_db_copy) / sha(data)).unlink()
 
-    report = backup.restore_backup(tmp_path / "backup", demo_db_copy)
+    report = restore.restore_backup(tmp_path / "backup", demo_db_copy)
 
     assert report.ok
     assert report.problems == [f"The uploaded file {sha(data)} is damaged in the backup as well; it was not put back."]

@@ -8,6 +8,7 @@ import json
 import pytest
 
 from strategy import analysis, charts
+from strategy.charts.labels import MAP_NAMES, place_map_labels
 from strategy.filters import Filters
 
 ATTRIBUTION = "Contains OS data © Crown copyright and database right 2019; ONS, Open Government Licence v3.0"
@@ -163,8 +164,8 @@ def test_the_highest_and_lowest_places_are_named_on_the_map_even_where_names_are
     are placed first, so they are the last to be left off."""
     table = analysis.need_vs_effort(demo_con, framework, Filters())
     fig = charts.place_map_figure(table, measure, "Measure", "title", "source", charts.read_boundaries())
-    small = charts.place_map_labels(fig.update_layout(height=420), 600)
-    names = next(trace for trace in small.data if trace.meta == charts.MAP_NAMES)
+    small = place_map_labels(fig.update_layout(height=420), 600)
+    names = next(trace for trace in small.data if trace.meta == MAP_NAMES)
     shown = {name for name in names.text if name}
     ranked = table.dropna(subset=[measure]).sort_values(measure)
     assert len(shown) < len(table)  # the size is small enough that some names are left off

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pandas as pd
 
 from strategy import charts
+from strategy.charts.common import FONT, MUTED
 
 
 def test_the_screen_copy_drops_the_fixed_light_colours_and_leaves_the_original_alone():
@@ -23,8 +24,8 @@ def test_the_screen_copy_drops_the_fixed_light_colours_and_leaves_the_original_a
     before = original.to_json()
     shown = charts.screen_figure(original)
     assert original.to_json() == before
-    assert original.layout.paper_bgcolor == "white" and original.layout.font.color == charts.FONT["color"]
+    assert original.layout.paper_bgcolor == "white" and original.layout.font.color == FONT["color"]
     assert shown.layout.paper_bgcolor == "rgba(0,0,0,0)" and shown.layout.plot_bgcolor == "rgba(0,0,0,0)"
     assert shown.layout.font.color is None  # the theme's text colour, light or dark
-    assert all(a.font.color != charts.MUTED for a in shown.layout.annotations)
+    assert all(a.font.color != MUTED for a in shown.layout.annotations)
     assert shown.to_dict()["data"].__repr__() == original.to_dict()["data"].__repr__()  # same numbers and cells

@@ -100,7 +100,7 @@ def test_a_partner_may_write_the_strategys_own_headings_and_wording(empty_db_fil
     from strategy import db
     from strategy.access import LOCAL_USER
     from strategy.ingest import LOADED, import_activities
-    from tests.unit.test_ingest_files import csv_bytes, row, stored_activities
+    from tests.activity_files import csv_bytes, row, stored_activities
 
     raw = _framework_file()
     aims, ways = raw["aims"], raw["ways"]
@@ -158,10 +158,11 @@ def test_the_strategys_vision_is_on_the_pack_title_slide(demo_con, framework):
     from pptx import Presentation
 
     from strategy.board import pack as board_pack
+    from strategy.board.pack.shapes import add_title_slide
 
     assert framework.vision.startswith(VISION)
     deck = Presentation()
-    board_pack._add_title_slide(
+    add_title_slide(
         deck, board_pack.pack_title(demo_con, framework, Filters(), today=DEMO_TODAY), 12, keep_template=False
     )
     text = " ".join(shape.text_frame.text for shape in deck.slides[0].shapes if shape.has_text_frame)

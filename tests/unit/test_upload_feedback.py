@@ -9,7 +9,7 @@ from strategy.access import LOCAL_USER
 from strategy.ingest import import_activities
 from strategy.ingest.feedback import partner_preview, problem_tables, read_as
 from strategy.ingest.report import Problem
-from tests.unit.test_ingest_files import GOOD, csv_bytes, row
+from tests.activity_files import GOOD, csv_bytes, row
 
 
 def check(con, framework, rows, **kwargs):

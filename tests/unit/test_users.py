@@ -145,7 +145,7 @@ def test_exports_from_the_command_line_obey_the_role_and_are_audited(demo_db_cop
 def test_a_partner_imports_and_rolls_back_from_the_command_line_only_for_their_own_organisation(
     demo_db_copy, tmp_path, capsys, signin_secrets
 ):
-    from tests.unit.test_ingest_files import csv_bytes, row
+    from tests.activity_files import csv_bytes, row
 
     con = db.connect(demo_db_copy)
     add_partner(con, LOCAL_USER, PARTNER)
