@@ -4,6 +4,7 @@ data          the server's connection, cached answers, figures and heatmaps, the
 page          page set-up: sign-in check, the page list, the filter sidebar, the demo banner
 signin        st.login with OpenID Connect, and who is acting
 widgets       chart blocks, headline indicator tiles
+heatmaps      the dashboard's heatmaps on screen: grid or list, click layer, the choices kept in the address
 text          plain(): what a user typed or uploaded, shown as text (the one escaping helper)
 presentation  presentation mode and the board pack downloads
 learning      the learning workspace pages' shared widgets
@@ -24,6 +25,7 @@ from strategy.ui.data import (
     place_map,
     trend_chart,
 )
+from strategy.ui.heatmaps import heatmap_block
 from strategy.ui.learning import (
     actor,
     export_button,
@@ -37,7 +39,7 @@ from strategy.ui.page import NAVIGATION, NAVIGATION_GROUPS, Page, no_activities_
 from strategy.ui.presentation import board_pack_download, board_slides_for, presentation_style, show_slide, slide_number
 from strategy.ui.signin import acting_user, log_refusal, sign_in_active, signed_in_user
 from strategy.ui.text import plain, plain_table
-from strategy.ui.widgets import chart_block, headline_indicator_tiles, heatmap_block
+from strategy.ui.widgets import chart_block, headline_indicator_tiles
 
 __all__ = [
     "NAVIGATION",
