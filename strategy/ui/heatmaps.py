@@ -71,20 +71,29 @@ def linked_choice(
     return choice
 
 
-_SCREEN_HEATMAPS: OrderedDict = OrderedDict()
-_SCREEN_HEATMAPS_LOCK = threading.Lock()
+# Screen copies kept with each view, at most this many (the least recently drawn go first): one per chosen cell.
+SCREEN_COPIES_PER_VIEW = 64
+_SCREEN_COPIES_LOCK = threading.Lock()
 
 
-def _screen_heatmap(view, rows: str, columns: str, clickable: bool, chosen: tuple[str, str] | None):
+def screen_heatmap(view, rows: str, columns: str, clickable: bool, chosen: tuple[str, str] | None):
     """The screen copy of a heatmap with its click layer and chosen cell, and the layer's targets; built once per
     cached view and cell (copying and validating a figure takes tens of milliseconds) and shared by every session.
-    Views are cached objects (data.heatmap_view), so a view's identity is its question and data."""
-    key = (id(view), rows, columns, clickable, chosen)
-    with _SCREEN_HEATMAPS_LOCK:
-        found = _SCREEN_HEATMAPS.get(key)
-        if found is not None and found[0] is view:
-            _SCREEN_HEATMAPS.move_to_end(key)
-            return found[1], found[2]
+
+    The copies are kept with the view itself (data.heatmap_view's cached answer, on its figure, as
+    widgets.screen_copy keeps a chart's copy), so they go when the view goes: when data changes (data_changed
+    clears the views with every other cached answer after an upload, a roll-back or an indicator import), and when
+    the view's cache lets it go. A copy is never drawn for data it was not made from."""
+    key = (rows, columns, clickable, chosen)
+    with _SCREEN_COPIES_LOCK:
+        copies = view.figure.__dict__.get("_screen_heatmaps")
+        if copies is None:
+            copies = OrderedDict()
+            view.figure._screen_heatmaps = copies  # plotly lets private attributes through
+        found = copies.get(key)
+        if found is not None:
+            copies.move_to_end(key)
+            return found
     shown, targets = (
         selection.heatmap_click_layer(view.figure, view.cells, (rows, columns))
         if clickable
@@ -93,10 +102,10 @@ def _screen_heatmap(view, rows: str, columns: str, clickable: bool, chosen: tupl
     if chosen:
         selection.outline_cell(shown, view.cells, *chosen)
     shown = screen_figure(shown)
-    with _SCREEN_HEATMAPS_LOCK:
-        _SCREEN_HEATMAPS[key] = (view, shown, targets)
-        while len(_SCREEN_HEATMAPS) > 300:
-            _SCREEN_HEATMAPS.popitem(last=False)
+    with _SCREEN_COPIES_LOCK:
+        copies[key] = (shown, targets)
+        while len(copies) > SCREEN_COPIES_PER_VIEW:
+            copies.popitem(last=False)
     return shown, targets
 
 
@@ -116,7 +125,7 @@ def heatmap_block(
     from strategy import analysis
 
     if heatmap_layout(key) == "grid":
-        shown, targets = _screen_heatmap(view, rows, columns, on_pick is not None, chosen)
+        shown, targets = screen_heatmap(view, rows, columns, on_pick is not None, chosen)
         chart_block(
             view.figure, view.summary, view.table, key=key, targets=targets, on_pick=on_pick, hint=hint, shown=shown
         )
