@@ -106,6 +106,7 @@ def alignment_heatmap(page: Page, view: View):
         key="alignment_heatmap",
         on_pick=choose_cell(view.row_key, view.column_key),
         hint="Click a cell to list its activities below.",
+        list_hint="Click a row to list its activities below.",
         chosen=view.chosen,
     )
     return heatmap

@@ -32,6 +32,7 @@ def coverage_heatmap(page: Page) -> None:
         key="coverage_grid",
         on_pick=narrow_filters,
         hint="Click a cell to narrow the page to its place and aim.",
+        list_hint="Click a row to narrow the page to its place and aim.",
     )
 
 

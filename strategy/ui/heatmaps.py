@@ -118,10 +118,12 @@ def heatmap_block(
     on_pick=None,
     hint: str = "",
     chosen: tuple[str, str] | None = None,
+    list_hint: str = "",
 ) -> None:
     """A heatmap as a grid (the chart with its summary, downloads and table) or as a sorted list, as chosen.
-    With `on_pick`, a click on a cell picks its (row, column) codes (strategy/ui/selection.py); `chosen` is a
-    (row, column) cell to outline on screen."""
+    With `on_pick`, a click on a cell, or on its row of the list, picks its (row, column) codes
+    (strategy/ui/selection.py); `hint` and `list_hint` say what a click does in each; `chosen` is a (row, column)
+    cell to outline on screen."""
     from strategy import analysis
 
     if heatmap_layout(key) == "grid":
@@ -133,6 +135,10 @@ def heatmap_block(
     with st.container(key=f"list_{key}"):
         listed = analysis.heatmap_list(view.cells, rows, columns, measure)
         value = analysis.MEASURES[measure]
+        clickable = on_pick is not None
+        if clickable and on_pick is selection.narrow_filters:
+            selection.undo_button(st.session_state.get("filters"), key=f"{key}_undo", chart=key)
+        targets = selection.list_targets(listed, view.cells, (rows, columns)) if clickable else {}
         st.dataframe(
             listed,
             hide_index=True,
@@ -145,5 +151,13 @@ def heatmap_block(
                     help="Largest first. An activity counts in every cell it names.",
                 )
             },
+            **(
+                {
+                    "on_select": selection.on_row_click(f"{key}_list", targets, on_pick, chart=key),
+                    "selection_mode": "single-row",
+                }
+                if clickable
+                else {}
+            ),
         )
-        st.caption(plain(view.summary))
+        st.caption(plain(view.summary) + (f" {list_hint}" if clickable and list_hint else ""))
