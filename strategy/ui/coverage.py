@@ -6,6 +6,7 @@ from __future__ import annotations
 import streamlit as st
 
 from strategy import analysis, charts
+from strategy.board.headlines import need_effort_summary
 from strategy.rounding import money_per_head
 from strategy.ui.data import answer, figure, heatmap_view
 from strategy.ui.heatmaps import heatmap_block
@@ -18,6 +19,8 @@ EFFORT_WORDS = {
     "investment_per_head": "Investment per head",
     "activities_per_100k": "Activities per 100,000 people",
 }
+# The chart's axis, as its sentence names it (headlines.need_effort_summary, as in the board pack).
+EFFORT_AXIS = {"investment_per_head": "Investment per head (£)", "activities_per_100k": "Activities per 100,000 people"}
 
 
 def coverage_heatmap(page: Page) -> None:
@@ -84,11 +87,7 @@ def need_against_effort(page: Page, effort: str) -> None:
     table = answer(analysis.need_vs_effort, page.filters)
     table = table.assign(high_need_low_effort=analysis.high_need_low_effort(table, effort))  # by the effort chosen
     flagged = table[table.high_need_low_effort]
-    summary = (
-        f"{len(flagged)} of {len(table)} places combine more inactive adults than the partnership's middle place "
-        f"with less {'investment per head' if effort == 'investment_per_head' else 'activity per head'} than "
-        f"the partnership's middle place: {', '.join(flagged.place_name) or 'none'}."
-    )
+    summary = need_effort_summary(table, EFFORT_AXIS[effort])
     need_effort = figure(
         charts.need_effort_figure,
         table,

@@ -9,7 +9,7 @@ import pandas as pd
 import streamlit as st
 
 from strategy import analysis, charts
-from strategy.board.headlines import map_extremes
+from strategy.board.headlines import map_summary
 from strategy.filters import with_changes
 from strategy.indicators.trends import comparison_phrase, indicator_definition, period_label
 from strategy.rounding import money_per_head
@@ -47,7 +47,7 @@ def places_map(page: Page, table: pd.DataFrame, measure: str) -> None:
     except charts.BoundaryFileError as problem:
         boundaries, boundary_problem = None, problem
         LOG.warning("%s", problem)  # the file's path and what is wrong, for whoever runs the server
-    summary = map_extremes(table, measure)
+    summary = map_summary(table, measure, MEASURES[measure], areas=boundaries is not None)
     drawn_map = place_map(
         page.filters,
         measure,
