@@ -159,8 +159,8 @@ def need_effort_summary(table: pd.DataFrame, effort_label: str) -> str:
     measure the chart shows, `effort_label`), and why."""
     flagged = table[table.high_need_low_effort].place_name.tolist() if len(table) else []
     marked = (
-        f"{len(flagged)} marked as high need, low effort (more adults inactive than the partnership's middle place "
-        f"and lower on {effort_label.lower()}): {', '.join(flagged)}"
+        f"{len(flagged)} marked as high need, low effort, with more adults inactive and less effort than the "
+        f"partnership's middle place: {', '.join(flagged)}"
         if flagged
         else "none marked as high need, low effort"
     )
