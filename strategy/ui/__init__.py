@@ -10,6 +10,10 @@ presentation  presentation mode and the board pack downloads
 learning      the learning workspace pages' shared widgets
 loop          decisions, where a partner fits, what-if money
 upload        the Upload page's parts: the organisation, the return, a file checked and loaded, roll back
+alignment     the Alignment page's parts: view and measure, the heatmap, a cell's activities and quotes
+coverage      the Coverage and gaps page's parts: the coverage heatmap, ranked gaps, need against effort
+places        the Places page's parts: the map and a place's profile
+trends        the Indicator trends page's parts: the choices, the chart, every place's values, the import
 """
 
 from strategy.ui.data import (
