@@ -74,6 +74,7 @@ with left:
         key="overview_heatmap",
         on_pick=narrow_filters,
         hint="Click a cell to narrow the page to its aim and way of working.",
+        list_hint="Click a row to narrow the page to its aim and way of working.",
     )
     st.caption("Ways of working, in the strategy's words: " + " · ".join(way.full for way in page.framework.ways))
     st.page_link("pages/1_Alignment.py", label="Explore alignment", icon=":material/grid_on:")

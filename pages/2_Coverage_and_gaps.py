@@ -2,11 +2,10 @@
 
 import streamlit as st
 
-from strategy import analysis, charts
-from strategy.rounding import money_per_head
-from strategy.ui import answer, chart_block, figure, heatmap_block, heatmap_view, no_activities_yet, page_setup, plain
+from strategy import analysis
+from strategy.ui import no_activities_yet, page_setup
+from strategy.ui.coverage import coverage_heatmap, effort_measure, need_against_effort, ranked_gaps
 from strategy.ui.loop import record_decision, what_if_money
-from strategy.ui.selection import narrow_filters, place_codes, place_targets
 
 page = page_setup("Coverage and gaps", icon=":material/troubleshoot:")
 year = analysis.gap_period_label(page.filters)
@@ -18,103 +17,13 @@ if no_activities_yet(page):
     st.stop()
 
 st.subheader("Coverage of every aim in every place")
-heatmap = heatmap_view(
-    page.filters, "place", "aim", "activities", "Activities by place and aim (all dates in the filter)", page.source()
-)
-heatmap_block(
-    heatmap,
-    "place",
-    "aim",
-    "activities",
-    key="coverage_grid",
-    on_pick=narrow_filters,
-    hint="Click a cell to narrow the page to its place and aim.",
-)
+coverage_heatmap(page)
 
 st.subheader(f"Gaps in {year}, worst first")
-gaps = answer(analysis.gaps, page.filters)
-if gaps.empty:
-    st.success(f"Every place has activity for every aim in {year}.")
-else:
-    none, thin = (gaps.kind == "none").sum(), (gaps.kind == "thin").sum()
-    st.markdown(
-        f"**{none}** place-aim pairs have no activity and **{thin}** have thin activity in {year}. "
-        "Pairs with none come first, then the thinnest for their population; ties go to the place with "
-        "more inactive adults."
-    )
-    st.caption(" ".join(filter(None, [analysis.THIN_RULE, analysis.gap_period_note(page.filters)])))
-    for gap in gaps.head(5).itertuples():
-        st.markdown(f"{gap.Index + 1}. {plain(gap.reason)}")
-    with st.expander(f"All {len(gaps)} gaps"):
-        st.dataframe(
-            gaps.drop(columns=["place_code", "aim_code"]),
-            hide_index=True,
-            width="stretch",
-            column_config={
-                "per_100k": st.column_config.NumberColumn("Per 100,000 people", format="%.1f"),
-                "inactive_pct": st.column_config.NumberColumn("Inactive adults %", format="%.1f"),
-            },
-        )
+ranked_gaps(page, year)
 
 st.subheader("Need against effort")
-effort = (
-    st.segmented_control(
-        "Effort measured as",
-        ["investment_per_head", "activities_per_100k"],
-        default="investment_per_head",
-        key="effort_measure",
-        format_func={
-            "investment_per_head": "Investment per head",
-            "activities_per_100k": "Activities per 100,000 people",
-        }.get,
-    )
-    or "investment_per_head"
-)
-table = answer(analysis.need_vs_effort, page.filters)
-table = table.assign(high_need_low_effort=analysis.high_need_low_effort(table, effort))  # by the effort chosen
-flagged = table[table.high_need_low_effort]
-summary = (
-    f"{len(flagged)} of {len(table)} places combine more inactive adults than the partnership's middle place "
-    f"with less {'investment per head' if effort == 'investment_per_head' else 'activity per head'} than "
-    f"the partnership's middle place: {', '.join(flagged.place_name) or 'none'}."
-)
-need_effort = figure(
-    charts.need_effort_figure,
-    table,
-    effort,
-    "Need (inactive adults) against effort",
-    page.source("partner activity returns; Active Lives 93015 (OHID Fingertips); ONS mid-2022 population"),
-)
-chart_block(
-    need_effort,
-    summary,
-    analysis.place_summary(table).assign(
-        **{
-            "Adults inactive (%)": [*table.inactive_pct.round(1), None],
-            "Activities per 100,000 people": [*table.activities_per_100k.round(1), None],
-            "High need, low effort": [*table.high_need_low_effort.map({True: "yes", False: ""}), ""],
-        }
-    ),
-    key="need_effort",
-    targets=place_targets(need_effort, place_codes(page.framework)),
-    on_pick=narrow_filters,
-    hint="Click a place to narrow the page to it.",
-)
-st.caption(
-    analysis.YARDSTICK_NOTE + " In the table, money and participants per place are rounded so they add to "
-    "the total; participants are attendances, not unique people."
-)
-for place in flagged.itertuples():
-    st.markdown(
-        f"- **{plain(place.place_name)}**: {place.inactive_pct:.1f}% of adults (19+) inactive, "
-        f"{money_per_head(place.investment_per_head)} invested per head, "
-        f"{place.activities_per_100k:.0f} activities per 100,000 people."
-    )
-st.caption(
-    "Need is the share of adults aged 19 and over who are inactive (Active Lives). No number of inactive "
-    "people is shown: the only population held for every place counts all ages, and multiplying by it would "
-    "overstate the number by a fifth to a quarter."
-)
+need_against_effort(page, effort_measure())
 
 st.subheader("What if the money moved?")
 st.caption(

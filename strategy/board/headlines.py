@@ -154,10 +154,13 @@ def gaps_summary(per_place: pd.DataFrame, year: int | str) -> str:
 
 
 def need_effort_summary(table: pd.DataFrame, effort_label: str) -> str:
-    """For the need against effort scatter chart."""
+    """For the need against effort scatter chart, on the Coverage and gaps page and in the board pack: what is on
+    each axis, where the dotted lines are, and which places are marked as high need, low effort (by the effort
+    measure the chart shows, `effort_label`), and why."""
     flagged = table[table.high_need_low_effort].place_name.tolist() if len(table) else []
     marked = (
-        f"{len(flagged)} marked as high need, low effort ({', '.join(flagged)})"
+        f"{len(flagged)} marked as high need, low effort, with more adults inactive and less effort than the "
+        f"partnership's middle place: {', '.join(flagged)}"
         if flagged
         else "none marked as high need, low effort"
     )
@@ -169,14 +172,12 @@ def need_effort_summary(table: pd.DataFrame, effort_label: str) -> str:
 
 
 def map_summary(table: pd.DataFrame, measure: str, measure_label: str, areas: bool = True) -> str:
-    """For the place map: what shades the places (their areas, or circles at their centre points when the
-    boundary file could not be read), and the extremes."""
-    spread = place_spread_headline(table, measure, measure_label)
+    """For the place map, on the Places page and in the board pack: what shades the places (their areas, or circles
+    at their centre points when the boundary file could not be read), then the highest and the lowest with their
+    units (map_extremes)."""
     places = "1 place" if len(table) == 1 else f"{len(table)} places"
     drawn = "each area shaded" if areas else "each circle shaded and sized"
-    return f"A map of {places}, {drawn} by {measure_label.lower()}. " + (
-        spread + "." if spread != NO_DATA else NO_DATA + "."
-    )
+    return f"A map of {places}, {drawn} by {measure_label.lower()}. " + map_extremes(table, measure)
 
 
 # How a place's value of each map measure reads, with its unit.

@@ -7,6 +7,7 @@ warming       the shared views' answers, computed when the server starts
 page          page set-up: sign-in check, the page list, the filter sidebar, the demo banner
 signin        st.login with OpenID Connect, and who is acting
 widgets       chart blocks, headline indicator tiles
+heatmaps      the dashboard's heatmaps on screen: grid or list, click layer, the choices kept in the address
 text          plain(): what a user typed or uploaded, shown as text (the one escaping helper)
 presentation  presentation mode and the board pack downloads
 learning      the learning workspace pages: their shared widgets, and each page's parts (purposes, empathy,
@@ -16,9 +17,14 @@ admin         the Admin page's parts: users, partners, the audit log
 rounds        the Reporting round page's parts: a partner's own return, opening a round, status, reminders
 loop          decisions, where a partner fits, what-if money
 upload        the Upload page's parts: the organisation, the return, a file checked and loaded, roll back
+alignment     the Alignment page's parts: view and measure, the heatmap, a cell's activities and quotes
+coverage      the Coverage and gaps page's parts: the coverage heatmap, ranked gaps, need against effort
+places        the Places page's parts: the map and a place's profile
+trends        the Indicator trends page's parts: the choices, the chart, every place's values, the import
 """
 
 from strategy.ui.data import answer, answer_table, connection, data_changed, database_file, figure, open_connection
+from strategy.ui.heatmaps import heatmap_block
 from strategy.ui.learning import (
     actor,
     export_button,
@@ -35,7 +41,7 @@ from strategy.ui.shared_answers import pinned_quotes_for
 from strategy.ui.shared_figures import heatmap_view, place_map, trend_chart
 from strategy.ui.signin import acting_user, log_refusal, sign_in_active, signed_in_user
 from strategy.ui.text import plain, plain_table
-from strategy.ui.widgets import chart_block, headline_indicator_tiles, heatmap_block
+from strategy.ui.widgets import chart_block, headline_indicator_tiles
 
 __all__ = [
     "NAVIGATION",

@@ -13,7 +13,8 @@ here once:
   filters are still the ones the click made (docs/decisions.md, 30 November 2026);
 - a heatmap's cells cannot be clicked in plotly (a heatmap trace has no selection), so an invisible point sits at the
   centre of every cell and carries the click; on the Alignment page it opens the cell's activities by setting the
-  same drop-downs keyboard users choose from, so both paths are one state.
+  same drop-downs keyboard users choose from, so both paths are one state;
+- a heatmap shown as a list (on a phone) answers a click on a row as the grid answers a click on its cell.
 
 The pure parts (targets, narrowed, undo_label, the figure layers) take no Streamlit and are unit-tested; the
 callbacks at the foot run in Streamlit's widget-callback phase, before the page is drawn again.
@@ -230,6 +231,27 @@ def outline_cell(fig: go.Figure, cells: pd.DataFrame, row_code: str, column_code
     return fig
 
 
+# --- A heatmap as a list: a row for every cell --------------------------------------------------------------------
+
+
+def list_targets(listed: pd.DataFrame, cells: pd.DataFrame, dimensions: tuple[str, str]) -> dict[int, tuple[Pick, ...]]:
+    """Each row of a heatmap's list (analysis.heatmap_list of `cells`: the measure, then the row's and the column's
+    labels), by its position, to the (row, column) codes of the cell it lists, as heatmap_click_layer's points stand
+    for theirs. Read from the list as drawn, by its labels, so the list's order is decided in one place."""
+    codes = {
+        (str(row_label), str(column_label)): (row, column)
+        for row_label, column_label, row, column in zip(
+            cells.row_label, cells.column_label, cells.row_code, cells.column_code
+        )
+    }
+    found: dict[int, tuple[Pick, ...]] = {}
+    for position, (row_label, column_label) in enumerate(zip(listed.iloc[:, 1], listed.iloc[:, 2])):
+        cell = codes.get((str(row_label), str(column_label)))
+        if cell:
+            found[position] = ((FIELD_OF[dimensions[0]], cell[0]), (FIELD_OF[dimensions[1]], cell[1]))
+    return found
+
+
 # --- In Streamlit: the callbacks and the undo button ------------------------------------------------------------
 
 
@@ -254,6 +276,24 @@ def on_click(key: str, targets: Targets, act: Callable[..., None]) -> Callable[[
         picks = picked((state or {}).get("selection"), targets)
         if picks:
             act(picks, chart=key)
+
+    return callback
+
+
+def on_row_click(
+    key: str, targets: dict[int, tuple[Pick, ...]], act: Callable[..., None], chart: str = ""
+) -> Callable[[], None]:
+    """A table's on_select callback (a heatmap's list): the picks of the row chosen, given to `act` with the
+    chart's key (`chart`, else the table's), as a click on a chart's point is (nothing when the row is let go)."""
+
+    def callback() -> None:
+        import streamlit as st
+
+        state = st.session_state.get(key) or {}
+        rows = (state.get("selection") or {}).get("rows") or ()
+        picks = tuple(pick for position in rows for pick in targets.get(position, ()))
+        if picks:
+            act(picks, chart=chart or key)
 
     return callback
 

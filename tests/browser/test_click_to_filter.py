@@ -98,3 +98,42 @@ def test_clicking_a_map_area_narrows_the_page_and_one_click_undoes_it(page, app_
     assert place_filter.get_by_text(name, exact=True).count() == 0
     assert sidebar.get_by_role("button", name="Undo: show all places").count() == 0
     page.screenshot(path=test_output / "click-places-undone.png", full_page=True)
+
+
+ROW_HEIGHT = 35  # the height of a row, and of the header, in Streamlit's data grid
+
+
+def test_on_a_phone_a_row_of_the_heatmap_s_list_opens_its_activities(
+    browser, app_url, test_output, demo_con, framework
+):
+    context = browser.new_context(viewport={"width": 390, "height": 844})
+    page = context.new_page()
+    page.set_default_timeout(30_000)
+    try:
+        page.goto(f"{app_url}/Alignment?layout=list")
+        wait_for_app(page)
+        grid = page.locator("[class*='st-key-list_alignment_heatmap'] [data-testid='stDataFrame']")
+        grid.wait_for()
+        page.wait_for_timeout(500)  # the grid draws its rows after it is laid out
+        page.screenshot(path=test_output / "click-alignment-list-before.png", full_page=True)
+
+        cells = analysis.heatmap(demo_con, framework, Filters())
+        listed = analysis.heatmap_list(cells, "aim", "way", "activities")
+        position = 4  # the fifth largest cell, not the one the drop-downs start on
+        aim_label, way_label = listed.iloc[position, 1], listed.iloc[position, 2]
+        expected = cells[(cells.row_label == aim_label) & (cells.column_label == way_label)].activities.iloc[0]
+        grid.scroll_into_view_if_needed()
+        box = grid.bounding_box()
+        x, y = box["x"] + 14, box["y"] + ROW_HEIGHT * (position + 1) + ROW_HEIGHT / 2  # the row's marker
+        page.mouse.click(x, y)
+        wait_for_app(page)
+        page.get_by_text(re.compile(rf"^{expected:,} activities address {re.escape(aim_label)}")).wait_for()
+        page.wait_for_function(
+            "(wanted) => wanted.every(name => [...document.querySelectorAll('[data-testid=stSelectbox]')].some("
+            "box => box.querySelector('input')?.value === name || box.innerText.includes(name)))",
+            arg=[aim_label, way_label],
+        )
+        assert "layout=list" in page.url
+        page.screenshot(path=test_output / "click-alignment-list-after.png", full_page=True)
+    finally:
+        context.close()

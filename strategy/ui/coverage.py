@@ -1,0 +1,128 @@
+"""The Coverage and gaps page's parts: the coverage heatmap, the gaps ranked with reasons, and need against effort
+with its chart, its flagged places and what the numbers mean."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from strategy import analysis, charts
+from strategy.board.headlines import need_effort_summary
+from strategy.rounding import money_per_head
+from strategy.ui.data import answer, figure
+from strategy.ui.heatmaps import heatmap_block
+from strategy.ui.page import Page
+from strategy.ui.selection import narrow_filters, place_codes, place_targets
+from strategy.ui.shared_figures import heatmap_view
+from strategy.ui.text import plain
+from strategy.ui.widgets import chart_block
+
+EFFORT_WORDS = {
+    "investment_per_head": "Investment per head",
+    "activities_per_100k": "Activities per 100,000 people",
+}
+# The chart's axis, as its sentence names it (headlines.need_effort_summary, as in the board pack).
+EFFORT_AXIS = {"investment_per_head": "Investment per head (£)", "activities_per_100k": "Activities per 100,000 people"}
+
+
+def coverage_heatmap(page: Page) -> None:
+    """Activities by place and aim; a click on a cell narrows the page to its place and aim."""
+    title = "Activities by place and aim (all dates in the filter)"
+    heatmap = heatmap_view(page.filters, "place", "aim", "activities", title, page.source())
+    heatmap_block(
+        heatmap,
+        "place",
+        "aim",
+        "activities",
+        key="coverage_grid",
+        on_pick=narrow_filters,
+        hint="Click a cell to narrow the page to its place and aim.",
+        list_hint="Click a row to narrow the page to its place and aim.",
+    )
+
+
+def ranked_gaps(page: Page, year: str) -> None:
+    """How many place-aim pairs have no or thin activity in the year, the worst five with their reasons, and every
+    gap in a table."""
+    gaps = answer(analysis.gaps, page.filters)
+    if gaps.empty:
+        st.success(f"Every place has activity for every aim in {year}.")
+        return
+    none, thin = (gaps.kind == "none").sum(), (gaps.kind == "thin").sum()
+    st.markdown(
+        f"**{none}** place-aim pairs have no activity and **{thin}** have thin activity in {year}. "
+        "Pairs with none come first, then the thinnest for their population; ties go to the place with "
+        "more inactive adults."
+    )
+    st.caption(" ".join(filter(None, [analysis.THIN_RULE, analysis.gap_period_note(page.filters)])))
+    for gap in gaps.head(5).itertuples():
+        st.markdown(f"{gap.Index + 1}. {plain(gap.reason)}")
+    with st.expander(f"All {len(gaps)} gaps"):
+        st.dataframe(
+            gaps.drop(columns=["place_code", "aim_code"]),
+            hide_index=True,
+            width="stretch",
+            column_config={
+                "per_100k": st.column_config.NumberColumn("Per 100,000 people", format="%.1f"),
+                "inactive_pct": st.column_config.NumberColumn("Inactive adults %", format="%.1f"),
+            },
+        )
+
+
+def effort_measure() -> str:
+    """How effort is measured on the chart: investment per head (the default) or activities per 100,000 people."""
+    return (
+        st.segmented_control(
+            "Effort measured as",
+            list(EFFORT_WORDS),
+            default="investment_per_head",
+            key="effort_measure",
+            format_func=EFFORT_WORDS.get,
+        )
+        or "investment_per_head"
+    )
+
+
+def need_against_effort(page: Page, effort: str) -> None:
+    """The need against effort chart (a click on a place narrows the page to it), with its table, what its numbers
+    mean, and each high-need, low-effort place by the effort chosen."""
+    table = answer(analysis.need_vs_effort, page.filters)
+    table = table.assign(high_need_low_effort=analysis.high_need_low_effort(table, effort))  # by the effort chosen
+    flagged = table[table.high_need_low_effort]
+    summary = need_effort_summary(table, EFFORT_AXIS[effort])
+    need_effort = figure(
+        charts.need_effort_figure,
+        table,
+        effort,
+        "Need (inactive adults) against effort",
+        page.source("partner activity returns; Active Lives 93015 (OHID Fingertips); ONS mid-2022 population"),
+    )
+    chart_block(
+        need_effort,
+        summary,
+        analysis.place_summary(table).assign(
+            **{
+                "Adults inactive (%)": [*table.inactive_pct.round(1), None],
+                "Activities per 100,000 people": [*table.activities_per_100k.round(1), None],
+                "High need, low effort": [*table.high_need_low_effort.map({True: "yes", False: ""}), ""],
+            }
+        ),
+        key="need_effort",
+        targets=place_targets(need_effort, place_codes(page.framework)),
+        on_pick=narrow_filters,
+        hint="Click a place to narrow the page to it.",
+    )
+    st.caption(
+        analysis.YARDSTICK_NOTE + " In the table, money and participants per place are rounded so they add to "
+        "the total; participants are attendances, not unique people."
+    )
+    for place in flagged.itertuples():
+        st.markdown(
+            f"- **{plain(place.place_name)}**: {place.inactive_pct:.1f}% of adults (19+) inactive, "
+            f"{money_per_head(place.investment_per_head)} invested per head, "
+            f"{place.activities_per_100k:.0f} activities per 100,000 people."
+        )
+    st.caption(
+        "Need is the share of adults aged 19 and over who are inactive (Active Lives). No number of inactive "
+        "people is shown: the only population held for every place counts all ages, and multiplying by it would "
+        "overstate the number by a fifth to a quarter."
+    )
