@@ -14,7 +14,7 @@ from strategy.ui.learning.log import (
     reflection_form,
     timeline_by_aim,
 )
-from strategy.ui.page import LEARNING_FILTERS
+from strategy.ui.sidebar import LEARNING_FILTERS
 
 page = page_setup("Learning log", icon=":material/menu_book:", writes="edit_learning", sidebar_filters=LEARNING_FILTERS)
 st.caption(

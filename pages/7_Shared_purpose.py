@@ -8,8 +8,8 @@ from strategy.learning import purposes
 from strategy.learning.exports import readable_table
 from strategy.ui import export_button, involvement_editor, page_setup
 from strategy.ui.learning.purposes import CHOICE_KEY, purpose_card, purpose_writer, who_works_with_whom
-from strategy.ui.page import LEARNING_FILTERS
 from strategy.ui.records import FILTERED_LIST_HELP, chosen_record
+from strategy.ui.sidebar import LEARNING_FILTERS
 
 page = page_setup("Shared purpose", icon=":material/flag:", writes="edit_learning", sidebar_filters=LEARNING_FILTERS)
 st.caption(

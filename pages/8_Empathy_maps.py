@@ -5,8 +5,8 @@ import streamlit as st
 from strategy.learning import empathy
 from strategy.ui import page_setup
 from strategy.ui.learning.empathy import CHOICE_KEY, map_details, map_quadrants, note_form, notes_download, remove_note
-from strategy.ui.page import LEARNING_FILTERS
 from strategy.ui.records import FILTERED_LIST_HELP, chosen_record
+from strategy.ui.sidebar import LEARNING_FILTERS
 
 page = page_setup(
     "Empathy maps", icon=":material/diversity_3:", writes="edit_learning", sidebar_filters=LEARNING_FILTERS

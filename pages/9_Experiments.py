@@ -7,8 +7,8 @@ from strategy.learning import experiments
 from strategy.learning.exports import readable_table
 from strategy.ui import involvement_editor, page_setup
 from strategy.ui.learning.experiments import CHOICE_KEY, experiment_form, experiment_register, watched_trends
-from strategy.ui.page import LEARNING_FILTERS
 from strategy.ui.records import chosen_record
+from strategy.ui.sidebar import LEARNING_FILTERS
 
 page = page_setup("Experiments", icon=":material/science:", writes="edit_learning", sidebar_filters=LEARNING_FILTERS)
 st.caption(

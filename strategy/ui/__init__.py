@@ -4,7 +4,9 @@ data          the server's connection, cached answers and figures, the maintenan
 shared_figures  heatmaps, trend charts and the map, built once for every session
 shared_answers  the pinned quotes and the decision form's choices, shared by every session
 warming       the shared views' answers, computed when the server starts
-page          page set-up: sign-in check, the page list, the filter sidebar, the demo banner
+page          page set-up: sign-in check, the page's permission, the demo banner; what every page gets (Page)
+navigation    the page list in the sidebar, by role and in groups, and the links at its foot
+sidebar       the filter sidebar, kept in step with the address bar, and the export of the filtered activities
 signin        st.login with OpenID Connect, and who is acting
 widgets       chart blocks, headline indicator tiles
 heatmaps      the dashboard's heatmaps on screen: grid or list, click layer, the choices kept in the address
@@ -17,6 +19,7 @@ admin         the Admin page's parts: users, partners, the audit log
 rounds        the Reporting round page's parts: a partner's own return, opening a round, status, reminders
 loop          decisions, where a partner fits, what-if money
 upload        the Upload page's parts: the organisation, the return, a file checked and loaded, roll back
+overview      the Overview's parts: headline tiles, the compact heatmap, the largest gaps, about this data
 alignment     the Alignment page's parts: view and measure, the heatmap, a cell's activities and quotes
 coverage      the Coverage and gaps page's parts: the coverage heatmap, ranked gaps, need against effort
 places        the Places page's parts: the map and a place's profile
@@ -34,7 +37,8 @@ from strategy.ui.learning import (
     show_problems,
     writing,
 )
-from strategy.ui.page import NAVIGATION, NAVIGATION_GROUPS, Page, no_activities_yet, page_setup, show_document
+from strategy.ui.navigation import NAVIGATION, NAVIGATION_GROUPS
+from strategy.ui.page import Page, no_activities_yet, page_setup, show_document
 from strategy.ui.presentation import board_pack_download, board_slides_for, presentation_style, show_slide, slide_number
 from strategy.ui.records import chosen_record, remember_saved
 from strategy.ui.shared_answers import pinned_quotes_for

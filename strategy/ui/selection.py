@@ -303,7 +303,7 @@ def narrow_filters(picks: tuple[Pick, ...], chart: str = "") -> None:
     keeping the filters before for the undo button."""
     import streamlit as st
 
-    from strategy.ui.page import _seed_widgets
+    from strategy.ui.sidebar import seed_widgets
 
     before: Filters = st.session_state.get("filters") or Filters()
     after = narrowed(before, picks)
@@ -312,7 +312,7 @@ def narrow_filters(picks: tuple[Pick, ...], chart: str = "") -> None:
     undo = st.session_state.get(UNDO_STATE)
     if undo is not None and undo.after == before:  # a second click narrows again; undo goes back to the start
         before = undo.before
-    _seed_widgets(after, force=True)
+    seed_widgets(after, force=True)
     st.session_state[UNDO_STATE] = Undo(before, after, undo_label(before, after), chart)
 
 
@@ -330,11 +330,11 @@ def choose_cell(row_key: str, column_key: str) -> Callable[[tuple[Pick, ...]], N
 def _undo() -> None:
     import streamlit as st
 
-    from strategy.ui.page import _seed_widgets
+    from strategy.ui.sidebar import seed_widgets
 
     undo = st.session_state.pop(UNDO_STATE, None)
     if undo is not None:
-        _seed_widgets(undo.before, force=True)
+        seed_widgets(undo.before, force=True)
 
 
 def undo_button(current: Filters | None, key: str, chart: str = "") -> None:

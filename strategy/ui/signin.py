@@ -80,7 +80,7 @@ def signed_in_user(con: duckdb.DuckDBPyConnection) -> User:
             label = "Sign in" if provider is None else f"Sign in with {PROVIDER_NAMES.get(provider, provider)}"
             if st.button(label, type="primary", icon=":material/login:", key=f"sign_in_{provider or 'default'}"):
                 st.login(provider) if provider else st.login()
-        from strategy.ui.page import footer_links
+        from strategy.ui.navigation import footer_links
 
         footer_links()  # the accessibility statement and privacy notice are open before sign-in too
         st.stop()

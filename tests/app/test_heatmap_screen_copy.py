@@ -14,9 +14,9 @@ from strategy.filters import Filters
 from strategy.framework import load_framework
 from strategy.ingest import LOADED, import_activities
 from strategy.ingest.rollback import rollback_upload
-from strategy.ui import data
+from strategy.ui import data, shared_figures
 from strategy.ui.heatmaps import screen_heatmap
-from tests.unit.test_ingest_files import csv_bytes, row
+from tests.activity_files import csv_bytes, row
 
 AIM, WAY = "A3", "W4"
 
@@ -59,7 +59,7 @@ def test_the_page_draws_the_new_heatmap_after_an_upload_and_a_roll_back(open_pag
 def test_screen_copies_made_from_old_data_are_let_go_when_data_changes(demo_db_copy, monkeypatch):
     monkeypatch.setenv("STRATEGY_DB", str(demo_db_copy))
     data.data_changed()
-    view = data.heatmap_view(Filters(), "aim", "way", "activities", "title", "source")
+    view = shared_figures.heatmap_view(Filters(), "aim", "way", "activities", "title", "source")
     shown, targets = screen_heatmap(view, "aim", "way", True, (AIM, WAY))
     assert screen_heatmap(view, "aim", "way", True, (AIM, WAY))[0] is shown  # made once per view and cell
     old_view, old_copy = weakref.ref(view), weakref.ref(shown)
@@ -69,7 +69,7 @@ def test_screen_copies_made_from_old_data_are_let_go_when_data_changes(demo_db_c
     gc.collect()
     try:
         assert old_view() is None and old_copy() is None
-        fresh = data.heatmap_view(Filters(), "aim", "way", "activities", "title", "source")
+        fresh = shared_figures.heatmap_view(Filters(), "aim", "way", "activities", "title", "source")
         assert screen_heatmap(fresh, "aim", "way", True, (AIM, WAY))[0] is not None
     finally:
         data._drop_connection(data.open_connection())
