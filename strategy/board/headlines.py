@@ -147,6 +147,11 @@ def gaps_summary(per_place: pd.DataFrame, year: int | str) -> str:
     if per_place.empty:
         return f"No place has an aim without activity, or with thin activity, in {year}."
     top = per_place.iloc[0]
+    if len(per_place) == 1:
+        return (
+            f"A bar chart of the aims with no or thin activity in each place in {year}: only {top.place} has any "
+            f"({top.gaps:,})."
+        )
     return (
         f"A bar chart of the aims with no or thin activity in each place in {year}: {len(per_place)} places "
         f"have at least one; {top.place} has the most ({top.gaps:,})."

@@ -8,6 +8,7 @@ from strategy import charts, images, periods
 from strategy.access import User
 from strategy.board import pack as board_pack
 from strategy.board import slides
+from strategy.board.pack.slide_charts import FEW_BARS
 from strategy.filters import Filters
 from strategy.framework import load_framework
 from strategy.ui.data import CACHE_ENTRIES, CACHE_TTL_SECONDS, connection, database_file
@@ -162,10 +163,26 @@ def slide_footer(slide: slides.Slide, showing: str) -> str:
     return f"Showing: {showing}. {slide.source}" + (" " + slide.caveat if slide.caveat else "")
 
 
+# A bar chart is as tall as its bars, as in the board pack (strategy/board/pack/slide_charts.py): each bar's row at
+# most BAR_ROW_PX (0.75 inch at 96 pixels an inch) plus BAR_AXIS_PX for the value axis and its title, so one place
+# is a bar, not a slab; with FEW_BARS or fewer, the key figures fill the room under it.
+BAR_ROW_PX, BAR_AXIS_PX = 72, 120
+
+
+def horizontal_bars(fig) -> int:
+    """How many bars a horizontal bar chart draws (0 for any other chart)."""
+    if len(fig.data) != 1 or fig.data[0].type != "bar" or fig.data[0].orientation != "h":
+        return 0
+    return len(fig.data[0].y)
+
+
 def slide_chart(slide: slides.Slide, footer: str) -> None:
-    """The slide's chart, as tall as one screen leaves room for, with its one-sentence summary directly under it
-    (the alt text too)."""
+    """The slide's chart, as tall as one screen leaves room for (a bar chart only as tall as its bars), with its
+    one-sentence summary directly under it (the alt text too); under a chart of a few bars, the key figures."""
     height = slide_chart_height(slide.headline, slide.summary, footer)
+    bars = horizontal_bars(slide.figure)
+    if bars:
+        height = min(height, bars * BAR_ROW_PX + BAR_AXIS_PX)
     st.plotly_chart(
         presentation_figure(slide.figure, height),
         key=f"slide_{slide.key}",
@@ -177,6 +194,8 @@ def slide_chart(slide: slides.Slide, footer: str) -> None:
         },
     )
     st.caption(plain(slide.summary))
+    if 0 < bars <= FEW_BARS and not slide.table.empty:
+        st.dataframe(slide.table.head(8), hide_index=True)
 
 
 def slide_controls(slide: slides.Slide):

@@ -164,3 +164,31 @@ def test_making_the_pack_shows_its_steps_then_offers_it_named_for_the_filter_and
     assert steps[0] == "Working out the figures for every view" and len(steps) >= 3
     saved = [b for b in at.get("download_button") if b.label.startswith("Save ")]
     assert [b.label for b in saved] == [f"Save board-pack_mansfield_{DEMO_TODAY.isoformat()}.pptx"]
+
+
+def _place_with_gaps(demo_app) -> str:
+    """A place that has gaps: the first row of the whole partnership's gaps slide."""
+    from strategy.framework import load_framework
+
+    gaps = next(s for s in _expected_slides(demo_app, {}) if s.key == "gaps")
+    return next(p.code for p in load_framework().places if p.name == gaps.table.Place.iloc[0])
+
+
+@pytest.mark.parametrize("one_sector", [False, True], ids=["one-place", "sport-every-place"])
+def test_a_bar_slide_is_as_tall_as_its_bars_with_the_key_figures_under_a_few(demo_app, one_sector):
+    query = {"sector": "sport"} if one_sector else {"place": _place_with_gaps(demo_app)}
+    expected = _expected_slides(demo_app, {key: [value] for key, value in query.items()})
+    number = next(n for n, s in enumerate(expected, start=1) if s.key == "gaps")
+    bars = len(expected[number - 1].figure.data[0].y)
+    at = _run(PRESENTATION, demo_app, {**query, "slide": str(number)})
+    chart = json.loads(at.get("plotly_chart")[0].proto.spec)
+    height = chart["layout"]["height"]
+    # at most 72 px a bar and 120 px for the axis, whatever room the screen leaves
+    assert bars and height <= bars * 72 + 120
+    tables = at.dataframe  # the last is the one in "Show as table"
+    if bars <= 3:
+        assert bars * 72 + 120 == height < 380, "a few bars are not stretched into slabs"
+        assert len(tables) == 2
+        assert list(tables[0].value.Place) == list(expected[number - 1].table.Place)
+    else:
+        assert len(tables) == 1, "many bars fill the slide themselves"

@@ -127,3 +127,11 @@ def test_trend_headline_names_each_place_then_england():
         headlines.trend_headline(latest.assign(value=None), "Inactive adults", "E92000001", "%")
         == "Inactive adults: no values yet"
     )
+
+
+def test_the_gaps_sentence_names_one_place_alone_and_counts_several():
+    one = pd.DataFrame({"place": ["Bolsover"], "gaps": [1], "no_activity": [1]})
+    two = pd.DataFrame({"place": ["Nottingham", "Bolsover"], "gaps": [3, 1], "no_activity": [1, 0]})
+    assert headlines.gaps_summary(one, 2026).endswith("in 2026: only Bolsover has any (1).")
+    assert "1 places" not in headlines.gaps_summary(one, 2026)
+    assert "2 places have at least one; Nottingham has the most (3)." in headlines.gaps_summary(two, 2026)
