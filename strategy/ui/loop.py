@@ -27,8 +27,8 @@ def record_decision(page: Page, view_page: str, key: str = "decision") -> None:
     if not page.user.can("record_decisions"):
         return
     done = st.session_state.pop(f"{key}_recorded", None)
-    # drawn only once opened (a closed expander looks the same): most people never open it, and a form of seven
-    # fields drawn on every run of every view was a fifth of a warm page's elements
+    # drawn only once opened (a closed expander looks the same): most people never open it, and its form was 14 of
+    # the ~100 elements and containers a warm Overview draws on every run
     box = st.expander(
         "Record a decision", icon=":material/gavel:", expanded=bool(done), key=f"{key}_open", on_change="rerun"
     )
