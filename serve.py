@@ -4,8 +4,8 @@
   {"status": "unavailable"} when not (for a reverse proxy or monitor; /_stcore/health only says the web server is
   up). The reason is written to the server log, never to the visitor; `python -m strategy health` shows it too;
 - the backup-request watcher, so `python -m strategy backup DIR` works while the dashboard runs;
-- the shared answers (the unfiltered view, each county and place) computed into the pages' caches as it starts,
-  in the background; "Shared answers warmed: N answers in S s" in its log when done.
+- the shared answers (the unfiltered view, each county and place, then each place with each aim) computed into
+  the pages' caches as it starts, in the background; "Shared answers warmed: N answers in S s" in its log when done.
 
 It refuses to start, with a plain message, when the mode is in doubt (STRATEGY_MODE unknown, secrets unreadable or
 incomplete for sign-in), when local mode (no sign-in, everyone an admin) would listen beyond this computer, and

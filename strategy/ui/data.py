@@ -245,19 +245,24 @@ def data_version() -> int:
     return _current_version[0]
 
 
+# The shared caches of other modules (figures built from several answers, the learning pages' lists), each
+# registered where it is defined, so data_changed() clears them with the rest.
+_CLEARED_WITH_DATA: list = []
+
+
+def cleared_when_data_changes(cached):
+    """Mark a st.cache_resource function as built from the data: data_changed() clears it (st.cache_data functions
+    are cleared anyway). Use above the cache decorator."""
+    _CLEARED_WITH_DATA.append(cached)
+    return cached
+
+
 def data_changed() -> None:
     """Call after any write: every cached answer and figure is recomputed on the next run."""
-    from strategy.ui.shared_answers import _decision_choices
-    from strategy.ui.shared_figures import _heatmap_view, _place_map, _trend_chart
-
     _current_version[0] = next(_data_version)
     st.cache_data.clear()
-    _figure.clear()
-    _heatmap_view.clear()
-    _table.clear()
-    _decision_choices.clear()
-    _trend_chart.clear()
-    _place_map.clear()
+    for cached in (_figure, _table, *_CLEARED_WITH_DATA):
+        cached.clear()
 
 
 def figure(chart: Callable[..., go.Figure], *args, **kwargs) -> go.Figure:
@@ -273,6 +278,17 @@ def figure(chart: Callable[..., go.Figure], *args, **kwargs) -> go.Figure:
 @st.cache_resource(show_spinner=False, max_entries=300)
 def _figure(database: str, chart: str, *args, **kwargs) -> go.Figure:
     return _function(chart)(*args, **kwargs)
+
+
+def cached_answer(database: str, version: int, today: date, question: Callable, filters: Filters, *args) -> object:
+    """answer() for a caller that already holds the cache's key parts (a figure built from several answers, the
+    start-up warming): the very cache entry the pages read."""
+    return _answer(database, version, today, _name(question), _asked_with(question, filters), *args)
+
+
+def cached_table(database: str, version: int, today: date, question: Callable, filters: Filters, *args) -> pa.Table:
+    """answer_table() for a caller that already holds the cache's key parts, as cached_answer()."""
+    return _table(database, version, today, _name(question), _asked_with(question, filters), *args)
 
 
 def answer_table(question: Callable, filters: Filters, *args) -> pa.Table:

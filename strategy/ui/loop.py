@@ -28,7 +28,14 @@ def record_decision(page: Page, view_page: str, key: str = "decision") -> None:
     if not page.user.can("record_decisions"):
         return
     done = st.session_state.pop(f"{key}_recorded", None)
-    with st.expander("Record a decision", icon=":material/gavel:", expanded=bool(done)):
+    # drawn only once opened (a closed expander looks the same): most people never open it, and its form was 14 of
+    # the ~100 elements and containers a warm Overview draws on every run
+    box = st.expander(
+        "Record a decision", icon=":material/gavel:", expanded=bool(done), key=f"{key}_open", on_change="rerun"
+    )
+    if not box.open:
+        return
+    with box:
         if done:
             st.success(plain(done), icon=":material/task_alt:")
         st.caption(
@@ -191,7 +198,16 @@ def where_you_fit(page: Page, partner: str, key: str = "fit") -> None:
 
 
 def what_if_money(page: Page, key: str = "whatif") -> None:
-    """Move a sum between places or spread a new budget by need, and see it beside today's figures."""
+    """Move a sum between places or spread a new budget by need, and see it beside today's figures: drawn once the
+    reader opens it (its chart, tables and form were a third of a Coverage and gaps run, for the few who use it)."""
+    box = st.expander("Try a what-if scenario", icon=":material/calculate:", key=f"{key}_open", on_change="rerun")
+    if not box.open:
+        return
+    with box:
+        _what_if(page, key)
+
+
+def _what_if(page: Page, key: str) -> None:
     # scenarios.need_and_effort, as a cached answer shared by every session
     today_table = answer(analysis.need_vs_effort, scenarios.whole_partnership(page.filters))
     names = dict(zip(today_table.place_code, today_table.place_name))

@@ -14,6 +14,7 @@ from strategy.framework import load_framework
 from strategy.ui.data import (
     CACHE_ENTRIES,
     CACHE_TTL_SECONDS,
+    cleared_when_data_changes,
     connection,
     data_version,
     database_file,
@@ -47,6 +48,7 @@ def decision_choices() -> tuple[dict, dict]:
         return _decision_choices(database_file(), data_version(), periods.today())
 
 
+@cleared_when_data_changes
 @st.cache_resource(show_spinner=False, max_entries=4)
 def _decision_choices(database: str, version: int, today: date) -> tuple[dict, dict]:
     from strategy.learning.commitments import commitments

@@ -15,7 +15,14 @@ from strategy import analysis, periods
 from strategy.filters import Filters
 from strategy.framework import load_framework
 from strategy.indicators import trends
-from strategy.ui.data import _answer, _name, connection, data_version, database_file, database_trouble_shown
+from strategy.ui.data import (
+    cached_answer,
+    cleared_when_data_changes,
+    connection,
+    data_version,
+    database_file,
+    database_trouble_shown,
+)
 
 
 @dataclass(frozen=True)
@@ -46,6 +53,7 @@ def heatmap_view(
         )
 
 
+@cleared_when_data_changes
 @st.cache_resource(show_spinner=False, max_entries=300)
 def _heatmap_view(
     database: str,
@@ -61,7 +69,7 @@ def _heatmap_view(
 ) -> HeatmapView:
     from strategy import charts
 
-    cells = _answer(database, version, today, _name(analysis.heatmap), filters, rows, columns)
+    cells = cached_answer(database, version, today, analysis.heatmap, filters, rows, columns)
     labels = cells.row_label.astype(str) + " x " + cells.column_label.astype(str)
     return HeatmapView(
         cells,
@@ -97,6 +105,7 @@ def trend_chart(
         )
 
 
+@cleared_when_data_changes
 @st.cache_resource(show_spinner=False, max_entries=300)
 def _trend_chart(
     database: str,
@@ -114,13 +123,13 @@ def _trend_chart(
 
     framework = load_framework()
     definition = (
-        _answer(database, version, today, _name(trends.indicator_catalogue), Filters())
+        cached_answer(database, version, today, trends.indicator_catalogue, Filters())
         .set_index("indicator_id")
         .loc[indicator_id]
     )
-    assessed = _answer(database, version, today, _name(trends.assess_indicator), Filters(), indicator_id)
+    assessed = cached_answer(database, version, today, trends.assess_indicator, Filters(), indicator_id)
     shown = assessed[assessed.place_code.isin([*places, framework.benchmark])]
-    timeline = _answer(database, version, today, _name(trends.activity_timeline), filters, indicator_id, places)
+    timeline = cached_answer(database, version, today, trends.activity_timeline, filters, indicator_id, places)
     fig = trend_figure(
         shown,
         timeline,
@@ -164,6 +173,7 @@ def place_map(filters: Filters, measure: str, label: str, title: str, source: st
         )
 
 
+@cleared_when_data_changes
 @st.cache_resource(show_spinner=False, max_entries=300)
 def _place_map(
     database: str,
@@ -178,7 +188,7 @@ def _place_map(
 ) -> go.Figure:
     from strategy import charts
 
-    table = _answer(database, version, today, _name(analysis.need_vs_effort), filters)
+    table = cached_answer(database, version, today, analysis.need_vs_effort, filters)
     return charts.place_map_figure(table, measure, label, title, source, _drawable_boundaries())
 
 

@@ -31,6 +31,8 @@ def _texts(app) -> str:
 
 def test_coverage_names_the_part_of_the_year_the_thin_yardstick_and_the_what_if_population(open_page, app_demo_db):
     app = open_page("pages/2_Coverage_and_gaps.py", app_demo_db)
+    app.session_state["whatif_open"] = True  # the what-if scenario, opened
+    app.run()
     assert not app.exception
     assert f"Gaps in {SO_FAR}, worst first" in [s.value for s in app.subheader]
     text = _texts(app)

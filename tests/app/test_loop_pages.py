@@ -35,12 +35,13 @@ def server_connection():
     return ui.connection(ui.database_file())
 
 
-def open_page(script: str, query: dict | None = None) -> AppTest:
-    return open_app(script, query, timeout=90)
+def open_page(script: str, query: dict | None = None, state: dict | None = None) -> AppTest:
+    return open_app(script, query, state=state, timeout=90)
 
 
 def test_a_decision_recorded_on_a_view_opens_the_next_pack_with_its_state(database):
-    at = open_page("pages/2_Coverage_and_gaps.py", {"place": "E07000033"})
+    # the form is drawn once its expander is opened
+    at = open_page("pages/2_Coverage_and_gaps.py", {"place": "E07000033"}, state={"decision_open": True})
     at.text_input(key="decision_what").input("Fund a youth offer in Bolsover")
     at.text_input(key="decision_owner").input("Bolsover District Council")
     at.button(key="FormSubmitter:decision_form-Record the decision").click().run()
@@ -83,7 +84,7 @@ def test_where_you_fit_page_for_a_chosen_partner(database):
 
 
 def test_a_scenario_saved_on_coverage_and_gaps_is_in_the_pack_marked_and_apart(database):
-    at = open_page("pages/2_Coverage_and_gaps.py")
+    at = open_page("pages/2_Coverage_and_gaps.py", state={"whatif_open": True})  # the what-if, opened
     assert any(m.value.startswith("**Scenario, not actual.**") for m in at.markdown)
     at.text_input(key="whatif_name").input("A quarter of a million by need")
     at.button(key="FormSubmitter:whatif_save-Save scenario").click().run()

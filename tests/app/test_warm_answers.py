@@ -1,5 +1,6 @@
-"""Warming at start-up (serve.py): the shared views' answers are in the caches the pages read, so the first person
-to open a county's or a place's link is served from the cache, with the same numbers."""
+"""Warming at start-up (serve.py): the shared views' answers, and each place's with each aim, are in the caches the
+pages read, so the first person to open a county's or a place's link (with an aim or not) is served from the cache,
+with the same numbers."""
 
 from __future__ import annotations
 
@@ -31,19 +32,27 @@ def counting(monkeypatch) -> list[str]:
 def test_warmed_views_are_served_from_the_cache_and_others_are_computed(demo_db_copy, open_page, monkeypatch):
     framework = load_framework()
     county = framework.counties()[0]
-    place, aim = framework.local_places()[1], framework.aims[2]
+    place, aim, sector = framework.local_places()[1], framework.aims[2], framework.sectors[0]
+    narrowed = Filters(places=(place.code,), aims=(aim.code,))
+    other_view = Filters(places=(place.code,), sectors=(sector.code,))
     con = db.connect(demo_db_copy, read_only=True)
     try:  # what the pages must show, computed directly before the server's caches are involved
         county_total = analysis.headline_totals(con, framework, Filters(places=(county.code,)))["activities"]
-        other_total = analysis.headline_totals(con, framework, Filters(places=(place.code,), aims=(aim.code,)))[
-            "activities"
-        ]
+        narrowed_total = analysis.headline_totals(con, framework, narrowed)["activities"]
+        other_total = analysis.headline_totals(con, framework, other_view)["activities"]
     finally:
         con.close()
+    # every place with every aim is warmed; here only three of them, so the test stays quick
+    every = warming.place_and_aim_views(framework)
+    assert {(f.places, f.aims) for f in every} == {
+        ((p.code,), (a.code,)) for p in framework.local_places() for a in framework.aims
+    }
+    assert other_view not in every
+    monkeypatch.setattr(warming, "place_and_aim_views", lambda _framework: [every[0], narrowed, every[-1]])
     monkeypatch.setenv("STRATEGY_DB", str(demo_db_copy))
     data.data_changed()
     count, _seconds = warming.warm_shared_answers()
-    assert count >= len(warming.shared_views(framework)) * 5
+    assert count >= (len(warming.shared_views(framework)) + 3) * 5
     calls = counting(monkeypatch)
 
     overview = open_page("app.py", demo_db_copy, {"place": county.code})
@@ -55,7 +64,11 @@ def test_warmed_views_are_served_from_the_cache_and_others_are_computed(demo_db_
     alignment = open_page("pages/1_Alignment.py", demo_db_copy, {"place": county.code})
     assert not alignment.exception and calls == []
 
-    other = open_page("app.py", demo_db_copy, {"place": place.code, "aim": aim.code})
+    one_aim = open_page("app.py", demo_db_copy, {"place": place.code, "aim": aim.code})
+    assert not one_aim.exception and calls == []  # a place with one aim was warmed too
+    assert {m.label: m.value for m in one_aim.metric}["Activities"] == f"{narrowed_total:,}"
+
+    other = open_page("app.py", demo_db_copy, other_view.to_query())
     assert not other.exception
-    assert "headline_totals" in calls  # a place with an aim is not a shared view: computed when first asked
+    assert "headline_totals" in calls  # a place with a sector is not warmed: computed when first asked
     assert {m.label: m.value for m in other.metric}["Activities"] == f"{other_total:,}"

@@ -159,7 +159,8 @@ def test_a_decision_comes_back_in_the_next_pack_with_what_moved(page, leader_url
     page.goto(leader_url + VIEW_LINK)
     wait_for_app(page)
     cells = heatmap(page)
-    page.get_by_text("Record a decision").click()
+    page.get_by_text("Record a decision").click()  # the form is drawn once the expander is opened
+    wait_for_app(page)
     page.get_by_label("What was decided").fill(WHAT)
     page.get_by_label("Who owns it").fill(OWNER)
     page.get_by_role("spinbutton", name="day, By when (optional)").click()
@@ -235,6 +236,8 @@ def test_a_saved_scenario_changes_no_reported_figure(page, leader_url, test_outp
     wait_for_app(page)
     before = heatmap(page)
     page.goto(leader_url + "/Coverage_and_gaps")
+    wait_for_app(page)
+    page.get_by_text("Try a what-if scenario").click()  # drawn once opened
     wait_for_app(page)
     page.get_by_label("Save as").fill("£250k by need, 2027")
     page.get_by_role("button", name="Save scenario").click()

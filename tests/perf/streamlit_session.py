@@ -26,6 +26,8 @@ class PageRun:
     titles: list[str] = field(default_factory=list)
     exceptions: list[str] = field(default_factory=list)
     charts: int = 0
+    elements: int = 0  # every element drawn (the sidebar's too)
+    blocks: int = 0  # every container, column, expander and form opened
 
 
 class StreamlitSession:
@@ -66,6 +68,8 @@ class StreamlitSession:
                 self.pages = {p.url_pathname: p.page_script_hash for p in forward.new_session.app_pages}
             elif kind == "delta" and forward.delta.WhichOneof("type") == "new_element":
                 _collect(run, forward.delta.new_element)
+            elif kind == "delta" and forward.delta.WhichOneof("type") == "add_block":
+                run.blocks += 1
             elif kind == "script_finished":
                 if forward.script_finished in FINISHED:
                     run.finished = True
@@ -77,6 +81,7 @@ class StreamlitSession:
 
 
 def _collect(run: PageRun, element) -> None:
+    run.elements += 1
     kind = element.WhichOneof("type")
     if kind == "metric":
         run.metrics[element.metric.label] = element.metric.body
