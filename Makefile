@@ -19,9 +19,9 @@ test: setup system
 	$(PY) -m pytest --browser
 
 # The quick check before a commit: lint and format (ruff), then the unit, page and docs tests on both cores,
-# without the browser and the slow tests (make test runs those too).
+# without the browser, the slow tests and the second strategy's runs of the same tests (make test runs them all).
 check: setup lint
-	$(PY) -m pytest tests/unit tests/app tests/test_docs.py -q -m "not slow and not browser" -n auto
+	$(PY) -m pytest tests/unit tests/app tests/test_docs.py -q -m "not slow and not browser and not other_strategy" -n auto
 
 lint: setup
 	$(VENV)/bin/ruff check .

@@ -4,11 +4,24 @@ environment, which each test sets (monkeypatch.setenv("STRATEGY_DB", ...)) befor
 
 from __future__ import annotations
 
+from functools import cache
+
+from streamlit.components.v2.component_manager import BidiComponentManager
 from streamlit.testing.v1 import AppTest
 
 from tests.conftest import PROJECT_ROOT
 
 APP = str(PROJECT_ROOT / "app.py")
+
+
+@cache
+def installed_components() -> BidiComponentManager:
+    """Streamlit's registry of installed custom components, scanned once per test run. A new AppTest scans the
+    metadata of every installed package for it (about 0.2 s of CPU, as much as a warm page run itself), and the
+    installed packages do not change while the tests run; a server scans once when it starts, as here."""
+    manager = BidiComponentManager()
+    manager.discover_and_register_components(start_file_watching=False)
+    return manager
 
 
 def open_app(
@@ -24,6 +37,7 @@ def open_app(
     """The page `script` (a path from the project root) run once: with the query string, session state, secrets
     and signed-in user (st.user's claims) given; with check, a test fails here if the page raised."""
     app = AppTest.from_file(APP, default_timeout=timeout)
+    app._bidi_component_manager = installed_components()  # AppTest's own slot for it, filled on its first run
     if script != "app.py":  # pages run as part of the app, as in the browser
         app.switch_page(script)
     for key, value in (query or {}).items():

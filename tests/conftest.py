@@ -103,7 +103,12 @@ class Install:
         return tomllib.loads(self.framework_file.read_text(encoding="utf-8"))
 
 
-@pytest.fixture(scope="session", params=list(STRATEGIES))
+@pytest.fixture(
+    scope="session",
+    params=[
+        pytest.param(name, marks=() if name == "making-our-move" else pytest.mark.other_strategy) for name in STRATEGIES
+    ],
+)
 def install(request, demo_db_file, empty_db_file, tmp_path_factory) -> Install:
     """Each strategy in turn (the tests using it run once per strategy)."""
     framework_file, reference_dir = STRATEGIES[request.param]

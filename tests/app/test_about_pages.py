@@ -3,10 +3,6 @@ what the GOV.UK model statement and a privacy notice must say."""
 
 from __future__ import annotations
 
-import pytest
-
-from tests.app.conftest import PAGES
-
 FOOTER = {"Accessibility statement", "Privacy notice"}
 # The GOV.UK model accessibility statement's sections, in its order.
 STATEMENT_SECTIONS = [
@@ -22,14 +18,6 @@ STATEMENT_SECTIONS = [
 
 def sidebar_links(app) -> list[str]:
     return [link.proto.label for link in app.sidebar.get("page_link")]
-
-
-@pytest.mark.parametrize("script", PAGES)
-def test_every_page_links_to_both_at_the_foot_of_its_sidebar(open_page, app_demo_db, script):
-    app = open_page(script, app_demo_db)
-    assert not app.exception, [e.value for e in app.exception]
-    links = sidebar_links(app)
-    assert set(links[-2:]) == FOOTER, links  # last, below the page list, filters and exports
 
 
 def test_the_page_list_does_not_repeat_them(open_page, app_demo_db):

@@ -6,6 +6,7 @@ import tomllib
 import pytest
 
 from tests.app.conftest import PAGES
+from tests.app.test_about_pages import FOOTER, sidebar_links
 
 
 # Every strategy (tests/conftest.py STRATEGIES): the pages assume nothing of Making our Move's aims and places.
@@ -21,6 +22,8 @@ def test_page_renders_on_demo_data_with_the_demo_banner(open_page, app_installed
     assert any(name.replace(" ", "") in text.replace("\\", "").replace(" ", "") for text in sidebar), sidebar
     if install.name != "making-our-move":
         assert not any("Making our Move" in text for text in sidebar + [t.value for t in app.title])
+    links = sidebar_links(app)  # the accessibility statement and privacy notice close every sidebar
+    assert set(links[-2:]) == FOOTER, links
 
 
 @pytest.mark.parametrize("script", PAGES)

@@ -39,12 +39,19 @@ def reference_db(demo_db_file, tmp_path_factory):
     return copy
 
 
+_EXPECTED: dict = {}  # the reference slides of each query, made once per run (the reference copy never changes)
+
+
 def _expected_slides(database, query: dict) -> list[slides.Slide]:
     from strategy.framework import load_framework
 
-    framework = load_framework()
-    with db.connect(REFERENCE[0], read_only=True) as con:
-        return slides.board_slides(con, framework, filters_from_query(query, framework), today=DEMO_TODAY)
+    key = (str(REFERENCE[0]), json.dumps(query, sort_keys=True))
+    if key not in _EXPECTED:
+        framework = load_framework()
+        with db.connect(REFERENCE[0], read_only=True) as con:
+            filters = filters_from_query(query, framework)
+            _EXPECTED[key] = slides.board_slides(con, framework, filters, today=DEMO_TODAY)
+    return _EXPECTED[key]
 
 
 def test_the_slide_in_the_address_is_shown_with_its_headline(demo_app):
@@ -144,6 +151,7 @@ def test_pack_totals_equal_the_overview_tiles(demo_app, query):
     assert totals["Activities"] > 0
 
 
+@pytest.mark.slow  # draws the pack's heatmaps with Chromium
 def test_making_the_pack_shows_its_steps_then_offers_it_named_for_the_filter_and_day(demo_app, monkeypatch):
     from strategy.board import pack as board_pack
 

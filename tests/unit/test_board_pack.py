@@ -98,6 +98,7 @@ def test_a_title_slide_then_every_view_in_order_then_the_key_figures(pack):
     assert len(titles) == 1 + len(pack["slides"]) + len(continued) + len(appendix)
 
 
+@pytest.mark.slow  # reads a pack whose heatmaps Chromium draws
 def test_title_slide_states_the_filters_and_the_data_as_of_date(pack):
     first = pack["deck"].slides[0]
     assert first.shapes.title.text == f"{pack['framework'].name}: board pack"
@@ -108,6 +109,7 @@ def test_title_slide_states_the_filters_and_the_data_as_of_date(pack):
     assert DEMO_CAVEAT in text  # the demo database says it is demo data
 
 
+@pytest.mark.slow  # reads a pack whose heatmaps Chromium draws
 def test_each_view_slide_is_titled_with_its_headline(pack):
     titles = [
         t for t in _titles(pack["deck"])[1:] if not t.endswith("(continued)") and not t.startswith("Key figures: ")
@@ -115,6 +117,7 @@ def test_each_view_slide_is_titled_with_its_headline(pack):
     assert titles == [s.headline for s in pack["slides"]]
 
 
+@pytest.mark.slow  # reads a pack whose heatmaps Chromium draws
 def test_overview_table_has_the_dashboard_totals(pack):
     totals = analysis.headline_totals(pack["con"], pack["framework"], pack["filters"])
     rows = dict(_table(_key_figures(pack, "overview"))[1:])
@@ -125,6 +128,7 @@ def test_overview_table_has_the_dashboard_totals(pack):
     assert int(rows["Activities"].replace(",", "")) > 0
 
 
+@pytest.mark.slow  # reads a pack whose heatmaps Chromium draws
 def test_aims_table_counts_each_aims_activities(pack):
     """Checked another way: filtering the pack's place by one aim gives that aim's count as the total."""
     framework = pack["framework"]
@@ -138,6 +142,7 @@ def test_aims_table_counts_each_aims_activities(pack):
         assert row[1] == f"{alone['activities']:,}"
 
 
+@pytest.mark.slow  # reads a pack whose heatmaps Chromium draws
 def test_view_slides_carry_chart_alt_text_footer_and_notes(pack):
     for slide in pack["slides"]:
         deck_slide = _view_slide(pack, slide)
@@ -164,6 +169,7 @@ def test_pdf_has_the_same_slides_and_words(pack):
     assert pack["slides"][0].headline in second
 
 
+@pytest.mark.slow  # reads a pack whose heatmaps Chromium draws
 def test_a_template_supplies_layouts_and_its_sample_slides_are_dropped(pack, tmp_path):
     template = Presentation()  # 4:3, unlike the default 16:9 pack
     sample = template.slides.add_slide(template.slide_layouts[1])
@@ -187,6 +193,7 @@ def test_a_template_supplies_layouts_and_its_sample_slides_are_dropped(pack, tmp
     assert "Partnership sample slide" not in [s.shapes.title.text for s in deck.slides]
 
 
+@pytest.mark.slow  # reads a pack whose heatmaps Chromium draws
 def test_a_file_that_is_not_a_presentation_is_refused_as_a_template(pack, tmp_path):
     bad = tmp_path / "brand.pptx"
     bad.write_text("not a presentation")
@@ -244,6 +251,7 @@ def test_command_says_how_to_install_libreoffice_when_pdf_is_impossible(demo_db_
     assert not (tmp_path / "pack.pdf").exists()
 
 
+@pytest.mark.slow  # reads a pack whose heatmaps Chromium draws
 def test_pack_carries_the_trend_and_the_learning_workspace(pack):
     keys = [slide.key for slide in pack["slides"]]
     if len(pack["districts"]) > 6:  # Nottinghamshire's seventh district: an appendix

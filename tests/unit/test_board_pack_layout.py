@@ -94,6 +94,7 @@ def test_every_run_of_text_is_large_enough_to_read_from_the_back_of_the_room(any
                 assert shape.chart.font.size >= Pt(12), f"slide {number}: chart type under 12 pt"
 
 
+@pytest.mark.slow  # reads a pack whose heatmaps Chromium draws
 def test_every_shape_is_inside_the_slide(any_pack):
     deck = any_pack["deck"]
     for number, slide in enumerate(deck.slides, start=1):
@@ -103,6 +104,7 @@ def test_every_shape_is_inside_the_slide(any_pack):
             assert shape.top + shape.height <= deck.slide_height, f"slide {number}: {shape.name} runs off the bottom"
 
 
+@pytest.mark.slow  # reads a pack whose heatmaps Chromium draws
 def test_tables_are_short_with_human_headings_and_dates(any_pack):
     tables = 0
     for number, slide in enumerate(any_pack["deck"].slides, start=1):
@@ -150,6 +152,7 @@ def test_a_list_longer_than_a_slide_runs_over_and_keeps_every_row(demo, framewor
     assert {row.cells[1].text for r in rows for row in r[1:]} == {"29 November 2026"}
 
 
+@pytest.mark.slow  # reads a pack whose heatmaps Chromium draws
 def test_the_gaps_bar_chart_is_a_native_chart_holding_each_places_gaps(pack, framework):
     gaps_slide = next(s for s in pack["slides"] if s.key == "gaps")
     deck_slide = next(s for s in pack["deck"].slides if s.shapes.title.text == gaps_slide.headline)
@@ -163,6 +166,7 @@ def test_the_gaps_bar_chart_is_a_native_chart_holding_each_places_gaps(pack, fra
     assert sum(shown.values()) > 0
 
 
+@pytest.mark.slow  # reads a pack whose heatmaps Chromium draws
 def test_the_trend_line_chart_is_a_native_chart_holding_the_published_values(pack, framework):
     trend = next(s for s in pack["slides"] if s.key == "trends")
     deck_slide = next(s for s in pack["deck"].slides if s.shapes.title.text == trend.headline)
@@ -189,6 +193,7 @@ def test_the_trend_line_chart_is_a_native_chart_holding_the_published_values(pac
                 assert value == pytest.approx(stored[period]), f"{name} {period}"
 
 
+@pytest.mark.slow  # reads a pack whose heatmaps Chromium draws
 def test_heatmaps_stay_pictures_with_their_key_figures_in_the_appendix(pack):
     aims = next(s for s in pack["slides"] if s.key == "aims_ways")
     deck = list(pack["deck"].slides)
