@@ -36,6 +36,17 @@ TEST_OUTPUT = PROJECT_ROOT / "test-output"
 # (make test) or this setting set to 1. With --browser a missing Chromium is an error, so the full gate cannot pass
 # without them; with the setting alone they are skipped, naming the package to install (tests/browser/conftest.py).
 BROWSER_SETTING = "STRATEGY_BROWSER_TESTS"
+# A server the tests start: on this computer only, no browser opened, no usage statistics, no file watcher.
+SERVER_FLAGS = (
+    "--server.headless",
+    "true",
+    "--server.address",
+    "127.0.0.1",
+    "--browser.gatherUsageStats",
+    "false",
+    "--server.fileWatcherType",
+    "none",
+)
 NOT_ASKED = (
     "a browser test: run `pytest --browser` (or set STRATEGY_BROWSER_TESTS=1) to include it; "
     "`make test` runs every test"

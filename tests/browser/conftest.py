@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import PROJECT_ROOT
+from tests.conftest import PROJECT_ROOT, SERVER_FLAGS
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_FLAGS = [
@@ -45,16 +45,9 @@ def start_server(database: Path, log: Path, extra_env: dict | None = None) -> tu
         "streamlit",
         "run",
         "app.py",
-        "--server.headless",
-        "true",
         "--server.port",
         str(port),
-        "--server.address",
-        "127.0.0.1",
-        "--browser.gatherUsageStats",
-        "false",
-        "--server.fileWatcherType",
-        "none",
+        *SERVER_FLAGS,
     ]
     process = subprocess.Popen(command, cwd=PROJECT_ROOT, env=env, stdout=log.open("wb"), stderr=subprocess.STDOUT)
     url = f"http://127.0.0.1:{port}"

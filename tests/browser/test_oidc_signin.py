@@ -23,7 +23,7 @@ from strategy import db
 from strategy.access import LOCAL_USER
 from strategy.users import add_partner, add_user
 from tests.browser.conftest import free_port, wait_for_app
-from tests.conftest import PROJECT_ROOT
+from tests.conftest import PROJECT_ROOT, SERVER_FLAGS
 
 pytestmark = pytest.mark.browser
 
@@ -97,16 +97,9 @@ server_metadata_url = "{provider}/.well-known/openid-configuration"
             "streamlit",
             "run",
             "app.py",
-            "--server.headless",
-            "true",
             "--server.port",
             str(port),
-            "--server.address",
-            "127.0.0.1",
-            "--browser.gatherUsageStats",
-            "false",
-            "--server.fileWatcherType",
-            "none",
+            *SERVER_FLAGS,
             "--secrets.files",
             str(secrets_file),
         ],

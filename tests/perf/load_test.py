@@ -34,10 +34,8 @@ import os
 import re
 import shutil
 import statistics
-import subprocess
 import sys
 import tempfile
-import threading
 import time
 import urllib.parse
 import urllib.request
@@ -50,8 +48,8 @@ from strategy.filters import Filters
 from strategy.framework import load_framework
 from strategy.ingest import LOADED, import_activities
 from tests.activity_files import csv_bytes, row
-from tests.perf import chromium_sessions
-from tests.perf.streamlit_session import StreamlitSession
+from tests.perf.server import Server
+from tests.perf.waves import chromium_alone, wave, wave_with_chromium
 
 WARMED = "Shared answers warmed"  # serve.py's line when the start-up warming is done
 
@@ -68,16 +66,6 @@ PAGES = [
 ]
 TARGET_WARM = 2.0  # a dashboard page's warm P95 against the yardstick page's P95
 TARGET_COLD = 1.5  # a page's cold-wave P95 against its own warm P95
-SERVER_FLAGS = [
-    "--server.headless",
-    "true",
-    "--server.address",
-    "127.0.0.1",
-    "--browser.gatherUsageStats",
-    "false",
-    "--server.fileWatcherType",
-    "none",
-]
 
 
 def session_filters(index: int, framework) -> Filters:
@@ -104,112 +92,6 @@ def expected_numbers(database: Path, framework, filters: Filters) -> tuple[str, 
         return f"{total:,}", cells
     finally:
         con.close()
-
-
-class Server:
-    """A streamlit server in its own process, with its resident memory sampled while it runs."""
-
-    def __init__(self, script: str, database: Path, log: Path):
-        with __import__("socket").socket() as probe:
-            probe.bind(("127.0.0.1", 0))
-            self.port = probe.getsockname()[1]
-        self.process = subprocess.Popen(
-            [sys.executable, "-m", "streamlit", "run", script, "--server.port", str(self.port), *SERVER_FLAGS],
-            cwd=PROJECT_ROOT,
-            env={**os.environ, "STRATEGY_DB": str(database)},
-            stdout=log.open("wb"),
-            stderr=subprocess.STDOUT,
-        )
-        self.url = f"http://127.0.0.1:{self.port}"
-        self.log = log
-        self.samples: list[int] = []
-        self._sampling = False
-        deadline = time.time() + 90
-        while time.time() < deadline:
-            try:
-                urllib.request.urlopen(self.url + "/_stcore/health", timeout=2)
-                return
-            except OSError:
-                time.sleep(0.3)
-        raise RuntimeError(f"{script} did not start; see {log}")
-
-    def wait_for_log(self, prefix: str, timeout: float = 300) -> str:
-        """The first line of the server's log that starts with prefix, once it is there."""
-        deadline = time.time() + timeout
-        while time.time() < deadline:
-            found = [line for line in self.log.read_text(errors="replace").splitlines() if line.startswith(prefix)]
-            if found:
-                return found[0]
-            time.sleep(0.5)
-        raise RuntimeError(f"no line starting {prefix!r} in {self.log} after {timeout} s")
-
-    def rss_mb(self) -> float:
-        text = Path(f"/proc/{self.process.pid}/status").read_text()
-        return int(re.search(r"VmRSS:\s+(\d+)", text).group(1)) / 1024
-
-    def sample(self) -> None:
-        self._sampling = True
-
-        def loop():
-            while self._sampling:
-                self.samples.append(self.rss_mb())
-                time.sleep(0.2)
-
-        threading.Thread(target=loop, daemon=True).start()
-
-    def stop(self) -> None:
-        self._sampling = False
-        self.process.terminate()
-        try:
-            self.process.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            self.process.kill()
-
-
-async def one_session(url: str, pages: list[tuple[str, str]], start: asyncio.Event) -> list:
-    """One person opening each link in turn, each in a fresh session (as a link opened in a new tab)."""
-    await start.wait()
-    runs = []
-    for page, query in pages:
-        async with StreamlitSession(url) as session:
-            runs.append(await session.run_page(page, query))
-    return runs
-
-
-async def wave(url: str, plans: list[list[tuple[str, str]]]) -> list:
-    start = asyncio.Event()
-    tasks = [asyncio.create_task(one_session(url, plan, start)) for plan in plans]
-    start.set()  # all sessions open at the same moment
-    return await asyncio.gather(*tasks, return_exceptions=True)
-
-
-async def wave_with_chromium(
-    url: str, plans: list[list[tuple[str, str]]], viewer_queries: list[str], upload: dict
-) -> tuple[list, list, dict | BaseException, float]:
-    """The wave while one partner upload lands: the partner's file is chosen and checked on the Upload page in
-    Chromium first, then Load is pressed at the moment the sessions and the Chromium viewers open their links;
-    (websocket runs, viewers, upload, seconds until the last websocket session finished)."""
-    async with chromium_sessions.chromium() as browser:
-        prepared = await chromium_sessions.prepare_upload(
-            browser, url, upload["data"], upload["file_name"], upload["partner"], upload["rows"]
-        )
-        start = asyncio.Event()
-        tasks = [asyncio.create_task(one_session(url, plan, start)) for plan in plans]
-        viewers = [asyncio.create_task(chromium_sessions.view_pages(browser, url, q)) for q in viewer_queries]
-        started = time.perf_counter()
-        uploader = asyncio.create_task(prepared.load(started))
-        start.set()
-        runs = await asyncio.gather(*tasks, return_exceptions=True)
-        wave_seconds = time.perf_counter() - started
-        seen = await asyncio.gather(*viewers, return_exceptions=True)
-        uploaded = (await asyncio.gather(uploader, return_exceptions=True))[0]
-    return runs, seen, uploaded, wave_seconds
-
-
-async def chromium_alone(url: str, query: str) -> dict:
-    """One Chromium viewer with nothing else running: the floor for the Chromium times under load."""
-    async with chromium_sessions.chromium() as browser:
-        return await chromium_sessions.view_pages(browser, url, query)
 
 
 def percentile(values: list[float], share: float) -> float:

@@ -34,7 +34,8 @@ from pathlib import Path
 from strategy.build import build_database
 from strategy.filters import Filters
 from strategy.framework import load_framework
-from tests.perf.load_test import PAGES, WARMED, Server, session_filters
+from tests.perf.load_test import PAGES, WARMED, session_filters
+from tests.perf.server import Server
 from tests.perf.streamlit_session import StreamlitSession
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]

@@ -29,7 +29,7 @@ import pytest
 
 from tests.browser.conftest import browser, free_port, wait_for_app  # noqa: F401 (fixture)
 from tests.browser.test_oidc_signin import OWN, PEOPLE, provider, signin_db  # noqa: F401 (fixtures)
-from tests.conftest import PROJECT_ROOT
+from tests.conftest import PROJECT_ROOT, SERVER_FLAGS
 
 pytestmark = pytest.mark.browser
 
@@ -150,16 +150,9 @@ server_metadata_url = "{provider}/.well-known/openid-configuration"
             "streamlit",
             "run",
             "serve.py",
-            "--server.headless",
-            "true",
             "--server.port",
             str(app_port),
-            "--server.address",
-            "127.0.0.1",
-            "--browser.gatherUsageStats",
-            "false",
-            "--server.fileWatcherType",
-            "none",
+            *SERVER_FLAGS,
             "--secrets.files",
             str(secrets_file),
         ],
