@@ -48,8 +48,9 @@ def ranked_gaps(page: Page, year: str) -> None:
         st.success(f"Every place has activity for every aim in {year}.")
         return
     none, thin = (gaps.kind == "none").sum(), (gaps.kind == "thin").sum()
+    pairs = "place-aim pair has" if none == 1 else "place-aim pairs have"
     st.markdown(
-        f"**{none}** place-aim pairs have no activity and **{thin}** have thin activity in {year}. "
+        f"**{none}** {pairs} no activity and **{thin}** {'has' if thin == 1 else 'have'} thin activity in {year}. "
         "Pairs with none come first, then the thinnest for their population; ties go to the place with "
         "more inactive adults."
     )

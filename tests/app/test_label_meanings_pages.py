@@ -41,6 +41,10 @@ def test_coverage_names_the_part_of_the_year_the_thin_yardstick_and_the_what_if_
     local = len(analysis.need_vs_effort(server_connection(), _framework(), Filters()))
     assert (f"of all the partnership's {local} places, whatever the place filter") in text
     assert ("by investment per head (all dates)") in text
+    gaps = analysis.gaps(server_connection(), _framework(), Filters(), today=DEMO_TODAY)
+    none, thin = int((gaps.kind == "none").sum()), int((gaps.kind == "thin").sum())
+    pairs = "place-aim pair has" if none == 1 else "place-aim pairs have"
+    assert f"**{none}** {pairs} no activity and **{thin}** {'has' if thin == 1 else 'have'} thin activity" in text
 
 
 def _framework():
