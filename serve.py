@@ -24,9 +24,10 @@ from starlette.middleware import Middleware
 from starlette.responses import JSONResponse
 from starlette.routing import Route
 
-from strategy import access, db
+from strategy import access
 from strategy.build.reference import ReferenceDataError, reference_dir
 from strategy.framework import FrameworkError, load_framework
+from strategy.private_files import keep_files_private
 from strategy.safekeeping import backup_beside_server as backup_requests
 from strategy.safekeeping import health
 from strategy.ui import data_changed, database_file, open_connection
@@ -127,7 +128,7 @@ async def lifespan(app):
     yield
 
 
-db.keep_files_private()
+keep_files_private()
 MODE = refuse_unsafe_start()
 
 app = st.App(

@@ -12,8 +12,9 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)  # --help ends here: nothing heavy is imported before this line
     from strategy.access import ModeProblem
     from strategy.build.reference import ReferenceDataError
-    from strategy.db import NotAFileDatabase, keep_files_private
+    from strategy.db import NotAFileDatabase
     from strategy.framework import FrameworkError
+    from strategy.private_files import keep_files_private
 
     if not getattr(args, "run", None):
         parser.print_help()

@@ -14,6 +14,7 @@ import duckdb
 import pandas as pd
 
 from strategy.names import fill_missing_keys
+from strategy.private_files import private_folder
 
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_DB = PROJECT_ROOT / "data" / "strategy.duckdb"
@@ -105,27 +106,6 @@ def default_memory_limit_bytes() -> int:
         return os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") // 2
     except (ValueError, OSError, AttributeError):  # not reported (Windows): DuckDB's usual figure for a laptop
         return 4 * 10**9
-
-
-PRIVATE_UMASK = 0o077
-
-
-def keep_files_private() -> None:
-    """From now on this process creates files readable by its own account only (0600, folders 0700): the database,
-    its write-ahead log, backups, uploaded originals, exports. Called by the server and the command line."""
-    os.umask(PRIVATE_UMASK)
-
-
-def private_folder(folder: Path) -> Path:
-    """Create a folder (and its parents) for the dashboard's data, readable by this account only."""
-    missing = [parent for parent in [folder, *folder.parents] if not parent.exists()]
-    folder.mkdir(parents=True, exist_ok=True)
-    for created in missing:
-        try:
-            os.chmod(created, 0o700)
-        except OSError:
-            pass
-    return folder
 
 
 # Databases DuckDB opens by name rather than as a file on this computer: MotherDuck's 'md:NAME' (or
@@ -287,6 +267,23 @@ def execute(con: duckdb.DuckDBPyConnection, name: str, **params: Any) -> list[tu
     return con.execute(sql, bound_parameters(sql, params)).fetchall()
 
 
+class WriteConflict(Exception):
+    """Someone else changed the same record in the same moment: their change is kept, this one is not."""
+
+
+CONFLICT_MESSAGE = (
+    "Someone else saved a change to the same record at the same moment, and theirs was kept: nothing of yours was "
+    "saved. Reload the page to see their change, then make yours again."
+)
+
+
+def _raise_conflict_plainly(problem: BaseException) -> None:
+    """DuckDB refuses the second of two transactions that change one row ("Conflict on ..."): say so in words a
+    partner understands."""
+    if isinstance(problem, duckdb.TransactionException) and "Conflict" in str(problem):
+        raise WriteConflict(CONFLICT_MESSAGE) from problem
+
+
 @contextmanager
 def transaction(con: duckdb.DuckDBPyConnection, own_cursor: bool = True) -> Iterator[duckdb.DuckDBPyConnection]:
     """All or nothing, on a cursor of its own: `with db.transaction(con) as cursor:` and every write (and every read
@@ -301,10 +298,15 @@ def transaction(con: duckdb.DuckDBPyConnection, own_cursor: bool = True) -> Iter
         cursor.execute("BEGIN TRANSACTION")
         try:
             yield cursor
-        except BaseException:
+        except BaseException as problem:
             cursor.execute("ROLLBACK")
+            _raise_conflict_plainly(problem)
             raise
-        cursor.execute("COMMIT")
+        try:
+            cursor.execute("COMMIT")  # a failed commit has rolled back already
+        except duckdb.TransactionException as problem:
+            _raise_conflict_plainly(problem)
+            raise
     finally:
         if own_cursor:
             cursor.close()

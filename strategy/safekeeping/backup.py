@@ -25,6 +25,7 @@ import duckdb
 
 from strategy import db
 from strategy.access import PermissionDenied, User, normalised_email, require
+from strategy.private_files import private_folder
 from strategy.safekeeping import originals
 from strategy.users import acting_user
 
@@ -108,7 +109,7 @@ def write_backup(con: duckdb.DuckDBPyConnection, directory: str | os.PathLike, r
     shutil.rmtree(partial, ignore_errors=True)
     cursor = con.cursor()
     try:
-        db.private_folder(partial.parent)
+        private_folder(partial.parent)
         checkpointed = _checkpoint(cursor)
         cursor.execute("BEGIN TRANSACTION")  # the counts, hashes and files all come from this one snapshot
         try:

@@ -22,6 +22,7 @@ from pathlib import Path
 import duckdb
 
 from strategy import db
+from strategy.private_files import private_folder
 from strategy.safekeeping.scratch_files import name_for_this_process, remove_leftovers
 
 HASH = re.compile(r"[0-9a-f]{64}")
@@ -87,7 +88,7 @@ class PendingOriginal:
 
     def _write(self, data: bytes) -> None:
         try:
-            db.private_folder(self.target.parent)
+            private_folder(self.target.parent)
             remove_leftovers(self.target.parent, "*.partial")  # from writes that were killed
             self.partial = _partial_name(self.target)
             _write_durably(self.partial, data)

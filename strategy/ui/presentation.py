@@ -169,11 +169,11 @@ def slide_footer(slide: slides.Slide, showing: str) -> str:
 BAR_ROW_PX, BAR_AXIS_PX = 72, 120
 
 
-def horizontal_bars(fig) -> int:
-    """How many bars a horizontal bar chart draws (0 for any other chart)."""
+def horizontal_bars(fig) -> int | None:
+    """How many bars a horizontal bar chart draws (None for any other chart)."""
     if len(fig.data) != 1 or fig.data[0].type != "bar" or fig.data[0].orientation != "h":
-        return 0
-    return len(fig.data[0].y)
+        return None
+    return len(fig.data[0].y if fig.data[0].y is not None else ())
 
 
 def slide_chart(slide: slides.Slide, footer: str) -> None:
@@ -181,6 +181,9 @@ def slide_chart(slide: slides.Slide, footer: str) -> None:
     one-sentence summary directly under it (the alt text too); under a chart of a few bars, the key figures."""
     height = slide_chart_height(slide.headline, slide.summary, footer)
     bars = horizontal_bars(slide.figure)
+    if bars == 0:  # nothing to draw (no gaps, say): the sentence alone, as the board pack says it
+        st.info(plain(slide.summary), icon=":material/check_circle:")
+        return
     if bars:
         height = min(height, bars * BAR_ROW_PX + BAR_AXIS_PX)
     st.plotly_chart(
@@ -194,7 +197,7 @@ def slide_chart(slide: slides.Slide, footer: str) -> None:
         },
     )
     st.caption(plain(slide.summary))
-    if 0 < bars <= FEW_BARS and not slide.table.empty:
+    if bars and bars <= FEW_BARS and not slide.table.empty:
         st.dataframe(slide.table.head(8), hide_index=True)
 
 

@@ -200,3 +200,20 @@ def test_a_bar_slide_is_as_tall_as_its_bars_with_the_key_figures_under_a_few(dem
         assert list(tables[0].value.Place) == list(expected[number - 1].table.Place)
     else:
         assert len(tables) == 1, "many bars fill the slide themselves"
+
+
+def test_a_bar_slide_with_nothing_to_draw_says_so_in_words(demo_app):
+    from strategy.framework import load_framework
+
+    expected = None
+    for place in load_framework().local_places():  # a place with no gaps at all
+        slides_of_place = _expected_slides(demo_app, {"place": [place.code]})
+        gaps = next(s for s in slides_of_place if s.key == "gaps")
+        if not len(gaps.figure.data[0].y):
+            expected, query = gaps, {"place": place.code}
+            break
+    assert expected is not None, "the demo has a place without gaps"
+    number = next(n for n, s in enumerate(slides_of_place, start=1) if s.key == "gaps")
+    at = _run(PRESENTATION, demo_app, {**query, "slide": str(number)})
+    assert not at.get("plotly_chart"), "no empty chart"
+    assert plain(expected.summary) in [i.value for i in at.info]

@@ -261,3 +261,22 @@ def test_learning_saves_check_then_write_from_many_threads_on_one_shared_connect
         [reflections],
     )
     assert kept == THREADS
+
+
+def test_two_writes_to_the_same_row_at_once_keep_one_and_tell_the_other_plainly(shared):
+    """DuckDB lets the first of two transactions changing one row commit and refuses the other; the refusal comes
+    back as db.WriteConflict, saying what happened and what to do, with nothing of the second write kept."""
+    con = shared
+    row_id = count(con, "SELECT min(partner_id) FROM partners")
+    before = count(con, "SELECT count(*) FROM audit_log")
+    first = db.transaction(con)
+    cursor = first.__enter__()
+    cursor.execute("UPDATE partners SET sector = 'sport' WHERE partner_id = ?", [row_id])
+    with pytest.raises(db.WriteConflict, match="at the same moment") as refused:
+        with db.transaction(con) as other:
+            other.execute("INSERT INTO audit_log (actor, action, detail) VALUES ('x', 'second', 'lost')")
+            other.execute("UPDATE partners SET sector = 'leisure' WHERE partner_id = ?", [row_id])
+    first.__exit__(None, None, None)
+    assert "reload" in str(refused.value).lower()
+    assert count(con, "SELECT sector FROM partners WHERE partner_id = ?", [row_id]) == "sport"
+    assert count(con, "SELECT count(*) FROM audit_log") == before  # the second write's other row went too

@@ -38,6 +38,9 @@ def writing(page: Page) -> Iterator[duckdb.DuckDBPyConnection]:
         log_refusal(refusal, "learning workspace")
         st.error(plain(refusal), icon=":material/lock:")
         st.stop()
+    except db.WriteConflict as conflict:
+        st.warning(str(conflict), icon=":material/sync_problem:")
+        st.stop()
     finally:
         cursor.close()
         data_changed()
