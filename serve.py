@@ -111,12 +111,12 @@ def warm_in_background() -> None:
     def warm():
         try:
             open_connection()
-            count, seconds = warm_shared_answers()
+            answers, figures, seconds = warm_shared_answers()
         except Exception as problem:  # the pages show the maintenance message; warming is only a head start
             LOG.warning("Warming the shared answers failed: %s", problem)
             print(f"Warming the shared answers failed: {problem}", file=sys.stderr, flush=True)
         else:
-            print(f"{WARMED}: {count} answers in {seconds:.1f} s", file=sys.stderr, flush=True)
+            print(f"{WARMED}: {answers} answers and {figures} figures in {seconds:.1f} s", file=sys.stderr, flush=True)
 
     threading.Thread(target=warm, name="warm-shared-answers", daemon=True).start()
 

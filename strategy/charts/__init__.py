@@ -5,7 +5,13 @@ on maps and scatter charts (labels), and a chart refitted for a projector, a sli
 functions the pages and the board pack call are named here too, so `charts.heatmap_figure(...)` reads as before."""
 
 from strategy.charts.bars import bar_figure, totals_figure
-from strategy.charts.fitting import annotations_without_source, fit_to_box, projector_figure, screen_figure
+from strategy.charts.fitting import (
+    annotations_without_source,
+    copy_figure,
+    fit_to_box,
+    projector_figure,
+    screen_figure,
+)
 from strategy.charts.heatmap import heatmap_figure, heatmap_parts
 from strategy.charts.maps import BoundaryFileError, boundaries_path, place_map_figure, read_boundaries
 from strategy.charts.need_effort import need_effort_figure
@@ -16,6 +22,7 @@ __all__ = [
     "annotations_without_source",
     "bar_figure",
     "boundaries_path",
+    "copy_figure",
     "fit_to_box",
     "heatmap_figure",
     "heatmap_parts",

@@ -23,6 +23,7 @@ VIEWS = {
     "Sectors x aims": ("sector", "aim"),
     "Themes x aims": ("theme", "aim"),
 }
+DEFAULT_VIEW, DEFAULT_MEASURE = "Aims x ways of working", "activities"
 
 
 @dataclass(frozen=True)
@@ -53,6 +54,11 @@ class View:
         )
 
     @property
+    def first_cell(self) -> tuple[str, str]:
+        """The cell listed until one is chosen: the drop-downs' first choices."""
+        return next(iter(self.row_labels)), next(iter(self.column_labels))
+
+    @property
     def chosen(self) -> tuple[str, str]:
         """The cell whose activities are listed (the drop-downs' choice, or a click's)."""
         return st.session_state[self.row_key], st.session_state[self.column_key]
@@ -66,7 +72,7 @@ def view_and_measure(page: Page) -> View:
     name = linked_choice(
         "View",
         list(VIEWS),
-        "Aims x ways of working",
+        DEFAULT_VIEW,
         key="alignment_view",
         param="view",
         in_link=lambda v: "-".join(VIEWS[v]),
@@ -75,14 +81,23 @@ def view_and_measure(page: Page) -> View:
     measure = linked_choice(
         "Measure",
         list(analysis.MEASURES),
-        "activities",
+        DEFAULT_MEASURE,
         key="alignment_measure",
         param="measure",
         format_func=analysis.MEASURES.get,
         container=right,
     )
+    view = view_of(page, name, measure)
+    for key, labels in ((view.row_key, view.row_labels), (view.column_key, view.column_labels)):
+        if st.session_state.get(key) not in labels:
+            st.session_state[key] = next(iter(labels))
+    return view
+
+
+def view_of(page: Page, name: str, measure: str) -> View:
+    """The View named (a key of VIEWS) with the measure, for the page's filters."""
     rows, columns = VIEWS[name]
-    view = View(
+    return View(
         name,
         rows,
         columns,
@@ -90,16 +105,18 @@ def view_and_measure(page: Page) -> View:
         dict(analysis.dimension_codes(page.framework, rows, page.filters)),
         dict(analysis.dimension_codes(page.framework, columns, page.filters)),
     )
-    for key, labels in ((view.row_key, view.row_labels), (view.column_key, view.column_labels)):
-        if st.session_state.get(key) not in labels:
-            st.session_state[key] = next(iter(labels))
-    return view
+
+
+def view_heatmap(page: Page, view: View):
+    """The heatmap of the view for the page's filters (shared_figures.HeatmapView). The start-up warming builds it
+    too, for the view a link opens (strategy/ui/warming.py)."""
+    return heatmap_view(page.filters, view.rows, view.columns, view.measure, view.title, page.source())
 
 
 def alignment_heatmap(page: Page, view: View):
     """The heatmap, the chosen cell outlined; a click on a cell sets the drop-downs below (the keyboard's way to the
     same cell). The heatmap's view (data.HeatmapView), for the empty and thin cells."""
-    heatmap = heatmap_view(page.filters, view.rows, view.columns, view.measure, view.title, page.source())
+    heatmap = view_heatmap(page, view)
     heatmap_block(
         heatmap,
         view.rows,

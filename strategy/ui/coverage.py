@@ -20,16 +20,22 @@ EFFORT_WORDS = {
     "investment_per_head": "Investment per head",
     "activities_per_100k": "Activities per 100,000 people",
 }
+DEFAULT_EFFORT = "investment_per_head"
 # The chart's axis, as its sentence names it (headlines.need_effort_summary, as in the board pack).
 EFFORT_AXIS = {"investment_per_head": "Investment per head (£)", "activities_per_100k": "Activities per 100,000 people"}
 
 
+def place_aim_heatmap(page: Page):
+    """The coverage heatmap for the page's filters (shared_figures.HeatmapView): activities by place and aim. The
+    start-up warming builds it too (strategy/ui/warming.py)."""
+    title = "Activities by place and aim (all dates in the filter)"
+    return heatmap_view(page.filters, "place", "aim", "activities", title, page.source())
+
+
 def coverage_heatmap(page: Page) -> None:
     """Activities by place and aim; a click on a cell narrows the page to its place and aim."""
-    title = "Activities by place and aim (all dates in the filter)"
-    heatmap = heatmap_view(page.filters, "place", "aim", "activities", title, page.source())
     heatmap_block(
-        heatmap,
+        place_aim_heatmap(page),
         "place",
         "aim",
         "activities",
@@ -75,28 +81,34 @@ def effort_measure() -> str:
         st.segmented_control(
             "Effort measured as",
             list(EFFORT_WORDS),
-            default="investment_per_head",
+            default=DEFAULT_EFFORT,
             key="effort_measure",
             format_func=EFFORT_WORDS.get,
         )
-        or "investment_per_head"
+        or DEFAULT_EFFORT
     )
 
 
-def need_against_effort(page: Page, effort: str) -> None:
-    """The need against effort chart (a click on a place narrows the page to it), with its table, what its numbers
-    mean, and each high-need, low-effort place by the effort chosen."""
+def need_effort_chart(page: Page, effort: str):
+    """(need against effort for the page's filters, with each place flagged high need, low effort by the effort
+    chosen; its chart). The start-up warming builds the chart too (strategy/ui/warming.py)."""
     table = answer(analysis.need_vs_effort, page.filters)
-    table = table.assign(high_need_low_effort=analysis.high_need_low_effort(table, effort))  # by the effort chosen
-    flagged = table[table.high_need_low_effort]
-    summary = need_effort_summary(table, EFFORT_AXIS[effort])
-    need_effort = figure(
+    table = table.assign(high_need_low_effort=analysis.high_need_low_effort(table, effort))
+    return table, figure(
         charts.need_effort_figure,
         table,
         effort,
         "Need (inactive adults) against effort",
         page.source("partner activity returns; Active Lives 93015 (OHID Fingertips); ONS mid-2022 population"),
     )
+
+
+def need_against_effort(page: Page, effort: str) -> None:
+    """The need against effort chart (a click on a place narrows the page to it), with its table, what its numbers
+    mean, and each high-need, low-effort place by the effort chosen."""
+    table, need_effort = need_effort_chart(page, effort)
+    flagged = table[table.high_need_low_effort]
+    summary = need_effort_summary(table, EFFORT_AXIS[effort])
     chart_block(
         need_effort,
         summary,

@@ -51,6 +51,9 @@ def cache_entries_setting() -> tuple[int, db.SettingError | None]:
 
 # Read once, when the server starts (the caches are made then); a mistyped value is shown by every page.
 CACHE_ENTRIES, SETTING_PROBLEM = cache_entries_setting()
+# Each cache of figures keeps at most this many: the start-up warming builds three heatmaps for each view it warms
+# (107 views with the demo's 17 places and five aims: 321), with room left for the views people open after.
+FIGURE_ENTRIES = 600
 
 
 @st.cache_resource(show_spinner=False)
@@ -275,7 +278,7 @@ def figure(chart: Callable[..., go.Figure], *args, **kwargs) -> go.Figure:
     return _figure(database_file(), _name(chart), *args, **kwargs)
 
 
-@st.cache_resource(show_spinner=False, max_entries=300)
+@st.cache_resource(show_spinner=False, max_entries=FIGURE_ENTRIES)
 def _figure(database: str, chart: str, *args, **kwargs) -> go.Figure:
     return _function(chart)(*args, **kwargs)
 

@@ -7,10 +7,9 @@ from __future__ import annotations
 import threading
 from collections import OrderedDict
 
-import plotly.graph_objects as go
 import streamlit as st
 
-from strategy.charts import screen_figure
+from strategy.charts import copy_figure, screen_figure
 from strategy.ui import selection
 from strategy.ui.text import plain
 from strategy.ui.widgets import chart_block
@@ -97,7 +96,7 @@ def screen_heatmap(view, rows: str, columns: str, clickable: bool, chosen: tuple
     shown, targets = (
         selection.heatmap_click_layer(view.figure, view.cells, (rows, columns))
         if clickable
-        else (go.Figure(view.figure), None)
+        else (copy_figure(view.figure), None)
     )
     if chosen:
         selection.outline_cell(shown, view.cells, *chosen)

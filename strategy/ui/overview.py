@@ -46,13 +46,18 @@ def headline_tiles(page: Page) -> None:
     )
 
 
-def overview_heatmap(page: Page) -> None:
-    """Activities by aim and way, compact; a click narrows the page to the cell's aim and way."""
-    heatmap = heatmap_view(
+def aim_way_heatmap(page: Page):
+    """The Overview's heatmap for the page's filters (shared_figures.HeatmapView): activities by aim and way,
+    compact. The start-up warming builds it too (strategy/ui/warming.py)."""
+    return heatmap_view(
         page.filters, "aim", "way", "activities", "Activities by aim and way of working", page.source(), compact=True
     )
+
+
+def overview_heatmap(page: Page) -> None:
+    """Activities by aim and way, compact; a click narrows the page to the cell's aim and way."""
     heatmap_block(
-        heatmap,
+        aim_way_heatmap(page),
         "aim",
         "way",
         "activities",

@@ -6,11 +6,12 @@ from __future__ import annotations
 import logging
 
 import pandas as pd
+import plotly.graph_objects as go
 import streamlit as st
 
 from strategy import analysis, charts
 from strategy.board.headlines import map_summary
-from strategy.filters import with_changes
+from strategy.filters import Filters, with_changes
 from strategy.indicators.trends import comparison_phrase, indicator_definition, period_label
 from strategy.rounding import money_per_head
 from strategy.ui.data import answer, figure
@@ -32,12 +33,26 @@ MEASURES = {
     "activities": "Activities",
 }
 
+DEFAULT_MEASURE = next(iter(MEASURES))  # what the map is coloured by until another is chosen
+
 LOG = logging.getLogger("strategy.places")
 
 
 def map_measure() -> str:
     """The measure the map is coloured by, chosen above it."""
     return st.selectbox("Colour the map by", list(MEASURES), format_func=MEASURES.get, key="map_measure")
+
+
+def map_figure(page: Page, measure: str) -> go.Figure:
+    """The map of every place for the page's filters, coloured by the measure (a key of MEASURES). The start-up
+    warming builds it too, coloured as the page opens (strategy/ui/warming.py)."""
+    return place_map(
+        page.filters,
+        measure,
+        MEASURES[measure],
+        f"{MEASURES[measure]} by place",
+        page.source("partner activity returns; ONS boundaries, centre points and population"),
+    )
 
 
 def places_map(page: Page, table: pd.DataFrame, measure: str) -> None:
@@ -50,13 +65,7 @@ def places_map(page: Page, table: pd.DataFrame, measure: str) -> None:
         boundaries, boundary_problem = None, problem
         LOG.warning("%s", problem)  # the file's path and what is wrong, for whoever runs the server
     summary = map_summary(table, measure, MEASURES[measure], areas=boundaries is not None)
-    drawn_map = place_map(
-        page.filters,
-        measure,
-        MEASURES[measure],
-        f"{MEASURES[measure]} by place",
-        page.source("partner activity returns; ONS boundaries, centre points and population"),
-    )
+    drawn_map = map_figure(page, measure)
     chart_block(
         drawn_map,
         summary,
@@ -108,6 +117,15 @@ def place_tiles(page: Page, place: pd.Series) -> None:
     tiles[3].metric("Investment per head", money_per_head(place.investment_per_head), border=True)
 
 
+def aims_chart(page: Page, here: Filters, place_name: str) -> tuple[pd.DataFrame, go.Figure]:
+    """(activities by aim in one place, `here` being the page's filters narrowed to it; its bar chart). The
+    start-up warming builds it too, for the place the profile opens on (strategy/ui/warming.py)."""
+    aims = answer(analysis.heatmap, here, "place", "aim").rename(columns={"column_label": "aim"})
+    return aims, figure(
+        charts.bar_figure, aims, "activities", "aim", f"Activities by aim in {place_name}", page.source(), "Activities"
+    )
+
+
 def place_profile(page: Page, table: pd.DataFrame, chosen: str) -> None:
     """One place: its tiles and headline indicators, its activities by aim (a click on an aim narrows the page to
     it) beside its gaps, and the residents' quotes pinned to it."""
@@ -115,18 +133,9 @@ def place_profile(page: Page, table: pd.DataFrame, chosen: str) -> None:
     place_tiles(page, place)
     here = with_changes(page.filters, places=[chosen])
     headline_indicator_tiles(here)
-    aims = answer(analysis.heatmap, here, "place", "aim").rename(columns={"column_label": "aim"})
+    aims, by_aim = aims_chart(page, here, place.place_name)
     left, right = st.columns(2)
     with left:
-        by_aim = figure(
-            charts.bar_figure,
-            aims,
-            "activities",
-            "aim",
-            f"Activities by aim in {place.place_name}",
-            page.source(),
-            "Activities",
-        )
         chart_block(
             by_aim,
             analysis.aim_balance_summary(aims, place.place_name),

@@ -28,6 +28,7 @@ from typing import Callable, Iterable, Mapping
 import pandas as pd
 import plotly.graph_objects as go
 
+from strategy.charts import copy_figure
 from strategy.filters import Filters, with_changes
 
 # The Filters field each chart dimension narrows.
@@ -163,9 +164,9 @@ def heatmap_click_layer(fig: go.Figure, cells: pd.DataFrame, dimensions: tuple[s
     column) codes, as (FIELD_OF[dimension], code). The heatmap layers themselves no longer answer the hover, so the
     point does, with the same words; every spot of a cell is nearest its own centre, so a click anywhere in it
     picks it."""
-    shown = go.Figure(fig)
-    base, rows, columns = _axes(shown, cells)
-    layers = [trace for trace in shown.data if trace.type == "heatmap"]
+    shown = copy_figure(fig)  # the cells' values are read from the validated original
+    base, rows, columns = _axes(fig, cells)
+    layers = [trace for trace in fig.data if trace.type == "heatmap"]
     xs, ys, words, targets = [], [], [], {}
     curve = len(shown.data)
     for i, row in enumerate(rows):
@@ -174,8 +175,9 @@ def heatmap_click_layer(fig: go.Figure, cells: pd.DataFrame, dimensions: tuple[s
             ys.append(base.y[i])
             words.append(_cell_hover(layers, i, j))
             targets[(curve, len(xs) - 1)] = ((FIELD_OF[dimensions[0]], row), (FIELD_OF[dimensions[1]], column))
-    for layer in layers:
-        layer.hoverinfo = "skip"
+    for layer in shown.data:
+        if layer.type == "heatmap":
+            layer.hoverinfo = "skip"
     shown.add_trace(
         go.Scatter(
             x=xs,

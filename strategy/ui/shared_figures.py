@@ -16,6 +16,7 @@ from strategy.filters import Filters
 from strategy.framework import load_framework
 from strategy.indicators import trends
 from strategy.ui.data import (
+    FIGURE_ENTRIES,
     cached_answer,
     cleared_when_data_changes,
     connection,
@@ -54,7 +55,7 @@ def heatmap_view(
 
 
 @cleared_when_data_changes
-@st.cache_resource(show_spinner=False, max_entries=300)
+@st.cache_resource(show_spinner=False, max_entries=FIGURE_ENTRIES)
 def _heatmap_view(
     database: str,
     version: int,
@@ -106,7 +107,7 @@ def trend_chart(
 
 
 @cleared_when_data_changes
-@st.cache_resource(show_spinner=False, max_entries=300)
+@st.cache_resource(show_spinner=False, max_entries=FIGURE_ENTRIES)
 def _trend_chart(
     database: str,
     version: int,
@@ -174,7 +175,7 @@ def place_map(filters: Filters, measure: str, label: str, title: str, source: st
 
 
 @cleared_when_data_changes
-@st.cache_resource(show_spinner=False, max_entries=300)
+@st.cache_resource(show_spinner=False, max_entries=FIGURE_ENTRIES)
 def _place_map(
     database: str,
     version: int,

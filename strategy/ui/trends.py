@@ -6,6 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import pandas as pd
+import plotly.graph_objects as go
 import streamlit as st
 
 from strategy.access import PermissionDenied
@@ -36,11 +37,28 @@ class Choice:
     place_names: dict
 
 
+def charted_indicators(page: Page) -> pd.DataFrame:
+    """The catalogue's indicators that have a chart over time (counts of people are context, not indicators)."""
+    catalogue = answer(trends.indicator_catalogue, page.filters)
+    return catalogue[catalogue.unit != "people"]
+
+
+def default_places(page: Page) -> list[str]:
+    """The places on the chart until others are chosen: the Place filter's first six."""
+    return list(page.filters.local_places(page.framework))[:6]
+
+
+def default_choice(page: Page) -> Choice:
+    """What the page shows when opened from a link without an indicator: the first indicator, default places."""
+    catalogue = charted_indicators(page).set_index("indicator_id")
+    local = {p.code: p.name for p in page.framework.local_places()}
+    return Choice(catalogue.index[0], catalogue.iloc[0], tuple(default_places(page)), local)
+
+
 def indicator_and_places(page: Page, linked_indicator: str | None) -> Choice:
     """The indicator (from the link the page was opened with, else the first) and the places on the chart (the
     Place filter's first six), side by side; the address names the indicator too, so a link reopens this view."""
-    catalogue = answer(trends.indicator_catalogue, page.filters)
-    catalogue = catalogue[catalogue.unit != "people"]
+    catalogue = charted_indicators(page)
     names = dict(zip(catalogue.indicator_id, catalogue.name))
     pick_indicator, pick_places = st.columns([2, 3])
     if linked_indicator in names and "trend_indicator" not in st.session_state:
@@ -51,7 +69,7 @@ def indicator_and_places(page: Page, linked_indicator: str | None) -> Choice:
         "Places on the chart",
         list(local),
         format_func=local.get,
-        default=list(page.filters.local_places(page.framework))[:6],
+        default=default_places(page),
         key=f"trend_places_{'_'.join(page.filters.places)}",
         placeholder="England only: choose places, or set the Place filter",
     )
@@ -69,6 +87,20 @@ def indicator_description(page: Page, definition: pd.Series) -> None:
     )
 
 
+def chart_of_choice(page: Page, choice: Choice) -> tuple[go.Figure, str]:
+    """(the chart of the chosen indicator in the chosen places and England, with the partnership's activity; its
+    sentence). The start-up warming builds it too, for the choice a link opens (strategy/ui/warming.py)."""
+    definition = choice.definition
+    return trend_chart(
+        page.filters,
+        choice.indicator_id,
+        choice.places,
+        f"{definition.short_name}: " + (", ".join(choice.place_names[c] for c in choice.places) or "England"),
+        page.source(f"{definition.source}; partner activity returns"),
+        trends.activity_bars_label(definition.aim, bool(choice.places), page.filters),
+    )
+
+
 def indicator_chart(page: Page, choice: Choice) -> pd.DataFrame:
     """The chart of the indicator in the chosen places and England, with the partnership's activity as bars, its
     sentence and table, and how its intervals, comparisons and trends were worked out. Every place's assessed
@@ -79,15 +111,7 @@ def indicator_chart(page: Page, choice: Choice) -> pd.DataFrame:
     note = trends.comparison_note(shown)
     if note:
         st.info(plain(note), icon=":material/info:")
-    activity_label = trends.activity_bars_label(definition.aim, bool(choice.places), page.filters)
-    fig, summary = trend_chart(
-        page.filters,
-        choice.indicator_id,
-        choice.places,
-        f"{definition.short_name}: " + (", ".join(choice.place_names[c] for c in choice.places) or "England"),
-        page.source(f"{definition.source}; partner activity returns"),
-        activity_label,
-    )
+    fig, summary = chart_of_choice(page, choice)
     table = shown[
         [
             "place_name",

@@ -1,13 +1,14 @@
-"""The answers every shared view asks for, computed into the pages' caches when the server starts, so the first
-people in are not the ones who wait."""
+"""The answers and figures every shared view asks for, computed into the pages' caches when the server starts, so
+the first people in are not the ones who wait."""
 
 from __future__ import annotations
 
 from strategy import analysis, periods
-from strategy.filters import Filters
+from strategy.filters import Filters, with_changes
 from strategy.framework import load_framework
 from strategy.indicators import trends
-from strategy.ui.data import cached_answer, cached_table, data_version, database_file
+from strategy.ui.data import cached_answer, cached_table, connection, data_version, database_file
+from strategy.ui.page import Page
 
 # --- Shared answers, warmed when the server starts -------------------------------------------------------------
 # The questions every page asks of a view (Overview, Alignment, Coverage and gaps, Places), by the arguments the
@@ -35,17 +36,18 @@ def place_and_aim_views(framework) -> list[Filters]:
     ]
 
 
-def warm_shared_answers() -> tuple[int, float]:
-    """Compute, into the caches the pages read, the answers of every shared view (shared_views), then of each place
-    with each aim (place_and_aim_views): the headline totals, the heatmaps, the gaps, need against effort,
-    Alignment's first cell, and the answers every page asks whatever its filters (coverage, partner names, headline
-    indicators, the indicator catalogue, each indicator's assessment). Run once when the server starts, so the first
-    people in are not the ones who wait. (answers computed, seconds)."""
+def warm_shared_answers() -> tuple[int, int, float]:
+    """Compute, into the caches the pages read, the answers and figures of every shared view (shared_views), then of
+    each place with each aim (place_and_aim_views): the answers every page asks whatever its filters (coverage,
+    partner names, headline indicators, the indicator catalogue, each indicator's assessment), then for each view
+    its headline totals, heatmaps, gaps, need against effort and Alignment's first cell (view_answers) and the
+    figures its links open on (view_figures). Run once when the server starts, so the first people in are not the
+    ones who wait. (answers computed, figures built, seconds)."""
     import time
 
     started = time.perf_counter()
     database, version, today, framework = database_file(), data_version(), periods.today(), load_framework()
-    count = 0
+    answers = figures = 0
     for question in (
         analysis.data_coverage,
         analysis.partner_names,
@@ -53,17 +55,46 @@ def warm_shared_answers() -> tuple[int, float]:
         trends.indicator_catalogue,
     ):
         cached_answer(database, version, today, question, Filters())
-        count += 1
+        answers += 1
     catalogue = cached_answer(database, version, today, trends.indicator_catalogue, Filters())
     for indicator_id in catalogue.indicator_id:  # Trends, any view
         cached_answer(database, version, today, trends.assess_indicator, Filters(), indicator_id)
-        count += 1
+        answers += 1
+    coverage = cached_answer(database, version, today, analysis.data_coverage, Filters())
     for filters in (*shared_views(framework), *place_and_aim_views(framework)):
-        for question, *args in _WARMED_QUESTIONS:
-            cached_answer(database, version, today, question, filters, *args)
-            count += 1
-        row = analysis.dimension_codes(framework, "aim", filters)[0][0]
-        column = analysis.dimension_codes(framework, "way", filters)[0][0]
-        cached_table(database, version, today, analysis.activities_in_cell, filters, "aim", row, "way", column)
-        count += 1
-    return count, time.perf_counter() - started
+        answers += view_answers(database, version, today, framework, filters)
+        figures += view_figures(Page(connection(database), framework, filters, coverage))
+    return answers, figures, time.perf_counter() - started
+
+
+def view_answers(database: str, version: int, today, framework, filters: Filters) -> int:
+    """The answers every dashboard page asks of one view, by the arguments the pages ask them with; how many."""
+    for question, *args in _WARMED_QUESTIONS:
+        cached_answer(database, version, today, question, filters, *args)
+    row = analysis.dimension_codes(framework, "aim", filters)[0][0]
+    column = analysis.dimension_codes(framework, "way", filters)[0][0]
+    cached_table(database, version, today, analysis.activities_in_cell, filters, "aim", row, "way", column)
+    return len(_WARMED_QUESTIONS) + 1
+
+
+def view_figures(page: Page) -> int:
+    """The figures a link to the page's view opens the dashboard pages on, built by the functions the pages call,
+    with the choices a page starts with, and their screen copies; how many. Building a figure (plotly validates
+    every property) was most of what a view's first visitor still waited for once its answers were warm."""
+    from strategy.ui import alignment, coverage, overview, places
+    from strategy.ui import trends as trends_page
+    from strategy.ui.heatmaps import screen_heatmap
+    from strategy.ui.widgets import screen_copy
+
+    screen_heatmap(overview.aim_way_heatmap(page), "aim", "way", clickable=True, chosen=None)
+    view = alignment.view_of(page, alignment.DEFAULT_VIEW, alignment.DEFAULT_MEASURE)
+    screen_heatmap(alignment.view_heatmap(page, view), view.rows, view.columns, clickable=True, chosen=view.first_cell)
+    screen_heatmap(coverage.place_aim_heatmap(page), "place", "aim", clickable=True, chosen=None)
+    table, need_effort = coverage.need_effort_chart(page, coverage.DEFAULT_EFFORT)
+    screen_copy(need_effort)
+    screen_copy(places.map_figure(page, places.DEFAULT_MEASURE))
+    profiled = table.iloc[0]  # the place the profile opens on: the first on the map
+    here = with_changes(page.filters, places=[profiled.place_code])
+    screen_copy(places.aims_chart(page, here, profiled.place_name)[1])
+    screen_copy(trends_page.chart_of_choice(page, trends_page.default_choice(page))[0])
+    return 7

@@ -1,10 +1,12 @@
-"""Warming at start-up (serve.py): the shared views' answers, and each place's with each aim, are in the caches the
-pages read, so the first person to open a county's or a place's link (with an aim or not) is served from the cache,
-with the same numbers."""
+"""Warming at start-up (serve.py): the shared views' answers and figures, and each place's with each aim, are in the
+caches the pages read, so the first person to open a county's or a place's link (with an aim or not) is served from
+the cache, with the same numbers."""
 
 from __future__ import annotations
 
 import functools
+
+import plotly.graph_objects as go
 
 from strategy import analysis, db
 from strategy.filters import Filters
@@ -51,8 +53,9 @@ def test_warmed_views_are_served_from_the_cache_and_others_are_computed(demo_db_
     monkeypatch.setattr(warming, "place_and_aim_views", lambda _framework: [every[0], narrowed, every[-1]])
     monkeypatch.setenv("STRATEGY_DB", str(demo_db_copy))
     data.data_changed()
-    count, _seconds = warming.warm_shared_answers()
-    assert count >= (len(warming.shared_views(framework)) + 3) * 5
+    answers, figures, _seconds = warming.warm_shared_answers()
+    assert answers >= (len(warming.shared_views(framework)) + 3) * 5
+    assert figures == (len(warming.shared_views(framework)) + 3) * 7
     calls = counting(monkeypatch)
 
     overview = open_page("app.py", demo_db_copy, {"place": county.code})
@@ -72,3 +75,37 @@ def test_warmed_views_are_served_from_the_cache_and_others_are_computed(demo_db_
     assert not other.exception
     assert "headline_totals" in calls  # a place with a sector is not warmed: computed when first asked
     assert {m.label: m.value for m in other.metric}["Activities"] == f"{other_total:,}"
+
+
+DASHBOARD_PAGES = ("app.py", "pages/1_Alignment.py", "pages/2_Coverage_and_gaps.py", "pages/3_Places.py")
+
+
+def test_a_warmed_views_pages_build_no_figure_on_their_first_visit(demo_db_copy, open_page, monkeypatch):
+    """Every plotly figure a warmed link opens on (the heatmaps with their click layers, need against effort, the
+    map, the profile's bars, the trend chart, and each one's screen copy) was built at start-up: the first visit
+    constructs none. A view that was not warmed does, which shows the count would see one."""
+    framework = load_framework()
+    place, aim, sector = framework.local_places()[4], framework.aims[1], framework.sectors[1]
+    warmed, county = Filters(places=(place.code,), aims=(aim.code,)), Filters(places=(framework.counties()[1].code,))
+    monkeypatch.setattr(warming, "place_and_aim_views", lambda _framework: [warmed])
+    monkeypatch.setattr(warming, "shared_views", lambda _framework: [county])
+    monkeypatch.setenv("STRATEGY_DB", str(demo_db_copy))
+    data.data_changed()
+    warming.warm_shared_answers()
+    built = []
+    original = go.Figure.__init__
+
+    def counted(self, *args, **kwargs):
+        built.append(1)
+        original(self, *args, **kwargs)
+
+    monkeypatch.setattr(go.Figure, "__init__", counted)
+    for filters in (warmed, county):
+        for script in (*DASHBOARD_PAGES, "pages/4_Trends.py"):
+            at = open_page(script, demo_db_copy, filters.to_query())
+            assert not at.exception, (script, at.exception)
+            assert built == [], f"{script} with {filters.to_query()} built {len(built)} figures"
+    for script in DASHBOARD_PAGES:  # the same place with a sector: not warmed
+        built.clear()
+        at = open_page(script, demo_db_copy, Filters(places=(place.code,), sectors=(sector.code,)).to_query())
+        assert not at.exception and built, script

@@ -3,7 +3,7 @@ nobody has opened yet (the load test's place-and-aim views), with every `db.quer
 
     python -m tests.perf.cold_sql [--views 4] [--activities 1500] [--warm]
 
-With --warm the server's start-up warming (strategy.ui.data.warm_shared_answers) runs first, as in the load test,
+With --warm the server's start-up warming (strategy.ui.warming.warm_shared_answers) runs first, as in the load test,
 so what is left is what a first visitor still pays. Times are wall time in one process: compare them with each
 other, not with the load test's.
 """
@@ -50,7 +50,7 @@ def main() -> None:
                 times[name].append(time.perf_counter() - started)
 
         db.query = timed_query
-        from strategy.ui import data
+        from strategy.ui import warming
         from tests.apptest import open_app
 
         framework = load_framework()
@@ -59,7 +59,7 @@ def main() -> None:
         for page in PAGES:  # imports, on a view nobody measures
             open_app(page, {"theme": "T3"})
         if args.warm:
-            data.warm_shared_answers()
+            warming.warm_shared_answers()
         times.clear()
         per_page: dict[str, float] = collections.defaultdict(float)
         for filters in views:
