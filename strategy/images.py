@@ -75,12 +75,25 @@ def unavailable_reason() -> str | None:
     return None
 
 
+# Whether Chromium is there, found at most once a minute for each BROWSER_PATH and PATH: every chart on every page
+# run asks, and searching the PATH each time was a twentieth of a warm Places run. A Chromium installed while the
+# server runs is found within the minute.
+BROWSER_CHECK_SECONDS = 60
+_browser_checks: dict[tuple[str | None, str | None], tuple[float, str | None]] = {}
+
+
 def _missing_browser() -> str | None:
+    settings = (os.environ.get("BROWSER_PATH"), os.environ.get("PATH"))
+    checked = _browser_checks.get(settings)
+    if checked and time.monotonic() - checked[0] < BROWSER_CHECK_SECONDS:
+        return checked[1]
     path = browser_path()
+    missing = None
     if not path or not Path(path).is_file() or not os.access(path, os.X_OK):
         where = f" (BROWSER_PATH is {os.environ['BROWSER_PATH']!r})" if os.environ.get("BROWSER_PATH") else ""
-        return f"Chromium was not found{where}. {INSTALL}"
-    return None
+        missing = f"Chromium was not found{where}. {INSTALL}"
+    _browser_checks[settings] = (time.monotonic(), missing)
+    return missing
 
 
 def _event_loop() -> asyncio.AbstractEventLoop:

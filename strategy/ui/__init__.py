@@ -26,7 +26,7 @@ places        the Places page's parts: the map and a place's profile
 trends        the Indicator trends page's parts: the choices, the chart, every place's values, the import
 """
 
-from strategy.ui.data import answer, answer_table, connection, data_changed, database_file, figure, open_connection
+from strategy.ui.data import answer, answer_table, connection, data_changed, database_file, open_connection
 from strategy.ui.heatmaps import heatmap_block
 from strategy.ui.learning import (
     actor,
@@ -63,7 +63,6 @@ __all__ = [
     "data_changed",
     "database_file",
     "export_button",
-    "figure",
     "headline_indicator_tiles",
     "heatmap_block",
     "heatmap_view",

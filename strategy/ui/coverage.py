@@ -5,14 +5,14 @@ from __future__ import annotations
 
 import streamlit as st
 
-from strategy import analysis, charts
+from strategy import analysis
 from strategy.board.headlines import need_effort_summary
 from strategy.rounding import money_per_head
-from strategy.ui.data import answer, figure
+from strategy.ui.data import answer
 from strategy.ui.heatmaps import heatmap_block
 from strategy.ui.page import Page
 from strategy.ui.selection import narrow_filters, place_codes, place_targets
-from strategy.ui.shared_figures import heatmap_view
+from strategy.ui.shared_figures import heatmap_view, need_effort_view
 from strategy.ui.text import plain
 from strategy.ui.widgets import chart_block
 
@@ -92,11 +92,8 @@ def effort_measure() -> str:
 def need_effort_chart(page: Page, effort: str):
     """(need against effort for the page's filters, with each place flagged high need, low effort by the effort
     chosen; its chart). The start-up warming builds the chart too (strategy/ui/warming.py)."""
-    table = answer(analysis.need_vs_effort, page.filters)
-    table = table.assign(high_need_low_effort=analysis.high_need_low_effort(table, effort))
-    return table, figure(
-        charts.need_effort_figure,
-        table,
+    return need_effort_view(
+        page.filters,
         effort,
         "Need (inactive adults) against effort",
         page.source("partner activity returns; Active Lives 93015 (OHID Fingertips); ONS mid-2022 population"),

@@ -1,11 +1,13 @@
-"""Where the pages get their data: the server's one connection, cached answers and figures, the maintenance
-message when the database cannot be read.
+"""Where the pages get their data: the server's one connection, cached answers, the maintenance message when the
+database cannot be read.
 
-The figures built from several answers at once (heatmaps, trend charts, the map) are in shared_figures; the
-learning and decision forms' lists in shared_answers; the answers computed when the server starts in warming."""
+The figures, built from cached answers and keyed by the question (heatmaps, bars, need against effort, trend
+charts, the map), are in shared_figures; the learning and decision forms' lists in shared_answers; the answers and
+figures computed when the server starts in warming."""
 
 from __future__ import annotations
 
+import gc
 import importlib
 import inspect
 import itertools
@@ -16,7 +18,6 @@ from datetime import date
 from typing import Callable, Iterator
 
 import duckdb
-import plotly.graph_objects as go
 import pyarrow as pa
 import streamlit as st
 
@@ -263,24 +264,10 @@ def cleared_when_data_changes(cached):
 def data_changed() -> None:
     """Call after any write: every cached answer and figure is recomputed on the next run."""
     _current_version[0] = next(_data_version)
+    gc.unfreeze()  # the warmed answers serve.py froze: collected again, once the caches let go of them
     st.cache_data.clear()
-    for cached in (_figure, _table, *_CLEARED_WITH_DATA):
+    for cached in (_table, *_CLEARED_WITH_DATA):
         cached.clear()
-
-
-def figure(chart: Callable[..., go.Figure], *args, **kwargs) -> go.Figure:
-    """chart(*args, **kwargs) (a strategy.charts function), built once and shared by every session until data
-    changes.
-
-    Building a plotly figure (which validates every property) costs more than the rest of a page run put together,
-    so with a room full of people on the same view it is built once. Callers must not change the figure they get.
-    """
-    return _figure(database_file(), _name(chart), *args, **kwargs)
-
-
-@st.cache_resource(show_spinner=False, max_entries=FIGURE_ENTRIES)
-def _figure(database: str, chart: str, *args, **kwargs) -> go.Figure:
-    return _function(chart)(*args, **kwargs)
 
 
 def cached_answer(database: str, version: int, today: date, question: Callable, filters: Filters, *args) -> object:

@@ -12,15 +12,16 @@ import streamlit as st
 from strategy import analysis, charts
 from strategy.board.headlines import map_summary
 from strategy.filters import Filters, with_changes
-from strategy.indicators.trends import comparison_phrase, indicator_definition, period_label
+from strategy.indicators import trends
+from strategy.indicators.trends import comparison_phrase, period_label
 from strategy.rounding import money_per_head
-from strategy.ui.data import answer, figure
+from strategy.ui.data import answer
 from strategy.ui.learning import pinned_quotes
 from strategy.ui.page import Page
 from strategy.ui.selection import label_codes, label_targets, narrow_filters, place_codes, place_targets
 from strategy.ui.shared_answers import pinned_quotes_for
+from strategy.ui.shared_figures import aims_bars, place_map
 from strategy.ui.shared_figures import boundaries as read_boundaries
-from strategy.ui.shared_figures import place_map
 from strategy.ui.text import plain
 from strategy.ui.widgets import chart_block, headline_indicator_tiles
 
@@ -101,7 +102,8 @@ def profile_choice(table: pd.DataFrame) -> str | None:
 def place_tiles(page: Page, place: pd.Series) -> None:
     """The place's name and four tiles: population, inactive adults (with the kind of year and the comparison with
     England), activities reaching it and investment per head."""
-    inactive_years = (indicator_definition(page.con, "93015") or {}).get("year_starts")
+    catalogue = answer(trends.indicator_catalogue, Filters())
+    inactive_years = next(iter(catalogue.year_starts[catalogue.indicator_id == "93015"]), None)
     st.header(plain(place.place_name))
     tiles = st.columns(4)
     tiles[0].metric("Population (mid-2022)", f"{place.population:,.0f}", border=True)
@@ -120,10 +122,7 @@ def place_tiles(page: Page, place: pd.Series) -> None:
 def aims_chart(page: Page, here: Filters, place_name: str) -> tuple[pd.DataFrame, go.Figure]:
     """(activities by aim in one place, `here` being the page's filters narrowed to it; its bar chart). The
     start-up warming builds it too, for the place the profile opens on (strategy/ui/warming.py)."""
-    aims = answer(analysis.heatmap, here, "place", "aim").rename(columns={"column_label": "aim"})
-    return aims, figure(
-        charts.bar_figure, aims, "activities", "aim", f"Activities by aim in {place_name}", page.source(), "Activities"
-    )
+    return aims_bars(here, f"Activities by aim in {place_name}", page.source())
 
 
 def place_profile(page: Page, table: pd.DataFrame, chosen: str) -> None:

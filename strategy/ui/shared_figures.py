@@ -1,5 +1,6 @@
-"""Figures built from several cached answers and shared by every session until data changes: the heatmap with
-its summary and table view, the Trends page's chart, and the Places page's map with its boundaries."""
+"""Figures built from cached answers and shared by every session until data changes, each keyed by the question it
+answers (never by hashing the table it draws): the heatmap with its summary and table view, a place's bars by aim,
+need against effort, the Trends page's chart, and the Places page's map with its boundaries."""
 
 from __future__ import annotations
 
@@ -143,6 +144,47 @@ def _trend_chart(
     )
     add_experiment_markers(fig, experiment_markers(connection(database), framework, filters, indicator_id))
     return fig, trends.trend_summary(assessed, places, timeline, framework, filters)
+
+
+# --- Bars and need against effort: keyed by the question, not by the table they draw -----------------------------
+def aims_bars(here: Filters, title: str, source: str) -> tuple[pd.DataFrame, go.Figure]:
+    """(activities by aim for the filters `here`, a place's profile; its bar chart), built once and shared by every
+    session until data changes. Keyed by the question: hashing the table to find its figure was a tenth of a warm
+    Places run. Callers must not change what they get."""
+    with database_trouble_shown():
+        return _aims_bars(database_file(), data_version(), periods.today(), here, title, source)
+
+
+@cleared_when_data_changes
+@st.cache_resource(show_spinner=False, max_entries=FIGURE_ENTRIES)
+def _aims_bars(
+    database: str, version: int, today: date, here: Filters, title: str, source: str
+) -> tuple[pd.DataFrame, go.Figure]:
+    from strategy import charts
+
+    aims = cached_answer(database, version, today, analysis.heatmap, here, "place", "aim")
+    aims = aims.rename(columns={"column_label": "aim"})
+    return aims, charts.bar_figure(aims, "activities", "aim", title, source, "Activities")
+
+
+def need_effort_view(filters: Filters, effort: str, title: str, source: str) -> tuple[pd.DataFrame, go.Figure]:
+    """(need against effort for the filters, each place flagged high need, low effort by the effort chosen; its
+    chart), built once and shared by every session until data changes, keyed by the question as aims_bars.
+    Callers must not change what they get."""
+    with database_trouble_shown():
+        return _need_effort_view(database_file(), data_version(), periods.today(), filters, effort, title, source)
+
+
+@cleared_when_data_changes
+@st.cache_resource(show_spinner=False, max_entries=FIGURE_ENTRIES)
+def _need_effort_view(
+    database: str, version: int, today: date, filters: Filters, effort: str, title: str, source: str
+) -> tuple[pd.DataFrame, go.Figure]:
+    from strategy import charts
+
+    table = cached_answer(database, version, today, analysis.need_vs_effort, filters)
+    table = table.assign(high_need_low_effort=analysis.high_need_low_effort(table, effort))
+    return table, charts.need_effort_figure(table, effort, title, source)
 
 
 def boundaries() -> dict | None:

@@ -109,3 +109,17 @@ def test_a_warmed_views_pages_build_no_figure_on_their_first_visit(demo_db_copy,
         built.clear()
         at = open_page(script, demo_db_copy, Filters(places=(place.code,), sectors=(sector.code,)).to_query())
         assert not at.exception and built, script
+
+
+def test_the_answers_frozen_after_warming_are_handed_back_to_the_collector_when_data_changes():
+    """serve.py freezes what is alive once warming is done (the collector's full passes then skip it); when data
+    changes the caches let go of those answers, so they must be collectable again, or they would never be freed."""
+    import gc
+
+    gc.freeze()
+    try:
+        assert gc.get_freeze_count() > 0
+        data.data_changed()
+        assert gc.get_freeze_count() == 0
+    finally:
+        gc.unfreeze()

@@ -219,13 +219,17 @@ def run(
         trivial.sample()
         # the same shape as a dashboard wave: every session opens the page as many times as there are dashboard
         # pages, each time in a fresh session, so as many page runs overlap as in a dashboard wave
+        server_cpu, client_cpu = trivial.cpu_seconds(), time.process_time()
         runs = asyncio.run(wave(trivial.url, [[("", "")] * len(PAGES) for _ in range(sessions)]))
+        server_cpu, client_cpu = trivial.cpu_seconds() - server_cpu, time.process_time() - client_cpu
         failures = [r for r in runs if isinstance(r, BaseException) or any(not p.finished or p.exceptions for p in r)]
         result["trivial"] = {
             **figures([p.seconds for r in runs if not isinstance(r, BaseException) for p in r]),
             "failed_sessions": len(failures),
             "memory_growth_mb": round(max(trivial.samples) - idle),
             "page_runs": sum(len(r) for r in runs if not isinstance(r, BaseException)),
+            "server_cpu_s": round(server_cpu, 1),
+            "client_cpu_s": round(client_cpu, 1),
         }
     finally:
         trivial.stop()
@@ -248,7 +252,7 @@ def run(
             expected = {
                 f: [before_numbers[f]] + ([after_numbers[f]] if name == "upload" else []) for f in before_numbers
             }
-            started = time.perf_counter()
+            started, server_cpu, client_cpu = time.perf_counter(), dashboard.cpu_seconds(), time.process_time()
             if name == "upload":
                 result["chromium_alone"] = asyncio.run(chromium_alone(dashboard.url, viewer_queries[0]))
                 runs, seen, uploaded, seconds = asyncio.run(
@@ -259,6 +263,8 @@ def run(
                 seconds = time.perf_counter() - started
             result[name] = wave_figures(runs, filters, expected, [page for page, _ in PAGES])
             result[name]["wave_s"] = round(seconds, 2)
+            result[name]["server_cpu_s"] = round(dashboard.cpu_seconds() - server_cpu, 1)
+            result[name]["client_cpu_s"] = round(time.process_time() - client_cpu, 1)
             if name == "upload":
                 result[name]["chromium"] = viewer_figures(seen, viewer_filters, expected)
                 result[name]["partner_upload"] = (
@@ -332,6 +338,11 @@ def report(result: dict) -> str:
     lines += [
         f"{met} of {len(result['targets'])} targets met",
         "",
+        "CPU of each wave, s (server process; this test's own websocket clients beside it on the same machine): "
+        + "; ".join(
+            f"{name} {figures['server_cpu_s']} + {figures['client_cpu_s']}"
+            for name, figures in (("yardstick", trivial), *((w, result[w]) for w in waves))
+        ),
         f"memory: dashboard idle {result['dashboard_idle_mb']} MB, +{result['dashboard_memory_growth_mb']} MB "
         f"at the peak of the waves; yardstick server +{trivial['memory_growth_mb']} MB",
         "failed sessions: "

@@ -40,13 +40,6 @@ from tests.perf.streamlit_session import StreamlitSession
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 OUTPUT = PROJECT_ROOT / "test-output" / "page_cpu.json"
-TICKS = os.sysconf("SC_CLK_TCK")
-
-
-def cpu_seconds(pid: int) -> float:
-    """User + system CPU of the process (every thread), in seconds."""
-    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    return (int(fields[11]) + int(fields[12])) / TICKS
 
 
 async def run_once(url: str, page: str, query: str):
@@ -58,9 +51,9 @@ async def run_once(url: str, page: str, query: str):
 
 
 def timed(server: Server, page: str, query: str) -> tuple[float, object]:
-    before = cpu_seconds(server.process.pid)
+    before = server.cpu_seconds()
     run = asyncio.run(run_once(server.url, page, query))
-    return cpu_seconds(server.process.pid) - before, run
+    return server.cpu_seconds() - before, run
 
 
 def warm_figures(server: Server, page: str, query: str, runs: int, blocks: int) -> dict:

@@ -14,6 +14,8 @@ from pathlib import Path
 
 from tests.conftest import PROJECT_ROOT, SERVER_FLAGS
 
+TICKS = os.sysconf("SC_CLK_TCK")
+
 
 class Server:
     """A streamlit server in its own process, with its resident memory sampled while it runs."""
@@ -51,6 +53,11 @@ class Server:
                 return found[0]
             time.sleep(0.5)
         raise RuntimeError(f"no line starting {prefix!r} in {self.log} after {timeout} s")
+
+    def cpu_seconds(self) -> float:
+        """The server's user + system CPU so far (every thread, DuckDB's included), from /proc."""
+        fields = Path(f"/proc/{self.process.pid}/stat").read_text().rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / TICKS
 
     def rss_mb(self) -> float:
         text = Path(f"/proc/{self.process.pid}/status").read_text()
