@@ -28,7 +28,7 @@ indicator_description(page, choice.definition)
 assessed = indicator_chart(page, choice)
 
 st.subheader("All places")
-all_places(page, assessed, choice.definition)
+all_places(page, assessed, choice)
 
 if not page.user.can("import_indicators"):
     st.stop()  # importing is for analysts and admins; everyone else has seen the whole page

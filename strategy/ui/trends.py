@@ -4,16 +4,29 @@ against England with the partnership's activity, every place's latest value, and
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 
 import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
 from strategy.access import PermissionDenied
+from strategy.filters import Filters
+from strategy.framework import load_framework
 from strategy.indicators import trends
 from strategy.indicators.importer import import_indicator_file
 from strategy.indicators.trend_charts import comparison_style
-from strategy.ui.data import answer, data_changed
+from strategy.periods import today
+from strategy.ui.data import (
+    FIGURE_ENTRIES,
+    answer,
+    cached_answer,
+    cleared_when_data_changes,
+    data_changed,
+    data_version,
+    database_file,
+    database_trouble_shown,
+)
 from strategy.ui.page import Page
 from strategy.ui.shared_figures import trend_chart
 from strategy.ui.signin import log_refusal
@@ -143,13 +156,50 @@ def indicator_chart(page: Page, choice: Choice) -> pd.DataFrame:
     return assessed
 
 
-def all_places(page: Page, assessed: pd.DataFrame, definition: pd.Series) -> None:
+def all_places(page: Page, assessed: pd.DataFrame, choice: Choice) -> None:
     """Every place's value in a chosen period (the latest first), compared with England. A Fingertips download's
     own verdict and trend are shown beside ours when they add something: the verdict where ours was computed from
     the interval, the trend wherever the file carried one."""
     periods = trends.sorted_periods(assessed.period) if len(assessed) else []
     period = st.selectbox("Period", periods[::-1], key="trend_period") if periods else None
-    summary = trends.latest_summary(assessed, page.framework, period)
+    summary = places_in_period(choice.indicator_id, period)
+    st.dataframe(
+        summary.style.map(comparison_style, subset=["compared_to_england"]).format(
+            {"value": "{:.1f}", "lower_ci": "{:.1f}", "upper_ci": "{:.1f}"}, na_rep="missing"
+        ),
+        hide_index=True,
+        width="stretch",
+        key="trend_summary_table",
+        height=35 * (len(summary) + 1) + 3,
+        column_config={
+            "place_name": "Place",
+            "period": f"Period ({trends.period_kind(choice.definition.year_starts)})",
+            "value": "Value",
+            "lower_ci": "Lower 95%",
+            "upper_ci": "Upper 95%",
+            "ci_method": "Interval",
+            "compared_to_england": "Compared with England",
+            "comparison_source": "Comparison by",
+            "recent_trend": "Recent trend",
+            "published_comparison": "Fingertips' published comparison",
+            "published_trend": "Fingertips' recent trend",
+        },
+    )
+
+
+def places_in_period(indicator_id: str, period: str | None) -> pd.DataFrame:
+    """Every place's value of the indicator in the period (the latest when None), compared with England, as the
+    table shows it: Fingertips' own verdict and trend only where they add something. Shared by every session until
+    data changes (it was a third of a warm Trends run); callers must not change it."""
+    with database_trouble_shown():
+        return _places_in_period(database_file(), data_version(), today(), indicator_id, period)
+
+
+@cleared_when_data_changes
+@st.cache_resource(show_spinner=False, max_entries=FIGURE_ENTRIES)
+def _places_in_period(database: str, version: int, on: date, indicator_id: str, period: str | None) -> pd.DataFrame:
+    assessed = cached_answer(database, version, on, trends.assess_indicator, Filters(), indicator_id)
+    summary = trends.latest_summary(assessed, load_framework(), period)
     summary["comparison_source"] = summary.comparison_source.map(trends.COMPARISON_SOURCE_WORDS)
     hidden = (
         ["place_code"]
@@ -163,28 +213,7 @@ def all_places(page: Page, assessed: pd.DataFrame, definition: pd.Series) -> Non
         )
         + (["published_trend"] if summary.published_trend.isna().all() else [])
     )
-    st.dataframe(
-        summary.drop(columns=hidden)
-        .style.map(comparison_style, subset=["compared_to_england"])
-        .format({"value": "{:.1f}", "lower_ci": "{:.1f}", "upper_ci": "{:.1f}"}, na_rep="missing"),
-        hide_index=True,
-        width="stretch",
-        key="trend_summary_table",
-        height=35 * (len(summary) + 1) + 3,
-        column_config={
-            "place_name": "Place",
-            "period": f"Period ({trends.period_kind(definition.year_starts)})",
-            "value": "Value",
-            "lower_ci": "Lower 95%",
-            "upper_ci": "Upper 95%",
-            "ci_method": "Interval",
-            "compared_to_england": "Compared with England",
-            "comparison_source": "Comparison by",
-            "recent_trend": "Recent trend",
-            "published_comparison": "Fingertips' published comparison",
-            "published_trend": "Fingertips' recent trend",
-        },
-    )
+    return summary.drop(columns=hidden)
 
 
 def indicator_import(page: Page) -> None:
