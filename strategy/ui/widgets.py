@@ -2,18 +2,27 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 import pandas as pd
 import plotly.graph_objects as go
 import pyarrow as pa
 import streamlit as st
 
-from strategy import images
+from strategy import images, periods
 from strategy.charts import screen_figure
 from strategy.filters import Filters
 from strategy.framework import load_framework
 from strategy.indicators import trends
 from strategy.ui import selection
-from strategy.ui.data import answer
+from strategy.ui.data import (
+    FIGURE_ENTRIES,
+    cached_answer,
+    cleared_when_data_changes,
+    data_version,
+    database_file,
+    database_trouble_shown,
+)
 from strategy.ui.text import plain
 
 
@@ -96,19 +105,31 @@ def screen_copy(fig: go.Figure) -> go.Figure:
 DELTA_COLOURS = {"higher_is_better": "normal", "lower_is_better": "inverse"}
 
 
+def headline_rows_of(place_code: str) -> pd.DataFrame:
+    """The headline indicators' rows of one place. They depend only on the place they describe: every place's are
+    computed together once (one place at a time, they were most of a first Overview's time under load), and each
+    place's rows are picked out once and shared by every session until data changes (picking them out on every run
+    was a twentieth of a warm Overview). Callers must not change what they get."""
+    with database_trouble_shown():
+        return _headline_rows_of(database_file(), data_version(), periods.today(), place_code)
+
+
+@cleared_when_data_changes
+@st.cache_resource(show_spinner=False, max_entries=FIGURE_ENTRIES)
+def _headline_rows_of(database: str, version: int, today: date, place_code: str) -> pd.DataFrame:
+    every_place = cached_answer(database, version, today, trends.headline_indicators_by_place, Filters())
+    if every_place.empty:
+        return every_place
+    return every_place[every_place.place_code == place_code].reset_index(drop=True)
+
+
 def headline_indicator_tiles(filters: Filters) -> None:
     """Metric tiles of the headline indicators for the filtered place: latest value, change since the previous
     period (green when it moved the good way, by the indicator's polarity), comparison and trend in the help."""
     from strategy.indicators.trends import headline_place
 
-    # The tiles depend only on the one place they describe; every place's are computed together once and shared by
-    # all sessions (one place at a time, they were most of a first Overview's time under load).
-    place_code = headline_place(load_framework(), filters)
-    every_place = answer(trends.headline_indicators_by_place, Filters())
-    if every_place.empty:  # no headline indicator has values yet
-        return
-    table = every_place[every_place.place_code == place_code].reset_index(drop=True)
-    if table.empty:
+    table = headline_rows_of(headline_place(load_framework(), filters))
+    if table.empty:  # no headline indicator has values for the place yet
         return
     place = table.place_name.iloc[0]
     st.markdown(
