@@ -86,15 +86,17 @@ def view_figures(page: Page) -> int:
     from strategy.ui.heatmaps import screen_heatmap
     from strategy.ui.widgets import screen_copy
 
-    screen_heatmap(overview.aim_way_heatmap(page), "aim", "way", clickable=True, chosen=None)
     view = alignment.view_of(page, alignment.DEFAULT_VIEW, alignment.DEFAULT_MEASURE)
-    screen_heatmap(alignment.view_heatmap(page, view), view.rows, view.columns, clickable=True, chosen=view.first_cell)
-    screen_heatmap(coverage.place_aim_heatmap(page), "place", "aim", clickable=True, chosen=None)
     table, need_effort = coverage.need_effort_chart(page, coverage.DEFAULT_EFFORT)
-    screen_copy(need_effort)
-    screen_copy(places.map_figure(page, places.DEFAULT_MEASURE))
     profiled = table.iloc[0]  # the place the profile opens on: the first on the map
     here = with_changes(page.filters, places=[profiled.place_code])
-    screen_copy(places.aims_chart(page, here, profiled.place_name)[1])
-    screen_copy(trends_page.chart_of_choice(page, trends_page.default_choice(page))[0])
-    return 7
+    shown = [
+        screen_heatmap(overview.aim_way_heatmap(page), "aim", "way", clickable=True, chosen=None),
+        screen_heatmap(alignment.view_heatmap(page, view), view.rows, view.columns, True, chosen=view.first_cell),
+        screen_heatmap(coverage.place_aim_heatmap(page), "place", "aim", clickable=True, chosen=None),
+        screen_copy(need_effort),
+        screen_copy(places.map_figure(page, places.DEFAULT_MEASURE)),
+        screen_copy(places.aims_chart(page, here, profiled.place_name)[1]),
+        screen_copy(trends_page.chart_of_choice(page, trends_page.default_choice(page))[0]),
+    ]
+    return len(shown)
