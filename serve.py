@@ -32,6 +32,7 @@ from strategy.private_files import keep_files_private
 from strategy.safekeeping import backup_beside_server as backup_requests
 from strategy.safekeeping import health
 from strategy.ui import data_changed, database_file, open_connection
+from strategy.ui.data import WARMING, WARMING_SETTING
 from strategy.ui.warming import warm_shared_answers
 
 LOG = logging.getLogger("strategy.serve")
@@ -110,6 +111,9 @@ def warm_in_background() -> None:
     start, and a page that asks before its answer is warm computes it itself. A failure is logged, never fatal."""
 
     def warm():
+        if not WARMING:
+            print(f"{WARMING_SETTING}=off: nothing warmed at start-up", file=sys.stderr, flush=True)
+            return
         try:
             open_connection()
             answers, figures, seconds = warm_shared_answers()

@@ -50,8 +50,29 @@ def cache_entries_setting() -> tuple[int, db.SettingError | None]:
     )
 
 
+WARMING_SETTING = "STRATEGY_WARMING"
+
+
+def warming_setting() -> tuple[bool, db.SettingError | None]:
+    """(warm at start-up, problem): $STRATEGY_WARMING, `on` (the default) or `off`; `off` starts with empty caches
+    (the first visitor to each view computes it: a quicker, lighter start, for a test server or a very small
+    machine). Anything else gives on and a SettingError that every page shows instead of the dashboard."""
+    text = os.environ.get(WARMING_SETTING, "").strip().lower()
+    if text in ("", "on"):
+        return True, None
+    if text == "off":
+        return False, None
+    return True, db.SettingError(
+        f"{WARMING_SETTING}={os.environ[WARMING_SETTING]!r} is neither on nor off: write on (the default: the "
+        "answers and figures of the shared views are computed when the dashboard starts) or off (each is "
+        "computed when first asked for). Then restart the dashboard."
+    )
+
+
 # Read once, when the server starts (the caches are made then); a mistyped value is shown by every page.
-CACHE_ENTRIES, SETTING_PROBLEM = cache_entries_setting()
+CACHE_ENTRIES, _CACHE_PROBLEM = cache_entries_setting()
+WARMING, _WARMING_PROBLEM = warming_setting()
+SETTING_PROBLEM = _CACHE_PROBLEM or _WARMING_PROBLEM
 # Each cache of figures keeps at most this many: the start-up warming builds three heatmaps for each view it warms
 # (107 views with the demo's 17 places and five aims: 321), with room left for the views people open after.
 FIGURE_ENTRIES = 600

@@ -1,5 +1,5 @@
-"""A mistyped resource setting (STRATEGY_CACHE_ENTRIES, STRATEGY_MEMORY_LIMIT) is shown by every page as the
-maintenance message with the setting named, never a traceback or a dashboard running on a guess."""
+"""A mistyped resource setting (STRATEGY_CACHE_ENTRIES, STRATEGY_WARMING, STRATEGY_MEMORY_LIMIT) is shown by every
+page as the maintenance message with the setting named, never a traceback or a dashboard running on a guess."""
 
 from __future__ import annotations
 
@@ -19,6 +19,16 @@ def test_a_mistyped_cache_setting_shows_the_maintenance_message_naming_it(open_p
     assert not app.exception and MAINTENANCE_TITLE in [title.value for title in app.title]
     assert "STRATEGY_CACHE_ENTRIES='lots'" in app.expander[0].text[0].value
     assert not app.get("plotly_chart")
+
+
+def test_a_mistyped_warming_setting_shows_the_maintenance_message_naming_it(open_page, app_demo_db, monkeypatch):
+    monkeypatch.setenv("STRATEGY_WARMING", "of")
+    monkeypatch.setattr(data, "SETTING_PROBLEM", data.warming_setting()[1])  # as read when the server starts
+
+    app = open_page("app.py", app_demo_db)
+
+    assert not app.exception and MAINTENANCE_TITLE in [title.value for title in app.title]
+    assert "STRATEGY_WARMING='of'" in app.expander[0].text[0].value
 
 
 @pytest.mark.parametrize("typo", ["2GBB"])

@@ -140,7 +140,7 @@ client_id = "making-our-move-dashboard"
 client_secret = "{secrets.token_hex(16)}"
 server_metadata_url = "{provider}/.well-known/openid-configuration"
 """)
-    env = {**os.environ, "STRATEGY_DB": str(signin_db), "STRATEGY_MODE": "signin"}
+    env = {**os.environ, "STRATEGY_DB": str(signin_db), "STRATEGY_MODE": "signin", "STRATEGY_WARMING": "off"}
     env.pop("STRATEGY_AUTH", None)
     app_log = test_output / "serve-behind-nginx.log"
     app = subprocess.Popen(

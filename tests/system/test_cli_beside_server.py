@@ -58,7 +58,7 @@ def dashboard(databases, tmp_path):
             "false",
         ],
         cwd=PROJECT_ROOT,
-        env={**os.environ, "STRATEGY_DB": str(served), "STRATEGY_MODE": "local"},
+        env={**os.environ, "STRATEGY_DB": str(served), "STRATEGY_MODE": "local", "STRATEGY_WARMING": "off"},
         stdout=log,
         stderr=subprocess.STDOUT,
     )

@@ -101,7 +101,7 @@ def served(demo_db_copy, tmp_path):
             "false",
         ],
         cwd=PROJECT_ROOT,
-        env={**__import__("os").environ, "STRATEGY_DB": str(demo_db_copy)},
+        env={**__import__("os").environ, "STRATEGY_DB": str(demo_db_copy), "STRATEGY_WARMING": "off"},
         stdout=log,
         stderr=subprocess.STDOUT,
     )

@@ -114,3 +114,16 @@ def test_a_mistyped_cache_setting_is_refused_with_a_plain_message(monkeypatch, t
     assert "STRATEGY_CACHE_ENTRIES" in str(problem) and repr(typo) in str(problem) and "whole number" in str(problem)
     monkeypatch.setenv("STRATEGY_CACHE_ENTRIES", "1,500")
     assert data.cache_entries_setting() == (1500, None)
+
+
+@pytest.mark.parametrize("typo", ["of", "no", "false", "1"])
+def test_a_mistyped_warming_setting_is_refused_with_a_plain_message(monkeypatch, typo):
+    from strategy.ui import data
+
+    monkeypatch.setenv("STRATEGY_WARMING", typo)
+    warm, problem = data.warming_setting()
+    assert isinstance(problem, db.SettingError)
+    assert "STRATEGY_WARMING" in str(problem) and repr(typo) in str(problem) and "neither on nor off" in str(problem)
+    for written, wanted in (("off", False), (" OFF ", False), ("on", True), ("", True)):
+        monkeypatch.setenv("STRATEGY_WARMING", written)
+        assert data.warming_setting() == (wanted, None)
